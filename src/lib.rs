@@ -1,0 +1,2 @@
+//! cfgc: a declarative config and secrets compiler.
+#![forbid(unsafe_code)]
