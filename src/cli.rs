@@ -1,0 +1,73 @@
+//! Command-line arguments (clap derive), resolved into a `Config` before
+//! any stage runs: no stage reads arguments or the process environment.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::report;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  ok: valid, or nothing to change
+  1  findings, or changes pending (plan --exit-code)
+  2  usage, I/O, decryption or internal error";
+
+#[derive(Parser, Debug)]
+#[command(name = "cfgc", version, about = "Compile layered config, a JSON Schema and age-encrypted secrets into checked deploy files.", after_help = EXIT_CODES)]
+pub struct Args {
+    /// The project: a folder holding cfgc.toml, or the file itself [default: search upwards from here]
+    #[arg(long, short = 'C', global = true, value_name = "PATH")]
+    pub project: Option<PathBuf>,
+
+    /// When to colour output (NO_COLOR is respected with `auto`)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Validate environments against the schema; needs no decryption key
+    #[command(after_help = EXIT_CODES)]
+    Check {
+        /// Environments to check [default: all]
+        #[arg(value_name = "ENV")]
+        environments: Vec<String>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = report::Format::Human)]
+        format: report::Format,
+    },
+}
+
+/// Everything a command needs to know from the outside world.
+pub struct Config {
+    pub project: Option<PathBuf>,
+    pub color: bool,
+    pub command: Command,
+}
+
+impl Config {
+    pub fn from_args(args: Args) -> Config {
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+        };
+        Config {
+            project: args.project,
+            color,
+            command: args.command,
+        }
+    }
+}

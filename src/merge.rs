@@ -1,0 +1,78 @@
+//! Stage 2, merge: an environment's layers, in declared order, into one tree.
+//!
+//! Maps merge deeply; scalars and lists are replaced by the later layer, which
+//! records the definition it overrode; `!unset` removes a key.
+
+use crate::node::{Entry, Kind, Map};
+
+pub fn merge<'a>(layers: impl IntoIterator<Item = &'a Map>) -> Map {
+    let mut out = Map::new();
+    for layer in layers {
+        merge_into(&mut out, layer);
+    }
+    out
+}
+
+fn merge_into(base: &mut Map, layer: &Map) {
+    for (key, entry) in layer {
+        if let Kind::Unset = entry.node.kind {
+            base.remove(key);
+            continue;
+        }
+        match base.get_mut(key) {
+            Some(old) => {
+                if let (Kind::Map(old_map), Kind::Map(new_map)) = (&mut old.node.kind, &entry.node.kind) {
+                    merge_into(old_map, new_map);
+                    old.node.overrides.push(entry.node.span);
+                } else {
+                    let mut overrides = std::mem::take(&mut old.node.overrides);
+                    overrides.push(old.node.span);
+                    *old = strip_unset(entry.clone());
+                    old.node.overrides = overrides;
+                }
+            }
+            None => {
+                base.insert(key.clone(), strip_unset(entry.clone()));
+            }
+        }
+    }
+}
+
+/// `!unset` inside a value that replaces nothing has nothing to remove.
+fn strip_unset(mut entry: Entry) -> Entry {
+    if let Kind::Map(m) = &mut entry.node.kind {
+        m.retain(|_, e| !matches!(e.node.kind, Kind::Unset));
+        for e in m.values_mut() {
+            *e = strip_unset(e.clone());
+        }
+    }
+    entry
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::yaml;
+    use crate::node::Node;
+    use crate::source::{FileId, Source};
+
+    fn layer(id: u32, text: &str) -> Node {
+        let src = Source::new("l".into(), "l".into(), text.into());
+        yaml::parse(FileId(id), &src).expect("valid yaml")
+    }
+
+    #[test]
+    fn deep_merge_replace_and_unset() {
+        let a = layer(0, "A: 1\nM: {x: 1, y: 2}\nL: [1, 2]\nGONE: 1\n");
+        let b = layer(1, "A: 2\nM: {y: 3}\nL: [3]\nGONE: !unset\n");
+        let m = merge([a.as_map().unwrap(), b.as_map().unwrap()]);
+        assert!(matches!(m["A"].node.kind, Kind::Int(2)));
+        assert_eq!(m["A"].node.span.file, FileId(1));
+        assert_eq!(m["A"].node.overrides[0].file, FileId(0));
+        let inner = m["M"].node.as_map().unwrap();
+        assert!(matches!(inner["x"].node.kind, Kind::Int(1)));
+        assert!(matches!(inner["y"].node.kind, Kind::Int(3)));
+        assert!(matches!(&m["L"].node.kind, Kind::List(v) if v.len() == 1));
+        assert!(!m.contains_key("GONE"));
+    }
+}

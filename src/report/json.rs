@@ -1,0 +1,75 @@
+//! `--format json`: one document per run, with a stable, documented shape
+//! (see README). Field order is fixed; nothing in it is a value from a file.
+
+use serde::Serialize;
+
+use super::position;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceMap;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    environments: &'a [String],
+    summary: Summary,
+    findings: Vec<Finding<'a>>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    errors: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    severity: Severity,
+    code: &'a str,
+    message: &'a str,
+    file: Option<String>,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+    key: Option<&'a str>,
+    environments: &'a [String],
+    schema_path: Option<&'a str>,
+    notes: &'a [String],
+    help: Option<&'a str>,
+}
+
+pub fn render(diagnostics: &[Diagnostic], environments: &[String], sources: &SourceMap) -> String {
+    let findings = diagnostics
+        .iter()
+        .map(|d| {
+            let pos = d.span.map(|s| position(sources, s));
+            Finding {
+                severity: d.severity,
+                code: d.code,
+                message: &d.message,
+                file: pos.as_ref().map(|p| p.file.clone()),
+                line: pos.as_ref().map(|p| p.line),
+                column: pos.as_ref().map(|p| p.column),
+                end_line: pos.as_ref().map(|p| p.end_line),
+                end_column: pos.as_ref().map(|p| p.end_column),
+                key: d.key.as_deref(),
+                environments: &d.environments,
+                schema_path: d.schema_path.as_deref(),
+                notes: &d.notes,
+                help: d.help.as_deref(),
+            }
+        })
+        .collect();
+    let doc = Document {
+        version: 1,
+        environments,
+        summary: Summary {
+            errors: diagnostics.iter().filter(|d| d.severity == Severity::Error).count(),
+            warnings: diagnostics.iter().filter(|d| d.severity == Severity::Warning).count(),
+        },
+        findings,
+    };
+    let mut text = serde_json::to_string_pretty(&doc).expect("the report serialises: it holds only strings and numbers");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,229 @@
+//! Stage 3, validate: the merged environments against the JSON Schema, plus
+//! what a schema cannot say: secrets kept out of plain layers, plaintext
+//! credentials, unknown variables.
+//!
+//! Checks about a file run once per file; checks about a merged environment
+//! run once per environment, in parallel, against the schema compiled once.
+
+pub mod credentials;
+pub mod formats;
+pub mod schema;
+mod schema_error;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+pub use schema::Schema;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::Layers;
+use crate::merge::merge;
+use crate::node::{Kind, Map, Node};
+use crate::project::Environment;
+use crate::source::{FileId, SourceMap, Span};
+
+/// The secrets file's own metadata key; every other top-level key is a secret.
+pub const SECRETS_META_KEY: &str = "cfgc";
+
+/// One environment after merging: its variables with provenance.
+pub struct MergedEnv<'p> {
+    pub env: &'p Environment,
+    pub vars: Map,
+    /// Secret names in the environment's secrets file, with their spans.
+    pub secret_names: BTreeMap<String, Span>,
+}
+
+pub struct Validated<'p> {
+    pub environments: Vec<MergedEnv<'p>>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Spans whose text must never be shown: secret values and credentials.
+    pub redactions: Vec<Span>,
+}
+
+pub fn validate<'p>(envs: &[&'p Environment], layers: &Layers, schema: &Schema, sources: &SourceMap) -> Validated<'p> {
+    let mut diagnostics = Vec::new();
+    let mut redactions = Vec::new();
+
+    // Per file: which environments use it, then the file's own checks.
+    let mut users: BTreeMap<FileId, (bool, Vec<String>)> = BTreeMap::new();
+    for env in envs {
+        for layer in &env.layers {
+            users.entry(layers.id(&layer.value)).or_insert((false, Vec::new())).1.push(env.name.clone());
+        }
+        if let Some(s) = &env.secrets {
+            users.entry(layers.id(&s.value)).or_insert((true, Vec::new())).1.push(env.name.clone());
+        }
+    }
+    let per_file: Vec<(Vec<Diagnostic>, Vec<Span>)> = users
+        .par_iter()
+        .map(|(&file, (is_secrets, names))| {
+            let node = layers.node(file);
+            if *is_secrets {
+                check_secrets_file(node, schema, names)
+            } else {
+                check_layer_file(node, schema, names)
+            }
+        })
+        .collect();
+    for (d, r) in per_file {
+        diagnostics.extend(d);
+        redactions.extend(r);
+    }
+
+    let environments: Vec<(MergedEnv, Vec<Diagnostic>)> = envs
+        .par_iter()
+        .map(|env| {
+            let merged = merge_env(env, layers);
+            let found = check_env(&merged, schema, sources);
+            (merged, found)
+        })
+        .collect();
+    let mut merged_envs = Vec::with_capacity(environments.len());
+    for (m, d) in environments {
+        diagnostics.extend(d);
+        merged_envs.push(m);
+    }
+    Validated {
+        environments: merged_envs,
+        diagnostics,
+        redactions,
+    }
+}
+
+fn merge_env<'p>(env: &'p Environment, layers: &Layers) -> MergedEnv<'p> {
+    let maps = env
+        .layers
+        .iter()
+        .filter_map(|l| layers.node(layers.id(&l.value)).as_map());
+    let secret_names = env
+        .secrets
+        .as_ref()
+        .and_then(|s| layers.node(layers.id(&s.value)).as_map())
+        .map(|m| {
+            m.iter()
+                .filter(|(k, _)| k.as_str() != SECRETS_META_KEY)
+                .map(|(k, e)| (k.clone(), e.key_span))
+                .collect()
+        })
+        .unwrap_or_default();
+    MergedEnv {
+        env,
+        vars: merge(maps),
+        secret_names,
+    }
+}
+
+fn check_layer_file(node: &Node, schema: &Schema, envs: &[String]) -> (Vec<Diagnostic>, Vec<Span>) {
+    let mut found = Vec::new();
+    let mut redact = Vec::new();
+    let Some(map) = node.as_map() else {
+        return (found, redact);
+    };
+    let with_envs = |mut d: Diagnostic| {
+        d.environments = envs.to_vec();
+        d
+    };
+    for (key, entry) in map {
+        if matches!(entry.node.kind, Kind::Unset) {
+            continue;
+        }
+        if schema.secrets.contains(key) {
+            redact.push(entry.node.span);
+            found.push(with_envs(
+                Diagnostic::error("secret-in-plain-layer", format!("secret `{key}` is defined in a plain layer"))
+                    .at(entry.node.span)
+                    .label("a secret's value must not be committed in plain text")
+                    .key(key)
+                    .note("the schema marks this variable `x-secret: true`")
+                    .help(format!(
+                        "remove it here and store it encrypted with `cfgc secrets set <ENV> {key}`; if this value was ever committed, rotate it"
+                    )),
+            ));
+            continue;
+        }
+        if !schema.variables.contains(key) {
+            found.push(with_envs(unknown(key, entry.key_span, schema, "variable")));
+        }
+        if schema.unscanned.contains(key) {
+            continue;
+        }
+        let mut strings = Vec::new();
+        entry.node.strings(&mut strings);
+        for (s, span) in strings {
+            if let Some(why) = credentials::scan(s) {
+                redact.push(span);
+                found.push(with_envs(
+                    Diagnostic::error("plaintext-credential", format!("`{key}` holds a plaintext credential"))
+                        .at(span)
+                        .label(why)
+                        .key(key)
+                        .help(format!(
+                            "move the credential into the secrets file (`cfgc secrets set <ENV> {key}`, with `x-secret: true` in the schema) and rotate it: it is in plain text in this file. If this is not a credential, set `x-credential-scan: false` on `{key}` in the schema"
+                        )),
+                ));
+            }
+        }
+    }
+    (found, redact)
+}
+
+fn check_secrets_file(node: &Node, schema: &Schema, envs: &[String]) -> (Vec<Diagnostic>, Vec<Span>) {
+    let mut found = Vec::new();
+    let mut redact = Vec::new();
+    let Some(map) = node.as_map() else {
+        return (found, redact);
+    };
+    for (key, entry) in map.iter().filter(|(k, _)| k.as_str() != SECRETS_META_KEY) {
+        redact.push(entry.node.span);
+        let mut d = if !schema.variables.contains(key) {
+            unknown(key, entry.key_span, schema, "secret")
+        } else if !schema.secrets.contains(key) {
+            Diagnostic::error("secret-not-declared-secret", format!("`{key}` is stored as a secret but the schema does not mark it secret"))
+                .at(entry.key_span)
+                .label("stored encrypted here")
+                .key(key)
+                .help(format!("add `\"x-secret\": true` to `{key}` in the schema, or remove it from this file"))
+        } else {
+            continue;
+        };
+        d.environments = envs.to_vec();
+        found.push(d);
+    }
+    (found, redact)
+}
+
+fn unknown(key: &str, at: Span, schema: &Schema, what: &str) -> Diagnostic {
+    let d = Diagnostic::error(
+        if what == "secret" { "unknown-secret" } else { "unknown-variable" },
+        format!("unknown {what} `{key}`"),
+    )
+    .at(at)
+    .label("not declared in the schema")
+    .key(key);
+    match schema.suggest(key) {
+        Some(s) => d.help(format!("did you mean `{s}`?")),
+        None => d.help(format!("declare `{key}` under `properties` in the schema, or remove it")),
+    }
+}
+
+fn check_env(merged: &MergedEnv, schema: &Schema, sources: &SourceMap) -> Vec<Diagnostic> {
+    let mut object = crate::node::map_to_json(&merged.vars);
+    for name in &schema.secrets {
+        object.remove(name);
+    }
+    // Without keys a secret's value is unknown: it counts as present when
+    // the secrets file names it, and nothing else is checked about it.
+    for name in merged.secret_names.keys() {
+        object.insert(name.clone(), Value::String(String::new()));
+    }
+    object.insert(schema::ENV_KEY.into(), Value::String(merged.env.name.clone()));
+    object.insert(schema::TIER_KEY.into(), Value::String(merged.env.tier.clone()));
+    let instance = Value::Object(object);
+    schema
+        .validator
+        .iter_errors(&instance)
+        .filter_map(|e| schema_error::diagnose(&e, merged, schema, sources))
+        .collect()
+}

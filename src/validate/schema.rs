@@ -1,0 +1,107 @@
+//! The project's JSON Schema: read once, compiled once with cfgc's formats,
+//! and read for what cfgc itself needs (variable names, which are secret).
+
+use std::collections::BTreeSet;
+
+use jsonschema::{Draft, Validator};
+use serde_json::Value;
+
+use super::formats;
+use crate::diagnostic::Diagnostic;
+use crate::project::Project;
+use crate::source::{Source, SourceMap, Span};
+
+pub struct Schema {
+    pub validator: Validator,
+    pub json: Value,
+    pub file: crate::source::FileId,
+    /// Top-level variable names the schema declares.
+    pub variables: BTreeSet<String>,
+    /// Variables marked `x-secret: true`.
+    pub secrets: BTreeSet<String>,
+    /// Variables marked `x-credential-scan: false`.
+    pub unscanned: BTreeSet<String>,
+}
+
+/// Keys cfgc adds to every instance so that schema rules can key on them.
+pub const ENV_KEY: &str = "$env";
+pub const TIER_KEY: &str = "$tier";
+
+pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagnostic> {
+    let path = &project.schema.value;
+    let name = crate::source::display_name(&project.root, path);
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::error("schema", format!("cannot read the schema `{name}`: {e}"))
+            .at(project.schema.span)
+            .label("declared here")
+    })?;
+    let file = sources.add(Source::new(name.clone(), path.clone(), text));
+    let src = sources.get(file);
+    let json: Value = serde_json::from_str(&src.text).map_err(|e| {
+        let at = src.byte_at(e.line().max(1), e.column().saturating_sub(1));
+        let message = e.to_string();
+        let message = message.split(" at line").next().unwrap_or(&message).to_string();
+        Diagnostic::error("schema", format!("the schema is not valid JSON: {message}"))
+            .at(Span::new(file, at, at + 1))
+            .label("here")
+    })?;
+    let mut options = jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        .should_validate_formats(true);
+    for &f in formats::FORMATS {
+        options = options.with_format(f, move |s: &str| formats::check(f, s).is_ok());
+    }
+    let validator = options.build(&json).map_err(|e| {
+        Diagnostic::error("schema", format!("`{name}` is not a valid JSON Schema: {}", e.masked()))
+            .at(Span::new(file, 0, 0))
+            .note(format!("at schema location {}", e.schema_path().as_str()))
+            .help("fix the schema; see https://json-schema.org/draft/2020-12")
+    })?;
+    let props = json.get("properties").and_then(Value::as_object);
+    let flagged = |flag: &str, want: bool| -> BTreeSet<String> {
+        props
+            .into_iter()
+            .flatten()
+            .filter(|(_, s)| s.get(flag).and_then(Value::as_bool) == Some(want))
+            .map(|(k, _)| k.clone())
+            .collect()
+    };
+    Ok(Schema {
+        variables: props.into_iter().flatten().map(|(k, _)| k.clone()).collect(),
+        secrets: flagged("x-secret", true),
+        unscanned: flagged("x-credential-scan", false),
+        validator,
+        json,
+        file,
+    })
+}
+
+impl Schema {
+    /// The closest declared variable name, for "did you mean".
+    pub fn suggest(&self, name: &str) -> Option<&str> {
+        self.variables
+            .iter()
+            .map(|v| (strsim::jaro_winkler(&v.to_ascii_uppercase(), &name.to_ascii_uppercase()), v))
+            .filter(|(score, _)| *score >= 0.85)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The `description` of the if/then rule a failing keyword sits in, so a
+    /// finding can say which environment rule it broke.
+    pub fn rule_description(&self, schema_path: &str) -> Option<&str> {
+        let mut node = &self.json;
+        let mut found = None;
+        for seg in schema_path.split('/').skip(1) {
+            if (seg == "then" || seg == "else") && node.get("if").is_some() {
+                found = node.get("description").and_then(Value::as_str).or(found);
+            }
+            node = match node {
+                Value::Object(m) => m.get(&seg.replace("~1", "/").replace("~0", "~"))?,
+                Value::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
+                _ => return found,
+            };
+        }
+        found
+    }
+}
