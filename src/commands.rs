@@ -23,7 +23,10 @@ impl From<Exit> for ExitCode {
 
 pub fn run(config: Config) -> Exit {
     match &config.command {
-        Command::Check { environments, format } => check::run(&config, environments, *format),
+        Command::Check {
+            environments,
+            format,
+        } => check::run(&config, environments, *format),
     }
 }
 

@@ -98,7 +98,10 @@ impl Diagnostic {
 }
 
 /// Merge findings seen in several environments and sort them by location.
-pub fn dedupe_and_sort(mut all: Vec<Diagnostic>, order: impl Fn(&Diagnostic) -> (String, u32)) -> Vec<Diagnostic> {
+pub fn dedupe_and_sort(
+    mut all: Vec<Diagnostic>,
+    order: impl Fn(&Diagnostic) -> (String, u32),
+) -> Vec<Diagnostic> {
     all.sort_by(|a, b| {
         order(a)
             .cmp(&order(b))

@@ -11,8 +11,8 @@ use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::node::{Kind, Node};
-use crate::project::{layer_format, Environment, LayerFormat, Located};
-use crate::source::{display_name, FileId, Source, SourceMap, Span};
+use crate::project::{Environment, LayerFormat, Located, layer_format};
+use crate::source::{FileId, Source, SourceMap, Span, display_name};
 
 /// Every file of the selected environments, parsed.
 pub struct Layers {
@@ -41,19 +41,30 @@ struct Wanted {
     format: LayerFormat,
 }
 
-pub fn load(root: &std::path::Path, envs: &[&Environment], sources: &mut SourceMap) -> Result<Layers, Vec<Diagnostic>> {
+pub fn load(
+    root: &std::path::Path,
+    envs: &[&Environment],
+    sources: &mut SourceMap,
+) -> Result<Layers, Vec<Diagnostic>> {
     let mut wanted: Vec<Wanted> = Vec::new();
     let mut by_path = HashMap::new();
     let mut want = |loc: &Located<PathBuf>, format: LayerFormat| {
         if !by_path.contains_key(&loc.value) {
             by_path.insert(loc.value.clone(), FileId(0));
-            wanted.push(Wanted { path: loc.value.clone(), declared: loc.span, format });
+            wanted.push(Wanted {
+                path: loc.value.clone(),
+                declared: loc.span,
+                format,
+            });
         }
     };
     for env in envs {
         for layer in &env.layers {
             // The project file already checked every layer's extension.
-            want(layer, layer_format(&layer.value).unwrap_or(LayerFormat::Yaml));
+            want(
+                layer,
+                layer_format(&layer.value).unwrap_or(LayerFormat::Yaml),
+            );
         }
         if let Some(secrets) = &env.secrets {
             want(secrets, LayerFormat::Yaml);
@@ -91,19 +102,26 @@ pub fn load(root: &std::path::Path, envs: &[&Environment], sources: &mut SourceM
     }
 }
 
-fn read_and_parse(root: &std::path::Path, w: &Wanted, id: FileId) -> (Source, Result<Node, Diagnostic>) {
+fn read_and_parse(
+    root: &std::path::Path,
+    w: &Wanted,
+    id: FileId,
+) -> (Source, Result<Node, Diagnostic>) {
     let name = display_name(root, &w.path);
     let bytes = match std::fs::read(&w.path) {
         Ok(b) => b,
         Err(e) => {
-            let d = Diagnostic::error("file-not-readable", format!("cannot read `{name}`: {}", io_reason(&e)))
-                .at(w.declared)
-                .label("declared here")
-                .help(if e.kind() == std::io::ErrorKind::NotFound {
-                    "create the file, or fix the path in cfgc.toml"
-                } else {
-                    "check the file's permissions"
-                });
+            let d = Diagnostic::error(
+                "file-not-readable",
+                format!("cannot read `{name}`: {}", io_reason(&e)),
+            )
+            .at(w.declared)
+            .label("declared here")
+            .help(if e.kind() == std::io::ErrorKind::NotFound {
+                "create the file, or fix the path in cfgc.toml"
+            } else {
+                "check the file's permissions"
+            });
             return (Source::new(name, w.path.clone(), String::new()), Err(d));
         }
     };
@@ -128,9 +146,12 @@ fn read_and_parse(root: &std::path::Path, w: &Wanted, id: FileId) -> (Source, Re
     };
     let result = parsed.and_then(|node| match node.kind {
         Kind::Map(_) => Ok(node),
-        _ => Err(Diagnostic::error("layer-not-a-map", "a layer must be a mapping of variable names to values")
-            .at(node.span)
-            .label(format!("found {}", node.type_name()))),
+        _ => Err(Diagnostic::error(
+            "layer-not-a-map",
+            "a layer must be a mapping of variable names to values",
+        )
+        .at(node.span)
+        .label(format!("found {}", node.type_name()))),
     });
     (source, result)
 }

@@ -21,7 +21,9 @@ fn merge_into(base: &mut Map, layer: &Map) {
         }
         match base.get_mut(key) {
             Some(old) => {
-                if let (Kind::Map(old_map), Kind::Map(new_map)) = (&mut old.node.kind, &entry.node.kind) {
+                if let (Kind::Map(old_map), Kind::Map(new_map)) =
+                    (&mut old.node.kind, &entry.node.kind)
+                {
                     merge_into(old_map, new_map);
                     old.node.overrides.push(entry.node.span);
                 } else {

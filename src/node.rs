@@ -112,5 +112,7 @@ pub fn entry_at<'a>(map: &'a Map, path: &[String]) -> Option<(&'a Entry, &'a Nod
 }
 
 pub fn map_to_json(m: &Map) -> serde_json::Map<String, serde_json::Value> {
-    m.iter().map(|(k, e)| (k.clone(), e.node.to_json())).collect()
+    m.iter()
+        .map(|(k, e)| (k.clone(), e.node.to_json()))
+        .collect()
 }

@@ -19,7 +19,11 @@ pub struct Loaded {
 
 /// Stages 1 (load): project file, schema, and every layer of `names`
 /// (all environments when empty).
-pub fn load(project_path: Option<&std::path::Path>, names: &[String], sources: &mut SourceMap) -> Result<Loaded, Vec<Diagnostic>> {
+pub fn load(
+    project_path: Option<&std::path::Path>,
+    names: &[String],
+    sources: &mut SourceMap,
+) -> Result<Loaded, Vec<Diagnostic>> {
     let file = project::locate(project_path).map_err(|d| vec![d])?;
     let project = project::load(&file, sources)?;
     let selected = select(&project, names)?;
@@ -36,12 +40,17 @@ pub fn load(project_path: Option<&std::path::Path>, names: &[String], sources: &
 
 /// Stages 2 and 3 (merge, validate).
 pub fn validate<'a>(loaded: &'a Loaded, sources: &SourceMap) -> Validated<'a> {
-    let envs: Vec<&Environment> = loaded.selected.iter().map(|&i| &loaded.project.environments[i]).collect();
+    let envs: Vec<&Environment> = loaded
+        .selected
+        .iter()
+        .map(|&i| &loaded.project.environments[i])
+        .collect();
     let mut validated = validate::validate(&envs, &loaded.layers, &loaded.schema, sources);
     let order: Vec<&str> = envs.iter().map(|e| e.name.as_str()).collect();
     let rank = |e: &String| order.iter().position(|o| o == e).unwrap_or(usize::MAX);
     let found = std::mem::take(&mut validated.diagnostics);
-    validated.diagnostics = crate::diagnostic::dedupe_and_sort(found, crate::report::order(sources));
+    validated.diagnostics =
+        crate::diagnostic::dedupe_and_sort(found, crate::report::order(sources));
     for d in &mut validated.diagnostics {
         d.environments.sort_by_key(rank);
     }
@@ -52,7 +61,11 @@ fn select(project: &Project, names: &[String]) -> Result<Vec<usize>, Vec<Diagnos
     if names.is_empty() {
         return Ok((0..project.environments.len()).collect());
     }
-    let declared: Vec<&str> = project.environments.iter().map(|e| e.name.as_str()).collect();
+    let declared: Vec<&str> = project
+        .environments
+        .iter()
+        .map(|e| e.name.as_str())
+        .collect();
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for name in names {
@@ -60,11 +73,18 @@ fn select(project: &Project, names: &[String]) -> Result<Vec<usize>, Vec<Diagnos
             Some(i) if !out.contains(&i) => out.push(i),
             Some(_) => {}
             None => errors.push(
-                Diagnostic::error("unknown-environment", format!("unknown environment `{name}`"))
-                    .help(format!("the project declares: {}", declared.join(", "))),
+                Diagnostic::error(
+                    "unknown-environment",
+                    format!("unknown environment `{name}`"),
+                )
+                .help(format!("the project declares: {}", declared.join(", "))),
             ),
         }
     }
     out.sort_unstable();
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }

@@ -101,12 +101,19 @@ struct OutputFile {
 /// current folder and its parents, as cargo finds Cargo.toml.
 pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, Diagnostic> {
     if let Some(p) = explicit {
-        let file = if p.is_dir() { p.join(PROJECT_FILE) } else { p.to_path_buf() };
+        let file = if p.is_dir() {
+            p.join(PROJECT_FILE)
+        } else {
+            p.to_path_buf()
+        };
         return if file.is_file() {
             Ok(file)
         } else {
-            Err(Diagnostic::error("project-not-found", format!("no project file at `{}`", file.display()))
-                .help("pass the folder that holds cfgc.toml, or the file itself, to --project"))
+            Err(Diagnostic::error(
+                "project-not-found",
+                format!("no project file at `{}`", file.display()),
+            )
+            .help("pass the folder that holds cfgc.toml, or the file itself, to --project"))
         };
     }
     let cwd = std::env::current_dir()
@@ -119,8 +126,11 @@ pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, Diagnostic> {
         }
         searched.push(dir.display().to_string());
     }
-    let mut d = Diagnostic::error("project-not-found", "no cfgc.toml in this folder or any parent")
-        .help("run cfgc inside a project, or pass --project DIR");
+    let mut d = Diagnostic::error(
+        "project-not-found",
+        "no cfgc.toml in this folder or any parent",
+    )
+    .help("run cfgc inside a project, or pass --project DIR");
     for dir in searched {
         d = d.note(format!("looked in {dir}"));
     }
@@ -135,53 +145,87 @@ pub fn load(file: &Path, sources: &mut SourceMap) -> Result<Project, Vec<Diagnos
         .to_path_buf();
     let root = root.canonicalize().unwrap_or(root);
     let text = std::fs::read(file).map_err(|e| {
-        vec![Diagnostic::error("io", format!("cannot read `{}`: {e}", file.display()))]
+        vec![Diagnostic::error(
+            "io",
+            format!("cannot read `{}`: {e}", file.display()),
+        )]
     })?;
     let text = String::from_utf8(text).map_err(|e| {
-        vec![Diagnostic::error("io", format!("`{}` is not UTF-8 (byte {})", PROJECT_FILE, e.utf8_error().valid_up_to()))
-            .help("save the file as UTF-8")]
+        vec![
+            Diagnostic::error(
+                "io",
+                format!(
+                    "`{}` is not UTF-8 (byte {})",
+                    PROJECT_FILE,
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+            .help("save the file as UTF-8"),
+        ]
     })?;
-    let id = sources.add(Source::new(PROJECT_FILE.to_string(), root.join(PROJECT_FILE), text));
+    let id = sources.add(Source::new(
+        PROJECT_FILE.to_string(),
+        root.join(PROJECT_FILE),
+        text,
+    ));
     let raw: ProjectFile = toml::from_str(&sources.get(id).text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        let message = e.message().lines().next().unwrap_or("invalid project file").to_string();
-        vec![Diagnostic::error("project", format!("invalid {PROJECT_FILE}: {message}"))
-            .at(Span::new(id, span.start, span.end))
-            .label("here")
-            .help("see the cfgc.toml reference in the README")]
+        let message = e
+            .message()
+            .lines()
+            .next()
+            .unwrap_or("invalid project file")
+            .to_string();
+        vec![
+            Diagnostic::error("project", format!("invalid {PROJECT_FILE}: {message}"))
+                .at(Span::new(id, span.start, span.end))
+                .label("here")
+                .help("see the cfgc.toml reference in the README"),
+        ]
     })?;
     resolve(raw, root, id)
 }
 
 fn resolve(raw: ProjectFile, root: PathBuf, id: FileId) -> Result<Project, Vec<Diagnostic>> {
     let span = |r: std::ops::Range<usize>| Span::new(id, r.start, r.end);
-    let loc_path = |s: &Spanned<String>| Located { value: root.join(s.get_ref()), span: span(s.span()) };
+    let loc_path = |s: &Spanned<String>| Located {
+        value: root.join(s.get_ref()),
+        span: span(s.span()),
+    };
     let mut errors = Vec::new();
 
     if raw.environments.get_ref().is_empty() {
-        errors.push(Diagnostic::error("project", "the project declares no environments")
-            .at(span(raw.environments.span()))
-            .help("add an [environments.NAME] table with a tier and layers"));
+        errors.push(
+            Diagnostic::error("project", "the project declares no environments")
+                .at(span(raw.environments.span()))
+                .help("add an [environments.NAME] table with a tier and layers"),
+        );
     }
     let mut environments = Vec::new();
     for (name, env) in raw.environments.into_inner() {
         let env_span = span(env.span());
         let env = env.into_inner();
         if !valid_name(&name) {
-            errors.push(Diagnostic::error("project", format!("invalid environment name `{name}`"))
-                .at(env_span)
-                .help("use lowercase letters, digits, `-` and `_`, starting with a letter"));
+            errors.push(
+                Diagnostic::error("project", format!("invalid environment name `{name}`"))
+                    .at(env_span)
+                    .help("use lowercase letters, digits, `-` and `_`, starting with a letter"),
+            );
         }
         if env.layers.get_ref().is_empty() {
-            errors.push(Diagnostic::error("project", format!("environment `{name}` has no layers"))
-                .at(span(env.layers.span()))
-                .help("list at least one YAML or TOML file in `layers`"));
+            errors.push(
+                Diagnostic::error("project", format!("environment `{name}` has no layers"))
+                    .at(span(env.layers.span()))
+                    .help("list at least one YAML or TOML file in `layers`"),
+            );
         }
         for layer in env.layers.get_ref() {
             if layer_format(Path::new(layer.get_ref())).is_none() {
-                errors.push(Diagnostic::error("project", "a layer must be a .yaml, .yml or .toml file")
-                    .at(span(layer.span()))
-                    .label("unknown extension"));
+                errors.push(
+                    Diagnostic::error("project", "a layer must be a .yaml, .yml or .toml file")
+                        .at(span(layer.span()))
+                        .label("unknown extension"),
+                );
             }
         }
         environments.push(Environment {
@@ -193,7 +237,10 @@ fn resolve(raw: ProjectFile, root: PathBuf, id: FileId) -> Result<Project, Vec<D
             recipients: env
                 .recipients
                 .iter()
-                .map(|r| Located { value: r.get_ref().clone(), span: span(r.span()) })
+                .map(|r| Located {
+                    value: r.get_ref().clone(),
+                    span: span(r.span()),
+                })
                 .collect(),
             identity: env.identity.as_ref().map(|p| root.join(p.get_ref())),
             name,
@@ -206,26 +253,50 @@ fn resolve(raw: ProjectFile, root: PathBuf, id: FileId) -> Result<Project, Vec<D
         let out = out.into_inner();
         let mode = match &out.mode {
             None => Ok(if out.secrets { 0o600 } else { 0o644 }),
-            Some(m) => u32::from_str_radix(m.get_ref(), 8).ok().filter(|m| *m <= 0o777).ok_or(span(m.span())),
+            Some(m) => u32::from_str_radix(m.get_ref(), 8)
+                .ok()
+                .filter(|m| *m <= 0o777)
+                .ok_or(span(m.span())),
         };
         let mode = mode.unwrap_or_else(|at| {
-            errors.push(Diagnostic::error("project", "`mode` must be an octal file mode such as \"0644\"").at(at));
+            errors.push(
+                Diagnostic::error(
+                    "project",
+                    "`mode` must be an octal file mode such as \"0644\"",
+                )
+                .at(at),
+            );
             0
         });
         for env in &out.environments {
             if !environments.iter().any(|e| &e.name == env.get_ref()) {
-                errors.push(Diagnostic::error("project", format!("output `{name}` names an unknown environment"))
-                    .at(span(env.span())));
+                errors.push(
+                    Diagnostic::error(
+                        "project",
+                        format!("output `{name}` names an unknown environment"),
+                    )
+                    .at(span(env.span())),
+                );
             }
         }
         outputs.push(Output {
             span: out_span,
             template: loc_path(&out.template),
-            path: Located { value: out.path.get_ref().clone(), span: span(out.path.span()) },
-            format: Located { value: out.format.get_ref().clone(), span: span(out.format.span()) },
+            path: Located {
+                value: out.path.get_ref().clone(),
+                span: span(out.path.span()),
+            },
+            format: Located {
+                value: out.format.get_ref().clone(),
+                span: span(out.format.span()),
+            },
             secrets: out.secrets,
             mode,
-            environments: out.environments.iter().map(|e| e.get_ref().clone()).collect(),
+            environments: out
+                .environments
+                .iter()
+                .map(|e| e.get_ref().clone())
+                .collect(),
             name,
         });
     }
@@ -245,7 +316,9 @@ fn resolve(raw: ProjectFile, root: PathBuf, id: FileId) -> Result<Project, Vec<D
 
 fn valid_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

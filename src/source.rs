@@ -56,7 +56,9 @@ impl Source {
         let byte = byte.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= byte) - 1;
         let start = self.line_starts[line];
-        let col = self.text[start..floor_char(&self.text, byte)].chars().count();
+        let col = self.text[start..floor_char(&self.text, byte)]
+            .chars()
+            .count();
         (line + 1, col + 1)
     }
 

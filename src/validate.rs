@@ -42,7 +42,12 @@ pub struct Validated<'p> {
     pub redactions: Vec<Span>,
 }
 
-pub fn validate<'p>(envs: &[&'p Environment], layers: &Layers, schema: &Schema, sources: &SourceMap) -> Validated<'p> {
+pub fn validate<'p>(
+    envs: &[&'p Environment],
+    layers: &Layers,
+    schema: &Schema,
+    sources: &SourceMap,
+) -> Validated<'p> {
     let mut diagnostics = Vec::new();
     let mut redactions = Vec::new();
 
@@ -50,10 +55,18 @@ pub fn validate<'p>(envs: &[&'p Environment], layers: &Layers, schema: &Schema, 
     let mut users: BTreeMap<FileId, (bool, Vec<String>)> = BTreeMap::new();
     for env in envs {
         for layer in &env.layers {
-            users.entry(layers.id(&layer.value)).or_insert((false, Vec::new())).1.push(env.name.clone());
+            users
+                .entry(layers.id(&layer.value))
+                .or_insert((false, Vec::new()))
+                .1
+                .push(env.name.clone());
         }
         if let Some(s) = &env.secrets {
-            users.entry(layers.id(&s.value)).or_insert((true, Vec::new())).1.push(env.name.clone());
+            users
+                .entry(layers.id(&s.value))
+                .or_insert((true, Vec::new()))
+                .1
+                .push(env.name.clone());
         }
     }
     let per_file: Vec<(Vec<Diagnostic>, Vec<Span>)> = users
@@ -169,7 +182,11 @@ fn check_layer_file(node: &Node, schema: &Schema, envs: &[String]) -> (Vec<Diagn
     (found, redact)
 }
 
-fn check_secrets_file(node: &Node, schema: &Schema, envs: &[String]) -> (Vec<Diagnostic>, Vec<Span>) {
+fn check_secrets_file(
+    node: &Node,
+    schema: &Schema,
+    envs: &[String],
+) -> (Vec<Diagnostic>, Vec<Span>) {
     let mut found = Vec::new();
     let mut redact = Vec::new();
     let Some(map) = node.as_map() else {
@@ -180,11 +197,16 @@ fn check_secrets_file(node: &Node, schema: &Schema, envs: &[String]) -> (Vec<Dia
         let mut d = if !schema.variables.contains(key) {
             unknown(key, entry.key_span, schema, "secret")
         } else if !schema.secrets.contains(key) {
-            Diagnostic::error("secret-not-declared-secret", format!("`{key}` is stored as a secret but the schema does not mark it secret"))
-                .at(entry.key_span)
-                .label("stored encrypted here")
-                .key(key)
-                .help(format!("add `\"x-secret\": true` to `{key}` in the schema, or remove it from this file"))
+            Diagnostic::error(
+                "secret-not-declared-secret",
+                format!("`{key}` is stored as a secret but the schema does not mark it secret"),
+            )
+            .at(entry.key_span)
+            .label("stored encrypted here")
+            .key(key)
+            .help(format!(
+                "add `\"x-secret\": true` to `{key}` in the schema, or remove it from this file"
+            ))
         } else {
             continue;
         };
@@ -196,7 +218,11 @@ fn check_secrets_file(node: &Node, schema: &Schema, envs: &[String]) -> (Vec<Dia
 
 fn unknown(key: &str, at: Span, schema: &Schema, what: &str) -> Diagnostic {
     let d = Diagnostic::error(
-        if what == "secret" { "unknown-secret" } else { "unknown-variable" },
+        if what == "secret" {
+            "unknown-secret"
+        } else {
+            "unknown-variable"
+        },
         format!("unknown {what} `{key}`"),
     )
     .at(at)
@@ -204,7 +230,9 @@ fn unknown(key: &str, at: Span, schema: &Schema, what: &str) -> Diagnostic {
     .key(key);
     match schema.suggest(key) {
         Some(s) => d.help(format!("did you mean `{s}`?")),
-        None => d.help(format!("declare `{key}` under `properties` in the schema, or remove it")),
+        None => d.help(format!(
+            "declare `{key}` under `properties` in the schema, or remove it"
+        )),
     }
 }
 
@@ -218,8 +246,14 @@ fn check_env(merged: &MergedEnv, schema: &Schema, sources: &SourceMap) -> Vec<Di
     for name in merged.secret_names.keys() {
         object.insert(name.clone(), Value::String(String::new()));
     }
-    object.insert(schema::ENV_KEY.into(), Value::String(merged.env.name.clone()));
-    object.insert(schema::TIER_KEY.into(), Value::String(merged.env.tier.clone()));
+    object.insert(
+        schema::ENV_KEY.into(),
+        Value::String(merged.env.name.clone()),
+    );
+    object.insert(
+        schema::TIER_KEY.into(),
+        Value::String(merged.env.tier.clone()),
+    );
     let instance = Value::Object(object);
     schema
         .validator

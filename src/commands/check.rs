@@ -1,6 +1,6 @@
 //! `cfgc check [ENV...]`: load, merge and validate; needs no key.
 
-use super::{err, out, Exit};
+use super::{Exit, err, out};
 use crate::cli::Config;
 use crate::diagnostic::Diagnostic;
 use crate::pipeline;
@@ -14,25 +14,50 @@ pub fn run(config: &Config, names: &[String], format: Format) -> Exit {
         Err(errors) => return fatal(&errors, &sources, config.color),
     };
     let validated = pipeline::validate(&loaded, &sources);
-    let names: Vec<String> = validated.environments.iter().map(|m| m.env.name.clone()).collect();
+    let names: Vec<String> = validated
+        .environments
+        .iter()
+        .map(|m| m.env.name.clone())
+        .collect();
     let diagnostics = &validated.diagnostics;
     match format {
         Format::Human => {
-            out(&report::human::render(diagnostics, &sources, &validated.redactions, config.color));
+            out(&report::human::render(
+                diagnostics,
+                &sources,
+                &validated.redactions,
+                config.color,
+            ));
             out(&summary(diagnostics.len(), &names));
         }
         Format::Json => out(&report::json::render(diagnostics, &names, &sources)),
         Format::Github => out(&report::github::render(diagnostics, &sources)),
     }
-    if diagnostics.is_empty() { Exit::Ok } else { Exit::Findings }
+    if diagnostics.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Findings
+    }
 }
 
 fn summary(findings: usize, envs: &[String]) -> String {
-    let noun = if envs.len() == 1 { "environment" } else { "environments" };
+    let noun = if envs.len() == 1 {
+        "environment"
+    } else {
+        "environments"
+    };
     match findings {
         0 => format!("ok: {} {noun} valid ({})\n", envs.len(), envs.join(", ")),
-        1 => format!("error: 1 finding in {} {noun} ({})\n", envs.len(), envs.join(", ")),
-        n => format!("error: {n} findings in {} {noun} ({})\n", envs.len(), envs.join(", ")),
+        1 => format!(
+            "error: 1 finding in {} {noun} ({})\n",
+            envs.len(),
+            envs.join(", ")
+        ),
+        n => format!(
+            "error: {n} findings in {} {noun} ({})\n",
+            envs.len(),
+            envs.join(", ")
+        ),
     }
 }
 

@@ -2,8 +2,8 @@
 //! layers get the same diagnostics. TOML has no tags: the string `"!unset"`
 //! is the unset marker here.
 
-use toml::de::{DeTable, DeValue};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::Diagnostic;
 use crate::node::{Entry, Kind, Map, Node};
@@ -30,7 +30,12 @@ fn syntax(file: FileId, src: &Source, e: &toml::de::Error) -> Diagnostic {
     } else {
         span.end
     };
-    let message = e.message().lines().next().unwrap_or("invalid TOML").trim_end_matches('.');
+    let message = e
+        .message()
+        .lines()
+        .next()
+        .unwrap_or("invalid TOML")
+        .trim_end_matches('.');
     let code = if message.contains("duplicate key") {
         "toml-duplicate-key"
     } else {

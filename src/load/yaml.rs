@@ -91,7 +91,7 @@ impl<'a> Builder<'a> {
                     let (event, span) = self.next()?;
                     root = Some(self.node(event, span)?);
                 }
-                other => unreachable_event(&other),
+                _ => return Err(self.syntax(&span.start, "unexpected YAML event")),
             }
         }
     }
@@ -114,16 +114,20 @@ impl<'a> Builder<'a> {
                     }
                     items.push(self.node(event, span)?);
                 };
-                (Node::new(Kind::List(items), Span::new(self.file, start, end)), anchor)
+                (
+                    Node::new(Kind::List(items), Span::new(self.file, start, end)),
+                    anchor,
+                )
             }
             Event::MappingStart(anchor, tag) => {
                 self.no_tag(tag.as_deref(), &span)?;
                 (self.mapping(&span)?, anchor)
             }
             Event::Alias(id) => {
-                let node = self.anchors.get(&id).cloned().ok_or_else(|| {
-                    self.syntax(&span.start, "alias refers to an unknown anchor")
-                })?;
+                let node =
+                    self.anchors.get(&id).cloned().ok_or_else(|| {
+                        self.syntax(&span.start, "alias refers to an unknown anchor")
+                    })?;
                 self.nodes += count(&node);
                 if self.nodes > NODE_BUDGET {
                     return Err(self
@@ -132,7 +136,7 @@ impl<'a> Builder<'a> {
                 }
                 (node, 0)
             }
-            other => unreachable_event(&other),
+            _ => return Err(self.syntax(&span.start, "unexpected YAML event")),
         };
         if anchor != 0 {
             self.anchors.insert(anchor, node.clone());
@@ -178,7 +182,9 @@ impl<'a> Builder<'a> {
     fn no_tag(&self, tag: Option<&Tag>, span: &YSpan) -> Result<(), Diagnostic> {
         match tag {
             None => Ok(()),
-            Some(t) if t.is_yaml_core_schema() && (t.suffix == "map" || t.suffix == "seq") => Ok(()),
+            Some(t) if t.is_yaml_core_schema() && (t.suffix == "map" || t.suffix == "seq") => {
+                Ok(())
+            }
             Some(t) => Err(self.bad_tag(t, span)),
         }
     }
@@ -190,7 +196,13 @@ impl<'a> Builder<'a> {
             .help("cfgc understands `!unset` (remove an inherited key) and the core tags `!!str`, `!!int`, `!!float`, `!!bool`, `!!null`")
     }
 
-    fn scalar(&self, value: &str, style: ScalarStyle, tag: Option<&Tag>, span: Span) -> Result<Node, Diagnostic> {
+    fn scalar(
+        &self,
+        value: &str,
+        style: ScalarStyle,
+        tag: Option<&Tag>,
+        span: Span,
+    ) -> Result<Node, Diagnostic> {
         let kind = match tag {
             Some(t) if t.handle == "!" && t.suffix == "unset" => Kind::Unset,
             Some(t) if t.is_yaml_core_schema() => {
@@ -227,11 +239,6 @@ impl<'a> Builder<'a> {
     }
 }
 
-fn unreachable_event(event: &Event) -> ! {
-    // The parser only yields these events in the positions handled above.
-    panic!("saphyr-parser produced an event out of place: {event:?}")
-}
-
 fn count(node: &Node) -> usize {
     1 + match &node.kind {
         Kind::List(items) => items.iter().map(count).sum(),
@@ -247,18 +254,23 @@ fn resolve_plain(v: &str) -> Kind {
         "" | "~" | "null" | "Null" | "NULL" => return Kind::Null,
         "true" | "True" | "TRUE" => return Kind::Bool(true),
         "false" | "False" | "FALSE" => return Kind::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Kind::Float(f64::INFINITY),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Kind::Float(f64::INFINITY);
+        }
         "-.inf" | "-.Inf" | "-.INF" => return Kind::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return Kind::Float(f64::NAN),
         _ => {}
     }
     let digits = v.strip_prefix(['-', '+']).unwrap_or(v);
-    let leading_zero = digits.len() > 1 && digits.starts_with('0') && digits.as_bytes()[1].is_ascii_digit();
+    let leading_zero =
+        digits.len() > 1 && digits.starts_with('0') && digits.as_bytes()[1].is_ascii_digit();
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         if leading_zero {
             return Kind::Str(v.to_string());
         }
-        return v.parse().map_or_else(|_| Kind::Str(v.to_string()), Kind::Int);
+        return v
+            .parse()
+            .map_or_else(|_| Kind::Str(v.to_string()), Kind::Int);
     }
     if let Some(hex) = v.strip_prefix("0x") {
         return i64::from_str_radix(hex, 16).map_or_else(|_| Kind::Str(v.to_string()), Kind::Int);
@@ -333,7 +345,11 @@ mod tests {
     fn stops_alias_bombs() {
         let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..8 {
-            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
             text.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         let err = load(&text).expect_err("bomb");

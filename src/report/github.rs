@@ -28,14 +28,20 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         if let Some(h) = &d.help {
             message.push_str(&format!("\nhelp: {h}"));
         }
-        out.push_str(&format!("::{command} {}::{}\n", props.join(","), data(&message)));
+        out.push_str(&format!(
+            "::{command} {}::{}\n",
+            props.join(","),
+            data(&message)
+        ));
     }
     out
 }
 
 /// Escaping for the message part of a workflow command.
 fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escaping for a property value, which also may not hold `:` or `,`.

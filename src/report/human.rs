@@ -6,8 +6,17 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{SourceMap, Span};
 
-pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, redactions: &[Span], color: bool) -> String {
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+pub fn render(
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+    redactions: &[Span],
+    color: bool,
+) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let mut out = String::new();
     for d in diagnostics {
         out.push_str(&render_one(d, sources, redactions, &renderer));
@@ -16,7 +25,12 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, redactions: &[Spa
     out
 }
 
-fn render_one(d: &Diagnostic, sources: &SourceMap, redactions: &[Span], renderer: &Renderer) -> String {
+fn render_one(
+    d: &Diagnostic,
+    sources: &SourceMap,
+    redactions: &[Span],
+    renderer: &Renderer,
+) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -30,7 +44,11 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, redactions: &[Span], renderer
         let start = span.start as usize - range.start;
         let end = (span.end as usize).clamp(span.start as usize, range.end) - range.start;
         // An empty span (e.g. end of file) still gets one caret.
-        let end = if end == start { start + text[start..].chars().next().map_or(0, char::len_utf8) } else { end };
+        let end = if end == start {
+            start + text[start..].chars().next().map_or(0, char::len_utf8)
+        } else {
+            end
+        };
         let mut annotation = AnnotationKind::Primary.span(start..end);
         if let Some(label) = &d.label {
             annotation = annotation.label(label.as_str());
@@ -43,8 +61,13 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, redactions: &[Span], renderer
         );
     }
     if !d.environments.is_empty() {
-        let noun = if d.environments.len() == 1 { "environment" } else { "environments" };
-        group = group.element(Level::NOTE.message(format!("{noun}: {}", d.environments.join(", "))));
+        let noun = if d.environments.len() == 1 {
+            "environment"
+        } else {
+            "environments"
+        };
+        group =
+            group.element(Level::NOTE.message(format!("{noun}: {}", d.environments.join(", "))));
     }
     if let Some(p) = &d.schema_path {
         group = group.element(Level::NOTE.message(format!("schema: {p}")));
@@ -59,10 +82,10 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, redactions: &[Span], renderer
 }
 
 /// The line's text with every redacted byte range on it replaced by `*`.
-fn masked(line: &str, line_start: usize, _primary: Span, redactions: &[Span]) -> String {
+fn masked(line: &str, line_start: usize, primary: Span, redactions: &[Span]) -> String {
     let mut bytes = line.as_bytes().to_vec();
     let line_end = line_start + line.len();
-    for r in redactions {
+    for r in redactions.iter().filter(|r| r.file == primary.file) {
         let (s, e) = (r.start as usize, r.end as usize);
         if e <= line_start || s >= line_end {
             continue;

@@ -64,12 +64,19 @@ pub fn render(diagnostics: &[Diagnostic], environments: &[String], sources: &Sou
         version: 1,
         environments,
         summary: Summary {
-            errors: diagnostics.iter().filter(|d| d.severity == Severity::Error).count(),
-            warnings: diagnostics.iter().filter(|d| d.severity == Severity::Warning).count(),
+            errors: diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count(),
+            warnings: diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count(),
         },
         findings,
     };
-    let mut text = serde_json::to_string_pretty(&doc).expect("the report serialises: it holds only strings and numbers");
+    let mut text = serde_json::to_string_pretty(&doc)
+        .expect("the report serialises: it holds only strings and numbers");
     text.push('\n');
     text
 }

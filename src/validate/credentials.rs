@@ -57,7 +57,9 @@ fn url_password(s: &str) -> bool {
         let Some((userinfo, _host)) = authority.rsplit_once('@') else {
             return false;
         };
-        userinfo.split_once(':').is_some_and(|(_, pw)| !pw.is_empty())
+        userinfo
+            .split_once(':')
+            .is_some_and(|(_, pw)| !pw.is_empty())
     })
 }
 

@@ -5,7 +5,14 @@ use std::net::IpAddr;
 
 use url::{Host, Url};
 
-pub const FORMATS: &[&str] = &["url", "https-url", "no-localhost", "duration", "port", "age-recipient"];
+pub const FORMATS: &[&str] = &[
+    "url",
+    "https-url",
+    "no-localhost",
+    "duration",
+    "port",
+    "age-recipient",
+];
 
 pub fn check(format: &str, s: &str) -> Result<(), &'static str> {
     match format {
@@ -24,7 +31,9 @@ pub fn describe(format: &str) -> &'static str {
     match format {
         "url" => "an absolute URL with a host, such as `https://example.com/path`",
         "https-url" => "an `https://` URL",
-        "no-localhost" => "a host or URL that is not localhost, 127.0.0.0/8, ::1, 0.0.0.0 or *.localhost",
+        "no-localhost" => {
+            "a host or URL that is not localhost, 127.0.0.0/8, ::1, 0.0.0.0 or *.localhost"
+        }
         "duration" => "a duration such as `15m`, `7d` or `1h30m` (units ms, s, m, h, d, w)",
         "port" => "a TCP port from 1 to 65535",
         "age-recipient" => "an age recipient (`age1…`) or an SSH public key (`ssh-ed25519 …`)",
@@ -55,7 +64,9 @@ fn https_url(s: &str) -> Result<(), &'static str> {
 fn no_localhost(s: &str) -> Result<(), &'static str> {
     for item in s.split([',', ' ', '\t', '\n']).filter(|i| !i.is_empty()) {
         if item_is_local(item) {
-            return Err("it points at a loopback or unspecified host (localhost, 127.0.0.0/8, ::1, 0.0.0.0)");
+            return Err(
+                "it points at a loopback or unspecified host (localhost, 127.0.0.0/8, ::1, 0.0.0.0)",
+            );
         }
     }
     Ok(())
@@ -98,7 +109,9 @@ fn is_local_ip(ip: IpAddr) -> bool {
         IpAddr::V6(v6) => {
             v6.is_loopback()
                 || v6.is_unspecified()
-                || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback() || v4.is_unspecified())
+                || v6
+                    .to_ipv4_mapped()
+                    .is_some_and(|v4| v4.is_loopback() || v4.is_unspecified())
         }
     }
 }
@@ -132,8 +145,13 @@ fn port(s: &str) -> Result<(), &'static str> {
 }
 
 fn age_recipient(s: &str) -> Result<(), &'static str> {
-    let ok = s.parse::<age::x25519::Recipient>().is_ok() || s.parse::<age::ssh::Recipient>().is_ok();
-    if ok { Ok(()) } else { Err("it is not an age recipient (`age1…`) or an SSH public key") }
+    let ok =
+        s.parse::<age::x25519::Recipient>().is_ok() || s.parse::<age::ssh::Recipient>().is_ok();
+    if ok {
+        Ok(())
+    } else {
+        Err("it is not an age recipient (`age1…`) or an SSH public key")
+    }
 }
 
 #[cfg(test)]
@@ -157,7 +175,12 @@ mod tests {
         ] {
             assert!(no_localhost(bad).is_err(), "{bad} should be rejected");
         }
-        for good in ["https://taskpilot.example.com", "10.0.0.1", "db.internal:5432", "https://localhost.example.com"] {
+        for good in [
+            "https://taskpilot.example.com",
+            "10.0.0.1",
+            "db.internal:5432",
+            "https://localhost.example.com",
+        ] {
             assert!(no_localhost(good).is_ok(), "{good} should pass");
         }
     }

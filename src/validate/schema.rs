@@ -40,7 +40,11 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
     let json: Value = serde_json::from_str(&src.text).map_err(|e| {
         let at = src.byte_at(e.line().max(1), e.column().saturating_sub(1));
         let message = e.to_string();
-        let message = message.split(" at line").next().unwrap_or(&message).to_string();
+        let message = message
+            .split(" at line")
+            .next()
+            .unwrap_or(&message)
+            .to_string();
         Diagnostic::error("schema", format!("the schema is not valid JSON: {message}"))
             .at(Span::new(file, at, at + 1))
             .label("here")
@@ -52,10 +56,19 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
         options = options.with_format(f, move |s: &str| formats::check(f, s).is_ok());
     }
     let validator = options.build(&json).map_err(|e| {
-        Diagnostic::error("schema", format!("`{name}` is not a valid JSON Schema: {}", e.masked()))
-            .at(Span::new(file, 0, 0))
-            .note(format!("at schema location {}", e.schema_path().as_str()))
-            .help("fix the schema; see https://json-schema.org/draft/2020-12")
+        let pointer = e.instance_path().as_str().to_string();
+        let at = locate_pointer(&src.text, &pointer);
+        Diagnostic::error(
+            "schema",
+            format!("`{name}` is not a valid JSON Schema: {}", e.masked()),
+        )
+        .at(Span::new(file, at.start, at.end))
+        .label(format!("at `{pointer}`"))
+        .note(format!(
+            "the meta-schema rule that failed: {}",
+            e.schema_path().as_str()
+        ))
+        .help("fix the schema; see https://json-schema.org/draft/2020-12")
     })?;
     let props = json.get("properties").and_then(Value::as_object);
     let flagged = |flag: &str, want: bool| -> BTreeSet<String> {
@@ -67,7 +80,11 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
             .collect()
     };
     Ok(Schema {
-        variables: props.into_iter().flatten().map(|(k, _)| k.clone()).collect(),
+        variables: props
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k.clone())
+            .collect(),
         secrets: flagged("x-secret", true),
         unscanned: flagged("x-credential-scan", false),
         validator,
@@ -76,12 +93,39 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
     })
 }
 
+/// Roughly where a JSON pointer's last key is written: each key is searched
+/// for after the previous one. Good enough to put a caret on the right line.
+fn locate_pointer(text: &str, pointer: &str) -> std::ops::Range<usize> {
+    let mut at = 0;
+    let mut found = 0..1.min(text.len());
+    for seg in pointer
+        .split('/')
+        .skip(1)
+        .filter(|s| s.parse::<usize>().is_err())
+    {
+        let needle = format!("\"{}\"", seg.replace("~1", "/").replace("~0", "~"));
+        match text[at..].find(&needle) {
+            Some(i) => {
+                found = at + i..at + i + needle.len();
+                at = found.end;
+            }
+            None => break,
+        }
+    }
+    found
+}
+
 impl Schema {
     /// The closest declared variable name, for "did you mean".
     pub fn suggest(&self, name: &str) -> Option<&str> {
         self.variables
             .iter()
-            .map(|v| (strsim::jaro_winkler(&v.to_ascii_uppercase(), &name.to_ascii_uppercase()), v))
+            .map(|v| {
+                (
+                    strsim::jaro_winkler(&v.to_ascii_uppercase(), &name.to_ascii_uppercase()),
+                    v,
+                )
+            })
             .filter(|(score, _)| *score >= 0.85)
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, v)| v.as_str())

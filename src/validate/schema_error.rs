@@ -1,15 +1,20 @@
 //! One JSON Schema error, turned into a finding at the line that set the
 //! value, in words that never quote the value.
 
-use jsonschema::error::{TypeKind, ValidationErrorKind as K};
 use jsonschema::ValidationError;
+use jsonschema::error::{TypeKind, ValidationErrorKind as K};
 
-use super::{formats, MergedEnv, Schema};
+use super::{MergedEnv, Schema, formats};
 use crate::diagnostic::Diagnostic;
 use crate::node::entry_at;
 use crate::source::SourceMap;
 
-pub fn diagnose(e: &ValidationError, merged: &MergedEnv, schema: &Schema, sources: &SourceMap) -> Option<Diagnostic> {
+pub fn diagnose(
+    e: &ValidationError,
+    merged: &MergedEnv,
+    schema: &Schema,
+    sources: &SourceMap,
+) -> Option<Diagnostic> {
     let path = segments(e.instance_path().as_str());
     let env = merged.env;
     // A secret's value is checked only once decrypted; its presence is
@@ -23,7 +28,11 @@ pub fn diagnose(e: &ValidationError, merged: &MergedEnv, schema: &Schema, source
     let schema_path = e.schema_path().as_str().to_string();
     let rule = schema.rule_description(&schema_path).map(str::to_string);
     let finish = |d: Diagnostic| {
-        let d = d.env(&env.name).schema_path(format!("{}#{}", sources.get(schema.file).name, schema_path));
+        let d = d.env(&env.name).schema_path(format!(
+            "{}#{}",
+            sources.get(schema.file).name,
+            schema_path
+        ));
         match &rule {
             Some(r) => d.note(format!("rule: {r}")),
             None => d,
@@ -36,13 +45,17 @@ pub fn diagnose(e: &ValidationError, merged: &MergedEnv, schema: &Schema, source
     }
 
     let key = display_key(&path);
-    let (entry, node) = entry_at(&merged.vars, &path)?;
-    let (message, label) = describe(e.kind(), &key, node.type_name());
+    let (_, node) = entry_at(&merged.vars, &path)?;
+    let (message, mut label) = describe(e.kind(), &key, node.type_name());
+    if let (K::Format { format }, crate::node::Kind::Str(value)) = (e.kind(), &node.kind) {
+        if let Err(why) = formats::check(format, value) {
+            label = why.to_string();
+        }
+    }
     let mut d = Diagnostic::error(code(e.kind()), message)
         .at(node.span)
         .label(label)
         .key(&key);
-    let _ = entry;
     for old in &node.overrides {
         let src = sources.get(old.file);
         let (line, col) = src.line_col(old.start as usize);
@@ -55,35 +68,73 @@ pub fn diagnose(e: &ValidationError, merged: &MergedEnv, schema: &Schema, source
 }
 
 /// A missing required key: the finding points at where it should be added.
-fn missing(name: &str, parent: &[String], merged: &MergedEnv, schema: &Schema, sources: &SourceMap) -> Diagnostic {
+fn missing(
+    name: &str,
+    parent: &[String],
+    merged: &MergedEnv,
+    schema: &Schema,
+    sources: &SourceMap,
+) -> Diagnostic {
     let env = merged.env;
     if parent.is_empty() && schema.secrets.contains(name) {
         let (at, file) = match &env.secrets {
-            Some(s) => (s.span, sources.get(sources.find(&s.value).expect("secrets file was loaded")).name.clone()),
+            Some(s) => (
+                s.span,
+                sources
+                    .get(sources.find(&s.value).expect("secrets file was loaded"))
+                    .name
+                    .clone(),
+            ),
             None => (env.span, "a secrets file".to_string()),
         };
-        return Diagnostic::error("missing-secret", format!("required secret `{name}` is missing in environment `{}`", env.name))
-            .at(at)
-            .label(format!("`{name}` is not in {file}"))
-            .key(name)
-            .help(format!("add it with `cfgc secrets set {} {name}`", env.name));
+        return Diagnostic::error(
+            "missing-secret",
+            format!(
+                "required secret `{name}` is missing in environment `{}`",
+                env.name
+            ),
+        )
+        .at(at)
+        .label(format!("`{name}` is not in {file}"))
+        .key(name)
+        .help(format!(
+            "add it with `cfgc secrets set {} {name}`",
+            env.name
+        ));
     }
     let consulted: Vec<&str> = env
         .layers
         .iter()
-        .filter_map(|l| sources.find(&l.value).map(|id| sources.get(id).name.as_str()))
+        .filter_map(|l| {
+            sources
+                .find(&l.value)
+                .map(|id| sources.get(id).name.as_str())
+        })
         .collect();
     let last = consulted.last().copied().unwrap_or("a layer");
     if parent.is_empty() {
-        return Diagnostic::error("missing-variable", format!("required variable `{name}` is missing in environment `{}`", env.name))
-            .at(env.layers_span)
-            .label(format!("none of the layers of `{}` sets `{name}`", env.name))
-            .key(name)
-            .note(format!("layers consulted: {}", consulted.join(", ")))
-            .help(format!("add `{name}: <value>` to {last}"));
+        return Diagnostic::error(
+            "missing-variable",
+            format!(
+                "required variable `{name}` is missing in environment `{}`",
+                env.name
+            ),
+        )
+        .at(env.layers_span)
+        .label(format!(
+            "none of the layers of `{}` sets `{name}`",
+            env.name
+        ))
+        .key(name)
+        .note(format!("layers consulted: {}", consulted.join(", ")))
+        .help(format!("add `{name}: <value>` to {last}"));
     }
     let key = display_key(parent);
-    let d = Diagnostic::error("missing-variable", format!("`{key}` is missing the required key `{name}`")).key(format!("{key}.{name}"));
+    let d = Diagnostic::error(
+        "missing-variable",
+        format!("`{key}` is missing the required key `{name}`"),
+    )
+    .key(format!("{key}.{name}"));
     match entry_at(&merged.vars, parent) {
         Some((_, node)) => d.at(node.span).label(format!("`{name}` is not set here")),
         None => d.at(env.layers_span),
@@ -97,7 +148,10 @@ fn code(kind: &K) -> &'static str {
         K::Enum { .. } | K::Constant { .. } => "schema-enum",
         K::Format { .. } => "schema-format",
         K::Required { .. } => "missing-variable",
-        K::Minimum { .. } | K::Maximum { .. } | K::ExclusiveMinimum { .. } | K::ExclusiveMaximum { .. } => "schema-range",
+        K::Minimum { .. }
+        | K::Maximum { .. }
+        | K::ExclusiveMinimum { .. }
+        | K::ExclusiveMaximum { .. } => "schema-range",
         K::MinLength { .. } | K::MaxLength { .. } | K::Pattern { .. } => "schema-string",
         K::MinItems { .. } | K::MaxItems { .. } | K::UniqueItems | K::Contains => "schema-array",
         K::AdditionalProperties { .. } | K::UnevaluatedProperties { .. } => "unknown-key",
@@ -110,54 +164,102 @@ fn describe(kind: &K, key: &str, found: &str) -> (String, String) {
         K::Type { kind } => {
             let expected = match kind {
                 TypeKind::Single(t) => t.to_string(),
-                TypeKind::Multiple(ts) => ts.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" or "),
+                TypeKind::Multiple(ts) => ts
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
             };
-            (format!("`{key}` must be of type {expected}"), format!("found {found}"))
+            (
+                format!("`{key}` must be of type {expected}"),
+                format!("found {found}"),
+            )
         }
         K::Enum { options } => {
             let list = match options.as_array() {
-                Some(a) => a.iter().map(|o| format!("`{}`", plain(o))).collect::<Vec<_>>().join(", "),
+                Some(a) => a
+                    .iter()
+                    .map(|o| format!("`{}`", plain(o)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 None => plain(options),
             };
-            (format!("`{key}` must be one of {list}"), "not one of the allowed values".into())
+            (
+                format!("`{key}` must be one of {list}"),
+                "not one of the allowed values".into(),
+            )
         }
         K::Constant { expected_value } => (
             format!("`{key}` must be `{}`", plain(expected_value)),
             "a different value".into(),
         ),
-        K::Format { format } => {
-            (format!("`{key}` is not a valid `{format}`"), format!("expected {}", short(format)))
-        }
-        K::Minimum { limit } => (format!("`{key}` must be at least {limit}"), "too small".into()),
-        K::Maximum { limit } => (format!("`{key}` must be at most {limit}"), "too large".into()),
-        K::ExclusiveMinimum { limit } => (format!("`{key}` must be greater than {limit}"), "too small".into()),
-        K::ExclusiveMaximum { limit } => (format!("`{key}` must be less than {limit}"), "too large".into()),
-        K::MinLength { limit } => (format!("`{key}` must be at least {limit} characters long"), "too short".into()),
-        K::MaxLength { limit } => (format!("`{key}` must be at most {limit} characters long"), "too long".into()),
-        K::Pattern { pattern } => (format!("`{key}` must match the pattern `{pattern}`"), "does not match".into()),
-        K::MinItems { limit } => (format!("`{key}` must have at least {limit} items"), "too few items".into()),
-        K::MaxItems { limit } => (format!("`{key}` must have at most {limit} items"), "too many items".into()),
-        K::UniqueItems => (format!("`{key}` must not repeat items"), "has a repeated item".into()),
+        K::Format { format } => (
+            format!("`{key}` is not a valid `{format}`"),
+            format!("not a valid `{format}`"),
+        ),
+        K::Minimum { limit } => (
+            format!("`{key}` must be at least {limit}"),
+            "too small".into(),
+        ),
+        K::Maximum { limit } => (
+            format!("`{key}` must be at most {limit}"),
+            "too large".into(),
+        ),
+        K::ExclusiveMinimum { limit } => (
+            format!("`{key}` must be greater than {limit}"),
+            "too small".into(),
+        ),
+        K::ExclusiveMaximum { limit } => (
+            format!("`{key}` must be less than {limit}"),
+            "too large".into(),
+        ),
+        K::MinLength { limit } => (
+            format!("`{key}` must be at least {limit} characters long"),
+            "too short".into(),
+        ),
+        K::MaxLength { limit } => (
+            format!("`{key}` must be at most {limit} characters long"),
+            "too long".into(),
+        ),
+        K::Pattern { pattern } => (
+            format!("`{key}` must match the pattern `{pattern}`"),
+            "does not match".into(),
+        ),
+        K::MinItems { limit } => (
+            format!("`{key}` must have at least {limit} items"),
+            "too few items".into(),
+        ),
+        K::MaxItems { limit } => (
+            format!("`{key}` must have at most {limit} items"),
+            "too many items".into(),
+        ),
+        K::UniqueItems => (
+            format!("`{key}` must not repeat items"),
+            "has a repeated item".into(),
+        ),
         K::AdditionalProperties { unexpected } | K::UnevaluatedProperties { unexpected } => (
-            format!("`{key}` has unknown keys: {}", unexpected.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", ")),
+            format!(
+                "`{key}` has unknown keys: {}",
+                unexpected
+                    .iter()
+                    .map(|u| format!("`{u}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             "not allowed by the schema".into(),
         ),
-        K::Not { .. } => (format!("`{key}` has a value the schema forbids"), "forbidden here".into()),
-        K::FalseSchema => (format!("`{key}` is not allowed here"), "forbidden here".into()),
-        _ => (format!("`{key}` does not satisfy the schema ({})", kind.keyword()), "here".into()),
-    }
-}
-
-/// Short "expected" text under the caret for a format.
-fn short(format: &str) -> &'static str {
-    match format {
-        "no-localhost" => "a host that is not localhost",
-        "https-url" => "an https:// URL",
-        "url" => "an absolute URL",
-        "duration" => "a duration like `7d`",
-        "port" => "a port from 1 to 65535",
-        "age-recipient" => "an age recipient",
-        _ => "a valid value",
+        K::Not { .. } => (
+            format!("`{key}` has a value the schema forbids"),
+            "forbidden here".into(),
+        ),
+        K::FalseSchema => (
+            format!("`{key}` is not allowed here"),
+            "forbidden here".into(),
+        ),
+        _ => (
+            format!("`{key}` does not satisfy the schema ({})", kind.keyword()),
+            "here".into(),
+        ),
     }
 }
 

@@ -1,0 +1,294 @@
+//! `cfgc check`: every kind of finding, pinned as the user sees it.
+
+mod common;
+
+use common::Project;
+use insta::assert_snapshot;
+
+fn check(p: &Project) -> String {
+    p.run(&["check"]).transcript()
+}
+
+#[test]
+fn valid_fixture_passes() {
+    let run = Project::fixture("minimal").run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn bundled_example_passes() {
+    let run = Project::example().run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+}
+
+#[test]
+fn localhost_url_in_production() {
+    let p = Project::fixture("minimal").edit(
+        "environments/prod.yaml",
+        "https://app.example.com\nCORS",
+        "https://localhost:8443\nCORS",
+    );
+    assert_snapshot!(check(&p));
+}
+
+#[test]
+fn localhost_inside_a_list() {
+    let p = Project::fixture("minimal").edit(
+        "environments/prod.yaml",
+        "  - https://app.example.com",
+        "  - https://app.example.com\n  - http://127.0.0.1:5173",
+    );
+    assert_snapshot!(check(&p));
+}
+
+#[test]
+fn wrong_type_with_provenance() {
+    let p = Project::fixture("minimal").append("environments/prod.yaml", "PORT: \"80\"\n");
+    assert_snapshot!(check(&p));
+}
+
+#[test]
+fn value_outside_enum() {
+    let p = Project::fixture("minimal").edit(
+        "environments/base.yaml",
+        "LOG_LEVEL: info",
+        "LOG_LEVEL: verbose",
+    );
+    assert_snapshot!(check(&p));
+}
+
+#[test]
+fn missing_required_variable() {
+    let p = Project::fixture("minimal").edit(
+        "environments/prod.yaml",
+        "SENTRY_DSN: https://abc@o1.ingest.sentry.io/2\n",
+        "",
+    );
+    assert_snapshot!(check(&p));
+}
+
+#[test]
+fn secret_defined_in_plain_layer() {
+    let p = Project::fixture("minimal").append(
+        "environments/dev.yaml",
+        "JWT_SECRET: canary-3f9a-not-for-output-0123456789\n",
+    );
+    let out = check(&p);
+    assert!(
+        !out.contains("canary-3f9a"),
+        "the secret value leaked:\n{out}"
+    );
+    assert_snapshot!(out);
+}
+
+#[test]
+fn secret_missing_from_secrets_file() {
+    let p = Project::fixture("minimal").file(
+        "environments/prod.secrets.yaml",
+        "DATABASE_URL: ENC[opaque]\n",
+    );
+    assert_snapshot!(check(&p));
+}
+
+#[test]
+fn credential_embedded_in_plain_url() {
+    // The production-readiness checklist's own leak: a password in DATABASE_URL's userinfo.
+    let p = Project::fixture("minimal").edit(
+        "environments/prod.yaml",
+        "SENTRY_DSN: https://abc@o1.ingest.sentry.io/2",
+        "SENTRY_DSN: https://postgres.ayiguljoxjpymzwdvxht:canary-pw-7d1e@aws-0-eu-west-2.pooler.supabase.com:6543/postgres",
+    );
+    let out = check(&p);
+    assert!(
+        !out.contains("canary-pw-7d1e"),
+        "the credential leaked:\n{out}"
+    );
+    assert_snapshot!(out);
+}
+
+#[test]
+fn unknown_variable_with_suggestion() {
+    let p = Project::fixture("minimal").append(
+        "environments/dev.yaml",
+        "FRONTEND_ULR: http://localhost:5173\nCOMPLETELY_NEW: 1\n",
+    );
+    assert_snapshot!(check(&p));
+}
+
+#[test]
+fn yaml_syntax_error() {
+    let p = Project::fixture("minimal").file(
+        "environments/dev.yaml",
+        "NODE_ENV: development\nFRONTEND_URL: [http://localhost:5173\nPORT: 1\n",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn toml_syntax_error() {
+    let p = Project::fixture("minimal")
+        .edit(
+            "cfgc.toml",
+            "environments/dev.yaml",
+            "environments/dev.toml",
+        )
+        .file(
+            "environments/dev.toml",
+            "NODE_ENV = \"development\"\nFRONTEND_URL = http://localhost\n",
+        );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn toml_layers_get_the_same_findings() {
+    let p = Project::fixture("minimal")
+        .edit("cfgc.toml", "environments/prod.yaml", "environments/prod.toml")
+        .file(
+            "environments/prod.toml",
+            "NODE_ENV = \"production\"\nFRONTEND_URL = \"http://localhost:3000\"\nCORS_ALLOWED_ORIGINS = [\"https://app.example.com\"]\nSENTRY_DSN = \"https://abc@o1.ingest.sentry.io/2\"\nPORT = \"80\"\n",
+        );
+    assert_snapshot!(check(&p));
+}
+
+#[test]
+fn duplicate_key_in_yaml() {
+    let p = Project::fixture("minimal").append("environments/base.yaml", "PORT: 9090\n");
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn duplicate_key_in_toml() {
+    let p = Project::fixture("minimal")
+        .edit(
+            "cfgc.toml",
+            "environments/base.yaml\", \"environments/dev.yaml",
+            "environments/base.toml\", \"environments/dev.yaml",
+        )
+        .file(
+            "environments/base.toml",
+            "PORT = 8080\nLOG_LEVEL = \"info\"\nPORT = 9090\n",
+        );
+    let run = p.run(&["check", "dev"]);
+    assert_eq!(run.code, 2);
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn unset_removes_an_inherited_key() {
+    let p = Project::fixture("minimal").append("environments/dev.yaml", "LOG_LEVEL: !unset\n");
+    assert_snapshot!(check(&p));
+}
+
+#[test]
+fn json_format() {
+    let p = Project::fixture("minimal")
+        .edit(
+            "environments/prod.yaml",
+            "https://app.example.com\nCORS",
+            "http://localhost:3000\nCORS",
+        )
+        .append("environments/dev.yaml", "FRONTEND_ULR: x\n");
+    let run = p.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("stdout is JSON");
+    assert_eq!(doc["summary"]["errors"], 3);
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn github_format() {
+    let p = Project::fixture("minimal")
+        .edit(
+            "environments/prod.yaml",
+            "https://app.example.com\nCORS",
+            "http://localhost:3000\nCORS",
+        )
+        .append("environments/dev.yaml", "FRONTEND_ULR: x\n");
+    let run = p.run(&["check", "--format", "github"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.lines().all(|l| l.starts_with("::error file=")),
+        "{}",
+        run.stdout
+    );
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn unknown_environment_is_a_usage_error() {
+    let run = Project::fixture("minimal").run(&["check", "prdo"]);
+    assert_eq!(run.code, 2);
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn missing_layer_file() {
+    let p = Project::fixture("minimal").edit(
+        "cfgc.toml",
+        "environments/prod.yaml",
+        "environments/production.yaml",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn invalid_utf8_layer() {
+    let p = Project::fixture("minimal");
+    std::fs::write(
+        p.path("environments/dev.yaml"),
+        b"NODE_ENV: development\nFRONTEND_URL: \xff\xfe\n",
+    )
+    .expect("write");
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn invalid_project_file() {
+    let p = Project::fixture("minimal").edit(
+        "cfgc.toml",
+        "tier = \"local\"",
+        "tier = \"local\"\nlayres = []",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn invalid_schema() {
+    let p = Project::fixture("minimal").file(
+        "schema/env.schema.json",
+        "{\n  \"type\": \"object\",\n  \"properties\": { \"A\": { \"type\": \"strnig\" } }\n}\n",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn check_selected_environment_only() {
+    let p = Project::fixture("minimal").edit(
+        "environments/prod.yaml",
+        "https://app.example.com\nCORS",
+        "http://localhost:3000\nCORS",
+    );
+    let run = p.run(&["check", "dev"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+}
+
+#[test]
+fn yaml_strictness_no_and_leading_zero_stay_strings() {
+    let p = Project::fixture("minimal").append("environments/dev.yaml", "PORT: 0808\n");
+    assert_snapshot!(check(&p));
+}
