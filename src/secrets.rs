@@ -1,0 +1,3 @@
+//! The cryptographic core of secrets files: data keys, sealed values, the file MAC, and the age keys that wrap them.
+
+pub mod recipient;
