@@ -16,5 +16,6 @@ pub mod node;
 pub mod pipeline;
 pub mod project;
 pub mod report;
+pub mod secrets;
 pub mod source;
 pub mod validate;

@@ -1,0 +1,190 @@
+//! The file MAC: HMAC-SHA256 over the environment, the recipients and every sealed value.
+//!
+//! Each value's AEAD already binds it to its name; the MAC adds what per-value tags cannot
+//! see: a value deleted, a value rolled back to an older ciphertext, or a recipient list
+//! edited by hand. Order is canonicalised here, so reordering a file does not break it.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::DataKey;
+use super::encoding::{count, field};
+
+type HmacSha256 = Hmac<Sha256>;
+
+// Domain separation from the value AAD, which starts with "cfgc v1".
+const LABEL: &[u8] = b"cfgc v1 mac";
+
+/// The MAC of a file, as standard base64 of the 32-byte HMAC-SHA256.
+///
+/// `recipients` should be the canonical recipient texts (`Recipient::as_str`), `entries`
+/// the `(name, sealed text)` pairs exactly as stored.
+pub fn mac(key: &DataKey, env: &str, recipients: &[String], entries: &[(&str, &str)]) -> String {
+    BASE64.encode(
+        compute(key, env, recipients, entries)
+            .finalize()
+            .into_bytes(),
+    )
+}
+
+/// Whether `mac_text` is the MAC of this content. The comparison is constant-time; text
+/// that is not base64 of the right length is simply a mismatch.
+pub fn verify_mac(
+    key: &DataKey,
+    env: &str,
+    recipients: &[String],
+    entries: &[(&str, &str)],
+    mac_text: &str,
+) -> bool {
+    let Ok(expected) = BASE64.decode(mac_text) else {
+        return false;
+    };
+    compute(key, env, recipients, entries)
+        .verify_slice(&expected)
+        .is_ok()
+}
+
+fn compute(
+    key: &DataKey,
+    env: &str,
+    recipients: &[String],
+    entries: &[(&str, &str)],
+) -> HmacSha256 {
+    let mut recipients: Vec<&str> = recipients.iter().map(String::as_str).collect();
+    recipients.sort_unstable();
+    let mut entries = entries.to_vec();
+    entries.sort_unstable();
+
+    let mut message = Vec::new();
+    field(&mut message, LABEL);
+    field(&mut message, env.as_bytes());
+    count(&mut message, recipients.len());
+    for recipient in recipients {
+        field(&mut message, recipient.as_bytes());
+    }
+    count(&mut message, entries.len());
+    for (name, sealed) in entries {
+        field(&mut message, name.as_bytes());
+        field(&mut message, sealed.as_bytes());
+    }
+
+    let mut hmac =
+        HmacSha256::new_from_slice(key.mac_key()).expect("HMAC accepts keys of any length");
+    hmac.update(&message);
+    hmac
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct File {
+        env: &'static str,
+        recipients: Vec<String>,
+        entries: Vec<(&'static str, &'static str)>,
+    }
+
+    impl File {
+        fn new() -> Self {
+            File {
+                env: "prod",
+                recipients: vec!["age1aaa".into(), "ssh-ed25519 AAAA".into()],
+                entries: vec![("db", "ENC[v1,AAAA]"), ("api", "ENC[v1,BBBB]")],
+            }
+        }
+
+        fn mac(&self, key: &DataKey) -> String {
+            mac(key, self.env, &self.recipients, &self.entries)
+        }
+    }
+
+    #[test]
+    fn verifies_its_own_mac() {
+        let key = DataKey::generate();
+        let file = File::new();
+        let tag = file.mac(&key);
+        assert_eq!(BASE64.decode(&tag).expect("base64").len(), 32);
+        assert!(verify_mac(
+            &key,
+            file.env,
+            &file.recipients,
+            &file.entries,
+            &tag
+        ));
+    }
+
+    #[test]
+    fn order_does_not_matter() {
+        let key = DataKey::generate();
+        let file = File::new();
+        let mut reordered = File::new();
+        reordered.recipients.reverse();
+        reordered.entries.reverse();
+        assert_eq!(file.mac(&key), reordered.mac(&key));
+    }
+
+    #[test]
+    fn every_change_changes_the_mac() {
+        let key = DataKey::generate();
+        let original = File::new().mac(&key);
+        type Change = (&'static str, fn(&mut File));
+        let changes: Vec<Change> = vec![
+            ("env", |f| f.env = "staging"),
+            ("recipient changed", |f| f.recipients[0] = "age1aab".into()),
+            ("recipient added", |f| f.recipients.push("age1ccc".into())),
+            ("recipient removed", |f| {
+                f.recipients.pop();
+            }),
+            ("name", |f| f.entries[0].0 = "db2"),
+            ("ciphertext", |f| f.entries[0].1 = "ENC[v1,AAAB]"),
+            ("entry added", |f| f.entries.push(("new", "ENC[v1,CCCC]"))),
+            ("entry removed", |f| {
+                f.entries.pop();
+            }),
+            ("values swapped between names", |f| {
+                f.entries = vec![("db", "ENC[v1,BBBB]"), ("api", "ENC[v1,AAAA]")];
+            }),
+            ("boundary moved between name and value", |f| {
+                f.entries[0] = ("dbE", "NC[v1,AAAA]");
+            }),
+            ("recipient moved into an entry name", |f| {
+                f.recipients.pop();
+                f.entries.push(("ssh-ed25519 AAAA", ""));
+            }),
+        ];
+        for (what, change) in changes {
+            let mut file = File::new();
+            change(&mut file);
+            assert_ne!(file.mac(&key), original, "{what}");
+            assert!(
+                !verify_mac(&key, file.env, &file.recipients, &file.entries, &original),
+                "{what}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_key_or_garbage_does_not_verify() {
+        let file = File::new();
+        let tag = file.mac(&DataKey::generate());
+        let other = DataKey::generate();
+        assert!(!verify_mac(
+            &other,
+            file.env,
+            &file.recipients,
+            &file.entries,
+            &tag
+        ));
+        for garbage in ["", "not base64", "AAAA", &tag[..tag.len() - 4]] {
+            assert!(!verify_mac(
+                &other,
+                file.env,
+                &file.recipients,
+                &file.entries,
+                garbage
+            ));
+        }
+    }
+}

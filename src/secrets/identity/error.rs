@@ -1,0 +1,52 @@
+//! Why identities could not be loaded. Messages name the file (and line) but never quote
+//! its content: a key file's lines are key material.
+
+use std::io;
+
+use thiserror::Error;
+
+/// A problem with an identity source that the user named (or that exists and is broken).
+///
+/// `origin` reads like ``/home/me/keys.txt (from CFGC_AGE_KEY_FILE)`` or `CFGC_AGE_KEY`.
+#[derive(Debug, Error)]
+pub enum IdentityError {
+    #[error("identity file {origin} does not exist")]
+    NotFound { origin: String },
+
+    #[error("cannot read identity file {origin}: {source}")]
+    Read {
+        origin: String,
+        #[source]
+        source: io::Error,
+    },
+
+    #[error("identity file {origin} is larger than {limit} bytes; it is not a key file")]
+    TooLarge { origin: String, limit: u64 },
+
+    #[error("{origin}{}: {reason}", line_suffix(*.line))]
+    Malformed {
+        origin: String,
+        /// 1-based line of the offending line, when the format is line-based.
+        line: Option<usize>,
+        reason: &'static str,
+    },
+
+    #[error(
+        "{origin} is passphrase-protected, and cfgc does not prompt for key passphrases; use an unencrypted key kept private instead: an age key from `age-keygen`, the decrypted file (`age -d KEYFILE > keys.txt`), or for SSH an unencrypted copy (`ssh-keygen -p -N '' -f COPY`)"
+    )]
+    Encrypted { origin: String },
+
+    #[error(
+        "{origin}: unsupported key: {what}; use an age key from `age-keygen`, or an ssh-ed25519 or ssh-rsa key"
+    )]
+    Unsupported { origin: String, what: String },
+
+    #[error(
+        "{origin} contains no identities; expected lines starting with `AGE-SECRET-KEY-1` (as written by `age-keygen`) or an OpenSSH private key"
+    )]
+    Empty { origin: String },
+}
+
+fn line_suffix(line: Option<usize>) -> String {
+    line.map(|n| format!(", line {n}")).unwrap_or_default()
+}
