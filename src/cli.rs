@@ -21,6 +21,12 @@ pub struct Args {
     #[arg(long, short = 'C', global = true, value_name = "PATH")]
     pub project: Option<PathBuf>,
 
+    /// An age identity file (age-keygen output or an SSH private key); repeatable.
+    /// Also read, in order: CFGC_AGE_KEY_FILE, CFGC_AGE_KEY, $XDG_CONFIG_HOME/cfgc/age/keys.txt,
+    /// SOPS_AGE_KEY_FILE, and the environment's `identity` in cfgc.toml
+    #[arg(long, short = 'i', global = true, value_name = "FILE")]
+    pub identity: Vec<PathBuf>,
+
     /// When to colour output (NO_COLOR is respected with `auto`)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -53,6 +59,8 @@ pub enum Command {
 /// Everything a command needs to know from the outside world.
 pub struct Config {
     pub project: Option<PathBuf>,
+    /// `--identity` files, in order.
+    pub identities: Vec<PathBuf>,
     pub color: bool,
     pub command: Command,
 }
@@ -69,6 +77,7 @@ impl Config {
         };
         Config {
             project: args.project,
+            identities: args.identity,
             color,
             command: args.command,
         }
