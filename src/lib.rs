@@ -1,2 +1,4 @@
 //! cfgc: a declarative config and secrets compiler.
 #![forbid(unsafe_code)]
+
+pub mod render;
