@@ -15,6 +15,7 @@ pub mod merge;
 pub mod node;
 pub mod pipeline;
 pub mod project;
+pub mod render;
 pub mod report;
 pub mod secrets;
 pub mod source;

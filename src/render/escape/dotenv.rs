@@ -1,0 +1,366 @@
+//! `.env`: the value after `KEY=`, in a subset every common reader agrees on.
+//!
+//! cfgc writes each value in a form that python-dotenv, Docker Compose (`env_file`), Node's
+//! `--env-file` and bash (`set -a; source .env`) all read back as exactly the same string:
+//!
+//! - **Plain** (unquoted) when the value is not empty and made only of
+//!   `A-Z a-z 0-9 _ . / : @ % + , = ? -`.
+//! - **Empty**: nothing after the `=`.
+//! - **Single-quoted** (`'…'`) otherwise. Inside single quotes all four readers take every
+//!   character literally: spaces, tabs, `#`, `"`, `` ` ``, `$`, `\n` written as two characters,
+//!   non-ASCII, and line feeds (the value then spans lines; Node needs 20.12 or later for that).
+//! - **Rejected** when the value contains
+//!   - `'`: no escape for it inside single quotes works in all four (bash ends the quote there,
+//!     python-dotenv and Compose read `\'` as a quote);
+//!   - `\\` (two backslashes in a row): python-dotenv reads them as one, the others as two;
+//!   - a backslash as its last character: python-dotenv and Compose read `\'` as an escaped quote
+//!     and run on past the end of the value;
+//!   - `${`: python-dotenv expands `${NAME}` even inside single quotes;
+//!   - a carriage return: Python reads files with universal newlines and turns it into a line feed;
+//!   - NUL: no environment variable can hold it.
+//! - Numbers and booleans are written as their JSON text (always plain); null, arrays and objects
+//!   are rejected.
+//! - Keys must match `[A-Za-z_][A-Za-z0-9_]*` ([`check_key`]).
+//!
+//! [`parse_dotenv`] reads this subset back, so later stages can find which lines hold which values.
+
+use super::{EscapeError, Format};
+use serde_json::Value;
+
+/// One value as the text after `KEY=`.
+pub fn escape(value: &Value) -> Result<String, EscapeError> {
+    match value {
+        Value::String(text) => escape_str(text),
+        Value::Number(number) => Ok(number.to_string()),
+        Value::Bool(flag) => Ok(flag.to_string()),
+        Value::Null => Err(reject(
+            "is null, and a .env value is always a string; give it a value or a `default` in \
+             the template, or leave the line out with `{% if %}`",
+        )),
+        Value::Array(_) | Value::Object(_) => Err(reject(
+            "is a list or object, and a .env value is one string; turn it into one in the \
+             template (e.g. `{{ items | join(',') }}`)",
+        )),
+    }
+}
+
+/// One string as the text after `KEY=`; see the module docs for the rule.
+pub fn escape_str(text: &str) -> Result<String, EscapeError> {
+    if let Some(reason) = unreadable(text) {
+        return Err(reject(reason));
+    }
+    if text.chars().all(is_plain) {
+        Ok(text.to_string())
+    } else {
+        Ok(format!("'{text}'"))
+    }
+}
+
+/// Check that `name` can be a key that all the readers accept and bash can assign.
+pub fn check_key(name: &str) -> Result<(), EscapeError> {
+    let mut chars = name.chars();
+    let starts_well = chars
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_');
+    if starts_well && chars.all(|ch| ch.is_ascii_alphanumeric() || ch == '_') {
+        Ok(())
+    } else {
+        Err(reject(KEY_RULE))
+    }
+}
+
+/// A line of a `.env` file that is outside the subset cfgc writes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {reason}")]
+pub struct ParseError {
+    /// 1-based line where the offending entry starts.
+    pub line: usize,
+    /// What is wrong; never quotes the line, which may hold a secret.
+    pub reason: String,
+}
+
+/// Read back a `.env` file written in the subset [`escape`] emits: `KEY=value` entries (an
+/// optional `export ` prefix and leading spaces allowed), blank lines and `#` comment lines. A
+/// value is plain, empty, or single-quoted (possibly over several lines), and may be followed by
+/// spaces and then a `#` comment. Anything else is an error rather than a guess, because the
+/// readers disagree on it: bash reads `'a'#c` as `a#c`, and Node keeps the tab in `a<TAB>#c`.
+pub fn parse_dotenv(text: &str) -> Result<Vec<(String, String)>, ParseError> {
+    let mut entries = Vec::new();
+    let mut line = 1;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let statement = parse_statement(rest).map_err(|reason| ParseError {
+            line,
+            reason: reason.to_string(),
+        })?;
+        line += rest[..rest.len() - statement.rest.len()]
+            .matches('\n')
+            .count();
+        rest = statement.rest;
+        entries.extend(statement.entry);
+    }
+    Ok(entries)
+}
+
+/// One statement of a `.env` file: an entry, or nothing for a blank or comment line.
+struct Statement<'a> {
+    entry: Option<(String, String)>,
+    /// The text after the line the statement ends on.
+    rest: &'a str,
+}
+
+/// The statement at the start of `text`.
+fn parse_statement(text: &str) -> Result<Statement<'_>, &'static str> {
+    let (first_line, after_first_line) = split_line(text);
+    if first_line.contains('\r') {
+        return Err(CR_IN_FILE);
+    }
+    let trimmed = first_line.trim_start_matches([' ', '\t']);
+    if trimmed.is_empty() || trimmed.starts_with('#') {
+        return Ok(Statement {
+            entry: None,
+            rest: after_first_line,
+        });
+    }
+    let assignment = trimmed.strip_prefix("export ").unwrap_or(trimmed);
+    let (key, _) = assignment
+        .split_once('=')
+        .ok_or("is not a comment, a blank line or `KEY=value`")?;
+    check_key(key).map_err(|_| KEY_RULE)?;
+    // Slice from `text`, not the line: a quoted value may run over several lines.
+    let value_start = &text[first_line.len() - assignment.len() + key.len() + 1..];
+    let (value, after_value) = match value_start.strip_prefix('\'') {
+        Some(quoted) => {
+            let end = quoted
+                .find('\'')
+                .ok_or("has a single quote that is never closed")?;
+            (&quoted[..end], &quoted[end + 1..])
+        }
+        None => {
+            let end = value_start
+                .find([' ', '\t', '\n'])
+                .unwrap_or(value_start.len());
+            let value = &value_start[..end];
+            if !value.chars().all(is_plain) {
+                return Err("has an unquoted value with characters outside \
+                            `A-Za-z0-9_./:@%+,=?-`; put it in single quotes");
+            }
+            (value, &value_start[end..])
+        }
+    };
+    let (tail, remaining) = split_line(after_value);
+    let comment = tail.trim_start_matches(' ');
+    if !comment.is_empty() && value.is_empty() && !value_start.starts_with('\'') {
+        // python-dotenv skips the spaces and reads `KEY= #c` as the value `#c`.
+        return Err("has a comment after an empty value; write `KEY=''  # comment` instead");
+    }
+    if !(comment.is_empty() || (comment.starts_with('#') && comment.len() < tail.len())) {
+        return Err("has text after the value other than spaces and a `#` comment");
+    }
+    if value.contains('\r') || tail.contains('\r') {
+        return Err(CR_IN_FILE);
+    }
+    if let Some(reason) = unreadable(value) {
+        return Err(reason);
+    }
+    Ok(Statement {
+        entry: Some((key.to_string(), value.to_string())),
+        rest: remaining,
+    })
+}
+
+const CR_IN_FILE: &str = "has a carriage return; save the file with LF line endings";
+
+const KEY_RULE: &str = "has a key that is not a portable variable name; a .env key must start \
+                        with an ASCII letter or `_` and contain only ASCII letters, digits and `_`";
+
+/// The line at the start of `text` without its line feed, and the text after it.
+fn split_line(text: &str) -> (&str, &str) {
+    text.split_once('\n').unwrap_or((text, ""))
+}
+
+/// Why some reader would not read `text` back unchanged inside single quotes, if it would not.
+fn unreadable(text: &str) -> Option<&'static str> {
+    if text.contains('\'') {
+        Some(
+            "contains `'`, which has no escape that python-dotenv, Compose, Node and bash all \
+             read the same way; remove it, or pass this value some other way than a .env file",
+        )
+    } else if text.contains("\\\\") {
+        Some(
+            "contains two backslashes in a row, which python-dotenv reads as one and the other \
+             readers as two; change the value or pass it some other way than a .env file",
+        )
+    } else if text.ends_with('\\') {
+        Some(
+            "ends with a backslash, which python-dotenv and Compose read as escaping the closing \
+             quote; change the value or pass it some other way than a .env file",
+        )
+    } else if text.contains("${") {
+        Some(
+            "contains `${`, which python-dotenv expands as a variable even inside single quotes; \
+             remove it, or pass this value some other way than a .env file",
+        )
+    } else if text.contains('\r') {
+        Some(
+            "contains a carriage return, which Python reads back as a line feed; convert the \
+             value to LF line endings",
+        )
+    } else if text.contains('\0') {
+        Some("contains a NUL character, which no environment variable can hold; remove it")
+    } else {
+        None
+    }
+}
+
+fn is_plain(ch: char) -> bool {
+    ch.is_ascii_alphanumeric()
+        || matches!(
+            ch,
+            '_' | '.' | '/' | ':' | '@' | '%' | '+' | ',' | '=' | '?' | '-'
+        )
+}
+
+fn reject(reason: &str) -> EscapeError {
+    EscapeError::new(Format::Dotenv, reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn dotenv(value: Value) -> Result<String, EscapeError> {
+        escape(&value)
+    }
+
+    #[test]
+    fn safe_values_stay_plain_and_empty_stays_empty() {
+        assert_eq!(
+            dotenv(json!("postgres://u@db:5432/app?ssl=1")).as_deref(),
+            Ok("postgres://u@db:5432/app?ssl=1")
+        );
+        assert_eq!(dotenv(json!("")).as_deref(), Ok(""));
+        assert_eq!(dotenv(json!(-1.5)).as_deref(), Ok("-1.5"));
+        assert_eq!(dotenv(json!(true)).as_deref(), Ok("true"));
+    }
+
+    #[test]
+    fn shell_syntax_is_single_quoted() {
+        for hostile in [
+            "$(rm -rf /)",
+            "`id`",
+            "a; rm -rf /",
+            "a b # c",
+            "$HOME",
+            "\"x\"",
+            "~/x",
+            "*",
+        ] {
+            assert_eq!(
+                dotenv(json!(hostile)),
+                Ok(format!("'{hostile}'")),
+                "{hostile:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_line_feed_cannot_start_a_new_entry() {
+        assert_eq!(dotenv(json!("a\nEVIL=1")).as_deref(), Ok("'a\nEVIL=1'"));
+    }
+
+    #[test]
+    fn values_no_reader_agrees_on_are_rejected_without_echoing_them() {
+        let cases = [
+            ("s3cr3t'; EVIL=1; '", "contains `'`"),
+            ("s3cr3t\\\\x", "contains two backslashes"),
+            ("s3cr3t\\", "ends with a backslash"),
+            ("s3cr3t${HOME}", "contains `${`"),
+            ("s3cr3t\r\n", "contains a carriage return"),
+            ("s3cr3t\0", "contains a NUL"),
+        ];
+        for (value, reason) in cases {
+            let err = dotenv(json!(value)).expect_err("must be rejected");
+            assert_eq!(err.format, Format::Dotenv);
+            assert!(err.reason.starts_with(reason), "{value:?}: {}", err.reason);
+            assert!(!err.to_string().contains("s3cr3t"));
+        }
+        assert!(dotenv(json!(null)).is_err());
+        assert!(dotenv(json!(["a"])).is_err());
+        assert!(dotenv(json!({"a": "b"})).is_err());
+    }
+
+    #[test]
+    fn lone_backslashes_and_dollars_are_fine() {
+        assert_eq!(dotenv(json!("a\\nb$c")).as_deref(), Ok("'a\\nb$c'"));
+        assert_eq!(dotenv(json!("$2b$12$abc")).as_deref(), Ok("'$2b$12$abc'"));
+    }
+
+    #[test]
+    fn keys_are_portable_names() {
+        for good in ["A", "_", "a_1", "DATABASE_URL"] {
+            assert!(check_key(good).is_ok(), "{good}");
+        }
+        for bad in ["", "1A", "A-B", "A.B", "A B", "É", "A=B"] {
+            assert!(check_key(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn parse_reads_back_what_escape_writes() {
+        let values = ["", "plain", "a b", "multi\nline\n", "#x", "$y", "\"q\""];
+        let mut file = String::from("# header\n\n");
+        for (index, value) in values.iter().enumerate() {
+            let escaped = dotenv(json!(value)).expect("accepted");
+            file.push_str(&format!("K{index}={escaped}\n"));
+        }
+        let expected: Vec<(String, String)> = values
+            .iter()
+            .enumerate()
+            .map(|(index, value)| (format!("K{index}"), value.to_string()))
+            .collect();
+        assert_eq!(parse_dotenv(&file), Ok(expected));
+    }
+
+    #[test]
+    fn parse_accepts_comments_export_and_trailing_spaces() {
+        let file = "  # c\nexport A=a  # note\nB='b c' # note\n  C=c  \nD=''\nE=";
+        let entries = parse_dotenv(file).expect("valid");
+        let keys: Vec<&str> = entries.iter().map(|(key, _)| key.as_str()).collect();
+        assert_eq!(keys, ["A", "B", "C", "D", "E"]);
+        assert_eq!(entries[1].1, "b c");
+    }
+
+    #[test]
+    fn parse_reports_the_line_where_the_bad_entry_starts() {
+        let cases = [
+            ("A='x\ny'\nB=a b\n", 3, "has text after the value"),
+            (
+                "A=1\nB='open\n",
+                2,
+                "has a single quote that is never closed",
+            ),
+            ("A=1\r\n", 1, "has a carriage return"),
+            ("A='x'#c\n", 1, "has text after the value"),
+            ("A=x\t#c\n", 1, "has text after the value"),
+            ("A= #c\n", 1, "has a comment after an empty value"),
+            ("A=x#c\n", 1, "has an unquoted value"),
+            ("A B=x\n", 1, "has a key"),
+            ("just words\n", 1, "is not a comment"),
+            ("A='${HOME}'\n", 1, "contains `${`"),
+            ("A='x\\\\y'\n", 1, "contains two backslashes"),
+        ];
+        for (file, line, reason) in cases {
+            let err = parse_dotenv(file).expect_err(file);
+            assert_eq!(err.line, line, "{file:?}");
+            assert!(err.reason.starts_with(reason), "{file:?}: {}", err.reason);
+        }
+    }
+
+    #[test]
+    fn parse_errors_never_quote_the_value() {
+        let err = parse_dotenv("A='s3cr3t${X}'\n").expect_err("`${` is rejected");
+        assert!(!err.to_string().contains("s3cr3t"));
+    }
+}

@@ -1,0 +1,34 @@
+//! Text: no escaping at all, for files with no syntax cfgc knows about.
+//!
+//! A value lands in the file exactly as it is: you are on your own. If the file has any syntax
+//! (quotes, comments, separators), a value can break it; pick a real format when one fits.
+
+use serde_json::Value;
+
+/// Strings verbatim; numbers, booleans, null, arrays and objects in their compact JSON form.
+pub fn escape(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn strings_pass_through_untouched() {
+        let raw = "a\"b'c\\d\n$e ${f} #g";
+        assert_eq!(escape(&json!(raw)), raw);
+    }
+
+    #[test]
+    fn other_values_use_json() {
+        assert_eq!(escape(&json!(null)), "null");
+        assert_eq!(escape(&json!(false)), "false");
+        assert_eq!(escape(&json!(-1.5)), "-1.5");
+        assert_eq!(escape(&json!(["a", 1])), r#"["a",1]"#);
+    }
+}

@@ -1,0 +1,185 @@
+//! YAML: every value becomes one node that cannot change the structure around it.
+//!
+//! Strings are always double-quoted scalars, the only YAML style in which every string can be
+//! written on one line with any content: inside `"…"` nothing is an indicator (`: `, `#`, `- `,
+//! `*`, `&`, `!`, `%`, `@`, `|`, `>`), no tag resolution happens (`true`, `null`, `0644`, `1e3`,
+//! `no` stay strings), and escapes carry everything that is not printable. Numbers, booleans and
+//! null use the plain forms that YAML 1.1 (PyYAML, Go yaml.v2) and YAML 1.2 (saphyr, Go yaml.v3)
+//! both resolve to the same type. Arrays and objects become flow collections (`[…]`, `{…}`), so
+//! the output is always a single line and indentation around it does not matter.
+
+use serde_json::{Number, Value};
+
+/// YAML limits an implicit mapping key to 1024 characters; longer keys need the explicit `? `
+/// form. The margin covers the quotes and escapes, which count too.
+const IMPLICIT_KEY_LIMIT: usize = 1000;
+
+/// One value as a single-line YAML node.
+pub fn escape(value: &Value) -> String {
+    let mut out = String::new();
+    write_node(&mut out, value);
+    out
+}
+
+fn write_node(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(number) => out.push_str(&plain_number(number)),
+        Value::String(text) => write_double_quoted(out, text),
+        Value::Array(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push_str(", ");
+                }
+                write_node(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (index, (key, item)) in map.iter().enumerate() {
+                if index > 0 {
+                    out.push_str(", ");
+                }
+                let mut quoted_key = String::new();
+                write_double_quoted(&mut quoted_key, key);
+                if quoted_key.chars().count() > IMPLICIT_KEY_LIMIT {
+                    out.push_str("? ");
+                    out.push_str(&quoted_key);
+                    out.push_str(" : ");
+                } else {
+                    out.push_str(&quoted_key);
+                    out.push_str(": ");
+                }
+                write_node(out, item);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// serde_json writes large and small floats as `1e300` or `1.5e-7`. YAML 1.2 reads those as
+/// floats, but YAML 1.1 needs a `.` in the mantissa and a sign on the exponent, or the value
+/// silently becomes the string "1e300" (PyYAML does this). `1.0e+300` is a float in both.
+fn plain_number(number: &Number) -> String {
+    let text = number.to_string();
+    if !number.is_f64() {
+        return text;
+    }
+    match text.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => {
+            let mantissa = if mantissa.contains('.') {
+                mantissa.to_string()
+            } else {
+                format!("{mantissa}.0")
+            };
+            let exponent = if exponent.starts_with(['-', '+']) {
+                exponent.to_string()
+            } else {
+                format!("+{exponent}")
+            };
+            format!("{mantissa}e{exponent}")
+        }
+        None if !text.contains('.') => format!("{text}.0"),
+        None => text,
+    }
+}
+
+/// A double-quoted scalar. Line breaks must be escaped (a raw one would be folded into a space),
+/// and so must everything outside YAML's printable set, which parsers reject even inside quotes.
+/// NEL, LS and PS are printable in YAML 1.2 but line breaks in YAML 1.1, and a BOM is only
+/// allowed at the start of a stream: escaping them keeps both versions reading the same string.
+fn write_double_quoted(out: &mut String, text: &str) {
+    out.push('"');
+    for ch in text.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => {
+                out.push_str(&format!("\\x{:02x}", u32::from(ch)));
+            }
+            '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' => {
+                out.push_str(&format!("\\u{:04x}", u32::from(ch)));
+            }
+            _ => out.push(ch),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn yaml(value: Value) -> String {
+        escape(&value)
+    }
+
+    #[test]
+    fn indicators_and_lookalikes_stay_inside_quotes() {
+        assert_eq!(yaml(json!("a: b # c")), r#""a: b # c""#);
+        assert_eq!(yaml(json!("- x")), r#""- x""#);
+        assert_eq!(yaml(json!("*alias")), r#""*alias""#);
+        assert_eq!(yaml(json!("!!binary x")), r#""!!binary x""#);
+        assert_eq!(yaml(json!("true")), r#""true""#);
+        assert_eq!(yaml(json!("0644")), r#""0644""#);
+        assert_eq!(yaml(json!("")), r#""""#);
+    }
+
+    #[test]
+    fn injection_of_a_sibling_key_stays_one_line() {
+        let hostile = "x\"\nadmin: true\nsteps:\n- name: evil";
+        let out = yaml(json!(hostile));
+        assert_eq!(out, r#""x\"\nadmin: true\nsteps:\n- name: evil""#);
+        assert!(!out.contains('\n'));
+    }
+
+    #[test]
+    fn control_and_break_characters_are_escaped() {
+        assert_eq!(
+            yaml(json!("\u{0}\u{7}\u{1b}\u{7f}")),
+            r#""\x00\x07\x1b\x7f""#
+        );
+        assert_eq!(
+            yaml(json!("a\u{85}b\u{2028}c\u{feff}")),
+            r#""a\x85b\u2028c\ufeff""#
+        );
+        assert_eq!(yaml(json!("tab\tcr\r\\")), r#""tab\tcr\r\\""#);
+        assert_eq!(yaml(json!("é 🦀")), "\"é 🦀\"");
+    }
+
+    #[test]
+    fn scalars_use_forms_both_yaml_versions_resolve_alike() {
+        assert_eq!(yaml(json!(null)), "null");
+        assert_eq!(yaml(json!(true)), "true");
+        assert_eq!(yaml(json!(-42)), "-42");
+        assert_eq!(yaml(json!(u64::MAX)), "18446744073709551615");
+        assert_eq!(yaml(json!(2.5)), "2.5");
+        assert_eq!(yaml(json!(1e300)), "1.0e+300");
+        assert_eq!(yaml(json!(-1.5e-7)), "-1.5e-7");
+    }
+
+    #[test]
+    fn collections_become_single_line_flow_nodes() {
+        assert_eq!(yaml(json!([])), "[]");
+        assert_eq!(yaml(json!({})), "{}");
+        assert_eq!(
+            yaml(json!({"a: b": ["x", 1, null], "c": {"d": false}})),
+            r#"{"a: b": ["x", 1, null], "c": {"d": false}}"#
+        );
+    }
+
+    #[test]
+    fn long_keys_use_the_explicit_form() {
+        let key = "k".repeat(IMPLICIT_KEY_LIMIT);
+        let out = yaml(json!({ key.clone(): 1 }));
+        assert_eq!(out, format!("{{? \"{key}\" : 1}}"));
+    }
+}
