@@ -54,6 +54,29 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = report::Format::Human)]
         format: report::Format,
     },
+    /// Render every output and show a diff against the files on disk (secrets masked)
+    #[command(after_help = EXIT_CODES)]
+    Plan {
+        /// Environments to plan [default: all]
+        #[arg(value_name = "ENV")]
+        environments: Vec<String>,
+        /// Exit 1 when files would be created or changed (like `git diff --exit-code`)
+        #[arg(long)]
+        exit_code: bool,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = crate::commands::plan::PlanFormat::Human)]
+        format: crate::commands::plan::PlanFormat,
+    },
+    /// Plan, confirm, then write changed files atomically
+    #[command(after_help = EXIT_CODES)]
+    Apply {
+        /// Environments to apply [default: all]
+        #[arg(value_name = "ENV")]
+        environments: Vec<String>,
+        /// Do not ask for confirmation (for CI); without it, apply needs a terminal
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
 }
 
 /// Everything a command needs to know from the outside world.

@@ -1,6 +1,8 @@
 //! One module per subcommand; each runs the pipeline as far as it needs.
 
+pub mod apply;
 pub mod check;
+pub mod plan;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -27,6 +29,12 @@ pub fn run(config: Config) -> Exit {
             environments,
             format,
         } => check::run(&config, environments, *format),
+        Command::Plan {
+            environments,
+            exit_code,
+            format,
+        } => plan::run(&config, environments, *exit_code, *format),
+        Command::Apply { environments, yes } => apply::run(&config, environments, *yes),
     }
 }
 

@@ -7,13 +7,16 @@
 // costs nothing measurable, and boxing them everywhere would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod apply;
 pub mod cli;
 pub mod commands;
+pub mod decrypt;
 pub mod diagnostic;
 pub mod load;
 pub mod merge;
 pub mod node;
 pub mod pipeline;
+pub mod plan;
 pub mod project;
 pub mod render;
 pub mod report;

@@ -88,3 +88,21 @@ fn select(project: &Project, names: &[String]) -> Result<Vec<usize>, Vec<Diagnos
         Err(errors)
     }
 }
+
+/// Stages 4 and 5 (decrypt, render): every output of the selected
+/// environments; secrets are decrypted per environment only when a
+/// secret-bearing output is rendered.
+pub fn render<'a>(
+    loaded: &'a Loaded,
+    validated: &Validated<'a>,
+    templates: &crate::render::Templates,
+    keyring: &crate::decrypt::Keyring,
+    sources: &SourceMap,
+) -> Result<Vec<crate::render::RenderedFile<'a>>, Vec<Diagnostic>> {
+    crate::render::render(loaded, validated, templates, keyring, sources)
+}
+
+/// Stage 6 (plan): rendered files against the files on disk.
+pub fn plan(files: Vec<crate::render::RenderedFile<'_>>) -> Vec<crate::plan::FilePlan<'_>> {
+    crate::plan::plan(files)
+}

@@ -20,6 +20,36 @@ pub struct Project {
     pub schema: Located<PathBuf>,
     pub environments: Vec<Environment>,
     pub outputs: Vec<Output>,
+    /// The folder every output is written under (`deploy` by default).
+    pub output_dir: String,
+    pub policies: Vec<Policy>,
+}
+
+/// A check of rendered outputs, as data: patterns an output must or must
+/// not contain, for some outputs and tiers.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub name: String,
+    /// Output names it applies to; all when empty.
+    #[serde(default)]
+    pub outputs: Vec<String>,
+    /// Tiers it applies to; all when empty.
+    #[serde(default)]
+    pub tiers: Vec<String>,
+    #[serde(default)]
+    pub require: Vec<Rule>,
+    #[serde(default)]
+    pub forbid: Vec<Rule>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// A regular expression (Rust `regex` syntax; `(?m)` for line anchors).
+    pub pattern: String,
+    /// What the rule protects, shown when it fails.
+    pub message: String,
 }
 
 /// A value from cfgc.toml with the span that declared it.
@@ -64,6 +94,8 @@ struct ProjectFile {
     environments: Spanned<IndexMap<String, Spanned<EnvironmentFile>>>,
     #[serde(default)]
     outputs: IndexMap<String, Spanned<OutputFile>>,
+    #[serde(default)]
+    policies: Vec<Policy>,
 }
 
 #[derive(Deserialize)]
@@ -71,6 +103,7 @@ struct ProjectFile {
 struct ProjectSection {
     name: String,
     schema: Spanned<String>,
+    output_dir: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -247,6 +280,12 @@ fn resolve(raw: ProjectFile, root: PathBuf, id: FileId) -> Result<Project, Vec<D
         });
     }
 
+    let output_dir = raw.project.output_dir.as_ref().map_or("deploy".to_string(), |d| d.get_ref().trim_end_matches('/').to_string());
+    if let Some(d) = &raw.project.output_dir {
+        if !safe_relative(d.get_ref()) {
+            errors.push(Diagnostic::error("project", "`output_dir` must be a relative path inside the project, without `..`").at(span(d.span())));
+        }
+    }
     let mut outputs = Vec::new();
     for (name, out) in raw.outputs {
         let out_span = span(out.span());
@@ -268,6 +307,23 @@ fn resolve(raw: ProjectFile, root: PathBuf, id: FileId) -> Result<Project, Vec<D
             );
             0
         });
+        let p = out.path.get_ref();
+        if !safe_relative(p) || !p.starts_with(&format!("{output_dir}/")) {
+            errors.push(Diagnostic::error("project", format!("output `{name}` must be written under `{output_dir}/`"))
+                .at(span(out.path.span()))
+                .label("outside the output folder")
+                .help(format!("use a relative path such as \"{output_dir}/{{env}}/{name}\", without `..`")));
+        }
+        if !p.contains("{env}") && environments.len() > 1 && out.environments.len() != 1 {
+            errors.push(Diagnostic::error("project", format!("output `{name}` would write every environment to the same file"))
+                .at(span(out.path.span()))
+                .help("put `{env}` in the path"));
+        }
+        if format_named(out.format.get_ref()).is_none() {
+            errors.push(Diagnostic::error("project", format!("unknown output format `{}`", out.format.get_ref()))
+                .at(span(out.format.span()))
+                .help("use one of: yaml, nginx, dotenv, json, text"));
+        }
         for env in &out.environments {
             if !environments.iter().any(|e| &e.name == env.get_ref()) {
                 errors.push(
@@ -304,7 +360,21 @@ fn resolve(raw: ProjectFile, root: PathBuf, id: FileId) -> Result<Project, Vec<D
     if !errors.is_empty() {
         return Err(errors);
     }
+    for policy in &raw.policies {
+        for rule in policy.require.iter().chain(&policy.forbid) {
+            if let Err(e) = regex::Regex::new(&rule.pattern) {
+                errors.push(Diagnostic::error("project", format!("policy `{}` has an invalid pattern: {e}", policy.name)));
+            }
+        }
+        for o in &policy.outputs {
+            if !outputs.iter().any(|out: &Output| &out.name == o) {
+                errors.push(Diagnostic::error("project", format!("policy `{}` names an unknown output `{o}`", policy.name)));
+            }
+        }
+    }
     Ok(Project {
+        output_dir,
+        policies: raw.policies,
         schema: loc_path(&raw.project.schema),
         name: raw.project.name,
         root,
@@ -312,6 +382,14 @@ fn resolve(raw: ProjectFile, root: PathBuf, id: FileId) -> Result<Project, Vec<D
         environments,
         outputs,
     })
+}
+
+/// A relative path that stays inside the folder it is relative to.
+fn safe_relative(p: &str) -> bool {
+    let path = Path::new(p);
+    !p.is_empty()
+        && path.is_relative()
+        && path.components().all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
 fn valid_name(name: &str) -> bool {
@@ -339,4 +417,9 @@ impl Project {
     pub fn environment(&self, name: &str) -> Option<&Environment> {
         self.environments.iter().find(|e| e.name == name)
     }
+}
+
+/// The output format called `name` in cfgc.toml.
+pub fn format_named(name: &str) -> Option<crate::render::escape::Format> {
+    crate::render::escape::Format::ALL.into_iter().find(|f| f.name() == name)
 }

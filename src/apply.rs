@@ -1,0 +1,89 @@
+//! Stage 7, apply: write the files a plan changes. Each write is atomic (a
+//! temp file in the target's folder, fsync, rename), with the declared
+//! mode, never through a symlink, never outside the output folder, and
+//! under a lock so two applies cannot interleave.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Component, Path};
+
+use crate::diagnostic::Diagnostic;
+use crate::plan::{FilePlan, Status};
+use crate::render::Content;
+
+pub const LOCK_FILE: &str = ".cfgc.lock";
+
+/// Held for the whole of a plan-then-write, so two applies cannot interleave.
+pub struct Lock(#[allow(dead_code)] File);
+
+pub fn lock(root: &Path) -> Result<Lock, Diagnostic> {
+    let path = root.join(LOCK_FILE);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Diagnostic::error("io", format!("cannot open the lock file `{LOCK_FILE}`: {e}")))?;
+    file.lock()
+        .map_err(|e| Diagnostic::error("io", format!("cannot lock `{LOCK_FILE}`: {e}")))?;
+    Ok(Lock(file))
+}
+
+/// Check every target before writing any, so a refused path leaves all
+/// files as they were.
+pub fn preflight(root: &Path, output_dir: &str, plans: &[FilePlan]) -> Vec<Diagnostic> {
+    plans
+        .iter()
+        .filter(|p| matches!(p.status, Status::Create | Status::Change))
+        .filter_map(|p| safe_target(root, output_dir, &p.file.rel).err())
+        .collect()
+}
+
+fn safe_target(root: &Path, output_dir: &str, rel: &str) -> Result<(), Diagnostic> {
+    let refuse = |why: String| {
+        Diagnostic::error("unsafe-output-path", format!("refusing to write `{rel}`: {why}"))
+            .help("outputs are written only to regular files under the output folder, never through a symlink")
+    };
+    let rel_path = Path::new(rel);
+    if !rel_path.starts_with(output_dir) || !rel_path.components().all(|c| matches!(c, Component::Normal(_))) {
+        return Err(refuse(format!("it is outside `{output_dir}/`")));
+    }
+    let mut at = root.to_path_buf();
+    for c in rel_path.components() {
+        at.push(c);
+        match fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => return Err(refuse(format!("`{}` is a symlink", at.strip_prefix(root).unwrap_or(&at).display()))),
+            Ok(m) if at.as_path() != root.join(rel_path) && !m.is_dir() => return Err(refuse(format!("`{}` is not a folder", at.strip_prefix(root).unwrap_or(&at).display()))),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Write every created or changed file; returns how many were written.
+pub fn write_all(plans: &[FilePlan]) -> Result<usize, Diagnostic> {
+    let mut written = 0;
+    for plan in plans.iter().filter(|p| matches!(p.status, Status::Create | Status::Change)) {
+        let Content::Ready { text, .. } = &plan.file.content else {
+            continue;
+        };
+        write_atomic(&plan.file.path, text.as_bytes(), plan.file.output.mode)
+            .map_err(|e| Diagnostic::error("io", format!("cannot write `{}`: {e}", plan.file.rel)))?;
+        written += 1;
+    }
+    Ok(written)
+}
+
+fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
+    let dir = path.parent().ok_or_else(|| std::io::Error::other("no parent folder"))?;
+    fs::create_dir_all(dir)?;
+    // The temp file is created 0600 by tempfile: a secret never sits in a
+    // wider-readable file, even for a moment.
+    let mut tmp = tempfile::Builder::new().prefix(".cfgc-").suffix(".tmp").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().set_permissions(fs::Permissions::from_mode(mode))?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    File::open(dir)?.sync_all()
+}

@@ -1,0 +1,58 @@
+//! `cfgc apply [ENV...]`: the plan, a confirmation, then atomic writes.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use super::check::fatal;
+use super::{err, out, Exit};
+use crate::apply;
+use crate::cli::Config;
+use crate::plan::Status;
+use crate::source::SourceMap;
+
+pub fn run(config: &Config, names: &[String], yes: bool) -> Exit {
+    // The lock is taken before the plan, so what is confirmed is what is written.
+    let root = match crate::project::locate(config.project.as_deref()) {
+        Ok(file) => file.parent().map(|p| p.to_path_buf()).unwrap_or_default(),
+        Err(d) => return fatal(&[d], &SourceMap::default(), config.color),
+    };
+    let _lock = match apply::lock(&root) {
+        Ok(l) => l,
+        Err(d) => return fatal(&[d], &SourceMap::default(), config.color),
+    };
+    super::plan::with_plan(config, names, |plans, loaded| {
+        out(&super::plan::human(plans, config.color));
+        let pending = plans.iter().filter(|p| matches!(p.status, Status::Create | Status::Change)).count();
+        if pending == 0 {
+            out("apply: nothing to write\n");
+            return Exit::Ok;
+        }
+        let refused = apply::preflight(&loaded.project.root, &loaded.project.output_dir, plans);
+        if !refused.is_empty() {
+            return fatal(&refused, &SourceMap::default(), config.color);
+        }
+        if !yes {
+            if !std::io::stdin().is_terminal() {
+                err("error: refusing to apply without confirmation: standard input is not a terminal\nhelp: review `cfgc plan`, then run `cfgc apply --yes`\n");
+                return Exit::Error;
+            }
+            if !confirm(pending) {
+                err("apply: cancelled, nothing written\n");
+                return Exit::Error;
+            }
+        }
+        match apply::write_all(plans) {
+            Ok(n) => {
+                out(&format!("apply: wrote {n} file(s)\n"));
+                Exit::Ok
+            }
+            Err(d) => fatal(&[d], &SourceMap::default(), config.color),
+        }
+    })
+}
+
+fn confirm(pending: usize) -> bool {
+    let _ = write!(std::io::stderr(), "Write {pending} file(s)? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).is_ok() && matches!(answer.trim(), "y" | "Y" | "yes")
+}
