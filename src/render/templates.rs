@@ -43,6 +43,15 @@ pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, 
                     .help("escaping depends on the format: give each format its own template"));
             }
         }
+    }
+    // The escaping mode is fixed when a template is compiled: set it first.
+    let formats_for_callback = formats.clone();
+    env.set_auto_escape_callback(move |name| {
+        // Every template is an output's, so every one has a format.
+        formats_for_callback.get(name).map_or(AutoEscape::None, |f| AutoEscape::Custom(f.name().into()))
+    });
+    for output in &project.outputs {
+        let name = display_name(&project.root, &output.template.value);
         if files.contains_key(&name) {
             continue;
         }
@@ -61,11 +70,6 @@ pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, 
             errors.push(template_error(&e, &name, id, sources));
         }
     }
-    let formats_for_callback = formats.clone();
-    env.set_auto_escape_callback(move |name| {
-        // Every template is an output's, so every one has a format.
-        formats_for_callback.get(name).map_or(AutoEscape::None, |f| AutoEscape::Custom(f.name().into()))
-    });
     env.set_formatter(|out, state, value| {
         let AutoEscape::Custom(name) = state.auto_escape() else {
             return minijinja::escape_formatter(out, state, value);
