@@ -343,8 +343,30 @@ fn tricky_char() -> impl Strategy<Value = char> {
     ]
 }
 
+/// Sequences nginx's tokenizer gives a meaning to, so they are exercised often.
+fn tricky_token() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "\\\"",
+        "\";",
+        "\\\\",
+        "\\n",
+        "$host",
+        "${x}",
+        "; add_header Evil 1;",
+        "#",
+        "{",
+        "}",
+        "\" \"",
+    ])
+    .prop_map(String::from)
+}
+
 fn tricky_value() -> impl Strategy<Value = String> {
-    prop::collection::vec(tricky_char(), 0..20).prop_map(String::from_iter)
+    let fragment = prop_oneof![
+        16 => tricky_char().prop_map(String::from),
+        1 => tricky_token(),
+    ];
+    prop::collection::vec(fragment, 0..20).prop_map(|fragments| fragments.concat())
 }
 
 proptest! {
