@@ -8,7 +8,8 @@
 //! - **Empty**: nothing after the `=`.
 //! - **Single-quoted** (`'…'`) otherwise. Inside single quotes all four readers take every
 //!   character literally: spaces, tabs, `#`, `"`, `` ` ``, `$`, `\n` written as two characters,
-//!   non-ASCII, and line feeds (the value then spans lines; Node needs 20.12 or later for that).
+//!   non-ASCII, and line feeds (the value then spans lines; Node reads those since
+//!   nodejs/node#51289, released in 20.12).
 //! - **Rejected** when the value contains
 //!   - `'`: no escape for it inside single quotes works in all four (bash ends the quote there,
 //!     python-dotenv and Compose read `\'` as a quote);
@@ -16,11 +17,15 @@
 //!   - a backslash as its last character: python-dotenv and Compose read `\'` as an escaped quote
 //!     and run on past the end of the value;
 //!   - `${`: python-dotenv expands `${NAME}` even inside single quotes;
-//!   - a carriage return: Python reads files with universal newlines and turns it into a line feed;
+//!   - a carriage return: python-dotenv reads it as a line feed (universal newlines), Node drops
+//!     it;
 //!   - NUL: no environment variable can hold it.
 //! - Numbers and booleans are written as their JSON text (always plain); null, arrays and objects
 //!   are rejected.
 //! - Keys must match `[A-Za-z_][A-Za-z0-9_]*` ([`check_key`]).
+//!
+//! python-dotenv, bash and Node are checked by `tests/escape_dotenv.rs`; Compose by reading
+//! compose-go's `dotenv/parser.go` (single quotes: literal, only `\'` special, no expansion).
 //!
 //! [`parse_dotenv`] reads this subset back, so later stages can find which lines hold which values.
 
