@@ -75,15 +75,45 @@ pub fn write_all(plans: &[FilePlan]) -> Result<usize, Diagnostic> {
     Ok(written)
 }
 
+/// Prefix and suffix of apply's temp files, so stale ones (from a killed
+/// apply) can be recognised and removed under the lock.
+const TMP_PREFIX: &str = ".cfgc-";
+const TMP_SUFFIX: &str = ".tmp";
+
 fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     let dir = path.parent().ok_or_else(|| std::io::Error::other("no parent folder"))?;
-    fs::create_dir_all(dir)?;
-    // The temp file is created 0600 by tempfile: a secret never sits in a
-    // wider-readable file, even for a moment.
-    let mut tmp = tempfile::Builder::new().prefix(".cfgc-").suffix(".tmp").tempfile_in(dir)?;
+    if !dir.is_dir() {
+        fs::create_dir_all(dir)?;
+        // Make the new folder's entry durable too.
+        if let Some(parent) = dir.parent() {
+            File::open(parent)?.sync_all()?;
+        }
+    }
+    // The temp file is created 0600 by tempfile and keeps that mode until
+    // its content is durable: a secret never sits in a wider-readable file.
+    let mut tmp = tempfile::Builder::new().prefix(TMP_PREFIX).suffix(TMP_SUFFIX).tempfile_in(dir)?;
     tmp.write_all(bytes)?;
-    tmp.as_file().set_permissions(fs::Permissions::from_mode(mode))?;
     tmp.as_file().sync_all()?;
+    tmp.as_file().set_permissions(fs::Permissions::from_mode(mode))?;
     tmp.persist(path).map_err(|e| e.error)?;
     File::open(dir)?.sync_all()
+}
+
+/// Remove temp files a killed apply left in the output folders. Runs under
+/// the lock, so no other apply is writing them.
+pub fn remove_stale_temp_files(root: &Path, output_dir: &str) {
+    let mut stack = vec![root.join(output_dir)];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => stack.push(entry.path()),
+                Ok(t) if t.is_file() && name.starts_with(TMP_PREFIX) && name.ends_with(TMP_SUFFIX) => {
+                    let _ = fs::remove_file(entry.path());
+                }
+                _ => {}
+            }
+        }
+    }
 }

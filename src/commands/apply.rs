@@ -20,6 +20,7 @@ pub fn run(config: &Config, names: &[String], yes: bool) -> Exit {
         Err(d) => return fatal(&[d], &SourceMap::default(), config.color),
     };
     super::plan::with_plan(config, names, |plans, loaded| {
+        apply::remove_stale_temp_files(&loaded.project.root, &loaded.project.output_dir);
         out(&super::plan::human(plans, config.color));
         let pending = plans.iter().filter(|p| matches!(p.status, Status::Create | Status::Change)).count();
         if pending == 0 {
