@@ -24,12 +24,22 @@ pub fn load(
     names: &[String],
     sources: &mut SourceMap,
 ) -> Result<Loaded, Vec<Diagnostic>> {
+    load_with(project_path, names, sources, load::Options::default())
+}
+
+/// `load`, with options (`cfgc secrets set` accepts a secrets file not written yet).
+pub fn load_with(
+    project_path: Option<&std::path::Path>,
+    names: &[String],
+    sources: &mut SourceMap,
+    options: load::Options,
+) -> Result<Loaded, Vec<Diagnostic>> {
     let file = project::locate(project_path).map_err(|d| vec![d])?;
     let project = project::load(&file, sources)?;
     let selected = select(&project, names)?;
     let schema = validate::schema::load(&project, sources).map_err(|d| vec![d])?;
     let envs: Vec<&Environment> = selected.iter().map(|&i| &project.environments[i]).collect();
-    let layers = load::load(&project.root, &envs, sources)?;
+    let layers = load::load_with(&project.root, &envs, sources, options)?;
     Ok(Loaded {
         project,
         schema,

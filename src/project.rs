@@ -228,6 +228,16 @@ fn resolve(raw: ProjectFile, root: PathBuf, id: FileId) -> Result<Project, Vec<D
                 );
             }
         }
+        for r in &env.recipients {
+            if let Err(e) = r.get_ref().parse::<crate::secrets::recipient::Recipient>() {
+                errors.push(
+                    Diagnostic::error("project", format!("invalid recipient for environment `{name}`: {e}"))
+                        .at(span(r.span()))
+                        .label("not a recipient")
+                        .help("list public keys: `age1…` (from `age-keygen -y KEYFILE`) or `ssh-ed25519 …` (a `.pub` file)"),
+                );
+            }
+        }
         environments.push(Environment {
             tier: env.tier.get_ref().clone(),
             span: env_span,
