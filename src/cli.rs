@@ -54,6 +54,62 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = report::Format::Human)]
         format: report::Format,
     },
+    /// Manage the encrypted secrets of an environment
+    #[command(after_help = EXIT_CODES)]
+    Secrets {
+        #[command(subcommand)]
+        command: SecretsCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SecretsCommand {
+    /// List the secrets of ENV by name: present, required, missing, unknown. Needs no key
+    List {
+        #[arg(value_name = "ENV")]
+        environment: String,
+    },
+    /// Store secret NAME, read from stdin (or a hidden prompt on a terminal), never from
+    /// arguments; one trailing newline is dropped. The value must satisfy the schema
+    #[command(after_help = EXIT_CODES)]
+    Set {
+        #[arg(value_name = "ENV")]
+        environment: String,
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Print the value of secret NAME and a newline, for scripts
+    Get {
+        #[arg(value_name = "ENV")]
+        environment: String,
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Remove secret NAME
+    Rm {
+        #[arg(value_name = "ENV")]
+        environment: String,
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Edit the decrypted secrets of ENV in $VISUAL or $EDITOR; only what changed is
+    /// encrypted again. The decrypted copy lives in a private temporary folder, removed
+    /// afterwards whatever happens
+    Edit {
+        #[arg(value_name = "ENV")]
+        environment: String,
+    },
+    /// Encrypt secrets files to the recipients in cfgc.toml: all of them, or none if one
+    /// cannot be done. Removing a recipient replaces the data key and re-encrypts every value
+    Rekey {
+        /// Environments to rekey [default: all with a secrets file]
+        #[arg(value_name = "ENV")]
+        environments: Vec<String>,
+        /// Replace the data key and re-encrypt every value even if the recipients did not
+        /// change (after a key may have leaked)
+        #[arg(long)]
+        rotate: bool,
+    },
 }
 
 /// Everything a command needs to know from the outside world.

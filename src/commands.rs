@@ -1,6 +1,7 @@
 //! One module per subcommand; each runs the pipeline as far as it needs.
 
 pub mod check;
+pub mod secrets;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -27,6 +28,7 @@ pub fn run(config: Config) -> Exit {
             environments,
             format,
         } => check::run(&config, environments, *format),
+        Command::Secrets { command } => secrets::run(&config, command),
     }
 }
 

@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod decrypt;
 pub mod diagnostic;
 pub mod load;
 pub mod merge;

@@ -1,5 +1,5 @@
 //! The order of the stages, and the only module that knows it:
-//! load → merge → validate (→ decrypt → render → plan → apply).
+//! load → merge → validate → decrypt (→ render → plan → apply).
 //! A command is "run the pipeline up to stage X".
 
 use crate::diagnostic::Diagnostic;
@@ -65,6 +65,16 @@ pub fn validate<'a>(loaded: &'a Loaded, sources: &SourceMap) -> Validated<'a> {
         d.environments.sort_by_key(rank);
     }
     validated
+}
+
+/// Stage 4 (decrypt): one environment's secrets, verified and checked against the schema.
+pub fn decrypt(
+    loaded: &Loaded,
+    env: &Environment,
+    sources: &SourceMap,
+    keyring: &crate::decrypt::Keyring,
+) -> Result<crate::decrypt::Decrypted, crate::decrypt::DecryptError> {
+    crate::decrypt::decrypt(loaded, env, sources, keyring)
 }
 
 fn select(project: &Project, names: &[String]) -> Result<Vec<usize>, Vec<Diagnostic>> {

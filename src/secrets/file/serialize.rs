@@ -39,7 +39,7 @@ pub fn serialize(file: &SecretsFile) -> String {
 
 /// `s` as a YAML scalar that reads back as the same string: plain when that is
 /// unambiguous, else double-quoted with escapes.
-pub(crate) fn scalar(s: &str) -> String {
+pub fn scalar(s: &str) -> String {
     if is_plain_safe(s) {
         s.to_string()
     } else {
