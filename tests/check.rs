@@ -84,10 +84,15 @@ fn secret_defined_in_plain_layer() {
 
 #[test]
 fn secret_missing_from_secrets_file() {
-    let p = Project::fixture("minimal").file(
-        "environments/prod.secrets.yaml",
-        "DATABASE_URL: ENC[opaque]\n",
-    );
+    // Without a key, a deleted line is only a missing name; with one, the MAC fails too.
+    let p = Project::fixture("minimal");
+    let kept: String = p
+        .read("environments/prod.secrets.yaml")
+        .lines()
+        .filter(|l| !l.starts_with("JWT_SECRET:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let p = p.file("environments/prod.secrets.yaml", &kept);
     assert_snapshot!(check(&p));
 }
 
