@@ -74,7 +74,8 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
 
     let status = std::process::Command::new("sh")
         .arg("-c")
-        .arg(format!("{editor} \"$1\""))
+        // Through the shell, as git does, so EDITOR may carry arguments (`code --wait`).
+        .arg(format!("exec {editor} \"$1\""))
         .arg("cfgc-editor")
         .arg(&path)
         .status();
