@@ -27,7 +27,7 @@ pub struct Layers {
 /// How lenient loading is.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
-    /// A missing or empty secrets file loads as "no file yet" instead of an error
+    /// A missing secrets file loads as "no file yet" instead of an error
     /// (`cfgc secrets set` and `edit` create it).
     pub new_secrets_ok: bool,
 }
@@ -132,8 +132,10 @@ pub fn load_with(
             Ok(node) => {
                 if w.is_secrets {
                     let name = sources.get(id).name.clone();
-                    let empty = node.as_map().is_some_and(|m| m.is_empty());
-                    if !(empty && options.new_secrets_ok) {
+                    // Only a file that does not exist is "new": an empty one was
+                    // emptied, and is reported like any other damage.
+                    let new = options.new_secrets_ok && !w.path.exists();
+                    if !new {
                         match secrets::file::parse(&node, id, &name) {
                             Ok(p) => {
                                 secrets.insert(id, p);

@@ -52,7 +52,7 @@ pub fn parse(node: &Node, file: FileId, name: &str) -> Result<Parsed, Vec<Diagno
             Diagnostic::error("secrets-empty", format!("secrets file `{name}` is empty"))
                 .at(top)
                 .label("no secrets and no `cfgc:` metadata")
-                .help("add the first secret with `cfgc secrets set ENV NAME`, which writes the metadata, or restore the file from version control"),
+                .help("restore the file from version control; to start afresh, delete it and run `cfgc secrets set ENV NAME`, which writes a new one"),
         ]);
     }
     let mut errors = Vec::new();
