@@ -11,7 +11,7 @@ const PROD: &str = "environments/prod.secrets.yaml";
 /// Every command that reads `prod`'s file fails with exit 2, names `at`
 /// (`file:line`) and changes no file; returns `get`'s transcript.
 fn every_command_refuses(p: &Project, at: &str) -> String {
-    let before = snapshot_files(&p);
+    let before = snapshot_files(p);
     let mut first = None;
     for (args, stdin) in [
         (vec!["secrets", "get", "prod", "JWT_SECRET"], None),
@@ -35,7 +35,7 @@ fn every_command_refuses(p: &Project, at: &str) -> String {
         assert_eq!(run.code, expect_code, "{args:?}: {}", run.transcript());
         let shown = format!("{}{}", run.stdout, run.stderr);
         assert!(shown.contains(at), "{args:?}: expected `{at}` in\n{shown}");
-        assert!(snapshot_files(&p) == before, "{args:?} changed a file");
+        assert!(snapshot_files(p) == before, "{args:?} changed a file");
         first.get_or_insert(run.transcript());
     }
     first.expect("ran")
