@@ -115,6 +115,22 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
 
+    // What the load stage costs of that: read, YAML, the file's structure (no crypto).
+    let mut load = c.benchmark_group("load only (read, YAML, structure), 1000 files");
+    load.sample_size(10);
+    load.bench_function("one thread", |b| {
+        b.iter(|| {
+            for (_, path) in &fx.files {
+                let text = std::fs::read_to_string(path).expect("read");
+                let mut sources = SourceMap::default();
+                let id = sources.add(Source::new("bench".into(), path.clone(), text));
+                let node = cfgc::load::yaml::parse(id, sources.get(id)).expect("yaml");
+                cfgc::secrets::file::parse(&node, id, "bench").expect("secrets file");
+            }
+        })
+    });
+    load.finish();
+
     // The floor: the age unwrap alone, once per file.
     let armored: Vec<String> = fx
         .files
