@@ -47,8 +47,12 @@ fn fixture() -> Fixture {
             let (file, key) = create(&env, std::slice::from_ref(&recipient)).expect("create");
             let changes = (0..SECRETS)
                 .map(|s| {
-                    let value = format!("secret-value-{i}-{s}-0123456789abcdefghijklmnopqrstuvwxyz");
-                    (format!("SECRET_{s:02}"), Change::Set(Plaintext::from(value)))
+                    let value =
+                        format!("secret-value-{i}-{s}-0123456789abcdefghijklmnopqrstuvwxyz");
+                    (
+                        format!("SECRET_{s:02}"),
+                        Change::Set(Plaintext::from(value)),
+                    )
                 })
                 .collect();
             let file = update(&file, &key, &Default::default(), changes);
@@ -109,7 +113,11 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("rayon, all cores", |b| {
         b.iter(|| {
-            let n: usize = fx.files.par_iter().map(|(e, p)| decrypt_one(e, p, &fx)).sum();
+            let n: usize = fx
+                .files
+                .par_iter()
+                .map(|(e, p)| decrypt_one(e, p, &fx))
+                .sum();
             assert_eq!(n, FILES * SECRETS);
         })
     });
@@ -138,7 +146,10 @@ fn bench(c: &mut Criterion) {
         .map(|(_, p)| {
             let text = std::fs::read_to_string(p).expect("read");
             let start = text.find("-----BEGIN").expect("armor");
-            let end = text.find("-----END AGE ENCRYPTED FILE-----").expect("armor end") + 32;
+            let end = text
+                .find("-----END AGE ENCRYPTED FILE-----")
+                .expect("armor end")
+                + 32;
             text[start..end].replace("\n    ", "\n")
         })
         .collect();
@@ -161,15 +172,23 @@ fn write_project(out: &Path, files: &[(String, PathBuf)], recipient: &Recipient,
     std::fs::create_dir_all(&envs).expect("mkdir");
     std::fs::create_dir_all(out.join("schema")).expect("mkdir");
     let props: Vec<String> = (0..SECRETS)
-        .map(|s| format!("\"SECRET_{s:02}\": {{\"type\": \"string\", \"minLength\": 16, \"x-secret\": true}}"))
+        .map(|s| {
+            format!(
+                "\"SECRET_{s:02}\": {{\"type\": \"string\", \"minLength\": 16, \"x-secret\": true}}"
+            )
+        })
         .collect();
     std::fs::write(
         out.join("schema/env.schema.json"),
-        format!("{{\"type\": \"object\", \"properties\": {{{}}}}}", props.join(", ")),
+        format!(
+            "{{\"type\": \"object\", \"properties\": {{{}}}}}",
+            props.join(", ")
+        ),
     )
     .expect("schema");
     std::fs::write(envs.join("base.yaml"), "").expect("layer");
-    let mut toml = String::from("[project]\nname = \"bench\"\nschema = \"schema/env.schema.json\"\n");
+    let mut toml =
+        String::from("[project]\nname = \"bench\"\nschema = \"schema/env.schema.json\"\n");
     for (env, path) in files {
         std::fs::copy(path, envs.join(format!("{env}.secrets.yaml"))).expect("copy");
         toml.push_str(&format!(
