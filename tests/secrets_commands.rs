@@ -390,3 +390,75 @@ fn edit_refuses_a_value_that_fails_the_schema() {
     );
     assert_eq!(p.read(PROD), before);
 }
+
+#[test]
+fn a_file_changed_by_someone_else_meanwhile_is_not_overwritten() {
+    // While the editor is open, another `cfgc secrets set` writes the file.
+    let (p, _) = Project::with_secrets();
+    let cfgc = env!("CARGO_BIN_EXE_cfgc");
+    let p = editor(
+        p,
+        &format!(
+            "printf %s other-writer-jwt-secret-0123456789abcdef | {cfgc} secrets set prod JWT_SECRET\nsed -i 's/^DATABASE_URL: .*/DATABASE_URL: postgres:\\/\\/lost@db\\/x/' \"$1\""
+        ),
+    );
+    let run = p.run(&["secrets", "edit", "prod"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(
+        run.stderr
+            .contains("changed while cfgc was working on it: nothing was written"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        p.get("prod", "JWT_SECRET"),
+        "other-writer-jwt-secret-0123456789abcdef"
+    );
+    assert_eq!(
+        p.get("prod", "DATABASE_URL"),
+        "postgres://app:prod@db.example.com/app"
+    );
+}
+
+#[test]
+fn check_reports_recipients_that_differ_from_cfgc_toml() {
+    let (p, key) = Project::with_secrets();
+    let other = age_key();
+    let toml = p.read("cfgc.toml");
+    let at = toml.rfind(&key.public).expect("prod recipient");
+    let mut changed = toml.clone();
+    changed.replace_range(at..at + key.public.len(), &other.public);
+    let p = p.file("cfgc.toml", &changed).env("CFGC_AGE_KEY_FILE", "");
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1);
+    snap!(run.transcript());
+    // A write keeps the file's recipients, and says so.
+    let file = p.path("keys/test.key").to_string_lossy().into_owned();
+    let p = p.env("CFGC_AGE_KEY_FILE", &file);
+    let run = p.run_with_stdin(
+        &["secrets", "set", "prod", "JWT_SECRET"],
+        Some("still-old-recipients-0123456789abcdefghij"),
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("is encrypted to other recipients than cfgc.toml lists for prod; run `cfgc secrets rekey prod`"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn edit_creates_a_missing_file() {
+    let (p, _) = Project::with_secrets();
+    std::fs::remove_file(p.path(PROD)).expect("rm");
+    let p = editor(
+        p,
+        "sed -i 's/^# JWT_SECRET: $/JWT_SECRET: created-in-editor-0123456789abcdefghij/' \"$1\"",
+    );
+    let run = p.run(&["secrets", "edit", "prod"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert_eq!(
+        p.get("prod", "JWT_SECRET"),
+        "created-in-editor-0123456789abcdefghij"
+    );
+}

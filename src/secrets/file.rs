@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 pub use edit::{Change, Rekeyed, compute_mac, create, rekey, update};
 pub use parse::{Parsed, Spans, ValueSpans, parse, redact_unparsed};
 pub use serialize::{scalar as yaml_scalar, serialize};
-pub use write::{Staged, stage, write_atomic};
+pub use write::{FolderLock, Staged, lock_folder, stage, unchanged, write_atomic};
 
 /// The top-level key that holds the metadata; every other top-level key is a secret.
 pub const META_KEY: &str = "cfgc";

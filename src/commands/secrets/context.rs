@@ -12,7 +12,7 @@ use crate::load;
 use crate::pipeline::{self, Loaded};
 use crate::project::Environment;
 use crate::report;
-use crate::secrets::file::{Parsed, SecretsFile, serialize, write_atomic};
+use crate::secrets::file::{Parsed, SecretsFile, lock_folder, serialize, stage, unchanged};
 use crate::source::SourceMap;
 
 pub struct Context {
@@ -123,16 +123,48 @@ impl Context {
             .map_err(DecryptError::into_diagnostics)
     }
 
-    /// Writes `file` over `env`'s secrets file, atomically and 0600.
+    /// Writes `file` over `env`'s secrets file, atomically and 0600, if the file on disk
+    /// is still the one this run read.
     pub fn write(&self, env: &Environment, file: &SecretsFile) -> Result<(), Exit> {
         let path = self.secrets_path(env)?;
-        write_atomic(&path, &serialize(file)).map_err(|e| {
-            self.fatal(&[Diagnostic::error(
-                "io",
-                format!("cannot write `{}`: {e}", self.display_name(env)),
+        let staged = stage(&path, &serialize(file)).map_err(|e| self.io(env, &e))?;
+        let _lock = lock_folder(&path).map_err(|e| self.io(env, &e))?;
+        self.still_as_read(env)?;
+        staged.commit().map_err(|e| self.io(env, &e))
+    }
+
+    /// The text of `env`'s secrets file as this run read it (`None`: it did not exist).
+    pub fn as_read(&self, env: &Environment) -> Option<&str> {
+        let id = self.loaded.layers.id(&env.secrets.as_ref()?.value);
+        self.parsed(env)?;
+        Some(self.sources.get(id).text.as_str())
+    }
+
+    /// Refuses to write when another process changed the file since it was read.
+    pub fn still_as_read(&self, env: &Environment) -> Result<(), Exit> {
+        let path = self.secrets_path(env)?;
+        match unchanged(&path, self.as_read(env)) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(self.fatal(&[Diagnostic::error(
+                "secrets-changed",
+                format!(
+                    "`{}` changed while cfgc was working on it: nothing was written",
+                    self.display_name(env)
+                ),
             )
-            .help("check the folder's permissions; the file was left as it was")])
-        })
+            .help(
+                "another process (or an editor) wrote the file meanwhile; run the command again",
+            )])),
+            Err(e) => Err(self.io(env, &e)),
+        }
+    }
+
+    fn io(&self, env: &Environment, e: &std::io::Error) -> Exit {
+        self.fatal(&[Diagnostic::error(
+            "io",
+            format!("cannot write `{}`: {e}", self.display_name(env)),
+        )
+        .help("check the folder's permissions; the file was left as it was")])
     }
 
     /// The recipients cfgc.toml lists for `env` (already checked when it was loaded).
@@ -155,6 +187,34 @@ impl Context {
             .help("list the public keys that may decrypt its secrets: `recipients = [\"age1…\"]` (`age-keygen -y KEYFILE` prints one)")]));
         }
         Ok(list)
+    }
+
+    /// A reminder when the file's recipients are not those of cfgc.toml (a write keeps
+    /// the file's own; `rekey` changes them).
+    pub fn recipients_note(&self, env: &Environment) -> String {
+        let Some(parsed) = self.parsed(env) else {
+            return String::new();
+        };
+        let mut wanted: Vec<String> = env
+            .recipients
+            .iter()
+            .filter_map(|r| r.value.parse::<crate::secrets::recipient::Recipient>().ok())
+            .map(|r| r.as_str().to_string())
+            .collect();
+        wanted.sort();
+        wanted.dedup();
+        let mut have = parsed.file.recipients.clone();
+        have.sort();
+        if wanted == have {
+            String::new()
+        } else {
+            format!(
+                "note: {} is encrypted to other recipients than cfgc.toml lists for {}; run `cfgc secrets rekey {}`\n",
+                self.display_name(env),
+                env.name,
+                env.name
+            )
+        }
     }
 
     /// A usage error about a secret name, with a suggestion from the file or schema.

@@ -155,6 +155,7 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
     let next = update(&file, &key, &current, changes);
     ctx.write(env, &next)?;
     out(&summary);
+    out(&ctx.recipients_note(env));
     Ok(Exit::Ok)
 }
 

@@ -7,7 +7,7 @@ use crate::cli::Config;
 use crate::commands::{Exit, out};
 use crate::decrypt::Keyring;
 use crate::diagnostic::Diagnostic;
-use crate::secrets::file::{Rekeyed, rekey, serialize, stage};
+use crate::secrets::file::{Rekeyed, lock_folder, rekey, serialize, stage};
 use crate::secrets::recipient::Recipient;
 
 pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit> {
@@ -73,7 +73,7 @@ pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit
                     .expect("a parsed file was declared")
                     .value;
                 match stage(path, &serialize(&next)) {
-                    Ok(s) => staged.push(s),
+                    Ok(s) => staged.push((env, s)),
                     Err(e) => errors.push(Diagnostic::error(
                         "io",
                         format!("cannot write next to `{name}`: {e}"),
@@ -106,14 +106,32 @@ pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit
         ));
         return Err(ctx.fatal(&all));
     }
-    for s in staged {
-        s.commit().map_err(|e| {
-            ctx.fatal(&[Diagnostic::error(
-                "io",
-                format!("cannot replace a secrets file: {e}"),
-            )])
-        })?;
+    // Lock every folder (in a fixed order), check that no file changed since it was
+    // read, then rename them all.
+    let io = |e: std::io::Error| {
+        ctx.fatal(&[Diagnostic::error(
+            "io",
+            format!("cannot replace a secrets file: {e}"),
+        )])
+    };
+    let mut folders: Vec<std::path::PathBuf> = staged
+        .iter()
+        .filter_map(|(env, _)| env.secrets.as_ref())
+        .map(|s| s.value.clone())
+        .collect();
+    folders.sort();
+    folders.dedup_by(|a, b| a.parent() == b.parent());
+    let mut locks = Vec::new();
+    for f in &folders {
+        locks.push(lock_folder(f).map_err(io)?);
     }
+    for (env, _) in &staged {
+        ctx.still_as_read(env)?;
+    }
+    for (_, s) in staged {
+        s.commit().map_err(io)?;
+    }
+    drop(locks);
     out(&lines.concat());
     Ok(Exit::Ok)
 }

@@ -64,6 +64,7 @@ pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
         ctx.display_name(env),
         env.name
     ));
+    out(&ctx.recipients_note(env));
     Ok(Exit::Ok)
 }
 
@@ -107,6 +108,7 @@ pub fn rm(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit> 
         ctx.display_name(env),
         env.name
     ));
+    out(&ctx.recipients_note(env));
     let merged = crate::validate::merge_env(env, &ctx.loaded.layers);
     if crate::validate::required_secrets(&merged, &ctx.loaded.schema).contains(name) {
         out(&format!(

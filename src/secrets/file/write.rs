@@ -55,6 +55,33 @@ pub fn write_atomic(target: &Path, text: &str) -> std::io::Result<()> {
     stage(target, text)?.commit()
 }
 
+/// An exclusive advisory lock on a folder, held while its secrets files are compared with
+/// what was read and replaced: two cfgc processes cannot interleave read-modify-writes.
+pub struct FolderLock {
+    _dir: std::fs::File,
+}
+
+pub fn lock_folder(target: &Path) -> std::io::Result<FolderLock> {
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file = std::fs::File::open(dir)?;
+    file.lock()?;
+    Ok(FolderLock { _dir: file })
+}
+
+/// Whether `target` still holds `expected` (`None`: still does not exist).
+pub fn unchanged(target: &Path, expected: Option<&str>) -> std::io::Result<bool> {
+    match (std::fs::read(target), expected) {
+        (Ok(bytes), Some(text)) => Ok(bytes == text.as_bytes()),
+        (Err(e), None) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
+        (Err(e), Some(_)) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        (Ok(_), None) => Ok(false),
+        (Err(e), _) => Err(e),
+    }
+}
+
 #[cfg(unix)]
 fn set_private(file: &std::fs::File) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
