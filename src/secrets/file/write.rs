@@ -67,7 +67,9 @@ pub fn lock_folder(target: &Path) -> std::io::Result<FolderLock> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let file = std::fs::File::open(dir)?;
-    file.lock()?;
+    #[cfg(unix)]
+    rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)?;
+    // Elsewhere there is no lock: the unchanged-since-read check still applies.
     Ok(FolderLock { _dir: file })
 }
 
