@@ -64,49 +64,65 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum SecretsCommand {
-    /// List the secrets of ENV by name: present, required, missing, unknown. Needs no key
+    /// List secrets by name: set, required, missing, unknown (needs no key)
     List {
+        /// The environment
         #[arg(value_name = "ENV")]
         environment: String,
     },
-    /// Store secret NAME, read from stdin (or a hidden prompt on a terminal), never from
-    /// arguments; one trailing newline is dropped. The value must satisfy the schema
+    /// Store a secret, read from stdin or a hidden prompt (never from arguments)
+    ///
+    /// The value is read from stdin when it is piped (one trailing newline is dropped), else
+    /// from a prompt that does not echo. It must satisfy the schema: otherwise nothing is
+    /// stored and the exit code is 1. Creates the secrets file if it does not exist.
     #[command(after_help = EXIT_CODES)]
     Set {
+        /// The environment
         #[arg(value_name = "ENV")]
         environment: String,
+        /// The secret's name, as declared (with `x-secret: true`) in the schema
         #[arg(value_name = "NAME")]
         name: String,
     },
-    /// Print the value of secret NAME and a newline, for scripts
+    /// Print a secret's value and a newline, for scripts
     Get {
+        /// The environment
         #[arg(value_name = "ENV")]
         environment: String,
+        /// The secret's name
         #[arg(value_name = "NAME")]
         name: String,
     },
-    /// Remove secret NAME
+    /// Remove a secret
     Rm {
+        /// The environment
         #[arg(value_name = "ENV")]
         environment: String,
+        /// The secret's name
         #[arg(value_name = "NAME")]
         name: String,
     },
-    /// Edit the decrypted secrets of ENV in $VISUAL or $EDITOR; only what changed is
-    /// encrypted again. The decrypted copy lives in a private temporary folder, removed
-    /// afterwards whatever happens
+    /// Edit the decrypted secrets in $VISUAL or $EDITOR
+    ///
+    /// The decrypted copy lives in a private (0700) temporary folder that is removed
+    /// whatever happens, Ctrl-C included. Only values that changed are encrypted again.
     Edit {
+        /// The environment
         #[arg(value_name = "ENV")]
         environment: String,
     },
-    /// Encrypt secrets files to the recipients in cfgc.toml: all of them, or none if one
-    /// cannot be done. Removing a recipient replaces the data key and re-encrypts every value
+    /// Encrypt secrets files to the recipients in cfgc.toml, all or none
+    ///
+    /// Adding a recipient wraps the data key for it (values unchanged); removing one
+    /// replaces the data key and encrypts every value again. If any file cannot be done
+    /// (no identity, a damaged file), no file is changed.
+    #[command(after_help = EXIT_CODES)]
     Rekey {
         /// Environments to rekey [default: all with a secrets file]
         #[arg(value_name = "ENV")]
         environments: Vec<String>,
-        /// Replace the data key and re-encrypt every value even if the recipients did not
-        /// change (after a key may have leaked)
+        /// Replace the data key and encrypt every value again even if the recipients did
+        /// not change (after a key may have leaked)
         #[arg(long)]
         rotate: bool,
     },
