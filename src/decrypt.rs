@@ -97,3 +97,6 @@ pub fn decrypt(
         values: opened.values,
     })
 }
+
+#[cfg(test)]
+mod tests;

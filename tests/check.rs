@@ -20,6 +20,15 @@ fn valid_fixture_passes() {
 fn bundled_example_passes() {
     let run = Project::example().run(&["check"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
+    // development's demo key (cfgc.toml `identity`) decrypts its values; the other keys are
+    // not in the repository, so staging and production are checked by name.
+    assert!(
+        run.stdout.contains(
+            "secrets: values checked in development; names only in staging, production (no identity)"
+        ),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
