@@ -77,6 +77,7 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
             env.name
         ));
     }
+    text.push_str(&ctx.recipients_note(env));
     out(&text);
     Ok(Exit::Ok)
 }
