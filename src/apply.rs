@@ -24,7 +24,12 @@ pub fn lock(root: &Path) -> Result<Lock, Diagnostic> {
         .truncate(false)
         .write(true)
         .open(&path)
-        .map_err(|e| Diagnostic::error("io", format!("cannot open the lock file `{LOCK_FILE}`: {e}")))?;
+        .map_err(|e| {
+            Diagnostic::error(
+                "io",
+                format!("cannot open the lock file `{LOCK_FILE}`: {e}"),
+            )
+        })?;
     file.lock()
         .map_err(|e| Diagnostic::error("io", format!("cannot lock `{LOCK_FILE}`: {e}")))?;
     Ok(Lock(file))
@@ -46,15 +51,29 @@ fn safe_target(root: &Path, output_dir: &str, rel: &str) -> Result<(), Diagnosti
             .help("outputs are written only to regular files under the output folder, never through a symlink")
     };
     let rel_path = Path::new(rel);
-    if !rel_path.starts_with(output_dir) || !rel_path.components().all(|c| matches!(c, Component::Normal(_))) {
+    if !rel_path.starts_with(output_dir)
+        || !rel_path
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+    {
         return Err(refuse(format!("it is outside `{output_dir}/`")));
     }
     let mut at = root.to_path_buf();
     for c in rel_path.components() {
         at.push(c);
         match fs::symlink_metadata(&at) {
-            Ok(m) if m.file_type().is_symlink() => return Err(refuse(format!("`{}` is a symlink", at.strip_prefix(root).unwrap_or(&at).display()))),
-            Ok(m) if at.as_path() != root.join(rel_path) && !m.is_dir() => return Err(refuse(format!("`{}` is not a folder", at.strip_prefix(root).unwrap_or(&at).display()))),
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(refuse(format!(
+                    "`{}` is a symlink",
+                    at.strip_prefix(root).unwrap_or(&at).display()
+                )));
+            }
+            Ok(m) if at.as_path() != root.join(rel_path) && !m.is_dir() => {
+                return Err(refuse(format!(
+                    "`{}` is not a folder",
+                    at.strip_prefix(root).unwrap_or(&at).display()
+                )));
+            }
             _ => {}
         }
     }
@@ -64,12 +83,16 @@ fn safe_target(root: &Path, output_dir: &str, rel: &str) -> Result<(), Diagnosti
 /// Write every created or changed file; returns how many were written.
 pub fn write_all(plans: &[FilePlan]) -> Result<usize, Diagnostic> {
     let mut written = 0;
-    for plan in plans.iter().filter(|p| matches!(p.status, Status::Create | Status::Change)) {
+    for plan in plans
+        .iter()
+        .filter(|p| matches!(p.status, Status::Create | Status::Change))
+    {
         let Content::Ready { text, .. } = &plan.file.content else {
             continue;
         };
-        write_atomic(&plan.file.path, text.as_bytes(), plan.file.output.mode)
-            .map_err(|e| Diagnostic::error("io", format!("cannot write `{}`: {e}", plan.file.rel)))?;
+        write_atomic(&plan.file.path, text.as_bytes(), plan.file.output.mode).map_err(|e| {
+            Diagnostic::error("io", format!("cannot write `{}`: {e}", plan.file.rel))
+        })?;
         written += 1;
     }
     Ok(written)
@@ -81,7 +104,9 @@ const TMP_PREFIX: &str = ".cfgc-";
 const TMP_SUFFIX: &str = ".tmp";
 
 fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
-    let dir = path.parent().ok_or_else(|| std::io::Error::other("no parent folder"))?;
+    let dir = path
+        .parent()
+        .ok_or_else(|| std::io::Error::other("no parent folder"))?;
     if !dir.is_dir() {
         fs::create_dir_all(dir)?;
         // Make the new folder's entry durable too.
@@ -91,10 +116,14 @@ fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     }
     // The temp file is created 0600 by tempfile and keeps that mode until
     // its content is durable: a secret never sits in a wider-readable file.
-    let mut tmp = tempfile::Builder::new().prefix(TMP_PREFIX).suffix(TMP_SUFFIX).tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TMP_PREFIX)
+        .suffix(TMP_SUFFIX)
+        .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
-    tmp.as_file().set_permissions(fs::Permissions::from_mode(mode))?;
+    tmp.as_file()
+        .set_permissions(fs::Permissions::from_mode(mode))?;
     tmp.persist(path).map_err(|e| e.error)?;
     File::open(dir)?.sync_all()
 }
@@ -104,12 +133,18 @@ fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
 pub fn remove_stale_temp_files(root: &Path, output_dir: &str) {
     let mut stack = vec![root.join(output_dir)];
     while let Some(dir) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&dir) else { continue };
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             match entry.file_type() {
                 Ok(t) if t.is_dir() => stack.push(entry.path()),
-                Ok(t) if t.is_file() && name.starts_with(TMP_PREFIX) && name.ends_with(TMP_SUFFIX) => {
+                Ok(t)
+                    if t.is_file()
+                        && name.starts_with(TMP_PREFIX)
+                        && name.ends_with(TMP_SUFFIX) =>
+                {
                     let _ = fs::remove_file(entry.path());
                 }
                 _ => {}

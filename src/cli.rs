@@ -63,6 +63,9 @@ pub enum Command {
         /// Exit 1 when files would be created or changed (like `git diff --exit-code`)
         #[arg(long)]
         exit_code: bool,
+        /// Use no key: outputs that hold secrets are skipped (what CI checks without keys)
+        #[arg(long)]
+        no_decrypt: bool,
         /// Output format
         #[arg(long, value_enum, default_value_t = crate::commands::plan::PlanFormat::Human)]
         format: crate::commands::plan::PlanFormat,
@@ -76,6 +79,78 @@ pub enum Command {
         /// Do not ask for confirmation (for CI); without it, apply needs a terminal
         #[arg(long, short = 'y')]
         yes: bool,
+    },
+    /// Manage the encrypted secrets of an environment
+    #[command(after_help = EXIT_CODES)]
+    Secrets {
+        #[command(subcommand)]
+        command: SecretsCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SecretsCommand {
+    /// List secrets by name: set, required, missing, unknown (needs no key)
+    List {
+        /// The environment
+        #[arg(value_name = "ENV")]
+        environment: String,
+    },
+    /// Store a secret, read from stdin or a hidden prompt (never from arguments)
+    ///
+    /// The value is read from stdin when it is piped (one trailing newline is dropped), else
+    /// from a prompt that does not echo. It must satisfy the schema: otherwise nothing is
+    /// stored and the exit code is 1. Creates the secrets file if it does not exist.
+    #[command(after_help = EXIT_CODES)]
+    Set {
+        /// The environment
+        #[arg(value_name = "ENV")]
+        environment: String,
+        /// The secret's name, as declared (with `x-secret: true`) in the schema
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Print a secret's value and a newline, for scripts
+    Get {
+        /// The environment
+        #[arg(value_name = "ENV")]
+        environment: String,
+        /// The secret's name
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Remove a secret
+    Rm {
+        /// The environment
+        #[arg(value_name = "ENV")]
+        environment: String,
+        /// The secret's name
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Edit the decrypted secrets in $VISUAL or $EDITOR
+    ///
+    /// The decrypted copy lives in a private (0700) temporary folder that is removed
+    /// whatever happens, Ctrl-C included. Only values that changed are encrypted again.
+    Edit {
+        /// The environment
+        #[arg(value_name = "ENV")]
+        environment: String,
+    },
+    /// Encrypt secrets files to the recipients in cfgc.toml, all or none
+    ///
+    /// Adding a recipient wraps the data key for it (values unchanged); removing one
+    /// replaces the data key and encrypts every value again. If any file cannot be done
+    /// (no identity, a damaged file), no file is changed.
+    #[command(after_help = EXIT_CODES)]
+    Rekey {
+        /// Environments to rekey [default: all with a secrets file]
+        #[arg(value_name = "ENV")]
+        environments: Vec<String>,
+        /// Replace the data key and encrypt every value again even if the recipients did
+        /// not change (after a key may have leaked)
+        #[arg(long)]
+        rotate: bool,
     },
 }
 

@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod check;
 pub mod plan;
+pub mod secrets;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -32,9 +33,11 @@ pub fn run(config: Config) -> Exit {
         Command::Plan {
             environments,
             exit_code,
+            no_decrypt,
             format,
-        } => plan::run(&config, environments, *exit_code, *format),
+        } => plan::run(&config, environments, *exit_code, !*no_decrypt, *format),
         Command::Apply { environments, yes } => apply::run(&config, environments, *yes),
+        Command::Secrets { command } => secrets::run(&config, command),
     }
 }
 

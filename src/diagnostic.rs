@@ -85,6 +85,24 @@ impl Diagnostic {
         self
     }
 
+    /// A finding about the project's content (exit 1), as opposed to an
+    /// error that stopped the run: unreadable or malformed input, a key
+    /// that does not fit, an internal error (exit 2).
+    pub fn is_finding(&self) -> bool {
+        self.code.starts_with("schema")
+            || self.code.starts_with("missing-")
+            || self.code.starts_with("unknown-")
+            || self.code.starts_with("secret-")
+            || matches!(
+                self.code,
+                "plaintext-credential"
+                    | "policy"
+                    | "output-syntax"
+                    | "template-escape"
+                    | "template-undefined"
+            )
+    }
+
     /// Two findings that differ only in their environment are one finding.
     fn identity(&self) -> impl Ord + '_ {
         (

@@ -1,5 +1,7 @@
 //! Stage 1, load: read every layer and secrets file the selected
 //! environments name, each once, in parallel, into span-keeping trees.
+//! A secrets file's structure is read here too (no key needed), so a damaged
+//! one stops the run like a YAML syntax error does.
 
 pub mod toml;
 pub mod yaml;
@@ -12,12 +14,22 @@ use rayon::prelude::*;
 use crate::diagnostic::Diagnostic;
 use crate::node::{Kind, Node};
 use crate::project::{Environment, LayerFormat, Located, layer_format};
+use crate::secrets;
 use crate::source::{FileId, Source, SourceMap, Span, display_name};
 
 /// Every file of the selected environments, parsed.
 pub struct Layers {
     files: HashMap<FileId, Node>,
     by_path: HashMap<PathBuf, FileId>,
+    secrets: HashMap<FileId, secrets::file::Parsed>,
+}
+
+/// How lenient loading is.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// A missing secrets file loads as "no file yet" instead of an error
+    /// (`cfgc secrets set` and `edit` create it).
+    pub new_secrets_ok: bool,
 }
 
 impl Layers {
@@ -32,6 +44,12 @@ impl Layers {
     pub fn files(&self) -> impl Iterator<Item = (FileId, &Node)> {
         self.files.iter().map(|(id, n)| (*id, n))
     }
+
+    /// The parsed secrets file with this id; `None` for a layer, or for a secrets file
+    /// that does not exist yet (only with `Options::new_secrets_ok`).
+    pub fn secrets(&self, file: FileId) -> Option<&secrets::file::Parsed> {
+        self.secrets.get(&file)
+    }
 }
 
 /// Where a file was declared, for "not found" errors.
@@ -39,6 +57,7 @@ struct Wanted {
     path: PathBuf,
     declared: Span,
     format: LayerFormat,
+    is_secrets: bool,
 }
 
 pub fn load(
@@ -46,15 +65,25 @@ pub fn load(
     envs: &[&Environment],
     sources: &mut SourceMap,
 ) -> Result<Layers, Vec<Diagnostic>> {
+    load_with(root, envs, sources, Options::default())
+}
+
+pub fn load_with(
+    root: &std::path::Path,
+    envs: &[&Environment],
+    sources: &mut SourceMap,
+    options: Options,
+) -> Result<Layers, Vec<Diagnostic>> {
     let mut wanted: Vec<Wanted> = Vec::new();
     let mut by_path = HashMap::new();
-    let mut want = |loc: &Located<PathBuf>, format: LayerFormat| {
+    let mut want = |loc: &Located<PathBuf>, format: LayerFormat, is_secrets: bool| {
         if !by_path.contains_key(&loc.value) {
             by_path.insert(loc.value.clone(), FileId(0));
             wanted.push(Wanted {
                 path: loc.value.clone(),
                 declared: loc.span,
                 format,
+                is_secrets,
             });
         }
     };
@@ -64,10 +93,11 @@ pub fn load(
             want(
                 layer,
                 layer_format(&layer.value).unwrap_or(LayerFormat::Yaml),
+                false,
             );
         }
         if let Some(secrets) = &env.secrets {
-            want(secrets, LayerFormat::Yaml);
+            want(secrets, LayerFormat::Yaml, true);
         }
     }
     let ids: Vec<FileId> = wanted
@@ -81,35 +111,81 @@ pub fn load(
     let parsed: Vec<(Source, Result<Node, Diagnostic>)> = wanted
         .par_iter()
         .zip(ids.par_iter())
-        .map(|(w, &id)| read_and_parse(root, w, id))
+        .map(|(w, &id)| read_and_parse(root, w, id, options))
         .collect();
 
     let mut files = HashMap::new();
+    let mut secrets = HashMap::new();
     let mut errors = Vec::new();
-    for ((source, result), id) in parsed.into_iter().zip(ids) {
+    for (((source, result), id), w) in parsed.into_iter().zip(ids).zip(&wanted) {
+        if w.is_secrets {
+            // Values in a secrets file are never shown, even when it failed to parse
+            // (a hand-edited file may hold plaintext).
+            let spans = match &result {
+                Ok(node) => value_spans(node),
+                Err(_) => secrets::file::redact_unparsed(&source, id),
+            };
+            spans.into_iter().for_each(|s| sources.redact(s));
+        }
         sources.fill(id, source.text);
         match result {
             Ok(node) => {
+                if w.is_secrets {
+                    let name = sources.get(id).name.clone();
+                    // Only a file that does not exist is "new": an empty one was
+                    // emptied, and is reported like any other damage.
+                    let new = options.new_secrets_ok && !w.path.exists();
+                    if !new {
+                        match secrets::file::parse(&node, id, &name) {
+                            Ok(p) => {
+                                secrets.insert(id, p);
+                            }
+                            Err(d) => errors.extend(d),
+                        }
+                    }
+                }
                 files.insert(id, node);
             }
             Err(d) => errors.push(d),
         }
     }
     if errors.is_empty() {
-        Ok(Layers { files, by_path })
+        Ok(Layers {
+            files,
+            by_path,
+            secrets,
+        })
     } else {
         Err(errors)
     }
+}
+
+fn value_spans(node: &Node) -> Vec<Span> {
+    node.as_map()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| k.as_str() != secrets::file::META_KEY)
+        .map(|(_, e)| e.node.span)
+        .collect()
 }
 
 fn read_and_parse(
     root: &std::path::Path,
     w: &Wanted,
     id: FileId,
+    options: Options,
 ) -> (Source, Result<Node, Diagnostic>) {
     let name = display_name(root, &w.path);
     let bytes = match std::fs::read(&w.path) {
         Ok(b) => b,
+        Err(e)
+            if w.is_secrets
+                && options.new_secrets_ok
+                && e.kind() == std::io::ErrorKind::NotFound =>
+        {
+            let empty = Node::new(Kind::Map(Default::default()), Span::new(id, 0, 0));
+            return (Source::new(name, w.path.clone(), String::new()), Ok(empty));
+        }
         Err(e) => {
             let d = Diagnostic::error(
                 "file-not-readable",

@@ -1,5 +1,5 @@
 //! The order of the stages, and the only module that knows it:
-//! load → merge → validate (→ decrypt → render → plan → apply).
+//! load → merge → validate → decrypt (→ render → plan → apply).
 //! A command is "run the pipeline up to stage X".
 
 use crate::diagnostic::Diagnostic;
@@ -24,12 +24,22 @@ pub fn load(
     names: &[String],
     sources: &mut SourceMap,
 ) -> Result<Loaded, Vec<Diagnostic>> {
+    load_with(project_path, names, sources, load::Options::default())
+}
+
+/// `load`, with options (`cfgc secrets set` accepts a secrets file not written yet).
+pub fn load_with(
+    project_path: Option<&std::path::Path>,
+    names: &[String],
+    sources: &mut SourceMap,
+    options: load::Options,
+) -> Result<Loaded, Vec<Diagnostic>> {
     let file = project::locate(project_path).map_err(|d| vec![d])?;
     let project = project::load(&file, sources)?;
     let selected = select(&project, names)?;
     let schema = validate::schema::load(&project, sources).map_err(|d| vec![d])?;
     let envs: Vec<&Environment> = selected.iter().map(|&i| &project.environments[i]).collect();
-    let layers = load::load(&project.root, &envs, sources)?;
+    let layers = load::load_with(&project.root, &envs, sources, options)?;
     Ok(Loaded {
         project,
         schema,
@@ -55,6 +65,16 @@ pub fn validate<'a>(loaded: &'a Loaded, sources: &SourceMap) -> Validated<'a> {
         d.environments.sort_by_key(rank);
     }
     validated
+}
+
+/// Stage 4 (decrypt): one environment's secrets, verified and checked against the schema.
+pub fn decrypt(
+    loaded: &Loaded,
+    env: &Environment,
+    sources: &SourceMap,
+    keyring: &crate::decrypt::Keyring,
+) -> Result<crate::decrypt::Decrypted, crate::decrypt::DecryptError> {
+    crate::decrypt::decrypt(loaded, env, sources, keyring)
 }
 
 fn select(project: &Project, names: &[String]) -> Result<Vec<usize>, Vec<Diagnostic>> {
@@ -96,7 +116,7 @@ pub fn render<'a>(
     loaded: &'a Loaded,
     validated: &Validated<'a>,
     templates: &crate::render::Templates,
-    keyring: &crate::decrypt::Keyring,
+    keyring: Option<&crate::decrypt::Keyring>,
     sources: &SourceMap,
 ) -> Result<Vec<crate::render::RenderedFile<'a>>, Vec<Diagnostic>> {
     crate::render::render(loaded, validated, templates, keyring, sources)

@@ -32,7 +32,9 @@ pub fn plan(files: Vec<RenderedFile>) -> Vec<FilePlan> {
             let status = match (&file.content, &old) {
                 (Content::Skipped(_), _) => Status::Skipped,
                 (Content::Ready { .. }, None) => Status::Create,
-                (Content::Ready { text, .. }, Some(o)) if o.as_str() == text.as_str() => Status::Unchanged,
+                (Content::Ready { text, .. }, Some(o)) if o.as_str() == text.as_str() => {
+                    Status::Unchanged
+                }
                 (Content::Ready { .. }, Some(_)) => Status::Change,
             };
             FilePlan { file, status, old }
@@ -57,7 +59,10 @@ pub fn diff(plan: &FilePlan, color: bool) -> String {
     let masker = mask::Masker::new(plan.file.output.secrets, secrets, text);
     let (old_name, new_name) = match plan.status {
         Status::Create => ("/dev/null".to_string(), format!("b/{}", plan.file.rel)),
-        _ => (format!("a/{}", plan.file.rel), format!("b/{}", plan.file.rel)),
+        _ => (
+            format!("a/{}", plan.file.rel),
+            format!("b/{}", plan.file.rel),
+        ),
     };
     let mut out = paint(&format!("--- {old_name}\n+++ {new_name}\n"), "1", color);
     for group in diff.grouped_ops(3) {
@@ -65,7 +70,11 @@ pub fn diff(plan: &FilePlan, color: bool) -> String {
         let old_range = first.old_range().start..last.old_range().end;
         let new_range = first.new_range().start..last.new_range().end;
         out.push_str(&paint(
-            &format!("@@ -{} +{} @@\n", hunk_range(old_range), hunk_range(new_range)),
+            &format!(
+                "@@ -{} +{} @@\n",
+                hunk_range(old_range),
+                hunk_range(new_range)
+            ),
             "36",
             color,
         ));
@@ -99,5 +108,7 @@ fn paint(text: &str, code: &str, color: bool) -> String {
     if !color || code.is_empty() {
         return text.to_string();
     }
-    text.lines().map(|l| format!("\x1b[{code}m{l}\x1b[0m\n")).collect()
+    text.lines()
+        .map(|l| format!("\x1b[{code}m{l}\x1b[0m\n"))
+        .collect()
 }

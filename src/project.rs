@@ -261,6 +261,16 @@ fn resolve(raw: ProjectFile, root: PathBuf, id: FileId) -> Result<Project, Vec<D
                 );
             }
         }
+        for r in &env.recipients {
+            if let Err(e) = r.get_ref().parse::<crate::secrets::recipient::Recipient>() {
+                errors.push(
+                    Diagnostic::error("project", format!("invalid recipient for environment `{name}`: {e}"))
+                        .at(span(r.span()))
+                        .label("not a recipient")
+                        .help("list public keys: `age1…` (from `age-keygen -y KEYFILE`) or `ssh-ed25519 …` (a `.pub` file)"),
+                );
+            }
+        }
         environments.push(Environment {
             tier: env.tier.get_ref().clone(),
             span: env_span,
@@ -280,10 +290,22 @@ fn resolve(raw: ProjectFile, root: PathBuf, id: FileId) -> Result<Project, Vec<D
         });
     }
 
-    let output_dir = raw.project.output_dir.as_ref().map_or("deploy".to_string(), |d| d.get_ref().trim_end_matches('/').to_string());
+    let output_dir = raw
+        .project
+        .output_dir
+        .as_ref()
+        .map_or("deploy".to_string(), |d| {
+            d.get_ref().trim_end_matches('/').to_string()
+        });
     if let Some(d) = &raw.project.output_dir {
         if !safe_relative(d.get_ref()) {
-            errors.push(Diagnostic::error("project", "`output_dir` must be a relative path inside the project, without `..`").at(span(d.span())));
+            errors.push(
+                Diagnostic::error(
+                    "project",
+                    "`output_dir` must be a relative path inside the project, without `..`",
+                )
+                .at(span(d.span())),
+            );
         }
     }
     let mut outputs = Vec::new();
@@ -309,20 +331,37 @@ fn resolve(raw: ProjectFile, root: PathBuf, id: FileId) -> Result<Project, Vec<D
         });
         let p = out.path.get_ref();
         if !safe_relative(p) || !p.starts_with(&format!("{output_dir}/")) {
-            errors.push(Diagnostic::error("project", format!("output `{name}` must be written under `{output_dir}/`"))
+            errors.push(
+                Diagnostic::error(
+                    "project",
+                    format!("output `{name}` must be written under `{output_dir}/`"),
+                )
                 .at(span(out.path.span()))
                 .label("outside the output folder")
-                .help(format!("use a relative path such as \"{output_dir}/{{env}}/{name}\", without `..`")));
+                .help(format!(
+                    "use a relative path such as \"{output_dir}/{{env}}/{name}\", without `..`"
+                )),
+            );
         }
         if !p.contains("{env}") && environments.len() > 1 && out.environments.len() != 1 {
-            errors.push(Diagnostic::error("project", format!("output `{name}` would write every environment to the same file"))
+            errors.push(
+                Diagnostic::error(
+                    "project",
+                    format!("output `{name}` would write every environment to the same file"),
+                )
                 .at(span(out.path.span()))
-                .help("put `{env}` in the path"));
+                .help("put `{env}` in the path"),
+            );
         }
         if format_named(out.format.get_ref()).is_none() {
-            errors.push(Diagnostic::error("project", format!("unknown output format `{}`", out.format.get_ref()))
+            errors.push(
+                Diagnostic::error(
+                    "project",
+                    format!("unknown output format `{}`", out.format.get_ref()),
+                )
                 .at(span(out.format.span()))
-                .help("use one of: yaml, nginx, dotenv, json, text"));
+                .help("use one of: yaml, nginx, dotenv, json, text"),
+            );
         }
         for env in &out.environments {
             if !environments.iter().any(|e| &e.name == env.get_ref()) {
@@ -363,12 +402,18 @@ fn resolve(raw: ProjectFile, root: PathBuf, id: FileId) -> Result<Project, Vec<D
     for policy in &raw.policies {
         for rule in policy.require.iter().chain(&policy.forbid) {
             if let Err(e) = regex::Regex::new(&rule.pattern) {
-                errors.push(Diagnostic::error("project", format!("policy `{}` has an invalid pattern: {e}", policy.name)));
+                errors.push(Diagnostic::error(
+                    "project",
+                    format!("policy `{}` has an invalid pattern: {e}", policy.name),
+                ));
             }
         }
         for o in &policy.outputs {
             if !outputs.iter().any(|out: &Output| &out.name == o) {
-                errors.push(Diagnostic::error("project", format!("policy `{}` names an unknown output `{o}`", policy.name)));
+                errors.push(Diagnostic::error(
+                    "project",
+                    format!("policy `{}` names an unknown output `{o}`", policy.name),
+                ));
             }
         }
     }
@@ -389,7 +434,9 @@ fn safe_relative(p: &str) -> bool {
     let path = Path::new(p);
     !p.is_empty()
         && path.is_relative()
-        && path.components().all(|c| matches!(c, std::path::Component::Normal(_)))
+        && path
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
 fn valid_name(name: &str) -> bool {
@@ -421,5 +468,7 @@ impl Project {
 
 /// The output format called `name` in cfgc.toml.
 pub fn format_named(name: &str) -> Option<crate::render::escape::Format> {
-    crate::render::escape::Format::ALL.into_iter().find(|f| f.name() == name)
+    crate::render::escape::Format::ALL
+        .into_iter()
+        .find(|f| f.name() == name)
 }

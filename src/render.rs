@@ -49,7 +49,7 @@ pub fn render<'a>(
     loaded: &'a Loaded,
     validated: &Validated<'a>,
     templates: &Templates,
-    keyring: &Keyring,
+    keyring: Option<&Keyring>,
     sources: &SourceMap,
 ) -> Result<Vec<RenderedFile<'a>>, Vec<Diagnostic>> {
     let results: Vec<Result<Vec<RenderedFile>, Vec<Diagnostic>>> = validated
@@ -65,14 +65,18 @@ pub fn render<'a>(
             Err(e) => errors.extend(e),
         }
     }
-    if errors.is_empty() { Ok(files) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
 }
 
 fn render_env<'a>(
     loaded: &'a Loaded,
     merged: &MergedEnv<'a>,
     templates: &Templates,
-    keyring: &Keyring,
+    keyring: Option<&Keyring>,
     sources: &SourceMap,
 ) -> Result<Vec<RenderedFile<'a>>, Vec<Diagnostic>> {
     let env = merged.env;
@@ -92,18 +96,27 @@ fn render_env<'a>(
         let path = loaded.project.root.join(&rel);
         let mut context = plain.clone();
         if output.secrets {
-            let decrypted = secrets.get_or_insert_with(|| match decrypt::decrypt(loaded, env, sources, keyring) {
-                Ok(d) => Ok(d),
-                Err(DecryptError::NoIdentity(d)) => Err(d.message),
-                Err(DecryptError::Failed(ds)) => {
-                    errors.extend(ds);
-                    Err("its secrets could not be decrypted".into())
+            let decrypted = secrets.get_or_insert_with(|| {
+                match keyring.map(|k| decrypt::decrypt(loaded, env, sources, k)) {
+                    None => Err("not decrypted (--no-decrypt)".into()),
+                    Some(Ok(d)) => Ok(d),
+                    Some(Err(DecryptError::NoIdentity(d))) => Err(d.message),
+                    Some(Err(DecryptError::Failed(ds))) => {
+                        errors.extend(ds);
+                        Err("its secrets could not be decrypted".into())
+                    }
                 }
             });
             match decrypted {
                 Ok(d) => add_secrets(&mut context, d),
                 Err(why) => {
-                    files.push(RenderedFile { env, output, rel, path, content: Content::Skipped(why.clone()) });
+                    files.push(RenderedFile {
+                        env,
+                        output,
+                        rel,
+                        path,
+                        content: Content::Skipped(why.clone()),
+                    });
                     continue;
                 }
             }
@@ -111,10 +124,23 @@ fn render_env<'a>(
         match templates.render(output, env, &context, loaded, sources) {
             Ok(text) => {
                 let held = match (&secrets, output.secrets) {
-                    (Some(Ok(d)), true) => d.values.values().map(|v| Zeroizing::new(v.expose_secret().to_string())).collect(),
+                    (Some(Ok(d)), true) => d
+                        .values
+                        .values()
+                        .map(|v| Zeroizing::new(v.expose_secret().to_string()))
+                        .collect(),
                     _ => Vec::new(),
                 };
-                files.push(RenderedFile { env, output, rel, path, content: Content::Ready { text, secrets: held } });
+                files.push(RenderedFile {
+                    env,
+                    output,
+                    rel,
+                    path,
+                    content: Content::Ready {
+                        text,
+                        secrets: held,
+                    },
+                });
             }
             Err(d) => errors.push(d),
         }
@@ -123,7 +149,11 @@ fn render_env<'a>(
         errors.extend(policy::no_secret_in_plain_outputs(&files, decrypted));
     }
     errors.extend(files.iter().flat_map(|f| policy::check(f, &loaded.project)));
-    if errors.is_empty() { Ok(files) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
 }
 
 /// What every template sees: the merged variables at the top level and in
@@ -137,7 +167,13 @@ fn plain_context(merged: &MergedEnv) -> serde_json::Map<String, Value> {
     ctx.insert("tier".into(), Value::String(merged.env.tier.clone()));
     ctx.insert(
         "secret_names".into(),
-        Value::Array(merged.secret_names.keys().map(|k| Value::String(k.clone())).collect()),
+        Value::Array(
+            merged
+                .secret_names
+                .keys()
+                .map(|k| Value::String(k.clone()))
+                .collect(),
+        ),
     );
     ctx
 }

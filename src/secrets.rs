@@ -1,6 +1,8 @@
-//! The cryptographic core of secrets files: data keys, sealed values, the file MAC, and the age keys that wrap them.
+//! Secrets files: their format (`file`) and the cryptographic core under it: data keys,
+//! sealed values, the file MAC, and the age keys that wrap them.
 
 pub mod crypto;
+pub mod file;
 pub mod identity;
 pub mod recipient;
 

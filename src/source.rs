@@ -97,6 +97,9 @@ fn floor_char(text: &str, mut byte: usize) -> usize {
 #[derive(Debug, Default)]
 pub struct SourceMap {
     files: Vec<Arc<Source>>,
+    /// Spans whose text is never shown, whoever reports on them: secret values and
+    /// anything that may hold one (see `report::human`).
+    redactions: Vec<Span>,
 }
 
 impl SourceMap {
@@ -117,6 +120,15 @@ impl SourceMap {
 
     pub fn get(&self, id: FileId) -> &Source {
         &self.files[id.0 as usize]
+    }
+
+    /// Never show this span's text in a source snippet.
+    pub fn redact(&mut self, span: Span) {
+        self.redactions.push(span);
+    }
+
+    pub fn redactions(&self) -> &[Span] {
+        &self.redactions
     }
 
     pub fn find(&self, path: &Path) -> Option<FileId> {

@@ -9,6 +9,8 @@ pub mod credentials;
 pub mod formats;
 pub mod schema;
 mod schema_error;
+mod secret_values;
+mod secrets_meta;
 
 use std::collections::BTreeMap;
 
@@ -16,6 +18,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 pub use schema::Schema;
+pub use secret_values::{check_secret_values, required_secrets};
 
 use crate::diagnostic::Diagnostic;
 use crate::load::Layers;
@@ -25,7 +28,7 @@ use crate::project::Environment;
 use crate::source::{FileId, SourceMap, Span};
 
 /// The secrets file's own metadata key; every other top-level key is a secret.
-pub const SECRETS_META_KEY: &str = "cfgc";
+pub const SECRETS_META_KEY: &str = crate::secrets::file::META_KEY;
 
 /// One environment after merging: its variables with provenance.
 pub struct MergedEnv<'p> {
@@ -89,7 +92,8 @@ pub fn validate<'p>(
         .par_iter()
         .map(|env| {
             let merged = merge_env(env, layers);
-            let found = check_env(&merged, schema, sources);
+            let mut found = check_env(&merged, schema, sources);
+            found.extend(secrets_meta::check(env, layers, sources));
             (merged, found)
         })
         .collect();
@@ -105,7 +109,8 @@ pub fn validate<'p>(
     }
 }
 
-fn merge_env<'p>(env: &'p Environment, layers: &Layers) -> MergedEnv<'p> {
+/// One environment's layers merged, with the names in its secrets file.
+pub fn merge_env<'p>(env: &'p Environment, layers: &Layers) -> MergedEnv<'p> {
     let maps = env
         .layers
         .iter()

@@ -121,3 +121,61 @@ fn age_cli_decrypts_a_key_wrapped_to_an_ssh_key() {
     );
     assert_eq!(decrypted.as_slice(), key.expose_bytes());
 }
+
+/// Through the binary: a key made by `age-keygen` decrypts cfgc's secrets file, and the
+/// file's `data_key` block opens with `age -d` and that key (the escape hatch if cfgc is
+/// ever unavailable).
+#[test]
+fn age_keygen_key_opens_a_cfgc_secrets_file_and_age_opens_its_data_key() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (key_file, recipient, _) = keygen(dir.path());
+    let project = dir.path().join("project");
+    std::fs::create_dir_all(project.join("environments")).expect("mkdir");
+    std::fs::create_dir_all(project.join("schema")).expect("mkdir");
+    std::fs::write(
+        project.join("cfgc.toml"),
+        format!(
+            "[project]\nname = \"interop\"\nschema = \"schema/s.json\"\n\n[environments.prod]\ntier = \"deployed\"\nlayers = [\"environments/prod.yaml\"]\nsecrets = \"environments/prod.secrets.yaml\"\nrecipients = [\"{recipient}\"]\n"
+        ),
+    )
+    .expect("write cfgc.toml");
+    std::fs::write(
+        project.join("schema/s.json"),
+        r#"{"type": "object", "properties": {"API_TOKEN": {"type": "string", "x-secret": true}}}"#,
+    )
+    .expect("write schema");
+    std::fs::write(project.join("environments/prod.yaml"), "").expect("write layer");
+    let cfgc = |args: &[&str], stdin: &[u8]| {
+        let mut full = vec!["-C", path_arg(&project), "-i", path_arg(&key_file)];
+        full.extend_from_slice(args);
+        run(env!("CARGO_BIN_EXE_cfgc"), &full, stdin)
+    };
+    cfgc(
+        &["secrets", "set", "prod", "API_TOKEN"],
+        b"interop-value-42",
+    );
+    assert_eq!(
+        cfgc(&["secrets", "get", "prod", "API_TOKEN"], b""),
+        b"interop-value-42\n"
+    );
+
+    let text =
+        std::fs::read_to_string(project.join("environments/prod.secrets.yaml")).expect("read");
+    let armored: String = text
+        .lines()
+        .skip_while(|l| !l.starts_with("  data_key: |"))
+        .skip(1)
+        .take_while(|l| l.starts_with("    "))
+        .map(|l| format!("{}\n", &l[4..]))
+        .collect();
+    assert!(
+        armored.starts_with("-----BEGIN AGE ENCRYPTED FILE-----"),
+        "{armored}"
+    );
+    let data_key = run(
+        "age",
+        &["-d", "-i", path_arg(&key_file)],
+        armored.as_bytes(),
+    );
+    assert_eq!(data_key.len(), 32, "the payload is the 32-byte data key");
+}

@@ -20,6 +20,15 @@ fn valid_fixture_passes() {
 fn bundled_example_passes() {
     let run = Project::example().run(&["check"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
+    // development's demo key (cfgc.toml `identity`) decrypts its values; the other keys are
+    // not in the repository, so staging and production are checked by name.
+    assert!(
+        run.stdout.contains(
+            "secrets: values checked in development; names only in staging, production (no identity)"
+        ),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -84,10 +93,15 @@ fn secret_defined_in_plain_layer() {
 
 #[test]
 fn secret_missing_from_secrets_file() {
-    let p = Project::fixture("minimal").file(
-        "environments/prod.secrets.yaml",
-        "DATABASE_URL: ENC[opaque]\n",
-    );
+    // Without a key, a deleted line is only a missing name; with one, the MAC fails too.
+    let p = Project::fixture("minimal");
+    let kept: String = p
+        .read("environments/prod.secrets.yaml")
+        .lines()
+        .filter(|l| !l.starts_with("JWT_SECRET:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let p = p.file("environments/prod.secrets.yaml", &kept);
     assert_snapshot!(check(&p));
 }
 

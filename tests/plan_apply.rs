@@ -9,13 +9,22 @@ use insta::assert_snapshot;
 
 #[test]
 fn committed_deploy_files_are_current() {
-    let run = Project::example().run(&["plan", "--exit-code"]);
-    assert_eq!(run.code, 0, "deploy/ is stale: run `cfgc apply`\n{}", run.transcript());
+    let run = Project::example().run(&["plan", "--exit-code", "--no-decrypt"]);
+    assert_eq!(
+        run.code,
+        0,
+        "deploy/ is stale: run `cfgc apply`\n{}",
+        run.transcript()
+    );
 }
 
 #[test]
 fn plan_shows_a_diff_and_a_summary() {
-    let p = Project::example().edit("environments/production.yaml", "CLOUD_RUN_MAX_INSTANCES: 20", "CLOUD_RUN_MAX_INSTANCES: 30");
+    let p = Project::example().edit(
+        "environments/production.yaml",
+        "CLOUD_RUN_MAX_INSTANCES: 20",
+        "CLOUD_RUN_MAX_INSTANCES: 30",
+    );
     let run = p.run(&["plan", "production", "--exit-code"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert_snapshot!(run.transcript());
@@ -23,39 +32,79 @@ fn plan_shows_a_diff_and_a_summary() {
 
 #[test]
 fn plan_json_lists_every_file() {
-    let p = Project::example().edit("environments/production.yaml", "CLOUD_RUN_MAX_INSTANCES: 20", "CLOUD_RUN_MAX_INSTANCES: 30");
+    let p = Project::example().edit(
+        "environments/production.yaml",
+        "CLOUD_RUN_MAX_INSTANCES: 20",
+        "CLOUD_RUN_MAX_INSTANCES: 30",
+    );
     let run = p.run(&["plan", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
     assert_eq!(doc["version"], 1);
     assert_eq!(doc["summary"]["change"], 1);
     let files = doc["files"].as_array().expect("files");
-    let changed: Vec<&serde_json::Value> = files.iter().filter(|f| f["status"] == "change").collect();
+    let changed: Vec<&serde_json::Value> =
+        files.iter().filter(|f| f["status"] == "change").collect();
     assert_eq!(changed.len(), 1);
     assert_eq!(changed[0]["path"], "deploy/production/cloudbuild.yaml");
-    assert!(changed[0]["diff"].as_str().is_some_and(|d| d.contains("+      - \"30\"")), "{}", changed[0]);
+    assert!(
+        changed[0]["diff"]
+            .as_str()
+            .is_some_and(|d| d.contains("+      - \"30\"")),
+        "{}",
+        changed[0]
+    );
 }
 
 #[test]
 fn apply_refuses_without_a_terminal() {
-    let p = Project::example().edit("environments/production.yaml", "CLOUD_RUN_MAX_INSTANCES: 20", "CLOUD_RUN_MAX_INSTANCES: 30");
+    let p = Project::example().edit(
+        "environments/production.yaml",
+        "CLOUD_RUN_MAX_INSTANCES: 20",
+        "CLOUD_RUN_MAX_INSTANCES: 30",
+    );
     let before = p.read("deploy/production/cloudbuild.yaml");
     let run = p.run(&["apply", "production"]);
     assert_eq!(run.code, 2);
-    assert_eq!(p.read("deploy/production/cloudbuild.yaml"), before, "a refused apply wrote");
+    assert_eq!(
+        p.read("deploy/production/cloudbuild.yaml"),
+        before,
+        "a refused apply wrote"
+    );
     assert_snapshot!(run.transcript());
 }
 
 #[test]
 fn apply_writes_changed_files_with_their_mode() {
-    let p = Project::example().edit("environments/production.yaml", "CLOUD_RUN_MAX_INSTANCES: 20", "CLOUD_RUN_MAX_INSTANCES: 30");
+    let p = Project::example().edit(
+        "environments/production.yaml",
+        "CLOUD_RUN_MAX_INSTANCES: 20",
+        "CLOUD_RUN_MAX_INSTANCES: 30",
+    );
     std::fs::remove_file(p.path("deploy/staging/nginx.conf")).expect("remove");
     let run = p.run(&["apply", "--yes"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(p.read("deploy/production/cloudbuild.yaml").contains("- \"30\""));
-    let mode = std::fs::metadata(p.path("deploy/staging/nginx.conf")).expect("written").permissions().mode() & 0o777;
+    assert!(
+        p.read("deploy/production/cloudbuild.yaml")
+            .contains("- \"30\"")
+    );
+    let mode = std::fs::metadata(p.path("deploy/staging/nginx.conf"))
+        .expect("written")
+        .permissions()
+        .mode()
+        & 0o777;
     assert_eq!(mode, 0o644);
-    assert_eq!(p.run(&["plan", "--exit-code"]).code, 0, "apply left changes pending");
+    assert_eq!(
+        p.run(&["plan", "--exit-code"]).code,
+        0,
+        "apply left changes pending"
+    );
+    let env_mode = std::fs::metadata(p.path("deploy/development/.env"))
+        .expect("the demo key decrypts development")
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(env_mode, 0o600, "a file holding secrets must be 0600");
 }
 
 #[test]
@@ -68,19 +117,34 @@ fn apply_removes_temp_files_a_killed_apply_left() {
 
 #[test]
 fn apply_never_writes_through_a_symlink() {
-    let p = Project::example().edit("environments/production.yaml", "CLOUD_RUN_MAX_INSTANCES: 20", "CLOUD_RUN_MAX_INSTANCES: 30");
+    let p = Project::example().edit(
+        "environments/production.yaml",
+        "CLOUD_RUN_MAX_INSTANCES: 20",
+        "CLOUD_RUN_MAX_INSTANCES: 30",
+    );
     let outside = tempfile::tempdir().expect("temp dir");
     std::fs::remove_file(p.path("deploy/production/cloudbuild.yaml")).expect("remove");
-    std::os::unix::fs::symlink(outside.path().join("victim.yaml"), p.path("deploy/production/cloudbuild.yaml")).expect("symlink");
+    std::os::unix::fs::symlink(
+        outside.path().join("victim.yaml"),
+        p.path("deploy/production/cloudbuild.yaml"),
+    )
+    .expect("symlink");
     let run = p.run(&["apply", "--yes"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(run.stderr.contains("is a symlink"), "{}", run.stderr);
-    assert!(!outside.path().join("victim.yaml").exists(), "wrote through the symlink");
+    assert!(
+        !outside.path().join("victim.yaml").exists(),
+        "wrote through the symlink"
+    );
 }
 
 #[test]
 fn outputs_outside_the_output_folder_are_refused() {
-    let p = Project::example().edit("cfgc.toml", "path = \"deploy/{env}/nginx.conf\"", "path = \"deploy/../../{env}/nginx.conf\"");
+    let p = Project::example().edit(
+        "cfgc.toml",
+        "path = \"deploy/{env}/nginx.conf\"",
+        "path = \"deploy/../../{env}/nginx.conf\"",
+    );
     let run = p.run(&["plan"]);
     assert_eq!(run.code, 2);
     assert_snapshot!(run.transcript());
@@ -88,21 +152,25 @@ fn outputs_outside_the_output_folder_are_refused() {
 
 #[test]
 fn undefined_template_variable_names_the_line() {
-    let p = Project::example().edit("templates/nginx.conf.j2", "server_name {{ PUBLIC_DOMAIN }};\n\n        ssl", "server_name {{ PUBLIC_DOMIAN }};\n\n        ssl");
+    let p = Project::example().edit(
+        "templates/nginx.conf.j2",
+        "server_name {{ PUBLIC_DOMAIN }};\n\n        ssl",
+        "server_name {{ PUBLIC_DOMIAN }};\n\n        ssl",
+    );
     let run = p.run(&["plan", "production"]);
-    assert_eq!(run.code, 2);
+    assert_eq!(run.code, 1, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
 
 #[test]
 fn value_that_cannot_be_escaped_names_the_template_line() {
-    let p = Project::example().edit("environments/production.yaml", "FRONTEND_ROOT", "FRONTEND_ROOT").edit(
+    let p = Project::example().edit(
         "environments/base.yaml",
         "FRONTEND_ROOT: /usr/share/nginx/html",
         "FRONTEND_ROOT: /usr/share/nginx/$html",
     );
     let run = p.run(&["plan", "production"]);
-    assert_eq!(run.code, 2);
+    assert_eq!(run.code, 1, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
 
@@ -114,30 +182,156 @@ fn policy_forbids_wildcard_cors() {
         "add_header Access-Control-Allow-Origin * always;\n            add_header Access-Control-Allow-Credentials true always;\n            add_header Vary",
     );
     let run = p.run(&["plan", "staging"]);
-    assert_eq!(run.code, 2);
+    assert_eq!(run.code, 1, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
 
 #[test]
 fn policy_requires_tls_1_2_or_later() {
-    let p = Project::example().edit("templates/nginx.conf.j2", "ssl_protocols TLSv1.2 TLSv1.3;", "ssl_protocols TLSv1 TLSv1.2 TLSv1.3;");
+    let p = Project::example().edit(
+        "templates/nginx.conf.j2",
+        "ssl_protocols TLSv1.2 TLSv1.3;",
+        "ssl_protocols TLSv1 TLSv1.2 TLSv1.3;",
+    );
     let run = p.run(&["plan", "production"]);
-    assert_eq!(run.code, 2);
+    assert_eq!(run.code, 1, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
 
 #[test]
 fn cloudbuild_secret_env_must_be_declared() {
-    let p = Project::example().edit("templates/cloudbuild.yaml.j2", "    secretEnv:\n      - DATABASE_URL", "    secretEnv:\n      - JWT_SECRET");
+    let p = Project::example().edit(
+        "templates/cloudbuild.yaml.j2",
+        "    secretEnv:\n      - DATABASE_URL",
+        "    secretEnv:\n      - JWT_SECRET",
+    );
     let run = p.run(&["plan", "production"]);
-    assert_eq!(run.code, 2);
+    assert_eq!(run.code, 1, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
 
 #[test]
 fn plan_with_findings_renders_nothing() {
-    let p = Project::example().edit("environments/production.yaml", "APP_UPSTREAM: https://", "APP_UPSTREAM: http://127.0.0.1:3000 #");
+    let p = Project::example().edit(
+        "environments/production.yaml",
+        "APP_UPSTREAM: https://",
+        "APP_UPSTREAM: http://127.0.0.1:3000 #",
+    );
     let run = p.run(&["plan", "production"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(run.stdout.contains("no-localhost"), "{}", run.stdout);
+}
+
+const CANARY: &str = "canary-7f3a-never-print-me-0123456789abcdef";
+
+/// The example with a known secret in development (the demo key decrypts it).
+fn with_canary_secret() -> Project {
+    let p = Project::example();
+    let run = p.run_with_stdin(
+        &["secrets", "set", "development", "JWT_SECRET"],
+        Some(CANARY),
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    p
+}
+
+#[test]
+fn plan_masks_secret_values_in_diffs() {
+    let p = with_canary_secret();
+    let run = p.run(&["plan", "development"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        !run.stdout.contains(CANARY) && !run.stderr.contains(CANARY),
+        "the secret leaked into plan:\n{}",
+        run.transcript()
+    );
+    assert!(
+        run.stdout.contains("+JWT_SECRET=<secret>"),
+        "{}",
+        run.stdout
+    );
+    // A changed secret shows that it changed, not what it was or became.
+    let apply = p.run(&["apply", "--yes", "development"]);
+    assert_eq!(apply.code, 0, "{}", apply.transcript());
+    assert!(
+        !apply.stdout.contains(CANARY) && !apply.stderr.contains(CANARY),
+        "the secret leaked into apply"
+    );
+    let new_value = "canary-second-value-also-never-printed-987";
+    let set = p.run_with_stdin(
+        &["secrets", "set", "development", "JWT_SECRET"],
+        Some(new_value),
+    );
+    assert_eq!(set.code, 0, "{}", set.transcript());
+    let run = p.run(&["plan", "development", "--exit-code"]);
+    assert_eq!(run.code, 1);
+    for secret in [CANARY, new_value] {
+        assert!(
+            !run.stdout.contains(secret) && !run.stderr.contains(secret),
+            "a secret leaked into the diff:\n{}",
+            run.stdout
+        );
+    }
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn secrets_land_only_in_outputs_declared_to_hold_them() {
+    let p = with_canary_secret();
+    let run = p.run(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let env_file = p.read("deploy/development/.env");
+    assert!(env_file.contains(CANARY), "the .env misses the secret");
+    let mode = std::fs::metadata(p.path("deploy/development/.env"))
+        .expect(".env")
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600);
+    for plain in [
+        "deploy/development/nginx.conf",
+        "deploy/staging/cloudbuild.yaml",
+        "deploy/production/cloudbuild.yaml",
+    ] {
+        assert!(!p.read(plain).contains(CANARY), "{plain} holds the secret");
+    }
+    // No temp file with the secret is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(p.path("deploy/development"))
+        .expect("folder")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
+}
+
+#[test]
+fn a_secret_value_in_a_plain_output_stops_the_render() {
+    // A plain value equal to a secret: the scan of non-secret outputs catches it.
+    let value = "/srv/canary-path-that-is-also-a-secret-value";
+    let p = Project::example().edit(
+        "environments/base.yaml",
+        "FRONTEND_ROOT: /usr/share/nginx/html",
+        &format!("FRONTEND_ROOT: {value}"),
+    );
+    let set = p.run_with_stdin(
+        &["secrets", "set", "development", "JWT_SECRET"],
+        Some(value),
+    );
+    assert_eq!(set.code, 0, "{}", set.transcript());
+    let run = p.run(&["apply", "--yes", "development"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("error[secret-in-plain-output]"),
+        "{}",
+        run.transcript()
+    );
+    assert!(
+        !run.stdout.contains(value) && !run.stderr.contains(value),
+        "the secret was printed:\n{}",
+        run.transcript()
+    );
+    assert!(
+        !p.path("deploy/development/.env").exists(),
+        "files were written"
+    );
 }

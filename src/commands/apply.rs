@@ -3,7 +3,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use super::check::fatal;
-use super::{err, out, Exit};
+use super::{Exit, err, out};
 use crate::apply;
 use crate::cli::Config;
 use crate::plan::Status;
@@ -19,10 +19,13 @@ pub fn run(config: &Config, names: &[String], yes: bool) -> Exit {
         Ok(l) => l,
         Err(d) => return fatal(&[d], &SourceMap::default(), config.color),
     };
-    super::plan::with_plan(config, names, |plans, loaded| {
+    super::plan::with_plan(config, names, true, |plans, loaded| {
         apply::remove_stale_temp_files(&loaded.project.root, &loaded.project.output_dir);
         out(&super::plan::human(plans, config.color));
-        let pending = plans.iter().filter(|p| matches!(p.status, Status::Create | Status::Change)).count();
+        let pending = plans
+            .iter()
+            .filter(|p| matches!(p.status, Status::Create | Status::Change))
+            .count();
         if pending == 0 {
             out("apply: nothing to write\n");
             return Exit::Ok;
@@ -33,7 +36,9 @@ pub fn run(config: &Config, names: &[String], yes: bool) -> Exit {
         }
         if !yes {
             if !std::io::stdin().is_terminal() {
-                err("error: refusing to apply without confirmation: standard input is not a terminal\nhelp: review `cfgc plan`, then run `cfgc apply --yes`\n");
+                err(
+                    "error: refusing to apply without confirmation: standard input is not a terminal\nhelp: review `cfgc plan`, then run `cfgc apply --yes`\n",
+                );
                 return Exit::Error;
             }
             if !confirm(pending) {
@@ -55,5 +60,6 @@ fn confirm(pending: usize) -> bool {
     let _ = write!(std::io::stderr(), "Write {pending} file(s)? [y/N] ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer).is_ok() && matches!(answer.trim(), "y" | "Y" | "yes")
+    std::io::stdin().lock().read_line(&mut answer).is_ok()
+        && matches!(answer.trim(), "y" | "Y" | "yes")
 }

@@ -3,12 +3,12 @@
 use serde::Serialize;
 
 use super::check::fatal;
-use super::{out, Exit};
+use super::{Exit, out};
 use crate::cli::Config;
 use crate::decrypt::Keyring;
 use crate::pipeline;
 use crate::plan::{self, FilePlan, Status};
-use crate::render::{templates, Content};
+use crate::render::{Content, templates};
 use crate::report;
 use crate::source::SourceMap;
 
@@ -20,7 +20,12 @@ pub enum PlanFormat {
 
 /// Run the pipeline up to the plan, and hand it to `then`. Findings and
 /// errors are reported here and end the run.
-pub fn with_plan(config: &Config, names: &[String], then: impl FnOnce(&[FilePlan], &crate::pipeline::Loaded) -> Exit) -> Exit {
+pub fn with_plan(
+    config: &Config,
+    names: &[String],
+    decrypt: bool,
+    then: impl FnOnce(&[FilePlan], &crate::pipeline::Loaded) -> Exit,
+) -> Exit {
     let mut sources = SourceMap::default();
     let loaded = match pipeline::load(config.project.as_deref(), names, &mut sources) {
         Ok(l) => l,
@@ -32,27 +37,62 @@ pub fn with_plan(config: &Config, names: &[String], then: impl FnOnce(&[FilePlan
     };
     let validated = pipeline::validate(&loaded, &sources);
     if !validated.diagnostics.is_empty() {
-        out(&report::human::render(&validated.diagnostics, &sources, &validated.redactions, config.color));
-        out(&format!("error: {} finding(s): fix them (see `cfgc check`) before rendering\n", validated.diagnostics.len()));
+        out(&report::human::render(
+            &validated.diagnostics,
+            &sources,
+            &validated.redactions,
+            config.color,
+        ));
+        out(&format!(
+            "error: {} finding(s): fix them (see `cfgc check`) before rendering\n",
+            validated.diagnostics.len()
+        ));
         return Exit::Findings;
     }
-    let keyring = Keyring::new(config.identities.clone());
-    let files = match pipeline::render(&loaded, &validated, &templates, &keyring, &sources) {
+    let keyring = decrypt.then(|| Keyring::new(config.identities.clone()));
+    let files = match pipeline::render(&loaded, &validated, &templates, keyring.as_ref(), &sources)
+    {
         Ok(f) => f,
+        Err(errors) if errors.iter().all(|d| d.is_finding()) => {
+            let sorted = crate::diagnostic::dedupe_and_sort(errors, report::order(&sources));
+            out(&report::human::render(
+                &sorted,
+                &sources,
+                &validated.redactions,
+                config.color,
+            ));
+            out(&format!(
+                "error: {} finding(s) in the rendered outputs; nothing was written\n",
+                sorted.len()
+            ));
+            return Exit::Findings;
+        }
         Err(errors) => return fatal(&errors, &sources, config.color),
     };
     let plans = pipeline::plan(files);
     then(&plans, &loaded)
 }
 
-pub fn run(config: &Config, names: &[String], exit_code: bool, format: PlanFormat) -> Exit {
-    with_plan(config, names, |plans, _| {
+pub fn run(
+    config: &Config,
+    names: &[String],
+    exit_code: bool,
+    decrypt: bool,
+    format: PlanFormat,
+) -> Exit {
+    with_plan(config, names, decrypt, |plans, _| {
         match format {
             PlanFormat::Human => out(&human(plans, config.color)),
             PlanFormat::Json => out(&json(plans)),
         }
-        let pending = plans.iter().any(|p| matches!(p.status, Status::Create | Status::Change));
-        if exit_code && pending { Exit::Findings } else { Exit::Ok }
+        let pending = plans
+            .iter()
+            .any(|p| matches!(p.status, Status::Create | Status::Change));
+        if exit_code && pending {
+            Exit::Findings
+        } else {
+            Exit::Ok
+        }
     })
 }
 
@@ -68,7 +108,7 @@ pub fn human(plans: &[FilePlan], color: bool) -> String {
     }
     let count = |s: Status| plans.iter().filter(|p| p.status == s).count();
     text.push_str(&format!(
-        "plan: {} to create, {} to change, {} unchanged, {} skipped for lack of an identity\n",
+        "plan: {} to create, {} to change, {} unchanged, {} skipped (secrets not decrypted)\n",
         count(Status::Create),
         count(Status::Change),
         count(Status::Unchanged),
@@ -131,7 +171,8 @@ fn json(plans: &[FilePlan]) -> String {
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&doc).expect("the plan serialises: strings and numbers only");
+    let mut text =
+        serde_json::to_string_pretty(&doc).expect("the plan serialises: strings and numbers only");
     text.push('\n');
     text
 }

@@ -249,7 +249,7 @@ fn count(node: &Node) -> usize {
 
 /// YAML 1.2 core schema for plain scalars, with strict booleans and leading
 /// zeros kept as strings.
-fn resolve_plain(v: &str) -> Kind {
+pub(crate) fn resolve_plain(v: &str) -> Kind {
     match v {
         "" | "~" | "null" | "Null" | "NULL" => return Kind::Null,
         "true" | "True" | "TRUE" => return Kind::Bool(true),

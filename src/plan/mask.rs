@@ -17,8 +17,16 @@ pub struct Masker<'a> {
 pub const MASK: &str = "<secret>";
 
 impl<'a> Masker<'a> {
-    pub fn new(holds_secrets: bool, secrets: &'a [Zeroizing<String>], new_text: &'a str) -> Masker<'a> {
-        let mut m = Masker { holds_secrets, secrets, clean_new_lines: HashSet::new() };
+    pub fn new(
+        holds_secrets: bool,
+        secrets: &'a [Zeroizing<String>],
+        new_text: &'a str,
+    ) -> Masker<'a> {
+        let mut m = Masker {
+            holds_secrets,
+            secrets,
+            clean_new_lines: HashSet::new(),
+        };
         if holds_secrets {
             let clean: HashSet<&str> = new_text.lines().filter(|l| !m.carries_secret(l)).collect();
             m.clean_new_lines = clean;
@@ -33,18 +41,29 @@ impl<'a> Masker<'a> {
     }
 
     pub fn new_line(&self, line: &str) -> String {
-        if self.holds_secrets && self.carries_secret(line) { masked(line) } else { line.to_string() }
+        if self.holds_secrets && self.carries_secret(line) {
+            masked(line)
+        } else {
+            line.to_string()
+        }
     }
 
     pub fn old_line(&self, line: &str) -> String {
-        if !self.holds_secrets || self.clean_new_lines.contains(line) { line.to_string() } else { masked(line) }
+        if !self.holds_secrets || self.clean_new_lines.contains(line) {
+            line.to_string()
+        } else {
+            masked(line)
+        }
     }
 }
 
 /// Keep a line's key (`KEY=`, `key:`) so the reader sees what changed.
 fn masked(line: &str) -> String {
     let cut = line.find(['=', ':']).filter(|&i| {
-        line[..i].trim_start().chars().all(|c| c.is_ascii_alphanumeric() || "_-. \"'".contains(c))
+        line[..i]
+            .trim_start()
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-. \"'".contains(c))
     });
     match cut {
         Some(i) => format!("{}{MASK}", &line[..=i]),
@@ -61,7 +80,10 @@ mod tests {
         let secrets = vec![Zeroizing::new("hunter2-canary".to_string())];
         let new = "A=1\nJWT_SECRET='hunter2-canary'\n";
         let m = Masker::new(true, &secrets, new);
-        assert_eq!(m.new_line("JWT_SECRET='hunter2-canary'"), "JWT_SECRET=<secret>");
+        assert_eq!(
+            m.new_line("JWT_SECRET='hunter2-canary'"),
+            "JWT_SECRET=<secret>"
+        );
         assert_eq!(m.new_line("A=1"), "A=1");
         assert_eq!(m.old_line("JWT_SECRET=old-value"), "JWT_SECRET=<secret>");
         assert_eq!(m.old_line("A=1"), "A=1");

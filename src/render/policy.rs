@@ -12,7 +12,7 @@ use super::escape::{self, Format};
 use super::{Content, RenderedFile};
 use crate::decrypt::Decrypted;
 use crate::diagnostic::Diagnostic;
-use crate::project::{format_named, Project};
+use crate::project::{Project, format_named};
 
 /// Secrets shorter than this are not searched for: they would match by chance.
 const MIN_SCANNED_SECRET: usize = 6;
@@ -22,9 +22,14 @@ pub fn check(file: &RenderedFile, project: &Project) -> Vec<Diagnostic> {
         return Vec::new();
     };
     let mut found = Vec::new();
-    let format = format_named(&file.output.format.value).expect("the project file checked the format");
+    let format =
+        format_named(&file.output.format.value).expect("the project file checked the format");
     if let Err(why) = parses(format, text) {
-        found.push(finding(file, "output-syntax", format!("`{}` is not valid {format}: {why}", file.rel)));
+        found.push(finding(
+            file,
+            "output-syntax",
+            format!("`{}` is not valid {format}: {why}", file.rel),
+        ));
     }
     for policy in &project.policies {
         let applies = (policy.outputs.is_empty() || policy.outputs.contains(&file.output.name))
@@ -36,8 +41,15 @@ pub fn check(file: &RenderedFile, project: &Project) -> Vec<Diagnostic> {
             let re = Regex::new(&rule.pattern).expect("the project file checked the pattern");
             if !re.is_match(text) {
                 found.push(
-                    finding(file, "policy", format!("`{}` breaks policy `{}`: {}", file.rel, policy.name, rule.message))
-                        .note(format!("required pattern not found: {}", rule.pattern)),
+                    finding(
+                        file,
+                        "policy",
+                        format!(
+                            "`{}` breaks policy `{}`: {}",
+                            file.rel, policy.name, rule.message
+                        ),
+                    )
+                    .note(format!("required pattern not found: {}", rule.pattern)),
                 );
             }
         }
@@ -46,8 +58,18 @@ pub fn check(file: &RenderedFile, project: &Project) -> Vec<Diagnostic> {
             if let Some(m) = re.find(text) {
                 let line = text[..m.start()].matches('\n').count() + 1;
                 found.push(
-                    finding(file, "policy", format!("`{}` breaks policy `{}`: {}", file.rel, policy.name, rule.message))
-                        .note(format!("forbidden pattern found at line {line}: {}", rule.pattern)),
+                    finding(
+                        file,
+                        "policy",
+                        format!(
+                            "`{}` breaks policy `{}`: {}",
+                            file.rel, policy.name, rule.message
+                        ),
+                    )
+                    .note(format!(
+                        "forbidden pattern found at line {line}: {}",
+                        rule.pattern
+                    )),
                 );
             }
         }
@@ -57,7 +79,11 @@ pub fn check(file: &RenderedFile, project: &Project) -> Vec<Diagnostic> {
     }
     if file.output.name == "cloudbuild" && format == Format::Yaml {
         for why in cloudbuild::check(text) {
-            found.push(finding(file, "policy", format!("`{}` is not a valid Cloud Build config: {why}", file.rel)));
+            found.push(finding(
+                file,
+                "policy",
+                format!("`{}` is not a valid Cloud Build config: {why}", file.rel),
+            ));
         }
     }
     found
@@ -66,28 +92,46 @@ pub fn check(file: &RenderedFile, project: &Project) -> Vec<Diagnostic> {
 fn finding(file: &RenderedFile, code: &'static str, message: String) -> Diagnostic {
     Diagnostic::error(code, message)
         .env(&file.env.name)
-        .help(format!("fix the template `{}` or the values it uses; nothing was written", file.output.template.value.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()))
+        .help(format!(
+            "fix the template `{}` or the values it uses; nothing was written",
+            file.output
+                .template
+                .value
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ))
 }
 
 /// What a consumer of the format would make of the text.
 fn parses(format: Format, text: &str) -> Result<(), String> {
     match format {
         Format::Yaml => {
-            let src = crate::source::Source::new(String::new(), Default::default(), text.to_string());
-            crate::load::yaml::parse(crate::source::FileId(0), &src).map(|_| ()).map_err(|d| {
-                let (line, col) = d.span.map_or((0, 0), |s| src.line_col(s.start as usize));
-                format!("{} at line {line}, column {col}", d.message)
-            })
+            let src =
+                crate::source::Source::new(String::new(), Default::default(), text.to_string());
+            crate::load::yaml::parse(crate::source::FileId(0), &src)
+                .map(|_| ())
+                .map_err(|d| {
+                    let (line, col) = d.span.map_or((0, 0), |s| src.line_col(s.start as usize));
+                    format!("{} at line {line}, column {col}", d.message)
+                })
         }
-        Format::Json => serde_json::from_str::<serde_json::Value>(text).map(|_| ()).map_err(|e| e.to_string()),
-        Format::Dotenv => escape::dotenv::parse_dotenv(text).map(|_| ()).map_err(|e| e.to_string()),
+        Format::Json => serde_json::from_str::<serde_json::Value>(text)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        Format::Dotenv => escape::dotenv::parse_dotenv(text)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
         Format::Nginx | Format::Text => Ok(()),
     }
 }
 
 /// Every output not declared to hold secrets, searched for every secret
 /// value decrypted in this run.
-pub fn no_secret_in_plain_outputs(files: &[RenderedFile], decrypted: &Decrypted) -> Vec<Diagnostic> {
+pub fn no_secret_in_plain_outputs(
+    files: &[RenderedFile],
+    decrypted: &Decrypted,
+) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for file in files.iter().filter(|f| !f.output.secrets) {
         let Content::Ready { text, .. } = &file.content else {

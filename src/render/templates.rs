@@ -12,8 +12,8 @@ use zeroize::Zeroizing;
 use super::escape::{self, Format};
 use crate::diagnostic::Diagnostic;
 use crate::pipeline::Loaded;
-use crate::project::{format_named, Output, Project};
-use crate::source::{display_name, FileId, Source, SourceMap, Span};
+use crate::project::{Output, Project, format_named};
+use crate::source::{FileId, Source, SourceMap, Span, display_name};
 
 pub struct Templates {
     env: Environment<'static>,
@@ -35,12 +35,18 @@ pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, 
     let mut errors = Vec::new();
     for output in &project.outputs {
         let name = display_name(&project.root, &output.template.value);
-        let format = format_named(&output.format.value).expect("the project file checked the format");
+        let format =
+            format_named(&output.format.value).expect("the project file checked the format");
         if let Some(other) = formats.insert(name.clone(), format) {
             if other != format {
-                errors.push(Diagnostic::error("template", format!("`{name}` is used with two formats, {other} and {format}"))
+                errors.push(
+                    Diagnostic::error(
+                        "template",
+                        format!("`{name}` is used with two formats, {other} and {format}"),
+                    )
                     .at(output.format.span)
-                    .help("escaping depends on the format: give each format its own template"));
+                    .help("escaping depends on the format: give each format its own template"),
+                );
             }
         }
     }
@@ -48,7 +54,9 @@ pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, 
     let formats_for_callback = formats.clone();
     env.set_auto_escape_callback(move |name| {
         // Every template is an output's, so every one has a format.
-        formats_for_callback.get(name).map_or(AutoEscape::None, |f| AutoEscape::Custom(f.name().into()))
+        formats_for_callback
+            .get(name)
+            .map_or(AutoEscape::None, |f| AutoEscape::Custom(f.name().into()))
     });
     for output in &project.outputs {
         let name = display_name(&project.root, &output.template.value);
@@ -58,13 +66,22 @@ pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, 
         let text = match std::fs::read_to_string(&output.template.value) {
             Ok(t) => t,
             Err(e) => {
-                errors.push(Diagnostic::error("file-not-readable", format!("cannot read the template `{name}`: {e}"))
+                errors.push(
+                    Diagnostic::error(
+                        "file-not-readable",
+                        format!("cannot read the template `{name}`: {e}"),
+                    )
                     .at(output.template.span)
-                    .label("declared here"));
+                    .label("declared here"),
+                );
                 continue;
             }
         };
-        let id = sources.add(Source::new(name.clone(), output.template.value.clone(), text.clone()));
+        let id = sources.add(Source::new(
+            name.clone(),
+            output.template.value.clone(),
+            text.clone(),
+        ));
         files.insert(name.clone(), id);
         if let Err(e) = env.add_template_owned(name.clone(), text) {
             errors.push(template_error(&e, &name, id, sources));
@@ -74,12 +91,20 @@ pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, 
         let AutoEscape::Custom(name) = state.auto_escape() else {
             return minijinja::escape_formatter(out, state, value);
         };
-        let format = format_named(name).ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "unknown format"))?;
-        let json = serde_json::to_value(value).map_err(|e| Error::new(ErrorKind::BadSerialization, e.to_string()))?;
-        let text = escape::escape(format, &json).map_err(|e| Error::new(ErrorKind::InvalidOperation, e.reason))?;
-        out.write_str(&text).map_err(|_| Error::from(ErrorKind::WriteFailure))
+        let format = format_named(name)
+            .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "unknown format"))?;
+        let json = serde_json::to_value(value)
+            .map_err(|e| Error::new(ErrorKind::BadSerialization, e.to_string()))?;
+        let text = escape::escape(format, &json)
+            .map_err(|e| Error::new(ErrorKind::InvalidOperation, e.reason))?;
+        out.write_str(&text)
+            .map_err(|_| Error::from(ErrorKind::WriteFailure))
     });
-    if errors.is_empty() { Ok(Templates { env, files }) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(Templates { env, files })
+    } else {
+        Err(errors)
+    }
 }
 
 impl Templates {
@@ -93,12 +118,20 @@ impl Templates {
     ) -> Result<Zeroizing<String>, Diagnostic> {
         let name = display_name(&loaded.project.root, &output.template.value);
         let id = self.files[&name];
-        let template = self.env.get_template(&name).map_err(|e| template_error(&e, &name, id, sources))?;
+        let template = self
+            .env
+            .get_template(&name)
+            .map_err(|e| template_error(&e, &name, id, sources))?;
         let ctx = minijinja::Value::from(minijinja::value::Serde(context));
         template.render(ctx).map(Zeroizing::new).map_err(|e| {
             let mut d = template_error(&e, &name, id, sources);
             d.environments.push(env.name.clone());
             d.message = format!("{} (output `{}`)", d.message, output.name);
+            if d.code == "template-undefined" {
+                if let Some(s) = d.key.as_deref().and_then(|k| loaded.schema.suggest(k)) {
+                    d = d.help(format!("did you mean `{s}`?"));
+                }
+            }
             if !output.secrets {
                 if let Some(key) = d.key.clone().filter(|k| loaded.schema.secrets.contains(k)) {
                     d = d.help(format!("`{key}` is a secret: only outputs declared with `secrets = true` may use its value; `secret_names` lists names for plain outputs"));
@@ -121,16 +154,37 @@ fn template_error(e: &Error, name: &str, id: FileId, sources: &SourceMap) -> Dia
         }
         _ => Span::new(id, 0, 0),
     };
-    let expr = src.text[span.start as usize..span.end as usize].trim().to_string();
+    let expr = src.text[span.start as usize..span.end as usize]
+        .trim()
+        .to_string();
     let detail = e.detail().unwrap_or("").to_string();
     let (code, message) = match e.kind() {
-        ErrorKind::UndefinedError => ("template-undefined", format!("undefined variable `{expr}` in `{name}`")),
-        ErrorKind::SyntaxError => ("template-syntax", format!("template syntax error in `{name}`: {detail}")),
-        ErrorKind::InvalidOperation if !detail.is_empty() => ("template-escape", format!("cannot place `{expr}` safely in `{name}`")),
+        ErrorKind::UndefinedError => (
+            "template-undefined",
+            format!("undefined variable `{expr}` in `{name}`"),
+        ),
+        ErrorKind::SyntaxError => (
+            "template-syntax",
+            format!("template syntax error in `{name}`: {detail}"),
+        ),
+        ErrorKind::InvalidOperation if !detail.is_empty() => (
+            "template-escape",
+            format!("cannot place `{expr}` safely in `{name}`"),
+        ),
         _ => ("template", format!("cannot render `{name}`: {}", e.kind())),
     };
-    let d = Diagnostic::error(code, message).at(span).label(if detail.is_empty() { "here".to_string() } else { detail });
-    let key = expr.split(['.', '[', '|', ' ']).next().unwrap_or("").to_string();
+    let d = Diagnostic::error(code, message)
+        .at(span)
+        .label(if detail.is_empty() {
+            "here".to_string()
+        } else {
+            detail
+        });
+    let key = expr
+        .split(['.', '[', '|', ' '])
+        .next()
+        .unwrap_or("")
+        .to_string();
     if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         d.key(key)
     } else {

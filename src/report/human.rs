@@ -17,9 +17,11 @@ pub fn render(
     } else {
         Renderer::plain()
     };
+    // Spans redacted where a file was read (secrets files) count as much as the caller's.
+    let redactions = [redactions, sources.redactions()].concat();
     let mut out = String::new();
     for d in diagnostics {
-        out.push_str(&render_one(d, sources, redactions, &renderer));
+        out.push_str(&render_one(d, sources, &redactions, &renderer));
         out.push_str("\n\n");
     }
     out

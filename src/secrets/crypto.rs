@@ -14,5 +14,5 @@ mod wrap;
 pub use error::{CryptoError, UnwrapError};
 pub use key::DataKey;
 pub use mac::{mac, verify_mac};
-pub use value::{Plaintext, open, seal};
+pub use value::{Plaintext, check_sealed, open, seal};
 pub use wrap::{unwrap, wrap};

@@ -7,7 +7,7 @@ mod parse;
 
 use std::fmt;
 
-pub use discover::{IdentitySources, Searched, discover};
+pub use discover::{IdentitySources, Searched, discover, discover_project_file};
 pub use error::IdentityError;
 
 use super::recipient::Recipient;

@@ -142,7 +142,7 @@ fn missing(
     .help(format!("add `{name}` under `{key}`"))
 }
 
-fn code(kind: &K) -> &'static str {
+pub(super) fn code(kind: &K) -> &'static str {
     match kind {
         K::Type { .. } => "schema-type",
         K::Enum { .. } | K::Constant { .. } => "schema-enum",
@@ -159,7 +159,7 @@ fn code(kind: &K) -> &'static str {
     }
 }
 
-fn describe(kind: &K, key: &str, found: &str) -> (String, String) {
+pub(super) fn describe(kind: &K, key: &str, found: &str) -> (String, String) {
     match kind {
         K::Type { kind } => {
             let expected = match kind {
@@ -270,7 +270,7 @@ fn plain(v: &serde_json::Value) -> String {
     }
 }
 
-fn segments(pointer: &str) -> Vec<String> {
+pub(super) fn segments(pointer: &str) -> Vec<String> {
     pointer
         .split('/')
         .skip(1)

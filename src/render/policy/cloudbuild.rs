@@ -18,7 +18,12 @@ pub fn check(text: &str) -> Vec<String> {
         .get("availableSecrets")
         .and_then(|a| a.node.as_map())
         .and_then(|a| a.get("secretManager"))
-        .map(|s| list(&s.node).iter().filter_map(|e| str_at(e, "env")).collect())
+        .map(|s| {
+            list(&s.node)
+                .iter()
+                .filter_map(|e| str_at(e, "env"))
+                .collect()
+        })
         .unwrap_or_default();
     let steps = map.get("steps").map(|s| list(&s.node)).unwrap_or_default();
     if steps.is_empty() {
@@ -28,7 +33,11 @@ pub fn check(text: &str) -> Vec<String> {
         if str_at(step, "name").is_none() {
             problems.push(format!("step {} has no `name` (the builder image)", i + 1));
         }
-        let used = step.as_map().and_then(|m| m.get("secretEnv")).map(|s| list(&s.node)).unwrap_or_default();
+        let used = step
+            .as_map()
+            .and_then(|m| m.get("secretEnv"))
+            .map(|s| list(&s.node))
+            .unwrap_or_default();
         for s in used {
             if let Kind::Str(name) = &s.kind {
                 if !declared.contains(name) {

@@ -86,6 +86,12 @@ pub fn open(key: &DataKey, env: &str, name: &str, sealed: &str) -> Result<Plaint
     }
 }
 
+/// Checks that `sealed` is a well-formed `ENC[v1,…]` value without a key, so a secrets
+/// file can be checked for shape where no identity is available (CI, `cfgc check`).
+pub fn check_sealed(sealed: &str) -> Result<(), CryptoError> {
+    parse(sealed).map(|_| ())
+}
+
 /// Checks the `ENC[v1,...]` frame and returns the decoded nonce and ciphertext.
 fn parse(sealed: &str) -> Result<Vec<u8>, CryptoError> {
     let inner = sealed

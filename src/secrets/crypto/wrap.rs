@@ -41,11 +41,14 @@ pub fn wrap(key: &DataKey, recipients: &[Recipient]) -> Result<String, CryptoErr
 }
 
 /// Recovers the data key with whichever of `identities` the file was encrypted to.
-pub fn unwrap(armored: &str, identities: &[Identity]) -> Result<DataKey, UnwrapError> {
+pub fn unwrap<'a>(
+    armored: &str,
+    identities: impl IntoIterator<Item = &'a Identity>,
+) -> Result<DataKey, UnwrapError> {
     let decryptor = Decryptor::new_buffered(ArmoredReader::new(armored.as_bytes()))
         .map_err(|err| UnwrapError::Malformed(describe(&err)))?;
     let mut reader = decryptor
-        .decrypt(identities.iter().map(Identity::as_age_identity))
+        .decrypt(identities.into_iter().map(Identity::as_age_identity))
         .map_err(|err| match err {
             DecryptError::NoMatchingKeys => UnwrapError::NoMatchingIdentity,
             other => UnwrapError::Malformed(describe(&other)),

@@ -141,6 +141,14 @@ pub fn discover(
     Ok((search.identities, search.searched))
 }
 
+/// Loads an environment's project identity file alone (the last place [`discover`]
+/// searches), so a caller can discover the shared sources once and this per environment.
+pub fn discover_project_file(path: &Path) -> Result<(Vec<Identity>, Vec<Searched>), IdentityError> {
+    let mut search = Search::default();
+    search.file(PLACE_PROJECT, path, Required::Yes)?;
+    Ok((search.identities, search.searched))
+}
+
 /// Whether a missing or empty file is the user's mistake (they named it) or just a
 /// default that is not in use.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,245 @@
+//! What every `cfgc secrets` command starts from: the project loaded for one
+//! environment, and ways to report, open and write its secrets file.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::cli::Config;
+use crate::commands::{Exit, err};
+use crate::decrypt::{DecryptError, Keyring, Opened, open_file};
+use crate::diagnostic::Diagnostic;
+use crate::load;
+use crate::pipeline::{self, Loaded};
+use crate::project::Environment;
+use crate::report;
+use crate::secrets::file::{Parsed, SecretsFile, lock_folder, serialize, stage, unchanged};
+use crate::source::SourceMap;
+
+pub struct Context {
+    pub sources: SourceMap,
+    pub loaded: Loaded,
+    pub color: bool,
+}
+
+/// Loads the project for `names`; with `new_ok`, a missing or empty secrets file is
+/// "not written yet" rather than an error.
+pub fn load(config: &Config, names: &[String], new_ok: bool) -> Result<Context, Exit> {
+    let mut sources = SourceMap::default();
+    let options = load::Options {
+        new_secrets_ok: new_ok,
+    };
+    match pipeline::load_with(config.project.as_deref(), names, &mut sources, options) {
+        Ok(loaded) => Ok(Context {
+            sources,
+            loaded,
+            color: config.color,
+        }),
+        Err(errors) => Err(fatal_with(&errors, &sources, config.color)),
+    }
+}
+
+/// Shows errors on stderr (exit 2); values of secrets files are masked.
+pub fn fatal_with(errors: &[Diagnostic], sources: &SourceMap, color: bool) -> Exit {
+    crate::commands::check::fatal(errors, sources, color)
+}
+
+impl Context {
+    pub fn fatal(&self, errors: &[Diagnostic]) -> Exit {
+        fatal_with(errors, &self.sources, self.color)
+    }
+
+    /// Findings (exit 1), on stderr.
+    pub fn findings(&self, found: &[Diagnostic]) -> Exit {
+        let sorted =
+            crate::diagnostic::dedupe_and_sort(found.to_vec(), report::order(&self.sources));
+        err(&report::human::render(
+            &sorted,
+            &self.sources,
+            &[],
+            self.color,
+        ));
+        Exit::Findings
+    }
+
+    /// The one environment this command was given.
+    pub fn env(&self) -> &Environment {
+        &self.loaded.project.environments[self.loaded.selected[0]]
+    }
+
+    /// The secrets file path declared for `env`, or a usage error.
+    pub fn secrets_path(&self, env: &Environment) -> Result<PathBuf, Exit> {
+        match &env.secrets {
+            Some(s) => Ok(s.value.clone()),
+            None => Err(self.fatal(&[Diagnostic::error(
+                "no-secrets-file",
+                format!("environment `{}` declares no secrets file", env.name),
+            )
+            .at(env.span)
+            .label("no `secrets = …` here")
+            .help(format!(
+                "add `secrets = \"environments/{}.secrets.yaml\"` to this table in cfgc.toml",
+                env.name
+            ))])),
+        }
+    }
+
+    /// The shown name of `env`'s secrets file.
+    pub fn display_name(&self, env: &Environment) -> String {
+        env.secrets
+            .as_ref()
+            .map(|s| crate::source::display_name(&self.loaded.project.root, &s.value))
+            .unwrap_or_default()
+    }
+
+    /// `env`'s parsed secrets file; `None` when it is not written yet.
+    pub fn parsed(&self, env: &Environment) -> Option<&Parsed> {
+        let declared = env.secrets.as_ref()?;
+        self.loaded
+            .layers
+            .secrets(self.loaded.layers.id(&declared.value))
+    }
+
+    /// Opens and verifies `env`'s file with the run's identities.
+    pub fn open(
+        &self,
+        env: &Environment,
+        parsed: &Parsed,
+        keyring: &Keyring,
+    ) -> Result<Opened, Exit> {
+        self.try_open(env, parsed, keyring)
+            .map_err(|ds| self.fatal(&ds))
+    }
+
+    /// `open`, returning the errors for the caller to gather.
+    pub fn try_open(
+        &self,
+        env: &Environment,
+        parsed: &Parsed,
+        keyring: &Keyring,
+    ) -> Result<Opened, Vec<Diagnostic>> {
+        keyring
+            .for_environment(env)
+            .and_then(|ids| open_file(parsed, &env.name, &ids, &self.sources))
+            .map_err(DecryptError::into_diagnostics)
+    }
+
+    /// Writes `file` over `env`'s secrets file, atomically and 0600, if the file on disk
+    /// is still the one this run read.
+    pub fn write(&self, env: &Environment, file: &SecretsFile) -> Result<(), Exit> {
+        let path = self.secrets_path(env)?;
+        let staged = stage(&path, &serialize(file)).map_err(|e| self.io(env, &e))?;
+        let _lock = lock_folder(&path).map_err(|e| self.io(env, &e))?;
+        self.still_as_read(env)?;
+        staged.commit().map_err(|e| self.io(env, &e))
+    }
+
+    /// The text of `env`'s secrets file as this run read it (`None`: it did not exist).
+    pub fn as_read(&self, env: &Environment) -> Option<&str> {
+        let id = self.loaded.layers.id(&env.secrets.as_ref()?.value);
+        self.parsed(env)?;
+        Some(self.sources.get(id).text.as_str())
+    }
+
+    /// Refuses to write when another process changed the file since it was read.
+    pub fn still_as_read(&self, env: &Environment) -> Result<(), Exit> {
+        let path = self.secrets_path(env)?;
+        match unchanged(&path, self.as_read(env)) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(self.fatal(&[Diagnostic::error(
+                "secrets-changed",
+                format!(
+                    "`{}` changed while cfgc was working on it: nothing was written",
+                    self.display_name(env)
+                ),
+            )
+            .help(
+                "another process (or an editor) wrote the file meanwhile; run the command again",
+            )])),
+            Err(e) => Err(self.io(env, &e)),
+        }
+    }
+
+    fn io(&self, env: &Environment, e: &std::io::Error) -> Exit {
+        self.fatal(&[Diagnostic::error(
+            "io",
+            format!("cannot write `{}`: {e}", self.display_name(env)),
+        )
+        .help("check the folder's permissions; the file was left as it was")])
+    }
+
+    /// The recipients cfgc.toml lists for `env` (already checked when it was loaded).
+    pub fn recipients(
+        &self,
+        env: &Environment,
+    ) -> Result<Vec<crate::secrets::recipient::Recipient>, Exit> {
+        let list: Vec<_> = env
+            .recipients
+            .iter()
+            .filter_map(|r| r.value.parse().ok())
+            .collect();
+        if list.is_empty() {
+            return Err(self.fatal(&[Diagnostic::error(
+                "no-recipients",
+                format!("environment `{}` has no recipients", env.name),
+            )
+            .at(env.span)
+            .label("no `recipients = [...]` here")
+            .help("list the public keys that may decrypt its secrets: `recipients = [\"age1…\"]` (`age-keygen -y KEYFILE` prints one)")]));
+        }
+        Ok(list)
+    }
+
+    /// A reminder when the file's recipients are not those of cfgc.toml (a write keeps
+    /// the file's own; `rekey` changes them).
+    pub fn recipients_note(&self, env: &Environment) -> String {
+        let Some(parsed) = self.parsed(env) else {
+            return String::new();
+        };
+        let mut wanted: Vec<String> = env
+            .recipients
+            .iter()
+            .filter_map(|r| r.value.parse::<crate::secrets::recipient::Recipient>().ok())
+            .map(|r| r.as_str().to_string())
+            .collect();
+        wanted.sort();
+        wanted.dedup();
+        let mut have = parsed.file.recipients.clone();
+        have.sort();
+        if wanted == have {
+            String::new()
+        } else {
+            format!(
+                "note: {} is encrypted to other recipients than cfgc.toml lists for {}; run `cfgc secrets rekey {}`\n",
+                self.display_name(env),
+                env.name,
+                env.name
+            )
+        }
+    }
+
+    /// A usage error about a secret name, with a suggestion from the file or schema.
+    pub fn no_such_secret(
+        &self,
+        env: &Environment,
+        name: &str,
+        known: &BTreeMap<String, impl Sized>,
+    ) -> Exit {
+        let mut d = Diagnostic::error(
+            "unknown-secret",
+            format!("`{}` holds no secret `{name}`", self.display_name(env)),
+        )
+        .env(&env.name);
+        let close = known
+            .keys()
+            .filter(|k| strsim::jaro_winkler(k, name) > 0.8)
+            .max_by(|a, b| strsim::jaro_winkler(a, name).total_cmp(&strsim::jaro_winkler(b, name)));
+        d = match close {
+            Some(k) => d.help(format!(
+                "did you mean `{k}`? `cfgc secrets list {}` shows every name",
+                env.name
+            )),
+            None => d.help(format!("`cfgc secrets list {}` shows every name", env.name)),
+        };
+        self.fatal(&[d])
+    }
+}

@@ -1,0 +1,272 @@
+//! `cfgc secrets edit ENV`: the decrypted values in a YAML file inside a private (0700)
+//! temporary folder, opened in $VISUAL or $EDITOR. Afterwards only changed values are
+//! sealed again. The folder is removed on every path out: success, error, or a signal
+//! (Ctrl-C, SIGTERM, SIGHUP are caught while the editor runs).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use secrecy::ExposeSecret;
+use zeroize::Zeroizing;
+
+use super::context::{self, Context};
+use super::values::{check_name, check_values};
+use crate::cli::Config;
+use crate::commands::{Exit, out};
+use crate::decrypt::Keyring;
+use crate::diagnostic::Diagnostic;
+use crate::node::Kind;
+use crate::secrets::crypto::Plaintext;
+use crate::secrets::file::{Change, create, update};
+use crate::source::{FileId, Source, SourceMap, Span};
+
+pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
+    let ctx = context::load(config, &[environment.to_string()], true)?;
+    let env = ctx.env();
+    ctx.secrets_path(env)?;
+    let editor = std::env::var("VISUAL")
+        .ok()
+        .filter(|e| !e.trim().is_empty())
+        .or_else(|| {
+            std::env::var("EDITOR")
+                .ok()
+                .filter(|e| !e.trim().is_empty())
+        })
+        .ok_or_else(|| {
+            ctx.fatal(&[Diagnostic::error(
+                "no-editor",
+                "no editor: neither VISUAL nor EDITOR is set",
+            )
+            .help(format!(
+                "set EDITOR (e.g. `EDITOR=nano cfgc secrets edit {}`), or use `cfgc secrets set`",
+                env.name
+            ))])
+        })?;
+    let interrupted = Arc::new(AtomicBool::new(false));
+    {
+        let flag = interrupted.clone();
+        // Fails only if a handler is already set, which nothing else in cfgc does.
+        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    }
+
+    let keyring = Keyring::new(config.identities.clone());
+    let (file, key, current) = match ctx.parsed(env) {
+        Some(parsed) => {
+            let opened = ctx.open(env, parsed, &keyring)?;
+            (parsed.file.clone(), opened.key, opened.values)
+        }
+        None => {
+            let (file, key) = create(&env.name, &ctx.recipients(env)?)
+                .map_err(|e| ctx.fatal(&[Diagnostic::error("secrets-data-key", e.to_string())]))?;
+            (file, key, BTreeMap::new())
+        }
+    };
+
+    let dir = private_dir()
+        .map_err(|e| io_error(&ctx, "cannot create a private temporary folder", &e))?;
+    let path = dir.path().join(format!("{}.secrets.yaml", env.name));
+    let text = plaintext_file(&ctx, env, &current);
+    write_private(&path, &text)
+        .map_err(|e| io_error(&ctx, "cannot write the decrypted copy", &e))?;
+    drop(text);
+
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        // Through the shell, as git does, so EDITOR may carry arguments (`code --wait`).
+        .arg(format!("exec {editor} \"$1\""))
+        .arg("cfgc-editor")
+        .arg(&path)
+        .status();
+    if interrupted.load(Ordering::SeqCst) {
+        return Err(ctx.fatal(&[Diagnostic::error(
+            "interrupted",
+            "interrupted: nothing was changed",
+        )
+        .note("the decrypted copy was removed")]));
+    }
+    match status {
+        Ok(s) if s.success() => {}
+        Ok(s) => {
+            return Err(ctx.fatal(&[Diagnostic::error(
+                "editor-failed",
+                format!("the editor `{editor}` exited with {s}: nothing was changed"),
+            )
+            .note("the decrypted copy was removed")]));
+        }
+        Err(e) => {
+            return Err(ctx.fatal(&[Diagnostic::error(
+                "editor-failed",
+                format!("cannot run the editor `{editor}`: {e}"),
+            )
+            .help("set VISUAL or EDITOR to an editor on your PATH")]));
+        }
+    }
+    let edited = Zeroizing::new(
+        std::fs::read_to_string(&path)
+            .map_err(|e| io_error(&ctx, "cannot read the edited copy", &e))?,
+    );
+    drop(dir);
+
+    let wanted = parse_edited(&ctx, env, &edited)?;
+    for name in wanted.keys() {
+        check_name(&ctx, env, name)?;
+    }
+    let changed: Vec<(&str, &Plaintext)> = wanted
+        .iter()
+        .filter(|(k, v)| {
+            current
+                .get(*k)
+                .is_none_or(|old| old.expose_secret() != v.expose_secret())
+        })
+        .map(|(k, v)| (k.as_str(), v))
+        .collect();
+    let removed: Vec<&String> = current
+        .keys()
+        .filter(|k| !wanted.contains_key(*k))
+        .collect();
+    if changed.is_empty() && removed.is_empty() && ctx.parsed(env).is_some() {
+        out(&format!("no changes to {}\n", ctx.display_name(env)));
+        return Ok(Exit::Ok);
+    }
+    let found = check_values(&ctx, env, &current, &changed);
+    if !found.is_empty() {
+        return Ok(ctx.findings(&found));
+    }
+    let summary = format!(
+        "{} ({}): {} changed or added, {} removed\n",
+        ctx.display_name(env),
+        env.name,
+        changed.len(),
+        removed.len()
+    );
+    let mut changes: BTreeMap<String, Change> = removed
+        .into_iter()
+        .map(|k| (k.clone(), Change::Remove))
+        .collect();
+    let changed_names: Vec<String> = changed.iter().map(|(k, _)| k.to_string()).collect();
+    let mut wanted = wanted;
+    for name in changed_names {
+        if let Some(v) = wanted.remove(&name) {
+            changes.insert(name, Change::Set(v));
+        }
+    }
+    let next = update(&file, &key, &current, changes);
+    ctx.write(env, &next)?;
+    out(&summary);
+    out(&ctx.recipients_note(env));
+    Ok(Exit::Ok)
+}
+
+fn private_dir() -> std::io::Result<tempfile::TempDir> {
+    let dir = tempfile::Builder::new().prefix("cfgc-edit-").tempdir()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(dir)
+}
+
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(text.as_bytes())
+}
+
+fn io_error(ctx: &Context, what: &str, e: &std::io::Error) -> Exit {
+    ctx.fatal(&[Diagnostic::error("io", format!("{what}: {e}")).note("nothing was changed")])
+}
+
+fn plaintext_file(
+    ctx: &Context,
+    env: &crate::project::Environment,
+    current: &BTreeMap<String, Plaintext>,
+) -> Zeroizing<String> {
+    let mut text = Zeroizing::new(format!(
+        "# Secrets of environment `{}` ({}), decrypted.\n\
+         # Edit, save and quit: changed values are encrypted again; delete a line to remove\n\
+         # a secret. This copy is removed when the editor exits. Lines starting with # are ignored.\n",
+        env.name,
+        ctx.display_name(env)
+    ));
+    for (name, value) in current {
+        text.push_str(&crate::secrets::file::yaml_scalar(name));
+        text.push_str(": ");
+        text.push_str(&crate::secrets::file::yaml_scalar(value.expose_secret()));
+        text.push('\n');
+    }
+    let unset: Vec<&String> = ctx
+        .loaded
+        .schema
+        .secrets
+        .iter()
+        .filter(|s| !current.contains_key(*s))
+        .collect();
+    if !unset.is_empty() {
+        text.push_str("# Not set yet (uncomment to add):\n");
+        for name in unset {
+            text.push_str(&format!("# {name}: \n"));
+        }
+    }
+    text
+}
+
+/// The edited copy as name → value. Errors show the line but never its text: the whole
+/// copy is plaintext.
+fn parse_edited(
+    ctx: &Context,
+    env: &crate::project::Environment,
+    text: &str,
+) -> Result<BTreeMap<String, Plaintext>, Exit> {
+    let mut sources = SourceMap::default();
+    let name = format!("{} (decrypted copy)", ctx.display_name(env));
+    let id = sources.add(Source::new(name, "edited".into(), text.to_string()));
+    sources.redact(Span::new(id, 0, text.len()));
+    let fail = |d: Diagnostic, sources: &SourceMap| {
+        crate::commands::check::fatal(
+            &[d.note("nothing was changed; the decrypted copy was removed")],
+            sources,
+            ctx.color,
+        )
+    };
+    let node =
+        crate::load::yaml::parse(FileId(id.0), sources.get(id)).map_err(|d| fail(d, &sources))?;
+    let Some(map) = node.as_map() else {
+        return Err(fail(
+            Diagnostic::error(
+                "edit",
+                "the edited copy must be a mapping of secret names to values",
+            )
+            .at(node.span),
+            &sources,
+        ));
+    };
+    let mut out = BTreeMap::new();
+    for (key, entry) in map {
+        let value = match &entry.node.kind {
+            Kind::Str(s) => s.clone(),
+            Kind::Int(_) | Kind::Float(_) | Kind::Bool(_) => {
+                text[entry.node.span.start as usize..entry.node.span.end as usize].to_string()
+            }
+            _ => {
+                return Err(fail(
+                    Diagnostic::error("edit", format!("`{key}` has no text value"))
+                        .at(entry.key_span)
+                        .key(key)
+                        .help("give it a value, or delete the line to remove the secret"),
+                    &sources,
+                ));
+            }
+        };
+        out.insert(key.clone(), Plaintext::from(value));
+    }
+    Ok(out)
+}

@@ -1,0 +1,137 @@
+//! `cfgc secrets rekey [ENV...]`: brings secrets files to the recipients in cfgc.toml.
+//! Every file is opened, re-encrypted and staged first; only when all of that worked are
+//! they renamed into place, so a missing key for one leaves all of them as they were.
+
+use super::context;
+use crate::cli::Config;
+use crate::commands::{Exit, out};
+use crate::decrypt::Keyring;
+use crate::diagnostic::Diagnostic;
+use crate::secrets::file::{Rekeyed, lock_folder, rekey, serialize, stage};
+use crate::secrets::recipient::Recipient;
+
+pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit> {
+    let ctx = context::load(config, names, false)?;
+    let keyring = Keyring::new(config.identities.clone());
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let mut staged = Vec::new();
+    let mut lines = Vec::new();
+    for &i in &ctx.loaded.selected {
+        let env = &ctx.loaded.project.environments[i];
+        let Some(parsed) = ctx.parsed(env) else {
+            if !names.is_empty() {
+                errors.push(
+                    Diagnostic::error(
+                        "no-secrets-file",
+                        format!("environment `{}` declares no secrets file", env.name),
+                    )
+                    .at(env.span)
+                    .help(
+                        "add `secrets = \"…\"` to it in cfgc.toml, or leave it out of the command",
+                    ),
+                );
+            }
+            continue;
+        };
+        let recipients: Vec<Recipient> = env
+            .recipients
+            .iter()
+            .filter_map(|r| r.value.parse().ok())
+            .collect();
+        if recipients.is_empty() {
+            errors.push(
+                Diagnostic::error("no-recipients", format!("environment `{}` has no recipients", env.name))
+                    .at(env.span)
+                    .help("list the public keys that may decrypt its secrets in `recipients = [...]`; removing every recipient would lock the secrets away"),
+            );
+            continue;
+        }
+        let opened = match ctx.try_open(env, parsed, &keyring) {
+            Ok(o) => o,
+            Err(ds) => {
+                errors.extend(ds);
+                continue;
+            }
+        };
+        let name = ctx.display_name(env);
+        match rekey(
+            &parsed.file,
+            &opened.key,
+            &opened.values,
+            &recipients,
+            rotate,
+        ) {
+            Err(e) => errors.push(Diagnostic::error(
+                "secrets-data-key",
+                format!("cannot rekey `{name}`: {e}"),
+            )),
+            Ok(None) => lines.push(format!("{}: {name} is up to date\n", env.name)),
+            Ok(Some((next, how))) => {
+                let path = &env
+                    .secrets
+                    .as_ref()
+                    .expect("a parsed file was declared")
+                    .value;
+                match stage(path, &serialize(&next)) {
+                    Ok(s) => staged.push((env, s)),
+                    Err(e) => errors.push(Diagnostic::error(
+                        "io",
+                        format!("cannot write next to `{name}`: {e}"),
+                    )),
+                }
+                let n = recipients.len();
+                lines.push(match how {
+                    Rekeyed::Rewrapped => format!(
+                        "{}: {name} re-wrapped for {n} recipient{}; values unchanged\n",
+                        env.name,
+                        if n == 1 { "" } else { "s" }
+                    ),
+                    Rekeyed::Rotated => format!(
+                        "{}: {name} has a new data key for {n} recipient{}; {} value{} re-encrypted\n",
+                        env.name,
+                        if n == 1 { "" } else { "s" },
+                        next.values.len(),
+                        if next.values.len() == 1 { "" } else { "s" }
+                    ),
+                });
+            }
+        }
+    }
+    if !errors.is_empty() {
+        // Dropping the staged files removes them: nothing was changed.
+        drop(staged);
+        let mut all = errors;
+        all.push(Diagnostic::error("rekey-aborted", "no secrets file was changed").help(
+            "rekey changes all the files it was given or none; fix the errors above, or name fewer environments",
+        ));
+        return Err(ctx.fatal(&all));
+    }
+    // Lock every folder (in a fixed order), check that no file changed since it was
+    // read, then rename them all.
+    let io = |e: std::io::Error| {
+        ctx.fatal(&[Diagnostic::error(
+            "io",
+            format!("cannot replace a secrets file: {e}"),
+        )])
+    };
+    let mut folders: Vec<std::path::PathBuf> = staged
+        .iter()
+        .filter_map(|(env, _)| env.secrets.as_ref())
+        .map(|s| s.value.clone())
+        .collect();
+    folders.sort();
+    folders.dedup_by(|a, b| a.parent() == b.parent());
+    let mut locks = Vec::new();
+    for f in &folders {
+        locks.push(lock_folder(f).map_err(io)?);
+    }
+    for (env, _) in &staged {
+        ctx.still_as_read(env)?;
+    }
+    for (_, s) in staged {
+        s.commit().map_err(io)?;
+    }
+    drop(locks);
+    out(&lines.concat());
+    Ok(Exit::Ok)
+}

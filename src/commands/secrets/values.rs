@@ -1,0 +1,184 @@
+//! `cfgc secrets set|get|rm ENV NAME`: one value at a time. The file is verified in full
+//! before it is changed, so a tampered file is never re-signed by accident.
+
+use std::collections::BTreeMap;
+
+use secrecy::ExposeSecret;
+
+use super::context::{self, Context};
+use super::input::read_value;
+use crate::cli::Config;
+use crate::commands::{Exit, out};
+use crate::decrypt::Keyring;
+use crate::diagnostic::Diagnostic;
+use crate::project::Environment;
+use crate::secrets::crypto::Plaintext;
+use crate::secrets::file::{Change, META_KEY, create, update};
+
+pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit> {
+    let ctx = context::load(config, &[environment.to_string()], true)?;
+    let env = ctx.env();
+    ctx.secrets_path(env)?;
+    check_name(&ctx, env, name)?;
+    let keyring = Keyring::new(config.identities.clone());
+    // Open (and verify) before asking for the value: a wrong key fails fast.
+    let (file, key, current) = match ctx.parsed(env) {
+        Some(parsed) => {
+            let opened = ctx.open(env, parsed, &keyring)?;
+            (parsed.file.clone(), opened.key, opened.values)
+        }
+        None => {
+            let recipients = ctx.recipients(env)?;
+            let (file, key) = create(&env.name, &recipients)
+                .map_err(|e| ctx.fatal(&[Diagnostic::error("secrets-data-key", e.to_string())]))?;
+            (file, key, BTreeMap::new())
+        }
+    };
+    let value = read_value(&format!("Value for {name} in {} (input hidden): ", env.name))
+        .map_err(|e| ctx.fatal(&[Diagnostic::error("input", e.message()).help(format!(
+            "pipe the value in: `printf %s \"$VALUE\" | cfgc secrets set {} {name}`, or run on a terminal to be prompted",
+            env.name
+        ))]))?;
+    let found = check_values(&ctx, env, &current, &[(name, &value)]);
+    if !found.is_empty() {
+        return Ok(ctx.findings(&found));
+    }
+    if current
+        .get(name)
+        .is_some_and(|old| old.expose_secret() == value.expose_secret())
+        && ctx.parsed(env).is_some()
+    {
+        out(&format!(
+            "`{name}` in {} is unchanged\n",
+            ctx.display_name(env)
+        ));
+        return Ok(Exit::Ok);
+    }
+    let existed = current.contains_key(name);
+    let changes = BTreeMap::from([(name.to_string(), Change::Set(value))]);
+    let next = update(&file, &key, &current, changes);
+    ctx.write(env, &next)?;
+    out(&format!(
+        "{} `{name}` in {} ({})\n",
+        if existed { "updated" } else { "added" },
+        ctx.display_name(env),
+        env.name
+    ));
+    out(&ctx.recipients_note(env));
+    Ok(Exit::Ok)
+}
+
+pub fn get(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit> {
+    let ctx = context::load(config, &[environment.to_string()], false)?;
+    let env = ctx.env();
+    ctx.secrets_path(env)?;
+    let Some(parsed) = ctx.parsed(env) else {
+        return Err(ctx.no_such_secret(env, name, &BTreeMap::<String, ()>::new()));
+    };
+    if !parsed.file.values.contains_key(name) {
+        return Err(ctx.no_such_secret(env, name, &parsed.file.values));
+    }
+    let keyring = Keyring::new(config.identities.clone());
+    let opened = ctx.open(env, parsed, &keyring)?;
+    let value = &opened.values[name];
+    let mut text = zeroize::Zeroizing::new(String::with_capacity(value.expose_secret().len() + 1));
+    text.push_str(value.expose_secret());
+    text.push('\n');
+    out(&text);
+    Ok(Exit::Ok)
+}
+
+pub fn rm(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit> {
+    let ctx = context::load(config, &[environment.to_string()], false)?;
+    let env = ctx.env();
+    ctx.secrets_path(env)?;
+    let Some(parsed) = ctx.parsed(env) else {
+        return Err(ctx.no_such_secret(env, name, &BTreeMap::<String, ()>::new()));
+    };
+    if !parsed.file.values.contains_key(name) {
+        return Err(ctx.no_such_secret(env, name, &parsed.file.values));
+    }
+    let keyring = Keyring::new(config.identities.clone());
+    let opened = ctx.open(env, parsed, &keyring)?;
+    let changes = BTreeMap::from([(name.to_string(), Change::Remove)]);
+    let next = update(&parsed.file, &opened.key, &opened.values, changes);
+    ctx.write(env, &next)?;
+    out(&format!(
+        "removed `{name}` from {} ({})\n",
+        ctx.display_name(env),
+        env.name
+    ));
+    out(&ctx.recipients_note(env));
+    let merged = crate::validate::merge_env(env, &ctx.loaded.layers);
+    if crate::validate::required_secrets(&merged, &ctx.loaded.schema).contains(name) {
+        out(&format!(
+            "note: the schema requires `{name}` in {}; `cfgc check` reports it missing until it is set again\n",
+            env.name
+        ));
+    }
+    Ok(Exit::Ok)
+}
+
+/// A name `set` or `edit` may store: declared in the schema and marked secret.
+pub fn check_name(ctx: &Context, env: &Environment, name: &str) -> Result<(), Exit> {
+    let schema = &ctx.loaded.schema;
+    if name == META_KEY {
+        return Err(ctx.fatal(&[Diagnostic::error(
+            "reserved-name",
+            format!("`{META_KEY}` is reserved for the secrets file's metadata"),
+        )]));
+    }
+    let d = if !schema.variables.contains(name) {
+        let d = Diagnostic::error("unknown-secret", format!("unknown secret `{name}`"))
+            .key(name)
+            .env(&env.name);
+        match schema.suggest(name) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None => d.help(format!(
+                "declare `{name}` under `properties` in the schema, with `\"x-secret\": true`"
+            )),
+        }
+    } else if !schema.secrets.contains(name) {
+        Diagnostic::error(
+            "secret-not-declared-secret",
+            format!("the schema does not mark `{name}` secret"),
+        )
+        .key(name)
+        .env(&env.name)
+        .help(format!(
+            "set `{name}` in a layer, or add `\"x-secret\": true` to it in the schema"
+        ))
+    } else {
+        return Ok(());
+    };
+    Err(ctx.findings(&[d]))
+}
+
+/// Schema findings about `changed` values, checked together with the file's other values.
+pub fn check_values(
+    ctx: &Context,
+    env: &Environment,
+    current: &BTreeMap<String, Plaintext>,
+    changed: &[(&str, &Plaintext)],
+) -> Vec<Diagnostic> {
+    let mut values: BTreeMap<String, &str> = current
+        .iter()
+        .map(|(k, v)| (k.clone(), v.expose_secret()))
+        .collect();
+    for (k, v) in changed {
+        values.insert((*k).to_string(), v.expose_secret());
+    }
+    let merged = crate::validate::merge_env(env, &ctx.loaded.layers);
+    let mut found = Vec::new();
+    for (name, _) in changed {
+        found.extend(crate::validate::check_secret_values(
+            &merged,
+            &ctx.loaded.schema,
+            &ctx.sources,
+            &values,
+            &BTreeMap::new(),
+            Some(name),
+        ));
+    }
+    found
+}

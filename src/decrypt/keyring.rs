@@ -1,0 +1,109 @@
+//! The identities of one run: the shared sources (`--identity`, `CFGC_AGE_KEY_FILE`,
+//! `CFGC_AGE_KEY`, the default key file, `SOPS_AGE_KEY_FILE`) read once, on first use,
+//! and each environment's project identity file read once when an environment needs it.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::DecryptError;
+use crate::diagnostic::Diagnostic;
+use crate::project::Environment;
+use crate::secrets::identity::{
+    Identity, IdentityError, IdentitySources, Searched, discover, discover_project_file,
+};
+
+type Found = Result<Arc<(Vec<Identity>, Vec<Searched>)>, Diagnostic>;
+
+pub struct Keyring {
+    sources: IdentitySources,
+    shared: OnceLock<Found>,
+    project: Mutex<HashMap<PathBuf, Found>>,
+}
+
+/// The identities for one environment, and every place searched for them.
+pub struct Identities {
+    shared: Arc<(Vec<Identity>, Vec<Searched>)>,
+    project: Option<Arc<(Vec<Identity>, Vec<Searched>)>>,
+}
+
+impl Identities {
+    pub fn iter(&self) -> impl Iterator<Item = &Identity> {
+        self.shared
+            .0
+            .iter()
+            .chain(self.project.iter().flat_map(|p| p.0.iter()))
+    }
+
+    pub fn searched(&self) -> impl Iterator<Item = &Searched> {
+        let project: &[Searched] = self.project.as_ref().map_or(&[], |p| &p.1);
+        // The shared search records the project file as "not set"; this environment's
+        // own entry replaces that line.
+        self.shared
+            .1
+            .iter()
+            .filter(move |s| !project.iter().any(|p| p.place == s.place))
+            .chain(project.iter())
+    }
+}
+
+impl Keyring {
+    /// `identity_files` are the `--identity` files in order; the rest is read from the
+    /// process environment now and from disk when first needed.
+    pub fn new(identity_files: Vec<PathBuf>) -> Keyring {
+        Keyring::from_sources(IdentitySources::from_env(identity_files, None))
+    }
+
+    /// A keyring over given sources (tests, benchmarks). `project_file` is ignored: each
+    /// environment's own comes from cfgc.toml.
+    pub fn from_sources(mut sources: IdentitySources) -> Keyring {
+        sources.project_file = None;
+        Keyring {
+            sources,
+            shared: OnceLock::new(),
+            project: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Every identity that may open `env`'s secrets file.
+    pub fn for_environment(&self, env: &Environment) -> Result<Identities, DecryptError> {
+        let fail = |d: &Diagnostic| DecryptError::Failed(vec![d.clone()]);
+        let shared = self
+            .shared
+            .get_or_init(|| {
+                discover(&self.sources)
+                    .map(Arc::new)
+                    .map_err(identity_error)
+            })
+            .clone()
+            .map_err(|d| fail(&d))?;
+        let project = match &env.identity {
+            None => None,
+            Some(path) => {
+                let mut cache = self.project.lock().unwrap_or_else(|e| e.into_inner());
+                let found = cache
+                    .entry(path.clone())
+                    .or_insert_with(|| {
+                        discover_project_file(path)
+                            .map(Arc::new)
+                            .map_err(identity_error)
+                    })
+                    .clone();
+                Some(found.map_err(|d| fail(&d))?)
+            }
+        };
+        Ok(Identities { shared, project })
+    }
+}
+
+fn identity_error(e: IdentityError) -> Diagnostic {
+    Diagnostic::error("identity", format!("cannot load an identity: {e}")).help(
+        "fix or remove the identity source named above; identities are read from --identity, CFGC_AGE_KEY_FILE, CFGC_AGE_KEY, ~/.config/cfgc/age/keys.txt, SOPS_AGE_KEY_FILE and the environment's `identity` in cfgc.toml",
+    )
+}
+
+// Later stages decrypt environments in parallel against one keyring.
+const _: fn() = || {
+    fn shared_across_threads<T: Send + Sync>() {}
+    shared_across_threads::<Keyring>();
+};

@@ -1,0 +1,100 @@
+use std::path::PathBuf;
+
+use super::*;
+use crate::project::Environment;
+use crate::secrets::identity::IdentitySources;
+use crate::source::{FileId, Span};
+
+fn env(identity: Option<PathBuf>) -> Environment {
+    let span = Span::new(FileId(0), 0, 0);
+    Environment {
+        name: "e".into(),
+        tier: "t".into(),
+        span,
+        layers: Vec::new(),
+        layers_span: span,
+        secrets: None,
+        recipients: Vec::new(),
+        identity,
+    }
+}
+
+fn key_file(dir: &std::path::Path, name: &str) -> PathBuf {
+    use age::secrecy::ExposeSecret;
+    let path = dir.join(name);
+    let id = age::x25519::Identity::generate();
+    std::fs::write(&path, id.to_string().expose_secret()).expect("write key");
+    path
+}
+
+#[test]
+fn project_identity_is_added_and_replaces_its_not_set_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let shared = key_file(dir.path(), "shared.txt");
+    let demo = key_file(dir.path(), "demo.txt");
+    let keyring = Keyring::from_sources(IdentitySources {
+        files: vec![shared],
+        ..Default::default()
+    });
+    let plain = keyring
+        .for_environment(&env(None))
+        .map_err(|_| ())
+        .expect("ids");
+    assert_eq!(plain.iter().count(), 1);
+    let with_demo = keyring
+        .for_environment(&env(Some(demo)))
+        .map_err(|_| ())
+        .expect("ids");
+    assert_eq!(with_demo.iter().count(), 2);
+    let places: Vec<&str> = with_demo.searched().map(|s| s.place.as_str()).collect();
+    assert_eq!(
+        places.iter().filter(|p| p.contains("cfgc.toml")).count(),
+        1,
+        "{places:?}"
+    );
+    assert!(
+        with_demo
+            .searched()
+            .last()
+            .expect("entry")
+            .outcome
+            .contains("demo.txt")
+    );
+}
+
+#[test]
+fn a_missing_named_identity_is_an_error_not_a_lack_of_identity() {
+    let keyring = Keyring::from_sources(IdentitySources {
+        files: vec![PathBuf::from("/no/such/key.txt")],
+        ..Default::default()
+    });
+    match keyring.for_environment(&env(None)) {
+        Err(DecryptError::Failed(ds)) => {
+            assert_eq!(ds[0].code, "identity");
+            assert!(
+                ds[0].message.contains("/no/such/key.txt"),
+                "{}",
+                ds[0].message
+            );
+        }
+        other => panic!("expected an identity error, got {:?}", other.map(|_| ())),
+    }
+}
+
+#[test]
+fn only_schema_findings_are_findings() {
+    let finding = Diagnostic::error("schema-string", "x");
+    let mac = Diagnostic::error("secrets-mac", "x");
+    assert!(DecryptError::Failed(vec![finding.clone()]).is_findings_only());
+    assert!(!DecryptError::Failed(vec![finding, mac]).is_findings_only());
+    assert!(!DecryptError::NoIdentity(Diagnostic::error("no-identity", "x")).is_findings_only());
+}
+
+#[test]
+fn decrypted_values_debug_is_redacted() {
+    let mut d = Decrypted::default();
+    d.values
+        .insert("K".into(), Plaintext::from("hunter2".to_string()));
+    let shown = format!("{d:?}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+}

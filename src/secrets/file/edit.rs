@@ -1,0 +1,135 @@
+//! Changing a secrets file under its data key: new files, set and removed values, and
+//! rekeying. Each function returns the whole new file with a fresh MAC; unchanged values
+//! keep their sealed text byte for byte, so diffs show only what changed.
+
+use std::collections::BTreeMap;
+
+use secrecy::ExposeSecret;
+
+use super::SecretsFile;
+use crate::secrets::crypto::{CryptoError, DataKey, Plaintext, mac, seal, wrap};
+use crate::secrets::recipient::Recipient;
+
+/// What to do to one secret.
+pub enum Change {
+    Set(Plaintext),
+    Remove,
+}
+
+/// An empty file for `env`: a fresh data key, wrapped to `recipients`.
+pub fn create(env: &str, recipients: &[Recipient]) -> Result<(SecretsFile, DataKey), CryptoError> {
+    let key = DataKey::generate();
+    let mut file = SecretsFile {
+        environment: env.to_string(),
+        recipients: canonical(recipients),
+        data_key: wrap(&key, recipients)?,
+        mac: String::new(),
+        values: BTreeMap::new(),
+    };
+    file.mac = compute_mac(&file, &key);
+    Ok((file, key))
+}
+
+/// `file` with `changes` applied. A value set to what it already holds keeps its sealed
+/// text; `current` holds the file's values as opened (and verified) with `key`.
+pub fn update(
+    file: &SecretsFile,
+    key: &DataKey,
+    current: &BTreeMap<String, Plaintext>,
+    changes: BTreeMap<String, Change>,
+) -> SecretsFile {
+    let mut next = file.clone();
+    for (name, change) in changes {
+        match change {
+            Change::Remove => {
+                next.values.remove(&name);
+            }
+            Change::Set(value) => {
+                let same = current
+                    .get(&name)
+                    .is_some_and(|old| old.expose_secret() == value.expose_secret());
+                if !same {
+                    let sealed = seal(
+                        key,
+                        &file.environment,
+                        &name,
+                        value.expose_secret().as_bytes(),
+                    );
+                    next.values.insert(name, sealed);
+                }
+            }
+        }
+    }
+    next.mac = compute_mac(&next, key);
+    next
+}
+
+/// How a file was brought to its recipients.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rekeyed {
+    /// Recipients were only added: the same data key, wrapped again; values untouched.
+    Rewrapped,
+    /// A recipient was removed (or rotation asked for): a new data key, every value
+    /// sealed again, so a removed key cannot read what is written from now on.
+    Rotated,
+}
+
+/// `file` encrypted to exactly `recipients`, or `None` when it already is (and no
+/// rotation is asked for). `current` holds every value, opened with `key`.
+pub fn rekey(
+    file: &SecretsFile,
+    key: &DataKey,
+    current: &BTreeMap<String, Plaintext>,
+    recipients: &[Recipient],
+    rotate: bool,
+) -> Result<Option<(SecretsFile, Rekeyed)>, CryptoError> {
+    let wanted = canonical(recipients);
+    let mut have = file.recipients.clone();
+    have.sort();
+    have.dedup();
+    if wanted == have && !rotate {
+        return Ok(None);
+    }
+    let removed = have.iter().any(|r| !wanted.contains(r));
+    let mut next = file.clone();
+    next.recipients = wanted;
+    if removed || rotate {
+        let fresh = DataKey::generate();
+        next.data_key = wrap(&fresh, recipients)?;
+        next.values = current
+            .iter()
+            .map(|(name, value)| {
+                let sealed = seal(
+                    &fresh,
+                    &file.environment,
+                    name,
+                    value.expose_secret().as_bytes(),
+                );
+                (name.clone(), sealed)
+            })
+            .collect();
+        next.mac = compute_mac(&next, &fresh);
+        Ok(Some((next, Rekeyed::Rotated)))
+    } else {
+        next.data_key = wrap(key, recipients)?;
+        next.mac = compute_mac(&next, key);
+        Ok(Some((next, Rekeyed::Rewrapped)))
+    }
+}
+
+fn canonical(recipients: &[Recipient]) -> Vec<String> {
+    let mut out: Vec<String> = recipients.iter().map(|r| r.as_str().to_string()).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The MAC of `file`'s content under `key` (the stored `mac` field is ignored).
+pub fn compute_mac(file: &SecretsFile, key: &DataKey) -> String {
+    let entries: Vec<(&str, &str)> = file
+        .values
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    mac(key, &file.environment, &file.recipients, &entries)
+}

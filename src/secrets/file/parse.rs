@@ -1,0 +1,293 @@
+//! Reading a secrets file's structure from the loader's tree, without any key: enough to
+//! list names, compare recipients and reject a damaged file with its line, in CI too.
+
+use std::collections::BTreeMap;
+
+use super::{META_KEY, SecretsFile, VERSION};
+use crate::diagnostic::Diagnostic;
+use crate::node::{Kind, Node};
+use crate::secrets::crypto::{CryptoError, check_sealed};
+use crate::source::{FileId, Source, Span};
+
+/// A file as read, with where each part was written.
+#[derive(Clone, Debug)]
+pub struct Parsed {
+    pub file: SecretsFile,
+    pub spans: Spans,
+}
+
+#[derive(Clone, Debug)]
+pub struct Spans {
+    pub file: FileId,
+    /// The `cfgc` key.
+    pub meta: Span,
+    pub environment: Span,
+    pub recipients: Span,
+    pub data_key: Span,
+    pub mac: Span,
+    pub values: BTreeMap<String, ValueSpans>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct ValueSpans {
+    pub key: Span,
+    pub value: Span,
+}
+
+const HELP_RESTORE: &str = "secrets files are written by `cfgc secrets`; restore this one from version control (`git checkout -- FILE`), or fix it as described";
+
+/// The secrets file in `node` (the whole document), every problem reported at its line.
+/// An empty document is an error here: the caller decides whether a new file is allowed.
+pub fn parse(node: &Node, file: FileId, name: &str) -> Result<Parsed, Vec<Diagnostic>> {
+    let top = Span::new(file, 0, 0);
+    let Some(map) = node.as_map() else {
+        return Err(vec![format_error(
+            format!("`{name}` is not a secrets file"),
+            node.span,
+            "expected a mapping of secret names",
+        )]);
+    };
+    if map.is_empty() {
+        return Err(vec![
+            Diagnostic::error("secrets-empty", format!("secrets file `{name}` is empty"))
+                .at(top)
+                .label("no secrets and no `cfgc:` metadata")
+                .help("restore the file from version control; to start afresh, delete it and run `cfgc secrets set ENV NAME`, which writes a new one"),
+        ]);
+    }
+    let mut errors = Vec::new();
+    let mut values = BTreeMap::new();
+    let mut value_spans = BTreeMap::new();
+    for (key, entry) in map.iter().filter(|(k, _)| k.as_str() != META_KEY) {
+        // The message names the key, never the value: a hand-edited value may be plaintext.
+        let not_sealed = |why: String| {
+            Diagnostic::error("secrets-value", format!("the value of `{key}` is not an encrypted value: {why}"))
+                .at(entry.node.span)
+                .label("expected `ENC[v1,…]`")
+                .key(key)
+                .help(format!("remove the line and store the value with `cfgc secrets set <ENV> {key}`; if a real secret was written here in plain text, rotate it"))
+        };
+        match &entry.node.kind {
+            Kind::Str(text) => match check_sealed(text) {
+                Ok(()) => {
+                    values.insert(key.clone(), text.clone());
+                    value_spans.insert(
+                        key.clone(),
+                        ValueSpans {
+                            key: entry.key_span,
+                            value: entry.node.span,
+                        },
+                    );
+                }
+                Err(CryptoError::UnsupportedVersion(v)) => errors.push(
+                    Diagnostic::error(
+                        "secrets-version",
+                        format!(
+                            "the value of `{key}` has format version `{v}`; this cfgc reads `v1`"
+                        ),
+                    )
+                    .at(entry.node.span)
+                    .label("unsupported version")
+                    .key(key)
+                    .help("upgrade cfgc to read this file"),
+                ),
+                Err(e) => errors.push(not_sealed(short(&e))),
+            },
+            _ => errors.push(not_sealed(format!("found {}", entry.node.type_name()))),
+        }
+    }
+    let Some(meta) = map.get(META_KEY) else {
+        errors.push(
+            Diagnostic::error("secrets-format", format!("`{name}` has no `{META_KEY}:` metadata"))
+                .at(first_key(map).unwrap_or(top))
+                .label("a secrets file ends with a `cfgc:` block")
+                .note("the metadata holds the format version, environment, recipients, the wrapped data key and the MAC; without it no value can be decrypted or verified")
+                .help(HELP_RESTORE),
+        );
+        return Err(errors);
+    };
+    let Some(fields) = meta.node.as_map() else {
+        errors.push(format_error(
+            format!("`{META_KEY}` must be a mapping"),
+            meta.node.span,
+            "expected `version`, `environment`, `recipients`, `data_key` and `mac`",
+        ));
+        return Err(errors);
+    };
+    for (k, e) in fields {
+        if !["version", "environment", "recipients", "data_key", "mac"].contains(&k.as_str()) {
+            errors.push(format_error(
+                format!("unknown metadata key `{META_KEY}.{k}`"),
+                e.key_span,
+                "not part of the format",
+            ));
+        }
+    }
+    let field = |errors: &mut Vec<Diagnostic>, k: &str| {
+        let found = fields.get(k);
+        if found.is_none() {
+            errors.push(format_error(
+                format!("`{META_KEY}.{k}` is missing"),
+                meta.key_span,
+                "incomplete metadata",
+            ));
+        }
+        found.map(|e| &e.node)
+    };
+    let string = |errors: &mut Vec<Diagnostic>, k: &str| -> Option<(String, Span)> {
+        match field(errors, k)? {
+            Node {
+                kind: Kind::Str(s),
+                span,
+                ..
+            } if !s.trim().is_empty() => Some((s.clone(), *span)),
+            other => {
+                errors.push(format_error(
+                    format!("`{META_KEY}.{k}` must be a non-empty string"),
+                    other.span,
+                    format!("found {}", other.type_name()),
+                ));
+                None
+            }
+        }
+    };
+
+    match field(&mut errors, "version") {
+        Some(Node {
+            kind: Kind::Int(VERSION),
+            ..
+        })
+        | None => {}
+        Some(Node {
+            kind: Kind::Int(v),
+            span,
+            ..
+        }) => errors.push(
+            Diagnostic::error(
+                "secrets-version",
+                format!("`{name}` has format version {v}; this cfgc reads version {VERSION}"),
+            )
+            .at(*span)
+            .label("unsupported version")
+            .help("upgrade cfgc to read this file"),
+        ),
+        Some(other) => errors.push(format_error(
+            format!("`{META_KEY}.version` must be the number {VERSION}"),
+            other.span,
+            format!("found {}", other.type_name()),
+        )),
+    }
+    let environment = string(&mut errors, "environment");
+    let data_key = string(&mut errors, "data_key");
+    if let Some((text, span)) = &data_key {
+        if !text
+            .trim_start()
+            .starts_with("-----BEGIN AGE ENCRYPTED FILE-----")
+            || !text
+                .trim_end()
+                .ends_with("-----END AGE ENCRYPTED FILE-----")
+        {
+            errors.push(format_error(format!("`{META_KEY}.data_key` is not an armored age file"), *span, "expected `-----BEGIN AGE ENCRYPTED FILE-----` … `-----END AGE ENCRYPTED FILE-----`"));
+        }
+    }
+    let mac = string(&mut errors, "mac");
+    let recipients = match field(&mut errors, "recipients") {
+        Some(Node {
+            kind: Kind::List(items),
+            span,
+            ..
+        }) if !items.is_empty() => {
+            let mut list = Vec::new();
+            for item in items {
+                match &item.kind {
+                    Kind::Str(s) if s.parse::<crate::secrets::recipient::Recipient>().is_ok() => {
+                        list.push(s.clone())
+                    }
+                    _ => errors.push(format_error(
+                        format!("`{META_KEY}.recipients` holds something that is not a recipient"),
+                        item.span,
+                        "expected `age1…` or `ssh-ed25519 …`",
+                    )),
+                }
+            }
+            Some((list, *span))
+        }
+        Some(other) => {
+            errors.push(format_error(
+                format!("`{META_KEY}.recipients` must be a non-empty list"),
+                other.span,
+                format!("found {}", other.type_name()),
+            ));
+            None
+        }
+        None => None,
+    };
+
+    match (environment, recipients, data_key, mac) {
+        (Some(environment), Some(recipients), Some(data_key), Some(mac)) if errors.is_empty() => {
+            Ok(Parsed {
+                file: SecretsFile {
+                    environment: environment.0,
+                    recipients: recipients.0,
+                    data_key: data_key.0,
+                    mac: mac.0,
+                    values,
+                },
+                spans: Spans {
+                    file,
+                    meta: meta.key_span,
+                    environment: environment.1,
+                    recipients: recipients.1,
+                    data_key: data_key.1,
+                    mac: mac.1,
+                    values: value_spans,
+                },
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+fn format_error(message: String, at: Span, label: impl Into<String>) -> Diagnostic {
+    Diagnostic::error("secrets-format", message)
+        .at(at)
+        .label(label)
+        .help(HELP_RESTORE)
+}
+
+fn first_key(map: &crate::node::Map) -> Option<Span> {
+    map.values().map(|e| e.key_span).min()
+}
+
+fn short(e: &CryptoError) -> String {
+    match e {
+        CryptoError::Malformed(why) => (*why).to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Spans to mask in a secrets file that could not be parsed as YAML: everything after
+/// the first `:` of each line (the whole line when it has none), since any of it may be a
+/// value typed in by hand. Comments and armor lines stay readable.
+pub fn redact_unparsed(src: &Source, file: FileId) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for line in src.text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let from = if body.trim_start().starts_with('#') || body.trim_start().starts_with("-----") {
+            None
+        } else {
+            Some(
+                body.find(':')
+                    .map_or(body.len() - body.trim_start().len(), |i| i + 1),
+            )
+        };
+        if let Some(from) = from {
+            if from < body.len() {
+                out.push(Span::new(file, start + from, start + body.len()));
+            }
+        }
+        start += line.len();
+    }
+    out
+}

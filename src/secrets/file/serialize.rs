@@ -1,0 +1,86 @@
+//! Writing a secrets file: a fixed header, the secrets sorted by name, then the metadata.
+//! The output depends only on the data, so an unchanged value keeps its line byte for byte.
+
+use super::{META_KEY, SecretsFile, VERSION};
+use crate::load::yaml::resolve_plain;
+use crate::node::Kind;
+
+pub const HEADER: &str =
+    "# cfgc secrets file: names are plain, values are sealed. Edit with `cfgc secrets`.\n";
+
+pub fn serialize(file: &SecretsFile) -> String {
+    let mut out = String::with_capacity(256 + file.values.len() * 128 + file.data_key.len());
+    out.push_str(HEADER);
+    for (name, sealed) in &file.values {
+        out.push_str(&scalar(name));
+        out.push_str(": ");
+        out.push_str(&scalar(sealed));
+        out.push('\n');
+    }
+    out.push_str(META_KEY);
+    out.push_str(":\n");
+    out.push_str(&format!("  version: {VERSION}\n"));
+    out.push_str(&format!("  environment: {}\n", scalar(&file.environment)));
+    out.push_str("  recipients:\n");
+    let mut recipients = file.recipients.clone();
+    recipients.sort();
+    for r in &recipients {
+        out.push_str(&format!("    - {}\n", scalar(r)));
+    }
+    out.push_str("  data_key: |\n");
+    for line in file.data_key.trim_end().lines() {
+        out.push_str("    ");
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out.push_str(&format!("  mac: {}\n", scalar(&file.mac)));
+    out
+}
+
+/// `s` as a YAML scalar that reads back as the same string: plain when that is
+/// unambiguous, else double-quoted with escapes.
+pub fn scalar(s: &str) -> String {
+    if is_plain_safe(s) {
+        s.to_string()
+    } else {
+        quoted(s)
+    }
+}
+
+fn is_plain_safe(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    (first.is_ascii_alphanumeric() || "_./+".contains(first))
+        && !s.ends_with(' ')
+        && !s.contains(" #")
+        && !s.contains(": ")
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_./+=,[]- :@".contains(c))
+        && !s.ends_with(':')
+        && matches!(resolve_plain(s), Kind::Str(_))
+}
+
+/// A YAML double-quoted scalar: every character that could end or bend it is escaped.
+pub(crate) fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            '\u{85}' | '\u{a0}' | '\u{2028}' | '\u{2029}' | '\u{feff}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

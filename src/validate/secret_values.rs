@@ -1,0 +1,104 @@
+//! The schema applied to secrets: which ones an environment requires, and, once they are
+//! decrypted, whether their values satisfy it. Findings name the key and the rule, never
+//! the value.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jsonschema::error::ValidationErrorKind as K;
+use serde_json::Value;
+use zeroize::Zeroize;
+
+use super::schema_error::{code, describe, display_key, segments};
+use super::{MergedEnv, Schema, formats, schema};
+use crate::diagnostic::Diagnostic;
+use crate::source::{SourceMap, Span};
+
+/// The environment's layers as a JSON instance, without any secret.
+fn instance(merged: &MergedEnv, schema: &Schema) -> serde_json::Map<String, Value> {
+    let mut object = crate::node::map_to_json(&merged.vars);
+    for name in &schema.secrets {
+        object.remove(name);
+    }
+    object.insert(
+        schema::ENV_KEY.into(),
+        Value::String(merged.env.name.clone()),
+    );
+    object.insert(
+        schema::TIER_KEY.into(),
+        Value::String(merged.env.tier.clone()),
+    );
+    object
+}
+
+/// Secrets the schema requires in this environment, given its layers (`if`/`then`
+/// rules may depend on them).
+pub fn required_secrets(merged: &MergedEnv, schema: &Schema) -> BTreeSet<String> {
+    let instance = Value::Object(instance(merged, schema));
+    schema
+        .validator
+        .iter_errors(&instance)
+        .filter(|e| e.instance_path().as_str().is_empty())
+        .filter_map(|e| match e.kind() {
+            K::Required { property } => property.as_str().map(str::to_string),
+            _ => None,
+        })
+        .filter(|name| schema.secrets.contains(name))
+        .collect()
+}
+
+/// Schema findings about decrypted secret values, each at its secret's line in the
+/// secrets file when it has one (`at`), for the secrets in `only` (all when `None`).
+pub fn check_secret_values(
+    merged: &MergedEnv,
+    schema: &Schema,
+    sources: &SourceMap,
+    values: &BTreeMap<String, &str>,
+    at: &BTreeMap<String, Span>,
+    only: Option<&str>,
+) -> Vec<Diagnostic> {
+    let mut object = instance(merged, schema);
+    for (name, value) in values {
+        object.insert(name.clone(), Value::String((*value).to_string()));
+    }
+    let mut instance = Value::Object(object);
+    let mut found = Vec::new();
+    for e in schema.validator.iter_errors(&instance) {
+        let path = segments(e.instance_path().as_str());
+        let Some(first) = path.first() else { continue };
+        if !values.contains_key(first) || only.is_some_and(|o| o != first) {
+            continue;
+        }
+        let key = display_key(&path);
+        let (message, mut label) = describe(e.kind(), &key, "a string");
+        if let K::Format { format } = e.kind() {
+            if let Err(why) = formats::check(format, values[first]) {
+                label = why.to_string();
+            }
+        }
+        let schema_path = e.schema_path().as_str().to_string();
+        let mut d = Diagnostic::error(code(e.kind()), message)
+            .label(format!("decrypted value: {label}"))
+            .key(&key)
+            .env(&merged.env.name)
+            .schema_path(format!("{}#{schema_path}", sources.get(schema.file).name));
+        if let Some(rule) = schema.rule_description(&schema_path) {
+            d = d.note(format!("rule: {rule}"));
+        }
+        if let K::Format { format } = e.kind() {
+            d = d.help(format!("expected {}", formats::describe(format)));
+        }
+        if let Some(span) = at.get(first) {
+            d = d.at(*span);
+        }
+        found.push(d);
+    }
+    // The instance held copies of the plaintexts: wipe them before the memory is freed.
+    if let Value::Object(object) = &mut instance {
+        for (name, value) in object.iter_mut() {
+            if let (true, Value::String(s)) = (values.contains_key(name), value) {
+                s.zeroize();
+            }
+        }
+    }
+    found
+}
