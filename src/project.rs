@@ -297,16 +297,16 @@ fn resolve(raw: ProjectFile, root: PathBuf, id: FileId) -> Result<Project, Vec<D
         .map_or("deploy".to_string(), |d| {
             d.get_ref().trim_end_matches('/').to_string()
         });
-    if let Some(d) = &raw.project.output_dir {
-        if !safe_relative(d.get_ref()) {
-            errors.push(
-                Diagnostic::error(
-                    "project",
-                    "`output_dir` must be a relative path inside the project, without `..`",
-                )
-                .at(span(d.span())),
-            );
-        }
+    if let Some(d) = &raw.project.output_dir
+        && !safe_relative(d.get_ref())
+    {
+        errors.push(
+            Diagnostic::error(
+                "project",
+                "`output_dir` must be a relative path inside the project, without `..`",
+            )
+            .at(span(d.span())),
+        );
     }
     let mut outputs = Vec::new();
     for (name, out) in raw.outputs {

@@ -278,10 +278,11 @@ pub(crate) fn resolve_plain(v: &str) -> Kind {
     if let Some(oct) = v.strip_prefix("0o") {
         return i64::from_str_radix(oct, 8).map_or_else(|_| Kind::Str(v.to_string()), Kind::Int);
     }
-    if !leading_zero && is_float(digits) {
-        if let Ok(f) = v.parse::<f64>() {
-            return Kind::Float(f);
-        }
+    if !leading_zero
+        && is_float(digits)
+        && let Ok(f) = v.parse::<f64>()
+    {
+        return Kind::Float(f);
     }
     Kind::Str(v.to_string())
 }

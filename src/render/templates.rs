@@ -37,17 +37,17 @@ pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, 
         let name = display_name(&project.root, &output.template.value);
         let format =
             format_named(&output.format.value).expect("the project file checked the format");
-        if let Some(other) = formats.insert(name.clone(), format) {
-            if other != format {
-                errors.push(
-                    Diagnostic::error(
-                        "template",
-                        format!("`{name}` is used with two formats, {other} and {format}"),
-                    )
-                    .at(output.format.span)
-                    .help("escaping depends on the format: give each format its own template"),
-                );
-            }
+        if let Some(other) = formats.insert(name.clone(), format)
+            && other != format
+        {
+            errors.push(
+                Diagnostic::error(
+                    "template",
+                    format!("`{name}` is used with two formats, {other} and {format}"),
+                )
+                .at(output.format.span)
+                .help("escaping depends on the format: give each format its own template"),
+            );
         }
     }
     // The escaping mode is fixed when a template is compiled: set it first.
@@ -127,16 +127,14 @@ impl Templates {
             let mut d = template_error(&e, &name, id, sources);
             d.environments.push(env.name.clone());
             d.message = format!("{} (output `{}`)", d.message, output.name);
-            if d.code == "template-undefined" {
-                if let Some(s) = d.key.as_deref().and_then(|k| loaded.schema.suggest(k)) {
+            if d.code == "template-undefined"
+                && let Some(s) = d.key.as_deref().and_then(|k| loaded.schema.suggest(k)) {
                     d = d.help(format!("did you mean `{s}`?"));
                 }
-            }
-            if !output.secrets {
-                if let Some(key) = d.key.clone().filter(|k| loaded.schema.secrets.contains(k)) {
+            if !output.secrets
+                && let Some(key) = d.key.clone().filter(|k| loaded.schema.secrets.contains(k)) {
                     d = d.help(format!("`{key}` is a secret: only outputs declared with `secrets = true` may use its value; `secret_names` lists names for plain outputs"));
                 }
-            }
             d
         })
     }

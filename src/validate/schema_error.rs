@@ -47,10 +47,10 @@ pub fn diagnose(
     let key = display_key(&path);
     let (_, node) = entry_at(&merged.vars, &path)?;
     let (message, mut label) = describe(e.kind(), &key, node.type_name());
-    if let (K::Format { format }, crate::node::Kind::Str(value)) = (e.kind(), &node.kind) {
-        if let Err(why) = formats::check(format, value) {
-            label = why.to_string();
-        }
+    if let (K::Format { format }, crate::node::Kind::Str(value)) = (e.kind(), &node.kind)
+        && let Err(why) = formats::check(format, value)
+    {
+        label = why.to_string();
     }
     let mut d = Diagnostic::error(code(e.kind()), message)
         .at(node.span)

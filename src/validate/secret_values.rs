@@ -70,10 +70,10 @@ pub fn check_secret_values(
         }
         let key = display_key(&path);
         let (message, mut label) = describe(e.kind(), &key, "a string");
-        if let K::Format { format } = e.kind() {
-            if let Err(why) = formats::check(format, values[first]) {
-                label = why.to_string();
-            }
+        if let K::Format { format } = e.kind()
+            && let Err(why) = formats::check(format, values[first])
+        {
+            label = why.to_string();
         }
         let schema_path = e.schema_path().as_str().to_string();
         let mut d = Diagnostic::error(code(e.kind()), message)

@@ -39,10 +39,10 @@ pub fn check(text: &str) -> Vec<String> {
             .map(|s| list(&s.node))
             .unwrap_or_default();
         for s in used {
-            if let Kind::Str(name) = &s.kind {
-                if !declared.contains(name) {
-                    problems.push(format!("step {} uses secretEnv `{name}`, which `availableSecrets.secretManager` does not declare", i + 1));
-                }
+            if let Kind::Str(name) = &s.kind
+                && !declared.contains(name)
+            {
+                problems.push(format!("step {} uses secretEnv `{name}`, which `availableSecrets.secretManager` does not declare", i + 1));
             }
         }
     }

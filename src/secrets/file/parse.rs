@@ -179,16 +179,19 @@ pub fn parse(node: &Node, file: FileId, name: &str) -> Result<Parsed, Vec<Diagno
     }
     let environment = string(&mut errors, "environment");
     let data_key = string(&mut errors, "data_key");
-    if let Some((text, span)) = &data_key {
-        if !text
+    if let Some((text, span)) = &data_key
+        && (!text
             .trim_start()
             .starts_with("-----BEGIN AGE ENCRYPTED FILE-----")
             || !text
                 .trim_end()
-                .ends_with("-----END AGE ENCRYPTED FILE-----")
-        {
-            errors.push(format_error(format!("`{META_KEY}.data_key` is not an armored age file"), *span, "expected `-----BEGIN AGE ENCRYPTED FILE-----` … `-----END AGE ENCRYPTED FILE-----`"));
-        }
+                .ends_with("-----END AGE ENCRYPTED FILE-----"))
+    {
+        errors.push(format_error(
+            format!("`{META_KEY}.data_key` is not an armored age file"),
+            *span,
+            "expected `-----BEGIN AGE ENCRYPTED FILE-----` … `-----END AGE ENCRYPTED FILE-----`",
+        ));
     }
     let mac = string(&mut errors, "mac");
     let recipients = match field(&mut errors, "recipients") {
@@ -282,10 +285,10 @@ pub fn redact_unparsed(src: &Source, file: FileId) -> Vec<Span> {
                     .map_or(body.len() - body.trim_start().len(), |i| i + 1),
             )
         };
-        if let Some(from) = from {
-            if from < body.len() {
-                out.push(Span::new(file, start + from, start + body.len()));
-            }
+        if let Some(from) = from
+            && from < body.len()
+        {
+            out.push(Span::new(file, start + from, start + body.len()));
         }
         start += line.len();
     }
