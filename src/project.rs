@@ -41,6 +41,9 @@ pub struct Policy {
     pub require: Vec<Rule>,
     #[serde(default)]
     pub forbid: Vec<Rule>,
+    /// A structural check no pattern can express: `"cloudbuild"` (steps
+    /// name a builder; every `secretEnv` is declared in `availableSecrets`).
+    pub structure: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -407,6 +410,20 @@ fn resolve(raw: ProjectFile, root: PathBuf, id: FileId) -> Result<Project, Vec<D
                     format!("policy `{}` has an invalid pattern: {e}", policy.name),
                 ));
             }
+        }
+        if let Some(kind) = &policy.structure
+            && kind != "cloudbuild"
+        {
+            errors.push(
+                Diagnostic::error(
+                    "project",
+                    format!(
+                        "policy `{}` names an unknown structure `{kind}`",
+                        policy.name
+                    ),
+                )
+                .help("the structures cfgc knows: cloudbuild"),
+            );
         }
         for o in &policy.outputs {
             if !outputs.iter().any(|out: &Output| &out.name == o) {

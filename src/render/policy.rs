@@ -73,17 +73,14 @@ pub fn check(file: &RenderedFile, project: &Project) -> Vec<Diagnostic> {
                 );
             }
         }
-        if policy.name.starts_with("cloudbuild") || file.output.name == "cloudbuild" {
-            // Structure that patterns cannot express: see cloudbuild.rs.
-        }
-    }
-    if file.output.name == "cloudbuild" && format == Format::Yaml {
-        for why in cloudbuild::check(text) {
-            found.push(finding(
-                file,
-                "policy",
-                format!("`{}` is not a valid Cloud Build config: {why}", file.rel),
-            ));
+        if policy.structure.as_deref() == Some("cloudbuild") {
+            for why in cloudbuild::check(text) {
+                found.push(finding(
+                    file,
+                    "policy",
+                    format!("`{}` breaks policy `{}`: {why}", file.rel, policy.name),
+                ));
+            }
         }
     }
     found
