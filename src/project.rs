@@ -53,6 +53,17 @@ pub struct Rule {
     pub pattern: String,
     /// What the rule protects, shown when it fails.
     pub message: String,
+    /// `pattern`, compiled once when the project is loaded.
+    #[serde(skip)]
+    pub regex: Option<regex::Regex>,
+}
+
+impl Rule {
+    pub fn regex(&self) -> &regex::Regex {
+        self.regex
+            .as_ref()
+            .expect("patterns are compiled when the project is loaded")
+    }
 }
 
 /// A value from cfgc.toml with the span that declared it.
@@ -402,13 +413,15 @@ fn resolve(raw: ProjectFile, root: PathBuf, id: FileId) -> Result<Project, Vec<D
     if !errors.is_empty() {
         return Err(errors);
     }
-    for policy in &raw.policies {
-        for rule in policy.require.iter().chain(&policy.forbid) {
-            if let Err(e) = regex::Regex::new(&rule.pattern) {
-                errors.push(Diagnostic::error(
+    let mut policies = raw.policies;
+    for policy in &mut policies {
+        for rule in policy.require.iter_mut().chain(policy.forbid.iter_mut()) {
+            match regex::Regex::new(&rule.pattern) {
+                Ok(re) => rule.regex = Some(re),
+                Err(e) => errors.push(Diagnostic::error(
                     "project",
                     format!("policy `{}` has an invalid pattern: {e}", policy.name),
-                ));
+                )),
             }
         }
         if let Some(kind) = &policy.structure
@@ -436,7 +449,7 @@ fn resolve(raw: ProjectFile, root: PathBuf, id: FileId) -> Result<Project, Vec<D
     }
     Ok(Project {
         output_dir,
-        policies: raw.policies,
+        policies,
         schema: loc_path(&raw.project.schema),
         name: raw.project.name,
         root,

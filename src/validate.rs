@@ -241,15 +241,12 @@ fn unknown(key: &str, at: Span, schema: &Schema, what: &str) -> Diagnostic {
     }
 }
 
-fn check_env(merged: &MergedEnv, schema: &Schema, sources: &SourceMap) -> Vec<Diagnostic> {
+/// The environment's layers as a JSON instance, without any secret, plus
+/// the `$env` and `$tier` that schema rules key on.
+pub(crate) fn instance(merged: &MergedEnv, schema: &Schema) -> serde_json::Map<String, Value> {
     let mut object = crate::node::map_to_json(&merged.vars);
     for name in &schema.secrets {
         object.remove(name);
-    }
-    // Without keys a secret's value is unknown: it counts as present when
-    // the secrets file names it, and nothing else is checked about it.
-    for name in merged.secret_names.keys() {
-        object.insert(name.clone(), Value::String(String::new()));
     }
     object.insert(
         schema::ENV_KEY.into(),
@@ -259,6 +256,16 @@ fn check_env(merged: &MergedEnv, schema: &Schema, sources: &SourceMap) -> Vec<Di
         schema::TIER_KEY.into(),
         Value::String(merged.env.tier.clone()),
     );
+    object
+}
+
+fn check_env(merged: &MergedEnv, schema: &Schema, sources: &SourceMap) -> Vec<Diagnostic> {
+    let mut object = instance(merged, schema);
+    // Without keys a secret's value is unknown: it counts as present when
+    // the secrets file names it, and nothing else is checked about it.
+    for name in merged.secret_names.keys() {
+        object.insert(name.clone(), Value::String(String::new()));
+    }
     let instance = Value::Object(object);
     schema
         .validator

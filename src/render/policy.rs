@@ -5,14 +5,13 @@
 
 mod cloudbuild;
 
-use regex::Regex;
 use secrecy::ExposeSecret;
 
 use super::escape::{self, Format};
 use super::{Content, RenderedFile};
 use crate::decrypt::Decrypted;
 use crate::diagnostic::Diagnostic;
-use crate::project::{Project, format_named};
+use crate::project::{Policy, Project, Rule, format_named};
 
 /// Secrets shorter than this are not searched for: they would match by chance.
 const MIN_SCANNED_SECRET: usize = 6;
@@ -38,39 +37,20 @@ pub fn check(file: &RenderedFile, project: &Project) -> Vec<Diagnostic> {
             continue;
         }
         for rule in &policy.require {
-            let re = Regex::new(&rule.pattern).expect("the project file checked the pattern");
-            if !re.is_match(text) {
+            if !rule.regex().is_match(text) {
                 found.push(
-                    finding(
-                        file,
-                        "policy",
-                        format!(
-                            "`{}` breaks policy `{}`: {}",
-                            file.rel, policy.name, rule.message
-                        ),
-                    )
-                    .note(format!("required pattern not found: {}", rule.pattern)),
+                    broken(file, policy, rule)
+                        .note(format!("required pattern not found: {}", rule.pattern)),
                 );
             }
         }
         for rule in &policy.forbid {
-            let re = Regex::new(&rule.pattern).expect("the project file checked the pattern");
-            if let Some(m) = re.find(text) {
+            if let Some(m) = rule.regex().find(text) {
                 let line = text[..m.start()].matches('\n').count() + 1;
-                found.push(
-                    finding(
-                        file,
-                        "policy",
-                        format!(
-                            "`{}` breaks policy `{}`: {}",
-                            file.rel, policy.name, rule.message
-                        ),
-                    )
-                    .note(format!(
-                        "forbidden pattern found at line {line}: {}",
-                        rule.pattern
-                    )),
-                );
+                found.push(broken(file, policy, rule).note(format!(
+                    "forbidden pattern found at line {line}: {}",
+                    rule.pattern
+                )));
             }
         }
         if policy.structure.as_deref() == Some("cloudbuild") {
@@ -84,6 +64,14 @@ pub fn check(file: &RenderedFile, project: &Project) -> Vec<Diagnostic> {
         }
     }
     found
+}
+
+fn broken(file: &RenderedFile, policy: &Policy, rule: &Rule) -> Diagnostic {
+    let message = format!(
+        "`{}` breaks policy `{}`: {}",
+        file.rel, policy.name, rule.message
+    );
+    finding(file, "policy", message)
 }
 
 fn finding(file: &RenderedFile, code: &'static str, message: String) -> Diagnostic {

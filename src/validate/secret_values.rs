@@ -9,26 +9,9 @@ use serde_json::Value;
 use zeroize::Zeroize;
 
 use super::schema_error::{code, describe, display_key, segments};
-use super::{MergedEnv, Schema, formats, schema};
+use super::{MergedEnv, Schema, formats, instance};
 use crate::diagnostic::Diagnostic;
 use crate::source::{SourceMap, Span};
-
-/// The environment's layers as a JSON instance, without any secret.
-fn instance(merged: &MergedEnv, schema: &Schema) -> serde_json::Map<String, Value> {
-    let mut object = crate::node::map_to_json(&merged.vars);
-    for name in &schema.secrets {
-        object.remove(name);
-    }
-    object.insert(
-        schema::ENV_KEY.into(),
-        Value::String(merged.env.name.clone()),
-    );
-    object.insert(
-        schema::TIER_KEY.into(),
-        Value::String(merged.env.tier.clone()),
-    );
-    object
-}
 
 /// Secrets the schema requires in this environment, given its layers (`if`/`then`
 /// rules may depend on them).
