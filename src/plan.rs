@@ -25,8 +25,9 @@ pub struct FilePlan<'a> {
 }
 
 pub fn plan(files: Vec<RenderedFile>) -> Vec<FilePlan> {
+    use rayon::prelude::*;
     let mut plans: Vec<FilePlan> = files
-        .into_iter()
+        .into_par_iter()
         .map(|file| {
             let old = std::fs::read_to_string(&file.path).ok();
             let status = match (&file.content, &old) {
