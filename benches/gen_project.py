@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Generate a cfgc project of ENVS environments x VARS variables (+ SECRETS
-secret names per environment) for benchmarks. Deterministic: same args, same
-bytes. Usage: gen_project.py DIR [ENVS] [VARS] [SECRETS]"""
-import json, os, sys
+encrypted secrets per environment) for benchmarks. Deterministic plain files
+(same args, same bytes); the secrets files are encrypted to DIR/key.txt, an age
+identity made on the first run (benches/gen_secrets.rs, through the library).
+Usage: gen_project.py DIR [ENVS] [VARS] [SECRETS]"""
+import json, os, subprocess, sys
 
 out = sys.argv[1]
 envs = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
@@ -61,19 +63,36 @@ with open(f"{out}/environments/base.yaml", "w") as f:
     for i in range(nvars):
         f.write(f"VAR_{i:03}: {value(i, kinds[i % len(kinds)], 'base')}\n")
 
-lines = ["[project]", 'name = "bench"', 'schema = "schema/env.schema.json"', ""]
+secret_files = []
 for e in range(envs):
     with open(f"{out}/environments/env{e:04}.yaml", "w") as f:
         for i in range(nvars):
             f.write(f"VAR_{i:03}: {value(i, kinds[i % len(kinds)], e)}\n")
-    with open(f"{out}/environments/env{e:04}.secrets.yaml", "w") as f:
-        for i in range(nsecrets):
-            f.write(f"SECRET_{i:02}: ENC[opaque]\n")
+    secret_files.append({
+        "path": os.path.abspath(f"{out}/environments/env{e:04}.secrets.yaml"),
+        "environment": f"env{e:04}",
+        "values": {f"SECRET_{i:02}": f"secret-{e}-{i}-0123456789abcdefghij" for i in range(nsecrets)},
+    })
+
+# Secrets files in cfgc's format, through the library (one process for all files).
+spec = f"{out}/secrets-spec.json"
+with open(spec, "w") as f:
+    json.dump({"key_file": os.path.abspath(f"{out}/key.txt"), "files": secret_files}, f)
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+recipient = subprocess.run(
+    ["cargo", "bench", "--quiet", "--bench", "gen_secrets", "--", "--spec", os.path.abspath(spec)],
+    cwd=root, check=True, stdout=subprocess.PIPE, text=True,
+).stdout.strip().splitlines()[-1]
+os.remove(spec)
+
+lines = ["[project]", 'name = "bench"', 'schema = "schema/env.schema.json"', ""]
+for e in range(envs):
     lines += [
         f"[environments.env{e:04}]",
         f'tier = "{"deployed" if e % 2 else "local"}"',
         f'layers = ["environments/base.yaml", "environments/env{e:04}.yaml"]',
         f'secrets = "environments/env{e:04}.secrets.yaml"',
+        f'recipients = ["{recipient}"]',
         "",
     ]
 with open(f"{out}/cfgc.toml", "w") as f:

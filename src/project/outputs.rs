@@ -1,0 +1,239 @@
+//! The `[outputs.*]` and `[[policies]]` parts of cfgc.toml: what is
+//! rendered where, and what every rendered file must satisfy.
+
+use std::path::PathBuf;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Environment, Located, ProjectSection, Resolver, safe_relative};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+
+#[derive(Debug)]
+pub struct Output {
+    pub name: String,
+    pub span: Span,
+    pub template: Located<PathBuf>,
+    /// Path with `{env}` for the environment's name, relative to the root.
+    pub path: Located<String>,
+    pub format: Located<String>,
+    pub secrets: bool,
+    pub mode: u32,
+    /// Environments it is rendered for; all when empty.
+    pub environments: Vec<String>,
+}
+
+/// A check of rendered outputs, as data: patterns an output must or must
+/// not contain, for some outputs and tiers.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub name: String,
+    /// Output names it applies to; all when empty.
+    #[serde(default)]
+    pub outputs: Vec<String>,
+    /// Tiers it applies to; all when empty.
+    #[serde(default)]
+    pub tiers: Vec<String>,
+    #[serde(default)]
+    pub require: Vec<Rule>,
+    #[serde(default)]
+    pub forbid: Vec<Rule>,
+    /// A structural check no pattern can express: `"cloudbuild"` (steps
+    /// name a builder; every `secretEnv` is declared in `availableSecrets`).
+    pub structure: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// A regular expression (Rust `regex` syntax; `(?m)` for line anchors).
+    pub pattern: String,
+    /// What the rule protects, shown when it fails.
+    pub message: String,
+    /// `pattern`, compiled once when the project is loaded.
+    #[serde(skip)]
+    pub regex: Option<regex::Regex>,
+}
+
+impl Rule {
+    pub fn regex(&self) -> &regex::Regex {
+        self.regex
+            .as_ref()
+            .expect("patterns are compiled when the project is loaded")
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct OutputFile {
+    template: Spanned<String>,
+    path: Spanned<String>,
+    format: Spanned<String>,
+    #[serde(default)]
+    secrets: bool,
+    mode: Option<Spanned<String>>,
+    #[serde(default)]
+    environments: Vec<Spanned<String>>,
+}
+
+/// The output format called `name` in cfgc.toml.
+pub fn format_named(name: &str) -> Option<crate::render::escape::Format> {
+    crate::render::escape::Format::ALL
+        .into_iter()
+        .find(|f| f.name() == name)
+}
+
+pub(super) fn outputs(
+    r: &mut Resolver,
+    project: &ProjectSection,
+    raw: IndexMap<String, Spanned<OutputFile>>,
+    environments: &[Environment],
+) -> (String, Vec<Output>) {
+    let output_dir = project
+        .output_dir
+        .as_ref()
+        .map_or("deploy".to_string(), |d| {
+            d.get_ref().trim_end_matches('/').to_string()
+        });
+    if let Some(d) = &project.output_dir
+        && !safe_relative(d.get_ref())
+    {
+        r.errors.push(
+            Diagnostic::error(
+                "project",
+                "`output_dir` must be a relative path inside the project, without `..`",
+            )
+            .at(r.span(d.span())),
+        );
+    }
+    let mut outputs = Vec::new();
+    for (name, out) in raw {
+        let out_span = r.span(out.span());
+        let out = out.into_inner();
+        let mode = match &out.mode {
+            None => Ok(if out.secrets { 0o600 } else { 0o644 }),
+            Some(m) => u32::from_str_radix(m.get_ref(), 8)
+                .ok()
+                .filter(|m| *m <= 0o777)
+                .ok_or(r.span(m.span())),
+        };
+        let mode = mode.unwrap_or_else(|at| {
+            r.errors.push(
+                Diagnostic::error(
+                    "project",
+                    "`mode` must be an octal file mode such as \"0644\"",
+                )
+                .at(at),
+            );
+            0
+        });
+        let p = out.path.get_ref();
+        if !safe_relative(p) || !p.starts_with(&format!("{output_dir}/")) {
+            r.errors.push(
+                Diagnostic::error(
+                    "project",
+                    format!("output `{name}` must be written under `{output_dir}/`"),
+                )
+                .at(r.span(out.path.span()))
+                .label("outside the output folder")
+                .help(format!(
+                    "use a relative path such as \"{output_dir}/{{env}}/{name}\", without `..`"
+                )),
+            );
+        }
+        if !p.contains("{env}") && environments.len() > 1 && out.environments.len() != 1 {
+            r.errors.push(
+                Diagnostic::error(
+                    "project",
+                    format!("output `{name}` would write every environment to the same file"),
+                )
+                .at(r.span(out.path.span()))
+                .help("put `{env}` in the path"),
+            );
+        }
+        if format_named(out.format.get_ref()).is_none() {
+            r.errors.push(
+                Diagnostic::error(
+                    "project",
+                    format!("unknown output format `{}`", out.format.get_ref()),
+                )
+                .at(r.span(out.format.span()))
+                .help("use one of: yaml, nginx, dotenv, json, text"),
+            );
+        }
+        for env in &out.environments {
+            if !environments.iter().any(|e| &e.name == env.get_ref()) {
+                r.errors.push(
+                    Diagnostic::error(
+                        "project",
+                        format!("output `{name}` names an unknown environment"),
+                    )
+                    .at(r.span(env.span())),
+                );
+            }
+        }
+        outputs.push(Output {
+            span: out_span,
+            template: r.path(&out.template),
+            path: Located {
+                value: out.path.get_ref().clone(),
+                span: r.span(out.path.span()),
+            },
+            format: Located {
+                value: out.format.get_ref().clone(),
+                span: r.span(out.format.span()),
+            },
+            secrets: out.secrets,
+            mode,
+            environments: out
+                .environments
+                .iter()
+                .map(|e| e.get_ref().clone())
+                .collect(),
+            name,
+        });
+    }
+
+    (output_dir, outputs)
+}
+
+pub(super) fn policies(r: &mut Resolver, raw: Vec<Policy>, outputs: &[Output]) -> Vec<Policy> {
+    let mut policies = raw;
+    for policy in &mut policies {
+        for rule in policy.require.iter_mut().chain(policy.forbid.iter_mut()) {
+            match regex::Regex::new(&rule.pattern) {
+                Ok(re) => rule.regex = Some(re),
+                Err(e) => r.errors.push(Diagnostic::error(
+                    "project",
+                    format!("policy `{}` has an invalid pattern: {e}", policy.name),
+                )),
+            }
+        }
+        if let Some(kind) = &policy.structure
+            && kind != "cloudbuild"
+        {
+            r.errors.push(
+                Diagnostic::error(
+                    "project",
+                    format!(
+                        "policy `{}` names an unknown structure `{kind}`",
+                        policy.name
+                    ),
+                )
+                .help("the structures cfgc knows: cloudbuild"),
+            );
+        }
+        for o in &policy.outputs {
+            if !outputs.iter().any(|out: &Output| &out.name == o) {
+                r.errors.push(Diagnostic::error(
+                    "project",
+                    format!("policy `{}` names an unknown output `{o}`", policy.name),
+                ));
+            }
+        }
+    }
+    policies
+}
