@@ -338,8 +338,16 @@ fn a_secret_value_in_a_plain_output_stops_the_render() {
 
 #[test]
 fn invalid_policy_pattern_is_a_project_error() {
-    let p = Project::example().edit("cfgc.toml", "message = \"no wildcard CORS\"", "message = \"no wildcard CORS\" }, { pattern = '(unclosed', message = \"broken\"");
+    let p = Project::example().edit(
+        "cfgc.toml",
+        "message = \"no wildcard CORS\"",
+        "message = \"no wildcard CORS\" }, { pattern = '(unclosed', message = \"broken\"",
+    );
     let run = p.run(&["plan"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(run.stderr.contains("has an invalid pattern"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("has an invalid pattern"),
+        "{}",
+        run.stderr
+    );
 }

@@ -9,11 +9,11 @@ use super::context::{self, Context};
 use super::input::read_value;
 use crate::cli::Config;
 use crate::commands::{Exit, out};
-use crate::decrypt::Keyring;
+use crate::decrypt::{Keyring, Opened};
 use crate::diagnostic::Diagnostic;
 use crate::project::Environment;
 use crate::secrets::crypto::Plaintext;
-use crate::secrets::file::{Change, META_KEY, create, update};
+use crate::secrets::file::{Change, META_KEY, Parsed, create, update};
 
 pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit> {
     let ctx = context::load(config, &[environment.to_string()], true)?;
@@ -68,8 +68,13 @@ pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
     Ok(Exit::Ok)
 }
 
-pub fn get(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit> {
-    let ctx = context::load(config, &[environment.to_string()], false)?;
+/// The environment's secrets file, verified and opened, once it is known
+/// to hold `name`.
+fn open_holding<'c>(
+    ctx: &'c Context,
+    config: &Config,
+    name: &str,
+) -> Result<(&'c Parsed, Opened), Exit> {
     let env = ctx.env();
     ctx.secrets_path(env)?;
     let Some(parsed) = ctx.parsed(env) else {
@@ -80,6 +85,12 @@ pub fn get(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
     }
     let keyring = Keyring::new(config.identities.clone());
     let opened = ctx.open(env, parsed, &keyring)?;
+    Ok((parsed, opened))
+}
+
+pub fn get(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit> {
+    let ctx = context::load(config, &[environment.to_string()], false)?;
+    let (_, opened) = open_holding(&ctx, config, name)?;
     let value = &opened.values[name];
     let mut text = zeroize::Zeroizing::new(String::with_capacity(value.expose_secret().len() + 1));
     text.push_str(value.expose_secret());
@@ -91,15 +102,7 @@ pub fn get(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
 pub fn rm(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit> {
     let ctx = context::load(config, &[environment.to_string()], false)?;
     let env = ctx.env();
-    ctx.secrets_path(env)?;
-    let Some(parsed) = ctx.parsed(env) else {
-        return Err(ctx.no_such_secret(env, name, &BTreeMap::<String, ()>::new()));
-    };
-    if !parsed.file.values.contains_key(name) {
-        return Err(ctx.no_such_secret(env, name, &parsed.file.values));
-    }
-    let keyring = Keyring::new(config.identities.clone());
-    let opened = ctx.open(env, parsed, &keyring)?;
+    let (parsed, opened) = open_holding(&ctx, config, name)?;
     let changes = BTreeMap::from([(name.to_string(), Change::Remove)]);
     let next = update(&parsed.file, &opened.key, &opened.values, changes);
     ctx.write(env, &next)?;
