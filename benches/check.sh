@@ -15,11 +15,16 @@ trap 'rm -rf "$work"' EXIT
 for envs in 250 500 1000; do
   python3 benches/gen_project.py "$work/p$envs" "$envs" 200 40
 done
-best() { python3 benches/best_of.py "$@"; }
+# One line: LABEL, then best of N wall-clock runs (median and worst alongside).
+row() {
+  local label=$1 n=$2 b m w
+  shift
+  read -r b m w < <(python3 benches/best_of.py "$@")
+  printf '%-66s %.4f s  (best of %d; median %.4f, worst %.4f)\n' "$label" "$b" "$n" "$m" "$w"
+}
 echo "machine: $(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); cfgc $(git rev-parse --short HEAD)"
 for envs in 250 500 1000; do
-  printf 'check, %4d environments x 200 variables: %.3f s (best of 5)\n' "$envs" "$(best 5 "$work/p$envs" "$bin" check)"
+  row "check, $envs environments x 200 variables:" 5 "$work/p$envs" "$bin" check
 done
-printf 'check, 1000 environments, --identity (40 values decrypted each): %.3f s (best of 5)\n' \
-  "$(best 5 "$work/p1000" "$bin" --identity key.txt check)"
-printf 'check, bundled TaskPilot example:           %.4f s (best of 20)\n' "$(best 20 "$PWD" "$bin" check)"
+row "check, 1000 environments, --identity (40 values decrypted each):" 5 "$work/p1000" "$bin" --identity key.txt check
+row "check, bundled TaskPilot example:" 20 "$PWD" "$bin" check

