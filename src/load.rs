@@ -108,16 +108,29 @@ pub fn load_with(
         by_path.insert(w.path.clone(), *id);
     }
 
-    let parsed: Vec<(Source, Result<Node, Diagnostic>)> = wanted
+    // Reading, parsing, and the secrets files' structure all run in parallel.
+    let parsed: Vec<(ReadFile, SecretsParse)> = wanted
         .par_iter()
         .zip(ids.par_iter())
-        .map(|(w, &id)| read_and_parse(root, w, id, options))
+        .map(|(w, &id)| {
+            let (source, result) = read_and_parse(root, w, id, options);
+            // Only a file that does not exist is "new": an empty one was
+            // emptied, and is reported like any other damage.
+            let new = options.new_secrets_ok && !w.path.exists();
+            let structure = match &result {
+                Ok(node) if w.is_secrets && !new => {
+                    Some(secrets::file::parse(node, id, &source.name))
+                }
+                _ => None,
+            };
+            ((source, result), structure)
+        })
         .collect();
 
     let mut files = HashMap::new();
     let mut secrets = HashMap::new();
     let mut errors = Vec::new();
-    for (((source, result), id), w) in parsed.into_iter().zip(ids).zip(&wanted) {
+    for ((((source, result), structure), id), w) in parsed.into_iter().zip(ids).zip(&wanted) {
         if w.is_secrets {
             // Values in a secrets file are never shown, even when it failed to parse
             // (a hand-edited file may hold plaintext).
@@ -127,23 +140,16 @@ pub fn load_with(
             };
             spans.into_iter().for_each(|s| sources.redact(s));
         }
-        sources.fill(id, source.text);
+        sources.fill(id, source);
+        match structure {
+            Some(Ok(p)) => {
+                secrets.insert(id, p);
+            }
+            Some(Err(d)) => errors.extend(d),
+            None => {}
+        }
         match result {
             Ok(node) => {
-                if w.is_secrets {
-                    let name = sources.get(id).name.clone();
-                    // Only a file that does not exist is "new": an empty one was
-                    // emptied, and is reported like any other damage.
-                    let new = options.new_secrets_ok && !w.path.exists();
-                    if !new {
-                        match secrets::file::parse(&node, id, &name) {
-                            Ok(p) => {
-                                secrets.insert(id, p);
-                            }
-                            Err(d) => errors.extend(d),
-                        }
-                    }
-                }
                 files.insert(id, node);
             }
             Err(d) => errors.push(d),
@@ -159,6 +165,11 @@ pub fn load_with(
         Err(errors)
     }
 }
+
+/// A file as read, and parsed if it could be.
+type ReadFile = (Source, Result<Node, Diagnostic>);
+/// A secrets file's structure (`None` for layers and for a file not written yet).
+type SecretsParse = Option<Result<secrets::file::Parsed, Vec<Diagnostic>>>;
 
 fn value_spans(node: &Node) -> Vec<Span> {
     node.as_map()

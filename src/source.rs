@@ -113,9 +113,9 @@ impl SourceMap {
         self.add(Source::new(name, path, String::new()))
     }
 
-    pub fn fill(&mut self, id: FileId, text: String) {
-        let old = &self.files[id.0 as usize];
-        self.files[id.0 as usize] = Arc::new(Source::new(old.name.clone(), old.path.clone(), text));
+    /// Put a file read in parallel in the place `reserve` kept for it.
+    pub fn fill(&mut self, id: FileId, source: Source) {
+        self.files[id.0 as usize] = Arc::new(source);
     }
 
     pub fn get(&self, id: FileId) -> &Source {

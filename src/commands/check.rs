@@ -40,7 +40,10 @@ pub fn run(config: &Config, names: &[String], format: Format) -> Exit {
         Format::Json => out(&report::json::render(diagnostics, &names, &sources)),
         Format::Github => out(&report::github::render(diagnostics, &sources)),
     }
-    if secrets.fatal {
+    let fatal = secrets.fatal;
+    super::leak(validated);
+    super::leak((loaded, sources));
+    if fatal {
         Exit::Error
     } else if diagnostics.is_empty() {
         Exit::Ok

@@ -70,7 +70,13 @@ pub fn with_plan(
         Err(errors) => return fatal(&errors, &sources, config.color),
     };
     let plans = pipeline::plan(files);
-    then(&plans, &loaded)
+    let exit = then(&plans, &loaded);
+    // Secret contents are zeroized as they are dropped; the rest holds no
+    // secret and is left to the OS.
+    drop(plans);
+    super::leak(validated);
+    super::leak((templates, loaded, sources));
+    exit
 }
 
 pub fn run(
@@ -97,10 +103,10 @@ pub fn run(
 }
 
 pub fn human(plans: &[FilePlan], color: bool) -> String {
-    let mut text = String::new();
-    for p in plans {
-        text.push_str(&plan::diff(p, color));
-    }
+    use rayon::prelude::*;
+    // Diffs are independent: compute them in parallel, print them in order.
+    let diffs: Vec<String> = plans.par_iter().map(|p| plan::diff(p, color)).collect();
+    let mut text = diffs.concat();
     for p in plans {
         if let Content::Skipped(why) = &p.file.content {
             text.push_str(&format!("skipped {}: {why}\n", p.file.rel));
@@ -146,6 +152,7 @@ struct FileEntry<'a> {
 }
 
 fn json(plans: &[FilePlan]) -> String {
+    use rayon::prelude::*;
     let count = |s: Status| plans.iter().filter(|p| p.status == s).count();
     let doc = Document {
         version: 1,
@@ -156,7 +163,7 @@ fn json(plans: &[FilePlan]) -> String {
             skipped: count(Status::Skipped),
         },
         files: plans
-            .iter()
+            .par_iter()
             .map(|p| FileEntry {
                 environment: &p.file.env.name,
                 output: &p.file.output.name,

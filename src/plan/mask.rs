@@ -5,11 +5,15 @@
 
 use std::collections::HashSet;
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use zeroize::Zeroizing;
 
 pub struct Masker<'a> {
     holds_secrets: bool,
-    secrets: &'a [Zeroizing<String>],
+    /// Every secret value, and the first half of each long one (an escaped
+    /// form of a secret need not contain it verbatim), searched in one pass.
+    /// `None` when the file holds no secret.
+    finder: Option<AhoCorasick>,
     clean_new_lines: HashSet<&'a str>,
 }
 
@@ -22,9 +26,28 @@ impl<'a> Masker<'a> {
         secrets: &'a [Zeroizing<String>],
         new_text: &'a str,
     ) -> Masker<'a> {
+        let mut patterns: Vec<&str> = secrets
+            .iter()
+            .map(|s| s.as_str())
+            .filter(|s| !s.is_empty())
+            .collect();
+        patterns.extend(
+            secrets
+                .iter()
+                .filter(|s| s.len() >= 8)
+                .filter_map(|s| s.get(..s.len() / 2)),
+        );
+        // The non-contiguous NFA is the cheapest to build, and each file's
+        // automaton searches only that file's lines.
+        let finder = (holds_secrets && !patterns.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+                .build(&patterns)
+                .expect("literal patterns of bounded size always build")
+        });
         let mut m = Masker {
             holds_secrets,
-            secrets,
+            finder,
             clean_new_lines: HashSet::new(),
         };
         if holds_secrets {
@@ -35,9 +58,7 @@ impl<'a> Masker<'a> {
     }
 
     fn carries_secret(&self, line: &str) -> bool {
-        self.secrets.iter().any(|s| !s.is_empty() && line.contains(s.as_str()))
-            // An escaped form of a secret need not contain it verbatim.
-            || self.secrets.iter().any(|s| s.len() >= 8 && s.get(..s.len() / 2).is_some_and(|half| line.contains(half)))
+        self.finder.as_ref().is_some_and(|f| f.is_match(line))
     }
 
     pub fn new_line(&self, line: &str) -> String {
