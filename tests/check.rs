@@ -9,6 +9,13 @@ fn check(p: &Project) -> String {
     p.run(&["check"]).transcript()
 }
 
+/// A run that must stop with exit 2 (malformed input, usage), as a transcript.
+fn stopped(p: &Project, args: &[&str]) -> String {
+    let run = p.run(args);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    run.transcript()
+}
+
 #[test]
 fn valid_fixture_passes() {
     let run = Project::fixture("minimal").run(&["check"]);
@@ -136,9 +143,7 @@ fn yaml_syntax_error() {
         "environments/dev.yaml",
         "NODE_ENV: development\nFRONTEND_URL: [http://localhost:5173\nPORT: 1\n",
     );
-    let run = p.run(&["check"]);
-    assert_eq!(run.code, 2);
-    assert_snapshot!(run.transcript());
+    assert_snapshot!(stopped(&p, &["check"]));
 }
 
 #[test]
@@ -153,9 +158,7 @@ fn toml_syntax_error() {
             "environments/dev.toml",
             "NODE_ENV = \"development\"\nFRONTEND_URL = http://localhost\n",
         );
-    let run = p.run(&["check"]);
-    assert_eq!(run.code, 2);
-    assert_snapshot!(run.transcript());
+    assert_snapshot!(stopped(&p, &["check"]));
 }
 
 #[test]
@@ -172,9 +175,7 @@ fn toml_layers_get_the_same_findings() {
 #[test]
 fn duplicate_key_in_yaml() {
     let p = Project::fixture("minimal").append("environments/base.yaml", "PORT: 9090\n");
-    let run = p.run(&["check"]);
-    assert_eq!(run.code, 2);
-    assert_snapshot!(run.transcript());
+    assert_snapshot!(stopped(&p, &["check"]));
 }
 
 #[test]
@@ -189,9 +190,7 @@ fn duplicate_key_in_toml() {
             "environments/base.toml",
             "PORT = 8080\nLOG_LEVEL = \"info\"\nPORT = 9090\n",
         );
-    let run = p.run(&["check", "dev"]);
-    assert_eq!(run.code, 2);
-    assert_snapshot!(run.transcript());
+    assert_snapshot!(stopped(&p, &["check", "dev"]));
 }
 
 #[test]
@@ -237,9 +236,7 @@ fn github_format() {
 
 #[test]
 fn unknown_environment_is_a_usage_error() {
-    let run = Project::fixture("minimal").run(&["check", "prdo"]);
-    assert_eq!(run.code, 2);
-    assert_snapshot!(run.transcript());
+    assert_snapshot!(stopped(&Project::fixture("minimal"), &["check", "prdo"]));
 }
 
 #[test]
@@ -249,9 +246,7 @@ fn missing_layer_file() {
         "environments/prod.yaml",
         "environments/production.yaml",
     );
-    let run = p.run(&["check"]);
-    assert_eq!(run.code, 2);
-    assert_snapshot!(run.transcript());
+    assert_snapshot!(stopped(&p, &["check"]));
 }
 
 #[test]
@@ -262,9 +257,7 @@ fn invalid_utf8_layer() {
         b"NODE_ENV: development\nFRONTEND_URL: \xff\xfe\n",
     )
     .expect("write");
-    let run = p.run(&["check"]);
-    assert_eq!(run.code, 2);
-    assert_snapshot!(run.transcript());
+    assert_snapshot!(stopped(&p, &["check"]));
 }
 
 #[test]
@@ -274,9 +267,7 @@ fn invalid_project_file() {
         "tier = \"local\"",
         "tier = \"local\"\nlayres = []",
     );
-    let run = p.run(&["check"]);
-    assert_eq!(run.code, 2);
-    assert_snapshot!(run.transcript());
+    assert_snapshot!(stopped(&p, &["check"]));
 }
 
 #[test]
@@ -285,9 +276,7 @@ fn invalid_schema() {
         "schema/env.schema.json",
         "{\n  \"type\": \"object\",\n  \"properties\": { \"A\": { \"type\": \"strnig\" } }\n}\n",
     );
-    let run = p.run(&["check"]);
-    assert_eq!(run.code, 2);
-    assert_snapshot!(run.transcript());
+    assert_snapshot!(stopped(&p, &["check"]));
 }
 
 #[test]

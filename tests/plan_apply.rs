@@ -351,3 +351,17 @@ fn invalid_policy_pattern_is_a_project_error() {
         run.stderr
     );
 }
+
+#[test]
+fn outputs_holding_secrets_are_gitignored_in_the_example() {
+    // The repository's own .gitignore must keep every rendered secret out of git.
+    for env in ["development", "staging", "production"] {
+        let path = format!("deploy/{env}/.env");
+        let out = std::process::Command::new("git")
+            .args(["check-ignore", "-q", "--no-index", &path])
+            .current_dir(common::repo())
+            .status()
+            .expect("git runs");
+        assert!(out.success(), "{path} is not gitignored");
+    }
+}

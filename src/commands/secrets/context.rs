@@ -12,7 +12,8 @@ use crate::load;
 use crate::pipeline::{self, Loaded};
 use crate::project::Environment;
 use crate::report;
-use crate::secrets::file::{Parsed, SecretsFile, lock_folder, serialize, stage, unchanged};
+use crate::secrets::crypto::{DataKey, Plaintext};
+use crate::secrets::file::{Parsed, SecretsFile, create, lock_folder, serialize, stage, unchanged};
 use crate::source::SourceMap;
 
 pub struct Context {
@@ -100,6 +101,27 @@ impl Context {
     }
 
     /// Opens and verifies `env`'s file with the run's identities.
+    /// The environment's secrets file opened and verified, or a new empty
+    /// one (with a fresh data key) when it does not exist yet.
+    pub fn open_or_create(
+        &self,
+        env: &Environment,
+        keyring: &Keyring,
+    ) -> Result<(SecretsFile, DataKey, BTreeMap<String, Plaintext>), Exit> {
+        match self.parsed(env) {
+            Some(parsed) => {
+                let opened = self.open(env, parsed, keyring)?;
+                Ok((parsed.file.clone(), opened.key, opened.values))
+            }
+            None => {
+                let (file, key) = create(&env.name, &self.recipients(env)?).map_err(|e| {
+                    self.fatal(&[Diagnostic::error("secrets-data-key", e.to_string())])
+                })?;
+                Ok((file, key, BTreeMap::new()))
+            }
+        }
+    }
+
     pub fn open(
         &self,
         env: &Environment,

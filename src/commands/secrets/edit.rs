@@ -19,7 +19,7 @@ use crate::decrypt::Keyring;
 use crate::diagnostic::Diagnostic;
 use crate::node::Kind;
 use crate::secrets::crypto::Plaintext;
-use crate::secrets::file::{Change, create, update};
+use crate::secrets::file::{Change, update};
 use crate::source::{FileId, Source, SourceMap, Span};
 
 pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
@@ -52,17 +52,7 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
     }
 
     let keyring = Keyring::new(config.identities.clone());
-    let (file, key, current) = match ctx.parsed(env) {
-        Some(parsed) => {
-            let opened = ctx.open(env, parsed, &keyring)?;
-            (parsed.file.clone(), opened.key, opened.values)
-        }
-        None => {
-            let (file, key) = create(&env.name, &ctx.recipients(env)?)
-                .map_err(|e| ctx.fatal(&[Diagnostic::error("secrets-data-key", e.to_string())]))?;
-            (file, key, BTreeMap::new())
-        }
-    };
+    let (file, key, current) = ctx.open_or_create(env, &keyring)?;
 
     let dir = private_dir()
         .map_err(|e| io_error(&ctx, "cannot create a private temporary folder", &e))?;

@@ -13,7 +13,7 @@ use crate::decrypt::{Keyring, Opened};
 use crate::diagnostic::Diagnostic;
 use crate::project::Environment;
 use crate::secrets::crypto::Plaintext;
-use crate::secrets::file::{Change, META_KEY, Parsed, create, update};
+use crate::secrets::file::{Change, META_KEY, Parsed, update};
 
 pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit> {
     let ctx = context::load(config, &[environment.to_string()], true)?;
@@ -22,18 +22,7 @@ pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
     check_name(&ctx, env, name)?;
     let keyring = Keyring::new(config.identities.clone());
     // Open (and verify) before asking for the value: a wrong key fails fast.
-    let (file, key, current) = match ctx.parsed(env) {
-        Some(parsed) => {
-            let opened = ctx.open(env, parsed, &keyring)?;
-            (parsed.file.clone(), opened.key, opened.values)
-        }
-        None => {
-            let recipients = ctx.recipients(env)?;
-            let (file, key) = create(&env.name, &recipients)
-                .map_err(|e| ctx.fatal(&[Diagnostic::error("secrets-data-key", e.to_string())]))?;
-            (file, key, BTreeMap::new())
-        }
-    };
+    let (file, key, current) = ctx.open_or_create(env, &keyring)?;
     let value = read_value(&format!("Value for {name} in {} (input hidden): ", env.name))
         .map_err(|e| ctx.fatal(&[Diagnostic::error("input", e.message()).help(format!(
             "pipe the value in: `printf %s \"$VALUE\" | cfgc secrets set {} {name}`, or run on a terminal to be prompted",
