@@ -9,8 +9,12 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Component, Path};
 
 use crate::diagnostic::Diagnostic;
-use crate::plan::{FilePlan, Status};
-use crate::render::Content;
+use crate::plan::FilePlan;
+
+/// Stage 7's product: what was written.
+pub struct Applied {
+    pub written: usize,
+}
 
 pub const LOCK_FILE: &str = ".cfgc.lock";
 
@@ -40,8 +44,8 @@ pub fn lock(root: &Path) -> Result<Lock, Diagnostic> {
 pub fn preflight(root: &Path, output_dir: &str, plans: &[FilePlan]) -> Vec<Diagnostic> {
     plans
         .iter()
-        .filter(|p| matches!(p.status, Status::Create | Status::Change))
-        .filter_map(|p| safe_target(root, output_dir, &p.file.rel).err())
+        .filter(|p| p.pending())
+        .filter_map(|p| safe_target(root, output_dir, &p.rel).err())
         .collect()
 }
 
@@ -80,22 +84,18 @@ fn safe_target(root: &Path, output_dir: &str, rel: &str) -> Result<(), Diagnosti
     Ok(())
 }
 
-/// Write every created or changed file; returns how many were written.
-pub fn write_all(plans: &[FilePlan]) -> Result<usize, Diagnostic> {
+/// Stage 7: write every created or changed file.
+pub fn write_all(root: &Path, plans: &[FilePlan]) -> Result<Applied, Diagnostic> {
     let mut written = 0;
-    for plan in plans
-        .iter()
-        .filter(|p| matches!(p.status, Status::Create | Status::Change))
-    {
-        let Content::Ready { text, .. } = &plan.file.content else {
+    for plan in plans {
+        let Some(text) = &plan.write else {
             continue;
         };
-        write_atomic(&plan.file.path, text.as_bytes(), plan.file.output.mode).map_err(|e| {
-            Diagnostic::error("io", format!("cannot write `{}`: {e}", plan.file.rel))
-        })?;
+        write_atomic(&root.join(&plan.rel), text.as_bytes(), plan.output.mode)
+            .map_err(|e| Diagnostic::error("io", format!("cannot write `{}`: {e}", plan.rel)))?;
         written += 1;
     }
-    Ok(written)
+    Ok(Applied { written })
 }
 
 /// Prefix and suffix of apply's temp files, so stale ones (from a killed

@@ -7,12 +7,9 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::report;
+use crate::secrets::identity::IdentitySources;
 
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  ok: valid, or nothing to change
-  1  findings, or changes pending (plan --exit-code)
-  2  usage, I/O, decryption or internal error";
+const EXIT_CODES: &str = crate::exit::HELP;
 
 #[derive(Parser, Debug)]
 #[command(name = "cfgc", version, about = "Compile layered config, a JSON Schema and age-encrypted secrets into checked deploy files.", after_help = EXIT_CODES)]
@@ -60,15 +57,15 @@ pub enum Command {
         /// Environments to plan [default: all]
         #[arg(value_name = "ENV")]
         environments: Vec<String>,
-        /// Exit 1 when files would be created or changed (like `git diff --exit-code`)
+        /// Exit 3 when files would be created or changed (1 stays for findings, 2 for errors)
         #[arg(long)]
         exit_code: bool,
         /// Use no key: outputs that hold secrets are skipped (what CI checks without keys)
         #[arg(long)]
         no_decrypt: bool,
         /// Output format
-        #[arg(long, value_enum, default_value_t = crate::commands::plan::PlanFormat::Human)]
-        format: crate::commands::plan::PlanFormat,
+        #[arg(long, value_enum, default_value_t = crate::report::plan::PlanFormat::Human)]
+        format: crate::report::plan::PlanFormat,
     },
     /// Plan, confirm, then write changed files atomically
     #[command(after_help = EXIT_CODES)]
@@ -154,28 +151,31 @@ pub enum SecretsCommand {
     },
 }
 
-/// Everything a command needs to know from the outside world.
+/// Everything a command needs to know from the outside world: the arguments and the
+/// process environment, read here once, so no stage reads either.
 pub struct Config {
     pub project: Option<PathBuf>,
-    /// `--identity` files, in order.
-    pub identities: Vec<PathBuf>,
+    /// Where identities are looked for: `--identity` files, then the variables and default
+    /// paths, as read from the environment now.
+    pub identity_sources: IdentitySources,
+    /// The editor for `secrets edit`: `$VISUAL`, else `$EDITOR`.
+    pub editor: Option<String>,
     pub color: bool,
     pub command: Command,
 }
 
 impl Config {
     pub fn from_args(args: Args) -> Config {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let color = match args.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stdout().is_terminal()
-            }
+            ColorChoice::Auto => var("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
         };
         Config {
             project: args.project,
-            identities: args.identity,
+            identity_sources: IdentitySources::from_env(args.identity, None),
+            editor: var("VISUAL").or_else(|| var("EDITOR")),
             color,
             command: args.command,
         }

@@ -6,23 +6,9 @@ pub mod plan;
 pub mod secrets;
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use crate::cli::{Command, Config};
-
-/// 0 ok; 1 findings or pending changes; 2 usage, I/O, decryption or internal error.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Exit {
-    Ok = 0,
-    Findings = 1,
-    Error = 2,
-}
-
-impl From<Exit> for ExitCode {
-    fn from(e: Exit) -> ExitCode {
-        ExitCode::from(e as u8)
-    }
-}
+pub use crate::exit::Exit;
 
 pub fn run(config: Config) -> Exit {
     match &config.command {
@@ -39,14 +25,6 @@ pub fn run(config: Config) -> Exit {
         Command::Apply { environments, yes } => apply::run(&config, environments, *yes),
         Command::Secrets { command } => secrets::run(&config, command),
     }
-}
-
-/// Leave large structures that hold no secret to the OS at exit instead of
-/// freeing them piece by piece: that took a fifth of a 1,000-environment
-/// check. Never call it on anything holding a decrypted value (those are
-/// zeroized when dropped).
-pub fn leak<T>(value: T) {
-    std::mem::forget(value);
 }
 
 /// Write to stdout; a closed pipe (`cfgc … | head`) is not an error.

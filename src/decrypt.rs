@@ -12,40 +12,30 @@ use std::collections::BTreeMap;
 pub use keyring::{Identities, Keyring};
 pub use open::{Opened, open_file};
 
-use secrecy::ExposeSecret;
-
 use crate::diagnostic::Diagnostic;
-use crate::pipeline::Loaded;
+use crate::load::Layers;
 use crate::project::Environment;
 use crate::secrets::crypto::Plaintext;
 use crate::source::SourceMap;
 
-/// An environment's secrets, decrypted and valid.
-#[derive(Debug, Default)]
-pub struct Decrypted {
-    pub values: BTreeMap<String, Plaintext>,
+/// Stage 4's product for one environment: its decrypted values, or why there are none.
+#[derive(Debug)]
+pub enum Resolved {
+    /// Verified values (none when the environment has no secrets file).
+    Values(BTreeMap<String, Plaintext>),
+    /// No identity at hand fits: what needs the values is skipped, and this says why.
+    Unavailable(String),
 }
 
 #[derive(Debug)]
 pub enum DecryptError {
-    /// No identity fits this environment's file: render/plan report the output as
-    /// "skipped for lack of an identity".
+    /// No identity fits this environment's file.
     NoIdentity(Diagnostic),
-    /// Tampered/malformed file, MAC failure, schema violations of decrypted values, …
-    /// (exit 2 / findings).
+    /// A tampered or malformed file, a MAC failure, an unreadable identity (exit 2).
     Failed(Vec<Diagnostic>),
 }
 
 impl DecryptError {
-    /// Whether every diagnostic is a schema finding about a decrypted value (exit 1),
-    /// rather than an error about the file, a key or an identity (exit 2).
-    pub fn is_findings_only(&self) -> bool {
-        match self {
-            DecryptError::NoIdentity(_) => false,
-            DecryptError::Failed(ds) => ds.iter().all(is_value_finding),
-        }
-    }
-
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         match self {
             DecryptError::NoIdentity(d) => vec![d],
@@ -54,48 +44,29 @@ impl DecryptError {
     }
 }
 
-/// A schema finding about a decrypted value (as opposed to a decryption error).
-pub fn is_value_finding(d: &Diagnostic) -> bool {
-    d.code.starts_with("schema") || d.code == "unknown-key"
-}
-
-/// Decrypts `env`'s secrets file (loaded in `loaded`) and checks the values against the
-/// schema. An environment without a secrets file decrypts to no values.
+/// Stage 4 for one environment: its secrets file (parsed by load) opened with the
+/// identities at hand, every value and the file MAC verified.
 pub fn decrypt(
-    loaded: &Loaded,
     env: &Environment,
-    sources: &SourceMap,
+    layers: &Layers,
     keyring: &Keyring,
-) -> Result<Decrypted, DecryptError> {
-    let Some(declared) = &env.secrets else {
-        return Ok(Decrypted::default());
+    sources: &SourceMap,
+) -> Result<Resolved, Vec<Diagnostic>> {
+    let Some(parsed) = env
+        .secrets
+        .as_ref()
+        .and_then(|declared| layers.secrets(layers.id(&declared.value)))
+    else {
+        return Ok(Resolved::Values(BTreeMap::new()));
     };
-    let id = loaded.layers.id(&declared.value);
-    let Some(parsed) = loaded.layers.secrets(id) else {
-        return Ok(Decrypted::default());
-    };
-    let identities = keyring.for_environment(env)?;
-    let opened = open_file(parsed, &env.name, &identities, sources)?;
-    let merged = crate::validate::merge_env(env, &loaded.layers);
-    let plain: BTreeMap<String, &str> = opened
-        .values
-        .iter()
-        .map(|(k, v)| (k.clone(), v.expose_secret()))
-        .collect();
-    let at = parsed
-        .spans
-        .values
-        .iter()
-        .map(|(k, s)| (k.clone(), s.key))
-        .collect();
-    let findings =
-        crate::validate::check_secret_values(&merged, &loaded.schema, sources, &plain, &at, None);
-    if !findings.is_empty() {
-        return Err(DecryptError::Failed(findings));
+    let opened = keyring
+        .for_environment(env)
+        .and_then(|identities| open_file(parsed, &env.name, &identities, sources));
+    match opened {
+        Ok(opened) => Ok(Resolved::Values(opened.values)),
+        Err(DecryptError::NoIdentity(d)) => Ok(Resolved::Unavailable(d.message)),
+        Err(DecryptError::Failed(ds)) => Err(ds),
     }
-    Ok(Decrypted {
-        values: opened.values,
-    })
 }
 
 #[cfg(test)]

@@ -14,8 +14,19 @@ pub enum Severity {
     Warning,
 }
 
+/// What a diagnostic means for the run, and so for the exit code (see `exit`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// Something wrong in the project's content: the run completed and reports it (exit 1).
+    Finding,
+    /// The run could not do its job: usage, unreadable or malformed input, a key that does
+    /// not fit, an internal error (exit 2).
+    Error,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    pub kind: Kind,
     pub severity: Severity,
     /// Stable identifier, e.g. `schema-format` or `secret-in-plain-layer`.
     pub code: &'static str,
@@ -35,8 +46,19 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error that stops the run (exit 2).
     pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(Kind::Error, code, message)
+    }
+
+    /// A finding about the project's content (exit 1).
+    pub fn finding(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(Kind::Finding, code, message)
+    }
+
+    fn new(kind: Kind, code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
+            kind,
             severity: Severity::Error,
             code,
             message: message.into(),
@@ -85,22 +107,10 @@ impl Diagnostic {
         self
     }
 
-    /// A finding about the project's content (exit 1), as opposed to an
-    /// error that stopped the run: unreadable or malformed input, a key
-    /// that does not fit, an internal error (exit 2).
+    /// A finding about the project's content (exit 1), as opposed to an error that
+    /// stopped the run (exit 2).
     pub fn is_finding(&self) -> bool {
-        self.code.starts_with("schema")
-            || self.code.starts_with("missing-")
-            || self.code.starts_with("unknown-")
-            || self.code.starts_with("secret-")
-            || matches!(
-                self.code,
-                "plaintext-credential"
-                    | "policy"
-                    | "output-syntax"
-                    | "template-escape"
-                    | "template-undefined"
-            )
+        self.kind == Kind::Finding
     }
 
     /// Two findings that differ only in their environment are one finding.

@@ -13,9 +13,89 @@ use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::node::{Kind, Node};
-use crate::project::{Environment, LayerFormat, Located, layer_format};
+use crate::project::{self, Environment, LayerFormat, Located, Project, layer_format};
 use crate::secrets;
 use crate::source::{FileId, Source, SourceMap, Span, display_name};
+use crate::validate::{self, Schema};
+
+/// Stage 1's product: the project, its schema, and every file of the selected environments.
+pub struct Loaded {
+    pub project: Project,
+    pub schema: Schema,
+    pub layers: Layers,
+    /// Indices into `project.environments`, in declared order.
+    pub selected: Vec<usize>,
+}
+
+impl Loaded {
+    pub fn environments(&self) -> impl Iterator<Item = &Environment> {
+        self.selected.iter().map(|&i| &self.project.environments[i])
+    }
+}
+
+/// Stage 1: the project file, the schema, and every layer and secrets file of the
+/// environments `names` (all when empty).
+pub fn load(
+    project_path: Option<&std::path::Path>,
+    names: &[String],
+    sources: &mut SourceMap,
+    options: Options,
+) -> Result<Loaded, Vec<Diagnostic>> {
+    let file = project::locate(project_path).map_err(|d| vec![d])?;
+    let project = project::load(&file, sources)?;
+    let selected = select(&project, names)?;
+    let schema = validate::schema::load(&project, sources).map_err(|d| vec![d])?;
+    let envs: Vec<&Environment> = selected.iter().map(|&i| &project.environments[i]).collect();
+    let layers = load_files(&project.root, &envs, sources, options)?;
+    Ok(Loaded {
+        project,
+        schema,
+        layers,
+        selected,
+    })
+}
+
+/// The environments named on the command line, in declared order.
+fn select(project: &Project, names: &[String]) -> Result<Vec<usize>, Vec<Diagnostic>> {
+    if names.is_empty() {
+        return Ok((0..project.environments.len()).collect());
+    }
+    let declared: Vec<&str> = project
+        .environments
+        .iter()
+        .map(|e| e.name.as_str())
+        .collect();
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for name in names {
+        match declared.iter().position(|d| d == name) {
+            Some(i) if !out.contains(&i) => out.push(i),
+            Some(_) => {}
+            None => {
+                let mut d = Diagnostic::error(
+                    "unknown-environment",
+                    format!("unknown environment `{name}`"),
+                );
+                if let Some(close) = declared
+                    .iter()
+                    .filter(|d| strsim::jaro_winkler(d, name) > 0.8)
+                    .max_by(|a, b| {
+                        strsim::jaro_winkler(a, name).total_cmp(&strsim::jaro_winkler(b, name))
+                    })
+                {
+                    d = d.note(format!("did you mean `{close}`?"));
+                }
+                errors.push(d.help(format!("the project declares: {}", declared.join(", "))));
+            }
+        }
+    }
+    out.sort_unstable();
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
 
 /// Every file of the selected environments, parsed.
 pub struct Layers {
@@ -60,15 +140,7 @@ struct Wanted {
     is_secrets: bool,
 }
 
-pub fn load(
-    root: &std::path::Path,
-    envs: &[&Environment],
-    sources: &mut SourceMap,
-) -> Result<Layers, Vec<Diagnostic>> {
-    load_with(root, envs, sources, Options::default())
-}
-
-pub fn load_with(
+fn load_files(
     root: &std::path::Path,
     envs: &[&Environment],
     sources: &mut SourceMap,

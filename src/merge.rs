@@ -3,7 +3,47 @@
 //! Maps merge deeply; scalars and lists are replaced by the later layer, which
 //! records the definition it overrode; `!unset` removes a key.
 
+use std::collections::BTreeMap;
+
+use crate::load::Layers;
 use crate::node::{Entry, Kind, Map};
+use crate::project::Environment;
+use crate::source::Span;
+
+/// The secrets file's own metadata key; every other top-level key is a secret.
+pub const SECRETS_META_KEY: &str = crate::secrets::file::META_KEY;
+
+/// One environment after merging: its variables with provenance.
+pub struct Merged<'p> {
+    pub env: &'p Environment,
+    pub vars: Map,
+    /// Secret names in the environment's secrets file, with their spans.
+    pub secret_names: BTreeMap<String, Span>,
+}
+
+/// Stage 2 for one environment: its layers merged, with the names in its secrets file.
+pub fn merge_env<'p>(env: &'p Environment, layers: &Layers) -> Merged<'p> {
+    let maps = env
+        .layers
+        .iter()
+        .filter_map(|l| layers.node(layers.id(&l.value)).as_map());
+    let secret_names = env
+        .secrets
+        .as_ref()
+        .and_then(|s| layers.node(layers.id(&s.value)).as_map())
+        .map(|m| {
+            m.iter()
+                .filter(|(k, _)| k.as_str() != SECRETS_META_KEY)
+                .map(|(k, e)| (k.clone(), e.key_span))
+                .collect()
+        })
+        .unwrap_or_default();
+    Merged {
+        env,
+        vars: merge(maps),
+        secret_names,
+    }
+}
 
 pub fn merge<'a>(layers: impl IntoIterator<Item = &'a Map>) -> Map {
     let mut out = Map::new();

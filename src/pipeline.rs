@@ -1,128 +1,291 @@
 //! The order of the stages, and the only module that knows it:
-//! load → merge → validate → decrypt (→ render → plan → apply).
+//! load → merge → validate → decrypt → render → plan → apply.
 //! A command is "run the pipeline up to stage X".
+//!
+//! After load, each environment goes through the rest on its own, in parallel, and what it
+//! leaves behind is small: its findings, and per output a status, a masked diff and, for a
+//! file to write, its text. Nothing rendered is held for the whole project at once.
 
+use rayon::prelude::*;
+
+use crate::cli::Config;
+use crate::decrypt::{self, Keyring, Resolved};
 use crate::diagnostic::Diagnostic;
-use crate::load::{self, Layers};
-use crate::project::{self, Environment, Project};
-use crate::source::SourceMap;
-use crate::validate::{self, Schema, Validated};
+use crate::load::{self, Loaded};
+use crate::merge;
+use crate::plan::{self, FilePlan};
+use crate::render::{self, Secrets, Templates};
+use crate::source::{FileId, SourceMap, Span};
+use crate::validate;
 
-/// The project, its schema and the files of the selected environments.
-pub struct Loaded {
-    pub project: Project,
-    pub schema: Schema,
-    pub layers: Layers,
-    /// Indices into `project.environments`, in declared order.
-    pub selected: Vec<usize>,
+/// A run that stopped with errors (exit 2), and the sources they point into.
+pub struct Stopped {
+    pub sources: SourceMap,
+    pub errors: Vec<Diagnostic>,
 }
 
-/// Stages 1 (load): project file, schema, and every layer of `names`
-/// (all environments when empty).
-pub fn load(
-    project_path: Option<&std::path::Path>,
-    names: &[String],
-    sources: &mut SourceMap,
-) -> Result<Loaded, Vec<Diagnostic>> {
-    load_with(project_path, names, sources, load::Options::default())
+/// What `check` found.
+pub struct Checked {
+    pub sources: SourceMap,
+    pub environments: Vec<String>,
+    /// Findings and errors, sorted by file and line.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Spans whose text is never shown.
+    pub redactions: Vec<Span>,
+    /// Environments whose secret values were checked, and those checked by name only.
+    pub values_checked: Vec<String>,
+    pub names_only: Vec<String>,
 }
 
-/// `load`, with options (`cfgc secrets set` accepts a secrets file not written yet).
-pub fn load_with(
-    project_path: Option<&std::path::Path>,
-    names: &[String],
-    sources: &mut SourceMap,
-    options: load::Options,
-) -> Result<Loaded, Vec<Diagnostic>> {
-    let file = project::locate(project_path).map_err(|d| vec![d])?;
-    let project = project::load(&file, sources)?;
-    let selected = select(&project, names)?;
-    let schema = validate::schema::load(&project, sources).map_err(|d| vec![d])?;
-    let envs: Vec<&Environment> = selected.iter().map(|&i| &project.environments[i]).collect();
-    let layers = load::load_with(&project.root, &envs, sources, options)?;
-    Ok(Loaded {
-        project,
-        schema,
-        layers,
-        selected,
+/// What `plan` found: findings (nothing rendered is kept then), or the plan.
+pub struct Planned<'a> {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether the findings are about rendered outputs (else about the configuration).
+    pub in_outputs: bool,
+    pub redactions: Vec<Span>,
+    pub plans: Vec<FilePlan<'a>>,
+}
+
+/// Stages 1–4, for `check`: every environment validated, and its secret values too where
+/// an identity fits.
+pub fn check(config: &Config, names: &[String]) -> Result<Checked, Stopped> {
+    let mut sources = SourceMap::default();
+    let loaded = match load::load(
+        config.project.as_deref(),
+        names,
+        &mut sources,
+        Default::default(),
+    ) {
+        Ok(l) => l,
+        Err(errors) => return Err(Stopped { sources, errors }),
+    };
+    let envs: Vec<_> = loaded.environments().collect();
+    let files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
+    let keyring = Keyring::from_sources(config.identity_sources.clone());
+    let per_env: Vec<(Vec<Diagnostic>, Option<bool>)> = envs
+        .par_iter()
+        .map(|env| {
+            let merged = merge::merge_env(env, &loaded.layers);
+            let validated = validate::validate(merged, &loaded.layers, &loaded.schema, &sources);
+            let mut found = validated.findings;
+            if env.secrets.is_none() {
+                return (found, None);
+            }
+            let checked = match decrypt::decrypt(env, &loaded.layers, &keyring, &sources) {
+                Ok(Resolved::Values(values)) => {
+                    found.extend(validate::check_decrypted(
+                        &validated.merged,
+                        &loaded.layers,
+                        &loaded.schema,
+                        &sources,
+                        &values,
+                    ));
+                    true
+                }
+                Ok(Resolved::Unavailable(_)) => false,
+                Err(errors) => {
+                    found.extend(errors);
+                    true
+                }
+            };
+            (found, Some(checked))
+        })
+        .collect();
+    let mut diagnostics = files.findings;
+    let (mut values_checked, mut names_only) = (Vec::new(), Vec::new());
+    for (env, (found, checked)) in envs.iter().zip(per_env) {
+        diagnostics.extend(found);
+        match checked {
+            Some(true) => values_checked.push(env.name.clone()),
+            Some(false) => names_only.push(env.name.clone()),
+            None => {}
+        }
+    }
+    let environments = envs.iter().map(|e| e.name.clone()).collect();
+    let diagnostics = sorted(diagnostics, &loaded, &sources);
+    leak(loaded);
+    Ok(Checked {
+        sources,
+        environments,
+        diagnostics,
+        redactions: files.redactions,
+        values_checked,
+        names_only,
     })
 }
 
-/// Stages 2 and 3 (merge, validate).
-pub fn validate<'a>(loaded: &'a Loaded, sources: &SourceMap) -> Validated<'a> {
-    let envs: Vec<&Environment> = loaded
-        .selected
-        .iter()
-        .map(|&i| &loaded.project.environments[i])
+/// Stages 1–6, for `plan` and `apply`: each environment validated, its secrets decrypted
+/// if one of its outputs holds them (and `decrypt` allows), rendered and diffed. `then` gets
+/// the result while the project it borrows from is alive.
+pub fn plan<T>(
+    config: &Config,
+    names: &[String],
+    decrypt: bool,
+    then: impl FnOnce(&Loaded, SourceMap, Planned) -> T,
+) -> Result<T, Stopped> {
+    let mut sources = SourceMap::default();
+    let loaded = match load::load(
+        config.project.as_deref(),
+        names,
+        &mut sources,
+        Default::default(),
+    ) {
+        Ok(l) => l,
+        Err(errors) => return Err(Stopped { sources, errors }),
+    };
+    let templates = match render::templates::compile(&loaded.project, &mut sources) {
+        Ok(t) => t,
+        Err(errors) => return Err(Stopped { sources, errors }),
+    };
+    let envs: Vec<_> = loaded.environments().collect();
+    let files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
+    let keyring = decrypt.then(|| Keyring::from_sources(config.identity_sources.clone()));
+    let outcomes: Vec<EnvOutcome> = envs
+        .par_iter()
+        .map(|env| plan_env(&loaded, &templates, keyring.as_ref(), &sources, env))
         .collect();
-    let mut validated = validate::validate(&envs, &loaded.layers, &loaded.schema, sources);
-    let order: Vec<&str> = envs.iter().map(|e| e.name.as_str()).collect();
-    let rank = |e: &String| order.iter().position(|o| o == e).unwrap_or(usize::MAX);
-    let found = std::mem::take(&mut validated.diagnostics);
-    validated.diagnostics =
-        crate::diagnostic::dedupe_and_sort(found, crate::report::order(sources));
-    for d in &mut validated.diagnostics {
-        d.environments.sort_by_key(rank);
-    }
-    validated
-}
-
-/// Stage 4 (decrypt): one environment's secrets, verified and checked against the schema.
-pub fn decrypt(
-    loaded: &Loaded,
-    env: &Environment,
-    sources: &SourceMap,
-    keyring: &crate::decrypt::Keyring,
-) -> Result<crate::decrypt::Decrypted, crate::decrypt::DecryptError> {
-    crate::decrypt::decrypt(loaded, env, sources, keyring)
-}
-
-fn select(project: &Project, names: &[String]) -> Result<Vec<usize>, Vec<Diagnostic>> {
-    if names.is_empty() {
-        return Ok((0..project.environments.len()).collect());
-    }
-    let declared: Vec<&str> = project
-        .environments
-        .iter()
-        .map(|e| e.name.as_str())
-        .collect();
-    let mut out = Vec::new();
+    let mut planned = Planned {
+        diagnostics: files.findings,
+        in_outputs: false,
+        redactions: files.redactions,
+        plans: Vec::new(),
+    };
     let mut errors = Vec::new();
-    for name in names {
-        match declared.iter().position(|d| d == name) {
-            Some(i) if !out.contains(&i) => out.push(i),
-            Some(_) => {}
-            None => errors.push(
-                Diagnostic::error(
-                    "unknown-environment",
-                    format!("unknown environment `{name}`"),
-                )
-                .help(format!("the project declares: {}", declared.join(", "))),
-            ),
+    let mut in_config = !planned.diagnostics.is_empty();
+    for outcome in outcomes {
+        match outcome {
+            EnvOutcome::Planned(plans) => planned.plans.extend(plans),
+            EnvOutcome::Invalid(found) => {
+                in_config = true;
+                planned.diagnostics.extend(found);
+            }
+            EnvOutcome::Failed(failed) => {
+                let found = adopt(&mut sources, failed);
+                planned.in_outputs = true;
+                for d in found {
+                    if d.is_finding() {
+                        planned.diagnostics.push(d);
+                    } else {
+                        errors.push(d);
+                    }
+                }
+            }
         }
     }
-    out.sort_unstable();
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
+    if !errors.is_empty() {
+        drop(planned);
+        return Err(Stopped { sources, errors });
+    }
+    if !planned.diagnostics.is_empty() {
+        // Findings in the configuration come first: outputs rendered from an invalid
+        // configuration prove nothing.
+        planned.in_outputs &= !in_config;
+        planned.plans.clear();
+        planned.diagnostics = sorted(std::mem::take(&mut planned.diagnostics), &loaded, &sources);
+    }
+    planned.plans.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let result = then(&loaded, sources, planned);
+    leak((templates, loaded));
+    Ok(result)
+}
+
+enum EnvOutcome<'a> {
+    Planned(Vec<FilePlan<'a>>),
+    /// Findings of validate (merged values or decrypted secrets): nothing was rendered.
+    Invalid(Vec<Diagnostic>),
+    /// Render or decrypt went wrong: findings in outputs, or errors.
+    Failed(render::Failed),
+}
+
+/// Stages 2–6 for one environment.
+fn plan_env<'a>(
+    loaded: &'a Loaded,
+    templates: &Templates,
+    keyring: Option<&Keyring>,
+    sources: &SourceMap,
+    env: &'a crate::project::Environment,
+) -> EnvOutcome<'a> {
+    let merged = merge::merge_env(env, &loaded.layers);
+    let validated = validate::validate(merged, &loaded.layers, &loaded.schema, sources);
+    if !validated.findings.is_empty() {
+        return EnvOutcome::Invalid(validated.findings);
+    }
+    let needs_secrets = loaded.project.outputs_for(env).any(|o| o.secrets);
+    let resolved = match keyring {
+        _ if !needs_secrets => Resolved::Unavailable("no output needs them".into()),
+        None => Resolved::Unavailable("not decrypted (--no-decrypt)".into()),
+        Some(keyring) => match decrypt::decrypt(env, &loaded.layers, keyring, sources) {
+            Ok(r) => r,
+            Err(diagnostics) => {
+                return EnvOutcome::Failed(render::Failed {
+                    diagnostics,
+                    sources: Vec::new(),
+                });
+            }
+        },
+    };
+    let secrets = match &resolved {
+        Resolved::Values(values) => {
+            let found = validate::check_decrypted(
+                &validated.merged,
+                &loaded.layers,
+                &loaded.schema,
+                sources,
+                values,
+            );
+            if !found.is_empty() {
+                return EnvOutcome::Invalid(found);
+            }
+            Secrets::Values(values)
+        }
+        Resolved::Unavailable(why) => Secrets::Unavailable(why),
+    };
+    let rendered = render::render_env(
+        &loaded.project,
+        &loaded.schema,
+        templates,
+        &validated.merged,
+        secrets,
+    );
+    match rendered {
+        Ok(files) => EnvOutcome::Planned(plan::plan_env(&loaded.project.root, files)),
+        Err(failed) => EnvOutcome::Failed(failed),
     }
 }
 
-/// Stages 4 and 5 (decrypt, render): every output of the selected
-/// environments; secrets are decrypted per environment only when a
-/// secret-bearing output is rendered.
-pub fn render<'a>(
-    loaded: &'a Loaded,
-    validated: &Validated<'a>,
-    templates: &crate::render::Templates,
-    keyring: Option<&crate::decrypt::Keyring>,
-    sources: &SourceMap,
-) -> Result<Vec<crate::render::RenderedFile<'a>>, Vec<Diagnostic>> {
-    crate::render::render(loaded, validated, templates, keyring, sources)
+/// Add the rendered texts a render's findings point into to the map, and point the
+/// findings at them.
+fn adopt(sources: &mut SourceMap, failed: render::Failed) -> Vec<Diagnostic> {
+    let ids: Vec<FileId> = failed.sources.into_iter().map(|s| sources.add(s)).collect();
+    failed
+        .diagnostics
+        .into_iter()
+        .map(|mut d| {
+            if let Some(span) = &mut d.span
+                && span.file.0 >= render::DETACHED
+            {
+                span.file = ids[(span.file.0 - render::DETACHED) as usize];
+            }
+            d
+        })
+        .collect()
 }
 
-/// Stage 6 (plan): rendered files against the files on disk.
-pub fn plan(files: Vec<crate::render::RenderedFile<'_>>) -> Vec<crate::plan::FilePlan<'_>> {
-    crate::plan::plan(files)
+/// Findings merged across environments, sorted by file and line; each finding's
+/// environments in declared order.
+fn sorted(found: Vec<Diagnostic>, loaded: &Loaded, sources: &SourceMap) -> Vec<Diagnostic> {
+    let order: Vec<&str> = loaded.environments().map(|e| e.name.as_str()).collect();
+    let rank = |e: &String| order.iter().position(|o| o == e).unwrap_or(usize::MAX);
+    let mut found = crate::diagnostic::dedupe_and_sort(found, crate::report::order(sources));
+    for d in &mut found {
+        d.environments.sort_by_key(rank);
+    }
+    found
+}
+
+/// Leave large structures that hold no secret to the OS at exit instead of freeing them
+/// piece by piece: that took a fifth of a 1,000-environment check. Never call it on
+/// anything holding a decrypted value (those are zeroized when dropped).
+fn leak<T>(value: T) {
+    std::mem::forget(value);
 }

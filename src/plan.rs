@@ -1,12 +1,16 @@
-//! Stage 6, plan: compare each rendered file with what is on disk, and show
-//! it as a unified diff. In a file that holds secrets, a line carrying a
-//! secret shows only that it changed (helm-diff style), never its value.
+//! Stage 6, plan: compare each rendered file with what is on disk, and keep what `apply`
+//! and the reports need: the status, a unified diff in which every line that depends on a
+//! secret is masked (the render's `LineMask`), and the new text only where it is to be
+//! written. Run per environment, so an unchanged file's text is dropped at once.
 
-pub mod mask;
+use std::borrow::Cow;
+use std::path::Path;
 
 use similar::{ChangeTag, TextDiff};
+use zeroize::Zeroizing;
 
-use crate::render::{Content, RenderedFile};
+use crate::project::{Environment, Output};
+use crate::render::{Content, LineMask, RenderedFile};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -17,77 +21,111 @@ pub enum Status {
     Skipped,
 }
 
+/// One output of one environment, planned.
 pub struct FilePlan<'a> {
-    pub file: RenderedFile<'a>,
+    pub env: &'a Environment,
+    pub output: &'a Output,
+    /// Path relative to the project root, as shown.
+    pub rel: String,
     pub status: Status,
-    /// What is on disk now (`None`: no file).
-    pub old: Option<String>,
+    /// Why a skipped file was skipped.
+    pub reason: Option<String>,
+    /// Unified diff, masked, uncoloured; empty when unchanged or skipped.
+    pub diff: String,
+    /// What `apply` writes: the new text, for files to create or change only.
+    pub write: Option<Zeroizing<String>>,
 }
 
-pub fn plan(files: Vec<RenderedFile>) -> Vec<FilePlan> {
-    use rayon::prelude::*;
-    let mut plans: Vec<FilePlan> = files
-        .into_par_iter()
-        .map(|file| {
-            let old = std::fs::read_to_string(&file.path).ok();
-            let status = match (&file.content, &old) {
-                (Content::Skipped(_), _) => Status::Skipped,
-                (Content::Ready { .. }, None) => Status::Create,
-                (Content::Ready { text, .. }, Some(o)) if o.as_str() == text.as_str() => {
-                    Status::Unchanged
-                }
-                (Content::Ready { .. }, Some(_)) => Status::Change,
-            };
-            FilePlan { file, status, old }
-        })
-        .collect();
-    plans.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
-    plans
-}
-
-/// A unified diff of one file, secrets masked; empty when unchanged.
-pub fn diff(plan: &FilePlan, color: bool) -> String {
-    let Content::Ready { text, secrets } = &plan.file.content else {
-        return String::new();
-    };
-    if plan.status == Status::Unchanged {
-        return String::new();
+impl FilePlan<'_> {
+    pub fn pending(&self) -> bool {
+        matches!(self.status, Status::Create | Status::Change)
     }
-    let old = plan.old.as_deref().unwrap_or("");
+}
+
+/// Stage 6 for one environment's rendered files. `root` is the project folder.
+pub fn plan_env<'a>(root: &Path, files: Vec<RenderedFile<'a>>) -> Vec<FilePlan<'a>> {
+    files
+        .into_iter()
+        .map(|file| plan_file(root, file))
+        .collect()
+}
+
+fn plan_file<'a>(root: &Path, file: RenderedFile<'a>) -> FilePlan<'a> {
+    let mut plan = FilePlan {
+        env: file.env,
+        output: file.output,
+        rel: file.rel,
+        status: Status::Skipped,
+        reason: None,
+        diff: String::new(),
+        write: None,
+    };
+    let (text, mask) = match file.content {
+        Content::Skipped(why) => {
+            plan.reason = Some(why);
+            return plan;
+        }
+        Content::Ready { text, mask } => (text, mask),
+    };
+    let old = std::fs::read_to_string(root.join(&plan.rel))
+        .ok()
+        .map(Zeroizing::new);
+    plan.status = match &old {
+        None => Status::Create,
+        Some(o) if o.as_str() == text.as_str() => Status::Unchanged,
+        Some(_) => Status::Change,
+    };
+    if plan.pending() {
+        plan.diff = diff(
+            &plan.rel,
+            old.as_deref().map(String::as_str),
+            &text,
+            mask.as_ref(),
+        );
+        plan.write = Some(text);
+    }
+    plan
+}
+
+/// A unified diff of one file; every line that may depend on a secret masked.
+fn diff(rel: &str, old: Option<&str>, new: &str, mask: Option<&LineMask>) -> String {
     let diff = TextDiff::configure()
         .timeout(std::time::Duration::from_secs(2))
-        .diff_lines(old, text.as_str());
-    let masker = mask::Masker::new(plan.file.output.secrets, secrets, text);
-    let (old_name, new_name) = match plan.status {
-        Status::Create => ("/dev/null".to_string(), format!("b/{}", plan.file.rel)),
-        _ => (
-            format!("a/{}", plan.file.rel),
-            format!("b/{}", plan.file.rel),
-        ),
+        .diff_lines(old.unwrap_or(""), new);
+    let clean = mask.map(|m| m.clean_lines(new));
+    let old_name = match old {
+        None => "/dev/null".to_string(),
+        Some(_) => format!("a/{rel}"),
     };
-    let mut out = paint(&format!("--- {old_name}\n+++ {new_name}\n"), "1", color);
+    let mut out = format!("--- {old_name}\n+++ b/{rel}\n");
     for group in diff.grouped_ops(3) {
         let (first, last) = (&group[0], &group[group.len() - 1]);
         let old_range = first.old_range().start..last.old_range().end;
         let new_range = first.new_range().start..last.new_range().end;
-        out.push_str(&paint(
-            &format!(
-                "@@ -{} +{} @@\n",
-                hunk_range(old_range),
-                hunk_range(new_range)
-            ),
-            "36",
-            color,
+        out.push_str(&format!(
+            "@@ -{} +{} @@\n",
+            hunk_range(old_range),
+            hunk_range(new_range)
         ));
         for op in &group {
             for change in diff.iter_changes(op) {
                 let line = change.value().trim_end_matches('\n');
-                let (sign, shown, code) = match change.tag() {
-                    ChangeTag::Equal => (' ', masker.new_line(line), ""),
-                    ChangeTag::Insert => ('+', masker.new_line(line), "32"),
-                    ChangeTag::Delete => ('-', masker.old_line(line), "31"),
+                let shown: Cow<str> = match (mask, change.tag(), change.new_index()) {
+                    (None, _, _) => Cow::Borrowed(line),
+                    (Some(m), ChangeTag::Delete, _) => {
+                        m.old_line(line, clean.as_ref().expect("set with the mask"))
+                    }
+                    (Some(m), _, Some(i)) => m.new_line(i, line),
+                    (Some(_), _, None) => Cow::Borrowed(crate::render::mask::MASK),
                 };
-                out.push_str(&paint(&format!("{sign}{shown}\n"), code, color));
+                let sign = match change.tag() {
+                    ChangeTag::Equal => ' ',
+                    ChangeTag::Insert => '+',
+                    ChangeTag::Delete => '-',
+                };
+                out.push(sign);
+                out.push_str(&shown);
+                out.push('\n');
                 if change.missing_newline() {
                     out.push_str("\\ No newline at end of file\n");
                 }
@@ -103,13 +141,4 @@ fn hunk_range(r: std::ops::Range<usize>) -> String {
         1 => format!("{}", r.start + 1),
         n => format!("{},{}", r.start + 1, n),
     }
-}
-
-fn paint(text: &str, code: &str, color: bool) -> String {
-    if !color || code.is_empty() {
-        return text.to_string();
-    }
-    text.lines()
-        .map(|l| format!("\x1b[{code}m{l}\x1b[0m\n"))
-        .collect()
 }

@@ -12,7 +12,7 @@ use crate::source::{FileId, Source, SourceMap, Span};
 
 mod outputs;
 use outputs::OutputFile;
-pub use outputs::{Output, Policy, Rule, format_named};
+pub use outputs::{Output, Policy, Rule};
 
 pub const PROJECT_FILE: &str = "cfgc.toml";
 
@@ -27,6 +27,15 @@ pub struct Project {
     /// The folder every output is written under (`deploy` by default).
     pub output_dir: String,
     pub policies: Vec<Policy>,
+}
+
+impl Project {
+    /// The outputs rendered for `env`, in declared order.
+    pub fn outputs_for<'p>(&'p self, env: &'p Environment) -> impl Iterator<Item = &'p Output> {
+        self.outputs
+            .iter()
+            .filter(|o| o.environments.is_empty() || o.environments.contains(&env.name))
+    }
 }
 
 /// A value from cfgc.toml with the span that declared it.

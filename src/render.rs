@@ -1,165 +1,164 @@
-//! Stage 5, render: fill each output's template for each environment,
-//! escaping every value for the file it lands in, then check the result
-//! against the project's policies before anything is written.
+//! Stage 5, render: fill each output's template for one environment, escaping every value
+//! for the file it lands in (the format's room), then check the result against the
+//! project's policies before anything is written.
 //!
-//! Outputs that hold no secret render without any key; a secret-bearing
-//! output decrypts its environment's secrets only when it is rendered.
+//! Render knows nothing of keys: it is handed the environment's secret values, or the reason
+//! there are none, by the pipeline. A secret-bearing output is rendered three times, twice
+//! with stand-ins for the secrets, so that which of its lines may be shown is known by
+//! construction (see `mask`).
 
-pub mod escape;
+pub mod format;
+pub mod mask;
 pub mod policy;
 pub mod templates;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
-use rayon::prelude::*;
 use secrecy::ExposeSecret;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use crate::decrypt::{self, DecryptError, Decrypted, Keyring};
 use crate::diagnostic::Diagnostic;
-use crate::pipeline::Loaded;
-use crate::project::{Environment, Output};
-use crate::source::SourceMap;
-use crate::validate::{MergedEnv, Validated};
+use crate::merge::Merged;
+use crate::project::{Output, Project};
+use crate::secrets::crypto::Plaintext;
+use crate::source::Source;
+use crate::validate::Schema;
+pub use mask::LineMask;
 pub use templates::Templates;
 
 /// One output of one environment.
 pub struct RenderedFile<'a> {
-    pub env: &'a Environment,
+    pub env: &'a crate::project::Environment,
     pub output: &'a Output,
     /// Path relative to the project root, as shown to the user.
     pub rel: String,
-    pub path: PathBuf,
     pub content: Content,
 }
 
 pub enum Content {
     Ready {
         text: Zeroizing<String>,
-        /// The secret values this file holds, for masking diffs.
-        secrets: Vec<Zeroizing<String>>,
+        /// For an output that holds secrets: which lines may be shown.
+        mask: Option<LineMask>,
     },
-    /// Not rendered: the environment's secrets could not be decrypted here.
+    /// Not rendered: the environment's secrets are not at hand.
     Skipped(String),
 }
 
-pub fn render<'a>(
-    loaded: &'a Loaded,
-    validated: &Validated<'a>,
-    templates: &Templates,
-    keyring: Option<&Keyring>,
-    sources: &SourceMap,
-) -> Result<Vec<RenderedFile<'a>>, Vec<Diagnostic>> {
-    let results: Vec<Result<Vec<RenderedFile>, Vec<Diagnostic>>> = validated
-        .environments
-        .par_iter()
-        .map(|merged| render_env(loaded, merged, templates, keyring, sources))
-        .collect();
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(f) => files.extend(f),
-            Err(e) => errors.extend(e),
-        }
-    }
-    if errors.is_empty() {
-        Ok(files)
-    } else {
-        Err(errors)
-    }
+/// What render is given of an environment's secrets.
+pub enum Secrets<'s> {
+    Values(&'s BTreeMap<String, Plaintext>),
+    /// Why there are none (no identity, `--no-decrypt`, a file that failed to open).
+    Unavailable(&'s str),
 }
 
-fn render_env<'a>(
-    loaded: &'a Loaded,
-    merged: &MergedEnv<'a>,
+/// Every output of one environment that failed a check, with the rendered text each
+/// finding points into (masked where it holds secrets). The pipeline adds the sources to
+/// its map: render runs in parallel and cannot.
+pub struct Failed {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Spans in `diagnostics` name these as `FileId(DETACHED + i)`.
+    pub sources: Vec<Source>,
+}
+
+/// The first file id of sources a `Failed` carries, before they join the map.
+pub const DETACHED: u32 = u32::MAX / 2;
+
+/// Stage 5 for one environment: every output declared for it.
+pub fn render_env<'a>(
+    project: &'a Project,
+    schema: &Schema,
     templates: &Templates,
-    keyring: Option<&Keyring>,
-    sources: &SourceMap,
-) -> Result<Vec<RenderedFile<'a>>, Vec<Diagnostic>> {
+    merged: &Merged<'a>,
+    secrets: Secrets<'_>,
+) -> Result<Vec<RenderedFile<'a>>, Failed> {
     let env = merged.env;
-    let outputs: Vec<&Output> = loaded
-        .project
-        .outputs
-        .iter()
-        .filter(|o| o.environments.is_empty() || o.environments.contains(&env.name))
-        .collect();
     let plain = plain_context(merged);
-    // Decrypted at most once, and only if a secret-bearing output needs it.
-    let mut secrets: Option<Result<Decrypted, String>> = None;
     let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for output in outputs {
+    let mut failed = Failed {
+        diagnostics: Vec::new(),
+        sources: Vec::new(),
+    };
+    for output in project.outputs_for(env) {
         let rel = output.path.value.replace("{env}", &env.name);
-        let path = loaded.project.root.join(&rel);
-        let mut context = plain.clone();
-        if output.secrets {
-            let decrypted = secrets.get_or_insert_with(|| {
-                match keyring.map(|k| decrypt::decrypt(loaded, env, sources, k)) {
-                    None => Err("not decrypted (--no-decrypt)".into()),
-                    Some(Ok(d)) => Ok(d),
-                    Some(Err(DecryptError::NoIdentity(d))) => Err(d.message),
-                    Some(Err(DecryptError::Failed(ds))) => {
-                        errors.extend(ds);
-                        Err("its secrets could not be decrypted".into())
-                    }
-                }
-            });
-            match decrypted {
-                Ok(d) => add_secrets(&mut context, d),
-                Err(why) => {
-                    files.push(RenderedFile {
-                        env,
-                        output,
-                        rel,
-                        path,
-                        content: Content::Skipped(why.clone()),
-                    });
-                    continue;
+        let content = if !output.secrets {
+            templates
+                .render(output, env, &plain, project, schema)
+                .map(|text| Content::Ready { text, mask: None })
+        } else {
+            match &secrets {
+                Secrets::Unavailable(why) => Ok(Content::Skipped(why.to_string())),
+                Secrets::Values(values) => {
+                    render_secret_bearing(output, env, &plain, values, templates, project, schema)
                 }
             }
-        }
-        match templates.render(output, env, &context, loaded, sources) {
-            Ok(text) => {
-                let held = match (&secrets, output.secrets) {
-                    (Some(Ok(d)), true) => d
-                        .values
-                        .values()
-                        .map(|v| Zeroizing::new(v.expose_secret().to_string()))
-                        .collect(),
-                    _ => Vec::new(),
-                };
-                files.push(RenderedFile {
-                    env,
-                    output,
-                    rel,
-                    path,
-                    content: Content::Ready {
-                        text,
-                        secrets: held,
-                    },
-                });
-            }
-            Err(d) => errors.push(d),
+        };
+        match content {
+            Ok(content) => files.push(RenderedFile {
+                env,
+                output,
+                rel,
+                content,
+            }),
+            Err(d) => failed.diagnostics.push(d),
         }
     }
-    if let Some(Ok(decrypted)) = &secrets {
-        errors.extend(policy::no_secret_in_plain_outputs(&files, decrypted));
+    let mut tainted = policy::Tainted::new();
+    if let Secrets::Values(values) = &secrets {
+        let (found, lines) = policy::no_secret_in_plain_outputs(&files, values);
+        failed.diagnostics.extend(found);
+        tainted = lines;
     }
-    errors.extend(files.iter().flat_map(|f| policy::check(f, &loaded.project)));
-    if errors.is_empty() {
+    let none = Default::default();
+    for (i, file) in files.iter().enumerate() {
+        policy::check(file, project, tainted.get(&i).unwrap_or(&none), &mut failed);
+    }
+    if failed.diagnostics.is_empty() {
         Ok(files)
     } else {
-        Err(errors)
+        Err(failed)
     }
 }
 
-/// What every template sees: the merged variables at the top level and in
-/// `vars`, the environment's `env` and `tier`, and `secret_names` (names
-/// only: a plain output may reference a secret by name, e.g. in Secret Manager).
-fn plain_context(merged: &MergedEnv) -> serde_json::Map<String, Value> {
+/// The real render, and the two stand-in renders that tell which lines depend on a secret.
+fn render_secret_bearing(
+    output: &Output,
+    env: &crate::project::Environment,
+    plain: &serde_json::Map<String, Value>,
+    values: &BTreeMap<String, Plaintext>,
+    templates: &Templates,
+    project: &Project,
+    schema: &Schema,
+) -> Result<Content, Diagnostic> {
+    let real = with_secrets(plain, values.iter().map(|(k, v)| (k, v.expose_secret())));
+    let text = templates.render(output, env, &real, project, schema)?;
+    let stand_in = |which: usize| {
+        let names: Vec<(&String, String)> = values
+            .keys()
+            .enumerate()
+            .map(|(i, k)| (k, mask::stand_ins(i)[which].clone()))
+            .collect();
+        let ctx = with_secrets(plain, names.iter().map(|(k, v)| (*k, v.as_str())));
+        templates.render(output, env, &ctx, project, schema).ok()
+    };
+    let (a, b) = (stand_in(0), stand_in(1));
+    let key = mask::fingerprint_key(values.iter().map(|(k, v)| (k.as_str(), v.expose_secret())));
+    let pair = a
+        .as_deref()
+        .zip(b.as_deref())
+        .map(|(a, b)| [a.as_str(), b.as_str()]);
+    let mask = LineMask::new(output.format.value, &text, pair, key);
+    Ok(Content::Ready {
+        text,
+        mask: Some(mask),
+    })
+}
+
+/// What every template sees: the merged variables at the top level and in `vars`, the
+/// environment's `env` and `tier`, and `secret_names` (names only: a plain output may
+/// reference a secret by name, e.g. in Secret Manager).
+fn plain_context(merged: &Merged) -> serde_json::Map<String, Value> {
     let vars = crate::node::map_to_json(&merged.vars);
     let mut ctx = vars.clone();
     ctx.insert("vars".into(), Value::Object(vars));
@@ -178,19 +177,18 @@ fn plain_context(merged: &MergedEnv) -> serde_json::Map<String, Value> {
     ctx
 }
 
-/// Secret values join the context only for outputs declared to hold them:
-/// at the top level and in `secrets`.
-fn add_secrets(ctx: &mut serde_json::Map<String, Value>, decrypted: &Decrypted) {
-    let values: BTreeMap<&String, Value> = decrypted
-        .values
-        .iter()
-        .map(|(k, v)| (k, Value::String(v.expose_secret().to_string())))
-        .collect();
-    for (k, v) in &values {
-        ctx.insert((*k).clone(), v.clone());
+/// The plain context plus secret values, at the top level and in `secrets`: only outputs
+/// declared to hold secrets ever see it.
+fn with_secrets<'v>(
+    plain: &serde_json::Map<String, Value>,
+    values: impl Iterator<Item = (&'v String, &'v str)>,
+) -> serde_json::Map<String, Value> {
+    let mut ctx = plain.clone();
+    let mut all = serde_json::Map::new();
+    for (k, v) in values {
+        ctx.insert(k.clone(), Value::String(v.to_string()));
+        all.insert(k.clone(), Value::String(v.to_string()));
     }
-    ctx.insert(
-        "secrets".into(),
-        Value::Object(values.into_iter().map(|(k, v)| (k.clone(), v)).collect()),
-    );
+    ctx.insert("secrets".into(), Value::Object(all));
+    ctx
 }

@@ -4,6 +4,7 @@
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod plan;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::{SourceMap, Span};

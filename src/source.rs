@@ -122,6 +122,11 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
+    /// A handle on a file's text that outlives a borrow of the map (for parallel stages).
+    pub fn shared(&self, id: FileId) -> Arc<Source> {
+        Arc::clone(&self.files[id.0 as usize])
+    }
+
     /// Never show this span's text in a source snippet.
     pub fn redact(&mut self, span: Span) {
         self.redactions.push(span);

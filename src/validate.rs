@@ -18,43 +18,34 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 pub use schema::Schema;
-pub use secret_values::{check_secret_values, required_secrets};
+pub use secret_values::{check_decrypted, check_secret_values, required_secrets};
 
 use crate::diagnostic::Diagnostic;
 use crate::load::Layers;
-use crate::merge::merge;
-use crate::node::{Kind, Map, Node};
+use crate::merge::Merged;
+use crate::node::{Kind, Node};
 use crate::project::Environment;
 use crate::source::{FileId, SourceMap, Span};
 
-/// The secrets file's own metadata key; every other top-level key is a secret.
-pub const SECRETS_META_KEY: &str = crate::secrets::file::META_KEY;
+pub use crate::merge::SECRETS_META_KEY;
 
-/// One environment after merging: its variables with provenance.
-pub struct MergedEnv<'p> {
-    pub env: &'p Environment,
-    pub vars: Map,
-    /// Secret names in the environment's secrets file, with their spans.
-    pub secret_names: BTreeMap<String, Span>,
+/// One environment after validation: its merged state, and the findings kept apart from it.
+/// The state is valid when `findings` is empty.
+pub struct Validated<'p> {
+    pub merged: Merged<'p>,
+    pub findings: Vec<Diagnostic>,
 }
 
-pub struct Validated<'p> {
-    pub environments: Vec<MergedEnv<'p>>,
-    pub diagnostics: Vec<Diagnostic>,
+/// What the checks of each file found (once per file, however many environments use it).
+pub struct FileFindings {
+    pub findings: Vec<Diagnostic>,
     /// Spans whose text must never be shown: secret values and credentials.
     pub redactions: Vec<Span>,
 }
 
-pub fn validate<'p>(
-    envs: &[&'p Environment],
-    layers: &Layers,
-    schema: &Schema,
-    sources: &SourceMap,
-) -> Validated<'p> {
-    let mut diagnostics = Vec::new();
-    let mut redactions = Vec::new();
-
-    // Per file: which environments use it, then the file's own checks.
+/// Checks about a file, once per file: secrets in plain layers, plaintext credentials,
+/// unknown names.
+pub fn check_files(envs: &[&Environment], layers: &Layers, schema: &Schema) -> FileFindings {
     let mut users: BTreeMap<FileId, (bool, Vec<String>)> = BTreeMap::new();
     for env in envs {
         for layer in &env.layers {
@@ -83,54 +74,28 @@ pub fn validate<'p>(
             }
         })
         .collect();
+    let mut out = FileFindings {
+        findings: Vec::new(),
+        redactions: Vec::new(),
+    };
     for (d, r) in per_file {
-        diagnostics.extend(d);
-        redactions.extend(r);
+        out.findings.extend(d);
+        out.redactions.extend(r);
     }
-
-    let environments: Vec<(MergedEnv, Vec<Diagnostic>)> = envs
-        .par_iter()
-        .map(|env| {
-            let merged = merge_env(env, layers);
-            let mut found = check_env(&merged, schema, sources);
-            found.extend(secrets_meta::check(env, layers, sources));
-            (merged, found)
-        })
-        .collect();
-    let mut merged_envs = Vec::with_capacity(environments.len());
-    for (m, d) in environments {
-        diagnostics.extend(d);
-        merged_envs.push(m);
-    }
-    Validated {
-        environments: merged_envs,
-        diagnostics,
-        redactions,
-    }
+    out
 }
 
-/// One environment's layers merged, with the names in its secrets file.
-pub fn merge_env<'p>(env: &'p Environment, layers: &Layers) -> MergedEnv<'p> {
-    let maps = env
-        .layers
-        .iter()
-        .filter_map(|l| layers.node(layers.id(&l.value)).as_map());
-    let secret_names = env
-        .secrets
-        .as_ref()
-        .and_then(|s| layers.node(layers.id(&s.value)).as_map())
-        .map(|m| {
-            m.iter()
-                .filter(|(k, _)| k.as_str() != SECRETS_META_KEY)
-                .map(|(k, e)| (k.clone(), e.key_span))
-                .collect()
-        })
-        .unwrap_or_default();
-    MergedEnv {
-        env,
-        vars: merge(maps),
-        secret_names,
-    }
+/// Stage 3 for one environment: the merged variables against the schema, and the
+/// secrets file's metadata against cfgc.toml.
+pub fn validate<'p>(
+    merged: Merged<'p>,
+    layers: &Layers,
+    schema: &Schema,
+    sources: &SourceMap,
+) -> Validated<'p> {
+    let mut findings = check_env(&merged, schema, sources);
+    findings.extend(secrets_meta::check(merged.env, layers, sources));
+    Validated { merged, findings }
 }
 
 fn check_layer_file(node: &Node, schema: &Schema, envs: &[String]) -> (Vec<Diagnostic>, Vec<Span>) {
@@ -150,7 +115,7 @@ fn check_layer_file(node: &Node, schema: &Schema, envs: &[String]) -> (Vec<Diagn
         if schema.secrets.contains(key) {
             redact.push(entry.node.span);
             found.push(with_envs(
-                Diagnostic::error("secret-in-plain-layer", format!("secret `{key}` is defined in a plain layer"))
+                Diagnostic::finding("secret-in-plain-layer", format!("secret `{key}` is defined in a plain layer"))
                     .at(entry.node.span)
                     .label("a secret's value must not be committed in plain text")
                     .key(key)
@@ -173,7 +138,7 @@ fn check_layer_file(node: &Node, schema: &Schema, envs: &[String]) -> (Vec<Diagn
             if let Some(why) = credentials::scan(s) {
                 redact.push(span);
                 found.push(with_envs(
-                    Diagnostic::error("plaintext-credential", format!("`{key}` holds a plaintext credential"))
+                    Diagnostic::finding("plaintext-credential", format!("`{key}` holds a plaintext credential"))
                         .at(span)
                         .label(why)
                         .key(key)
@@ -202,7 +167,7 @@ fn check_secrets_file(
         let mut d = if !schema.variables.contains(key) {
             unknown(key, entry.key_span, schema, "secret")
         } else if !schema.secrets.contains(key) {
-            Diagnostic::error(
+            Diagnostic::finding(
                 "secret-not-declared-secret",
                 format!("`{key}` is stored as a secret but the schema does not mark it secret"),
             )
@@ -222,7 +187,7 @@ fn check_secrets_file(
 }
 
 fn unknown(key: &str, at: Span, schema: &Schema, what: &str) -> Diagnostic {
-    let d = Diagnostic::error(
+    let d = Diagnostic::finding(
         if what == "secret" {
             "unknown-secret"
         } else {
@@ -243,7 +208,7 @@ fn unknown(key: &str, at: Span, schema: &Schema, what: &str) -> Diagnostic {
 
 /// The environment's layers as a JSON instance, without any secret, plus
 /// the `$env` and `$tier` that schema rules key on.
-pub(crate) fn instance(merged: &MergedEnv, schema: &Schema) -> serde_json::Map<String, Value> {
+pub(crate) fn instance(merged: &Merged, schema: &Schema) -> serde_json::Map<String, Value> {
     let mut object = crate::node::map_to_json(&merged.vars);
     for name in &schema.secrets {
         object.remove(name);
@@ -259,7 +224,7 @@ pub(crate) fn instance(merged: &MergedEnv, schema: &Schema) -> serde_json::Map<S
     object
 }
 
-fn check_env(merged: &MergedEnv, schema: &Schema, sources: &SourceMap) -> Vec<Diagnostic> {
+fn check_env(merged: &Merged, schema: &Schema, sources: &SourceMap) -> Vec<Diagnostic> {
     let mut object = instance(merged, schema);
     // Without keys a secret's value is unknown: it counts as present when
     // the secrets file names it, and nothing else is checked about it.

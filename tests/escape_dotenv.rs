@@ -5,7 +5,7 @@
 //! Needs `python3` with python-dotenv (`pip install python-dotenv`), `bash`, and Node 20.12 or
 //! later (`apt-get install -y nodejs`); a missing reader fails the test, it does not skip it.
 
-use cfgc::render::escape::{Format, dotenv, escape};
+use cfgc::render::format::{DOTENV, dotenv, escape};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -154,7 +154,7 @@ fn check_batch(values: &[String]) -> Result<usize, String> {
     let mut expected = Vars::new();
     let mut expected_entries = Vec::new();
     for (index, value) in values.iter().enumerate() {
-        let Ok(escaped) = escape(Format::Dotenv, &Value::String(value.clone())) else {
+        let Ok(escaped) = escape(DOTENV, &Value::String(value.clone())) else {
             continue;
         };
         let key = format!("K{index}");
@@ -226,7 +226,7 @@ fn hostile_values_read_back_exactly() {
     .map(String::from);
     for value in &values {
         assert!(
-            escape(Format::Dotenv, &Value::String(value.clone())).is_ok(),
+            escape(DOTENV, &Value::String(value.clone())).is_ok(),
             "{value:?} should be accepted"
         );
     }
@@ -248,7 +248,7 @@ fn each_rejected_value_would_be_misread_by_some_reader() {
     ];
     for (value, what) in cases {
         assert!(
-            escape(Format::Dotenv, &Value::String(value.to_string())).is_err(),
+            escape(DOTENV, &Value::String(value.to_string())).is_err(),
             "{what} must be rejected"
         );
         let readings = read_with_all(&format!("K='{value}'\nAFTER='1 1'\n"));

@@ -7,7 +7,7 @@
 //!
 //! Needs nginx (`apt-get install -y nginx-light`); a missing nginx fails the test.
 
-use cfgc::render::escape::{Format, escape};
+use cfgc::render::format::{NGINX, escape};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::io::{ErrorKind, Read, Write};
@@ -160,7 +160,7 @@ fn check_batch(values: &[String]) -> Result<usize, String> {
     let mut headers = Vec::new();
     let mut expected = Vec::new();
     for (index, value) in values.iter().enumerate() {
-        let Ok(escaped) = escape(Format::Nginx, &Value::String(value.clone())) else {
+        let Ok(escaped) = escape(NGINX, &Value::String(value.clone())) else {
             continue;
         };
         let name = format!("X-T{index}");
@@ -291,7 +291,7 @@ fn hostile_values_cannot_add_a_directive() {
     .map(String::from);
     for value in &accepted {
         assert!(
-            escape(Format::Nginx, &Value::String(value.clone())).is_ok(),
+            escape(NGINX, &Value::String(value.clone())).is_ok(),
             "{value:?} should be accepted"
         );
     }
@@ -309,7 +309,7 @@ fn hostile_values_cannot_add_a_directive() {
     ];
     for value in rejected {
         assert!(
-            escape(Format::Nginx, &Value::String(value.to_string())).is_err(),
+            escape(NGINX, &Value::String(value.to_string())).is_err(),
             "{value:?} should be rejected"
         );
     }
@@ -318,13 +318,13 @@ fn hostile_values_cannot_add_a_directive() {
 #[test]
 fn the_longest_accepted_argument_passes_nginx() {
     let longest = [
-        "a".repeat(cfgc::render::escape::nginx::MAX_ARGUMENT_BYTES),
-        " ".repeat(cfgc::render::escape::nginx::MAX_ARGUMENT_BYTES - 2),
+        "a".repeat(cfgc::render::format::nginx::MAX_ARGUMENT_BYTES),
+        " ".repeat(cfgc::render::format::nginx::MAX_ARGUMENT_BYTES - 2),
     ];
     assert_eq!(check_batch(&longest), Ok(2));
     for value in longest {
         let longer = format!("{value}a");
-        assert!(escape(Format::Nginx, &Value::String(longer)).is_err());
+        assert!(escape(NGINX, &Value::String(longer)).is_err());
     }
 }
 

@@ -5,7 +5,7 @@
 //!
 //! Needs `python3` with PyYAML (`pip install pyyaml`); without it the PyYAML tests fail.
 
-use cfgc::render::escape::{Format, escape};
+use cfgc::render::format::{YAML, escape};
 use proptest::prelude::*;
 use regex::Regex;
 use saphyr_parser::{Event, Parser, ScalarStyle};
@@ -176,8 +176,7 @@ fn read_back_in_every_position(escaped: &str) -> Result<Vec<Node>, String> {
 }
 
 fn check_string_with_saphyr(value: &str) -> Result<(), String> {
-    let escaped =
-        escape(Format::Yaml, &Value::String(value.to_string())).map_err(|e| e.to_string())?;
+    let escaped = escape(YAML, &Value::String(value.to_string())).map_err(|e| e.to_string())?;
     for node in read_back_in_every_position(&escaped)? {
         if node != scalar(value, ScalarStyle::DoubleQuoted) {
             return Err(format!("{value:?} as {escaped} read back as {node:?}"));
@@ -187,7 +186,7 @@ fn check_string_with_saphyr(value: &str) -> Result<(), String> {
 }
 
 fn check_value_with_saphyr(value: &Value) -> Result<(), String> {
-    let escaped = escape(Format::Yaml, value).map_err(|e| e.to_string())?;
+    let escaped = escape(YAML, value).map_err(|e| e.to_string())?;
     for node in read_back_in_every_position(&escaped)? {
         let read = to_json(&node)?;
         if &read != value {
@@ -226,7 +225,7 @@ sys.exit(1 if bad else 0)
 fn check_batch_with_pyyaml(values: &[Value]) -> Result<(), String> {
     let mut document = String::new();
     for (index, value) in values.iter().enumerate() {
-        let escaped = escape(Format::Yaml, value).map_err(|e| e.to_string())?;
+        let escaped = escape(YAML, value).map_err(|e| e.to_string())?;
         document.push_str(&format!("k{index}: {escaped}\n"));
     }
     let dir = tempfile::tempdir().expect("temp dir");

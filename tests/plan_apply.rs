@@ -26,7 +26,7 @@ fn plan_shows_a_diff_and_a_summary() {
         "CLOUD_RUN_MAX_INSTANCES: 30",
     );
     let run = p.run(&["plan", "production", "--exit-code"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert_eq!(run.code, 3, "pending changes exit 3: {}", run.transcript());
     assert_snapshot!(run.transcript());
 }
 
@@ -246,7 +246,7 @@ fn plan_masks_secret_values_in_diffs() {
         run.transcript()
     );
     assert!(
-        run.stdout.contains("+JWT_SECRET=<secret>"),
+        run.stdout.contains("+JWT_SECRET=<secret "),
         "{}",
         run.stdout
     );
@@ -264,7 +264,7 @@ fn plan_masks_secret_values_in_diffs() {
     );
     assert_eq!(set.code, 0, "{}", set.transcript());
     let run = p.run(&["plan", "development", "--exit-code"]);
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 3);
     for secret in [CANARY, new_value] {
         assert!(
             !run.stdout.contains(secret) && !run.stderr.contains(secret),

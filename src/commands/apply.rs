@@ -3,10 +3,11 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use super::check::fatal;
-use super::{Exit, err, out};
+use super::{err, out};
 use crate::apply;
 use crate::cli::Config;
-use crate::plan::Status;
+use crate::exit::Exit;
+use crate::pipeline;
 use crate::source::SourceMap;
 
 pub fn run(config: &Config, names: &[String], yes: bool) -> Exit {
@@ -19,20 +20,22 @@ pub fn run(config: &Config, names: &[String], yes: bool) -> Exit {
         Ok(l) => l,
         Err(d) => return fatal(&[d], &SourceMap::default(), config.color),
     };
-    super::plan::with_plan(config, names, true, |plans, loaded| {
-        apply::remove_stale_temp_files(&loaded.project.root, &loaded.project.output_dir);
-        out(&super::plan::human(plans, config.color));
-        let pending = plans
-            .iter()
-            .filter(|p| matches!(p.status, Status::Create | Status::Change))
-            .count();
+    let result = pipeline::plan(config, names, true, |loaded, sources, planned| {
+        if let Some(exit) = super::plan::findings(config, &sources, &planned) {
+            return exit;
+        }
+        let plans = &planned.plans;
+        let project = &loaded.project;
+        apply::remove_stale_temp_files(&project.root, &project.output_dir);
+        out(&crate::report::plan::human(plans, config.color));
+        let pending = plans.iter().filter(|p| p.pending()).count();
         if pending == 0 {
             out("apply: nothing to write\n");
             return Exit::Ok;
         }
-        let refused = apply::preflight(&loaded.project.root, &loaded.project.output_dir, plans);
+        let refused = apply::preflight(&project.root, &project.output_dir, plans);
         if !refused.is_empty() {
-            return fatal(&refused, &SourceMap::default(), config.color);
+            return fatal(&refused, &sources, config.color);
         }
         if !yes {
             if !std::io::stdin().is_terminal() {
@@ -46,14 +49,15 @@ pub fn run(config: &Config, names: &[String], yes: bool) -> Exit {
                 return Exit::Error;
             }
         }
-        match apply::write_all(plans) {
-            Ok(n) => {
-                out(&format!("apply: wrote {n} file(s)\n"));
+        match apply::write_all(&project.root, plans) {
+            Ok(applied) => {
+                out(&format!("apply: wrote {} file(s)\n", applied.written));
                 Exit::Ok
             }
-            Err(d) => fatal(&[d], &SourceMap::default(), config.color),
+            Err(d) => fatal(&[d], &sources, config.color),
         }
-    })
+    });
+    result.unwrap_or_else(|stopped| fatal(&stopped.errors, &stopped.sources, config.color))
 }
 
 fn confirm(pending: usize) -> bool {

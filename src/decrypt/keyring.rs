@@ -48,14 +48,8 @@ impl Identities {
 }
 
 impl Keyring {
-    /// `identity_files` are the `--identity` files in order; the rest is read from the
-    /// process environment now and from disk when first needed.
-    pub fn new(identity_files: Vec<PathBuf>) -> Keyring {
-        Keyring::from_sources(IdentitySources::from_env(identity_files, None))
-    }
-
-    /// A keyring over given sources (tests, benchmarks). `project_file` is ignored: each
-    /// environment's own comes from cfgc.toml.
+    /// A keyring over the sources the `Config` read; key files are read from disk when
+    /// first needed. `project_file` is ignored: each environment's own comes from cfgc.toml.
     pub fn from_sources(mut sources: IdentitySources) -> Keyring {
         sources.project_file = None;
         Keyring {

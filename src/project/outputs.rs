@@ -9,6 +9,7 @@ use toml::Spanned;
 
 use super::{Environment, Located, ProjectSection, Resolver, safe_relative};
 use crate::diagnostic::Diagnostic;
+use crate::render::format::Format;
 use crate::source::Span;
 
 #[derive(Debug)]
@@ -18,7 +19,8 @@ pub struct Output {
     pub template: Located<PathBuf>,
     /// Path with `{env}` for the environment's name, relative to the root.
     pub path: Located<String>,
-    pub format: Located<String>,
+    /// How values are escaped, parsed back and masked (the format's room).
+    pub format: Located<Format>,
     pub secrets: bool,
     pub mode: u32,
     /// Environments it is rendered for; all when empty.
@@ -77,13 +79,6 @@ pub(super) struct OutputFile {
     mode: Option<Spanned<String>>,
     #[serde(default)]
     environments: Vec<Spanned<String>>,
-}
-
-/// The output format called `name` in cfgc.toml.
-pub fn format_named(name: &str) -> Option<crate::render::escape::Format> {
-    crate::render::escape::Format::ALL
-        .into_iter()
-        .find(|f| f.name() == name)
 }
 
 pub(super) fn outputs(
@@ -154,16 +149,17 @@ pub(super) fn outputs(
                 .help("put `{env}` in the path"),
             );
         }
-        if format_named(out.format.get_ref()).is_none() {
+        let format = Format::named(out.format.get_ref()).unwrap_or_else(|| {
             r.errors.push(
                 Diagnostic::error(
                     "project",
                     format!("unknown output format `{}`", out.format.get_ref()),
                 )
                 .at(r.span(out.format.span()))
-                .help("use one of: yaml, nginx, dotenv, json, text"),
+                .help(format!("use one of: {}", Format::names())),
             );
-        }
+            crate::render::format::TEXT
+        });
         for env in &out.environments {
             if !environments.iter().any(|e| &e.name == env.get_ref()) {
                 r.errors.push(
@@ -183,7 +179,7 @@ pub(super) fn outputs(
                 span: r.span(out.path.span()),
             },
             format: Located {
-                value: out.format.get_ref().clone(),
+                value: format,
                 span: r.span(out.format.span()),
             },
             secrets: out.secrets,

@@ -1,69 +1,141 @@
-//! Checks of rendered outputs before anything is written: each format must
-//! parse back, the project's policies (patterns, as data in cfgc.toml) must
-//! hold, and no decrypted secret may land in an output not declared to hold
-//! secrets.
+//! Checks of rendered outputs before anything is written: each output must parse back in
+//! its format (the format's room says how), the project's policies (patterns, as data in
+//! cfgc.toml) must hold, and no decrypted secret may land in an output not declared to
+//! hold secrets.
+//!
+//! A finding points into the rendered text, shown as a source: masked line by line where
+//! the output holds secrets, so no finding can quote a secret.
 
 mod cloudbuild;
 
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use aho_corasick::AhoCorasick;
 use secrecy::ExposeSecret;
 
-use super::escape::{self, Format};
-use super::{Content, RenderedFile};
-use crate::decrypt::Decrypted;
+use super::{Content, DETACHED, Failed, RenderedFile};
 use crate::diagnostic::Diagnostic;
-use crate::project::{Policy, Project, Rule, format_named};
+use crate::project::{Policy, Project, Rule};
+use crate::secrets::crypto::Plaintext;
+use crate::source::{FileId, Source, Span};
 
 /// Secrets shorter than this are not searched for: they would match by chance.
 const MIN_SCANNED_SECRET: usize = 6;
 
-pub fn check(file: &RenderedFile, project: &Project) -> Vec<Diagnostic> {
-    let Content::Ready { text, .. } = &file.content else {
-        return Vec::new();
+/// Every check of one rendered file; findings go into `failed`, with the file as a source
+/// when one points into it. `tainted` lists lines (0-based) of a plain output found to
+/// hold a secret value: they are masked in that source too.
+pub fn check(
+    file: &RenderedFile,
+    project: &Project,
+    tainted: &HashSet<usize>,
+    failed: &mut Failed,
+) {
+    let Content::Ready { text, mask } = &file.content else {
+        return;
     };
-    let mut found = Vec::new();
-    let format =
-        format_named(&file.output.format.value).expect("the project file checked the format");
-    if let Err(why) = parses(format, text) {
-        found.push(finding(
-            file,
-            "output-syntax",
-            format!("`{}` is not valid {format}: {why}", file.rel),
+    let mut found: Vec<(Diagnostic, Option<std::ops::Range<usize>>)> = Vec::new();
+    let format = file.output.format.value;
+    if let Err(e) = format.parse_back(text) {
+        let at = byte_of(text, e.line, e.column);
+        found.push((
+            finding(
+                file,
+                "output-syntax",
+                format!("`{}` is not valid {format}: {}", file.rel, e.message),
+            ),
+            Some(at..at),
         ));
     }
-    for policy in &project.policies {
-        let applies = (policy.outputs.is_empty() || policy.outputs.contains(&file.output.name))
-            && (policy.tiers.is_empty() || policy.tiers.contains(&file.env.tier));
-        if !applies {
-            continue;
-        }
+    for policy in project.policies.iter().filter(|p| applies(p, file)) {
         for rule in &policy.require {
             if !rule.regex().is_match(text) {
-                found.push(
+                found.push((
                     broken(file, policy, rule)
                         .note(format!("required pattern not found: {}", rule.pattern)),
-                );
+                    None,
+                ));
             }
         }
         for rule in &policy.forbid {
             if let Some(m) = rule.regex().find(text) {
-                let line = text[..m.start()].matches('\n').count() + 1;
-                found.push(broken(file, policy, rule).note(format!(
-                    "forbidden pattern found at line {line}: {}",
-                    rule.pattern
-                )));
+                found.push((
+                    broken(file, policy, rule).note(format!("forbidden pattern: {}", rule.pattern)),
+                    Some(m.range()),
+                ));
             }
         }
         if policy.structure.as_deref() == Some("cloudbuild") {
             for why in cloudbuild::check(text) {
-                found.push(finding(
-                    file,
-                    "policy",
-                    format!("`{}` breaks policy `{}`: {why}", file.rel, policy.name),
-                ));
+                let message = format!("`{}` breaks policy `{}`: {why}", file.rel, policy.name);
+                found.push((finding(file, "policy", message), None));
             }
         }
     }
-    found
+    if found.is_empty() {
+        return;
+    }
+    // The text the findings point into, as it may be shown.
+    let shown: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match mask {
+            Some(mask) => format!("{}\n", mask.new_line(i, l)),
+            None if tainted.contains(&i) => format!("{}\n", super::mask::MASK),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    let source = Source::new(
+        format!("{} (rendered)", file.rel),
+        file.rel.clone().into(),
+        shown,
+    );
+    let id = FileId(DETACHED + failed.sources.len() as u32);
+    for (d, range) in found {
+        let d = match range {
+            Some(r) => {
+                let (line, col) = line_col(text, r.start);
+                let start = source.byte_at(line, col);
+                let end = if mask.is_some() || tainted.contains(&(line - 1)) {
+                    source.line_range(line).end
+                } else {
+                    r.end.max(start).min(source.text.len())
+                };
+                d.at(Span::new(id, start, end.max(start)))
+            }
+            None => d,
+        };
+        failed.diagnostics.push(d);
+    }
+    failed.sources.push(source);
+}
+
+fn applies(policy: &Policy, file: &RenderedFile) -> bool {
+    (policy.outputs.is_empty() || policy.outputs.contains(&file.output.name))
+        && (policy.tiers.is_empty() || policy.tiers.contains(&file.env.tier))
+}
+
+/// 1-based line, 0-based character column of a byte offset.
+fn line_col(text: &str, byte: usize) -> (usize, usize) {
+    let before = &text[..byte.min(text.len())];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count(),
+    )
+}
+
+/// The byte offset of a 1-based line and column.
+fn byte_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    text[start..]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| start + i)
 }
 
 fn broken(file: &RenderedFile, policy: &Policy, rule: &Rule) -> Diagnostic {
@@ -75,7 +147,7 @@ fn broken(file: &RenderedFile, policy: &Policy, rule: &Rule) -> Diagnostic {
 }
 
 fn finding(file: &RenderedFile, code: &'static str, message: String) -> Diagnostic {
-    Diagnostic::error(code, message)
+    Diagnostic::finding(code, message)
         .env(&file.env.name)
         .help(format!(
             "fix the template `{}` or the values it uses; nothing was written",
@@ -88,56 +160,58 @@ fn finding(file: &RenderedFile, code: &'static str, message: String) -> Diagnost
         ))
 }
 
-/// What a consumer of the format would make of the text.
-fn parses(format: Format, text: &str) -> Result<(), String> {
-    match format {
-        Format::Yaml => {
-            let src =
-                crate::source::Source::new(String::new(), Default::default(), text.to_string());
-            crate::load::yaml::parse(crate::source::FileId(0), &src)
-                .map(|_| ())
-                .map_err(|d| {
-                    let (line, col) = d.span.map_or((0, 0), |s| src.line_col(s.start as usize));
-                    format!("{} at line {line}, column {col}", d.message)
-                })
-        }
-        Format::Json => serde_json::from_str::<serde_json::Value>(text)
-            .map(|_| ())
-            .map_err(|e| e.to_string()),
-        Format::Dotenv => escape::dotenv::parse_dotenv(text)
-            .map(|_| ())
-            .map_err(|e| e.to_string()),
-        Format::Nginx | Format::Text => Ok(()),
-    }
-}
+/// Lines (0-based) of plain outputs that hold a secret value, by index in `files`.
+pub type Tainted = HashMap<usize, HashSet<usize>>;
 
-/// Every output not declared to hold secrets, searched for every secret
-/// value decrypted in this run.
+/// Every output not declared to hold secrets, searched in one pass for every secret value
+/// decrypted for its environment.
 pub fn no_secret_in_plain_outputs(
     files: &[RenderedFile],
-    decrypted: &Decrypted,
-) -> Vec<Diagnostic> {
+    values: &BTreeMap<String, Plaintext>,
+) -> (Vec<Diagnostic>, Tainted) {
+    let scanned: Vec<(&String, &str)> = values
+        .iter()
+        .map(|(k, v)| (k, v.expose_secret()))
+        .filter(|(_, v)| v.len() >= MIN_SCANNED_SECRET)
+        .collect();
+    let plain: Vec<(usize, &RenderedFile, &str)> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.output.secrets)
+        .filter_map(|(i, f)| match &f.content {
+            Content::Ready { text, .. } => Some((i, f, text.as_str())),
+            Content::Skipped(_) => None,
+        })
+        .collect();
+    let mut tainted = Tainted::new();
+    if scanned.is_empty() || plain.is_empty() {
+        return (Vec::new(), tainted);
+    }
+    let finder = AhoCorasick::new(scanned.iter().map(|(_, v)| v))
+        .expect("literal patterns of bounded size always build");
     let mut found = Vec::new();
-    for file in files.iter().filter(|f| !f.output.secrets) {
-        let Content::Ready { text, .. } = &file.content else {
-            continue;
-        };
-        for (name, value) in &decrypted.values {
-            let v = value.expose_secret();
-            if v.len() < MIN_SCANNED_SECRET {
+    for (index, file, text) in plain {
+        let mut seen = std::collections::BTreeSet::new();
+        for m in finder.find_overlapping_iter(text) {
+            let first = text[..m.start()].matches('\n').count();
+            let lines = text[m.start()..m.end()].matches('\n').count();
+            tainted
+                .entry(index)
+                .or_default()
+                .extend(first..=first + lines);
+            let name = scanned[m.pattern().as_usize()].0;
+            if !seen.insert(name) {
                 continue;
             }
-            if let Some(at) = text.find(v) {
-                let line = text[..at].matches('\n').count() + 1;
-                found.push(
-                    Diagnostic::error("secret-in-plain-output", format!("the value of secret `{name}` appears in `{}`, which is not declared to hold secrets", file.rel))
-                        .key(name.clone())
-                        .env(&file.env.name)
-                        .note(format!("at line {line} of the rendered `{}`", file.output.name))
-                        .help("render it only into an output with `secrets = true`; nothing was written"),
-                );
-            }
+            let line = first + 1;
+            found.push(
+                Diagnostic::finding("secret-in-plain-output", format!("the value of secret `{name}` appears in `{}`, which is not declared to hold secrets", file.rel))
+                    .key(name.clone())
+                    .env(&file.env.name)
+                    .note(format!("at line {line} of the rendered `{}`", file.output.name))
+                    .help("render it only into an output with `secrets = true`; nothing was written"),
+            );
         }
     }
-    found
+    (found, tainted)
 }

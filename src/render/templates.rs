@@ -5,23 +5,30 @@
 //! process environment (minijinja's builtins have none; `debug` is off).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
+use minijinja::{AutoEscape, Error, ErrorKind, UndefinedBehavior};
 use zeroize::Zeroizing;
 
-use super::escape::{self, Format};
+use super::format::Format;
 use crate::diagnostic::Diagnostic;
-use crate::pipeline::Loaded;
-use crate::project::{Output, Project, format_named};
+use crate::project::{Environment, Output, Project};
 use crate::source::{FileId, Source, SourceMap, Span, display_name};
+use crate::validate::Schema;
+
+/// Marks the errors cfgc's own escaping formatter raises, so that their reason (which names
+/// a character class, never the value) is shown, while the detail of any other error (which
+/// may quote a value) is not.
+const ESCAPE_MARK: &str = "cfgc-escape: ";
 
 pub struct Templates {
-    env: Environment<'static>,
-    files: HashMap<String, FileId>,
+    env: minijinja::Environment<'static>,
+    /// Each template's id and text, for errors that point into it.
+    files: HashMap<String, (FileId, Arc<Source>)>,
 }
 
 pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, Vec<Diagnostic>> {
-    let mut env = Environment::new();
+    let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     // debug() prints the whole context, secrets included.
     env.remove_global("debug");
@@ -35,8 +42,7 @@ pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, 
     let mut errors = Vec::new();
     for output in &project.outputs {
         let name = display_name(&project.root, &output.template.value);
-        let format =
-            format_named(&output.format.value).expect("the project file checked the format");
+        let format = output.format.value;
         if let Some(other) = formats.insert(name.clone(), format)
             && other != format
         {
@@ -82,21 +88,25 @@ pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, 
             output.template.value.clone(),
             text.clone(),
         ));
-        files.insert(name.clone(), id);
+        files.insert(name.clone(), (id, sources.shared(id)));
         if let Err(e) = env.add_template_owned(name.clone(), text) {
-            errors.push(template_error(&e, &name, id, sources));
+            errors.push(template_error(&e, &name, id, sources.get(id)));
         }
     }
     env.set_formatter(|out, state, value| {
         let AutoEscape::Custom(name) = state.auto_escape() else {
             return minijinja::escape_formatter(out, state, value);
         };
-        let format = format_named(name)
+        let format = Format::named(name)
             .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "unknown format"))?;
         let json = serde_json::to_value(value)
-            .map_err(|e| Error::new(ErrorKind::BadSerialization, e.to_string()))?;
-        let text = escape::escape(format, &json)
-            .map_err(|e| Error::new(ErrorKind::InvalidOperation, e.reason))?;
+            .map_err(|_| Error::new(ErrorKind::BadSerialization, "not serialisable"))?;
+        let text = format.escape(&json).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                format!("{ESCAPE_MARK}{}", e.reason),
+            )
+        })?;
         out.write_str(&text)
             .map_err(|_| Error::from(ErrorKind::WriteFailure))
     });
@@ -111,28 +121,28 @@ impl Templates {
     pub fn render(
         &self,
         output: &Output,
-        env: &crate::project::Environment,
+        env: &Environment,
         context: &serde_json::Map<String, serde_json::Value>,
-        loaded: &Loaded,
-        sources: &SourceMap,
+        project: &Project,
+        schema: &Schema,
     ) -> Result<Zeroizing<String>, Diagnostic> {
-        let name = display_name(&loaded.project.root, &output.template.value);
-        let id = self.files[&name];
+        let name = display_name(&project.root, &output.template.value);
+        let (id, source) = &self.files[&name];
         let template = self
             .env
             .get_template(&name)
-            .map_err(|e| template_error(&e, &name, id, sources))?;
+            .map_err(|e| template_error(&e, &name, *id, source))?;
         let ctx = minijinja::Value::from(minijinja::value::Serde(context));
         template.render(ctx).map(Zeroizing::new).map_err(|e| {
-            let mut d = template_error(&e, &name, id, sources);
+            let mut d = template_error(&e, &name, *id, source);
             d.environments.push(env.name.clone());
             d.message = format!("{} (output `{}`)", d.message, output.name);
             if d.code == "template-undefined"
-                && let Some(s) = d.key.as_deref().and_then(|k| loaded.schema.suggest(k)) {
+                && let Some(s) = d.key.as_deref().and_then(|k| schema.suggest(k)) {
                     d = d.help(format!("did you mean `{s}`?"));
                 }
             if !output.secrets
-                && let Some(key) = d.key.clone().filter(|k| loaded.schema.secrets.contains(k)) {
+                && let Some(key) = d.key.clone().filter(|k| schema.secrets.contains(k)) {
                     d = d.help(format!("`{key}` is a secret: only outputs declared with `secrets = true` may use its value; `secret_names` lists names for plain outputs"));
                 }
             d
@@ -142,8 +152,7 @@ impl Templates {
 
 /// A minijinja error as a finding on the template line, naming the
 /// expression; never the values in the context.
-fn template_error(e: &Error, name: &str, id: FileId, sources: &SourceMap) -> Diagnostic {
-    let src = sources.get(id);
+fn template_error(e: &Error, name: &str, id: FileId, src: &Source) -> Diagnostic {
     let span = match (e.range(), e.line()) {
         (Some(r), _) if r.end <= src.text.len() => Span::new(id, r.start, r.end),
         (_, Some(line)) => {
@@ -155,29 +164,50 @@ fn template_error(e: &Error, name: &str, id: FileId, sources: &SourceMap) -> Dia
     let expr = src.text[span.start as usize..span.end as usize]
         .trim()
         .to_string();
-    let detail = e.detail().unwrap_or("").to_string();
-    let (code, message) = match e.kind() {
+    // Only the detail of a syntax error (which quotes the template) or of cfgc's own
+    // escaping (which names a character class) is shown: any other detail may quote a value
+    // from the context, a secret included (`{% include JWT_SECRET %}` names the template it
+    // did not find).
+    let detail = e.detail().unwrap_or("");
+    let (code, message, label) = match e.kind() {
         ErrorKind::UndefinedError => (
             "template-undefined",
             format!("undefined variable `{expr}` in `{name}`"),
+            "here".to_string(),
         ),
         ErrorKind::SyntaxError => (
             "template-syntax",
             format!("template syntax error in `{name}`: {detail}"),
+            detail.to_string(),
         ),
-        ErrorKind::InvalidOperation if !detail.is_empty() => (
+        ErrorKind::InvalidOperation if detail.starts_with(ESCAPE_MARK) => (
             "template-escape",
             format!("cannot place `{expr}` safely in `{name}`"),
+            detail[ESCAPE_MARK.len()..].to_string(),
         ),
-        _ => ("template", format!("cannot render `{name}`: {}", e.kind())),
+        ErrorKind::TemplateNotFound => (
+            "template",
+            format!(
+                "cannot render `{name}`: a template it includes, imports or extends is not one of the project's"
+            ),
+            "here".to_string(),
+        ),
+        kind => (
+            "template",
+            format!("cannot render `{name}`: {kind}"),
+            "here".to_string(),
+        ),
     };
-    let d = Diagnostic::error(code, message)
-        .at(span)
-        .label(if detail.is_empty() {
-            "here".to_string()
-        } else {
-            detail
-        });
+    let d = if matches!(code, "template-escape" | "template-undefined") {
+        Diagnostic::finding(code, message)
+    } else {
+        Diagnostic::error(code, message)
+    };
+    let d = d.at(span).label(if label.is_empty() {
+        "here".to_string()
+    } else {
+        label
+    });
     let key = expr
         .split(['.', '[', '|', ' '])
         .next()

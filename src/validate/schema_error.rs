@@ -4,14 +4,14 @@
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind as K};
 
-use super::{MergedEnv, Schema, formats};
+use super::{Merged, Schema, formats};
 use crate::diagnostic::Diagnostic;
 use crate::node::entry_at;
 use crate::source::SourceMap;
 
 pub fn diagnose(
     e: &ValidationError,
-    merged: &MergedEnv,
+    merged: &Merged,
     schema: &Schema,
     sources: &SourceMap,
 ) -> Option<Diagnostic> {
@@ -52,7 +52,7 @@ pub fn diagnose(
     {
         label = why.to_string();
     }
-    let mut d = Diagnostic::error(code(e.kind()), message)
+    let mut d = Diagnostic::finding(code(e.kind()), message)
         .at(node.span)
         .label(label)
         .key(&key);
@@ -71,7 +71,7 @@ pub fn diagnose(
 fn missing(
     name: &str,
     parent: &[String],
-    merged: &MergedEnv,
+    merged: &Merged,
     schema: &Schema,
     sources: &SourceMap,
 ) -> Diagnostic {
@@ -87,7 +87,7 @@ fn missing(
             ),
             None => (env.span, "a secrets file".to_string()),
         };
-        return Diagnostic::error(
+        return Diagnostic::finding(
             "missing-secret",
             format!(
                 "required secret `{name}` is missing in environment `{}`",
@@ -113,7 +113,7 @@ fn missing(
         .collect();
     let last = consulted.last().copied().unwrap_or("a layer");
     if parent.is_empty() {
-        return Diagnostic::error(
+        return Diagnostic::finding(
             "missing-variable",
             format!(
                 "required variable `{name}` is missing in environment `{}`",
@@ -130,7 +130,7 @@ fn missing(
         .help(format!("add `{name}: <value>` to {last}"));
     }
     let key = display_key(parent);
-    let d = Diagnostic::error(
+    let d = Diagnostic::finding(
         "missing-variable",
         format!("`{key}` is missing the required key `{name}`"),
     )

@@ -9,13 +9,13 @@ use serde_json::Value;
 use zeroize::Zeroize;
 
 use super::schema_error::{code, describe, display_key, segments};
-use super::{MergedEnv, Schema, formats, instance};
+use super::{Merged, Schema, formats, instance};
 use crate::diagnostic::Diagnostic;
 use crate::source::{SourceMap, Span};
 
 /// Secrets the schema requires in this environment, given its layers (`if`/`then`
 /// rules may depend on them).
-pub fn required_secrets(merged: &MergedEnv, schema: &Schema) -> BTreeSet<String> {
+pub fn required_secrets(merged: &Merged, schema: &Schema) -> BTreeSet<String> {
     let instance = Value::Object(instance(merged, schema));
     schema
         .validator
@@ -29,10 +29,41 @@ pub fn required_secrets(merged: &MergedEnv, schema: &Schema) -> BTreeSet<String>
         .collect()
 }
 
+/// Stage 3 applied to an environment's decrypted secrets: schema findings, each at its
+/// secret's line in the secrets file.
+pub fn check_decrypted(
+    merged: &Merged,
+    layers: &crate::load::Layers,
+    schema: &Schema,
+    sources: &SourceMap,
+    values: &BTreeMap<String, crate::secrets::crypto::Plaintext>,
+) -> Vec<Diagnostic> {
+    use secrecy::ExposeSecret;
+    let plain: BTreeMap<String, &str> = values
+        .iter()
+        .map(|(k, v)| (k.clone(), v.expose_secret()))
+        .collect();
+    let at = merged
+        .env
+        .secrets
+        .as_ref()
+        .and_then(|s| layers.secrets(layers.id(&s.value)))
+        .map(|parsed| {
+            parsed
+                .spans
+                .values
+                .iter()
+                .map(|(k, s)| (k.clone(), s.key))
+                .collect()
+        })
+        .unwrap_or_default();
+    check_secret_values(merged, schema, sources, &plain, &at, None)
+}
+
 /// Schema findings about decrypted secret values, each at its secret's line in the
 /// secrets file when it has one (`at`), for the secrets in `only` (all when `None`).
 pub fn check_secret_values(
-    merged: &MergedEnv,
+    merged: &Merged,
     schema: &Schema,
     sources: &SourceMap,
     values: &BTreeMap<String, &str>,
@@ -59,7 +90,7 @@ pub fn check_secret_values(
             label = why.to_string();
         }
         let schema_path = e.schema_path().as_str().to_string();
-        let mut d = Diagnostic::error(code(e.kind()), message)
+        let mut d = Diagnostic::finding(code(e.kind()), message)
             .label(format!("decrypted value: {label}"))
             .key(&key)
             .env(&merged.env.name)

@@ -19,7 +19,7 @@ pub fn check(env: &Environment, layers: &Layers, sources: &SourceMap) -> Vec<Dia
     let file = &parsed.file;
     if file.environment != env.name {
         found.push(
-            Diagnostic::error(
+            Diagnostic::finding(
                 "secrets-environment",
                 format!(
                     "`{name}` was written for environment `{}`, but `{}` uses it",
@@ -52,7 +52,7 @@ pub fn check(env: &Environment, layers: &Layers, sources: &SourceMap) -> Vec<Dia
         .filter(|r| !wanted.contains(r))
         .collect();
     if !missing.is_empty() || !extra.is_empty() {
-        let mut d = Diagnostic::error(
+        let mut d = Diagnostic::finding(
             "secrets-recipients",
             format!(
                 "the recipients of `{name}` differ from those of `{}` in cfgc.toml",

@@ -9,7 +9,7 @@ use crate::commands::{Exit, err};
 use crate::decrypt::{DecryptError, Keyring, Opened, open_file};
 use crate::diagnostic::Diagnostic;
 use crate::load;
-use crate::pipeline::{self, Loaded};
+use crate::load::Loaded;
 use crate::project::Environment;
 use crate::report;
 use crate::secrets::crypto::{DataKey, Plaintext};
@@ -29,7 +29,7 @@ pub fn load(config: &Config, names: &[String], new_ok: bool) -> Result<Context, 
     let options = load::Options {
         new_secrets_ok: new_ok,
     };
-    match pipeline::load_with(config.project.as_deref(), names, &mut sources, options) {
+    match load::load(config.project.as_deref(), names, &mut sources, options) {
         Ok(loaded) => Ok(Context {
             sources,
             loaded,
@@ -246,7 +246,7 @@ impl Context {
         name: &str,
         known: &BTreeMap<String, impl Sized>,
     ) -> Exit {
-        let mut d = Diagnostic::error(
+        let mut d = Diagnostic::finding(
             "unknown-secret",
             format!("`{}` holds no secret `{name}`", self.display_name(env)),
         )

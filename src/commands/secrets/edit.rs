@@ -26,14 +26,10 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
     let ctx = context::load(config, &[environment.to_string()], true)?;
     let env = ctx.env();
     ctx.secrets_path(env)?;
-    let editor = std::env::var("VISUAL")
-        .ok()
+    let editor = config
+        .editor
+        .clone()
         .filter(|e| !e.trim().is_empty())
-        .or_else(|| {
-            std::env::var("EDITOR")
-                .ok()
-                .filter(|e| !e.trim().is_empty())
-        })
         .ok_or_else(|| {
             ctx.fatal(&[Diagnostic::error(
                 "no-editor",
@@ -51,7 +47,7 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
         let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
     }
 
-    let keyring = Keyring::new(config.identities.clone());
+    let keyring = Keyring::from_sources(config.identity_sources.clone());
     let (file, key, current) = ctx.open_or_create(env, &keyring)?;
 
     let dir = private_dir()

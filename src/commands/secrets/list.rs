@@ -10,7 +10,7 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
     let env = ctx.env();
     ctx.secrets_path(env)?;
     let schema = &ctx.loaded.schema;
-    let merged = crate::validate::merge_env(env, &ctx.loaded.layers);
+    let merged = crate::merge::merge_env(env, &ctx.loaded.layers);
     let required = crate::validate::required_secrets(&merged, schema);
     let parsed = ctx.parsed(env);
     let present: Vec<&String> = parsed

@@ -12,7 +12,7 @@ use crate::secrets::recipient::Recipient;
 
 pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit> {
     let ctx = context::load(config, names, false)?;
-    let keyring = Keyring::new(config.identities.clone());
+    let keyring = Keyring::from_sources(config.identity_sources.clone());
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut staged = Vec::new();
     let mut lines = Vec::new();

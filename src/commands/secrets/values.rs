@@ -20,7 +20,7 @@ pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
     let env = ctx.env();
     ctx.secrets_path(env)?;
     check_name(&ctx, env, name)?;
-    let keyring = Keyring::new(config.identities.clone());
+    let keyring = Keyring::from_sources(config.identity_sources.clone());
     // Open (and verify) before asking for the value: a wrong key fails fast.
     let (file, key, current) = ctx.open_or_create(env, &keyring)?;
     let value = read_value(&format!("Value for {name} in {} (input hidden): ", env.name))
@@ -72,7 +72,7 @@ fn open_holding<'c>(
     if !parsed.file.values.contains_key(name) {
         return Err(ctx.no_such_secret(env, name, &parsed.file.values));
     }
-    let keyring = Keyring::new(config.identities.clone());
+    let keyring = Keyring::from_sources(config.identity_sources.clone());
     let opened = ctx.open(env, parsed, &keyring)?;
     Ok((parsed, opened))
 }
@@ -101,7 +101,7 @@ pub fn rm(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit> 
         env.name
     ));
     out(&ctx.recipients_note(env));
-    let merged = crate::validate::merge_env(env, &ctx.loaded.layers);
+    let merged = crate::merge::merge_env(env, &ctx.loaded.layers);
     if crate::validate::required_secrets(&merged, &ctx.loaded.schema).contains(name) {
         out(&format!(
             "note: the schema requires `{name}` in {}; `cfgc check` reports it missing until it is set again\n",
@@ -121,7 +121,7 @@ pub fn check_name(ctx: &Context, env: &Environment, name: &str) -> Result<(), Ex
         )]));
     }
     let d = if !schema.variables.contains(name) {
-        let d = Diagnostic::error("unknown-secret", format!("unknown secret `{name}`"))
+        let d = Diagnostic::finding("unknown-secret", format!("unknown secret `{name}`"))
             .key(name)
             .env(&env.name);
         match schema.suggest(name) {
@@ -131,7 +131,7 @@ pub fn check_name(ctx: &Context, env: &Environment, name: &str) -> Result<(), Ex
             )),
         }
     } else if !schema.secrets.contains(name) {
-        Diagnostic::error(
+        Diagnostic::finding(
             "secret-not-declared-secret",
             format!("the schema does not mark `{name}` secret"),
         )
@@ -160,7 +160,7 @@ pub fn check_values(
     for (k, v) in changed {
         values.insert((*k).to_string(), v.expose_secret());
     }
-    let merged = crate::validate::merge_env(env, &ctx.loaded.layers);
+    let merged = crate::merge::merge_env(env, &ctx.loaded.layers);
     let mut found = Vec::new();
     for (name, _) in changed {
         found.extend(crate::validate::check_secret_values(

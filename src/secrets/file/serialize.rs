@@ -4,6 +4,8 @@
 use super::{META_KEY, SecretsFile, VERSION};
 use crate::load::yaml::resolve_plain;
 use crate::node::Kind;
+// The program's one YAML quoter, shared with rendered YAML outputs.
+pub(crate) use crate::render::format::yaml::double_quoted as quoted;
 
 pub const HEADER: &str =
     "# cfgc secrets file: names are plain, values are sealed. Edit with `cfgc secrets`.\n";
@@ -59,28 +61,4 @@ fn is_plain_safe(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "_./+=,[]- :@".contains(c))
         && !s.ends_with(':')
         && matches!(resolve_plain(s), Kind::Str(_))
-}
-
-/// A YAML double-quoted scalar: every character that could end or bend it is escaped.
-pub(crate) fn quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            '\u{85}' | '\u{a0}' | '\u{2028}' | '\u{2029}' | '\u{feff}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }

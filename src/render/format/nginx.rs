@@ -17,8 +17,39 @@
 //!   each escaped as above (e.g. `server_name {{ hosts }}`). Empty or nested arrays and objects
 //!   are rejected.
 
-use super::{EscapeError, Format};
+use super::{EscapeError, NGINX, Room, SyntaxError};
 use serde_json::Value;
+
+pub struct Nginx;
+
+impl Room for Nginx {
+    fn name(&self) -> &'static str {
+        "nginx"
+    }
+
+    fn escape(&self, value: &Value) -> Result<String, EscapeError> {
+        escape(value)
+    }
+
+    /// nginx itself is the parser (`nginx -t` in the tests); cfgc checks nothing here.
+    fn parse_back(&self, _text: &str) -> Result<(), SyntaxError> {
+        Ok(())
+    }
+
+    /// Indentation and a bare directive name with the blanks after it.
+    fn mask_prefix<'a>(&self, line: &'a str) -> &'a str {
+        let indent = line.len() - line.trim_start().len();
+        let name = line[indent..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(line.len() - indent);
+        let rest = &line[indent + name..];
+        let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        if name == 0 || blanks == 0 {
+            return "";
+        }
+        &line[..indent + name + blanks]
+    }
+}
 
 /// The longest argument nginx's tokenizer accepts (its buffer is 4096 bytes and the character
 /// that ends the token must fit too); measured with `nginx -t` on nginx 1.22.
@@ -121,7 +152,7 @@ fn quote(text: &str) -> String {
 }
 
 fn reject(reason: impl Into<String>) -> EscapeError {
-    EscapeError::new(Format::Nginx, reason)
+    EscapeError::new(NGINX, reason)
 }
 
 #[cfg(test)]
@@ -180,7 +211,7 @@ mod tests {
     #[test]
     fn dollar_is_rejected_without_echoing_the_value() {
         let err = nginx(json!("s3cr3t$host")).expect_err("`$` has no escape");
-        assert_eq!(err.format, Format::Nginx);
+        assert_eq!(err.format, NGINX);
         assert!(err.reason.starts_with("contains `$`"));
         assert!(!err.reason.contains("s3cr3t"));
     }

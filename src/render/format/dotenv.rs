@@ -29,8 +29,40 @@
 //!
 //! [`parse_dotenv`] reads this subset back, so later stages can find which lines hold which values.
 
-use super::{EscapeError, Format};
+use super::{DOTENV, EscapeError, Room, SyntaxError};
 use serde_json::Value;
+
+pub struct Dotenv;
+
+impl Room for Dotenv {
+    fn name(&self) -> &'static str {
+        "dotenv"
+    }
+
+    fn escape(&self, value: &Value) -> Result<String, EscapeError> {
+        escape(value)
+    }
+
+    fn parse_back(&self, text: &str) -> Result<(), SyntaxError> {
+        parse_dotenv(text).map(|_| ()).map_err(|e| SyntaxError {
+            line: e.line,
+            column: 1,
+            message: e.reason,
+        })
+    }
+
+    /// `KEY=` (with its indentation and `export `).
+    fn mask_prefix<'a>(&self, line: &'a str) -> &'a str {
+        let body = line.trim_start_matches([' ', '\t']);
+        let assignment = body.strip_prefix("export ").unwrap_or(body);
+        match assignment.split_once('=') {
+            Some((key, _)) if check_key(key).is_ok() => {
+                &line[..line.len() - assignment.len() + key.len() + 1]
+            }
+            _ => "",
+        }
+    }
+}
 
 /// One value as the text after `KEY=`.
 pub fn escape(value: &Value) -> Result<String, EscapeError> {
@@ -227,7 +259,7 @@ fn is_plain(ch: char) -> bool {
 }
 
 fn reject(reason: &str) -> EscapeError {
-    EscapeError::new(Format::Dotenv, reason)
+    EscapeError::new(DOTENV, reason)
 }
 
 #[cfg(test)]
@@ -287,7 +319,7 @@ mod tests {
         ];
         for (value, reason) in cases {
             let err = dotenv(json!(value)).expect_err("must be rejected");
-            assert_eq!(err.format, Format::Dotenv);
+            assert_eq!(err.format, DOTENV);
             assert!(err.reason.starts_with(reason), "{value:?}: {}", err.reason);
             assert!(!err.to_string().contains("s3cr3t"));
         }

@@ -10,6 +10,81 @@
 
 use serde_json::{Number, Value};
 
+use super::{EscapeError, Room, SyntaxError};
+use crate::source::{FileId, Source};
+
+pub struct Yaml;
+
+impl Room for Yaml {
+    fn name(&self) -> &'static str {
+        "yaml"
+    }
+
+    fn escape(&self, value: &Value) -> Result<String, EscapeError> {
+        Ok(escape(value))
+    }
+
+    /// Read with cfgc's own strict YAML 1.2 reader: one document, no duplicate keys.
+    fn parse_back(&self, text: &str) -> Result<(), SyntaxError> {
+        let src = Source::new(String::new(), Default::default(), text.to_string());
+        crate::load::yaml::parse(FileId(0), &src)
+            .map(|_| ())
+            .map_err(|d| {
+                let (line, column) = d.span.map_or((1, 1), |s| src.line_col(s.start as usize));
+                SyntaxError {
+                    line,
+                    column,
+                    message: d.message,
+                }
+            })
+    }
+
+    /// Indentation, list dashes, and a mapping key with its `: `.
+    fn mask_prefix<'a>(&self, line: &'a str) -> &'a str {
+        let mut at = line.len() - line.trim_start_matches(' ').len();
+        while line[at..].starts_with("- ") {
+            at += 2;
+            at += line[at..].len() - line[at..].trim_start_matches(' ').len();
+        }
+        match key_end(&line[at..]) {
+            Some(end) => &line[..at + end],
+            None => &line[..at],
+        }
+    }
+}
+
+/// The length of `key: ` at the start of `rest`, for a plain or double-quoted key.
+fn key_end(rest: &str) -> Option<usize> {
+    let after_key = if let Some(quoted) = rest.strip_prefix('"') {
+        let mut escaped = false;
+        let close = quoted.char_indices().find(|&(_, c)| {
+            let end = c == '"' && !escaped;
+            escaped = c == '\\' && !escaped;
+            end
+        })?;
+        1 + close.0 + 1
+    } else {
+        let first = rest.chars().next()?;
+        if "\"'#&*!|>%@`{[-?:,".contains(first) || first.is_whitespace() {
+            return None;
+        }
+        rest.find(": ")
+            .or_else(|| rest.strip_suffix(':').map(str::len))?
+    };
+    let key = &rest[..after_key];
+    if !rest[..after_key].starts_with('"') && key.contains(" #") {
+        return None;
+    }
+    let tail = &rest[after_key..];
+    if tail == ":" {
+        Some(after_key + 1)
+    } else if tail.starts_with(": ") {
+        Some(after_key + 2)
+    } else {
+        None
+    }
+}
+
 /// YAML limits an implicit mapping key to 1024 characters; longer keys need the explicit `? `
 /// form. The margin covers the quotes and escapes, which count too.
 const IMPLICIT_KEY_LIMIT: usize = 1000;
@@ -92,6 +167,14 @@ fn plain_number(number: &Number) -> String {
 /// and so must everything outside YAML's printable set, which parsers reject even inside quotes.
 /// NEL, LS and PS are printable in YAML 1.2 but line breaks in YAML 1.1, and a BOM is only
 /// allowed at the start of a stream: escaping them keeps both versions reading the same string.
+/// `text` as a YAML double-quoted scalar that reads back as the same string: the one YAML
+/// quoter of the program (rendered outputs and secrets files alike).
+pub fn double_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    write_double_quoted(&mut out, text);
+    out
+}
+
 fn write_double_quoted(out: &mut String, text: &str) {
     out.push('"');
     for ch in text.chars() {
@@ -104,7 +187,7 @@ fn write_double_quoted(out: &mut String, text: &str) {
             '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => {
                 out.push_str(&format!("\\x{:02x}", u32::from(ch)));
             }
-            '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' => {
+            '\u{a0}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' => {
                 out.push_str(&format!("\\u{:04x}", u32::from(ch)));
             }
             _ => out.push(ch),

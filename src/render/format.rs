@@ -1,0 +1,187 @@
+//! The output formats, one room each: a module per format owns how a value is escaped for
+//! its value position, how a rendered file is parsed back, and which part of a line may be
+//! shown when the rest depends on a secret. Adding a format is one new module and one line
+//! in [`ALL`].
+//!
+//! A template interpolation lands in "the value position" of its file: a YAML scalar, an nginx
+//! directive argument, the text after `KEY=` in a `.env` file, a JSON value. Each room turns one
+//! value into text that a real consumer reads back as exactly that value, or refuses with an
+//! [`EscapeError`] saying why and what to do. Refusing is the safe answer whenever a consumer
+//! has no way to carry the value: a silently altered secret or an injected directive is worse
+//! than a failed render.
+
+pub mod dotenv;
+pub mod json;
+pub mod nginx;
+pub mod text;
+pub mod yaml;
+
+use serde_json::Value;
+
+/// What one output format knows. Implemented once per format, by a unit struct in its module.
+pub trait Room: Sync {
+    /// The name used in `cfgc.toml` and in messages.
+    fn name(&self) -> &'static str;
+
+    /// One interpolated value as text for the format's value position, or why it cannot be
+    /// placed safely.
+    fn escape(&self, value: &Value) -> Result<String, EscapeError>;
+
+    /// What a consumer of the format makes of a rendered file: `Ok`, or where it stops.
+    fn parse_back(&self, text: &str) -> Result<(), SyntaxError>;
+
+    /// The start of `line` that says what the line sets (`KEY=`, `  key: `, `ssl_ciphers `),
+    /// shown in place of the whole line when the rest depends on a secret. The masker keeps
+    /// it only when it is the same with every stand-in for the secrets, so a room may be
+    /// generous here without leaking.
+    fn mask_prefix<'a>(&self, line: &'a str) -> &'a str;
+}
+
+/// A format, as stored on an output: a handle on its room.
+#[derive(Clone, Copy)]
+pub struct Format(&'static dyn Room);
+
+pub const YAML: Format = Format(&yaml::Yaml);
+pub const NGINX: Format = Format(&nginx::Nginx);
+pub const DOTENV: Format = Format(&dotenv::Dotenv);
+pub const JSON: Format = Format(&json::Json);
+pub const TEXT: Format = Format(&text::Text);
+
+/// Every format, in the order the docs list them.
+pub const ALL: [Format; 5] = [YAML, NGINX, DOTENV, JSON, TEXT];
+
+impl Format {
+    /// The format called `name` in `cfgc.toml`.
+    pub fn named(name: &str) -> Option<Format> {
+        ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// The names `cfgc.toml` accepts, for "expected one of" messages.
+    pub fn names() -> String {
+        ALL.map(|f| f.name()).join(", ")
+    }
+
+    pub fn name(self) -> &'static str {
+        self.0.name()
+    }
+
+    pub fn escape(self, value: &Value) -> Result<String, EscapeError> {
+        self.0.escape(value)
+    }
+
+    pub fn parse_back(self, text: &str) -> Result<(), SyntaxError> {
+        self.0.parse_back(text)
+    }
+
+    pub fn mask_prefix(self, line: &str) -> &str {
+        self.0.mask_prefix(line)
+    }
+}
+
+impl PartialEq for Format {
+    fn eq(&self, other: &Format) -> bool {
+        self.name() == other.name()
+    }
+}
+
+impl Eq for Format {}
+
+impl std::fmt::Debug for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Encode one interpolated value for `format`, or explain why it cannot be placed safely.
+pub fn escape(format: Format, value: &Value) -> Result<String, EscapeError> {
+    format.escape(value)
+}
+
+/// Why a value cannot be placed in a file of some format.
+///
+/// The reason names the offending character or shape and what to do about it; it never quotes
+/// the value, because values may be secrets and this error ends up on a terminal or in CI logs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot escape this value for {format}: {reason}")]
+pub struct EscapeError {
+    pub format: Format,
+    pub reason: String,
+}
+
+impl EscapeError {
+    pub(crate) fn new(format: Format, reason: impl Into<String>) -> Self {
+        EscapeError {
+            format,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Where and why a rendered file does not parse back. The message never quotes the file:
+/// it may hold secrets.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message} at line {line}, column {column}")]
+pub struct SyntaxError {
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_name_finds_its_format() {
+        for format in ALL {
+            assert_eq!(Format::named(format.name()), Some(format));
+        }
+        assert_eq!(Format::named("toml"), None);
+        assert_eq!(Format::names(), "yaml, nginx, dotenv, json, text");
+    }
+
+    #[test]
+    fn error_message_names_the_format_and_reason_only() {
+        let err = escape(NGINX, &json!("hunter2$")).expect_err("`$` is rejected");
+        let message = err.to_string();
+        assert!(message.starts_with("cannot escape this value for nginx: "));
+        assert!(!message.contains("hunter2"));
+        assert!(!format!("{err:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn dispatch_reaches_each_format() {
+        let value = json!("a b");
+        assert_eq!(escape(YAML, &value).as_deref(), Ok("\"a b\""));
+        assert_eq!(escape(NGINX, &value).as_deref(), Ok("\"a b\""));
+        assert_eq!(escape(DOTENV, &value).as_deref(), Ok("'a b'"));
+        assert_eq!(escape(JSON, &value).as_deref(), Ok("\"a b\""));
+        assert_eq!(escape(TEXT, &value).as_deref(), Ok("a b"));
+    }
+
+    #[test]
+    fn mask_prefixes_name_what_a_line_sets() {
+        assert_eq!(DOTENV.mask_prefix("JWT_SECRET='x=y'"), "JWT_SECRET=");
+        assert_eq!(DOTENV.mask_prefix("export A=1"), "export A=");
+        assert_eq!(DOTENV.mask_prefix("-----BEGIN KEY-----"), "");
+        assert_eq!(YAML.mask_prefix("  - name: \"x: y\""), "  - name: ");
+        assert_eq!(YAML.mask_prefix("  \"a: b\": c"), "  \"a: b\": ");
+        assert_eq!(YAML.mask_prefix("  - \"secret\""), "  - ");
+        assert_eq!(
+            NGINX.mask_prefix("    proxy_pass https://x;"),
+            "    proxy_pass "
+        );
+        assert_eq!(NGINX.mask_prefix("\"quoted\";"), "");
+        assert_eq!(JSON.mask_prefix("  \"key\\\"\": \"v\","), "  \"key\\\"\": ");
+        assert_eq!(TEXT.mask_prefix("anything: at all"), "");
+    }
+}
