@@ -1,0 +1,241 @@
+//! Masking by construction: no form of a secret reaches `plan`, `apply` or `--format json`,
+//! whatever the template does with it and whatever format it lands in. Each case below
+//! leaked on the masker that searched diff lines for the raw value.
+
+mod common;
+
+use common::Project;
+
+/// A project with secret-bearing outputs (`name`, format, template) for `dev`.
+fn project(outputs: &[(&str, &str, &str)]) -> Project {
+    let (mut p, _) = Project::with_secrets();
+    for (file, format, template) in outputs {
+        let name: String = file
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        p = p
+            .append(
+                "cfgc.toml",
+                &format!(
+                    "\n[outputs.{name}]\ntemplate = \"templates/{name}.j2\"\npath = \"deploy/{{env}}/{file}\"\nformat = \"{format}\"\nsecrets = true\nenvironments = [\"dev\"]\n"
+                ),
+            )
+            .file(&format!("templates/{name}.j2"), template);
+    }
+    p
+}
+
+/// Every command that shows rendered text, before and after the secret changes, with
+/// stale secrets on disk; none may show any of `forbidden` (compared case-insensitively,
+/// and reversed).
+/// Returns the transcripts, the first plan's first.
+fn never_shown(
+    p: &Project,
+    secret: &str,
+    first: &str,
+    second: &str,
+    forbidden: &[&str],
+) -> Vec<String> {
+    p.set("dev", secret, first);
+    let mut transcripts = Vec::new();
+    for args in [
+        &["plan", "dev"][..],
+        &["plan", "dev", "--format", "json"],
+        &["apply", "--yes", "dev"],
+    ] {
+        let run = p.run(args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.transcript());
+        transcripts.push(run.transcript());
+    }
+    p.set("dev", secret, second);
+    for args in [
+        &["plan", "dev", "--exit-code"][..],
+        &["plan", "dev", "--format", "json"],
+        &["apply", "--yes", "dev"],
+    ] {
+        let run = p.run(args);
+        assert!(matches!(run.code, 0 | 3), "{args:?}: {}", run.transcript());
+        transcripts.push(run.transcript());
+    }
+    assert!(
+        transcripts[3].contains("<secret "),
+        "the changed line is shown masked:\n{}",
+        transcripts[3]
+    );
+    for t in &transcripts {
+        let lower = t.to_lowercase();
+        for word in forbidden {
+            let word = word.to_lowercase();
+            let reversed: String = word.chars().rev().collect();
+            assert!(
+                !lower.contains(&word) && !lower.contains(&reversed),
+                "`{word}` leaked:\n{t}"
+            );
+        }
+    }
+    transcripts
+}
+
+#[test]
+fn a_multi_line_secret_is_masked_on_every_line() {
+    let p = project(&[(
+        ".env",
+        "dotenv",
+        "JWT_SECRET={{ JWT_SECRET }}\nPORT={{ PORT }}\n",
+    )]);
+    let shown = never_shown(
+        &p,
+        "JWT_SECRET",
+        "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANKIWICANARYline2\nPAPAYACANARYline3xx\n-----END PRIVATE KEY-----",
+        "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANMANGOCANARYline2\nGUAVACANARYline3xx\n-----END PRIVATE KEY-----",
+        &[
+            "KIWICANARY",
+            "PAPAYACANARY",
+            "MANGOCANARY",
+            "GUAVACANARY",
+            "MIIEvQ",
+        ],
+    );
+    assert!(shown[0].contains("+JWT_SECRET=<secret "), "{}", shown[0]);
+    assert!(shown[0].contains("\n+<secret "), "{}", shown[0]);
+    assert!(shown[0].contains("+PORT=8080"), "{}", shown[0]);
+}
+
+#[test]
+fn escaped_forms_of_a_secret_are_masked_in_every_format() {
+    let p = project(&[
+        (
+            "app.yaml",
+            "yaml",
+            "jwt: {{ JWT_SECRET }}\nport: {{ PORT }}\n",
+        ),
+        (
+            "app.json",
+            "json",
+            "{\n  \"jwt\": {{ JWT_SECRET }},\n  \"port\": {{ PORT }}\n}\n",
+        ),
+        (
+            "app.conf",
+            "nginx",
+            "set $jwt {{ JWT_SECRET }};\nlisten {{ PORT }};\n",
+        ),
+        ("app.txt", "text", "jwt {{ JWT_SECRET }}\n"),
+        (".env", "dotenv", "JWT_SECRET={{ JWT_SECRET }}\n"),
+    ]);
+    let shown = never_shown(
+        &p,
+        "JWT_SECRET",
+        "ab\"cd\\ef KIWICANARY 0123456789 abcdefghij",
+        "ab\"cd\\ef MANGOCANARY 0123456789 abcdefghij",
+        &["KIWICANARY", "MANGOCANARY", "ab\\\"cd", "ab\"cd"],
+    );
+    // Each format keeps what names the line, and only that.
+    for kept in [
+        "+jwt: <secret ",
+        "+  \"jwt\": <secret ",
+        "+set <secret ",
+        "+JWT_SECRET=<secret ",
+        "+<secret ",
+        "+port: 8080",
+        "+listen 8080;",
+    ] {
+        assert!(shown[0].contains(kept), "{kept}:\n{}", shown[0]);
+    }
+}
+
+#[test]
+fn transformed_secrets_are_masked() {
+    let template = "a: {{ DATABASE_URL|replace(\"postgres://\", \"postgresql://\") }}\n\
+                    b: {{ DATABASE_URL|upper }}\n\
+                    c: {{ DATABASE_URL|title }}\n\
+                    d: {{ DATABASE_URL|reverse }}\n\
+                    e: {{ DATABASE_URL[20:] }}\n\
+                    f: {{ \"host=db \" ~ DATABASE_URL ~ \" sslmode=require\" }}\n\
+                    port: {{ PORT }}\n";
+    let p = project(&[("db.yaml", "yaml", template)]);
+    never_shown(
+        &p,
+        "DATABASE_URL",
+        "postgres://app:KIWICANARY@db.example.com/app",
+        "postgres://app:MANGOCANARY@db.example.com/app",
+        &["KIWICANARY", "MANGOCANARY", "example.com/app"],
+    );
+}
+
+#[test]
+fn the_same_secret_in_two_outputs_is_masked_in_both() {
+    let p = project(&[
+        (".env", "dotenv", "JWT_SECRET={{ JWT_SECRET }}\n"),
+        ("jwt.json", "json", "{\"jwt\": {{ secrets.JWT_SECRET }}}\n"),
+    ]);
+    never_shown(
+        &p,
+        "JWT_SECRET",
+        "KIWICANARY-0123456789-abcdefghijklmnopq",
+        "MANGOCANARY-0123456789-abcdefghijklmnop",
+        &["KIWICANARY", "MANGOCANARY"],
+    );
+}
+
+#[test]
+fn a_stale_secret_on_disk_is_never_shown() {
+    let p = project(&[(
+        ".env",
+        "dotenv",
+        "JWT_SECRET={{ JWT_SECRET }}\nPORT={{ PORT }}\n",
+    )]);
+    let p = p.file(
+        "deploy/dev/.env",
+        "JWT_SECRET=OLDSTALECANARY\nREMOVED_SECRET=SECONDSTALECANARY\nPORT=8080\n",
+    );
+    p.set(
+        "dev",
+        "JWT_SECRET",
+        "KIWICANARY-0123456789-abcdefghijklmnopq",
+    );
+    for args in [&["plan", "dev"][..], &["plan", "dev", "--format", "json"]] {
+        let run = p.run(args);
+        assert_eq!(run.code, 0, "{}", run.transcript());
+        for word in ["OLDSTALECANARY", "SECONDSTALECANARY", "KIWICANARY"] {
+            assert!(
+                !run.transcript().contains(word),
+                "{word}:\n{}",
+                run.transcript()
+            );
+        }
+    }
+    let run = p.run(&["plan", "dev"]);
+    assert!(
+        run.stdout.contains("-JWT_SECRET=<secret "),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("-<secret "), "{}", run.stdout);
+    assert!(run.stdout.contains(" PORT=8080"), "{}", run.stdout);
+}
+
+#[test]
+fn a_secret_in_a_policy_finding_is_masked() {
+    let p = project(&[(".env", "dotenv", "JWT_SECRET={{ JWT_SECRET }}\n")]).append(
+        "cfgc.toml",
+        "\n[[policies]]\nname = \"no-kiwi\"\nforbid = [ { pattern = 'KIWI', message = \"no kiwi\" } ]\n",
+    );
+    p.set(
+        "dev",
+        "JWT_SECRET",
+        "KIWICANARY-0123456789-abcdefghijklmnopq",
+    );
+    let run = p.run(&["plan", "dev"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("breaks policy `no-kiwi`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.transcript().contains("KIWICANARY"),
+        "{}",
+        run.transcript()
+    );
+}
