@@ -1,26 +1,27 @@
 //! cfgc's wrapped data keys against the real `age` CLI, in both directions: a file cfgc
 //! writes must open with `age -d`, and a file `age` writes must unwrap in cfgc. The CLI is
-//! required (CI installs it), so a missing binary fails the test rather than skipping.
+//! required (`scripts/test` installs it, and ssh-keygen), so a missing binary fails the test
+//! with how to install it rather than skipping.
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use cfgc::secrets::crypto::{DataKey, unwrap, wrap};
 use cfgc::secrets::identity::{Identity, IdentitySources, discover};
 use cfgc::secrets::recipient::Recipient;
 
+use crate::common::tools;
+
 /// Runs a CLI and returns its stdout, failing loudly with its stderr.
 fn run(program: &str, args: &[&str], stdin: &[u8]) -> Vec<u8> {
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|err| {
-            panic!("cannot run `{program}` ({err}); install it (Debian: apt-get install age)")
-        });
+    let mut child = tools::spawn(
+        tools::command(program)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+    );
     child
         .stdin
         .take()
@@ -97,17 +98,12 @@ fn cfgc_unwraps_a_key_encrypted_by_the_age_cli() {
 fn age_cli_decrypts_a_key_wrapped_to_an_ssh_key() {
     let dir = tempfile::tempdir().expect("temp dir");
     let private = dir.path().join("id_ed25519");
-    let keygen = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", "ci@cfgc", "-f"])
-        .arg(&private)
-        .status();
-    match keygen {
-        Ok(status) => assert!(status.success(), "ssh-keygen failed"),
-        Err(err) => {
-            eprintln!("note: skipping the SSH interop test, ssh-keygen is not available: {err}");
-            return;
-        }
-    }
+    let keygen = tools::status(
+        tools::command("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", "ci@cfgc", "-f"])
+            .arg(&private),
+    );
+    assert!(keygen.success(), "ssh-keygen failed");
     let public = std::fs::read_to_string(private.with_extension("pub")).expect("public key");
     let recipient: Recipient = public.parse().expect("ssh public key parses");
 

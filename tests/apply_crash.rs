@@ -8,8 +8,6 @@
 //! can be set with `CFGC_CRASH_SEED` (decimal or 0x-hex) to replay a run's
 //! schedule (timing still varies from machine to machine).
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
@@ -17,7 +15,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::Project;
+use crate::common::Project;
 
 /// The value that tells configuration A from B; every output prints it at
 /// the top and bottom of its padding, so every apply changes every file.

@@ -1,8 +1,6 @@
 //! `cfgc check`: every kind of finding, pinned as the user sees it.
 
-mod common;
-
-use common::Project;
+use crate::common::Project;
 use insta::assert_snapshot;
 
 fn check(p: &Project) -> String {

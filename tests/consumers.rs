@@ -1,12 +1,8 @@
 //! The example's rendered files, read by the programs that consume them:
 //! `nginx -t` (with test certificates from openssl) and check-jsonschema's
-//! Cloud Build schema. CI installs both (.ci/run).
+//! Cloud Build schema. `scripts/test` installs both.
 
-mod common;
-
-use std::process::Command;
-
-use common::Project;
+use crate::common::{Project, tools};
 
 fn rendered() -> Project {
     let p = Project::example();
@@ -20,31 +16,35 @@ fn nginx_accepts_every_rendered_config() {
     let p = rendered();
     let tmp = tempfile::tempdir().expect("temp dir");
     let (cert, key) = (tmp.path().join("cert.pem"), tmp.path().join("key.pem"));
-    let openssl = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=cfgc-test",
-            "-keyout",
-        ])
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()
-        .expect("openssl runs (apt-get install openssl)");
+    let openssl = tools::output(
+        tools::command("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=cfgc-test",
+                "-keyout",
+            ])
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert),
+    );
     assert!(
         openssl.status.success(),
         "{}",
         String::from_utf8_lossy(&openssl.stderr)
     );
-    std::fs::copy("/etc/nginx/mime.types", tmp.path().join("mime.types"))
-        .expect("nginx-light ships mime.types");
+    std::fs::copy("/etc/nginx/mime.types", tmp.path().join("mime.types")).unwrap_or_else(|err| {
+        panic!(
+            "/etc/nginx/mime.types: {err}; {}",
+            tools::install_hint("nginx")
+        )
+    });
     for env in ["development", "staging", "production"] {
         let conf = p.read(&format!("deploy/{env}/nginx.conf"));
         // The configured certificate paths exist only on the servers.
@@ -67,16 +67,16 @@ fn nginx_accepts_every_rendered_config() {
             "pid {0}/nginx.pid; error_log {0}/error.log;",
             tmp.path().display()
         );
-        let out = Command::new("nginx")
-            .arg("-t")
-            .arg("-p")
-            .arg(tmp.path())
-            .arg("-c")
-            .arg(&path)
-            .arg("-g")
-            .arg(&globals)
-            .output()
-            .expect("nginx runs (apt-get install nginx-light)");
+        let out = tools::output(
+            tools::command("nginx")
+                .arg("-t")
+                .arg("-p")
+                .arg(tmp.path())
+                .arg("-c")
+                .arg(&path)
+                .arg("-g")
+                .arg(&globals),
+        );
         assert!(
             out.status.success(),
             "nginx -t rejected {env}: {}",
@@ -88,12 +88,12 @@ fn nginx_accepts_every_rendered_config() {
 #[test]
 fn cloud_build_schema_accepts_every_rendered_cloudbuild() {
     let p = rendered();
-    let out = Command::new("check-jsonschema")
-        .args(["--builtin-schema", "vendor.cloudbuild"])
-        .arg(p.path("deploy/staging/cloudbuild.yaml"))
-        .arg(p.path("deploy/production/cloudbuild.yaml"))
-        .output()
-        .expect("check-jsonschema runs (pip install check-jsonschema)");
+    let out = tools::output(
+        tools::command("check-jsonschema")
+            .args(["--builtin-schema", "vendor.cloudbuild"])
+            .arg(p.path("deploy/staging/cloudbuild.yaml"))
+            .arg(p.path("deploy/production/cloudbuild.yaml")),
+    );
     assert!(
         out.status.success(),
         "{}{}",

@@ -2,17 +2,18 @@
 //! `--env-file`. Every value is either rejected or read back exactly by all three, with no
 //! variable added or lost. Values are batched into one file per run so each reader starts once.
 //!
-//! Needs `python3` with python-dotenv (`pip install python-dotenv`), `bash`, and Node 20.12 or
-//! later (`apt-get install -y nodejs`); a missing reader fails the test, it does not skip it.
+//! Needs `python3` with python-dotenv, `bash`, and Node 20.12 or later (`scripts/test` installs
+//! or checks them); a missing reader fails the test with how to install it, it does not skip it.
 
 use cfgc::render::format::{DOTENV, dotenv, escape};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::io::ErrorKind;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::OnceLock;
+
+use crate::common::tools;
 
 type Vars = BTreeMap<String, String>;
 
@@ -31,16 +32,6 @@ values = dotenv_values(sys.argv[1])
 print(json.dumps({k: ("\0None" if v is None else v) for k, v in values.items()}))
 "#;
 
-fn spawn(command: &mut Command, install: &str) -> Output {
-    match command.output() {
-        Ok(output) => output,
-        Err(err) if err.kind() == ErrorKind::NotFound => {
-            panic!("{:?} is not installed: {install}", command.get_program())
-        }
-        Err(err) => panic!("cannot run {:?}: {err}", command.get_program()),
-    }
-}
-
 /// A reader's stdout, or its complaint: anything on stderr means it did not like the file.
 fn checked(output: Output, reader: &str) -> Result<Vec<u8>, String> {
     if !output.status.success() || !output.stderr.is_empty() {
@@ -54,22 +45,11 @@ fn checked(output: Output, reader: &str) -> Result<Vec<u8>, String> {
 }
 
 fn python_dotenv(file: &Path) -> Result<Vars, String> {
-    static AVAILABLE: OnceLock<()> = OnceLock::new();
-    AVAILABLE.get_or_init(|| {
-        let probe = spawn(
-            Command::new("python3").args(["-c", "import dotenv"]),
-            "apt-get install -y python3",
-        );
-        assert!(
-            probe.status.success(),
-            "python-dotenv is not installed: pip install python-dotenv"
-        );
-    });
-    let output = spawn(
-        Command::new("python3")
+    tools::require_python_module("dotenv", "python-dotenv");
+    let output = tools::output(
+        tools::command("python3")
             .args(["-c", PYTHON_READER])
             .arg(file),
-        "apt-get install -y python3",
     );
     let stdout = checked(output, "python-dotenv")?;
     serde_json::from_slice(&stdout).map_err(|err| format!("python-dotenv output: {err}"))
@@ -85,8 +65,8 @@ fn without_baseline(vars: Vars, baseline: &Vars) -> Vars {
 
 fn bash_source(file: &Path) -> Result<Vars, String> {
     fn read(file: &Path) -> Result<Vars, String> {
-        let output = spawn(
-            Command::new("bash")
+        let output = tools::output(
+            tools::command("bash")
                 .args([
                     "-c",
                     r#"set -a; source "$1" || exit 3; exec env -0"#,
@@ -95,7 +75,6 @@ fn bash_source(file: &Path) -> Result<Vars, String> {
                 .arg(file)
                 .env_clear()
                 .env("PATH", "/usr/local/bin:/usr/bin:/bin"),
-            "apt-get install -y bash",
         );
         let stdout = String::from_utf8(checked(output, "bash")?)
             .map_err(|err| format!("bash output: {err}"))?;
@@ -113,13 +92,12 @@ fn bash_source(file: &Path) -> Result<Vars, String> {
 
 fn node_env_file(file: &Path) -> Result<Vars, String> {
     fn read(file: &Path) -> Result<Vars, String> {
-        let output = spawn(
-            Command::new("node")
+        let output = tools::output(
+            tools::command("node")
                 .arg(format!("--env-file={}", file.display()))
                 .args(["-e", "process.stdout.write(JSON.stringify(process.env))"])
                 .env_clear()
                 .env("PATH", "/usr/local/bin:/usr/bin:/bin"),
-            "apt-get install -y nodejs (20.12 or later)",
         );
         let stdout = checked(output, "node")?;
         serde_json::from_slice(&stdout).map_err(|err| format!("node output: {err}"))
@@ -302,7 +280,13 @@ fn tricky_value() -> impl Strategy<Value = String> {
 
 proptest! {
     // Each case starts three readers on a 200-value file: a dozen cases is a few seconds.
-    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+    // No regression file: a failure is reported with its input, and the file would only
+    // pin inputs from runs that failed for want of a tool.
+    #![proptest_config(ProptestConfig {
+        cases: 12,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn every_value_is_rejected_or_read_back_exactly(

@@ -10,18 +10,21 @@
 use cfgc::render::format::{NGINX, escape};
 use proptest::prelude::*;
 use serde_json::Value;
-use std::io::{ErrorKind, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
+
+use crate::common::nginx::Nginx;
+use crate::common::tools;
 
 /// Headers nginx adds by itself to every response.
 const OWN_HEADERS: [&str; 3] = ["Server", "Date", "Connection"];
 
 fn nginx(dir: &Path, extra: &[&str]) -> Command {
-    let mut command = Command::new("nginx");
+    let mut command = tools::command("nginx");
     command
         .args(extra)
         .arg("-p")
@@ -39,14 +42,8 @@ fn nginx(dir: &Path, extra: &[&str]) -> Command {
 /// Temp paths inside the test's folder, so nothing needs `/var/lib/nginx` to be writable. Only
 /// for modules this nginx has, or the directive itself would be unknown.
 fn temp_paths(dir: &Path) -> String {
-    let version = Command::new("nginx").arg("-V").output();
-    let configure = match version {
-        Ok(output) => String::from_utf8_lossy(&output.stderr).into_owned(),
-        Err(err) if err.kind() == ErrorKind::NotFound => {
-            panic!("nginx is not installed: apt-get install -y nginx-light")
-        }
-        Err(err) => panic!("cannot run nginx: {err}"),
-    };
+    let version = tools::output(tools::command("nginx").arg("-V"));
+    let configure = String::from_utf8_lossy(&version.stderr).into_owned();
     let mut paths = format!("client_body_temp_path {}/client_body;\n", dir.display());
     for module in ["proxy", "fastcgi", "uwsgi", "scgi"] {
         if !configure.contains(&format!("--without-http_{module}_module")) {
@@ -74,32 +71,17 @@ fn free_port() -> u16 {
     listener.local_addr().expect("local address").port()
 }
 
-/// A running nginx, stopped when dropped.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        // Our own child: stop it by its handle.
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start(dir: &Path, port: u16) -> Result<Server, String> {
-    let child = nginx(dir, &[])
+fn start(dir: &Path, port: u16) -> Result<Nginx, String> {
+    let mut command = nginx(dir, &[]);
+    command
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|err| format!("cannot start nginx: {err}"))?;
-    let mut server = Server(child);
+        .stderr(Stdio::piped());
+    let mut server = Nginx::spawn(command);
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
-        if let Ok(Some(status)) = server.0.try_wait() {
-            let mut stderr = String::new();
-            if let Some(mut pipe) = server.0.stderr.take() {
-                let _ = pipe.read_to_string(&mut stderr);
-            }
+        if let Ok(Some(status)) = server.child().try_wait() {
+            let stderr = server.stop();
             let log = std::fs::read_to_string(dir.join("error.log")).unwrap_or_default();
             return Err(format!("nginx exited ({status}): {stderr}{log}"));
         }
@@ -190,9 +172,7 @@ fn serve_and_compare(
             config(dir.path(), port, headers),
         )
         .expect("write nginx.conf");
-        let test = nginx(dir.path(), &["-t", "-q"])
-            .output()
-            .map_err(|err| format!("cannot run nginx -t: {err}"))?;
+        let test = tools::output(&mut nginx(dir.path(), &["-t", "-q"]));
         if !test.status.success() {
             return Err(format!(
                 "nginx -t rejected the config: {}",
@@ -208,7 +188,7 @@ fn serve_and_compare(
             Err(err) => return Err(err),
         };
         let response = get(port)?;
-        drop(server);
+        server.stop();
         if response.status != "HTTP/1.1 204 No Content" {
             return Err(format!("status changed to {:?}", response.status));
         }
@@ -371,7 +351,13 @@ fn tricky_value() -> impl Strategy<Value = String> {
 
 proptest! {
     // Each case runs nginx -t and one nginx: a handful of 100-value batches.
-    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+    // No regression file: a failure is reported with its input, and the file would only
+    // pin inputs from runs that failed for want of a tool.
+    #![proptest_config(ProptestConfig {
+        cases: 6,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn every_value_is_rejected_or_served_exactly(

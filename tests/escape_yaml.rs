@@ -3,16 +3,17 @@
 //! sequence, nested in a mapping or inside a flow sequence, must read back as exactly one node
 //! equal to the input; strings as one double-quoted scalar.
 //!
-//! Needs `python3` with PyYAML (`pip install pyyaml`); without it the PyYAML tests fail.
+//! Needs `python3` with PyYAML (`scripts/test` puts it in target/test-venv); without it the
+//! PyYAML tests fail with how to install it.
 
 use cfgc::render::format::{YAML, escape};
 use proptest::prelude::*;
 use regex::Regex;
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use serde_json::{Map, Number, Value};
-use std::io::ErrorKind;
-use std::process::Command;
 use std::sync::LazyLock;
+
+use crate::common::tools;
 
 /// A YAML node as parsed, before any type is resolved.
 #[derive(Debug, PartialEq)]
@@ -233,23 +234,14 @@ fn check_batch_with_pyyaml(values: &[Value]) -> Result<(), String> {
     let yaml = dir.path().join("document.yaml");
     std::fs::write(&expected, Value::Array(values.to_vec()).to_string()).expect("write json");
     std::fs::write(&yaml, &document).expect("write yaml");
-    let output = match Command::new("python3")
-        .args(["-c", PYYAML_READER])
-        .arg(&expected)
-        .arg(&yaml)
-        .output()
-    {
-        Ok(output) => output,
-        Err(err) if err.kind() == ErrorKind::NotFound => {
-            panic!("python3 is not installed: apt-get install -y python3 && pip install pyyaml")
-        }
-        Err(err) => panic!("cannot run python3: {err}"),
-    };
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        !stderr.contains("No module named 'yaml'"),
-        "PyYAML is not installed: pip install pyyaml"
+    tools::require_python_module("yaml", "pyyaml");
+    let output = tools::output(
+        tools::command("python3")
+            .args(["-c", PYYAML_READER])
+            .arg(&expected)
+            .arg(&yaml),
     );
+    let stderr = String::from_utf8_lossy(&output.stderr);
     if output.status.success() {
         Ok(())
     } else {
@@ -402,8 +394,13 @@ fn json_value() -> impl Strategy<Value = Value> {
 }
 
 proptest! {
-    // saphyr runs in process: many cases cost little.
-    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+    // saphyr runs in process: many cases cost little. No regression file: a failure prints
+    // its shrunk input, to be pinned as a named regression test.
+    #![proptest_config(ProptestConfig {
+        cases: 1000,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn every_string_reads_back_as_one_equal_scalar(value in tricky_string()) {
@@ -422,7 +419,13 @@ proptest! {
 
 proptest! {
     // One python3 per 200-value batch.
-    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+    // No regression file: a failure is reported with its input, and the file would only
+    // pin inputs from runs that failed for want of a tool.
+    #![proptest_config(ProptestConfig {
+        cases: 8,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn every_json_value_reads_back_equal_in_pyyaml(

@@ -1,10 +1,8 @@
 //! `cfgc plan` and `cfgc apply` on the bundled example, as a user runs them.
 
-mod common;
-
 use std::os::unix::fs::PermissionsExt;
 
-use common::Project;
+use crate::common::Project;
 use insta::assert_snapshot;
 
 #[test]
@@ -357,11 +355,11 @@ fn outputs_holding_secrets_are_gitignored_in_the_example() {
     // The repository's own .gitignore must keep every rendered secret out of git.
     for env in ["development", "staging", "production"] {
         let path = format!("deploy/{env}/.env");
-        let out = std::process::Command::new("git")
-            .args(["check-ignore", "-q", "--no-index", &path])
-            .current_dir(common::repo())
-            .status()
-            .expect("git runs");
+        let out = crate::common::tools::status(
+            crate::common::tools::command("git")
+                .args(["check-ignore", "-q", "--no-index", &path])
+                .current_dir(crate::common::repo()),
+        );
         assert!(out.success(), "{path} is not gitignored");
     }
 }

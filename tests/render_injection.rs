@@ -3,12 +3,10 @@
 //! python-dotenv, bash `source`, nginx serving it as a header) or the
 //! render fails naming the template line — and nothing is written.
 
-mod common;
-
 use std::io::{Read, Write};
-use std::process::Command;
 
-use common::Project;
+use crate::common::nginx::Nginx;
+use crate::common::{Project, tools};
 
 const HOSTILE: &[&str] = &[
     "hello world",
@@ -86,15 +84,12 @@ fn render(p: &Project, file: &str, value: &str) -> Option<std::path::PathBuf> {
 }
 
 fn python(code: &str, arg: &std::path::Path) -> String {
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(code)
-        .arg(arg)
-        .output()
-        .expect("python3 runs");
+    tools::require_python_module("yaml", "pyyaml");
+    tools::require_python_module("dotenv", "python-dotenv");
+    let out = tools::output(tools::command("python3").arg("-c").arg(code).arg(arg));
     assert!(
         out.status.success(),
-        "python failed (install pyyaml and python-dotenv): {}",
+        "python failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).expect("utf-8")
@@ -156,13 +151,13 @@ fn dotenv_values_read_back_by_python_dotenv_and_bash() {
             *value,
             "python-dotenv, value {value:?}"
         );
-        let bash = Command::new("bash")
-            .arg("-c")
-            .arg("set -a; source \"$1\"; printf '%s' \"$VALUE\"")
-            .arg("bash")
-            .arg(&path)
-            .output()
-            .expect("bash runs");
+        let bash = tools::output(
+            tools::command("bash")
+                .arg("-c")
+                .arg("set -a; source \"$1\"; printf '%s' \"$VALUE\"")
+                .arg("bash")
+                .arg(&path),
+        );
         assert_eq!(
             String::from_utf8_lossy(&bash.stdout),
             *value,
@@ -226,16 +221,16 @@ fn serve_once(dir: &std::path::Path, conf: &std::path::Path, port: u16) -> Strin
         "daemon off; pid {0}/nginx.pid; error_log {0}/logs/error.log;",
         prefix.display()
     );
-    let mut child = Command::new("nginx")
+    let mut command = tools::command("nginx");
+    command
         .arg("-p")
         .arg(&prefix)
         .arg("-c")
         .arg(conf)
         .arg("-g")
         .arg(&globals)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("nginx runs (apt-get install nginx-light)");
+        .stderr(std::process::Stdio::piped());
+    let nginx = Nginx::spawn(command);
     let mut response = String::new();
     for _ in 0..100 {
         if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
@@ -245,12 +240,7 @@ fn serve_once(dir: &std::path::Path, conf: &std::path::Path, port: u16) -> Strin
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    let _ = child.kill();
-    let out = child.wait_with_output().expect("nginx exits");
-    assert!(
-        !response.is_empty(),
-        "nginx did not answer: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stderr = nginx.stop();
+    assert!(!response.is_empty(), "nginx did not answer: {stderr}");
     response.replace("\r\n", "\n")
 }

@@ -1,9 +1,7 @@
 //! Damaged secrets files: each gives an error with file and line, exit 2, and every
 //! command leaves every file as it was.
 
-mod common;
-
-use common::{Project, snapshot_files};
+use crate::common::{Project, snapshot_files};
 use insta::assert_snapshot;
 
 const PROD: &str = "environments/prod.secrets.yaml";

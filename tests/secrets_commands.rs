@@ -1,8 +1,6 @@
 //! `cfgc secrets list|set|get|rm|edit` and where identities are found, as users see them.
 
-mod common;
-
-use common::{Project, age_key, snapshot_files};
+use crate::common::{Project, age_key, snapshot_files};
 use insta::assert_snapshot;
 
 const PROD: &str = "environments/prod.secrets.yaml";
@@ -235,11 +233,11 @@ fn project_identity_file_in_cfgc_toml_is_used() {
 #[test]
 fn ssh_ed25519_keys_work_as_recipient_and_identity() {
     let p = Project::fixture("minimal");
-    let status = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", "ci@cfgc", "-f"])
-        .arg(p.path("id_ed25519"))
-        .status()
-        .expect("ssh-keygen is installed (Debian: openssh-client)");
+    let status = crate::common::tools::status(
+        crate::common::tools::command("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", "ci@cfgc", "-f"])
+            .arg(p.path("id_ed25519")),
+    );
     assert!(status.success());
     let public = p.read("id_ed25519.pub");
     let toml = p.read("cfgc.toml");

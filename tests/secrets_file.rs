@@ -1,9 +1,7 @@
 //! The secrets file's properties, through the real binary: stable diffs, tampering
 //! detected and named, rekeying, private and atomic writes.
 
-mod common;
-
-use common::{Project, age_key, snapshot_files};
+use crate::common::{Project, age_key, snapshot_files};
 
 const PROD: &str = "environments/prod.secrets.yaml";
 const DEV: &str = "environments/dev.secrets.yaml";

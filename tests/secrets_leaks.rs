@@ -1,9 +1,7 @@
 //! The canary: a unique secret value goes through every command, on success and error
 //! paths, and must never appear in stdout or stderr, except from `secrets get`.
 
-mod common;
-
-use common::{Project, age_key};
+use crate::common::{Project, age_key};
 
 const CANARY: &str = "canary-0d9c7e41";
 const PROD: &str = "environments/prod.secrets.yaml";

@@ -2,6 +2,9 @@
 //! edited per test, and a way to run the real binary in it.
 #![allow(dead_code)]
 
+pub mod nginx;
+pub mod tools;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

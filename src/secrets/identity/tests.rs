@@ -146,9 +146,7 @@ fn huge_file_is_refused_without_reading_it() {
 
 #[test]
 fn unencrypted_ssh_key_loads() {
-    let Some((_dir, path)) = test_keys::ssh_ed25519("") else {
-        return;
-    };
+    let (_dir, path) = test_keys::ssh_ed25519("");
     let identities = read_file(&path, "id_ed25519")
         .expect("reads")
         .expect("exists");
@@ -159,9 +157,7 @@ fn unencrypted_ssh_key_loads() {
 
 #[test]
 fn passphrase_protected_ssh_key_is_refused_with_advice() {
-    let Some((_dir, path)) = test_keys::ssh_ed25519("correct horse") else {
-        return;
-    };
+    let (_dir, path) = test_keys::ssh_ed25519("correct horse");
     let err = read_file(&path, "id_ed25519").expect_err("rejected");
     assert!(matches!(err, IdentityError::Encrypted { .. }), "{err}");
     let message = err.to_string();

@@ -1,0 +1,19 @@
+//! The integration tests, built as one binary (as casey/just does): one link instead of one
+//! per file, and `cargo test` runs every module even when one of them fails. Each module is
+//! a former `tests/<name>.rs` binary; `common` holds what they share.
+
+mod common;
+
+mod age_interop;
+mod apply_crash;
+mod check;
+mod consumers;
+mod escape_dotenv;
+mod escape_nginx;
+mod escape_yaml;
+mod plan_apply;
+mod render_injection;
+mod secrets_bad_input;
+mod secrets_commands;
+mod secrets_file;
+mod secrets_leaks;
