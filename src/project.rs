@@ -8,6 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::Diagnostic;
+use crate::secrets::recipient::{Recipient, RecipientError};
 use crate::source::{FileId, Source, SourceMap, Span};
 
 mod outputs;
@@ -54,7 +55,8 @@ pub struct Environment {
     pub layers: Vec<Located<PathBuf>>,
     pub layers_span: Span,
     pub secrets: Option<Located<PathBuf>>,
-    pub recipients: Vec<Located<String>>,
+    /// Parsed once, here: every later use takes these.
+    pub recipients: Vec<Located<Recipient>>,
     /// A demo identity for this environment (the example's development key).
     pub identity: Option<PathBuf>,
 }
@@ -175,7 +177,7 @@ pub fn load(file: &Path, sources: &mut SourceMap) -> Result<Project, Vec<Diagnos
                 .help("see the cfgc.toml reference in the README"),
         ]
     })?;
-    resolve(raw, root, id)
+    resolve(raw, root, id, sources)
 }
 
 /// Where resolved values point: spans into cfgc.toml, paths under the root,
@@ -184,6 +186,8 @@ struct Resolver {
     root: PathBuf,
     id: FileId,
     errors: Vec<Diagnostic>,
+    /// Spans of cfgc.toml never to show (a private key pasted as a recipient).
+    redactions: Vec<Span>,
 }
 
 impl Resolver {
@@ -199,11 +203,17 @@ impl Resolver {
     }
 }
 
-fn resolve(raw: ProjectFile, root: PathBuf, id: FileId) -> Result<Project, Vec<Diagnostic>> {
+fn resolve(
+    raw: ProjectFile,
+    root: PathBuf,
+    id: FileId,
+    sources: &mut SourceMap,
+) -> Result<Project, Vec<Diagnostic>> {
     let mut r = Resolver {
         root,
         id,
         errors: Vec::new(),
+        redactions: Vec::new(),
     };
     if raw.environments.get_ref().is_empty() {
         let at = r.span(raw.environments.span());
@@ -216,6 +226,9 @@ fn resolve(raw: ProjectFile, root: PathBuf, id: FileId) -> Result<Project, Vec<D
     let environments = environments(&mut r, raw.environments.into_inner());
     let (output_dir, outputs) = outputs::outputs(&mut r, &raw.project, raw.outputs, &environments);
     let policies = outputs::policies(&mut r, raw.policies, &outputs);
+    for span in r.redactions.drain(..) {
+        sources.redact(span);
+    }
     if !r.errors.is_empty() {
         return Err(r.errors);
     }
@@ -262,18 +275,23 @@ fn environments(
                 );
             }
         }
+        let mut recipients = Vec::new();
         for recipient in &env.recipients {
-            if let Err(e) = recipient
-                .get_ref()
-                .parse::<crate::secrets::recipient::Recipient>()
-            {
-                let at = r.span(recipient.span());
-                r.errors.push(
-                    Diagnostic::error("project", format!("invalid recipient for environment `{name}`: {e}"))
-                        .at(at)
-                        .label("not a recipient")
-                        .help("list public keys: `age1…` (from `age-keygen -y KEYFILE`) or `ssh-ed25519 …` (a `.pub` file)"),
-                );
+            let at = r.span(recipient.span());
+            match recipient.get_ref().parse::<Recipient>() {
+                Ok(value) => recipients.push(Located { value, span: at }),
+                Err(e) => {
+                    // A pasted private key must not be shown back in the source line.
+                    if matches!(e, RecipientError::SecretKey | RecipientError::PrivateKey) {
+                        r.redactions.push(at);
+                    }
+                    r.errors.push(
+                        Diagnostic::error("project", format!("invalid recipient for environment `{name}`: {e}"))
+                            .at(at)
+                            .label("not a recipient")
+                            .help("list public keys: `age1…` (from `age-keygen -y KEYFILE`) or `ssh-ed25519 …` (a `.pub` file)"),
+                    );
+                }
             }
         }
         environments.push(Environment {
@@ -282,14 +300,7 @@ fn environments(
             layers: env.layers.get_ref().iter().map(|p| r.path(p)).collect(),
             layers_span: r.span(env.layers.span()),
             secrets: env.secrets.as_ref().map(|p| r.path(p)),
-            recipients: env
-                .recipients
-                .iter()
-                .map(|recipient| Located {
-                    value: recipient.get_ref().clone(),
-                    span: r.span(recipient.span()),
-                })
-                .collect(),
+            recipients,
             identity: env.identity.as_ref().map(|p| r.root.join(p.get_ref())),
             name,
         });

@@ -11,6 +11,7 @@ mod consumers;
 mod escape_dotenv;
 mod escape_nginx;
 mod escape_yaml;
+mod masking;
 mod plan_apply;
 mod render_injection;
 mod secrets_bad_input;

@@ -2,9 +2,7 @@
 //! whatever the template does with it and whatever format it lands in. Each case below
 //! leaked on the masker that searched diff lines for the raw value.
 
-mod common;
-
-use common::Project;
+use crate::common::Project;
 
 /// A project with secret-bearing outputs (`name`, format, template) for `dev`.
 fn project(outputs: &[(&str, &str, &str)]) -> Project {

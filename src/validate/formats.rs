@@ -145,8 +145,7 @@ fn port(s: &str) -> Result<(), &'static str> {
 }
 
 fn age_recipient(s: &str) -> Result<(), &'static str> {
-    let ok =
-        s.parse::<age::x25519::Recipient>().is_ok() || s.parse::<age::ssh::Recipient>().is_ok();
+    let ok = s.parse::<crate::secrets::recipient::Recipient>().is_ok();
     if ok {
         Ok(())
     } else {

@@ -4,7 +4,6 @@
 use crate::diagnostic::Diagnostic;
 use crate::load::Layers;
 use crate::project::Environment;
-use crate::secrets::recipient::Recipient;
 use crate::source::SourceMap;
 
 pub fn check(env: &Environment, layers: &Layers, sources: &SourceMap) -> Vec<Diagnostic> {
@@ -39,8 +38,7 @@ pub fn check(env: &Environment, layers: &Layers, sources: &SourceMap) -> Vec<Dia
     let wanted: Vec<String> = env
         .recipients
         .iter()
-        .filter_map(|r| r.value.parse::<Recipient>().ok())
-        .map(|r| r.as_str().to_string())
+        .map(|r| r.value.as_str().to_string())
         .collect();
     let missing: Vec<&String> = wanted
         .iter()

@@ -194,11 +194,7 @@ impl Context {
         &self,
         env: &Environment,
     ) -> Result<Vec<crate::secrets::recipient::Recipient>, Exit> {
-        let list: Vec<_> = env
-            .recipients
-            .iter()
-            .filter_map(|r| r.value.parse().ok())
-            .collect();
+        let list: Vec<_> = env.recipients.iter().map(|r| r.value.clone()).collect();
         if list.is_empty() {
             return Err(self.fatal(&[Diagnostic::error(
                 "no-recipients",
@@ -220,8 +216,7 @@ impl Context {
         let mut wanted: Vec<String> = env
             .recipients
             .iter()
-            .filter_map(|r| r.value.parse::<crate::secrets::recipient::Recipient>().ok())
-            .map(|r| r.as_str().to_string())
+            .map(|r| r.value.as_str().to_string())
             .collect();
         wanted.sort();
         wanted.dedup();

@@ -33,11 +33,7 @@ pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit
             }
             continue;
         };
-        let recipients: Vec<Recipient> = env
-            .recipients
-            .iter()
-            .filter_map(|r| r.value.parse().ok())
-            .collect();
+        let recipients: Vec<Recipient> = env.recipients.iter().map(|r| r.value.clone()).collect();
         if recipients.is_empty() {
             errors.push(
                 Diagnostic::error("no-recipients", format!("environment `{}` has no recipients", env.name))
