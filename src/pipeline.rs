@@ -247,10 +247,23 @@ fn plan_env<'a>(
         &validated.merged,
         secrets,
     );
-    match rendered {
-        Ok(files) => EnvOutcome::Planned(plan::plan_env(&loaded.project.root, files)),
-        Err(failed) => EnvOutcome::Failed(failed),
-    }
+    let files = match rendered {
+        Ok(files) => files,
+        Err(failed) => return EnvOutcome::Failed(failed),
+    };
+    let plain = render::plain_context(&validated.merged);
+    let mask_of = |file: &render::RenderedFile| match &resolved {
+        Resolved::Values(values) if file.output.secrets => Some(render::line_mask(
+            file,
+            &plain,
+            values,
+            templates,
+            &loaded.project,
+            &loaded.schema,
+        )),
+        _ => None,
+    };
+    EnvOutcome::Planned(plan::plan_env(&loaded.project.root, files, mask_of))
 }
 
 /// Add the rendered texts a render's findings point into to the map, and point the

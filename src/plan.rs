@@ -42,30 +42,39 @@ impl FilePlan<'_> {
     }
 }
 
-/// Stage 6 for one environment's rendered files. `root` is the project folder.
-pub fn plan_env<'a>(root: &Path, files: Vec<RenderedFile<'a>>) -> Vec<FilePlan<'a>> {
+/// Stage 6 for one environment's rendered files. `root` is the project folder; `mask_of`
+/// tells which lines of a secret-bearing file may be shown, asked only for files that change.
+pub fn plan_env<'a>(
+    root: &Path,
+    files: Vec<RenderedFile<'a>>,
+    mask_of: impl Fn(&RenderedFile) -> Option<LineMask>,
+) -> Vec<FilePlan<'a>> {
     files
         .into_iter()
-        .map(|file| plan_file(root, file))
+        .map(|file| plan_file(root, file, &mask_of))
         .collect()
 }
 
-fn plan_file<'a>(root: &Path, file: RenderedFile<'a>) -> FilePlan<'a> {
+fn plan_file<'a>(
+    root: &Path,
+    file: RenderedFile<'a>,
+    mask_of: &impl Fn(&RenderedFile) -> Option<LineMask>,
+) -> FilePlan<'a> {
     let mut plan = FilePlan {
         env: file.env,
         output: file.output,
-        rel: file.rel,
+        rel: file.rel.clone(),
         status: Status::Skipped,
         reason: None,
         diff: String::new(),
         write: None,
     };
-    let (text, mask) = match file.content {
+    let text = match &file.content {
         Content::Skipped(why) => {
-            plan.reason = Some(why);
+            plan.reason = Some(why.clone());
             return plan;
         }
-        Content::Ready { text, mask } => (text, mask),
+        Content::Ready(text) => text,
     };
     let old = std::fs::read_to_string(root.join(&plan.rel))
         .ok()
@@ -76,13 +85,14 @@ fn plan_file<'a>(root: &Path, file: RenderedFile<'a>) -> FilePlan<'a> {
         Some(_) => Status::Change,
     };
     if plan.pending() {
+        let mask = mask_of(&file);
         plan.diff = diff(
             &plan.rel,
             old.as_deref().map(String::as_str),
-            &text,
+            text,
             mask.as_ref(),
         );
-        plan.write = Some(text);
+        plan.write = Some(text.clone());
     }
     plan
 }

@@ -37,11 +37,9 @@ pub struct RenderedFile<'a> {
 }
 
 pub enum Content {
-    Ready {
-        text: Zeroizing<String>,
-        /// For an output that holds secrets: which lines may be shown.
-        mask: Option<LineMask>,
-    },
+    /// Rendered. For an output that holds secrets, which lines may be shown is worked out
+    /// only when something shows it (a diff, a finding): see [`line_mask`].
+    Ready(Zeroizing<String>),
     /// Not rendered: the environment's secrets are not at hand.
     Skipped(String),
 }
@@ -82,18 +80,23 @@ pub fn render_env<'a>(
     };
     for output in project.outputs_for(env) {
         let rel = output.path.value.replace("{env}", &env.name);
-        let content = if !output.secrets {
-            templates
-                .render(output, env, &plain, project, schema)
-                .map(|text| Content::Ready { text, mask: None })
-        } else {
-            match &secrets {
-                Secrets::Unavailable(why) => Ok(Content::Skipped(why.to_string())),
-                Secrets::Values(values) => {
-                    render_secret_bearing(output, env, &plain, values, templates, project, schema)
-                }
+        let content = match (&secrets, output.secrets) {
+            (_, false) => templates.render(output, env, &plain, project, schema),
+            (Secrets::Unavailable(why), true) => {
+                files.push(RenderedFile {
+                    env,
+                    output,
+                    rel,
+                    content: Content::Skipped(why.to_string()),
+                });
+                continue;
             }
-        };
+            (Secrets::Values(values), true) => {
+                let ctx = with_secrets(&plain, values.iter().map(|(k, v)| (k, v.expose_secret())));
+                templates.render(output, env, &ctx, project, schema)
+            }
+        }
+        .map(Content::Ready);
         match content {
             Ok(content) => files.push(RenderedFile {
                 env,
@@ -112,7 +115,19 @@ pub fn render_env<'a>(
     }
     let none = Default::default();
     for (i, file) in files.iter().enumerate() {
-        policy::check(file, project, tainted.get(&i).unwrap_or(&none), &mut failed);
+        let mask = || match &secrets {
+            Secrets::Values(values) if file.output.secrets => {
+                Some(line_mask(file, &plain, values, templates, project, schema))
+            }
+            _ => None,
+        };
+        policy::check(
+            file,
+            project,
+            tainted.get(&i).unwrap_or(&none),
+            mask,
+            &mut failed,
+        );
     }
     if failed.diagnostics.is_empty() {
         Ok(files)
@@ -121,18 +136,20 @@ pub fn render_env<'a>(
     }
 }
 
-/// The real render, and the two stand-in renders that tell which lines depend on a secret.
-fn render_secret_bearing(
-    output: &Output,
-    env: &crate::project::Environment,
+/// Which lines of a rendered secret-bearing `file` may be shown: the file is rendered again
+/// with each of the two stand-ins for every secret (see `mask`). Called only when something
+/// is to be shown, so an unchanged file costs one render.
+pub fn line_mask(
+    file: &RenderedFile,
     plain: &serde_json::Map<String, Value>,
     values: &BTreeMap<String, Plaintext>,
     templates: &Templates,
     project: &Project,
     schema: &Schema,
-) -> Result<Content, Diagnostic> {
-    let real = with_secrets(plain, values.iter().map(|(k, v)| (k, v.expose_secret())));
-    let text = templates.render(output, env, &real, project, schema)?;
+) -> LineMask {
+    let Content::Ready(text) = &file.content else {
+        unreachable!("only rendered files are shown");
+    };
     let stand_in = |which: usize| {
         let names: Vec<(&String, String)> = values
             .keys()
@@ -140,7 +157,9 @@ fn render_secret_bearing(
             .map(|(i, k)| (k, mask::stand_ins(i)[which].clone()))
             .collect();
         let ctx = with_secrets(plain, names.iter().map(|(k, v)| (*k, v.as_str())));
-        templates.render(output, env, &ctx, project, schema).ok()
+        templates
+            .render(file.output, file.env, &ctx, project, schema)
+            .ok()
     };
     let (a, b) = (stand_in(0), stand_in(1));
     let key = mask::fingerprint_key(values.iter().map(|(k, v)| (k.as_str(), v.expose_secret())));
@@ -148,17 +167,13 @@ fn render_secret_bearing(
         .as_deref()
         .zip(b.as_deref())
         .map(|(a, b)| [a.as_str(), b.as_str()]);
-    let mask = LineMask::new(output.format.value, &text, pair, key);
-    Ok(Content::Ready {
-        text,
-        mask: Some(mask),
-    })
+    LineMask::new(file.output.format.value, text, pair, key)
 }
 
 /// What every template sees: the merged variables at the top level and in `vars`, the
 /// environment's `env` and `tier`, and `secret_names` (names only: a plain output may
 /// reference a secret by name, e.g. in Secret Manager).
-fn plain_context(merged: &Merged) -> serde_json::Map<String, Value> {
+pub fn plain_context(merged: &Merged) -> serde_json::Map<String, Value> {
     let vars = crate::node::map_to_json(&merged.vars);
     let mut ctx = vars.clone();
     ctx.insert("vars".into(), Value::Object(vars));

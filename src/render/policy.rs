@@ -29,9 +29,10 @@ pub fn check(
     file: &RenderedFile,
     project: &Project,
     tainted: &HashSet<usize>,
+    mask: impl FnOnce() -> Option<super::LineMask>,
     failed: &mut Failed,
 ) {
-    let Content::Ready { text, mask } = &file.content else {
+    let Content::Ready(text) = &file.content else {
         return;
     };
     let mut found: Vec<(Diagnostic, Option<std::ops::Range<usize>>)> = Vec::new();
@@ -76,6 +77,8 @@ pub fn check(
         return;
     }
     // The text the findings point into, as it may be shown.
+    let mask = mask();
+    let mask = mask.as_ref();
     let shown: String = text
         .lines()
         .enumerate()
@@ -179,7 +182,7 @@ pub fn no_secret_in_plain_outputs(
         .enumerate()
         .filter(|(_, f)| !f.output.secrets)
         .filter_map(|(i, f)| match &f.content {
-            Content::Ready { text, .. } => Some((i, f, text.as_str())),
+            Content::Ready(text) => Some((i, f, text.as_str())),
             Content::Skipped(_) => None,
         })
         .collect();
