@@ -12,6 +12,7 @@ pub mod cli;
 pub mod commands;
 pub mod decrypt;
 pub mod diagnostic;
+pub mod fs;
 pub mod load;
 pub mod merge;
 pub mod node;
