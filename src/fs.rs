@@ -32,7 +32,7 @@ use cap_std::ambient_authority;
 use cap_std::fs::Dir;
 
 pub use error::{FsError, Op, Why};
-pub use limits::{Limits, Role};
+pub use limits::{Limits, MAX_BYTES, MAX_DEPTH, Role};
 pub use lock::Lock;
 pub use path::{PathError, RelPath};
 pub use write::{TMP_PREFIX, TMP_SUFFIX};

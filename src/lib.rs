@@ -13,6 +13,7 @@ pub mod commands;
 pub mod decrypt;
 pub mod diagnostic;
 pub mod fs;
+pub mod harden;
 pub mod load;
 pub mod merge;
 pub mod node;

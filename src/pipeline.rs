@@ -39,7 +39,7 @@ pub fn load_with(
     let selected = select(&project, names)?;
     let schema = validate::schema::load(&project, sources).map_err(|d| vec![d])?;
     let envs: Vec<&Environment> = selected.iter().map(|&i| &project.environments[i]).collect();
-    let layers = load::load_with(&project.root, &envs, sources, options)?;
+    let layers = load::load_with(&project.fs, &envs, sources, options)?;
     Ok(Loaded {
         project,
         schema,

@@ -56,6 +56,13 @@ impl Default for Limits {
     }
 }
 
+/// The most `[limits]` may raise a size limit to. cfgc.toml comes with the pull request
+/// like every other file, so its limits must not let a file exhaust the runner's memory.
+pub const MAX_BYTES: u64 = 64 * MIB;
+/// The most `[limits]` may raise `depth` to: the tree builders and JSON Schema recurse,
+/// and serde_json stops at 128 itself.
+pub const MAX_DEPTH: usize = 128;
+
 impl Limits {
     /// The most bytes a file in this role may hold.
     pub fn bytes(&self, role: Role) -> u64 {
