@@ -15,6 +15,11 @@
 //!   mid-run cannot redirect them (see `write`).
 //!
 //! Every refusal is an `FsError` that names the file and says why.
+//!
+//! Use: `RelPath::parse` where a path enters (cfgc.toml); `read` / `read_to_string` /
+//! `read_if_exists` with the file's `Role`; `check_writable` on every target before the
+//! first `write_atomic`; `lock` (the one lock primitive) around compare-and-replace;
+//! `remove_stale_temps` under the lock; `FsError::diagnostic` to report.
 
 mod error;
 mod limits;

@@ -158,3 +158,22 @@ fn a_pattern_the_engine_cannot_run_is_refused_when_the_schema_loads() {
         "at `/patternProperties/^(X)\\1$`",
     );
 }
+
+#[test]
+fn yaml_at_the_highest_depth_limit_loads_without_overflowing() {
+    // Layers are parsed on rayon's threads (2 MiB stacks), merged and validated at this
+    // depth: 128 levels, the ceiling of `depth`, must not abort in a debug build.
+    let text = format!("DEEP: {}1{}\n", "[".repeat(126), "]".repeat(126));
+    let p = Project::fixture("minimal")
+        .append("cfgc.toml", "\n[limits]\ndepth = 128\n")
+        .file("environments/dev.yaml", &text);
+    let run = p.run(&["check"]);
+    assert!(matches!(run.code, 0 | 1), "{}", run.transcript());
+    let too_deep = format!("DEEP: {}1{}\n", "[".repeat(128), "]".repeat(128));
+    let p = p.file("environments/dev.yaml", &too_deep);
+    stopped(
+        &p,
+        "YAML nesting is deeper than 128 levels",
+        "--> environments/dev.yaml:1:",
+    );
+}
