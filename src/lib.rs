@@ -13,6 +13,8 @@ pub mod commands;
 pub mod decrypt;
 pub mod diagnostic;
 pub mod exit;
+pub mod fs;
+pub mod harden;
 pub mod load;
 pub mod merge;
 pub mod node;

@@ -12,8 +12,9 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
+use crate::fs::{ProjectFs, Role};
 use crate::node::{Kind, Node};
-use crate::project::{self, Environment, LayerFormat, Located, Project, layer_format};
+use crate::project::{self, Environment, LayerFormat, Located, Project, ProjectPath, layer_format};
 use crate::secrets;
 use crate::source::{FileId, Source, SourceMap, Span, display_name};
 use crate::validate::{self, Schema};
@@ -46,7 +47,7 @@ pub fn load(
     let selected = select(&project, names)?;
     let schema = validate::schema::load(&project, sources).map_err(|d| vec![d])?;
     let envs: Vec<&Environment> = selected.iter().map(|&i| &project.environments[i]).collect();
-    let layers = load_files(&project.root, &envs, sources, options)?;
+    let layers = load_files(&project.fs, &envs, sources, options)?;
     Ok(Loaded {
         project,
         schema,
@@ -134,23 +135,26 @@ impl Layers {
 
 /// Where a file was declared, for "not found" errors.
 struct Wanted {
-    path: PathBuf,
+    path: ProjectPath,
     declared: Span,
     format: LayerFormat,
     is_secrets: bool,
 }
 
+/// Every file goes through the project's filesystem (`fs`): inside the root, regular
+/// files only, under the size and depth limits of cfgc.toml.
 fn load_files(
-    root: &std::path::Path,
+    fs: &ProjectFs,
     envs: &[&Environment],
     sources: &mut SourceMap,
     options: Options,
 ) -> Result<Layers, Vec<Diagnostic>> {
     let mut wanted: Vec<Wanted> = Vec::new();
     let mut by_path = HashMap::new();
-    let mut want = |loc: &Located<PathBuf>, format: LayerFormat, is_secrets: bool| {
-        if !by_path.contains_key(&loc.value) {
-            by_path.insert(loc.value.clone(), FileId(0));
+    let root = fs.root();
+    let mut want = |loc: &Located<ProjectPath>, format: LayerFormat, is_secrets: bool| {
+        if !by_path.contains_key(&loc.value.abs) {
+            by_path.insert(loc.value.abs.clone(), FileId(0));
             wanted.push(Wanted {
                 path: loc.value.clone(),
                 declared: loc.span,
@@ -174,10 +178,10 @@ fn load_files(
     }
     let ids: Vec<FileId> = wanted
         .iter()
-        .map(|w| sources.reserve(display_name(root, &w.path), w.path.clone()))
+        .map(|w| sources.reserve(display_name(root, &w.path), w.path.abs.clone()))
         .collect();
     for (w, id) in wanted.iter().zip(&ids) {
-        by_path.insert(w.path.clone(), *id);
+        by_path.insert(w.path.abs.clone(), *id);
     }
 
     // Reading, parsing, and the secrets files' structure all run in parallel.
@@ -185,10 +189,7 @@ fn load_files(
         .par_iter()
         .zip(ids.par_iter())
         .map(|(w, &id)| {
-            let (source, result) = read_and_parse(root, w, id, options);
-            // Only a file that does not exist is "new": an empty one was
-            // emptied, and is reported like any other damage.
-            let new = options.new_secrets_ok && !w.path.exists();
+            let (source, result, new) = read_and_parse(fs, w, id, options);
             let structure = match &result {
                 Ok(node) if w.is_secrets && !new => {
                     Some(secrets::file::parse(node, id, &source.name))
@@ -252,36 +253,38 @@ fn value_spans(node: &Node) -> Vec<Span> {
         .collect()
 }
 
+/// The file's source, its tree, and whether it is a secrets file not written yet. Only a
+/// file that does not exist is "new": an empty one was emptied, and is reported like any
+/// other damage.
 fn read_and_parse(
-    root: &std::path::Path,
+    fs: &ProjectFs,
     w: &Wanted,
     id: FileId,
     options: Options,
-) -> (Source, Result<Node, Diagnostic>) {
-    let name = display_name(root, &w.path);
-    let bytes = match std::fs::read(&w.path) {
+) -> (Source, Result<Node, Diagnostic>, bool) {
+    let name = w.path.rel.to_string();
+    let role = if w.is_secrets {
+        Role::Secrets
+    } else {
+        Role::Layer
+    };
+    let bytes = match fs.read(&w.path.rel, role) {
         Ok(b) => b,
-        Err(e)
-            if w.is_secrets
-                && options.new_secrets_ok
-                && e.kind() == std::io::ErrorKind::NotFound =>
-        {
+        Err(e) if w.is_secrets && options.new_secrets_ok && e.is_not_found() => {
             let empty = Node::new(Kind::Map(Default::default()), Span::new(id, 0, 0));
-            return (Source::new(name, w.path.clone(), String::new()), Ok(empty));
+            return (
+                Source::new(name, w.path.abs.clone(), String::new()),
+                Ok(empty),
+                true,
+            );
         }
         Err(e) => {
-            let d = Diagnostic::error(
-                "file-not-readable",
-                format!("cannot read `{name}`: {}", io_reason(&e)),
-            )
-            .at(w.declared)
-            .label("declared here")
-            .help(if e.kind() == std::io::ErrorKind::NotFound {
-                "create the file, or fix the path in cfgc.toml"
-            } else {
-                "check the file's permissions"
-            });
-            return (Source::new(name, w.path.clone(), String::new()), Err(d));
+            let d = e.diagnostic().at(w.declared).label("declared here");
+            return (
+                Source::new(name, w.path.abs.clone(), String::new()),
+                Err(d),
+                false,
+            );
         }
     };
     let text = match String::from_utf8(bytes) {
@@ -289,19 +292,19 @@ fn read_and_parse(
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let src = Source::new(name.clone(), w.path.clone(), lossy);
+            let src = Source::new(name.clone(), w.path.abs.clone(), lossy);
             let start = String::from_utf8_lossy(&e.as_bytes()[..at]).len();
             let d = Diagnostic::error("invalid-utf8", format!("`{name}` is not valid UTF-8"))
                 .at(Span::new(id, start, start + '\u{FFFD}'.len_utf8()))
                 .label("invalid byte here")
                 .help("save the file as UTF-8");
-            return (src, Err(d));
+            return (src, Err(d), false);
         }
     };
-    let source = Source::new(name, w.path.clone(), text);
+    let source = Source::new(name, w.path.abs.clone(), text);
     let parsed = match w.format {
-        LayerFormat::Yaml => yaml::parse(id, &source),
-        LayerFormat::Toml => toml::parse(id, &source),
+        LayerFormat::Yaml => yaml::parse_with(id, &source, fs.limits()),
+        LayerFormat::Toml => toml::parse_with(id, &source, fs.limits()),
     };
     let result = parsed.and_then(|node| match node.kind {
         Kind::Map(_) => Ok(node),
@@ -312,13 +315,5 @@ fn read_and_parse(
         .at(node.span)
         .label(format!("found {}", node.type_name()))),
     });
-    (source, result)
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
+    (source, result, false)
 }

@@ -1,16 +1,20 @@
 //! `cfgc.toml`: the project declaration, read into a validated `Project`
-//! before any stage runs. Paths in it are relative to the file's folder.
+//! before any stage runs. Paths in it are relative to the file's folder, and each is
+//! checked here (`fs::RelPath`): an absolute path, `..` or `.git` is an error at load.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::Diagnostic;
+use crate::fs::{Limits, ProjectFs, RelPath, Role};
 use crate::secrets::recipient::{Recipient, RecipientError};
 use crate::source::{FileId, Source, SourceMap, Span};
 
+mod limits;
 mod outputs;
 use outputs::OutputFile;
 pub use outputs::{Output, Policy, Rule};
@@ -20,9 +24,12 @@ pub const PROJECT_FILE: &str = "cfgc.toml";
 #[derive(Debug)]
 pub struct Project {
     pub root: PathBuf,
+    /// The project's filesystem: every later read and write goes through it. It holds
+    /// the limits of cfgc.toml's `[limits]`.
+    pub fs: Arc<ProjectFs>,
     pub file: FileId,
     pub name: String,
-    pub schema: Located<PathBuf>,
+    pub schema: Located<ProjectPath>,
     pub environments: Vec<Environment>,
     pub outputs: Vec<Output>,
     /// The folder every output is written under (`deploy` by default).
@@ -39,6 +46,27 @@ impl Project {
     }
 }
 
+/// A path from cfgc.toml: checked to be inside the project (`rel`, for `ProjectFs`), and
+/// where that is on disk (`abs`, for display and file ids). It derefs to `abs`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ProjectPath {
+    pub rel: RelPath,
+    pub abs: PathBuf,
+}
+
+impl std::ops::Deref for ProjectPath {
+    type Target = PathBuf;
+    fn deref(&self) -> &PathBuf {
+        &self.abs
+    }
+}
+
+impl AsRef<Path> for ProjectPath {
+    fn as_ref(&self) -> &Path {
+        &self.abs
+    }
+}
+
 /// A value from cfgc.toml with the span that declared it.
 #[derive(Clone, Debug)]
 pub struct Located<T> {
@@ -52,13 +80,13 @@ pub struct Environment {
     pub tier: String,
     /// The `[environments.NAME]` table, for findings about the environment.
     pub span: Span,
-    pub layers: Vec<Located<PathBuf>>,
+    pub layers: Vec<Located<ProjectPath>>,
     pub layers_span: Span,
-    pub secrets: Option<Located<PathBuf>>,
+    pub secrets: Option<Located<ProjectPath>>,
     /// Parsed once, here: every later use takes these.
     pub recipients: Vec<Located<Recipient>>,
     /// A demo identity for this environment (the example's development key).
-    pub identity: Option<PathBuf>,
+    pub identity: Option<ProjectPath>,
 }
 
 #[derive(Deserialize)]
@@ -70,6 +98,8 @@ struct ProjectFile {
     outputs: IndexMap<String, Spanned<OutputFile>>,
     #[serde(default)]
     policies: Vec<Policy>,
+    #[serde(default)]
+    limits: limits::LimitsFile,
 }
 
 #[derive(Deserialize)]
@@ -138,12 +168,22 @@ pub fn load(file: &Path, sources: &mut SourceMap) -> Result<Project, Vec<Diagnos
         .unwrap_or(Path::new("."))
         .to_path_buf();
     let root = root.canonicalize().unwrap_or(root);
-    let text = std::fs::read(file).map_err(|e| {
-        vec![Diagnostic::error(
-            "io",
-            format!("cannot read `{}`: {e}", file.display()),
-        )]
-    })?;
+    let fs = ProjectFs::open(&root, Limits::default()).map_err(|e| vec![e.diagnostic()])?;
+    // The project file itself is read through the root's handle too: a cfgc.toml
+    // symlinked out of the project is refused like any other file.
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| RelPath::parse(n).ok())
+        .ok_or_else(|| {
+            vec![Diagnostic::error(
+                "io",
+                format!("`{}` is not a file name", file.display()),
+            )]
+        })?;
+    let text = fs
+        .read(&name, Role::Project)
+        .map_err(|e| vec![e.diagnostic()])?;
     let text = String::from_utf8(text).map_err(|e| {
         vec![
             Diagnostic::error(
@@ -177,7 +217,7 @@ pub fn load(file: &Path, sources: &mut SourceMap) -> Result<Project, Vec<Diagnos
                 .help("see the cfgc.toml reference in the README"),
         ]
     })?;
-    resolve(raw, root, id, sources)
+    resolve(raw, fs, id, sources)
 }
 
 /// Where resolved values point: spans into cfgc.toml, paths under the root,
@@ -190,31 +230,53 @@ struct Resolver {
     redactions: Vec<Span>,
 }
 
+/// A path from cfgc.toml refused at load: what is wrong, with the span of the value.
+fn bad_path(at: Span, what: &str, e: crate::fs::PathError) -> Diagnostic {
+    Diagnostic::error("project", format!("invalid path for {what}: {e}"))
+        .at(at)
+        .label("not a path inside the project")
+        .help(e.help())
+}
+
 impl Resolver {
     fn span(&self, r: std::ops::Range<usize>) -> Span {
         Span::new(self.id, r.start, r.end)
     }
 
-    fn path(&self, s: &Spanned<String>) -> Located<PathBuf> {
-        Located {
-            value: self.root.join(s.get_ref()),
-            span: self.span(s.span()),
+    /// A path inside the project, or `None` with the error recorded.
+    fn path(&mut self, s: &Spanned<String>, what: &str) -> Option<Located<ProjectPath>> {
+        let span = self.span(s.span());
+        match RelPath::parse(s.get_ref()) {
+            Ok(rel) => Some(Located {
+                value: ProjectPath {
+                    abs: self.root.join(rel.as_path()),
+                    rel,
+                },
+                span,
+            }),
+            Err(e) => {
+                self.errors.push(bad_path(span, what, e));
+                None
+            }
         }
     }
 }
 
 fn resolve(
     raw: ProjectFile,
-    root: PathBuf,
+    mut fs: ProjectFs,
     id: FileId,
     sources: &mut SourceMap,
 ) -> Result<Project, Vec<Diagnostic>> {
     let mut r = Resolver {
-        root,
+        root: fs.root().to_path_buf(),
         id,
         errors: Vec::new(),
         redactions: Vec::new(),
     };
+    let limits = limits::limits(&mut r, &raw.limits);
+    fs.set_limits(limits);
+    let schema = r.path(&raw.project.schema, "the schema");
     if raw.environments.get_ref().is_empty() {
         let at = r.span(raw.environments.span());
         r.errors.push(
@@ -229,15 +291,16 @@ fn resolve(
     for span in r.redactions.drain(..) {
         sources.redact(span);
     }
-    if !r.errors.is_empty() {
+    let Some(schema) = schema.filter(|_| r.errors.is_empty()) else {
         return Err(r.errors);
-    }
+    };
     Ok(Project {
         output_dir,
         policies,
-        schema: r.path(&raw.project.schema),
+        schema,
         name: raw.project.name,
         root: r.root,
+        fs: Arc::new(fs),
         file: id,
         environments,
         outputs,
@@ -294,29 +357,35 @@ fn environments(
                 }
             }
         }
+        let what = format!("a layer of `{name}`");
+        let layers = env
+            .layers
+            .get_ref()
+            .iter()
+            .filter_map(|p| r.path(p, &what))
+            .collect();
+        let secrets = env
+            .secrets
+            .as_ref()
+            .and_then(|p| r.path(p, &format!("the secrets file of `{name}`")));
+        let identity = env
+            .identity
+            .as_ref()
+            .and_then(|p| r.path(p, &format!("the identity of `{name}`")))
+            .map(|l| l.value);
         environments.push(Environment {
             tier: env.tier.get_ref().clone(),
             span: env_span,
-            layers: env.layers.get_ref().iter().map(|p| r.path(p)).collect(),
+            layers,
             layers_span: r.span(env.layers.span()),
-            secrets: env.secrets.as_ref().map(|p| r.path(p)),
+            secrets,
             recipients,
-            identity: env.identity.as_ref().map(|p| r.root.join(p.get_ref())),
+            identity,
             name,
         });
     }
 
     environments
-}
-
-/// A relative path that stays inside the folder it is relative to.
-fn safe_relative(p: &str) -> bool {
-    let path = Path::new(p);
-    !p.is_empty()
-        && path.is_relative()
-        && path
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
 fn valid_name(name: &str) -> bool {

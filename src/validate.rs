@@ -8,6 +8,7 @@
 pub mod credentials;
 pub mod formats;
 pub mod schema;
+mod schema_check;
 mod schema_error;
 mod secret_values;
 mod secrets_meta;

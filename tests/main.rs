@@ -6,6 +6,7 @@ mod common;
 
 mod age_interop;
 mod apply_crash;
+mod bounds;
 mod check;
 mod consumers;
 mod escape_dotenv;
@@ -13,6 +14,7 @@ mod escape_nginx;
 mod escape_yaml;
 mod masking;
 mod plan_apply;
+mod project_fs;
 mod render_injection;
 mod secrets_bad_input;
 mod secrets_commands;

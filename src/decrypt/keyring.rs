@@ -76,7 +76,7 @@ impl Keyring {
             Some(path) => {
                 let mut cache = self.project.lock().unwrap_or_else(|e| e.into_inner());
                 let found = cache
-                    .entry(path.clone())
+                    .entry(path.abs.clone())
                     .or_insert_with(|| {
                         discover_project_file(path)
                             .map(Arc::new)

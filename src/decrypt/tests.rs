@@ -15,7 +15,10 @@ fn env(identity: Option<PathBuf>) -> Environment {
         layers_span: span,
         secrets: None,
         recipients: Vec::new(),
-        identity,
+        identity: identity.map(|abs| crate::project::ProjectPath {
+            rel: crate::fs::RelPath::parse("key.txt").expect("a relative path"),
+            abs,
+        }),
     }
 }
 

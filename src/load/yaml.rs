@@ -10,35 +10,61 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YSpan, Tag};
 
 use crate::diagnostic::Diagnostic;
+use crate::fs::Limits;
 use crate::node::{Entry, Kind, Map, Node};
 use crate::source::{FileId, Source, Span};
 
-/// Alias expansion may copy at most this many nodes ("billion laughs").
-const NODE_BUDGET: usize = 1_000_000;
-
+/// `parse_with` under the default limits (for text cfgc made itself, and tests).
 pub fn parse(file: FileId, src: &Source) -> Result<Node, Diagnostic> {
+    parse_with(file, src, &Limits::default())
+}
+
+/// A YAML file as a span-keeping tree, refused past `limits.depth` levels of nesting
+/// (the tree is built by recursion: deeper input would overflow the stack) or when its
+/// aliases would copy more than `limits.alias_bytes` of text ("billion laughs").
+pub fn parse_with(file: FileId, src: &Source, limits: &Limits) -> Result<Node, Diagnostic> {
     let mut builder = Builder {
         file,
         src,
         parser: Parser::new_from_str(&src.text),
         anchors: HashMap::new(),
-        nodes: 0,
+        depth: 0,
+        max_depth: limits.depth,
+        alias_bytes: 0,
+        max_alias_bytes: limits.alias_bytes,
     };
     builder.document()
+}
+
+/// An anchored node, with what copying it costs: its nesting depth and text size.
+struct Anchored {
+    node: Node,
+    depth: usize,
+    bytes: u64,
 }
 
 struct Builder<'a> {
     file: FileId,
     src: &'a Source,
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
-    anchors: HashMap<usize, Node>,
-    nodes: usize,
+    anchors: HashMap<usize, Anchored>,
+    /// Collections open around the current node.
+    depth: usize,
+    max_depth: usize,
+    /// Bytes of text copied by aliases so far.
+    alias_bytes: u64,
+    max_alias_bytes: u64,
 }
 
 impl<'a> Builder<'a> {
     fn next(&mut self) -> Result<(Event<'a>, YSpan), Diagnostic> {
         match self.parser.next_event() {
             Some(Ok(event)) => Ok(event),
+            // The scanner has its own cap on flow nesting, which it may reach first
+            // (it reads ahead of the events): the same error as ours.
+            Some(Err(e)) if e.info() == "recursion limit exceeded" => {
+                Err(self.too_deep(e.marker()))
+            }
             Some(Err(e)) => Err(self.syntax(e.marker(), e.info())),
             None => Err(self.syntax(&self.end_marker(), "unexpected end of input")),
         }
@@ -96,8 +122,18 @@ impl<'a> Builder<'a> {
         }
     }
 
+    fn too_deep(&self, at: &Marker) -> Diagnostic {
+        let start = self.byte(at);
+        Diagnostic::error(
+            "yaml-too-deep",
+            format!("YAML nesting is deeper than {} levels", self.max_depth),
+        )
+        .at(Span::new(self.file, start, start + 1))
+        .label("too deep here")
+        .help("flatten the structure, or raise `depth` in the `[limits]` table of cfgc.toml")
+    }
+
     fn node(&mut self, event: Event<'a>, span: YSpan) -> Result<Node, Diagnostic> {
-        self.nodes += 1;
         let (node, anchor) = match event {
             Event::Scalar(value, style, anchor, tag) => {
                 let sp = self.span(&span);
@@ -105,6 +141,7 @@ impl<'a> Builder<'a> {
             }
             Event::SequenceStart(anchor, tag) => {
                 self.no_tag(tag.as_deref(), &span)?;
+                self.open(&span)?;
                 let start = self.byte(&span.start);
                 let mut items = Vec::new();
                 let end = loop {
@@ -114,6 +151,7 @@ impl<'a> Builder<'a> {
                     }
                     items.push(self.node(event, span)?);
                 };
+                self.depth -= 1;
                 (
                     Node::new(Kind::List(items), Span::new(self.file, start, end)),
                     anchor,
@@ -121,27 +159,58 @@ impl<'a> Builder<'a> {
             }
             Event::MappingStart(anchor, tag) => {
                 self.no_tag(tag.as_deref(), &span)?;
-                (self.mapping(&span)?, anchor)
+                self.open(&span)?;
+                let map = self.mapping(&span)?;
+                self.depth -= 1;
+                (map, anchor)
             }
             Event::Alias(id) => {
-                let node =
-                    self.anchors.get(&id).cloned().ok_or_else(|| {
-                        self.syntax(&span.start, "alias refers to an unknown anchor")
-                    })?;
-                self.nodes += count(&node);
-                if self.nodes > NODE_BUDGET {
-                    return Err(self
-                        .syntax(&span.start, "aliases expand to too many nodes")
-                        .help("this looks like an alias bomb; write the values out"));
+                let anchored = self
+                    .anchors
+                    .get(&id)
+                    .ok_or_else(|| self.syntax(&span.start, "alias refers to an unknown anchor"))?;
+                // The copy sits at this depth: its own levels count from here.
+                if self.depth + anchored.depth > self.max_depth {
+                    return Err(self.too_deep(&span.start));
                 }
-                (node, 0)
+                self.alias_bytes = self.alias_bytes.saturating_add(anchored.bytes);
+                if self.alias_bytes > self.max_alias_bytes {
+                    return Err(Diagnostic::error(
+                        "yaml-alias-budget",
+                        format!(
+                            "YAML aliases expand to more than {} bytes",
+                            self.max_alias_bytes
+                        ),
+                    )
+                    .at(self.span(&span))
+                    .label("the budget runs out at this alias")
+                    .help("this looks like an alias bomb: write the values out, or raise `alias_bytes` in the `[limits]` table of cfgc.toml"));
+                }
+                (anchored.node.clone(), 0)
             }
             _ => return Err(self.syntax(&span.start, "unexpected YAML event")),
         };
         if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
+            let (depth, bytes) = weigh(&node);
+            self.anchors.insert(
+                anchor,
+                Anchored {
+                    node: node.clone(),
+                    depth,
+                    bytes,
+                },
+            );
         }
         Ok(node)
+    }
+
+    /// Enter a list or map, unless that is one level too many.
+    fn open(&mut self, span: &YSpan) -> Result<(), Diagnostic> {
+        if self.depth >= self.max_depth {
+            return Err(self.too_deep(&span.start));
+        }
+        self.depth += 1;
+        Ok(())
     }
 
     fn mapping(&mut self, span: &YSpan) -> Result<Node, Diagnostic> {
@@ -239,11 +308,30 @@ impl<'a> Builder<'a> {
     }
 }
 
-fn count(node: &Node) -> usize {
-    1 + match &node.kind {
-        Kind::List(items) => items.iter().map(count).sum(),
-        Kind::Map(m) => m.values().map(|e| count(&e.node)).sum(),
-        _ => 0,
+/// A node's nesting depth, and the bytes of text a copy of it holds: each scalar and key
+/// its length plus one, so that even a bomb of empty strings weighs something. Recursion
+/// is safe: the node is at most `max_depth` deep.
+fn weigh(node: &Node) -> (usize, u64) {
+    let text = |k: &Kind| match k {
+        Kind::Str(s) => s.len() as u64,
+        // Numbers, booleans and nulls print in a few bytes.
+        _ => 8,
+    };
+    match &node.kind {
+        Kind::List(items) => items.iter().map(weigh).fold((1, 1), |(d, b), (id, ib)| {
+            (d.max(id + 1), b.saturating_add(ib))
+        }),
+        Kind::Map(m) => {
+            m.iter()
+                .map(|(k, e)| (k, weigh(&e.node)))
+                .fold((1, 1), |(d, b), (k, (id, ib))| {
+                    (
+                        d.max(id + 1),
+                        b.saturating_add(ib).saturating_add(k.len() as u64 + 1),
+                    )
+                })
+        }
+        k => (0, text(k) + 1),
     }
 }
 
@@ -354,6 +442,45 @@ mod tests {
             text.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         let err = load(&text).expect_err("bomb");
-        assert!(err.message.contains("too many nodes"));
+        assert_eq!(err.code, "yaml-alias-budget");
+    }
+
+    #[test]
+    fn stops_a_string_alias_bomb_by_bytes() {
+        // Few nodes, many bytes: a node budget let this through.
+        let mut text = format!("a: &a \"{}\"\n", "x".repeat(100_000));
+        text.push_str("b: [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n");
+        let err = load(&text).expect_err("bomb");
+        assert_eq!(err.code, "yaml-alias-budget");
+        assert_eq!(
+            err.message,
+            "YAML aliases expand to more than 1048576 bytes"
+        );
+    }
+
+    #[test]
+    fn refuses_nesting_past_the_limit_in_block_and_flow_style() {
+        let flow = format!("a: {}{}\n", "[".repeat(5000), "]".repeat(5000));
+        let err = load(&flow).expect_err("too deep");
+        assert_eq!(err.code, "yaml-too-deep");
+        let mut block = String::new();
+        for i in 0..5000 {
+            block.push_str(&" ".repeat(i));
+            block.push_str("k:\n");
+        }
+        let err = load(&block).expect_err("too deep");
+        assert_eq!(err.code, "yaml-too-deep");
+        assert_eq!(err.message, "YAML nesting is deeper than 64 levels");
+        // Exactly at the limit is fine: the root map is level 1.
+        let ok = format!("a: {}{}\n", "[".repeat(63), "]".repeat(63));
+        load(&ok).expect("64 levels");
+    }
+
+    #[test]
+    fn an_alias_counts_the_depth_it_copies() {
+        let deep = format!("a: &a {}{}\n", "[".repeat(40), "]".repeat(40));
+        let text = format!("{deep}b: {}*a{}\n", "[".repeat(30), "]".repeat(30));
+        let err = load(&text).expect_err("too deep");
+        assert_eq!(err.code, "yaml-too-deep");
     }
 }

@@ -1,14 +1,13 @@
 //! The `[outputs.*]` and `[[policies]]` parts of cfgc.toml: what is
 //! rendered where, and what every rendered file must satisfy.
 
-use std::path::PathBuf;
-
 use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Environment, Located, ProjectSection, Resolver, safe_relative};
+use super::{Environment, Located, ProjectPath, ProjectSection, Resolver, bad_path};
 use crate::diagnostic::Diagnostic;
+use crate::fs::RelPath;
 use crate::render::format::Format;
 use crate::source::Span;
 
@@ -16,7 +15,7 @@ use crate::source::Span;
 pub struct Output {
     pub name: String,
     pub span: Span,
-    pub template: Located<PathBuf>,
+    pub template: Located<ProjectPath>,
     /// Path with `{env}` for the environment's name, relative to the root.
     pub path: Located<String>,
     /// How values are escaped, parsed back and masked (the format's room).
@@ -94,15 +93,10 @@ pub(super) fn outputs(
             d.get_ref().trim_end_matches('/').to_string()
         });
     if let Some(d) = &project.output_dir
-        && !safe_relative(d.get_ref())
+        && let Err(e) = RelPath::parse(d.get_ref())
     {
-        r.errors.push(
-            Diagnostic::error(
-                "project",
-                "`output_dir` must be a relative path inside the project, without `..`",
-            )
-            .at(r.span(d.span())),
-        );
+        let at = r.span(d.span());
+        r.errors.push(bad_path(at, "`output_dir`", e));
     }
     let mut outputs = Vec::new();
     for (name, out) in raw {
@@ -126,7 +120,10 @@ pub(super) fn outputs(
             0
         });
         let p = out.path.get_ref();
-        if !safe_relative(p) || !p.starts_with(&format!("{output_dir}/")) {
+        if let Err(e) = RelPath::parse(p) {
+            let at = r.span(out.path.span());
+            r.errors.push(bad_path(at, &format!("output `{name}`"), e));
+        } else if !p.starts_with(&format!("{output_dir}/")) {
             r.errors.push(
                 Diagnostic::error(
                     "project",
@@ -171,9 +168,12 @@ pub(super) fn outputs(
                 );
             }
         }
+        let Some(template) = r.path(&out.template, &format!("the template of `{name}`")) else {
+            continue;
+        };
         outputs.push(Output {
             span: out_span,
-            template: r.path(&out.template),
+            template,
             path: Located {
                 value: out.path.get_ref().clone(),
                 span: r.span(out.path.span()),
@@ -193,7 +193,41 @@ pub(super) fn outputs(
         });
     }
 
+    same_path(r, &outputs, environments);
     (output_dir, outputs)
+}
+
+/// Two outputs written to the same file, in any environment: one would silently win.
+fn same_path(r: &mut Resolver, outputs: &[Output], environments: &[Environment]) {
+    let mut reported = std::collections::HashSet::new();
+    for env in environments {
+        let mut seen: IndexMap<String, &Output> = IndexMap::new();
+        let applies = |o: &Output| o.environments.is_empty() || o.environments.contains(&env.name);
+        for out in outputs.iter().filter(|o| applies(o)) {
+            let path = out.path.value.replace("{env}", &env.name);
+            let path = RelPath::parse(&path).map_or(path, |p| p.to_string());
+            match seen.get(&path) {
+                Some(first) if reported.insert((first.name.clone(), out.name.clone())) => {
+                    r.errors.push(
+                        Diagnostic::error(
+                            "project",
+                            format!(
+                                "outputs `{}` and `{}` are both written to `{path}`",
+                                first.name, out.name
+                            ),
+                        )
+                        .at(out.path.span)
+                        .label("the same file as another output")
+                        .help("give each output its own path"),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(path, out);
+                }
+            }
+        }
+    }
 }
 
 pub(super) fn policies(r: &mut Resolver, raw: Vec<Policy>, outputs: &[Output]) -> Vec<Policy> {

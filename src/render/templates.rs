@@ -85,7 +85,7 @@ pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, 
         };
         let id = sources.add(Source::new(
             name.clone(),
-            output.template.value.clone(),
+            output.template.value.abs.clone(),
             text.clone(),
         ));
         files.insert(name.clone(), (id, sources.shared(id)));

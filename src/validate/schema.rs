@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 use jsonschema::{Draft, Validator};
 use serde_json::Value;
 
-use super::formats;
+use super::{formats, schema_check};
 use crate::diagnostic::Diagnostic;
+use crate::fs::Role;
 use crate::project::Project;
 use crate::source::{Source, SourceMap, Span};
 
@@ -29,14 +30,36 @@ pub const TIER_KEY: &str = "$tier";
 
 pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagnostic> {
     let path = &project.schema.value;
-    let name = crate::source::display_name(&project.root, path);
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::error("schema", format!("cannot read the schema `{name}`: {e}"))
-            .at(project.schema.span)
-            .label("declared here")
-    })?;
-    let file = sources.add(Source::new(name.clone(), path.clone(), text));
+    let name = path.rel.to_string();
+    let declared = |d: Diagnostic| d.at(project.schema.span).label("declared here");
+    let text = project
+        .fs
+        .read_to_string(&path.rel, Role::Schema)
+        .map_err(|e| declared(e.diagnostic()))?
+        .map_err(|e| {
+            declared(
+                Diagnostic::error(
+                    "schema",
+                    format!(
+                        "the schema `{name}` is not UTF-8 (byte {})",
+                        e.utf8_error().valid_up_to()
+                    ),
+                )
+                .help("save the file as UTF-8"),
+            )
+        })?;
+    let file = sources.add(Source::new(name.clone(), path.abs.clone(), text));
     let src = sources.get(file);
+    let max_depth = project.fs.limits().depth;
+    if let Some(at) = schema_check::too_deep_at(&src.text, max_depth) {
+        return Err(Diagnostic::error(
+            "json-too-deep",
+            format!("the schema `{name}` nests deeper than {max_depth} levels"),
+        )
+        .at(Span::new(file, at, at + 1))
+        .label("too deep here")
+        .help("flatten the schema (`$defs` and `$ref` help), or raise `depth` in the `[limits]` table of cfgc.toml"));
+    }
     let json: Value = serde_json::from_str(&src.text).map_err(|e| {
         let at = src.byte_at(e.line().max(1), e.column().saturating_sub(1));
         let message = e.to_string();
@@ -49,8 +72,20 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
             .at(Span::new(file, at, at + 1))
             .label("here")
     })?;
+    if let Some(pointer) = schema_check::unsupported_patterns(&json).into_iter().next() {
+        let at = locate_pointer(&src.text, &pointer);
+        return Err(Diagnostic::error(
+            "pattern-unsupported",
+            format!("the schema `{name}` has a pattern cfgc cannot run, at `{pointer}`"),
+        )
+        .at(Span::new(file, at.start, at.end))
+        .label("unsupported pattern")
+        .note("cfgc runs patterns on a linear-time engine, so that no pattern can give up on a long value and let it pass; that engine has no look-around (`(?=`, `(?!`, `(?<=`, `(?<!`) and no backreferences (`\\1`)")
+        .help("rewrite the pattern without look-around or backreferences (a second `pattern` in an `allOf` often does it), or use `not` with a pattern"));
+    }
     let mut options = jsonschema::options()
         .with_draft(Draft::Draft202012)
+        .with_pattern_options(jsonschema::PatternOptions::regex())
         .should_validate_formats(true);
     for &f in formats::FORMATS {
         options = options.with_format(f, move |s: &str| formats::check(f, s).is_ok());

@@ -70,7 +70,7 @@ impl Context {
     /// The secrets file path declared for `env`, or a usage error.
     pub fn secrets_path(&self, env: &Environment) -> Result<PathBuf, Exit> {
         match &env.secrets {
-            Some(s) => Ok(s.value.clone()),
+            Some(s) => Ok(s.value.abs.clone()),
             None => Err(self.fatal(&[Diagnostic::error(
                 "no-secrets-file",
                 format!("environment `{}` declares no secrets file", env.name),

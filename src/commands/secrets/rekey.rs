@@ -113,7 +113,7 @@ pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit
     let mut folders: Vec<std::path::PathBuf> = staged
         .iter()
         .filter_map(|(env, _)| env.secrets.as_ref())
-        .map(|s| s.value.clone())
+        .map(|s| s.value.abs.clone())
         .collect();
     folders.sort();
     folders.dedup_by(|a, b| a.parent() == b.parent());
