@@ -9,7 +9,7 @@
 use rayon::prelude::*;
 
 use crate::cli::Config;
-use crate::decrypt::{self, Keyring, Resolved};
+use crate::decrypt::{self, Resolved};
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, Loaded};
 use crate::merge;
@@ -294,6 +294,70 @@ fn sorted(found: Vec<Diagnostic>, loaded: &Loaded, sources: &SourceMap) -> Vec<D
         d.environments.sort_by_key(rank);
     }
     found
+}
+
+// The `cfgc secrets` commands run the first stages on one environment, to manage its
+// secrets file rather than to render: these are their entry points.
+
+pub use crate::decrypt::{Keyring, Opened};
+
+/// Stage 1 for the `secrets` commands; with `new_secrets_ok`, a secrets file not written
+/// yet loads as "no file yet".
+pub fn load_for_secrets(
+    config: &Config,
+    names: &[String],
+    new_secrets_ok: bool,
+    sources: &mut SourceMap,
+) -> Result<Loaded, Vec<Diagnostic>> {
+    let options = load::Options { new_secrets_ok };
+    load::load(config.project.as_deref(), names, sources, options)
+}
+
+/// Stages 2–3: the secrets the schema requires of `env`, given its layers.
+pub fn required_secrets(
+    loaded: &Loaded,
+    env: &crate::project::Environment,
+) -> std::collections::BTreeSet<String> {
+    let merged = merge::merge_env(env, &loaded.layers);
+    validate::required_secrets(&merged, &loaded.schema)
+}
+
+/// Stages 2–3 on secret values about to be stored: findings about the names in `only`,
+/// given every value the file will hold (`values`).
+pub fn check_secret_values(
+    loaded: &Loaded,
+    env: &crate::project::Environment,
+    sources: &SourceMap,
+    values: &std::collections::BTreeMap<String, &str>,
+    only: &[&str],
+) -> Vec<Diagnostic> {
+    let merged = merge::merge_env(env, &loaded.layers);
+    only.iter()
+        .flat_map(|name| {
+            validate::check_secret_values(
+                &merged,
+                &loaded.schema,
+                sources,
+                values,
+                &Default::default(),
+                Some(name),
+            )
+        })
+        .collect()
+}
+
+/// Stage 4 for the `secrets` commands: `env`'s file opened with its data key, so that it
+/// can be written back.
+pub fn open_secrets(
+    env: &crate::project::Environment,
+    parsed: &crate::secrets::file::Parsed,
+    keyring: &Keyring,
+    sources: &SourceMap,
+) -> Result<Opened, Vec<Diagnostic>> {
+    keyring
+        .for_environment(env)
+        .and_then(|ids| decrypt::open_file(parsed, &env.name, &ids, sources))
+        .map_err(decrypt::DecryptError::into_diagnostics)
 }
 
 /// Leave large structures that hold no secret to the OS at exit instead of freeing them

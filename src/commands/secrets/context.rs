@@ -6,10 +6,9 @@ use std::path::PathBuf;
 
 use crate::cli::Config;
 use crate::commands::{Exit, err};
-use crate::decrypt::{DecryptError, Keyring, Opened, open_file};
 use crate::diagnostic::Diagnostic;
-use crate::load;
 use crate::load::Loaded;
+use crate::pipeline::{self, Keyring, Opened};
 use crate::project::Environment;
 use crate::report;
 use crate::secrets::crypto::{DataKey, Plaintext};
@@ -26,10 +25,7 @@ pub struct Context {
 /// "not written yet" rather than an error.
 pub fn load(config: &Config, names: &[String], new_ok: bool) -> Result<Context, Exit> {
     let mut sources = SourceMap::default();
-    let options = load::Options {
-        new_secrets_ok: new_ok,
-    };
-    match load::load(config.project.as_deref(), names, &mut sources, options) {
+    match pipeline::load_for_secrets(config, names, new_ok, &mut sources) {
         Ok(loaded) => Ok(Context {
             sources,
             loaded,
@@ -139,10 +135,7 @@ impl Context {
         parsed: &Parsed,
         keyring: &Keyring,
     ) -> Result<Opened, Vec<Diagnostic>> {
-        keyring
-            .for_environment(env)
-            .and_then(|ids| open_file(parsed, &env.name, &ids, &self.sources))
-            .map_err(DecryptError::into_diagnostics)
+        pipeline::open_secrets(env, parsed, keyring, &self.sources)
     }
 
     /// Writes `file` over `env`'s secrets file, atomically and 0600, if the file on disk

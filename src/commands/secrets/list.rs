@@ -10,8 +10,7 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
     let env = ctx.env();
     ctx.secrets_path(env)?;
     let schema = &ctx.loaded.schema;
-    let merged = crate::merge::merge_env(env, &ctx.loaded.layers);
-    let required = crate::validate::required_secrets(&merged, schema);
+    let required = crate::pipeline::required_secrets(&ctx.loaded, env);
     let parsed = ctx.parsed(env);
     let present: Vec<&String> = parsed
         .map(|p| p.file.values.keys().collect())

@@ -5,8 +5,8 @@
 use super::context;
 use crate::cli::Config;
 use crate::commands::{Exit, out};
-use crate::decrypt::Keyring;
 use crate::diagnostic::Diagnostic;
+use crate::pipeline::Keyring;
 use crate::secrets::file::{Rekeyed, lock_folder, rekey, serialize, stage};
 use crate::secrets::recipient::Recipient;
 

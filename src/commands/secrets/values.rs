@@ -9,8 +9,8 @@ use super::context::{self, Context};
 use super::input::read_value;
 use crate::cli::Config;
 use crate::commands::{Exit, out};
-use crate::decrypt::{Keyring, Opened};
 use crate::diagnostic::Diagnostic;
+use crate::pipeline::{Keyring, Opened};
 use crate::project::Environment;
 use crate::secrets::crypto::Plaintext;
 use crate::secrets::file::{Change, META_KEY, Parsed, update};
@@ -101,8 +101,7 @@ pub fn rm(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit> 
         env.name
     ));
     out(&ctx.recipients_note(env));
-    let merged = crate::merge::merge_env(env, &ctx.loaded.layers);
-    if crate::validate::required_secrets(&merged, &ctx.loaded.schema).contains(name) {
+    if crate::pipeline::required_secrets(&ctx.loaded, env).contains(name) {
         out(&format!(
             "note: the schema requires `{name}` in {}; `cfgc check` reports it missing until it is set again\n",
             env.name
@@ -160,17 +159,6 @@ pub fn check_values(
     for (k, v) in changed {
         values.insert((*k).to_string(), v.expose_secret());
     }
-    let merged = crate::merge::merge_env(env, &ctx.loaded.layers);
-    let mut found = Vec::new();
-    for (name, _) in changed {
-        found.extend(crate::validate::check_secret_values(
-            &merged,
-            &ctx.loaded.schema,
-            &ctx.sources,
-            &values,
-            &BTreeMap::new(),
-            Some(name),
-        ));
-    }
-    found
+    let only: Vec<&str> = changed.iter().map(|(name, _)| *name).collect();
+    crate::pipeline::check_secret_values(&ctx.loaded, env, &ctx.sources, &values, &only)
 }
