@@ -60,9 +60,14 @@ pub enum Command {
         /// Exit 3 when files would be created or changed (1 stays for findings, 2 for errors)
         #[arg(long)]
         exit_code: bool,
-        /// Use no key: outputs that hold secrets are skipped (what CI checks without keys)
+        /// Use no key: outputs that hold secrets are not written, only rendered with
+        /// placeholders so their template errors still fail (what CI checks without keys)
         #[arg(long)]
         no_decrypt: bool,
+        /// Allow outputs skipped for lack of a key in environments named here, or when an
+        /// identity is given (otherwise an error: a release must not ship without its secrets)
+        #[arg(long)]
+        allow_skipped: bool,
         /// Output format
         #[arg(long, value_enum, default_value_t = crate::report::plan::PlanFormat::Human)]
         format: crate::report::plan::PlanFormat,
@@ -76,6 +81,9 @@ pub enum Command {
         /// Do not ask for confirmation (for CI); without it, apply needs a terminal
         #[arg(long, short = 'y')]
         yes: bool,
+        /// Allow outputs skipped for lack of a key (see `plan --allow-skipped`)
+        #[arg(long)]
+        allow_skipped: bool,
     },
     /// Manage the encrypted secrets of an environment
     #[command(after_help = EXIT_CODES)]

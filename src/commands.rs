@@ -20,9 +20,23 @@ pub fn run(config: Config) -> Exit {
             environments,
             exit_code,
             no_decrypt,
+            allow_skipped,
             format,
-        } => plan::run(&config, environments, *exit_code, !*no_decrypt, *format),
-        Command::Apply { environments, yes } => apply::run(&config, environments, *yes),
+        } => plan::run(
+            &config,
+            environments,
+            plan::Options {
+                exit_code: *exit_code,
+                decrypt: !*no_decrypt,
+                format: *format,
+                allow_skipped: *allow_skipped,
+            },
+        ),
+        Command::Apply {
+            environments,
+            yes,
+            allow_skipped,
+        } => apply::run(&config, environments, *yes, *allow_skipped),
         Command::Secrets { command } => secrets::run(&config, command),
     }
 }

@@ -81,22 +81,30 @@ pub fn render_env<'a>(
     for output in project.outputs_for(env) {
         let rel = output.path.value.replace("{env}", &env.name);
         let content = match (&secrets, output.secrets) {
-            (_, false) => templates.render(output, env, &plain, project, schema),
+            (_, false) => templates
+                .render(output, env, &plain, project, schema)
+                .map(Content::Ready),
             (Secrets::Unavailable(why), true) => {
-                files.push(RenderedFile {
-                    env,
-                    output,
-                    rel,
-                    content: Content::Skipped(why.to_string()),
-                });
-                continue;
+                // Not written, but rendered with stand-ins for the secrets, so a broken
+                // template fails a keyless CI run too.
+                let names: Vec<(&String, String)> = merged
+                    .secret_names
+                    .keys()
+                    .enumerate()
+                    .map(|(i, k)| (k, mask::stand_ins(i)[0].clone()))
+                    .collect();
+                let ctx = with_secrets(&plain, names.iter().map(|(k, v)| (*k, v.as_str())));
+                templates
+                    .render(output, env, &ctx, project, schema)
+                    .map(|_| Content::Skipped(why.to_string()))
             }
             (Secrets::Values(values), true) => {
                 let ctx = with_secrets(&plain, values.iter().map(|(k, v)| (k, v.expose_secret())));
-                templates.render(output, env, &ctx, project, schema)
+                templates
+                    .render(output, env, &ctx, project, schema)
+                    .map(Content::Ready)
             }
-        }
-        .map(Content::Ready);
+        };
         match content {
             Ok(content) => files.push(RenderedFile {
                 env,

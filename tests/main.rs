@@ -8,6 +8,7 @@ mod age_interop;
 mod apply_crash;
 mod bounds;
 mod check;
+mod ci;
 mod consumers;
 mod escape_dotenv;
 mod escape_nginx;

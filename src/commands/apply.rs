@@ -10,7 +10,7 @@ use crate::exit::Exit;
 use crate::pipeline;
 use crate::source::SourceMap;
 
-pub fn run(config: &Config, names: &[String], yes: bool) -> Exit {
+pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) -> Exit {
     // The lock is taken before the plan, so what is confirmed is what is written.
     let root = match crate::project::locate(config.project.as_deref()) {
         Ok(file) => file.parent().map(|p| p.to_path_buf()).unwrap_or_default(),
@@ -21,8 +21,12 @@ pub fn run(config: &Config, names: &[String], yes: bool) -> Exit {
         Err(d) => return fatal(&[d], &SourceMap::default(), config.color),
     };
     let result = pipeline::plan(config, names, true, |loaded, sources, planned| {
-        if let Some(exit) = super::plan::findings(config, &sources, &planned) {
-            return exit;
+        let mut diagnostics = planned.diagnostics.clone();
+        if diagnostics.is_empty() && !allow_skipped {
+            diagnostics = super::plan::skipped_but_expected(config, names, &planned.plans);
+        }
+        if !diagnostics.is_empty() {
+            return super::plan::findings(config, &sources, &planned, &diagnostics);
         }
         let plans = &planned.plans;
         let project = &loaded.project;

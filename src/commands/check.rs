@@ -11,7 +11,7 @@ use crate::source::SourceMap;
 pub fn run(config: &Config, names: &[String], format: Format) -> Exit {
     let checked = match pipeline::check(config, names) {
         Ok(c) => c,
-        Err(stopped) => return fatal(&stopped.errors, &stopped.sources, config.color),
+        Err(stopped) => return stopped_in(format, config, &stopped.errors, &stopped.sources),
     };
     let diagnostics = &checked.diagnostics;
     match format {
@@ -75,6 +75,18 @@ fn summary(findings: usize, envs: &[String]) -> String {
             envs.join(", ")
         ),
     }
+}
+
+/// Errors that stopped the run: on stderr for people, and in the machine format on stdout
+/// too, so CI annotates the most common mistake of a pull request (a syntax error).
+fn stopped_in(format: Format, config: &Config, errors: &[Diagnostic], sources: &SourceMap) -> Exit {
+    let sorted = crate::diagnostic::dedupe_and_sort(errors.to_vec(), report::order(sources));
+    match format {
+        Format::Human => {}
+        Format::Json => out(&report::json::render(&sorted, &[], sources)),
+        Format::Github => out(&report::github::render(&sorted, sources)),
+    }
+    fatal(&sorted, sources, config.color)
 }
 
 /// Errors that stop the run (exit 2), shown on stderr.

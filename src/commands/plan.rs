@@ -3,48 +3,122 @@
 use super::check::fatal;
 use super::out;
 use crate::cli::Config;
+use crate::diagnostic::Diagnostic;
 use crate::exit::{self, Exit};
 use crate::pipeline::{self, Planned};
+use crate::plan::FilePlan;
 use crate::report::{self, plan::PlanFormat};
 use crate::source::SourceMap;
 
-pub fn run(
-    config: &Config,
-    names: &[String],
-    exit_code: bool,
-    decrypt: bool,
-    format: PlanFormat,
-) -> Exit {
-    let result = pipeline::plan(config, names, decrypt, |_, sources, planned| {
-        if let Some(exit) = findings(config, &sources, &planned) {
-            return exit;
-        }
-        match format {
-            PlanFormat::Human => out(&report::plan::human(&planned.plans, config.color)),
-            PlanFormat::Json => out(&report::plan::json(&planned.plans)),
-        }
-        let pending = planned.plans.iter().any(|p| p.pending());
-        exit::decide(&[], exit_code && pending)
-    });
-    result.unwrap_or_else(|stopped| fatal(&stopped.errors, &stopped.sources, config.color))
+pub struct Options {
+    pub exit_code: bool,
+    pub decrypt: bool,
+    pub format: PlanFormat,
+    /// Outputs skipped for lack of a key are fine even where a key was expected.
+    pub allow_skipped: bool,
 }
 
-/// Report the findings that stopped a plan before anything could be written, if any.
-pub fn findings(config: &Config, sources: &SourceMap, planned: &Planned) -> Option<Exit> {
-    if planned.diagnostics.is_empty() {
-        return None;
+pub fn run(config: &Config, names: &[String], options: Options) -> Exit {
+    let result = pipeline::plan(config, names, options.decrypt, |_, sources, planned| {
+        let mut diagnostics = planned.diagnostics.clone();
+        if diagnostics.is_empty() && options.decrypt && !options.allow_skipped {
+            diagnostics = skipped_but_expected(config, names, &planned.plans);
+        }
+        if options.format == PlanFormat::Human && !diagnostics.is_empty() {
+            return findings(config, &sources, &planned, &diagnostics);
+        }
+        let plans: &[FilePlan] = if diagnostics.is_empty() {
+            &planned.plans
+        } else {
+            &[]
+        };
+        out(&match options.format {
+            PlanFormat::Human => report::plan::human(plans, config.color),
+            PlanFormat::Json => report::plan::json(plans, &diagnostics, &sources),
+            PlanFormat::Github => report::plan::github(plans, &diagnostics, &sources),
+            PlanFormat::Markdown => report::plan::markdown(plans, &diagnostics, &sources),
+        });
+        let pending = plans.iter().any(|p| p.pending());
+        exit::decide(&diagnostics, options.exit_code && pending)
+    });
+    result.unwrap_or_else(|stopped| {
+        stopped_in(options.format, config, &stopped.errors, &stopped.sources)
+    })
+}
+
+/// Errors that stopped the run: on stderr for people, and in the machine format on stdout
+/// too, so CI annotates the most common mistake of a pull request (a syntax error).
+pub fn stopped_in(
+    format: PlanFormat,
+    config: &Config,
+    errors: &[Diagnostic],
+    sources: &SourceMap,
+) -> Exit {
+    let sorted = crate::diagnostic::dedupe_and_sort(errors.to_vec(), report::order(sources));
+    match format {
+        PlanFormat::Human => {}
+        PlanFormat::Json => out(&report::plan::json(&[], &sorted, sources)),
+        PlanFormat::Github => out(&report::plan::github(&[], &sorted, sources)),
+        PlanFormat::Markdown => out(&report::plan::markdown(&[], &sorted, sources)),
     }
+    fatal(&sorted, sources, config.color)
+}
+
+/// A release must not ship without its secrets: outputs skipped for lack of a key are an
+/// error in environments named on the command line, or in every environment when an
+/// identity was given (`--identity` or a key variable), unless `--allow-skipped`.
+pub fn skipped_but_expected(
+    config: &Config,
+    names: &[String],
+    plans: &[FilePlan],
+) -> Vec<Diagnostic> {
+    let identity_given = config.identity_sources.given();
+    plans
+        .iter()
+        .filter(|p| p.reason.is_some())
+        .filter(|p| identity_given || names.contains(&p.env.name))
+        .map(|p| {
+            Diagnostic::error(
+                "secrets-skipped",
+                format!(
+                    "`{}` was not rendered: {}",
+                    p.rel,
+                    p.reason.as_deref().unwrap_or("")
+                ),
+            )
+            .env(&p.env.name)
+            .help(format!(
+                "give an identity that decrypts `{}`'s secrets (`--identity FILE`), or pass `--allow-skipped` to plan the other files on purpose",
+                p.env.name
+            ))
+        })
+        .collect()
+}
+
+/// Report the findings that stopped a plan before anything could be written.
+pub fn findings(
+    config: &Config,
+    sources: &SourceMap,
+    planned: &Planned,
+    diagnostics: &[Diagnostic],
+) -> Exit {
     out(&report::human::render(
-        &planned.diagnostics,
+        diagnostics,
         sources,
         &planned.redactions,
         config.color,
     ));
-    let n = planned.diagnostics.len();
-    out(&if planned.in_outputs {
-        format!("error: {n} finding(s) in the rendered outputs; nothing was written\n")
+    let n = diagnostics.len();
+    if diagnostics.iter().any(|d| !d.is_finding()) {
+        out(&format!("error: {n} problem(s); nothing was written\n"));
+    } else if planned.in_outputs {
+        out(&format!(
+            "error: {n} finding(s) in the rendered outputs; nothing was written\n"
+        ));
     } else {
-        format!("error: {n} finding(s): fix them (see `cfgc check`) before rendering\n")
-    });
-    Some(exit::decide(&planned.diagnostics, false))
+        out(&format!(
+            "error: {n} finding(s): fix them (see `cfgc check`) before rendering\n"
+        ));
+    }
+    exit::decide(diagnostics, false)
 }

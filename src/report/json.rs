@@ -21,8 +21,11 @@ struct Summary {
     warnings: usize,
 }
 
+/// One diagnostic as JSON; `plan --format json` uses the same shape.
 #[derive(Serialize)]
-struct Finding<'a> {
+pub struct Finding<'a> {
+    /// `finding` (the project's content, exit 1) or `error` (the run stopped, exit 2).
+    kind: &'static str,
     severity: Severity,
     code: &'a str,
     message: &'a str,
@@ -38,12 +41,14 @@ struct Finding<'a> {
     help: Option<&'a str>,
 }
 
-pub fn render(diagnostics: &[Diagnostic], environments: &[String], sources: &SourceMap) -> String {
-    let findings = diagnostics
+/// Every diagnostic as JSON, in order.
+pub fn findings<'a>(diagnostics: &'a [Diagnostic], sources: &SourceMap) -> Vec<Finding<'a>> {
+    diagnostics
         .iter()
         .map(|d| {
             let pos = d.span.map(|s| position(sources, s));
             Finding {
+                kind: if d.is_finding() { "finding" } else { "error" },
                 severity: d.severity,
                 code: d.code,
                 message: &d.message,
@@ -59,7 +64,11 @@ pub fn render(diagnostics: &[Diagnostic], environments: &[String], sources: &Sou
                 help: d.help.as_deref(),
             }
         })
-        .collect();
+        .collect()
+}
+
+pub fn render(diagnostics: &[Diagnostic], environments: &[String], sources: &SourceMap) -> String {
+    let findings = findings(diagnostics, sources);
     let doc = Document {
         version: 1,
         environments,

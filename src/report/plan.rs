@@ -1,14 +1,22 @@
-//! A plan as the user reads it: unified diffs (already masked by the plan stage) and a
-//! summary, as text or as one JSON document.
+//! A plan as its readers get it: unified diffs (already masked by the plan stage) and a
+//! summary, as text, as one JSON document, as GitHub annotations, or as a Markdown comment
+//! for a pull request. Findings that stopped the plan go into every format too.
 
 use serde::Serialize;
 
+use crate::diagnostic::Diagnostic;
 use crate::plan::{FilePlan, Status};
+use crate::source::SourceMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum PlanFormat {
     Human,
     Json,
+    /// GitHub Actions annotations: findings on their lines, a notice per file to write.
+    Github,
+    /// A comment for a pull request: per environment, the files that change, each diff
+    /// collapsed, then the findings.
+    Markdown,
 }
 
 pub fn human(plans: &[FilePlan], color: bool) -> String {
@@ -21,15 +29,19 @@ pub fn human(plans: &[FilePlan], color: bool) -> String {
             text.push_str(&format!("skipped {}: {why}\n", p.rel));
         }
     }
+    text.push_str(&format!("plan: {}\n", counts(plans)));
+    text
+}
+
+fn counts(plans: &[FilePlan]) -> String {
     let count = |s: Status| plans.iter().filter(|p| p.status == s).count();
-    text.push_str(&format!(
-        "plan: {} to create, {} to change, {} unchanged, {} skipped (secrets not decrypted)\n",
+    format!(
+        "{} to create, {} to change, {} unchanged, {} skipped (secrets not decrypted)",
         count(Status::Create),
         count(Status::Change),
         count(Status::Unchanged),
         count(Status::Skipped)
-    ));
-    text
+    )
 }
 
 /// Colour a unified diff by its lines' first character.
@@ -39,7 +51,7 @@ fn paint_diff(diff: &str, color: bool) -> String {
     }
     diff.lines()
         .map(|l| {
-            let code = if l.starts_with("---") || l.starts_with("+++") {
+            let code = if l.starts_with("--- ") || l.starts_with("+++ ") {
                 "1"
             } else if l.starts_with("@@") {
                 "36"
@@ -64,6 +76,8 @@ struct Document<'a> {
     version: u32,
     summary: Summary,
     files: Vec<FileEntry<'a>>,
+    /// What stopped the plan (then `files` is empty), in the shape of `check --format json`.
+    findings: Vec<super::json::Finding<'a>>,
 }
 
 #[derive(Serialize)]
@@ -87,7 +101,7 @@ struct FileEntry<'a> {
     diff: Option<&'a str>,
 }
 
-pub fn json(plans: &[FilePlan]) -> String {
+pub fn json(plans: &[FilePlan], diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     let count = |s: Status| plans.iter().filter(|p| p.status == s).count();
     let doc = Document {
         version: 1,
@@ -109,9 +123,96 @@ pub fn json(plans: &[FilePlan]) -> String {
                 diff: Some(p.diff.as_str()).filter(|d| !d.is_empty()),
             })
             .collect(),
+        findings: super::json::findings(diagnostics, sources),
     };
     let mut text =
         serde_json::to_string_pretty(&doc).expect("the plan serialises: strings and numbers only");
     text.push('\n');
     text
+}
+
+/// Findings as annotations on their lines, and a notice for each file the plan would write
+/// (a diff does not fit an annotation; the Markdown format carries them).
+pub fn github(plans: &[FilePlan], diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    let mut out = super::github::render(diagnostics, sources);
+    for p in plans.iter().filter(|p| p.pending()) {
+        let what = if p.status == Status::Create {
+            "would be created"
+        } else {
+            "is stale"
+        };
+        out.push_str(&format!(
+            "::notice file={},title=cfgc plan::`{}` {what}: run `cfgc apply {}`\n",
+            p.rel, p.rel, p.env.name
+        ));
+    }
+    out
+}
+
+/// A pull-request comment: a summary line, then per environment each file that changes
+/// with its masked diff collapsed, then the findings.
+pub fn markdown(plans: &[FilePlan], diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    let mut out = String::from("## cfgc plan\n\n");
+    if diagnostics.is_empty() {
+        out.push_str(&format!("**{}**\n", counts(plans)));
+    } else {
+        out.push_str(&format!(
+            "**{} finding(s): nothing can be written until they are fixed.**\n",
+            diagnostics.len()
+        ));
+    }
+    let mut envs: Vec<&str> = plans.iter().map(|p| p.env.name.as_str()).collect();
+    envs.dedup();
+    envs.sort_unstable();
+    envs.dedup();
+    for env in envs {
+        let files: Vec<&FilePlan> = plans
+            .iter()
+            .filter(|p| p.env.name == env && (p.pending() || p.reason.is_some()))
+            .collect();
+        if files.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n### {env}\n\n"));
+        for p in files {
+            match &p.reason {
+                Some(why) => out.push_str(&format!("- `{}`: skipped ({why})\n", p.rel)),
+                None => {
+                    let fence = "`".repeat(longest_backtick_run(&p.diff).max(2) + 1);
+                    out.push_str(&format!(
+                        "- `{}`: {}\n\n  <details><summary>diff</summary>\n\n{fence}diff\n{}{fence}\n\n  </details>\n",
+                        p.rel,
+                        if p.status == Status::Create { "create" } else { "change" },
+                        p.diff
+                    ));
+                }
+            }
+        }
+    }
+    if !diagnostics.is_empty() {
+        out.push_str("\n### Findings\n\n");
+        for d in diagnostics {
+            let at = d
+                .span
+                .map(|s| super::position(sources, s))
+                .map(|p| format!(" `{}:{}:{}`", p.file, p.line, p.column))
+                .unwrap_or_default();
+            let envs = if d.environments.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", d.environments.join(", "))
+            };
+            out.push_str(&format!(
+                "- **{}** `{}`{at}: {}{envs}\n",
+                if d.is_finding() { "finding" } else { "error" },
+                d.code,
+                d.message.replace('\n', " ")
+            ));
+        }
+    }
+    out
+}
+
+fn longest_backtick_run(text: &str) -> usize {
+    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }

@@ -57,6 +57,15 @@ const PLACE_SOPS: &str = "SOPS_AGE_KEY_FILE";
 const PLACE_PROJECT: &str = "demo key in cfgc.toml";
 
 impl IdentitySources {
+    /// Whether the user named an identity for this run (`--identity`, `CFGC_AGE_KEY_FILE`,
+    /// `CFGC_AGE_KEY`, `SOPS_AGE_KEY_FILE`), as opposed to relying on default paths.
+    pub fn given(&self) -> bool {
+        !self.files.is_empty()
+            || self.env_key_file.is_some()
+            || self.env_key.is_some()
+            || self.sops_key_file.is_some()
+    }
+
     /// Reads the variables from the process environment.
     pub fn from_env(files: Vec<PathBuf>, project_file: Option<PathBuf>) -> Self {
         Self::from_lookup(files, project_file, |name| std::env::var_os(name))
