@@ -1,7 +1,6 @@
 //! Command-line arguments (clap derive), resolved into a `Config` before
 //! any stage runs: no stage reads arguments or the process environment.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -11,8 +10,58 @@ use crate::secrets::identity::IdentitySources;
 
 const EXIT_CODES: &str = crate::exit::HELP;
 
+const TOP_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  cfgc check                          validate every environment (no key needed)\n",
+    "  cfgc plan production                what `apply production` would write, secrets masked\n",
+    "  cfgc plan --no-decrypt --exit-code  CI: is deploy/ current? (3 if stale, 1 if invalid)\n",
+    "  cfgc apply production --yes         write production's files atomically\n",
+    "  cfgc secrets set production JWT_SECRET < value.txt\n\n",
+    crate::exit_codes_help!()
+);
+
+const CHECK_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  cfgc check                       every environment\n",
+    "  cfgc check staging production    just these\n",
+    "  cfgc check --format github       annotations for a GitHub Actions job\n",
+    "  cfgc check --format json | jq .summary\n\n",
+    "Exit codes: 0 valid; 1 findings; 2 usage, I/O or decryption error"
+);
+
+const PLAN_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  cfgc plan                                  every environment, with the keys at hand\n",
+    "  cfgc plan --no-decrypt --exit-code         CI without keys: is deploy/ current?\n",
+    "  cfgc plan --no-decrypt --format markdown   a comment to post on the pull request\n",
+    "  cfgc plan production -i ops.key            a release: fails if a key does not fit\n\n",
+    "Exit codes: 0 ok; 1 findings; 2 usage, I/O or decryption error (or outputs skipped\n",
+    "for lack of a key where one was expected); 3 changes pending (with --exit-code)"
+);
+
+const APPLY_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  cfgc apply                        show the plan, ask, write\n",
+    "  cfgc apply production --yes       no question (CI, release step)\n\n",
+    "Exit codes: 0 written or nothing to write; 1 findings (nothing written); 2 usage,\n",
+    "I/O or decryption error, refused or cancelled (nothing written)"
+);
+
+const SECRETS_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  cfgc secrets list production\n",
+    "  printf %s \"$TOKEN\" | cfgc secrets set production API_TOKEN\n",
+    "  cfgc secrets get production DATABASE_URL\n",
+    "  cfgc secrets edit development\n",
+    "  cfgc secrets rekey production     after changing its recipients in cfgc.toml\n\n",
+    "Who can do what: `list` needs no key; `set` on a new file needs none; `get`, `rm`,\n",
+    "`edit`, `set` on an existing file and `rekey` need an identity that opens the file\n",
+    "(`rekey` is run by a holder of one of the CURRENT keys).\n\n",
+    "Exit codes: 0 ok; 1 a value or name the schema refuses; 2 usage, I/O or decryption error"
+);
+
 #[derive(Parser, Debug)]
-#[command(name = "cfgc", version, about = "Compile layered config, a JSON Schema and age-encrypted secrets into checked deploy files.", after_help = EXIT_CODES)]
+#[command(name = "cfgc", version, about = "Compile layered config, a JSON Schema and age-encrypted secrets into checked deploy files.", after_help = TOP_EXAMPLES)]
 pub struct Args {
     /// The project: a folder holding cfgc.toml, or the file itself [default: search upwards from here]
     #[arg(long, short = 'C', global = true, value_name = "PATH")]
@@ -28,6 +77,11 @@ pub struct Args {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Print only findings, errors and what the command exists to print (no summaries,
+    /// no diffs)
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -42,7 +96,7 @@ pub enum ColorChoice {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Validate environments against the schema; needs no decryption key
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = CHECK_EXAMPLES)]
     Check {
         /// Environments to check [default: all]
         #[arg(value_name = "ENV")]
@@ -52,7 +106,7 @@ pub enum Command {
         format: report::Format,
     },
     /// Render every output and show a diff against the files on disk (secrets masked)
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = PLAN_EXAMPLES)]
     Plan {
         /// Environments to plan [default: all]
         #[arg(value_name = "ENV")]
@@ -73,7 +127,7 @@ pub enum Command {
         format: crate::report::plan::PlanFormat,
     },
     /// Plan, confirm, then write changed files atomically
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = APPLY_EXAMPLES)]
     Apply {
         /// Environments to apply [default: all]
         #[arg(value_name = "ENV")]
@@ -86,11 +140,23 @@ pub enum Command {
         allow_skipped: bool,
     },
     /// Manage the encrypted secrets of an environment
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = SECRETS_EXAMPLES)]
     Secrets {
         #[command(subcommand)]
         command: SecretsCommand,
     },
+    /// Print a completion script for a shell
+    #[command(
+        after_help = "Example: cfgc completions bash > ~/.local/share/bash-completion/completions/cfgc"
+    )]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print cfgc's man page (roff)
+    #[command(after_help = "Example: cfgc man > ~/.local/share/man/man1/cfgc.1 && man cfgc")]
+    Man,
 }
 
 #[derive(Subcommand, Debug)]
@@ -168,23 +234,34 @@ pub struct Config {
     pub identity_sources: IdentitySources,
     /// The editor for `secrets edit`: `$VISUAL`, else `$EDITOR`.
     pub editor: Option<String>,
+    /// Colour on stdout, and on stderr: decided per stream, so `check 2>log` on a
+    /// terminal keeps escape codes out of the log.
     pub color: bool,
+    pub color_err: bool,
+    /// `-q`: nothing but findings, errors and what the command exists to print.
+    pub quiet: bool,
     pub command: Command,
 }
 
 impl Config {
     pub fn from_args(args: Args) -> Config {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let color = match args.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => var("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+        let auto = |choice: anstream::ColorChoice| choice != anstream::ColorChoice::Never;
+        let (color, color_err) = match args.color {
+            ColorChoice::Always => (true, true),
+            ColorChoice::Never => (false, false),
+            ColorChoice::Auto => (
+                auto(anstream::AutoStream::choice(&std::io::stdout())),
+                auto(anstream::AutoStream::choice(&std::io::stderr())),
+            ),
         };
         Config {
             project: args.project,
             identity_sources: IdentitySources::from_env(args.identity, None),
             editor: var("VISUAL").or_else(|| var("EDITOR")),
             color,
+            color_err,
+            quiet: args.quiet,
             command: args.command,
         }
     }

@@ -7,6 +7,8 @@ pub mod secrets;
 
 use std::io::Write;
 
+use clap::CommandFactory;
+
 use crate::cli::{Command, Config};
 pub use crate::exit::Exit;
 
@@ -38,6 +40,32 @@ pub fn run(config: Config) -> Exit {
             allow_skipped,
         } => apply::run(&config, environments, *yes, *allow_skipped),
         Command::Secrets { command } => secrets::run(&config, command),
+        Command::Completions { shell } => {
+            let mut text = Vec::new();
+            clap_complete::generate(*shell, &mut crate::cli::Args::command(), "cfgc", &mut text);
+            out(&String::from_utf8_lossy(&text));
+            Exit::Ok
+        }
+        Command::Man => {
+            let mut text = Vec::new();
+            match clap_mangen::Man::new(crate::cli::Args::command()).render(&mut text) {
+                Ok(()) => {
+                    out(&String::from_utf8_lossy(&text));
+                    Exit::Ok
+                }
+                Err(e) => {
+                    err(&format!("error: cannot render the man page: {e}\n"));
+                    Exit::Error
+                }
+            }
+        }
+    }
+}
+
+/// Write a confirmation or summary to stdout, unless `-q`.
+pub fn say(config: &Config, text: &str) {
+    if !config.quiet {
+        out(text);
     }
 }
 

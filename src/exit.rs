@@ -40,13 +40,20 @@ pub fn decide(diagnostics: &[Diagnostic], pending: bool) -> Exit {
     }
 }
 
-/// The help text's table, kept next to the decision.
-pub const HELP: &str = "\
-Exit codes:
+/// The help text's table, kept next to the decision (a macro, so `--help` texts can
+/// `concat!` it).
+#[macro_export]
+macro_rules! exit_codes_help {
+    () => {
+        "Exit codes:
   0  ok: valid, or nothing to change
   1  findings: the configuration or a rendered output breaks a rule
   2  usage, I/O, decryption or internal error
-  3  changes pending (plan --exit-code): valid, but files on disk differ";
+  3  changes pending (plan --exit-code): valid, but files on disk differ"
+    };
+}
+
+pub const HELP: &str = exit_codes_help!();
 
 #[cfg(test)]
 mod tests {

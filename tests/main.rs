@@ -9,6 +9,7 @@ mod apply_crash;
 mod bounds;
 mod check;
 mod ci;
+mod cli;
 mod consumers;
 mod escape_dotenv;
 mod escape_nginx;

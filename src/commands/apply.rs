@@ -14,11 +14,11 @@ pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) ->
     // The lock is taken before the plan, so what is confirmed is what is written.
     let root = match crate::project::locate(config.project.as_deref()) {
         Ok(file) => file.parent().map(|p| p.to_path_buf()).unwrap_or_default(),
-        Err(d) => return fatal(&[d], &SourceMap::default(), config.color),
+        Err(d) => return fatal(&[d], &SourceMap::default(), config.color_err),
     };
     let _lock = match apply::lock(&root) {
         Ok(l) => l,
-        Err(d) => return fatal(&[d], &SourceMap::default(), config.color),
+        Err(d) => return fatal(&[d], &SourceMap::default(), config.color_err),
     };
     let result = pipeline::plan(config, names, true, |loaded, sources, planned| {
         let mut diagnostics = planned.diagnostics.clone();
@@ -31,15 +31,19 @@ pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) ->
         let plans = &planned.plans;
         let project = &loaded.project;
         apply::remove_stale_temp_files(&project.root, &project.output_dir);
-        out(&crate::report::plan::human(plans, config.color));
+        if !config.quiet {
+            out(&crate::report::plan::human(plans, config.color));
+        }
         let pending = plans.iter().filter(|p| p.pending()).count();
         if pending == 0 {
-            out("apply: nothing to write\n");
+            if !config.quiet {
+                out("apply: nothing to write\n");
+            }
             return Exit::Ok;
         }
         let refused = apply::preflight(&project.root, &project.output_dir, plans);
         if !refused.is_empty() {
-            return fatal(&refused, &sources, config.color);
+            return fatal(&refused, &sources, config.color_err);
         }
         if !yes {
             if !std::io::stdin().is_terminal() {
@@ -55,13 +59,15 @@ pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) ->
         }
         match apply::write_all(&project.root, plans) {
             Ok(applied) => {
-                out(&format!("apply: wrote {} file(s)\n", applied.written));
+                if !config.quiet {
+                    out(&format!("apply: wrote {} file(s)\n", applied.written));
+                }
                 Exit::Ok
             }
-            Err(d) => fatal(&[d], &sources, config.color),
+            Err(d) => fatal(&[d], &sources, config.color_err),
         }
     });
-    result.unwrap_or_else(|stopped| fatal(&stopped.errors, &stopped.sources, config.color))
+    result.unwrap_or_else(|stopped| fatal(&stopped.errors, &stopped.sources, config.color_err))
 }
 
 fn confirm(pending: usize) -> bool {

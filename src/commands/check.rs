@@ -22,8 +22,10 @@ pub fn run(config: &Config, names: &[String], format: Format) -> Exit {
                 &checked.redactions,
                 config.color,
             ));
-            out(&summary(diagnostics.len(), &checked.environments));
-            out(&secrets_summary(&checked));
+            if !config.quiet {
+                out(&summary(diagnostics.len(), &checked.environments));
+                out(&secrets_summary(&checked));
+            }
         }
         Format::Json => out(&report::json::render(
             diagnostics,
@@ -86,7 +88,7 @@ fn stopped_in(format: Format, config: &Config, errors: &[Diagnostic], sources: &
         Format::Json => out(&report::json::render(&sorted, &[], sources)),
         Format::Github => out(&report::github::render(&sorted, sources)),
     }
-    fatal(&sorted, sources, config.color)
+    fatal(&sorted, sources, config.color_err)
 }
 
 /// Errors that stop the run (exit 2), shown on stderr.

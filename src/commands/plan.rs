@@ -33,6 +33,7 @@ pub fn run(config: &Config, names: &[String], options: Options) -> Exit {
             &[]
         };
         out(&match options.format {
+            PlanFormat::Human if config.quiet => String::new(),
             PlanFormat::Human => report::plan::human(plans, config.color),
             PlanFormat::Json => report::plan::json(plans, &diagnostics, &sources),
             PlanFormat::Github => report::plan::github(plans, &diagnostics, &sources),
@@ -61,7 +62,7 @@ pub fn stopped_in(
         PlanFormat::Github => out(&report::plan::github(&[], &sorted, sources)),
         PlanFormat::Markdown => out(&report::plan::markdown(&[], &sorted, sources)),
     }
-    fatal(&sorted, sources, config.color)
+    fatal(&sorted, sources, config.color_err)
 }
 
 /// A release must not ship without its secrets: outputs skipped for lack of a key are an

@@ -22,6 +22,8 @@ pub fn install_hint(program: &str) -> String {
         "node" => "Node 20.12 or later, from https://nodejs.org (Debian 12's nodejs is 18)",
         "bash" => "apt-get install bash",
         "git" => "apt-get install git",
+        "groff" => "apt-get install groff-base",
+        "script" => "apt-get install bsdutils",
         _ => "install it",
     };
     format!("{how}; {SCRIPT}")

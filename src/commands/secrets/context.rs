@@ -29,9 +29,9 @@ pub fn load(config: &Config, names: &[String], new_ok: bool) -> Result<Context, 
         Ok(loaded) => Ok(Context {
             sources,
             loaded,
-            color: config.color,
+            color: config.color_err,
         }),
-        Err(errors) => Err(fatal_with(&errors, &sources, config.color)),
+        Err(errors) => Err(fatal_with(&errors, &sources, config.color_err)),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::context;
 use crate::cli::Config;
-use crate::commands::{Exit, out};
+use crate::commands::{Exit, say};
 use crate::diagnostic::Diagnostic;
 use crate::pipeline::Keyring;
 use crate::secrets::file::{Rekeyed, lock_folder, rekey, serialize, stage};
@@ -96,11 +96,12 @@ pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit
     if !errors.is_empty() {
         // Dropping the staged files removes them: nothing was changed.
         drop(staged);
-        let mut all = errors;
-        all.push(Diagnostic::error("rekey-aborted", "no secrets file was changed").help(
-            "rekey changes all the files it was given or none; fix the errors above, or name fewer environments",
-        ));
-        return Err(ctx.fatal(&all));
+        // Sorted by file, a summary without a location would come first: it goes last.
+        let exit = ctx.fatal(&errors);
+        crate::commands::err(
+            "error: no secrets file was changed\n  = help: rekey changes all the files it was given or none; fix the errors above, or name fewer environments\n",
+        );
+        return Err(exit);
     }
     // Lock every folder (in a fixed order), check that no file changed since it was
     // read, then rename them all.
@@ -128,6 +129,6 @@ pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit
         s.commit().map_err(io)?;
     }
     drop(locks);
-    out(&lines.concat());
+    say(config, &lines.concat());
     Ok(Exit::Ok)
 }

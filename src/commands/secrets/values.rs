@@ -8,7 +8,7 @@ use secrecy::ExposeSecret;
 use super::context::{self, Context};
 use super::input::read_value;
 use crate::cli::Config;
-use crate::commands::{Exit, out};
+use crate::commands::{Exit, out, say};
 use crate::diagnostic::Diagnostic;
 use crate::pipeline::{Keyring, Opened};
 use crate::project::Environment;
@@ -37,23 +37,26 @@ pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
         .is_some_and(|old| old.expose_secret() == value.expose_secret())
         && ctx.parsed(env).is_some()
     {
-        out(&format!(
-            "`{name}` in {} is unchanged\n",
-            ctx.display_name(env)
-        ));
+        say(
+            config,
+            &format!("`{name}` in {} is unchanged\n", ctx.display_name(env)),
+        );
         return Ok(Exit::Ok);
     }
     let existed = current.contains_key(name);
     let changes = BTreeMap::from([(name.to_string(), Change::Set(value))]);
     let next = update(&file, &key, &current, changes);
     ctx.write(env, &next)?;
-    out(&format!(
-        "{} `{name}` in {} ({})\n",
-        if existed { "updated" } else { "added" },
-        ctx.display_name(env),
-        env.name
-    ));
-    out(&ctx.recipients_note(env));
+    say(
+        config,
+        &format!(
+            "{} `{name}` in {} ({})\n",
+            if existed { "updated" } else { "added" },
+            ctx.display_name(env),
+            env.name
+        ),
+    );
+    say(config, &ctx.recipients_note(env));
     Ok(Exit::Ok)
 }
 
@@ -95,17 +98,23 @@ pub fn rm(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit> 
     let changes = BTreeMap::from([(name.to_string(), Change::Remove)]);
     let next = update(&parsed.file, &opened.key, &opened.values, changes);
     ctx.write(env, &next)?;
-    out(&format!(
-        "removed `{name}` from {} ({})\n",
-        ctx.display_name(env),
-        env.name
-    ));
-    out(&ctx.recipients_note(env));
-    if crate::pipeline::required_secrets(&ctx.loaded, env).contains(name) {
-        out(&format!(
-            "note: the schema requires `{name}` in {}; `cfgc check` reports it missing until it is set again\n",
+    say(
+        config,
+        &format!(
+            "removed `{name}` from {} ({})\n",
+            ctx.display_name(env),
             env.name
-        ));
+        ),
+    );
+    say(config, &ctx.recipients_note(env));
+    if crate::pipeline::required_secrets(&ctx.loaded, env).contains(name) {
+        say(
+            config,
+            &format!(
+                "note: the schema requires `{name}` in {}; `cfgc check` reports it missing until it is set again\n",
+                env.name
+            ),
+        );
     }
     Ok(Exit::Ok)
 }

@@ -1,0 +1,111 @@
+//! The command line around the stages: completions and man page generated from the parser,
+//! `-q`, colour decided per stream, help with examples and exit codes.
+
+use crate::common::Project;
+
+#[test]
+fn bash_completions_are_valid_bash_and_know_the_subcommands() {
+    let p = Project::example();
+    let run = p.run(&["completions", "bash"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    for word in [
+        "check",
+        "plan",
+        "apply",
+        "secrets",
+        "--no-decrypt",
+        "--allow-skipped",
+    ] {
+        assert!(run.stdout.contains(word), "{word} missing");
+    }
+    let script = p.path("cfgc.bash");
+    std::fs::write(&script, &run.stdout).expect("write the script");
+    let syntax =
+        crate::common::tools::status(crate::common::tools::command("bash").arg("-n").arg(&script));
+    assert!(syntax.success(), "bash -n refused the completion script");
+}
+
+#[test]
+fn the_man_page_renders_with_groff() {
+    let p = Project::example();
+    let run = p.run(&["man"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout.starts_with(".ie"),
+        "{}",
+        &run.stdout[..80.min(run.stdout.len())]
+    );
+    assert!(run.stdout.contains(".TH cfgc 1"));
+    let page = p.path("cfgc.1");
+    std::fs::write(&page, &run.stdout).expect("write the page");
+    let out = crate::common::tools::output(
+        crate::common::tools::command("groff")
+            .args(["-man", "-Tutf8", "-ww", "-z"])
+            .arg(&page),
+    );
+    assert!(
+        out.status.success(),
+        "groff: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "groff warned: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn quiet_prints_only_what_matters() {
+    let p = Project::example();
+    let run = p.run(&["-q", "check"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout, "", "{}", run.transcript());
+    let run = p.run(&["plan", "-q", "--no-decrypt"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout, "", "{}", run.transcript());
+    let broken = p.append("environments/production.yaml", "PORT: eighty\n");
+    let run = broken.run(&["-q", "check"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("error["), "{}", run.transcript());
+}
+
+#[test]
+fn colour_is_decided_per_stream() {
+    // stdout on a terminal (script's pty), stderr into a file: only stdout is coloured.
+    let p = Project::example().append("environments/production.yaml", "PORT: [1\n");
+    let cfgc = env!("CARGO_BIN_EXE_cfgc");
+    let command = format!(
+        "cd '{}' && '{cfgc}' check 2>err.log; '{cfgc}' check --format human > out.log 2>&1; true",
+        p.dir.path().display()
+    );
+    let out = crate::common::tools::output(
+        crate::common::tools::command("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env_remove("NO_COLOR"),
+    );
+    assert!(out.status.success());
+    let err_log = p.read("err.log");
+    assert!(err_log.contains("error["), "{err_log}");
+    assert!(
+        !err_log.contains('\u{1b}'),
+        "colour in a redirected stderr: {err_log:?}"
+    );
+}
+
+#[test]
+fn help_shows_examples_and_exit_codes() {
+    let p = Project::example();
+    for args in [
+        &["--help"][..],
+        &["plan", "--help"],
+        &["check", "--help"],
+        &["apply", "--help"],
+        &["secrets", "--help"],
+    ] {
+        let run = p.run(args);
+        assert_eq!(run.code, 0);
+        assert!(run.stdout.contains("Examples:"), "{args:?}");
+        assert!(run.stdout.contains("Exit codes"), "{args:?}");
+    }
+}
