@@ -184,24 +184,21 @@ pub fn load(file: &Path, sources: &mut SourceMap) -> Result<Project, Vec<Diagnos
     let text = fs
         .read(&name, Role::Project)
         .map_err(|e| vec![e.diagnostic()])?;
+    // Messages name the file as the user named it (`-C other.toml`), not as cfgc.toml.
+    let shown = name.as_path().display().to_string();
     let text = String::from_utf8(text).map_err(|e| {
         vec![
             Diagnostic::error(
                 "io",
                 format!(
-                    "`{}` is not UTF-8 (byte {})",
-                    PROJECT_FILE,
+                    "`{shown}` is not UTF-8 (byte {})",
                     e.utf8_error().valid_up_to()
                 ),
             )
             .help("save the file as UTF-8"),
         ]
     })?;
-    let id = sources.add(Source::new(
-        PROJECT_FILE.to_string(),
-        root.join(PROJECT_FILE),
-        text,
-    ));
+    let id = sources.add(Source::new(shown.clone(), root.join(name.as_path()), text));
     let raw: ProjectFile = toml::from_str(&sources.get(id).text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let message = e
@@ -211,7 +208,7 @@ pub fn load(file: &Path, sources: &mut SourceMap) -> Result<Project, Vec<Diagnos
             .unwrap_or("invalid project file")
             .to_string();
         vec![
-            Diagnostic::error("project", format!("invalid {PROJECT_FILE}: {message}"))
+            Diagnostic::error("project", format!("invalid {shown}: {message}"))
                 .at(Span::new(id, span.start, span.end))
                 .label("here")
                 .help("see the cfgc.toml reference in the README"),

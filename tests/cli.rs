@@ -109,3 +109,43 @@ fn help_shows_examples_and_exit_codes() {
         assert!(run.stdout.contains("Exit codes"), "{args:?}");
     }
 }
+
+#[test]
+fn an_optional_variable_says_so_and_how_to_guard_it() {
+    let p = Project::example().edit(
+        "templates/env.j2",
+        "{%- if SENTRY_DSN is defined %}\nSENTRY_DSN={{ SENTRY_DSN }}\n{%- endif %}",
+        "SENTRY_DSN={{ SENTRY_DSN }}",
+    );
+    let run = p.run(&["plan", "development"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("`SENTRY_DSN` is not set in `development`, and `templates/env.j2` uses it"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("{% if SENTRY_DSN is defined %}"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("did you mean `SENTRY_DSN`"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_project_file_of_another_name_is_named_in_messages() {
+    let p = Project::example();
+    let toml = p.read("cfgc.toml");
+    let p = p.file("other.toml", &format!("{toml}oops = 1\n"));
+    let run = p.run(&["-C", "other.toml", "check"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(run.stderr.contains("invalid other.toml:"), "{}", run.stderr);
+    assert!(run.stderr.contains("--> other.toml:"), "{}", run.stderr);
+    assert!(!run.stderr.contains("invalid cfgc.toml"), "{}", run.stderr);
+    assert!(!run.stderr.contains("--> cfgc.toml"), "{}", run.stderr);
+}

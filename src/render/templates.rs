@@ -137,10 +137,28 @@ impl Templates {
             let mut d = template_error(&e, &name, *id, source);
             d.environments.push(env.name.clone());
             d.message = format!("{} (output `{}`)", d.message, output.name);
+            let declared = d
+                .key
+                .clone()
+                .filter(|k| schema.variables.contains(k) && !schema.secrets.contains(k));
             if d.code == "template-undefined"
-                && let Some(s) = d.key.as_deref().and_then(|k| schema.suggest(k)) {
-                    d = d.help(format!("did you mean `{s}`?"));
-                }
+                && let Some(key) = declared
+            {
+                // A declared variable this environment does not set: suggesting its own
+                // name back helps nobody; say it is optional here, and how to guard it.
+                d.message = format!(
+                    "`{key}` is not set in `{}`, and `{}` uses it (output `{}`)",
+                    env.name, name, output.name
+                );
+                d = d.label(format!("`{key}` is optional here")).help(format!(
+                    "guard it in the template: `{{% if {key} is defined %}}…{{% endif %}}`, or give it a value in `{}`'s layers",
+                    env.name
+                ));
+            } else if d.code == "template-undefined"
+                && let Some(s) = d.key.as_deref().and_then(|k| schema.suggest(k))
+            {
+                d = d.help(format!("did you mean `{s}`?"));
+            }
             if !output.secrets
                 && let Some(key) = d.key.clone().filter(|k| schema.secrets.contains(k)) {
                     d = d.help(format!("`{key}` is a secret: only outputs declared with `secrets = true` may use its value; `secret_names` lists names for plain outputs"));
