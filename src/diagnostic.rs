@@ -102,6 +102,12 @@ impl Diagnostic {
         self
     }
 
+    /// A finding that does not fail the run (exit 0 when it is all there is).
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self

@@ -59,8 +59,15 @@ pub fn check(config: &Config, names: &[String]) -> Result<Checked, Stopped> {
         Ok(l) => l,
         Err(errors) => return Err(Stopped { sources, errors }),
     };
+    let templates = match render::templates::compile(&loaded.project, &mut sources) {
+        Ok(t) => t,
+        Err(errors) => return Err(Stopped { sources, errors }),
+    };
     let envs: Vec<_> = loaded.environments().collect();
-    let files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
+    let mut files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
+    files
+        .findings
+        .extend(templates.unused_variables(&loaded.schema, &sources));
     let keyring = Keyring::from_sources(config.identity_sources.clone());
     let per_env: Vec<(Vec<Diagnostic>, Option<bool>)> = envs
         .par_iter()
@@ -103,7 +110,7 @@ pub fn check(config: &Config, names: &[String]) -> Result<Checked, Stopped> {
     }
     let environments = envs.iter().map(|e| e.name.clone()).collect();
     let diagnostics = sorted(diagnostics, &loaded, &sources);
-    leak(loaded);
+    leak((templates, loaded));
     Ok(Checked {
         sources,
         environments,

@@ -149,3 +149,31 @@ fn a_project_file_of_another_name_is_named_in_messages() {
     assert!(!run.stderr.contains("invalid cfgc.toml"), "{}", run.stderr);
     assert!(!run.stderr.contains("--> cfgc.toml"), "{}", run.stderr);
 }
+
+#[test]
+fn a_schema_variable_no_output_uses_is_a_warning() {
+    let p = Project::example().edit(
+        "schema/env.schema.json",
+        "\"properties\": {",
+        "\"properties\": {\n    \"FEATURE_FLAGS\": { \"type\": \"string\", \"description\": \"new\" },",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 0, "warnings alone exit 0: {}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("warning[unused-variable]: `FEATURE_FLAGS` is used by no output"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("--> schema/env.schema.json:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("valid (development, staging, production), 1 warning"),
+        "{}",
+        run.stdout
+    );
+}

@@ -232,7 +232,8 @@ fn serve_once(dir: &std::path::Path, conf: &std::path::Path, port: u16) -> Strin
         .stderr(std::process::Stdio::piped());
     let nginx = Nginx::spawn(command);
     let mut response = String::new();
-    for _ in 0..100 {
+    // Up to 10 s for nginx to listen: a busy CI machine can be slow to start it.
+    for _ in 0..500 {
         if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
             let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
             let _ = s.read_to_string(&mut response);

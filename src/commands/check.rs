@@ -23,7 +23,7 @@ pub fn run(config: &Config, names: &[String], format: Format) -> Exit {
                 config.color,
             ));
             if !config.quiet {
-                out(&summary(diagnostics.len(), &checked.environments));
+                out(&summary(diagnostics, &checked.environments));
                 out(&secrets_summary(&checked));
             }
         }
@@ -58,23 +58,31 @@ fn secrets_summary(checked: &Checked) -> String {
     }
 }
 
-fn summary(findings: usize, envs: &[String]) -> String {
+fn summary(diagnostics: &[Diagnostic], envs: &[String]) -> String {
     let noun = if envs.len() == 1 {
         "environment"
     } else {
         "environments"
     };
-    match findings {
-        0 => format!("ok: {} {noun} valid ({})\n", envs.len(), envs.join(", ")),
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .count();
+    let warnings = match diagnostics.len() - errors {
+        0 => String::new(),
+        1 => ", 1 warning".to_string(),
+        n => format!(", {n} warnings"),
+    };
+    let list = envs.join(", ");
+    match errors {
+        0 => format!("ok: {} {noun} valid ({list}){warnings}\n", envs.len()),
         1 => format!(
-            "error: 1 finding in {} {noun} ({})\n",
-            envs.len(),
-            envs.join(", ")
+            "error: 1 finding in {} {noun} ({list}){warnings}\n",
+            envs.len()
         ),
         n => format!(
-            "error: {n} findings in {} {noun} ({})\n",
-            envs.len(),
-            envs.join(", ")
+            "error: {n} findings in {} {noun} ({list}){warnings}\n",
+            envs.len()
         ),
     }
 }

@@ -237,3 +237,37 @@ fn template_error(e: &Error, name: &str, id: FileId, src: &Source) -> Diagnostic
         d
     }
 }
+
+impl Templates {
+    /// Schema variables that no output's template uses: a new variable that reaches no file
+    /// is a warning, so adding one to the schema tells you the templates need it too. A
+    /// template that iterates over `vars` (or `secrets`) uses every variable (or secret).
+    pub fn unused_variables(&self, schema: &Schema, sources: &SourceMap) -> Vec<Diagnostic> {
+        let mut used = std::collections::BTreeSet::new();
+        for name in self.files.keys() {
+            if let Ok(template) = self.env.get_template(name) {
+                used.extend(template.undeclared_variables(false));
+            }
+        }
+        if self.files.is_empty() || used.contains("vars") {
+            return Vec::new();
+        }
+        let every_secret = used.contains("secrets");
+        schema
+            .variables
+            .iter()
+            .filter(|v| !used.contains(*v))
+            .filter(|v| !(every_secret && schema.secrets.contains(*v)))
+            .map(|v| {
+                Diagnostic::finding("unused-variable", format!("`{v}` is used by no output"))
+                    .warning()
+                    .at(schema.property_span(sources, v))
+                    .label("declared here")
+                    .key(v.clone())
+                    .help(format!(
+                        "use `{{{{ {v} }}}}` in a template (or iterate over `vars`), or remove it from the schema"
+                    ))
+            })
+            .collect()
+    }
+}

@@ -151,6 +151,13 @@ fn locate_pointer(text: &str, pointer: &str) -> std::ops::Range<usize> {
 }
 
 impl Schema {
+    /// Where the schema declares the variable `name` (its key under `properties`).
+    pub fn property_span(&self, sources: &SourceMap, name: &str) -> Span {
+        let pointer = format!("/properties/{}", name.replace('~', "~0").replace('/', "~1"));
+        let at = locate_pointer(&sources.get(self.file).text, &pointer);
+        Span::new(self.file, at.start, at.end)
+    }
+
     /// The closest declared variable name, for "did you mean".
     pub fn suggest(&self, name: &str) -> Option<&str> {
         self.variables
