@@ -11,11 +11,12 @@ use rayon::prelude::*;
 use crate::cli::Config;
 use crate::decrypt::{self, Keyring, Resolved};
 use crate::diagnostic::Diagnostic;
-use crate::load::{self, Loaded};
+use crate::load::{self, Layers, Loaded};
 use crate::merge;
 use crate::plan::{self, FilePlan};
+use crate::project::Environment;
 use crate::render::{self, Secrets, Templates};
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{self, FileId, SourceMap, Span};
 use crate::validate;
 
 /// A run that stopped with errors (exit 2), and the sources they point into.
@@ -50,56 +51,70 @@ pub struct Planned<'a> {
 /// an identity fits.
 pub fn check(config: &Config, names: &[String]) -> Result<Checked, Stopped> {
     let mut sources = SourceMap::default();
-    let loaded = match load::load(
-        config.project.as_deref(),
-        names,
-        &mut sources,
-        Default::default(),
-    ) {
+    let loaded = match load::load_streamed(config.project.as_deref(), names, &mut sources) {
         Ok(l) => l,
         Err(errors) => return Err(Stopped { sources, errors }),
     };
     let envs: Vec<_> = loaded.environments().collect();
     let files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
     let keyring = Keyring::from_sources(config.identity_sources.clone());
-    let per_env: Vec<(Vec<Diagnostic>, Option<bool>)> = envs
+    let per_env: Vec<Streamed<(Vec<Diagnostic>, Checks)>> = envs
         .par_iter()
-        .map(|env| {
-            let merged = merge::merge_env(env, &loaded.layers);
-            let validated = validate::validate(merged, &loaded.layers, &loaded.schema, &sources);
-            let mut found = validated.findings;
-            if env.secrets.is_none() {
-                return (found, None);
-            }
-            let checked = match decrypt::decrypt(env, &loaded.layers, &keyring, &sources) {
-                Ok(Resolved::Values(values)) => {
-                    found.extend(validate::check_decrypted(
-                        &validated.merged,
-                        &loaded.layers,
-                        &loaded.schema,
-                        &sources,
-                        &values,
-                    ));
-                    true
+        .enumerate()
+        .map(|(i, env)| {
+            streamed(&loaded, i, env, &sources, |layers, sources| {
+                let merged = merge::merge_env(env, layers);
+                let validated = validate::validate(merged, layers, &loaded.schema, sources);
+                let mut found = validated.findings;
+                if env.secrets.is_none() {
+                    return (found, None);
                 }
-                Ok(Resolved::Unavailable(_)) => false,
-                Err(errors) => {
-                    found.extend(errors);
-                    true
-                }
-            };
-            (found, Some(checked))
+                let checked = match decrypt::decrypt(env, layers, &keyring, sources) {
+                    Ok(Resolved::Values(values)) => {
+                        found.extend(validate::check_decrypted(
+                            &validated.merged,
+                            layers,
+                            &loaded.schema,
+                            sources,
+                            &values,
+                        ));
+                        true
+                    }
+                    Ok(Resolved::Unavailable(_)) => false,
+                    Err(errors) => {
+                        found.extend(errors);
+                        true
+                    }
+                };
+                (found, Some(checked))
+            })
         })
         .collect();
     let mut diagnostics = files.findings;
+    let mut load_errors = Vec::new();
     let (mut values_checked, mut names_only) = (Vec::new(), Vec::new());
-    for (env, (found, checked)) in envs.iter().zip(per_env) {
+    for (env, outcome) in envs.iter().zip(per_env) {
+        let (files, (found, checked)) = match outcome.take(&mut sources) {
+            Ok(done) => done,
+            Err(errors) => {
+                load_errors.extend(errors);
+                continue;
+            }
+        };
+        diagnostics.extend(files);
         diagnostics.extend(found);
         match checked {
             Some(true) => values_checked.push(env.name.clone()),
             Some(false) => names_only.push(env.name.clone()),
             None => {}
         }
+    }
+    if !load_errors.is_empty() {
+        leak(loaded);
+        return Err(Stopped {
+            sources,
+            errors: load_errors,
+        });
     }
     let environments = envs.iter().map(|e| e.name.clone()).collect();
     let diagnostics = sorted(diagnostics, &loaded, &sources);
@@ -114,6 +129,73 @@ pub fn check(config: &Config, names: &[String]) -> Result<Checked, Stopped> {
     })
 }
 
+/// What one environment's task left: its result, or the errors of loading its own files;
+/// and the texts of its own files when something may be shown from them.
+struct Streamed<T> {
+    result: Result<T, Vec<Diagnostic>>,
+    kept: Option<source::Local>,
+}
+
+impl<T> Streamed<T> {
+    /// The result, the kept texts joining the run's map.
+    fn take(self, sources: &mut SourceMap) -> Result<T, Vec<Diagnostic>> {
+        if let Some(local) = self.kept {
+            sources.absorb(local);
+        }
+        self.result
+    }
+}
+
+/// What a task's result says about reporting: whether any finding or error may point
+/// into the environment's own files, so their texts must be kept.
+trait Reported {
+    fn reports(&self) -> bool;
+}
+
+/// `check`'s result for one environment: its findings, and whether its secret values were
+/// checked (`None`: it has no secrets file).
+type Checks = (Vec<Diagnostic>, Option<bool>);
+
+impl Reported for Checks {
+    fn reports(&self) -> bool {
+        !self.0.is_empty()
+    }
+}
+
+impl Reported for EnvOutcome<'_> {
+    fn reports(&self) -> bool {
+        !matches!(self, EnvOutcome::Planned(_))
+    }
+}
+
+/// Stage 1 for the `index`-th environment's own files and their checks (as `check_files`
+/// for the shared ones: they do not stop the environment's other stages), then `stages`.
+/// The files' trees are dropped when the task ends, and their texts too unless something
+/// is to be reported from them.
+fn streamed<'l, T: Reported>(
+    loaded: &'l Loaded,
+    index: usize,
+    env: &Environment,
+    sources: &SourceMap,
+    stages: impl FnOnce(&Layers<'l>, &SourceMap) -> T,
+) -> Streamed<(Vec<Diagnostic>, T)> {
+    let mut fork = sources.fork();
+    let (result, keep) = match load::load_env(loaded, index, &mut fork) {
+        Ok(layers) => {
+            let files = validate::check_files(&[env], &layers, &loaded.schema);
+            files.redactions.into_iter().for_each(|s| fork.redact(s));
+            let done = stages(&layers, &fork);
+            let keep = !files.findings.is_empty() || done.reports();
+            (Ok((files.findings, done)), keep)
+        }
+        Err(errors) => (Err(errors), true),
+    };
+    Streamed {
+        result,
+        kept: keep.then(|| fork.into_local()),
+    }
+}
+
 /// Stages 1–6, for `plan` and `apply`: each environment validated, its secrets decrypted
 /// if one of its outputs holds them (and `decrypt` allows), rendered and diffed. `then` gets
 /// the result while the project it borrows from is alive.
@@ -124,12 +206,7 @@ pub fn plan<T>(
     then: impl FnOnce(&Loaded, SourceMap, Planned) -> T,
 ) -> Result<T, Stopped> {
     let mut sources = SourceMap::default();
-    let loaded = match load::load(
-        config.project.as_deref(),
-        names,
-        &mut sources,
-        Default::default(),
-    ) {
+    let loaded = match load::load_streamed(config.project.as_deref(), names, &mut sources) {
         Ok(l) => l,
         Err(errors) => return Err(Stopped { sources, errors }),
     };
@@ -140,9 +217,14 @@ pub fn plan<T>(
     let envs: Vec<_> = loaded.environments().collect();
     let files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
     let keyring = decrypt.then(|| Keyring::from_sources(config.identity_sources.clone()));
-    let outcomes: Vec<EnvOutcome> = envs
+    let outcomes: Vec<Streamed<(Vec<Diagnostic>, EnvOutcome)>> = envs
         .par_iter()
-        .map(|env| plan_env(&loaded, &templates, keyring.as_ref(), &sources, env))
+        .enumerate()
+        .map(|(i, env)| {
+            streamed(&loaded, i, env, &sources, |layers, sources| {
+                plan_env(&loaded, layers, &templates, keyring.as_ref(), sources, env)
+            })
+        })
         .collect();
     let mut planned = Planned {
         diagnostics: files.findings,
@@ -151,24 +233,47 @@ pub fn plan<T>(
         plans: Vec::new(),
     };
     let mut errors = Vec::new();
+    let mut load_errors = Vec::new();
+    let mut failures = Vec::new();
     let mut in_config = !planned.diagnostics.is_empty();
     for outcome in outcomes {
+        let outcome = match outcome.take(&mut sources) {
+            Err(found) => {
+                load_errors.extend(found);
+                continue;
+            }
+            Ok((files, outcome)) => {
+                in_config |= !files.is_empty();
+                planned.diagnostics.extend(files);
+                outcome
+            }
+        };
         match outcome {
             EnvOutcome::Planned(plans) => planned.plans.extend(plans),
             EnvOutcome::Invalid(found) => {
                 in_config = true;
                 planned.diagnostics.extend(found);
             }
-            EnvOutcome::Failed(failed) => {
-                let found = adopt(&mut sources, failed);
-                planned.in_outputs = true;
-                for d in found {
-                    if d.is_finding() {
-                        planned.diagnostics.push(d);
-                    } else {
-                        errors.push(d);
-                    }
-                }
+            // Taken in once every task's texts are in the map.
+            EnvOutcome::Failed(failed) => failures.push(failed),
+        }
+    }
+    if !load_errors.is_empty() {
+        drop(planned);
+        leak((templates, loaded));
+        return Err(Stopped {
+            sources,
+            errors: load_errors,
+        });
+    }
+    for failed in failures {
+        let found = adopt(&mut sources, failed);
+        planned.in_outputs = true;
+        for d in found {
+            if d.is_finding() {
+                planned.diagnostics.push(d);
+            } else {
+                errors.push(d);
             }
         }
     }
@@ -197,16 +302,17 @@ enum EnvOutcome<'a> {
     Failed(render::Failed),
 }
 
-/// Stages 2–6 for one environment.
+/// Stages 2–6 for one environment (its own files just loaded into `layers`).
 fn plan_env<'a>(
     loaded: &'a Loaded,
+    layers: &Layers,
     templates: &Templates,
     keyring: Option<&Keyring>,
     sources: &SourceMap,
-    env: &'a crate::project::Environment,
+    env: &'a Environment,
 ) -> EnvOutcome<'a> {
-    let merged = merge::merge_env(env, &loaded.layers);
-    let validated = validate::validate(merged, &loaded.layers, &loaded.schema, sources);
+    let merged = merge::merge_env(env, layers);
+    let validated = validate::validate(merged, layers, &loaded.schema, sources);
     if !validated.findings.is_empty() {
         return EnvOutcome::Invalid(validated.findings);
     }
@@ -214,7 +320,7 @@ fn plan_env<'a>(
     let resolved = match keyring {
         _ if !needs_secrets => Resolved::Unavailable("no output needs them".into()),
         None => Resolved::Unavailable("not decrypted (--no-decrypt)".into()),
-        Some(keyring) => match decrypt::decrypt(env, &loaded.layers, keyring, sources) {
+        Some(keyring) => match decrypt::decrypt(env, layers, keyring, sources) {
             Ok(r) => r,
             Err(diagnostics) => {
                 return EnvOutcome::Failed(render::Failed {
@@ -228,7 +334,7 @@ fn plan_env<'a>(
         Resolved::Values(values) => {
             let found = validate::check_decrypted(
                 &validated.merged,
-                &loaded.layers,
+                layers,
                 &loaded.schema,
                 sources,
                 values,

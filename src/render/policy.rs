@@ -10,7 +10,7 @@ mod cloudbuild;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use secrecy::ExposeSecret;
 
 use super::{Content, DETACHED, Failed, RenderedFile};
@@ -190,7 +190,12 @@ pub fn no_secret_in_plain_outputs(
     if scanned.is_empty() || plain.is_empty() {
         return (Vec::new(), tainted);
     }
-    let finder = AhoCorasick::new(scanned.iter().map(|(_, v)| v))
+    // One automaton per environment, searched over a few kB: the default (a DFA for
+    // few patterns) took a sixth of a 1,000-environment plan to build; a contiguous NFA
+    // builds in a fraction of that and searches this little text about as fast.
+    let finder = AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .build(scanned.iter().map(|(_, v)| v))
         .expect("literal patterns of bounded size always build");
     let mut found = Vec::new();
     for (index, file, text) in plain {
