@@ -293,6 +293,9 @@ fn load_files(
     Ok((layers, deferred))
 }
 
+/// Below this many files they are read on the calling thread (see `pipeline::PARALLEL_FROM`).
+const PARALLEL_FROM: usize = 8;
+
 /// Files read and parsed, and the errors of those that could not be.
 struct ParsedFiles {
     files: HashMap<FileId, Node>,
@@ -318,7 +321,7 @@ fn parse_files(
         ((source, result), structure)
     };
     // Reading, parsing, and the secrets files' structure all run in parallel.
-    let parsed: Vec<(ReadFile, SecretsParse)> = if parallel {
+    let parsed: Vec<(ReadFile, SecretsParse)> = if parallel && items.len() >= PARALLEL_FROM {
         items.par_iter().map(one).collect()
     } else {
         items.iter().map(one).collect()

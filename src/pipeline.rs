@@ -58,38 +58,34 @@ pub fn check(config: &Config, names: &[String]) -> Result<Checked, Stopped> {
     let envs: Vec<_> = loaded.environments().collect();
     let files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
     let keyring = Keyring::from_sources(config.identity_sources.clone());
-    let per_env: Vec<Streamed<(Vec<Diagnostic>, Checks)>> = envs
-        .par_iter()
-        .enumerate()
-        .map(|(i, env)| {
-            streamed(&loaded, i, env, &sources, |layers, sources| {
-                let merged = merge::merge_env(env, layers);
-                let validated = validate::validate(merged, layers, &loaded.schema, sources);
-                let mut found = validated.findings;
-                if env.secrets.is_none() {
-                    return (found, None);
+    let per_env: Vec<Streamed<(Vec<Diagnostic>, Checks)>> = each_env(&envs, |i, env| {
+        streamed(&loaded, i, env, &sources, |layers, sources| {
+            let merged = merge::merge_env(env, layers);
+            let validated = validate::validate(merged, layers, &loaded.schema, sources);
+            let mut found = validated.findings;
+            if env.secrets.is_none() {
+                return (found, None);
+            }
+            let checked = match decrypt::decrypt(env, layers, &keyring, sources) {
+                Ok(Resolved::Values(values)) => {
+                    found.extend(validate::check_decrypted(
+                        &validated.merged,
+                        layers,
+                        &loaded.schema,
+                        sources,
+                        &values,
+                    ));
+                    true
                 }
-                let checked = match decrypt::decrypt(env, layers, &keyring, sources) {
-                    Ok(Resolved::Values(values)) => {
-                        found.extend(validate::check_decrypted(
-                            &validated.merged,
-                            layers,
-                            &loaded.schema,
-                            sources,
-                            &values,
-                        ));
-                        true
-                    }
-                    Ok(Resolved::Unavailable(_)) => false,
-                    Err(errors) => {
-                        found.extend(errors);
-                        true
-                    }
-                };
-                (found, Some(checked))
-            })
+                Ok(Resolved::Unavailable(_)) => false,
+                Err(errors) => {
+                    found.extend(errors);
+                    true
+                }
+            };
+            (found, Some(checked))
         })
-        .collect();
+    });
     let mut diagnostics = files.findings;
     let mut load_errors = Vec::new();
     let (mut values_checked, mut names_only) = (Vec::new(), Vec::new());
@@ -127,6 +123,28 @@ pub fn check(config: &Config, names: &[String]) -> Result<Checked, Stopped> {
         values_checked,
         names_only,
     })
+}
+
+/// Below this many environments they are worked on one after the other on the main
+/// thread: starting the thread pool costs more than it saves for a few (the example's 3).
+pub const PARALLEL_FROM: usize = 8;
+
+/// `task` for each environment (with its index), in parallel when there are enough.
+fn each_env<'e, T: Send>(
+    envs: &[&'e Environment],
+    task: impl Fn(usize, &'e Environment) -> T + Sync + Send,
+) -> Vec<T> {
+    if envs.len() < PARALLEL_FROM {
+        envs.iter()
+            .enumerate()
+            .map(|(i, env)| task(i, env))
+            .collect()
+    } else {
+        envs.par_iter()
+            .enumerate()
+            .map(|(i, env)| task(i, env))
+            .collect()
+    }
 }
 
 /// What one environment's task left: its result, or the errors of loading its own files;
@@ -217,15 +235,11 @@ pub fn plan<T>(
     let envs: Vec<_> = loaded.environments().collect();
     let files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
     let keyring = decrypt.then(|| Keyring::from_sources(config.identity_sources.clone()));
-    let outcomes: Vec<Streamed<(Vec<Diagnostic>, EnvOutcome)>> = envs
-        .par_iter()
-        .enumerate()
-        .map(|(i, env)| {
-            streamed(&loaded, i, env, &sources, |layers, sources| {
-                plan_env(&loaded, layers, &templates, keyring.as_ref(), sources, env)
-            })
+    let outcomes: Vec<Streamed<(Vec<Diagnostic>, EnvOutcome)>> = each_env(&envs, |i, env| {
+        streamed(&loaded, i, env, &sources, |layers, sources| {
+            plan_env(&loaded, layers, &templates, keyring.as_ref(), sources, env)
         })
-        .collect();
+    });
     let mut planned = Planned {
         diagnostics: files.findings,
         in_outputs: false,
@@ -357,11 +371,12 @@ fn plan_env<'a>(
         Ok(files) => files,
         Err(failed) => return EnvOutcome::Failed(failed),
     };
-    let plain = render::plain_context(&validated.merged);
+    // Built only if a secret-bearing file changes: most plans show no diff at all.
+    let plain = std::cell::OnceCell::new();
     let mask_of = |file: &render::RenderedFile| match &resolved {
         Resolved::Values(values) if file.output.secrets => Some(render::line_mask(
             file,
-            &plain,
+            plain.get_or_init(|| render::plain_context(&validated.merged)),
             values,
             templates,
             &loaded.project,

@@ -63,17 +63,21 @@ pub fn check_files(envs: &[&Environment], layers: &Layers, schema: &Schema) -> F
             }
         }
     }
-    let per_file: Vec<(Vec<Diagnostic>, Vec<Span>)> = users
-        .par_iter()
-        .map(|(&file, (is_secrets, names))| {
-            let node = layers.node(file);
-            if *is_secrets {
-                check_secrets_file(node, schema, names)
-            } else {
-                check_layer_file(node, schema, names)
-            }
-        })
-        .collect();
+    let check = |(&file, (is_secrets, names)): (&FileId, &(bool, Vec<String>))| {
+        let node = layers.node(file);
+        if *is_secrets {
+            check_secrets_file(node, schema, names)
+        } else {
+            check_layer_file(node, schema, names)
+        }
+    };
+    // A few files (an environment's own, or a small project's) are checked on the calling
+    // thread: a parallel iterator would start the thread pool for nothing.
+    let per_file: Vec<(Vec<Diagnostic>, Vec<Span>)> = if users.len() >= 8 {
+        users.par_iter().map(check).collect()
+    } else {
+        users.iter().map(check).collect()
+    };
     let mut out = FileFindings {
         findings: Vec::new(),
         redactions: Vec::new(),
