@@ -19,13 +19,18 @@ use crate::secrets;
 use crate::source::{FileId, Source, SourceMap, Span, display_name};
 use crate::validate::{self, Schema};
 
-/// Stage 1's product: the project, its schema, and every file of the selected environments.
+/// Stage 1's product: the project, its schema, and the files of the selected environments
+/// (those only one environment uses are left to [`load_env`] when loading is streamed).
 pub struct Loaded {
     pub project: Project,
     pub schema: Schema,
-    pub layers: Layers,
+    pub layers: Layers<'static>,
     /// Indices into `project.environments`, in declared order.
     pub selected: Vec<usize>,
+    /// Per selected environment (in `selected` order), the files only it uses, when
+    /// loading is streamed; read and parsed in its own task by [`load_env`].
+    deferred: Vec<Vec<(Wanted, FileId)>>,
+    options: Options,
 }
 
 impl Loaded {
@@ -42,17 +47,61 @@ pub fn load(
     sources: &mut SourceMap,
     options: Options,
 ) -> Result<Loaded, Vec<Diagnostic>> {
+    load_with(project_path, names, sources, options, false)
+}
+
+/// Stage 1, streamed: as `load`, but a file only one environment uses is left to that
+/// environment's task (`load_env`), so its text and tree live only while the environment
+/// is worked on. A 1,000-environment project is then never in memory all at once.
+pub fn load_streamed(
+    project_path: Option<&std::path::Path>,
+    names: &[String],
+    sources: &mut SourceMap,
+) -> Result<Loaded, Vec<Diagnostic>> {
+    load_with(project_path, names, sources, Options::default(), true)
+}
+
+fn load_with(
+    project_path: Option<&std::path::Path>,
+    names: &[String],
+    sources: &mut SourceMap,
+    options: Options,
+    stream: bool,
+) -> Result<Loaded, Vec<Diagnostic>> {
     let file = project::locate(project_path).map_err(|d| vec![d])?;
     let project = project::load(&file, sources)?;
     let selected = select(&project, names)?;
     let schema = validate::schema::load(&project, sources).map_err(|d| vec![d])?;
     let envs: Vec<&Environment> = selected.iter().map(|&i| &project.environments[i]).collect();
-    let layers = load_files(&project.fs, &envs, sources, options)?;
+    let (layers, deferred) = load_files(&project.fs, &envs, sources, options, stream)?;
     Ok(Loaded {
         project,
         schema,
         layers,
         selected,
+        deferred,
+        options,
+    })
+}
+
+/// Stage 1 for the files only the `index`-th selected environment uses (none unless
+/// loading is streamed), read into `sources` (that environment's fork of the map). The
+/// result sees the shared files too; it is dropped with the environment's task.
+pub fn load_env<'s>(
+    loaded: &'s Loaded,
+    index: usize,
+    sources: &mut SourceMap,
+) -> Result<Layers<'s>, Vec<Diagnostic>> {
+    let mine = loaded.deferred.get(index).map_or(&[][..], Vec::as_slice);
+    let parsed = parse_files(&loaded.project.fs, mine, sources, loaded.options, false);
+    if !parsed.errors.is_empty() {
+        return Err(parsed.errors);
+    }
+    Ok(Layers {
+        files: parsed.files,
+        by_path: HashMap::new(),
+        secrets: parsed.secrets,
+        shared: Some(&loaded.layers),
     })
 }
 
@@ -98,11 +147,15 @@ fn select(project: &Project, names: &[String]) -> Result<Vec<usize>, Vec<Diagnos
     }
 }
 
-/// Every file of the selected environments, parsed.
-pub struct Layers {
+/// Parsed files: those of the whole run (`Loaded::layers`), or one environment's own
+/// files on top of those (`load_env`).
+pub struct Layers<'s> {
     files: HashMap<FileId, Node>,
+    /// Every file of the run, loaded or deferred (empty in an environment's own layers).
     by_path: HashMap<PathBuf, FileId>,
     secrets: HashMap<FileId, secrets::file::Parsed>,
+    /// The run's layers, under an environment's own.
+    shared: Option<&'s Layers<'s>>,
 }
 
 /// How lenient loading is.
@@ -113,23 +166,38 @@ pub struct Options {
     pub new_secrets_ok: bool,
 }
 
-impl Layers {
+impl Layers<'_> {
     pub fn node(&self, file: FileId) -> &Node {
-        &self.files[&file]
+        match (self.files.get(&file), self.shared) {
+            (Some(node), _) => node,
+            (None, Some(shared)) => shared.node(file),
+            (None, None) => panic!("file {file:?} was not loaded"),
+        }
     }
 
     pub fn id(&self, path: &PathBuf) -> FileId {
-        self.by_path[path]
+        match self.shared {
+            Some(shared) => shared.id(path),
+            None => self.by_path[path],
+        }
     }
 
+    /// The files parsed at this level (not those it sees through the run's layers).
     pub fn files(&self) -> impl Iterator<Item = (FileId, &Node)> {
         self.files.iter().map(|(id, n)| (*id, n))
+    }
+
+    /// Whether this file was parsed at this level (see `files`).
+    pub fn owns(&self, file: FileId) -> bool {
+        self.files.contains_key(&file)
     }
 
     /// The parsed secrets file with this id; `None` for a layer, or for a secrets file
     /// that does not exist yet (only with `Options::new_secrets_ok`).
     pub fn secrets(&self, file: FileId) -> Option<&secrets::file::Parsed> {
-        self.secrets.get(&file)
+        self.secrets
+            .get(&file)
+            .or_else(|| self.shared.and_then(|s| s.secrets(file)))
     }
 }
 
@@ -142,28 +210,42 @@ struct Wanted {
 }
 
 /// Every file goes through the project's filesystem (`fs`): inside the root, regular
-/// files only, under the size and depth limits of cfgc.toml.
+/// files only, under the size and depth limits of cfgc.toml. Returns the run's layers and,
+/// when streamed, each environment's own files, not read yet.
+#[allow(clippy::type_complexity)]
 fn load_files(
     fs: &ProjectFs,
     envs: &[&Environment],
     sources: &mut SourceMap,
     options: Options,
-) -> Result<Layers, Vec<Diagnostic>> {
+    stream: bool,
+) -> Result<(Layers<'static>, Vec<Vec<(Wanted, FileId)>>), Vec<Diagnostic>> {
     let mut wanted: Vec<Wanted> = Vec::new();
-    let mut by_path = HashMap::new();
+    // The one environment that uses each wanted file, `None` when several do.
+    let mut owner: Vec<Option<usize>> = Vec::new();
+    let mut index: HashMap<PathBuf, usize> = HashMap::new();
     let root = fs.root();
-    let mut want = |loc: &Located<ProjectPath>, format: LayerFormat, is_secrets: bool| {
-        if !by_path.contains_key(&loc.value.abs) {
-            by_path.insert(loc.value.abs.clone(), FileId(0));
-            wanted.push(Wanted {
-                path: loc.value.clone(),
-                declared: loc.span,
-                format,
-                is_secrets,
-            });
-        }
-    };
-    for env in envs {
+    for (e, env) in envs.iter().enumerate() {
+        let mut want =
+            |loc: &Located<ProjectPath>, format: LayerFormat, is_secrets: bool| match index
+                .get(&loc.value.abs)
+            {
+                Some(&w) => {
+                    if owner[w] != Some(e) {
+                        owner[w] = None;
+                    }
+                }
+                None => {
+                    index.insert(loc.value.abs.clone(), wanted.len());
+                    owner.push(Some(e));
+                    wanted.push(Wanted {
+                        path: loc.value.clone(),
+                        declared: loc.span,
+                        format,
+                        is_secrets,
+                    });
+                }
+            };
         for layer in &env.layers {
             // The project file already checked every layer's extension.
             want(
@@ -180,30 +262,78 @@ fn load_files(
         .iter()
         .map(|w| sources.reserve(display_name(root, &w.path), w.path.abs.clone()))
         .collect();
-    for (w, id) in wanted.iter().zip(&ids) {
-        by_path.insert(w.path.abs.clone(), *id);
+    let by_path: HashMap<PathBuf, FileId> =
+        index.into_iter().map(|(path, w)| (path, ids[w])).collect();
+
+    let mut now = Vec::new();
+    let mut deferred: Vec<Vec<(Wanted, FileId)>> = Vec::new();
+    if stream {
+        deferred.resize_with(envs.len(), Vec::new);
     }
+    for ((w, id), owner) in wanted.into_iter().zip(ids).zip(owner) {
+        match owner {
+            Some(e) if stream => deferred[e].push((w, id)),
+            _ => now.push((w, id)),
+        }
+    }
+    let parsed = parse_files(fs, &now, sources, options, true);
+    if !parsed.errors.is_empty() {
+        // Report every file's errors, as an unstreamed load does.
+        let mut errors = parsed.errors;
+        let rest: Vec<(Wanted, FileId)> = deferred.into_iter().flatten().collect();
+        errors.extend(parse_files(fs, &rest, sources, options, true).errors);
+        return Err(errors);
+    }
+    let layers = Layers {
+        files: parsed.files,
+        by_path,
+        secrets: parsed.secrets,
+        shared: None,
+    };
+    Ok((layers, deferred))
+}
 
+/// Below this many files they are read on the calling thread (see `pipeline::PARALLEL_FROM`).
+const PARALLEL_FROM: usize = 8;
+
+/// Files read and parsed, and the errors of those that could not be.
+struct ParsedFiles {
+    files: HashMap<FileId, Node>,
+    secrets: HashMap<FileId, secrets::file::Parsed>,
+    errors: Vec<Diagnostic>,
+}
+
+/// Read and parse `items` (in parallel with `parallel`), their texts into `sources`.
+fn parse_files(
+    fs: &ProjectFs,
+    items: &[(Wanted, FileId)],
+    sources: &mut SourceMap,
+    options: Options,
+    parallel: bool,
+) -> ParsedFiles {
+    let one = |(w, id): &(Wanted, FileId)| {
+        let id = *id;
+        let (source, result, new) = read_and_parse(fs, w, id, options);
+        let structure = match &result {
+            Ok(node) if w.is_secrets && !new => Some(secrets::file::parse(node, id, &source.name)),
+            _ => None,
+        };
+        ((source, result), structure)
+    };
     // Reading, parsing, and the secrets files' structure all run in parallel.
-    let parsed: Vec<(ReadFile, SecretsParse)> = wanted
-        .par_iter()
-        .zip(ids.par_iter())
-        .map(|(w, &id)| {
-            let (source, result, new) = read_and_parse(fs, w, id, options);
-            let structure = match &result {
-                Ok(node) if w.is_secrets && !new => {
-                    Some(secrets::file::parse(node, id, &source.name))
-                }
-                _ => None,
-            };
-            ((source, result), structure)
-        })
-        .collect();
+    let parsed: Vec<(ReadFile, SecretsParse)> = if parallel && items.len() >= PARALLEL_FROM {
+        items.par_iter().map(one).collect()
+    } else {
+        items.iter().map(one).collect()
+    };
 
-    let mut files = HashMap::new();
-    let mut secrets = HashMap::new();
-    let mut errors = Vec::new();
-    for ((((source, result), structure), id), w) in parsed.into_iter().zip(ids).zip(&wanted) {
+    let mut out = ParsedFiles {
+        files: HashMap::new(),
+        secrets: HashMap::new(),
+        errors: Vec::new(),
+    };
+    for (((source, result), structure), (w, id)) in parsed.into_iter().zip(items) {
+        let id = *id;
         if w.is_secrets {
             // Values in a secrets file are never shown, even when it failed to parse
             // (a hand-edited file may hold plaintext).
@@ -216,27 +346,19 @@ fn load_files(
         sources.fill(id, source);
         match structure {
             Some(Ok(p)) => {
-                secrets.insert(id, p);
+                out.secrets.insert(id, p);
             }
-            Some(Err(d)) => errors.extend(d),
+            Some(Err(d)) => out.errors.extend(d),
             None => {}
         }
         match result {
             Ok(node) => {
-                files.insert(id, node);
+                out.files.insert(id, node);
             }
-            Err(d) => errors.push(d),
+            Err(d) => out.errors.push(d),
         }
     }
-    if errors.is_empty() {
-        Ok(Layers {
-            files,
-            by_path,
-            secrets,
-        })
-    } else {
-        Err(errors)
-    }
+    out
 }
 
 /// A file as read, and parsed if it could be.

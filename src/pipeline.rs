@@ -11,11 +11,12 @@ use rayon::prelude::*;
 use crate::cli::Config;
 use crate::decrypt::{self, Resolved};
 use crate::diagnostic::Diagnostic;
-use crate::load::{self, Loaded};
+use crate::load::{self, Layers, Loaded};
 use crate::merge;
 use crate::plan::{self, FilePlan};
+use crate::project::Environment;
 use crate::render::{self, Secrets, Templates};
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{self, FileId, SourceMap, Span};
 use crate::validate;
 
 /// A run that stopped with errors (exit 2), and the sources they point into.
@@ -50,12 +51,7 @@ pub struct Planned<'a> {
 /// an identity fits.
 pub fn check(config: &Config, names: &[String]) -> Result<Checked, Stopped> {
     let mut sources = SourceMap::default();
-    let loaded = match load::load(
-        config.project.as_deref(),
-        names,
-        &mut sources,
-        Default::default(),
-    ) {
+    let loaded = match load::load_streamed(config.project.as_deref(), names, &mut sources) {
         Ok(l) => l,
         Err(errors) => return Err(Stopped { sources, errors }),
     };
@@ -69,22 +65,21 @@ pub fn check(config: &Config, names: &[String]) -> Result<Checked, Stopped> {
         .findings
         .extend(templates.unused_variables(&loaded.schema, &sources));
     let keyring = Keyring::from_sources(config.identity_sources.clone());
-    let per_env: Vec<(Vec<Diagnostic>, Option<bool>)> = envs
-        .par_iter()
-        .map(|env| {
-            let merged = merge::merge_env(env, &loaded.layers);
-            let validated = validate::validate(merged, &loaded.layers, &loaded.schema, &sources);
+    let per_env: Vec<Streamed<(Vec<Diagnostic>, Checks)>> = each_env(&envs, |i, env| {
+        streamed(&loaded, i, env, &sources, |layers, sources| {
+            let merged = merge::merge_env(env, layers);
+            let validated = validate::validate(merged, layers, &loaded.schema, sources);
             let mut found = validated.findings;
             if env.secrets.is_none() {
                 return (found, None);
             }
-            let checked = match decrypt::decrypt(env, &loaded.layers, &keyring, &sources) {
+            let checked = match decrypt::decrypt(env, layers, &keyring, sources) {
                 Ok(Resolved::Values(values)) => {
                     found.extend(validate::check_decrypted(
                         &validated.merged,
-                        &loaded.layers,
+                        layers,
                         &loaded.schema,
-                        &sources,
+                        sources,
                         &values,
                     ));
                     true
@@ -97,16 +92,32 @@ pub fn check(config: &Config, names: &[String]) -> Result<Checked, Stopped> {
             };
             (found, Some(checked))
         })
-        .collect();
+    });
     let mut diagnostics = files.findings;
+    let mut load_errors = Vec::new();
     let (mut values_checked, mut names_only) = (Vec::new(), Vec::new());
-    for (env, (found, checked)) in envs.iter().zip(per_env) {
+    for (env, outcome) in envs.iter().zip(per_env) {
+        let (files, (found, checked)) = match outcome.take(&mut sources) {
+            Ok(done) => done,
+            Err(errors) => {
+                load_errors.extend(errors);
+                continue;
+            }
+        };
+        diagnostics.extend(files);
         diagnostics.extend(found);
         match checked {
             Some(true) => values_checked.push(env.name.clone()),
             Some(false) => names_only.push(env.name.clone()),
             None => {}
         }
+    }
+    if !load_errors.is_empty() {
+        leak(loaded);
+        return Err(Stopped {
+            sources,
+            errors: load_errors,
+        });
     }
     let environments = envs.iter().map(|e| e.name.clone()).collect();
     let diagnostics = sorted(diagnostics, &loaded, &sources);
@@ -121,6 +132,95 @@ pub fn check(config: &Config, names: &[String]) -> Result<Checked, Stopped> {
     })
 }
 
+/// Below this many environments they are worked on one after the other on the main
+/// thread: starting the thread pool costs more than it saves for a few (the example's 3).
+pub const PARALLEL_FROM: usize = 8;
+
+/// `task` for each environment (with its index), in parallel when there are enough.
+fn each_env<'e, T: Send>(
+    envs: &[&'e Environment],
+    task: impl Fn(usize, &'e Environment) -> T + Sync + Send,
+) -> Vec<T> {
+    if envs.len() < PARALLEL_FROM {
+        envs.iter()
+            .enumerate()
+            .map(|(i, env)| task(i, env))
+            .collect()
+    } else {
+        envs.par_iter()
+            .enumerate()
+            .map(|(i, env)| task(i, env))
+            .collect()
+    }
+}
+
+/// What one environment's task left: its result, or the errors of loading its own files;
+/// and the texts of its own files when something may be shown from them.
+struct Streamed<T> {
+    result: Result<T, Vec<Diagnostic>>,
+    kept: Option<source::Local>,
+}
+
+impl<T> Streamed<T> {
+    /// The result, the kept texts joining the run's map.
+    fn take(self, sources: &mut SourceMap) -> Result<T, Vec<Diagnostic>> {
+        if let Some(local) = self.kept {
+            sources.absorb(local);
+        }
+        self.result
+    }
+}
+
+/// What a task's result says about reporting: whether any finding or error may point
+/// into the environment's own files, so their texts must be kept.
+trait Reported {
+    fn reports(&self) -> bool;
+}
+
+/// `check`'s result for one environment: its findings, and whether its secret values were
+/// checked (`None`: it has no secrets file).
+type Checks = (Vec<Diagnostic>, Option<bool>);
+
+impl Reported for Checks {
+    fn reports(&self) -> bool {
+        !self.0.is_empty()
+    }
+}
+
+impl Reported for EnvOutcome<'_> {
+    fn reports(&self) -> bool {
+        !matches!(self, EnvOutcome::Planned(_))
+    }
+}
+
+/// Stage 1 for the `index`-th environment's own files and their checks (as `check_files`
+/// for the shared ones: they do not stop the environment's other stages), then `stages`.
+/// The files' trees are dropped when the task ends, and their texts too unless something
+/// is to be reported from them.
+fn streamed<'l, T: Reported>(
+    loaded: &'l Loaded,
+    index: usize,
+    env: &Environment,
+    sources: &SourceMap,
+    stages: impl FnOnce(&Layers<'l>, &SourceMap) -> T,
+) -> Streamed<(Vec<Diagnostic>, T)> {
+    let mut fork = sources.fork();
+    let (result, keep) = match load::load_env(loaded, index, &mut fork) {
+        Ok(layers) => {
+            let files = validate::check_files(&[env], &layers, &loaded.schema);
+            files.redactions.into_iter().for_each(|s| fork.redact(s));
+            let done = stages(&layers, &fork);
+            let keep = !files.findings.is_empty() || done.reports();
+            (Ok((files.findings, done)), keep)
+        }
+        Err(errors) => (Err(errors), true),
+    };
+    Streamed {
+        result,
+        kept: keep.then(|| fork.into_local()),
+    }
+}
+
 /// Stages 1–6, for `plan` and `apply`: each environment validated, its secrets decrypted
 /// if one of its outputs holds them (and `decrypt` allows), rendered and diffed. `then` gets
 /// the result while the project it borrows from is alive.
@@ -131,12 +231,7 @@ pub fn plan<T>(
     then: impl FnOnce(&Loaded, SourceMap, Planned) -> T,
 ) -> Result<T, Stopped> {
     let mut sources = SourceMap::default();
-    let loaded = match load::load(
-        config.project.as_deref(),
-        names,
-        &mut sources,
-        Default::default(),
-    ) {
+    let loaded = match load::load_streamed(config.project.as_deref(), names, &mut sources) {
         Ok(l) => l,
         Err(errors) => return Err(Stopped { sources, errors }),
     };
@@ -147,10 +242,11 @@ pub fn plan<T>(
     let envs: Vec<_> = loaded.environments().collect();
     let files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
     let keyring = decrypt.then(|| Keyring::from_sources(config.identity_sources.clone()));
-    let outcomes: Vec<EnvOutcome> = envs
-        .par_iter()
-        .map(|env| plan_env(&loaded, &templates, keyring.as_ref(), &sources, env))
-        .collect();
+    let outcomes: Vec<Streamed<(Vec<Diagnostic>, EnvOutcome)>> = each_env(&envs, |i, env| {
+        streamed(&loaded, i, env, &sources, |layers, sources| {
+            plan_env(&loaded, layers, &templates, keyring.as_ref(), sources, env)
+        })
+    });
     let mut planned = Planned {
         diagnostics: files.findings,
         in_outputs: false,
@@ -158,24 +254,47 @@ pub fn plan<T>(
         plans: Vec::new(),
     };
     let mut errors = Vec::new();
+    let mut load_errors = Vec::new();
+    let mut failures = Vec::new();
     let mut in_config = !planned.diagnostics.is_empty();
     for outcome in outcomes {
+        let outcome = match outcome.take(&mut sources) {
+            Err(found) => {
+                load_errors.extend(found);
+                continue;
+            }
+            Ok((files, outcome)) => {
+                in_config |= !files.is_empty();
+                planned.diagnostics.extend(files);
+                outcome
+            }
+        };
         match outcome {
             EnvOutcome::Planned(plans) => planned.plans.extend(plans),
             EnvOutcome::Invalid(found) => {
                 in_config = true;
                 planned.diagnostics.extend(found);
             }
-            EnvOutcome::Failed(failed) => {
-                let found = adopt(&mut sources, failed);
-                planned.in_outputs = true;
-                for d in found {
-                    if d.is_finding() {
-                        planned.diagnostics.push(d);
-                    } else {
-                        errors.push(d);
-                    }
-                }
+            // Taken in once every task's texts are in the map.
+            EnvOutcome::Failed(failed) => failures.push(failed),
+        }
+    }
+    if !load_errors.is_empty() {
+        drop(planned);
+        leak((templates, loaded));
+        return Err(Stopped {
+            sources,
+            errors: load_errors,
+        });
+    }
+    for failed in failures {
+        let found = adopt(&mut sources, failed);
+        planned.in_outputs = true;
+        for d in found {
+            if d.is_finding() {
+                planned.diagnostics.push(d);
+            } else {
+                errors.push(d);
             }
         }
     }
@@ -204,16 +323,17 @@ enum EnvOutcome<'a> {
     Failed(render::Failed),
 }
 
-/// Stages 2–6 for one environment.
+/// Stages 2–6 for one environment (its own files just loaded into `layers`).
 fn plan_env<'a>(
     loaded: &'a Loaded,
+    layers: &Layers,
     templates: &Templates,
     keyring: Option<&Keyring>,
     sources: &SourceMap,
-    env: &'a crate::project::Environment,
+    env: &'a Environment,
 ) -> EnvOutcome<'a> {
-    let merged = merge::merge_env(env, &loaded.layers);
-    let validated = validate::validate(merged, &loaded.layers, &loaded.schema, sources);
+    let merged = merge::merge_env(env, layers);
+    let validated = validate::validate(merged, layers, &loaded.schema, sources);
     if !validated.findings.is_empty() {
         return EnvOutcome::Invalid(validated.findings);
     }
@@ -221,7 +341,7 @@ fn plan_env<'a>(
     let resolved = match keyring {
         _ if !needs_secrets => Resolved::Unavailable("no output needs them".into()),
         None => Resolved::Unavailable("not decrypted (--no-decrypt)".into()),
-        Some(keyring) => match decrypt::decrypt(env, &loaded.layers, keyring, sources) {
+        Some(keyring) => match decrypt::decrypt(env, layers, keyring, sources) {
             Ok(r) => r,
             Err(diagnostics) => {
                 return EnvOutcome::Failed(render::Failed {
@@ -235,7 +355,7 @@ fn plan_env<'a>(
         Resolved::Values(values) => {
             let found = validate::check_decrypted(
                 &validated.merged,
-                &loaded.layers,
+                layers,
                 &loaded.schema,
                 sources,
                 values,
@@ -258,11 +378,12 @@ fn plan_env<'a>(
         Ok(files) => files,
         Err(failed) => return EnvOutcome::Failed(failed),
     };
-    let plain = render::plain_context(&validated.merged);
+    // Built only if a secret-bearing file changes: most plans show no diff at all.
+    let plain = std::cell::OnceCell::new();
     let mask_of = |file: &render::RenderedFile| match &resolved {
         Resolved::Values(values) if file.output.secrets => Some(render::line_mask(
             file,
-            &plain,
+            plain.get_or_init(|| render::plain_context(&validated.merged)),
             values,
             templates,
             &loaded.project,

@@ -15,7 +15,6 @@ pub mod templates;
 use std::collections::BTreeMap;
 
 use secrecy::ExposeSecret;
-use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::diagnostic::Diagnostic;
@@ -82,7 +81,7 @@ pub fn render_env<'a>(
         let rel = output.path.value.replace("{env}", &env.name);
         let content = match (&secrets, output.secrets) {
             (_, false) => templates
-                .render(output, env, &plain, project, schema)
+                .render_value(output, env, plain.clone(), project, schema)
                 .map(Content::Ready),
             (Secrets::Unavailable(why), true) => {
                 // Not written, but rendered with stand-ins for the secrets, so a broken
@@ -95,13 +94,13 @@ pub fn render_env<'a>(
                     .collect();
                 let ctx = with_secrets(&plain, names.iter().map(|(k, v)| (*k, v.as_str())));
                 templates
-                    .render(output, env, &ctx, project, schema)
+                    .render_value(output, env, ctx, project, schema)
                     .map(|_| Content::Skipped(why.to_string()))
             }
             (Secrets::Values(values), true) => {
                 let ctx = with_secrets(&plain, values.iter().map(|(k, v)| (k, v.expose_secret())));
                 templates
-                    .render(output, env, &ctx, project, schema)
+                    .render_value(output, env, ctx, project, schema)
                     .map(Content::Ready)
             }
         };
@@ -149,7 +148,7 @@ pub fn render_env<'a>(
 /// is to be shown, so an unchanged file costs one render.
 pub fn line_mask(
     file: &RenderedFile,
-    plain: &serde_json::Map<String, Value>,
+    plain: &Context,
     values: &BTreeMap<String, Plaintext>,
     templates: &Templates,
     project: &Project,
@@ -166,7 +165,7 @@ pub fn line_mask(
             .collect();
         let ctx = with_secrets(plain, names.iter().map(|(k, v)| (*k, v.as_str())));
         templates
-            .render(file.output, file.env, &ctx, project, schema)
+            .render_value(file.output, file.env, ctx, project, schema)
             .ok()
     };
     let (a, b) = (stand_in(0), stand_in(1));
@@ -178,40 +177,40 @@ pub fn line_mask(
     LineMask::new(file.output.format.value, text, pair, key)
 }
 
+/// An environment's template context, converted once for all its outputs.
+pub type Context = minijinja::Value;
+
 /// What every template sees: the merged variables at the top level and in `vars`, the
 /// environment's `env` and `tier`, and `secret_names` (names only: a plain output may
-/// reference a secret by name, e.g. in Secret Manager).
-pub fn plain_context(merged: &Merged) -> serde_json::Map<String, Value> {
-    let vars = crate::node::map_to_json(&merged.vars);
-    let mut ctx = vars.clone();
-    ctx.insert("vars".into(), Value::Object(vars));
-    ctx.insert("env".into(), Value::String(merged.env.name.clone()));
-    ctx.insert("tier".into(), Value::String(merged.env.tier.clone()));
-    ctx.insert(
-        "secret_names".into(),
-        Value::Array(
-            merged
-                .secret_names
-                .keys()
-                .map(|k| Value::String(k.clone()))
-                .collect(),
-        ),
-    );
-    ctx
+/// reference a secret by name, e.g. in Secret Manager). The variables are converted
+/// once and shared by both places and by every output.
+pub fn plain_context(merged: &Merged) -> Context {
+    let vars = minijinja::Value::from(minijinja::value::Serde(crate::node::map_to_json(
+        &merged.vars,
+    )));
+    let names: Vec<String> = merged.secret_names.keys().cloned().collect();
+    // Later maps win a lookup, as later inserts into one map would.
+    minijinja::value::merge_maps([
+        vars.clone(),
+        minijinja::context! {
+            vars => vars,
+            env => merged.env.name.clone(),
+            tier => merged.env.tier.clone(),
+            secret_names => names,
+        },
+    ])
 }
 
 /// The plain context plus secret values, at the top level and in `secrets`: only outputs
 /// declared to hold secrets ever see it.
 fn with_secrets<'v>(
-    plain: &serde_json::Map<String, Value>,
+    plain: &Context,
     values: impl Iterator<Item = (&'v String, &'v str)>,
-) -> serde_json::Map<String, Value> {
-    let mut ctx = plain.clone();
-    let mut all = serde_json::Map::new();
-    for (k, v) in values {
-        ctx.insert(k.clone(), Value::String(v.to_string()));
-        all.insert(k.clone(), Value::String(v.to_string()));
-    }
-    ctx.insert("secrets".into(), Value::Object(all));
-    ctx
+) -> Context {
+    let all: BTreeMap<String, minijinja::Value> = values
+        .map(|(k, v)| (k.clone(), minijinja::Value::from(v)))
+        .collect();
+    let mut top = all.clone();
+    top.insert("secrets".to_string(), minijinja::Value::from(all));
+    minijinja::value::merge_maps([plain.clone(), minijinja::Value::from(top)])
 }

@@ -36,6 +36,8 @@ pub struct Source {
     pub path: PathBuf,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Characters are bytes: a column is an offset (most files, and a hot path of load).
+    ascii: bool,
 }
 
 impl Source {
@@ -43,11 +45,13 @@ impl Source {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
+        let ascii = text.is_ascii();
         Source {
             name,
             path,
             text,
             line_starts,
+            ascii,
         }
     }
 
@@ -78,6 +82,20 @@ impl Source {
 
     /// Byte offset of a 1-based line and 0-based character column.
     pub fn byte_at(&self, line: usize, char_col: usize) -> usize {
+        if self.ascii {
+            // As `line_range` finds it, without scanning the line: the YAML parser asks
+            // for every event's start and end.
+            let i = line.clamp(1, self.line_starts.len()) - 1;
+            let start = self.line_starts[i];
+            let mut end = self
+                .line_starts
+                .get(i + 1)
+                .map_or(self.text.len(), |&next| next - 1);
+            if self.text.as_bytes()[start..end].last() == Some(&b'\r') {
+                end -= 1;
+            }
+            return (start + char_col).min(end);
+        }
         let range = self.line_range(line);
         self.text[range.clone()]
             .char_indices()
@@ -94,18 +112,34 @@ fn floor_char(text: &str, mut byte: usize) -> usize {
 }
 
 /// All files read in one run, addressed by `FileId`.
+///
+/// A file that only one environment uses is read inside that environment's task: the
+/// task works on a [`fork`](SourceMap::fork), which sees the whole map plus its own
+/// files, and hands them back ([`absorb`](SourceMap::absorb)) only when something will
+/// be shown from them. Until then the map holds the file's name and path only.
 #[derive(Debug, Default)]
 pub struct SourceMap {
-    files: Vec<Arc<Source>>,
+    files: Arc<Vec<Arc<Source>>>,
+    /// Files a fork read, which the shared list does not hold (yet).
+    local: Vec<(FileId, Arc<Source>)>,
+    forked: bool,
     /// Spans whose text is never shown, whoever reports on them: secret values and
     /// anything that may hold one (see `report::human`).
     redactions: Vec<Span>,
 }
 
+/// The files one environment's task read and the spans it redacted, kept for reporting.
+#[derive(Debug, Default)]
+pub struct Local {
+    files: Vec<(FileId, Arc<Source>)>,
+    redactions: Vec<Span>,
+}
+
 impl SourceMap {
     pub fn add(&mut self, source: Source) -> FileId {
-        self.files.push(Arc::new(source));
-        FileId(self.files.len() as u32 - 1)
+        let files = Arc::make_mut(&mut self.files);
+        files.push(Arc::new(source));
+        FileId(files.len() as u32 - 1)
     }
 
     /// Reserve an id for a file that is read later (in parallel).
@@ -113,18 +147,61 @@ impl SourceMap {
         self.add(Source::new(name, path, String::new()))
     }
 
-    /// Put a file read in parallel in the place `reserve` kept for it.
+    /// Put a file read in parallel in the place `reserve` kept for it. In a fork, the
+    /// file stays the fork's own until the fork is absorbed.
     pub fn fill(&mut self, id: FileId, source: Source) {
-        self.files[id.0 as usize] = Arc::new(source);
+        if self.is_fork() {
+            self.local.push((id, Arc::new(source)));
+        } else {
+            Arc::make_mut(&mut self.files)[id.0 as usize] = Arc::new(source);
+        }
+    }
+
+    /// A map for one environment's task: everything this one holds, and what the task
+    /// reads itself. Cheap: the shared list is not copied.
+    pub fn fork(&self) -> SourceMap {
+        SourceMap {
+            files: Arc::clone(&self.files),
+            local: Vec::new(),
+            forked: true,
+            redactions: Vec::new(),
+        }
+    }
+
+    /// What a fork read and redacted, without its handle on the shared list (which
+    /// would make the next `absorb` copy the list).
+    pub fn into_local(self) -> Local {
+        Local {
+            files: self.local,
+            redactions: self.redactions,
+        }
+    }
+
+    /// Take in what a fork read and the spans it redacted (after the parallel stage).
+    pub fn absorb(&mut self, local: Local) {
+        for (id, source) in local.files {
+            Arc::make_mut(&mut self.files)[id.0 as usize] = source;
+        }
+        self.redactions.extend(local.redactions);
+    }
+
+    fn is_fork(&self) -> bool {
+        self.forked
     }
 
     pub fn get(&self, id: FileId) -> &Source {
-        &self.files[id.0 as usize]
+        match self.local.iter().find(|(i, _)| *i == id) {
+            Some((_, source)) => source,
+            None => &self.files[id.0 as usize],
+        }
     }
 
     /// A handle on a file's text that outlives a borrow of the map (for parallel stages).
     pub fn shared(&self, id: FileId) -> Arc<Source> {
-        Arc::clone(&self.files[id.0 as usize])
+        match self.local.iter().find(|(i, _)| *i == id) {
+            Some((_, source)) => Arc::clone(source),
+            None => Arc::clone(&self.files[id.0 as usize]),
+        }
     }
 
     /// Never show this span's text in a source snippet.
@@ -164,5 +241,19 @@ mod tests {
         assert_eq!(s.line_col(10), (2, 5));
         assert_eq!(&s.text[s.line_range(2)], "bé: x");
         assert_eq!(s.byte_at(2, 4), 10);
+    }
+
+    #[test]
+    fn byte_at_ascii_matches_the_general_path() {
+        let text = "a: 1\r\nbb: x\n\nlast";
+        let ascii = Source::new("f".into(), "f".into(), text.into());
+        // The same text with one non-ASCII character past the end takes the general path.
+        let general = Source::new("f".into(), "f".into(), format!("{text}é"));
+        for line in 0..7 {
+            for col in 0..8 {
+                let want = general.byte_at(line, col).min(text.len());
+                assert_eq!(ascii.byte_at(line, col), want, "line {line} col {col}");
+            }
+        }
     }
 }

@@ -45,36 +45,39 @@ pub struct FileFindings {
 }
 
 /// Checks about a file, once per file: secrets in plain layers, plaintext credentials,
-/// unknown names.
+/// unknown names. Only the files parsed at the level of `layers` are checked: the run's
+/// shared files once with every environment that uses them, and each environment's own
+/// files in its task.
 pub fn check_files(envs: &[&Environment], layers: &Layers, schema: &Schema) -> FileFindings {
     let mut users: BTreeMap<FileId, (bool, Vec<String>)> = BTreeMap::new();
     for env in envs {
-        for layer in &env.layers {
-            users
-                .entry(layers.id(&layer.value))
-                .or_insert((false, Vec::new()))
-                .1
-                .push(env.name.clone());
-        }
-        if let Some(s) = &env.secrets {
-            users
-                .entry(layers.id(&s.value))
-                .or_insert((true, Vec::new()))
-                .1
-                .push(env.name.clone());
+        let files = env.layers.iter().map(|l| (&l.value, false));
+        for (path, is_secrets) in files.chain(env.secrets.iter().map(|s| (&s.value, true))) {
+            let id = layers.id(path);
+            if layers.owns(id) {
+                users
+                    .entry(id)
+                    .or_insert((is_secrets, Vec::new()))
+                    .1
+                    .push(env.name.clone());
+            }
         }
     }
-    let per_file: Vec<(Vec<Diagnostic>, Vec<Span>)> = users
-        .par_iter()
-        .map(|(&file, (is_secrets, names))| {
-            let node = layers.node(file);
-            if *is_secrets {
-                check_secrets_file(node, schema, names)
-            } else {
-                check_layer_file(node, schema, names)
-            }
-        })
-        .collect();
+    let check = |(&file, (is_secrets, names)): (&FileId, &(bool, Vec<String>))| {
+        let node = layers.node(file);
+        if *is_secrets {
+            check_secrets_file(node, schema, names)
+        } else {
+            check_layer_file(node, schema, names)
+        }
+    };
+    // A few files (an environment's own, or a small project's) are checked on the calling
+    // thread: a parallel iterator would start the thread pool for nothing.
+    let per_file: Vec<(Vec<Diagnostic>, Vec<Span>)> = if users.len() >= 8 {
+        users.par_iter().map(check).collect()
+    } else {
+        users.iter().map(check).collect()
+    };
     let mut out = FileFindings {
         findings: Vec::new(),
         redactions: Vec::new(),

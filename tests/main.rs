@@ -22,3 +22,4 @@ mod secrets_bad_input;
 mod secrets_commands;
 mod secrets_file;
 mod secrets_leaks;
+mod streamed_load;
