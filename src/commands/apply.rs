@@ -16,7 +16,11 @@ pub fn run(config: &Config, names: &[String], yes: bool) -> Exit {
         Ok(file) => file.parent().map(|p| p.to_path_buf()).unwrap_or_default(),
         Err(d) => return fatal(&[d], &SourceMap::default(), config.color),
     };
-    let _lock = match apply::lock(&root) {
+    let lock_fs = match crate::fs::ProjectFs::open(&root, crate::fs::Limits::default()) {
+        Ok(fs) => fs,
+        Err(e) => return fatal(&[e.diagnostic()], &SourceMap::default(), config.color),
+    };
+    let _lock = match apply::lock(&lock_fs) {
         Ok(l) => l,
         Err(d) => return fatal(&[d], &SourceMap::default(), config.color),
     };
@@ -26,14 +30,16 @@ pub fn run(config: &Config, names: &[String], yes: bool) -> Exit {
         }
         let plans = &planned.plans;
         let project = &loaded.project;
-        apply::remove_stale_temp_files(&project.root, &project.output_dir);
+        if let Err(d) = apply::remove_stale_temps(&project.fs, &project.output_dir) {
+            return fatal(&[d], &sources, config.color);
+        }
         out(&crate::report::plan::human(plans, config.color));
         let pending = plans.iter().filter(|p| p.pending()).count();
         if pending == 0 {
             out("apply: nothing to write\n");
             return Exit::Ok;
         }
-        let refused = apply::preflight(&project.root, &project.output_dir, plans);
+        let refused = apply::preflight(&project.fs, plans);
         if !refused.is_empty() {
             return fatal(&refused, &sources, config.color);
         }
@@ -49,12 +55,12 @@ pub fn run(config: &Config, names: &[String], yes: bool) -> Exit {
                 return Exit::Error;
             }
         }
-        match apply::write_all(&project.root, plans) {
+        match apply::write_all(&project.fs, plans) {
             Ok(applied) => {
                 out(&format!("apply: wrote {} file(s)\n", applied.written));
                 Exit::Ok
             }
-            Err(d) => fatal(&[d], &sources, config.color),
+            Err(ds) => fatal(&ds, &sources, config.color),
         }
     });
     result.unwrap_or_else(|stopped| fatal(&stopped.errors, &stopped.sources, config.color))

@@ -34,8 +34,11 @@ pub fn human(plans: &[FilePlan], color: bool) -> String {
 
 /// Colour a unified diff by its lines' first character.
 fn paint_diff(diff: &str, color: bool) -> String {
+    // A rendered line may hold terminal control bytes from a layer's value: show them
+    // as escapes, never let them act on the terminal.
+    let diff = crate::report::human::escape_controls(diff);
     if !color {
-        return diff.to_string();
+        return diff.into_owned();
     }
     diff.lines()
         .map(|l| {
