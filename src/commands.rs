@@ -32,6 +32,13 @@ pub fn out(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
+/// Write human text to stdout with terminal control bytes escaped
+/// (`report::human::escape_controls`): names in it come from the project's files. Never for
+/// a value a script reads (`secrets get`), which must arrive byte for byte.
+pub fn say(text: &str) {
+    out(&crate::report::human::escape_controls(text));
+}
+
 /// Write to stderr; a closed pipe is not an error.
 pub fn err(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());

@@ -578,3 +578,18 @@ fn mkfifo(path: &Path) {
         .expect("mkfifo (coreutils) must be installed: apt-get install coreutils");
     assert!(status.success(), "mkfifo failed");
 }
+
+#[test]
+fn control_bytes_in_a_secret_name_are_escaped_by_secrets_list() {
+    let (p, _) = Project::with_secrets();
+    let prod = "environments/prod.secrets.yaml";
+    let line = p.line(prod, "JWT_SECRET: ");
+    let evil = line.replacen("JWT_SECRET", "\"STRAY\\e[31m\\u009bTOKEN\"", 1);
+    let p = p.edit(prod, "cfgc:\n", &format!("{evil}\ncfgc:\n"));
+    let run = p
+        .env("CFGC_AGE_KEY_FILE", "")
+        .run(&["secrets", "list", "prod"]);
+    no_controls(&run);
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(all.contains("STRAY\\x1b[31m\\u{9b}TOKEN"), "{all}");
+}

@@ -1,6 +1,6 @@
 //! `cfgc check [ENV...]`: validate; needs no key, and checks secret values where one fits.
 
-use super::{err, out};
+use super::{err, out, say};
 use crate::cli::Config;
 use crate::diagnostic::Diagnostic;
 use crate::exit::{self, Exit};
@@ -23,7 +23,7 @@ pub fn run(config: &Config, names: &[String], format: Format) -> Exit {
                 config.color,
             ));
             out(&summary(diagnostics.len(), &checked.environments));
-            out(&secrets_summary(&checked));
+            say(&secrets_summary(&checked));
         }
         Format::Json => out(&report::json::render(
             diagnostics,

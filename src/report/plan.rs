@@ -18,7 +18,8 @@ pub fn human(plans: &[FilePlan], color: bool) -> String {
     }
     for p in plans {
         if let Some(why) = &p.reason {
-            text.push_str(&format!("skipped {}: {why}\n", p.rel));
+            let line = format!("skipped {}: {why}\n", p.rel);
+            text.push_str(&crate::report::human::escape_controls(&line));
         }
     }
     let count = |s: Status| plans.iter().filter(|p| p.status == s).count();

@@ -15,7 +15,7 @@ use zeroize::Zeroizing;
 use super::context::{self, Context};
 use super::values::{check_name, check_values};
 use crate::cli::Config;
-use crate::commands::{Exit, out};
+use crate::commands::{Exit, say};
 use crate::decrypt::Keyring;
 use crate::diagnostic::Diagnostic;
 use crate::node::Kind;
@@ -114,7 +114,7 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
         .filter(|k| !wanted.contains_key(*k))
         .collect();
     if changed.is_empty() && removed.is_empty() && ctx.parsed(env).is_some() {
-        out(&format!("no changes to {}\n", ctx.display_name(env)));
+        say(&format!("no changes to {}\n", ctx.display_name(env)));
         return Ok(Exit::Ok);
     }
     let found = check_values(&ctx, env, &current, &changed);
@@ -141,8 +141,8 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
     }
     let next = update(&file, &key, &current, changes);
     ctx.write(env, &next)?;
-    out(&summary);
-    out(&ctx.recipients_note(env));
+    say(&summary);
+    say(&ctx.recipients_note(env));
     Ok(Exit::Ok)
 }
 

@@ -3,7 +3,7 @@
 
 use super::context;
 use crate::cli::Config;
-use crate::commands::{Exit, out};
+use crate::commands::{Exit, say};
 
 pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
     let ctx = context::load(config, &[environment.to_string()], false)?;
@@ -78,6 +78,6 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
         ));
     }
     text.push_str(&ctx.recipients_note(env));
-    out(&text);
+    say(&text);
     Ok(Exit::Ok)
 }

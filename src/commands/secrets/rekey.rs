@@ -4,7 +4,7 @@
 
 use super::context;
 use crate::cli::Config;
-use crate::commands::{Exit, out};
+use crate::commands::{Exit, say};
 use crate::decrypt::Keyring;
 use crate::diagnostic::Diagnostic;
 use crate::secrets::file::{Rekeyed, rekey};
@@ -104,6 +104,6 @@ pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit
         s.commit().map_err(|e| ctx.fatal(&[e.diagnostic()]))?;
     }
     drop(lock);
-    out(&lines.concat());
+    say(&lines.concat());
     Ok(Exit::Ok)
 }

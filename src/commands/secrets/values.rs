@@ -8,7 +8,7 @@ use secrecy::ExposeSecret;
 use super::context::{self, Context};
 use super::input::read_value;
 use crate::cli::Config;
-use crate::commands::{Exit, out};
+use crate::commands::{Exit, out, say};
 use crate::decrypt::{Keyring, Opened};
 use crate::diagnostic::Diagnostic;
 use crate::project::Environment;
@@ -37,7 +37,7 @@ pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
         .is_some_and(|old| old.expose_secret() == value.expose_secret())
         && ctx.parsed(env).is_some()
     {
-        out(&format!(
+        say(&format!(
             "`{name}` in {} is unchanged\n",
             ctx.display_name(env)
         ));
@@ -47,13 +47,13 @@ pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
     let changes = BTreeMap::from([(name.to_string(), Change::Set(value))]);
     let next = update(&file, &key, &current, changes);
     ctx.write(env, &next)?;
-    out(&format!(
+    say(&format!(
         "{} `{name}` in {} ({})\n",
         if existed { "updated" } else { "added" },
         ctx.display_name(env),
         env.name
     ));
-    out(&ctx.recipients_note(env));
+    say(&ctx.recipients_note(env));
     Ok(Exit::Ok)
 }
 
@@ -95,15 +95,15 @@ pub fn rm(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit> 
     let changes = BTreeMap::from([(name.to_string(), Change::Remove)]);
     let next = update(&parsed.file, &opened.key, &opened.values, changes);
     ctx.write(env, &next)?;
-    out(&format!(
+    say(&format!(
         "removed `{name}` from {} ({})\n",
         ctx.display_name(env),
         env.name
     ));
-    out(&ctx.recipients_note(env));
+    say(&ctx.recipients_note(env));
     let merged = crate::merge::merge_env(env, &ctx.loaded.layers);
     if crate::validate::required_secrets(&merged, &ctx.loaded.schema).contains(name) {
-        out(&format!(
+        say(&format!(
             "note: the schema requires `{name}` in {}; `cfgc check` reports it missing until it is set again\n",
             env.name
         ));
