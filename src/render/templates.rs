@@ -7,7 +7,8 @@
 //! Rendering is bounded, since a pull request's template runs on the CI runner: fuel
 //! (`fuel_for`) bounds the work and memory of one render, a recursion limit bounds macro
 //! and include depth, and each rendered file stops at the output limit while it is being
-//! written. Each is an error naming the template and line (exit 2), never a hang or abort.
+//! written. Each is an error naming the template (and the line where minijinja gives one),
+//! exit 2, never a hang or abort.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -177,7 +178,11 @@ impl Templates {
         };
         let rendered = template.render_captured_to(ctx, &mut out).map(drop);
         let rendered = match rendered {
-            Err(_) if out.over => Err(Bound::Output(limit)),
+            // minijinja gives a failed write no line in practice; then none is shown.
+            Err(e) if out.over => Err(Bound::Output(
+                limit,
+                (e.line().is_some() || e.range().is_some()).then(|| error_span(&e, *id, source)),
+            )),
             Err(e) => Err(Bound::Error(e)),
             Ok(()) => String::from_utf8(std::mem::take(&mut *out.bytes))
                 .map(Zeroizing::new)
@@ -188,17 +193,19 @@ impl Templates {
         rendered.map_err(|e| {
             let e = match e {
                 Bound::Error(e) => e,
-                Bound::Output(limit) => {
-                    let d = Diagnostic::error(
+                Bound::Output(limit, span) => {
+                    let mut d = Diagnostic::error(
                         "template-output-too-large",
                         format!(
                             "`{name}` renders more than the output limit of {limit} bytes (output `{}`)",
                             output.name
                         ),
                     )
-                    .at(Span::new(*id, 0, 0))
                     .env(&env.name)
                     .help("if the file is meant to be this large, raise `output_bytes` in the `[limits]` table of cfgc.toml; otherwise look for a loop or a string that grows without end");
+                    if let Some(span) = span {
+                        d = d.at(span).label("the limit was passed here");
+                    }
                     return d;
                 }
             };
@@ -221,8 +228,8 @@ impl Templates {
 /// Why a render stopped.
 enum Bound {
     Error(Error),
-    /// The rendered file passed the output limit.
-    Output(u64),
+    /// The rendered file passed the output limit, while writing what `Span` points at.
+    Output(u64, Option<Span>),
 }
 
 /// The rendered bytes, refused past `limit` while they are written: a template whose
@@ -248,18 +255,23 @@ impl std::io::Write for Capped {
     }
 }
 
-/// A minijinja error as a finding on the template line, naming the
-/// expression; never the values in the context. `compiling`: the error came from
-/// compiling the template, so its detail can only quote the template's own text.
-fn template_error(e: &Error, name: &str, id: FileId, src: &Source, compiling: bool) -> Diagnostic {
-    let span = match (e.range(), e.line()) {
+/// Where in the template a minijinja error happened: its range, else its line.
+fn error_span(e: &Error, id: FileId, src: &Source) -> Span {
+    match (e.range(), e.line()) {
         (Some(r), _) if r.end <= src.text.len() => Span::new(id, r.start, r.end),
         (_, Some(line)) => {
             let r = src.line_range(line);
             Span::new(id, r.start, r.end)
         }
         _ => Span::new(id, 0, 0),
-    };
+    }
+}
+
+/// A minijinja error as a finding on the template line, naming the
+/// expression; never the values in the context. `compiling`: the error came from
+/// compiling the template, so its detail can only quote the template's own text.
+fn template_error(e: &Error, name: &str, id: FileId, src: &Source, compiling: bool) -> Diagnostic {
+    let span = error_span(e, id, src);
     let expr = src.text[span.start as usize..span.end as usize]
         .trim()
         .to_string();
