@@ -143,7 +143,8 @@ fn filters_that_fail_on_a_secret_never_quote_it() {
 // --- templates: bounds --------------------------------------------------------------
 
 fn bounded(template: &str, code: &str) -> Run {
-    let p = with_template(template);
+    // A small output limit means little fuel: the bound is reached in a debug build quickly.
+    let p = with_template(template).append("cfgc.toml", "\n[limits]\noutput_bytes = 65536\n");
     let start = Instant::now();
     let run = p.run(&["plan"]);
     assert!(

@@ -34,11 +34,13 @@ const ESCAPE_MARK: &str = "cfgc-escape: ";
 const RECURSION_LIMIT: usize = 200;
 
 /// The fuel of one render: minijinja charges about one unit per instruction and per 64
-/// bytes of data a template creates, so this bounds both time and memory. Enough for the
-/// output limit's worth of text twice over, plus two million instructions: far beyond
-/// any real config file, far below what hangs a runner.
+/// bytes of data a template creates, so this bounds both time and memory. It scales with
+/// the output limit (`output_bytes`), the one knob: the limit's worth of text eight times
+/// over, plus 200,000 instructions. At the default 16 MiB that is about 2.3 million units,
+/// far beyond any real config file (a 3.7 MB output of a 5,000-line loop takes ~0.1 million)
+/// and a fraction of a second in a release build.
 fn fuel_for(output_limit: u64) -> u64 {
-    2_000_000 + output_limit / 32
+    200_000 + output_limit / 8
 }
 
 pub struct Templates {
