@@ -65,13 +65,20 @@ pub fn run(config: Config) -> Exit {
 /// Write a confirmation or summary to stdout, unless `-q`.
 pub fn say(config: &Config, text: &str) {
     if !config.quiet {
-        out(text);
+        show(text);
     }
 }
 
 /// Write to stdout; a closed pipe (`cfgc … | head`) is not an error.
 pub fn out(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// Write human text to stdout with terminal control bytes escaped
+/// (`report::human::escape_controls`): names in it come from the project's files. Never for
+/// a value a script reads (`secrets get`), which must arrive byte for byte.
+pub fn show(text: &str) {
+    out(&crate::report::human::escape_controls(text));
 }
 
 /// Write to stderr; a closed pipe is not an error.

@@ -56,6 +56,13 @@ impl Diagnostic {
         Diagnostic::new(Kind::Finding, code, message)
     }
 
+    /// A warning: shown, but the run goes on and its exit code is not changed.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        let mut d = Diagnostic::new(Kind::Finding, code, message);
+        d.severity = Severity::Warning;
+        d
+    }
+
     fn new(kind: Kind, code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             kind,
@@ -99,12 +106,6 @@ impl Diagnostic {
 
     pub fn note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
-        self
-    }
-
-    /// A finding that does not fail the run (exit 0 when it is all there is).
-    pub fn warning(mut self) -> Self {
-        self.severity = Severity::Warning;
         self
     }
 

@@ -18,7 +18,8 @@
 //!
 //! Use: `RelPath::parse` where a path enters (cfgc.toml); `read` / `read_to_string` /
 //! `read_if_exists` with the file's `Role`; `check_writable` on every target before the
-//! first `write_atomic`; `lock` (the one lock primitive) around compare-and-replace;
+//! first `write_atomic` (or `stage` several, then `commit` them all); `lock` (the one
+//! lock primitive) around compare-and-replace;
 //! `remove_stale_temps` under the lock; `FsError::diagnostic` to report.
 
 mod error;
@@ -40,7 +41,11 @@ pub use error::{FsError, Op, Why};
 pub use limits::{Limits, MAX_BYTES, MAX_DEPTH, Role};
 pub use lock::Lock;
 pub use path::{PathError, RelPath};
-pub use write::{TMP_PREFIX, TMP_SUFFIX};
+pub use write::{Staged, TMP_PREFIX, TMP_SUFFIX};
+
+/// The project's lock file: `apply` and every `cfgc secrets` write hold it while they
+/// compare and replace files.
+pub const LOCK_FILE: &str = ".cfgc.lock";
 
 /// The project root, opened once, and the limits every read is held to.
 #[derive(Debug)]

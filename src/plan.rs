@@ -4,11 +4,12 @@
 //! written. Run per environment, so an unchanged file's text is dropped at once.
 
 use std::borrow::Cow;
-use std::path::Path;
 
 use similar::{ChangeTag, TextDiff};
 use zeroize::Zeroizing;
 
+use crate::diagnostic::Diagnostic;
+use crate::fs::{ProjectFs, RelPath, Role};
 use crate::project::{Environment, Output};
 use crate::render::{Content, LineMask, RenderedFile};
 
@@ -42,24 +43,36 @@ impl FilePlan<'_> {
     }
 }
 
-/// Stage 6 for one environment's rendered files. `root` is the project folder; `mask_of`
-/// tells which lines of a secret-bearing file may be shown, asked only for files that change.
+/// Stage 6 for one environment's rendered files. `fs` is the project's filesystem, which
+/// reads the files on disk now; `mask_of` tells which lines of a secret-bearing file may be
+/// shown, asked only for files that change. A file on disk that cfgc may not read (a
+/// symlink out of the project, a FIFO, one over the output limit) is an error, never
+/// "absent": the plan would otherwise promise to create what apply then refuses.
 pub fn plan_env<'a>(
-    root: &Path,
+    fs: &ProjectFs,
     files: Vec<RenderedFile<'a>>,
     mask_of: impl Fn(&RenderedFile) -> Option<LineMask>,
-) -> Vec<FilePlan<'a>> {
-    files
-        .into_iter()
-        .map(|file| plan_file(root, file, &mask_of))
-        .collect()
+) -> Result<Vec<FilePlan<'a>>, Vec<Diagnostic>> {
+    let mut plans = Vec::new();
+    let mut errors = Vec::new();
+    for file in files {
+        match plan_file(fs, file, &mask_of) {
+            Ok(p) => plans.push(p),
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(plans)
+    } else {
+        Err(errors)
+    }
 }
 
 fn plan_file<'a>(
-    root: &Path,
+    fs: &ProjectFs,
     file: RenderedFile<'a>,
     mask_of: &impl Fn(&RenderedFile) -> Option<LineMask>,
-) -> FilePlan<'a> {
+) -> Result<FilePlan<'a>, Diagnostic> {
     let mut plan = FilePlan {
         env: file.env,
         output: file.output,
@@ -72,13 +85,11 @@ fn plan_file<'a>(
     let text = match &file.content {
         Content::Skipped(why) => {
             plan.reason = Some(why.clone());
-            return plan;
+            return Ok(plan);
         }
         Content::Ready(text) => text,
     };
-    let old = std::fs::read_to_string(root.join(&plan.rel))
-        .ok()
-        .map(Zeroizing::new);
+    let old = on_disk(fs, &plan.rel)?;
     plan.status = match &old {
         None => Status::Create,
         Some(o) if o.as_str() == text.as_str() => Status::Unchanged,
@@ -94,7 +105,22 @@ fn plan_file<'a>(
         );
         plan.write = Some(text.clone());
     }
-    plan
+    Ok(plan)
+}
+
+/// The file `rel` on disk now, `None` when there is none. Not UTF-8 counts as a change
+/// (the rendered text always is).
+fn on_disk(fs: &ProjectFs, rel: &str) -> Result<Option<Zeroizing<String>>, Diagnostic> {
+    let path = RelPath::parse(rel).map_err(|e| {
+        Diagnostic::error("file-refused", format!("cannot read `{rel}`: {e}")).help(e.help())
+    })?;
+    let bytes = fs
+        .read_if_exists(&path, Role::Output)
+        .map_err(|e| e.diagnostic())?;
+    Ok(bytes.map(|b| {
+        let b = Zeroizing::new(b);
+        Zeroizing::new(String::from_utf8_lossy(&b).into_owned())
+    }))
 }
 
 /// A unified diff of one file; every line that may depend on a secret masked.

@@ -18,6 +18,7 @@ mod masking;
 mod plan_apply;
 mod project_fs;
 mod render_injection;
+mod runtime_hardening;
 mod secrets_bad_input;
 mod secrets_commands;
 mod secrets_file;

@@ -129,7 +129,7 @@ fn apply_never_writes_through_a_symlink() {
     .expect("symlink");
     let run = p.run(&["apply", "--yes"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(run.stderr.contains("is a symlink"), "{}", run.stderr);
+    assert!(run.stderr.contains("symlink"), "{}", run.stderr);
     assert!(
         !outside.path().join("victim.yaml").exists(),
         "wrote through the symlink"

@@ -158,7 +158,7 @@ fn check_validates_decrypted_values_when_a_key_fits() {
 fn no_identity_lists_the_file_recipients_and_every_place_searched() {
     let (p, _) = Project::with_secrets();
     let wrong = age_key();
-    let p = p.file("keys/wrong.key", &wrong.secret);
+    let p = p.private_file("keys/wrong.key", &wrong.secret);
     let wrong_file = p.path("keys/wrong.key").to_string_lossy().into_owned();
     let p = p.env("CFGC_AGE_KEY_FILE", &wrong_file);
     let before = snapshot_files(&p);

@@ -16,7 +16,11 @@ pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) ->
         Ok(file) => file.parent().map(|p| p.to_path_buf()).unwrap_or_default(),
         Err(d) => return fatal(&[d], &SourceMap::default(), config.color_err),
     };
-    let _lock = match apply::lock(&root) {
+    let lock_fs = match crate::fs::ProjectFs::open(&root, crate::fs::Limits::default()) {
+        Ok(fs) => fs,
+        Err(e) => return fatal(&[e.diagnostic()], &SourceMap::default(), config.color_err),
+    };
+    let _lock = match apply::lock(&lock_fs) {
         Ok(l) => l,
         Err(d) => return fatal(&[d], &SourceMap::default(), config.color_err),
     };
@@ -30,7 +34,9 @@ pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) ->
         }
         let plans = &planned.plans;
         let project = &loaded.project;
-        apply::remove_stale_temp_files(&project.root, &project.output_dir);
+        if let Err(d) = apply::remove_stale_temps(&project.fs, &project.output_dir) {
+            return fatal(&[d], &sources, config.color_err);
+        }
         if !config.quiet {
             out(&crate::report::plan::human(plans, config.color));
         }
@@ -41,7 +47,7 @@ pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) ->
             }
             return Exit::Ok;
         }
-        let refused = apply::preflight(&project.root, &project.output_dir, plans);
+        let refused = apply::preflight(&project.fs, plans);
         if !refused.is_empty() {
             return fatal(&refused, &sources, config.color_err);
         }
@@ -57,14 +63,14 @@ pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) ->
                 return Exit::Error;
             }
         }
-        match apply::write_all(&project.root, plans) {
+        match apply::write_all(&project.fs, plans) {
             Ok(applied) => {
                 if !config.quiet {
                     out(&format!("apply: wrote {} file(s)\n", applied.written));
                 }
                 Exit::Ok
             }
-            Err(d) => fatal(&[d], &sources, config.color_err),
+            Err(ds) => fatal(&ds, &sources, config.color_err),
         }
     });
     result.unwrap_or_else(|stopped| fatal(&stopped.errors, &stopped.sources, config.color_err))

@@ -6,6 +6,7 @@ mod edit;
 mod input;
 mod list;
 mod rekey;
+mod scratch;
 mod values;
 
 use super::Exit;

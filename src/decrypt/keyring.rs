@@ -3,12 +3,15 @@
 //! and each environment's project identity file read once when an environment needs it.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
 use std::sync::{Arc, Mutex, OnceLock};
+use zeroize::Zeroizing;
 
 use super::DecryptError;
 use crate::diagnostic::Diagnostic;
-use crate::project::Environment;
+use crate::fs::{Limits, ProjectFs, Role};
+use crate::project::{Environment, ProjectPath};
 use crate::secrets::identity::{
     Identity, IdentityError, IdentitySources, Searched, discover, discover_project_file,
 };
@@ -78,7 +81,8 @@ impl Keyring {
                 let found = cache
                     .entry(path.abs.clone())
                     .or_insert_with(|| {
-                        discover_project_file(path)
+                        let bytes = read_project_identity(path)?;
+                        discover_project_file(&bytes, &path.abs)
                             .map(Arc::new)
                             .map_err(identity_error)
                     })
@@ -88,6 +92,21 @@ impl Keyring {
         };
         Ok(Identities { shared, project })
     }
+}
+
+/// An environment's `identity` file, read through the project filesystem like every
+/// file cfgc.toml names: a symlink out of the project, a FIFO or an oversize file is
+/// refused. The root is the folder `abs` is `rel` under (cfgc.toml's, resolved at load).
+fn read_project_identity(path: &ProjectPath) -> Result<Zeroizing<Vec<u8>>, Diagnostic> {
+    let root = path
+        .abs
+        .ancestors()
+        .nth(path.rel.components().count())
+        .unwrap_or(Path::new("."));
+    let fs = ProjectFs::open(root, Limits::default()).map_err(|e| e.diagnostic())?;
+    fs.read(&path.rel, Role::Identity)
+        .map(Zeroizing::new)
+        .map_err(|e| e.diagnostic())
 }
 
 fn identity_error(e: IdentityError) -> Diagnostic {

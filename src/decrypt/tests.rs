@@ -16,7 +16,12 @@ fn env(identity: Option<PathBuf>) -> Environment {
         secrets: None,
         recipients: Vec::new(),
         identity: identity.map(|abs| crate::project::ProjectPath {
-            rel: crate::fs::RelPath::parse("key.txt").expect("a relative path"),
+            rel: crate::fs::RelPath::parse(
+                abs.file_name()
+                    .and_then(|n| n.to_str())
+                    .expect("a file name"),
+            )
+            .expect("a relative path"),
             abs,
         }),
     }

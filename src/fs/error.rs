@@ -79,6 +79,9 @@ impl FsError {
     /// What to do about it.
     pub fn help(&self) -> String {
         match &self.why {
+            Why::NotRegular(_) if self.op != Op::Read => {
+                "move what is in the way: cfgc replaces only regular files".into()
+            }
             Why::NotFound => "create the file, or fix the path in cfgc.toml".into(),
             Why::Outside => "cfgc reads and writes only inside the project: copy the file into it, or make the symlink point inside it with a relative target".into(),
             Why::Git => "keep project files out of `.git`".into(),

@@ -278,3 +278,43 @@ fn locks_are_exclusive_and_refuse_a_symlink() {
     assert!(matches!(e.why, Why::Symlink(_)), "{e}");
     assert!(names_in(outside.path()).is_empty());
 }
+
+#[test]
+fn a_staged_file_is_in_place_only_once_committed_and_dropping_it_leaves_nothing() {
+    let (dir, fs) = project();
+    std::fs::create_dir(dir.path().join("out")).expect("mkdir");
+    std::fs::write(dir.path().join("out/a"), "old").expect("write");
+    let staged = fs.stage(&rel("out/a"), b"new", 0o640).expect("stage");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out/a")).expect("read"),
+        "old"
+    );
+    staged.commit().expect("commit");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out/a")).expect("read"),
+        "new"
+    );
+    let mode = std::fs::metadata(dir.path().join("out/a"))
+        .expect("stat")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o640);
+    drop(fs.stage(&rel("out/a"), b"never", 0o600).expect("stage"));
+    assert_eq!(names_in(&dir.path().join("out")), vec!["a"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out/a")).expect("read"),
+        "new"
+    );
+}
+
+#[test]
+fn a_symlink_put_in_place_of_a_staged_target_is_refused_at_commit() {
+    let (dir, fs) = project();
+    let outside = tempfile::tempdir().expect("temp dir");
+    let staged = fs.stage(&rel("a"), b"secret", 0o600).expect("stage");
+    symlink(outside.path().join("victim"), dir.path().join("a")).expect("symlink");
+    let e = staged.commit().expect_err("a symlink is never replaced");
+    assert!(matches!(e.why, Why::Symlink(_)), "{e}");
+    assert!(!outside.path().join("victim").exists());
+    assert_eq!(names_in(dir.path()), vec!["a"]);
+}

@@ -24,6 +24,14 @@ impl ProjectFs {
     /// through a symlink). A target that is a folder, a symlink or a special file is
     /// refused. No temp file is left behind when it fails.
     pub fn write_atomic(&self, rel: &RelPath, bytes: &[u8], mode: u32) -> Result<(), FsError> {
+        self.stage(rel, bytes, mode)?.commit()
+    }
+
+    /// The first half of `write_atomic`: `bytes` written and synced to a temp file next to
+    /// `rel`, not yet renamed over it. Stage several files, then commit them all, so that a
+    /// failure while staging leaves every file as it was. Dropping a `Staged` removes its
+    /// temp file.
+    pub fn stage(&self, rel: &RelPath, bytes: &[u8], mode: u32) -> Result<Staged, FsError> {
         let err = |e| FsError::io(rel, Op::Write, e);
         let dir = self.parent_dir(rel, Op::Write, true)?;
         let name = rel.file_name();
@@ -33,19 +41,21 @@ impl ProjectFs {
         // 0600 until the content is complete: a secret never sits in a file others can read.
         options.write(true).create_new(true).mode(0o600);
         let file = dir.open_with(&tmp, &options).map_err(err)?;
-        let written = (|| {
-            let mut file = file.into_std();
-            file.write_all(bytes)?;
-            file.sync_all()?;
-            file.set_permissions(std::fs::Permissions::from_mode(mode))?;
-            drop(file);
-            dir.rename(&tmp, &dir, name)
-        })();
-        if let Err(e) = written {
-            let _ = dir.remove_file(&tmp);
-            return Err(err(e));
-        }
-        sync_dir(&dir).map_err(err)
+        // From here on, dropping `staged` removes the temp file.
+        let staged = Staged {
+            dir,
+            tmp,
+            rel: rel.clone(),
+            done: false,
+        };
+        let mut file = file.into_std();
+        let written = file
+            .write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .and_then(|()| file.set_permissions(std::fs::Permissions::from_mode(mode)));
+        drop(file);
+        written.map_err(err)?;
+        Ok(staged)
     }
 
     /// The preflight of a write: every existing folder on the way is a real folder (no
@@ -133,6 +143,39 @@ impl ProjectFs {
                 })?;
         }
         Ok(dir)
+    }
+}
+
+/// A complete temp file waiting to replace its target (`ProjectFs::stage`).
+#[derive(Debug)]
+pub struct Staged {
+    /// The target's folder, opened when staging: the rename happens in this folder
+    /// whatever has been swapped in on the way since.
+    dir: Dir,
+    tmp: String,
+    rel: RelPath,
+    done: bool,
+}
+
+impl Staged {
+    /// Rename the temp file over the target and make the rename durable. The target is
+    /// checked again: a symlink or folder put there since staging is refused.
+    pub fn commit(mut self) -> Result<(), FsError> {
+        let rel = self.rel.clone();
+        let err = |e| FsError::io(&rel, Op::Write, e);
+        let name = rel.file_name();
+        check_target(&self.dir, &rel, name, Op::Write)?;
+        self.dir.rename(&self.tmp, &self.dir, name).map_err(err)?;
+        self.done = true;
+        sync_dir(&self.dir).map_err(err)
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = self.dir.remove_file(&self.tmp);
+        }
     }
 }
 

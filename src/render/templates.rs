@@ -3,6 +3,12 @@
 //!
 //! Rendering is pure: no function reads the clock, randomness or the
 //! process environment (minijinja's builtins have none; `debug` is off).
+//!
+//! Rendering is bounded, since a pull request's template runs on the CI runner: fuel
+//! (`fuel_for`) bounds the work and memory of one render, a recursion limit bounds macro
+//! and include depth, and each rendered file stops at the output limit while it is being
+//! written. Each is an error naming the template (and the line where minijinja gives one),
+//! exit 2, never a hang or abort.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,6 +18,7 @@ use zeroize::Zeroizing;
 
 use super::format::Format;
 use crate::diagnostic::Diagnostic;
+use crate::fs::Role;
 use crate::project::{Environment, Output, Project};
 use crate::source::{FileId, Source, SourceMap, Span, display_name};
 use crate::validate::Schema;
@@ -20,6 +27,21 @@ use crate::validate::Schema;
 /// a character class, never the value) is shown, while the detail of any other error (which
 /// may quote a value) is not.
 const ESCAPE_MARK: &str = "cfgc-escape: ";
+
+/// How deep macros, includes and nested blocks may go (minijinja counts a macro call as
+/// several levels). Its own ceiling without `stacker` is 500; cfgc's templates need far
+/// less, and a lower limit fails a runaway recursion sooner.
+const RECURSION_LIMIT: usize = 200;
+
+/// The fuel of one render: minijinja charges about one unit per instruction and per 64
+/// bytes of data a template creates, so this bounds both time and memory. It scales with
+/// the output limit (`output_bytes`), the one knob: the limit's worth of text eight times
+/// over, plus 200,000 instructions. At the default 16 MiB that is about 2.3 million units,
+/// far beyond any real config file (a 3.7 MB output of a 5,000-line loop takes ~0.1 million)
+/// and a fraction of a second in a release build.
+fn fuel_for(output_limit: u64) -> u64 {
+    200_000 + output_limit / 8
+}
 
 pub struct Templates {
     env: minijinja::Environment<'static>,
@@ -30,6 +52,8 @@ pub struct Templates {
 pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, Vec<Diagnostic>> {
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(Some(fuel_for(project.fs.limits().output)));
+    env.set_recursion_limit(RECURSION_LIMIT);
     // debug() prints the whole context, secrets included.
     env.remove_global("debug");
     let syntax = minijinja::syntax::SyntaxConfig::builder()
@@ -69,16 +93,31 @@ pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, 
         if files.contains_key(&name) {
             continue;
         }
-        let text = match std::fs::read_to_string(&output.template.value) {
-            Ok(t) => t,
-            Err(e) => {
+        let text = match project
+            .fs
+            .read_to_string(&output.template.value.rel, Role::Template)
+        {
+            Ok(Ok(t)) => t,
+            Ok(Err(e)) => {
                 errors.push(
                     Diagnostic::error(
                         "file-not-readable",
-                        format!("cannot read the template `{name}`: {e}"),
+                        format!(
+                            "the template `{name}` is not UTF-8 (byte {})",
+                            e.utf8_error().valid_up_to()
+                        ),
                     )
                     .at(output.template.span)
-                    .label("declared here"),
+                    .label("declared here")
+                    .help("save the template as UTF-8"),
+                );
+                continue;
+            }
+            Err(e) => {
+                errors.push(
+                    e.diagnostic()
+                        .at(output.template.span)
+                        .label("declared here"),
                 );
                 continue;
             }
@@ -90,7 +129,7 @@ pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, 
         ));
         files.insert(name.clone(), (id, sources.shared(id)));
         if let Err(e) = env.add_template_owned(name.clone(), text) {
-            errors.push(template_error(&e, &name, id, sources.get(id)));
+            errors.push(template_error(&e, &name, id, sources.get(id), true));
         }
     }
     env.set_formatter(|out, state, value| {
@@ -146,9 +185,47 @@ impl Templates {
         let template = self
             .env
             .get_template(&name)
-            .map_err(|e| template_error(&e, &name, *id, source))?;
-        template.render(ctx).map(Zeroizing::new).map_err(|e| {
-            let mut d = template_error(&e, &name, *id, source);
+            .map_err(|e| template_error(&e, &name, *id, source, false))?;
+        let limit = project.fs.limits().output;
+        let mut out = Capped {
+            bytes: Zeroizing::new(Vec::new()),
+            limit,
+            over: false,
+        };
+        let rendered = template.render_captured_to(ctx, &mut out).map(drop);
+        let rendered = match rendered {
+            // minijinja gives a failed write no line in practice; then none is shown.
+            Err(e) if out.over => Err(Bound::Output(
+                limit,
+                (e.line().is_some() || e.range().is_some()).then(|| error_span(&e, *id, source)),
+            )),
+            Err(e) => Err(Bound::Error(e)),
+            Ok(()) => String::from_utf8(std::mem::take(&mut *out.bytes))
+                .map(Zeroizing::new)
+                .map_err(|_| {
+                    Bound::Error(Error::new(ErrorKind::BadSerialization, "output not UTF-8"))
+                }),
+        };
+        rendered.map_err(|e| {
+            let e = match e {
+                Bound::Error(e) => e,
+                Bound::Output(limit, span) => {
+                    let mut d = Diagnostic::error(
+                        "template-output-too-large",
+                        format!(
+                            "`{name}` renders more than the output limit of {limit} bytes (output `{}`)",
+                            output.name
+                        ),
+                    )
+                    .env(&env.name)
+                    .help("if the file is meant to be this large, raise `output_bytes` in the `[limits]` table of cfgc.toml; otherwise look for a loop or a string that grows without end");
+                    if let Some(span) = span {
+                        d = d.at(span).label("the limit was passed here");
+                    }
+                    return d;
+                }
+            };
+            let mut d = template_error(&e, &name, *id, source, false);
             d.environments.push(env.name.clone());
             d.message = format!("{} (output `{}`)", d.message, output.name);
             let declared = d
@@ -182,17 +259,53 @@ impl Templates {
     }
 }
 
-/// A minijinja error as a finding on the template line, naming the
-/// expression; never the values in the context.
-fn template_error(e: &Error, name: &str, id: FileId, src: &Source) -> Diagnostic {
-    let span = match (e.range(), e.line()) {
+/// Why a render stopped.
+enum Bound {
+    Error(Error),
+    /// The rendered file passed the output limit, while writing what `Span` points at.
+    Output(u64, Option<Span>),
+}
+
+/// The rendered bytes, refused past `limit` while they are written: a template whose
+/// output grows without end fails at the limit instead of exhausting memory.
+struct Capped {
+    bytes: Zeroizing<Vec<u8>>,
+    limit: u64,
+    over: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if (self.bytes.len() + buf.len()) as u64 > self.limit {
+            self.over = true;
+            return Err(std::io::Error::other("output limit"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Where in the template a minijinja error happened: its range, else its line.
+fn error_span(e: &Error, id: FileId, src: &Source) -> Span {
+    match (e.range(), e.line()) {
         (Some(r), _) if r.end <= src.text.len() => Span::new(id, r.start, r.end),
         (_, Some(line)) => {
             let r = src.line_range(line);
             Span::new(id, r.start, r.end)
         }
         _ => Span::new(id, 0, 0),
-    };
+    }
+}
+
+/// A minijinja error as a finding on the template line, naming the
+/// expression; never the values in the context. `compiling`: the error came from
+/// compiling the template, so its detail can only quote the template's own text.
+fn template_error(e: &Error, name: &str, id: FileId, src: &Source, compiling: bool) -> Diagnostic {
+    let span = error_span(e, id, src);
     let expr = src.text[span.start as usize..span.end as usize]
         .trim()
         .to_string();
@@ -202,6 +315,22 @@ fn template_error(e: &Error, name: &str, id: FileId, src: &Source) -> Diagnostic
     // did not find).
     let detail = e.detail().unwrap_or("");
     let (code, message, label) = match e.kind() {
+        ErrorKind::SyntaxError if !compiling => (
+            "template",
+            format!("cannot render `{name}`: {}", e.kind()),
+            "here".to_string(),
+        ),
+        ErrorKind::OutOfFuel => (
+            "template-fuel",
+            format!("`{name}` does more work than one render may: it ran out of fuel"),
+            "still running here".to_string(),
+        ),
+        // minijinja's own fixed text, never a value.
+        ErrorKind::InvalidOperation if detail == "recursion limit exceeded" => (
+            "template-recursion",
+            format!("`{name}` nests macros, includes or blocks too deeply"),
+            format!("deeper than {RECURSION_LIMIT} levels here"),
+        ),
         ErrorKind::UndefinedError => (
             "template-undefined",
             format!("undefined variable `{expr}` in `{name}`"),
@@ -234,6 +363,11 @@ fn template_error(e: &Error, name: &str, id: FileId, src: &Source) -> Diagnostic
         Diagnostic::finding(code, message)
     } else {
         Diagnostic::error(code, message)
+    };
+    let d = match code {
+        "template-fuel" => d.help("cfgc bounds each render: look for nested loops over large ranges, or a string or list that grows in a loop"),
+        "template-recursion" => d.help("look for a macro that calls itself without end, or templates that include each other"),
+        _ => d,
     };
     let d = d.at(span).label(if label.is_empty() {
         "here".to_string()
@@ -273,8 +407,7 @@ impl Templates {
             .filter(|v| !used.contains(*v))
             .filter(|v| !(every_secret && schema.secrets.contains(*v)))
             .map(|v| {
-                Diagnostic::finding("unused-variable", format!("`{v}` is used by no output"))
-                    .warning()
+                Diagnostic::warning("unused-variable", format!("`{v}` is used by no output"))
                     .at(schema.property_span(sources, v))
                     .label("declared here")
                     .key(v.clone())

@@ -37,9 +37,12 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     out
 }
 
-/// Escaping for the message part of a workflow command.
+/// Escaping for the message part of a workflow command. Terminal control bytes are
+/// written out first (`report::human::escape_controls`): the Actions log renders ANSI
+/// sequences.
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    super::human::escape_controls(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

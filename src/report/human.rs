@@ -1,5 +1,12 @@
 //! rustc-style text: message, `--> file:line:col`, the source line with a
 //! caret, then notes and help. Secret values are masked in the source line.
+//!
+//! Every piece of text shown (message, path, source line, label, notes, help) passes
+//! through `escape_controls` here, in one place: a key name, file name or value holding
+//! terminal control bytes (ESC, CSI, BEL, CR…) cannot recolour the terminal, move the
+//! cursor or overwrite a line of a CI log.
+
+use std::borrow::Cow;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
@@ -37,12 +44,14 @@ fn render_one(
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let mut group = Group::with_title(level.primary_title(d.message.as_str()).id(d.code));
+    let mut group = Group::with_title(level.primary_title(escape_controls(&d.message)).id(d.code));
     if let Some(span) = d.span {
         let src = sources.get(span.file);
         let (line, _) = src.line_col(span.start as usize);
         let range = src.line_range(line);
         let text = masked(&src.text[range.clone()], range.start, span, redactions);
+        // Same length in bytes, so the caret's byte offsets still hold.
+        let text = blank_controls(&text).into_owned();
         let start = span.start as usize - range.start;
         let end = (span.end as usize).clamp(span.start as usize, range.end) - range.start;
         // An empty span (e.g. end of file) still gets one caret.
@@ -53,12 +62,12 @@ fn render_one(
         };
         let mut annotation = AnnotationKind::Primary.span(start..end);
         if let Some(label) = &d.label {
-            annotation = annotation.label(label.as_str());
+            annotation = annotation.label(escape_controls(label));
         }
         group = group.element(
             Snippet::source(text)
                 .line_start(line)
-                .path(src.name.clone())
+                .path(escape_controls(&src.name).into_owned())
                 .annotation(annotation),
         );
     }
@@ -68,17 +77,19 @@ fn render_one(
         } else {
             "environments"
         };
-        group =
-            group.element(Level::NOTE.message(format!("{noun}: {}", d.environments.join(", "))));
+        group = group.element(Level::NOTE.message(
+            escape_controls(&format!("{noun}: {}", d.environments.join(", "))).into_owned(),
+        ));
     }
     if let Some(p) = &d.schema_path {
-        group = group.element(Level::NOTE.message(format!("schema: {p}")));
+        group = group
+            .element(Level::NOTE.message(escape_controls(&format!("schema: {p}")).into_owned()));
     }
     for n in &d.notes {
-        group = group.element(Level::NOTE.message(n.as_str()));
+        group = group.element(Level::NOTE.message(escape_controls(n)));
     }
     if let Some(h) = &d.help {
-        group = group.element(Level::HELP.message(h.as_str()));
+        group = group.element(Level::HELP.message(escape_controls(h)));
     }
     renderer.render(&[group])
 }
@@ -100,4 +111,62 @@ fn masked(line: &str, line_start: usize, primary: Span, redactions: &[Span]) -> 
     // text valid by letting lossy decoding mend it (same length in bytes for
     // ASCII, which is all a mask writes).
     String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// `text` with every control character but newline and tab written out as an escape
+/// (`\x1b`, `\r`, `\u{9b}`), so it reaches the terminal as text, never as a command.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_shown_escaped) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\r' => out.push_str("\\r"),
+            c if is_shown_escaped(c) && (c as u32) < 0x80 => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if is_shown_escaped(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn is_shown_escaped(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+/// A source line with each control character (tab aside) replaced by as many `?` as it
+/// has bytes: shown safely without moving the caret's byte offsets.
+fn blank_controls(line: &str) -> Cow<'_, str> {
+    if !line.chars().any(|c| c.is_control() && c != '\t') {
+        return Cow::Borrowed(line);
+    }
+    Cow::Owned(
+        line.chars()
+            .map(|c| {
+                if c.is_control() && c != '\t' {
+                    "?".repeat(c.len_utf8())
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_bytes_are_escaped_newlines_and_tabs_kept() {
+        assert_eq!(
+            escape_controls("a\x1b[31mb\x07\rc\u{9b}d\n\te"),
+            "a\\x1b[31mb\\x07\\rc\\u{9b}d\n\te"
+        );
+        assert!(matches!(escape_controls("plain"), Cow::Borrowed(_)));
+        assert_eq!(blank_controls("a\x1bb\u{9b}c\td"), "a?b??c\td");
+    }
 }

@@ -26,7 +26,8 @@ pub fn human(plans: &[FilePlan], color: bool) -> String {
     }
     for p in plans {
         if let Some(why) = &p.reason {
-            text.push_str(&format!("skipped {}: {why}\n", p.rel));
+            let line = format!("skipped {}: {why}\n", p.rel);
+            text.push_str(&crate::report::human::escape_controls(&line));
         }
     }
     text.push_str(&format!("plan: {}\n", counts(plans)));
@@ -46,8 +47,11 @@ fn counts(plans: &[FilePlan]) -> String {
 
 /// Colour a unified diff by its lines' first character.
 fn paint_diff(diff: &str, color: bool) -> String {
+    // A rendered line may hold terminal control bytes from a layer's value: show them
+    // as escapes, never let them act on the terminal.
+    let diff = crate::report::human::escape_controls(diff);
     if !color {
-        return diff.to_string();
+        return diff.into_owned();
     }
     diff.lines()
         .map(|l| {

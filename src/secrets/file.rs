@@ -3,19 +3,18 @@
 //! recipients, the wrapped data key and the MAC). See docs/secrets-format.md.
 //!
 //! Parsed from the loader's `Node` tree, so every error has a file and a line; written
-//! deterministically, so a value's line changes only when its value does.
+//! deterministically, so a value's line changes only when its value does. Written
+//! through the project filesystem (`crate::fs`: `stage`, `commit`, `lock`).
 
 mod edit;
 mod parse;
 mod serialize;
-mod write;
 
 use std::collections::BTreeMap;
 
 pub use edit::{Change, Rekeyed, compute_mac, create, rekey, update};
 pub use parse::{Parsed, Spans, ValueSpans, parse, redact_unparsed};
 pub use serialize::{scalar as yaml_scalar, serialize};
-pub use write::{FolderLock, Staged, lock_folder, stage, unchanged, write_atomic};
 
 /// The top-level key that holds the metadata; every other top-level key is a secret.
 pub const META_KEY: &str = "cfgc";

@@ -68,10 +68,14 @@ impl FromStr for Recipient {
         if text.starts_with("age1") || text.starts_with("AGE1") {
             return parse_age(text);
         }
-        if text.starts_with("AGE-SECRET-KEY-") {
+        // Anywhere in the text and in any letter case (Bech32 is case-insensitive): a key
+        // pasted after a comment or in lowercase must be refused as a key too, so the source
+        // line shown with the error is redacted.
+        let upper = text.to_ascii_uppercase();
+        if upper.contains("AGE-SECRET-KEY-") || upper.contains("AGE-PLUGIN-") {
             return Err(RecipientError::SecretKey);
         }
-        if text.starts_with("-----BEGIN") {
+        if text.starts_with("-----BEGIN") || upper.contains("PRIVATE KEY-----") {
             return Err(RecipientError::PrivateKey);
         }
         parse_ssh(text)

@@ -93,6 +93,15 @@ impl Project {
         self
     }
 
+    /// `file`, private (0600), as a key file should be: cfgc warns about one others may read.
+    pub fn private_file(self, rel: &str, contents: &str) -> Project {
+        use std::os::unix::fs::PermissionsExt;
+        let p = self.file(rel, contents);
+        std::fs::set_permissions(p.path(rel), std::fs::Permissions::from_mode(0o600))
+            .expect("chmod 600");
+        p
+    }
+
     pub fn append(self, rel: &str, text: &str) -> Project {
         let old = self.read(rel);
         self.file(rel, &(old + text))
@@ -218,7 +227,7 @@ impl Project {
         std::fs::remove_file(p.path("environments/prod.secrets.yaml")).expect("rm");
         let p = p
             .file("cfgc.toml", &toml.replace(&old, &key.public))
-            .file("keys/test.key", &format!("{}\n", key.secret));
+            .private_file("keys/test.key", &format!("{}\n", key.secret));
         let key_file = p.path("keys/test.key").to_string_lossy().into_owned();
         let p = p.env("CFGC_AGE_KEY_FILE", &key_file);
         for (env, db, jwt) in [

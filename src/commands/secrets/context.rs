@@ -2,17 +2,18 @@
 //! environment, and ways to report, open and write its secrets file.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use crate::cli::Config;
 use crate::commands::{Exit, err};
 use crate::diagnostic::Diagnostic;
+use crate::fs::{FsError, Lock, ProjectFs, RelPath, Role, Staged};
 use crate::load::Loaded;
 use crate::pipeline::{self, Keyring, Opened};
 use crate::project::Environment;
+use crate::project::ProjectPath;
 use crate::report;
 use crate::secrets::crypto::{DataKey, Plaintext};
-use crate::secrets::file::{Parsed, SecretsFile, create, lock_folder, serialize, stage, unchanged};
+use crate::secrets::file::{Parsed, SecretsFile, create, serialize};
 use crate::source::SourceMap;
 
 pub struct Context {
@@ -45,7 +46,8 @@ impl Context {
         fatal_with(errors, &self.sources, self.color)
     }
 
-    /// Findings (exit 1), on stderr.
+    /// Findings on stderr; the exit code is `exit::decide`'s (1 for findings about the
+    /// values, 2 if one of them is an error, such as a pattern that cannot be evaluated).
     pub fn findings(&self, found: &[Diagnostic]) -> Exit {
         let sorted =
             crate::diagnostic::dedupe_and_sort(found.to_vec(), report::order(&self.sources));
@@ -55,7 +57,7 @@ impl Context {
             &[],
             self.color,
         ));
-        Exit::Findings
+        crate::exit::decide(found, false)
     }
 
     /// The one environment this command was given.
@@ -64,9 +66,9 @@ impl Context {
     }
 
     /// The secrets file path declared for `env`, or a usage error.
-    pub fn secrets_path(&self, env: &Environment) -> Result<PathBuf, Exit> {
+    pub fn secrets_path(&self, env: &Environment) -> Result<ProjectPath, Exit> {
         match &env.secrets {
-            Some(s) => Ok(s.value.abs.clone()),
+            Some(s) => Ok(s.value.clone()),
             None => Err(self.fatal(&[Diagnostic::error(
                 "no-secrets-file",
                 format!("environment `{}` declares no secrets file", env.name),
@@ -141,11 +143,35 @@ impl Context {
     /// Writes `file` over `env`'s secrets file, atomically and 0600, if the file on disk
     /// is still the one this run read.
     pub fn write(&self, env: &Environment, file: &SecretsFile) -> Result<(), Exit> {
-        let path = self.secrets_path(env)?;
-        let staged = stage(&path, &serialize(file)).map_err(|e| self.io(env, &e))?;
-        let _lock = lock_folder(&path).map_err(|e| self.io(env, &e))?;
+        let staged = self.stage(env, file).map_err(|e| self.io(&e))?;
+        let _lock = self.lock()?;
         self.still_as_read(env)?;
-        staged.commit().map_err(|e| self.io(env, &e))
+        staged.commit().map_err(|e| self.io(&e))
+    }
+
+    /// The project's filesystem: every read and write of a secrets file goes through it.
+    pub fn fs(&self) -> &ProjectFs {
+        &self.loaded.project.fs
+    }
+
+    /// `file` serialized and staged next to `env`'s secrets file (0600), not yet in place.
+    pub fn stage(&self, env: &Environment, file: &SecretsFile) -> Result<Staged, FsError> {
+        let rel = self
+            .rel(env)
+            .expect("only a declared secrets file is written");
+        self.fs().stage(rel, serialize(file).as_bytes(), 0o600)
+    }
+
+    /// The project lock (the one `apply` takes too), held while secrets files are
+    /// compared with what was read and replaced: two cfgc processes cannot interleave.
+    pub fn lock(&self) -> Result<Lock, Exit> {
+        let rel =
+            RelPath::parse(crate::fs::LOCK_FILE).expect("the lock file's name is a valid path");
+        self.fs().lock(&rel).map_err(|e| self.io(&e))
+    }
+
+    fn rel<'e>(&self, env: &'e Environment) -> Option<&'e RelPath> {
+        env.secrets.as_ref().map(|s| &s.value.rel)
     }
 
     /// The text of `env`'s secrets file as this run read it (`None`: it did not exist).
@@ -158,28 +184,25 @@ impl Context {
     /// Refuses to write when another process changed the file since it was read.
     pub fn still_as_read(&self, env: &Environment) -> Result<(), Exit> {
         let path = self.secrets_path(env)?;
-        match unchanged(&path, self.as_read(env)) {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(self.fatal(&[Diagnostic::error(
-                "secrets-changed",
-                format!(
-                    "`{}` changed while cfgc was working on it: nothing was written",
-                    self.display_name(env)
-                ),
-            )
-            .help(
-                "another process (or an editor) wrote the file meanwhile; run the command again",
-            )])),
-            Err(e) => Err(self.io(env, &e)),
+        let now = self
+            .fs()
+            .read_if_exists(&path.rel, Role::Secrets)
+            .map_err(|e| self.io(&e))?;
+        if now.as_deref() == self.as_read(env).map(str::as_bytes) {
+            return Ok(());
         }
+        Err(self.fatal(&[Diagnostic::error(
+            "secrets-changed",
+            format!(
+                "`{}` changed while cfgc was working on it: nothing was written",
+                self.display_name(env)
+            ),
+        )
+        .help("another process (or an editor) wrote the file meanwhile; run the command again")]))
     }
 
-    fn io(&self, env: &Environment, e: &std::io::Error) -> Exit {
-        self.fatal(&[Diagnostic::error(
-            "io",
-            format!("cannot write `{}`: {e}", self.display_name(env)),
-        )
-        .help("check the folder's permissions; the file was left as it was")])
+    fn io(&self, e: &FsError) -> Exit {
+        self.fatal(&[e.diagnostic().note("the secrets file was left as it was")])
     }
 
     /// The recipients cfgc.toml lists for `env` (already checked when it was loaded).

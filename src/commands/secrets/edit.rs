@@ -1,7 +1,8 @@
 //! `cfgc secrets edit ENV`: the decrypted values in a YAML file inside a private (0700)
-//! temporary folder, opened in $VISUAL or $EDITOR. Afterwards only changed values are
-//! sealed again. The folder is removed on every path out: success, error, or a signal
-//! (Ctrl-C, SIGTERM, SIGHUP are caught while the editor runs).
+//! folder, in memory where the system has one (`scratch`), opened in $VISUAL or $EDITOR.
+//! Afterwards only changed values are sealed again. The folder is removed on every path
+//! out: success, error, or a signal (Ctrl-C, SIGTERM, SIGHUP are caught while the editor
+//! runs); what a `kill -9` leaves is removed by the next edit.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -50,7 +51,7 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
     let keyring = Keyring::from_sources(config.identity_sources.clone());
     let (file, key, current) = ctx.open_or_create(env, &keyring)?;
 
-    let dir = private_dir()
+    let dir = super::scratch::Scratch::create()
         .map_err(|e| io_error(&ctx, "cannot create a private temporary folder", &e))?;
     let path = dir.path().join(format!("{}.secrets.yaml", env.name));
     let text = plaintext_file(&ctx, env, &current);
@@ -146,16 +147,6 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
     say(config, &summary);
     say(config, &ctx.recipients_note(env));
     Ok(Exit::Ok)
-}
-
-fn private_dir() -> std::io::Result<tempfile::TempDir> {
-    let dir = tempfile::Builder::new().prefix("cfgc-edit-").tempdir()?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))?;
-    }
-    Ok(dir)
 }
 
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {

@@ -3,7 +3,7 @@
 
 use super::context;
 use crate::cli::Config;
-use crate::commands::{Exit, out};
+use crate::commands::{Exit, show};
 
 pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
     let ctx = context::load(config, &[environment.to_string()], false)?;
@@ -77,6 +77,6 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
         ));
     }
     text.push_str(&ctx.recipients_note(env));
-    out(&text);
+    show(&text);
     Ok(Exit::Ok)
 }

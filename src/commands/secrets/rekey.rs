@@ -7,7 +7,7 @@ use crate::cli::Config;
 use crate::commands::{Exit, say};
 use crate::diagnostic::Diagnostic;
 use crate::pipeline::Keyring;
-use crate::secrets::file::{Rekeyed, lock_folder, rekey, serialize, stage};
+use crate::secrets::file::{Rekeyed, rekey};
 use crate::secrets::recipient::Recipient;
 
 pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit> {
@@ -63,17 +63,9 @@ pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit
             )),
             Ok(None) => lines.push(format!("{}: {name} is up to date\n", env.name)),
             Ok(Some((next, how))) => {
-                let path = &env
-                    .secrets
-                    .as_ref()
-                    .expect("a parsed file was declared")
-                    .value;
-                match stage(path, &serialize(&next)) {
+                match ctx.stage(env, &next) {
                     Ok(s) => staged.push((env, s)),
-                    Err(e) => errors.push(Diagnostic::error(
-                        "io",
-                        format!("cannot write next to `{name}`: {e}"),
-                    )),
+                    Err(e) => errors.push(e.diagnostic()),
                 }
                 let n = recipients.len();
                 lines.push(match how {
@@ -103,32 +95,16 @@ pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit
         );
         return Err(exit);
     }
-    // Lock every folder (in a fixed order), check that no file changed since it was
-    // read, then rename them all.
-    let io = |e: std::io::Error| {
-        ctx.fatal(&[Diagnostic::error(
-            "io",
-            format!("cannot replace a secrets file: {e}"),
-        )])
-    };
-    let mut folders: Vec<std::path::PathBuf> = staged
-        .iter()
-        .filter_map(|(env, _)| env.secrets.as_ref())
-        .map(|s| s.value.abs.clone())
-        .collect();
-    folders.sort();
-    folders.dedup_by(|a, b| a.parent() == b.parent());
-    let mut locks = Vec::new();
-    for f in &folders {
-        locks.push(lock_folder(f).map_err(io)?);
-    }
+    // Under the project lock, check that no file changed since it was read, then rename
+    // them all.
+    let lock = ctx.lock()?;
     for (env, _) in &staged {
         ctx.still_as_read(env)?;
     }
     for (_, s) in staged {
-        s.commit().map_err(io)?;
+        s.commit().map_err(|e| ctx.fatal(&[e.diagnostic()]))?;
     }
-    drop(locks);
+    drop(lock);
     say(config, &lines.concat());
     Ok(Exit::Ok)
 }

@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::parse::{parse_text, read_file};
+use super::parse::{parse_bytes, parse_text, read_file};
 use super::{Identity, IdentityError};
 
 /// Every place an identity may come from. Built from the process environment by
@@ -150,11 +150,20 @@ pub fn discover(
     Ok((search.identities, search.searched))
 }
 
-/// Loads an environment's project identity file alone (the last place [`discover`]
-/// searches), so a caller can discover the shared sources once and this per environment.
-pub fn discover_project_file(path: &Path) -> Result<(Vec<Identity>, Vec<Searched>), IdentityError> {
+/// The identities of an environment's project identity file alone (the last place
+/// [`discover`] searches), from its bytes as the project filesystem read them, so a
+/// caller can discover the shared sources once and this per environment.
+pub fn discover_project_file(
+    bytes: &[u8],
+    shown: &Path,
+) -> Result<(Vec<Identity>, Vec<Searched>), IdentityError> {
     let mut search = Search::default();
-    search.file(PLACE_PROJECT, path, Required::Yes)?;
+    let origin = format!("{} (from {PLACE_PROJECT})", shown.display());
+    let found = parse_bytes(bytes, &origin)?;
+    if found.is_empty() {
+        return Err(IdentityError::Empty { origin });
+    }
+    search.found(PLACE_PROJECT, Some(shown), found);
     Ok((search.identities, search.searched))
 }
 

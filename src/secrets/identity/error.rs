@@ -20,6 +20,11 @@ pub enum IdentityError {
         source: io::Error,
     },
 
+    #[error(
+        "identity file {origin} is not a regular file (a FIFO, device or folder); name the key file itself"
+    )]
+    NotRegular { origin: String },
+
     #[error("identity file {origin} is larger than {limit} bytes; it is not a key file")]
     TooLarge { origin: String, limit: u64 },
 

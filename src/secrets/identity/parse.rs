@@ -1,14 +1,18 @@
 //! Reading identities from a key file's text: age-keygen files (one `AGE-SECRET-KEY-1…`
 //! per line, `#` comments) or one unencrypted OpenSSH / PEM RSA private key.
 
-use std::fs::File;
+use std::fs::OpenOptions;
 use std::io::{ErrorKind, Read};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
+
+use rustix::fs::OFlags;
 
 use age::ssh::UnsupportedKey;
 use zeroize::Zeroizing;
 
 use super::{Identity, IdentityError, Key};
+use crate::diagnostic::Diagnostic;
 
 /// Key files are tiny; a bigger file was named by mistake, and reading it whole would
 /// only waste memory.
@@ -18,9 +22,15 @@ pub(super) const MAX_FILE_LEN: u64 = 1 << 20;
 const MAX_ECHOED_TYPE_LEN: usize = 64;
 
 /// Reads a key file once. `Ok(None)` when it does not exist, so the caller decides
-/// whether that is an error.
+/// whether that is an error. Only a regular file is read: a FIFO or device is refused
+/// without blocking (opened non-blocking, checked on the opened handle). A file that
+/// group or others may read is used, with a warning on stderr, as ssh warns.
 pub(super) fn read_file(path: &Path, origin: &str) -> Result<Option<Vec<Identity>>, IdentityError> {
-    let file = match File::open(path) {
+    let mut options = OpenOptions::new();
+    options
+        .read(true)
+        .custom_flags((OFlags::NONBLOCK | OFlags::NOCTTY).bits() as i32);
+    let file = match options.open(path) {
         Ok(file) => file,
         Err(err) if err.kind() == ErrorKind::NotFound => return Ok(None),
         Err(source) => {
@@ -34,7 +44,16 @@ pub(super) fn read_file(path: &Path, origin: &str) -> Result<Option<Vec<Identity
         origin: origin.to_owned(),
         source,
     };
-    let len = file.metadata().map_err(read_error)?.len();
+    let meta = file.metadata().map_err(read_error)?;
+    if !meta.is_file() {
+        return Err(IdentityError::NotRegular {
+            origin: origin.to_owned(),
+        });
+    }
+    if meta.permissions().mode() & 0o077 != 0 {
+        warn_open_permissions(path, meta.permissions().mode());
+    }
+    let len = meta.len();
     if len > MAX_FILE_LEN {
         return Err(IdentityError::TooLarge {
             origin: origin.to_owned(),
@@ -53,17 +72,44 @@ pub(super) fn read_file(path: &Path, origin: &str) -> Result<Option<Vec<Identity
             limit: MAX_FILE_LEN,
         });
     }
+    parse_bytes(&bytes, origin).map(Some)
+}
+
+/// The identities in a key file's bytes (read by `read_file`, or through the project
+/// filesystem for an environment's `identity`).
+pub(super) fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Vec<Identity>, IdentityError> {
     if bytes.starts_with(b"age-encryption.org/") {
         return Err(IdentityError::Encrypted {
             origin: origin.to_owned(),
         });
     }
-    let text = std::str::from_utf8(&bytes).map_err(|_| IdentityError::Malformed {
+    let text = std::str::from_utf8(bytes).map_err(|_| IdentityError::Malformed {
         origin: origin.to_owned(),
         line: None,
         reason: "not a text file; expected an age-keygen key file or an OpenSSH private key",
     })?;
-    parse_text(text, origin).map(Some)
+    parse_text(text, origin)
+}
+
+/// ssh refuses a private key others can read; cfgc uses it (a CI secret mounted 0644 is
+/// common) but says so, once per file and run.
+fn warn_open_permissions(path: &Path, mode: u32) {
+    let shown = path.display().to_string();
+    let d = Diagnostic::warning(
+        "identity-permissions",
+        format!(
+            "identity file `{shown}` may be read by others (mode {:04o})",
+            mode & 0o7777
+        ),
+    )
+    .note("it is used anyway; ssh would refuse such a private key")
+    .help(format!("make it private: `chmod 600 {shown}`"));
+    crate::commands::err(&crate::report::human::render(
+        &[d],
+        &crate::source::SourceMap::default(),
+        &[],
+        false,
+    ));
 }
 
 /// Parses the text of a key file or of `CFGC_AGE_KEY`.

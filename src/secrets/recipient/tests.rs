@@ -62,6 +62,18 @@ fn bad_input_names_the_problem() {
             RecipientError::PrivateKey,
         ),
         (
+            "age-secret-key-1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq",
+            RecipientError::SecretKey,
+        ),
+        (
+            "ssh-ed25519 AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ",
+            RecipientError::SecretKey,
+        ),
+        (
+            "ssh-ed25519 x -----BEGIN OPENSSH PRIVATE KEY-----",
+            RecipientError::PrivateKey,
+        ),
+        (
             ECDSA,
             RecipientError::UnsupportedSshType("ecdsa-sha2-nistp256".into()),
         ),
