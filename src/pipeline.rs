@@ -263,7 +263,13 @@ fn plan_env<'a>(
         )),
         _ => None,
     };
-    EnvOutcome::Planned(plan::plan_env(&loaded.project.root, files, mask_of))
+    match plan::plan_env(&loaded.project.fs, files, mask_of) {
+        Ok(plans) => EnvOutcome::Planned(plans),
+        Err(diagnostics) => EnvOutcome::Failed(render::Failed {
+            diagnostics,
+            sources: Vec::new(),
+        }),
+    }
 }
 
 /// Add the rendered texts a render's findings point into to the map, and point the

@@ -4,11 +4,12 @@
 //! written. Run per environment, so an unchanged file's text is dropped at once.
 
 use std::borrow::Cow;
-use std::path::Path;
 
 use similar::{ChangeTag, TextDiff};
 use zeroize::Zeroizing;
 
+use crate::diagnostic::Diagnostic;
+use crate::fs::{FsError, Op, ProjectFs, RelPath, Role, Why};
 use crate::project::{Environment, Output};
 use crate::render::{Content, LineMask, RenderedFile};
 
@@ -42,24 +43,26 @@ impl FilePlan<'_> {
     }
 }
 
-/// Stage 6 for one environment's rendered files. `root` is the project folder; `mask_of`
+/// Stage 6 for one environment's rendered files, compared with what `fs` holds; `mask_of`
 /// tells which lines of a secret-bearing file may be shown, asked only for files that change.
+/// A target cfgc may not read (a symlink out of the project, a FIFO, an oversize file) is
+/// an error.
 pub fn plan_env<'a>(
-    root: &Path,
+    fs: &ProjectFs,
     files: Vec<RenderedFile<'a>>,
     mask_of: impl Fn(&RenderedFile) -> Option<LineMask>,
-) -> Vec<FilePlan<'a>> {
+) -> Result<Vec<FilePlan<'a>>, Vec<Diagnostic>> {
     files
         .into_iter()
-        .map(|file| plan_file(root, file, &mask_of))
+        .map(|file| plan_file(fs, file, &mask_of))
         .collect()
 }
 
 fn plan_file<'a>(
-    root: &Path,
+    fs: &ProjectFs,
     file: RenderedFile<'a>,
     mask_of: &impl Fn(&RenderedFile) -> Option<LineMask>,
-) -> FilePlan<'a> {
+) -> Result<FilePlan<'a>, Vec<Diagnostic>> {
     let mut plan = FilePlan {
         env: file.env,
         output: file.output,
@@ -72,13 +75,24 @@ fn plan_file<'a>(
     let text = match &file.content {
         Content::Skipped(why) => {
             plan.reason = Some(why.clone());
-            return plan;
+            return Ok(plan);
         }
         Content::Ready(text) => text,
     };
-    let old = std::fs::read_to_string(root.join(&plan.rel))
-        .ok()
-        .map(Zeroizing::new);
+    // What is on disk now, through the project's filesystem: a target that is a symlink
+    // out of the project, a FIFO or an oversize file is refused, never read into the diff.
+    let refused = |e: FsError| vec![e.diagnostic().env(&file.env.name)];
+    let rel = RelPath::parse(&plan.rel).map_err(|e| {
+        refused(FsError::new(
+            &plan.rel,
+            Op::Read,
+            Why::Io(std::io::Error::other(e.to_string())),
+        ))
+    })?;
+    let old = match fs.read_if_exists(&rel, Role::Output).map_err(refused)? {
+        None => None,
+        Some(bytes) => Some(Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned())),
+    };
     plan.status = match &old {
         None => Status::Create,
         Some(o) if o.as_str() == text.as_str() => Status::Unchanged,
@@ -94,7 +108,7 @@ fn plan_file<'a>(
         );
         plan.write = Some(text.clone());
     }
-    plan
+    Ok(plan)
 }
 
 /// A unified diff of one file; every line that may depend on a secret masked.

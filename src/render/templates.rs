@@ -12,6 +12,7 @@ use zeroize::Zeroizing;
 
 use super::format::Format;
 use crate::diagnostic::Diagnostic;
+use crate::fs::Role;
 use crate::project::{Environment, Output, Project};
 use crate::source::{FileId, Source, SourceMap, Span, display_name};
 use crate::validate::Schema;
@@ -69,16 +70,34 @@ pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, 
         if files.contains_key(&name) {
             continue;
         }
-        let text = match std::fs::read_to_string(&output.template.value) {
-            Ok(t) => t,
-            Err(e) => {
+        // Through the project's filesystem like every other input: a template symlinked
+        // out of the project (`/proc/self/environ`, a key file) or a FIFO is refused, never
+        // read into a diff.
+        let text = match project
+            .fs
+            .read_to_string(&output.template.value.rel, Role::Template)
+        {
+            Ok(Ok(t)) => t,
+            Ok(Err(e)) => {
                 errors.push(
                     Diagnostic::error(
-                        "file-not-readable",
-                        format!("cannot read the template `{name}`: {e}"),
+                        "template",
+                        format!(
+                            "the template `{name}` is not UTF-8 (byte {})",
+                            e.utf8_error().valid_up_to()
+                        ),
                     )
                     .at(output.template.span)
-                    .label("declared here"),
+                    .label("declared here")
+                    .help("save the file as UTF-8"),
+                );
+                continue;
+            }
+            Err(e) => {
+                errors.push(
+                    e.diagnostic()
+                        .at(output.template.span)
+                        .label("declared here"),
                 );
                 continue;
             }
