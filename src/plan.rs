@@ -89,10 +89,14 @@ fn plan_file<'a>(
             Why::Io(std::io::Error::other(e.to_string())),
         ))
     })?;
-    let old = match fs.read_if_exists(&rel, Role::Output).map_err(refused)? {
-        None => None,
-        Some(bytes) => Some(Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned())),
-    };
+    // The file on disk may hold the secrets of an earlier render: zeroized like them.
+    let old = fs
+        .read_if_exists(&rel, Role::Output)
+        .map_err(refused)?
+        .map(|bytes| {
+            let bytes = Zeroizing::new(bytes);
+            Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned())
+        });
     plan.status = match &old {
         None => Status::Create,
         Some(o) if o.as_str() == text.as_str() => Status::Unchanged,
