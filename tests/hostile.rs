@@ -42,6 +42,7 @@ mod c_parsers_and_bombs;
 mod d_fail_closed;
 mod e_secrets_in_messages;
 mod f_outputs;
+mod fuzz_regressions;
 mod pending;
 mod project_paths;
 mod secrets_files;
