@@ -284,6 +284,11 @@ fn resolve(
     }
     let environments = environments(&mut r, raw.environments.into_inner());
     let (output_dir, outputs) = outputs::outputs(&mut r, &raw.project, raw.outputs, &environments);
+    let mut inputs = vec![(PROJECT_FILE.to_string(), "the project file")];
+    if let Some(schema) = &schema {
+        inputs.push((schema.value.rel.to_string(), "the schema"));
+    }
+    outputs::over_inputs(&mut r, &outputs, &environments, inputs);
     let policies = outputs::policies(&mut r, raw.policies, &outputs);
     for span in r.redactions.drain(..) {
         sources.redact(span);

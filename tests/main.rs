@@ -14,6 +14,7 @@ mod consumers;
 mod escape_dotenv;
 mod escape_nginx;
 mod escape_yaml;
+mod hostile;
 mod masking;
 mod plan_apply;
 mod project_fs;

@@ -34,6 +34,10 @@ pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) ->
         }
         let plans = &planned.plans;
         let project = &loaded.project;
+        let refused = apply::preflight(&project.fs, plans);
+        if !refused.is_empty() {
+            return fatal(&refused, &sources, config.color_err);
+        }
         if let Err(d) = apply::remove_stale_temps(&project.fs, &project.output_dir) {
             return fatal(&[d], &sources, config.color_err);
         }
@@ -46,10 +50,6 @@ pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) ->
                 out("apply: nothing to write\n");
             }
             return Exit::Ok;
-        }
-        let refused = apply::preflight(&project.fs, plans);
-        if !refused.is_empty() {
-            return fatal(&refused, &sources, config.color_err);
         }
         if !yes {
             if !std::io::stdin().is_terminal() {

@@ -52,8 +52,14 @@ fn render_one(
         let text = masked(&src.text[range.clone()], range.start, span, redactions);
         // Same length in bytes, so the caret's byte offsets still hold.
         let text = blank_controls(&text).into_owned();
-        let start = span.start as usize - range.start;
-        let end = (span.end as usize).clamp(span.start as usize, range.end) - range.start;
+        // A span may start inside a character (a byte offset from a parser that counts
+        // past a BOM) or past the line: annotate-snippets panics on either, so snap it to
+        // the line's character boundaries.
+        let start = floor_char(&text, (span.start as usize).saturating_sub(range.start));
+        let end = (span.end as usize)
+            .min(range.end)
+            .saturating_sub(range.start);
+        let end = ceil_char(&text, end).max(start);
         // An empty span (e.g. end of file) still gets one caret.
         let end = if end == start {
             start + text[start..].chars().next().map_or(0, char::len_utf8)
@@ -103,13 +109,12 @@ fn masked(line: &str, line_start: usize, primary: Span, redactions: &[Span]) -> 
         if e <= line_start || s >= line_end {
             continue;
         }
-        let from = s.max(line_start) - line_start;
-        let to = e.min(line_end) - line_start;
+        // Whole characters are masked, so the text stays valid UTF-8 of the same length
+        // and the caret's byte offsets stay right.
+        let from = floor_char(line, s.max(line_start) - line_start);
+        let to = ceil_char(line, e.min(line_end) - line_start);
         bytes[from..to].fill(b'*');
     }
-    // Masking whole bytes of a multi-byte character can split it: keep the
-    // text valid by letting lossy decoding mend it (same length in bytes for
-    // ASCII, which is all a mask writes).
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
@@ -156,6 +161,24 @@ fn blank_controls(line: &str) -> Cow<'_, str> {
     )
 }
 
+/// The character boundary at or before `i` (at most the end of `text`).
+fn floor_char(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The character boundary at or after `i` (at most the end of `text`).
+fn ceil_char(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +191,42 @@ mod tests {
         );
         assert!(matches!(escape_controls("plain"), Cow::Borrowed(_)));
         assert_eq!(blank_controls("a\x1bb\u{9b}c\td"), "a?b??c\td");
+    }
+
+    use crate::source::Source;
+
+    fn one(text: &str, span: (usize, usize), redact: Option<(usize, usize)>) -> String {
+        let mut sources = SourceMap::default();
+        let id = sources.add(Source::new("f".into(), "f".into(), text.into()));
+        let d = Diagnostic::error("x", "m")
+            .at(Span::new(id, span.0, span.1))
+            .label("here");
+        let redactions: Vec<Span> = redact
+            .map(|(s, e)| Span::new(id, s, e))
+            .into_iter()
+            .collect();
+        render(&[d], &sources, &redactions, false)
+    }
+
+    // Found by the hostile corpus: a schema saved with a BOM made serde_json's error
+    // point at byte 0..1, inside the BOM, and annotate-snippets panicked (exit 101).
+    #[test]
+    fn span_inside_a_bom_does_not_panic() {
+        let out = one("\u{feff}{", (0, 1), None);
+        assert!(out.contains("--> f:1:1"), "{out}");
+    }
+
+    #[test]
+    fn span_past_the_end_of_the_file_does_not_panic() {
+        let out = one("a: 1\n", (40, 50), None);
+        assert!(out.contains("error[x]: m"), "{out}");
+    }
+
+    #[test]
+    fn a_redaction_that_splits_a_character_masks_all_of_it() {
+        // `é` is two bytes; the redaction covers only its first.
+        let out = one("k: é secret", (0, 1), Some((3, 4)));
+        assert!(out.contains("k: ** secret"), "{out}");
+        assert!(!out.contains('é') && !out.contains('\u{fffd}'), "{out}");
     }
 }

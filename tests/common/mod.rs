@@ -189,7 +189,9 @@ pub fn age_key() -> Key {
 }
 
 /// Every file under the project, with its bytes, to show that a failed command changed
-/// nothing.
+/// nothing. A symlink is recorded by its target and a FIFO or other special file by its
+/// type, never opened: reading a FIFO would block the test, and following a symlink could
+/// leave the project.
 pub fn snapshot_files(p: &Project) -> Vec<(PathBuf, Vec<u8>)> {
     fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
         let mut entries: Vec<_> = std::fs::read_dir(dir)
@@ -198,11 +200,20 @@ pub fn snapshot_files(p: &Project) -> Vec<(PathBuf, Vec<u8>)> {
             .collect();
         entries.sort();
         for path in entries {
-            if path.is_dir() {
+            let ft = std::fs::symlink_metadata(&path).expect("stat").file_type();
+            if ft.is_symlink() {
+                let target = std::fs::read_link(&path).expect("readlink");
+                out.push((
+                    path,
+                    format!("symlink -> {}", target.display()).into_bytes(),
+                ));
+            } else if ft.is_dir() {
                 walk(&path, out);
-            } else {
+            } else if ft.is_file() {
                 let bytes = std::fs::read(&path).expect("read");
                 out.push((path, bytes));
+            } else {
+                out.push((path, b"special file".to_vec()));
             }
         }
     }
