@@ -47,6 +47,30 @@ const APPLY_EXAMPLES: &str = concat!(
     "I/O or decryption error, refused or cancelled (nothing written)"
 );
 
+const EXPLAIN_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  cfgc explain production PORT              value, schema rules, where set, who uses it\n",
+    "  cfgc explain production JWT_SECRET        a secret: where it is set, never its value\n",
+    "  cfgc explain staging LOG_LEVEL --format json\n\n",
+    "Exit codes: 0 explained; 2 unknown environment or variable, usage or I/O error"
+);
+
+const DOCS_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  cfgc docs            write docs/configuration.md, .env.example, schema/layer.schema.json\n",
+    "  cfgc docs --check    CI: are they current?\n\n",
+    "Exit codes: 0 written or current; 1 stale (with --check); 2 usage or I/O error"
+);
+
+const EXEC_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  cfgc exec development -- npm run dev\n",
+    "  cfgc exec staging -- sh -c 'psql \"$DATABASE_URL\"'\n\n",
+    "Exit codes: the command's own; 1 findings in the configuration (the command is not\n",
+    "run); 2 usage, I/O or decryption error, or no identity opens the secrets (not run);\n",
+    "127 the command was not found"
+);
+
 const SECRETS_EXAMPLES: &str = concat!(
     "Examples:\n",
     "  cfgc secrets list production\n",
@@ -138,6 +162,49 @@ pub enum Command {
         /// Allow outputs skipped for lack of a key (see `plan --allow-skipped`)
         #[arg(long)]
         allow_skipped: bool,
+    },
+    /// Everything about one variable: value (masked if secret), schema, where it was set,
+    /// what it overrode, and the template lines that use it; needs no key
+    #[command(after_help = EXPLAIN_EXAMPLES)]
+    Explain {
+        /// The environment
+        #[arg(value_name = "ENV")]
+        environment: String,
+        /// The variable
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = crate::report::explain::ExplainFormat::Human)]
+        format: crate::report::explain::ExplainFormat,
+    },
+    /// Write docs/configuration.md, .env.example and the layer files' JSON Schema (for
+    /// editors) from the schema and the environments; needs no key
+    #[command(after_help = DOCS_EXAMPLES)]
+    Docs {
+        /// Write nothing; exit 1 when a file is not what `cfgc docs` writes (for CI)
+        #[arg(long)]
+        check: bool,
+    },
+    /// Run a command with the environment's variables (secrets decrypted) in its
+    /// environment; writes nothing to disk
+    ///
+    /// Each top-level variable becomes one environment variable (see `cfgc_flatten` in the
+    /// README): maps become PARENT_CHILD (upper-cased), lists comma-joined, booleans
+    /// true/false, numbers as written; null is left out. cfgc then becomes the command
+    /// (exec), so signals reach it directly and its exit code is the run's.
+    #[command(after_help = EXEC_EXAMPLES)]
+    Exec {
+        /// The environment
+        #[arg(value_name = "ENV")]
+        environment: String,
+        /// The command and its arguments, after `--`
+        #[arg(
+            value_name = "CMD",
+            required = true,
+            trailing_var_arg = true,
+            allow_hyphen_values = true
+        )]
+        command: Vec<std::ffi::OsString>,
     },
     /// Manage the encrypted secrets of an environment
     #[command(after_help = SECRETS_EXAMPLES)]

@@ -2,6 +2,9 @@
 
 pub mod apply;
 pub mod check;
+pub mod docs;
+pub mod exec;
+pub mod explain;
 pub mod plan;
 pub mod secrets;
 
@@ -40,6 +43,16 @@ pub fn run(config: Config) -> Exit {
             allow_skipped,
         } => apply::run(&config, environments, *yes, *allow_skipped),
         Command::Secrets { command } => secrets::run(&config, command),
+        Command::Explain {
+            environment,
+            name,
+            format,
+        } => explain::run(&config, environment, name, *format),
+        Command::Docs { check } => docs::run(&config, *check),
+        Command::Exec {
+            environment,
+            command,
+        } => exec::run(&config, environment, command),
         Command::Completions { shell } => {
             let mut text = Vec::new();
             clap_complete::generate(*shell, &mut crate::cli::Args::command(), "cfgc", &mut text);

@@ -500,3 +500,163 @@ pub fn open_secrets(
 fn leak<T>(value: T) {
     std::mem::forget(value);
 }
+
+// `explain`, `docs` and `exec` look at environments rather than render them: these are
+// their entry points.
+
+/// The selected environments after stages 1–2, for commands that read them: each merged
+/// with provenance (every node keeps its span and the spans it overrode), and each
+/// output's template text in the source map.
+pub struct Inspection<'a> {
+    pub loaded: &'a Loaded,
+    pub sources: &'a SourceMap,
+    /// The selected environments, merged, in declared order.
+    pub merged: Vec<merge::Merged<'a>>,
+    /// Each output with its template's text, in declared order.
+    pub templates: Vec<(&'a crate::project::Output, FileId)>,
+}
+
+/// Stages 1–2 for `explain` and `docs`: no key is needed and nothing is validated or
+/// rendered. `then` gets the result while the project it borrows from is alive.
+pub fn inspect<T>(
+    config: &Config,
+    names: &[String],
+    then: impl FnOnce(Inspection) -> T,
+) -> Result<T, Stopped> {
+    let mut sources = SourceMap::default();
+    let loaded = match load::load(
+        config.project.as_deref(),
+        names,
+        &mut sources,
+        Default::default(),
+    ) {
+        Ok(l) => l,
+        Err(errors) => return Err(Stopped { sources, errors }),
+    };
+    let mut template_ids = Vec::new();
+    let mut errors = Vec::new();
+    for output in &loaded.project.outputs {
+        let path = &output.template.value;
+        let read = loaded
+            .project
+            .fs
+            .read(&path.rel, crate::fs::Role::Template)
+            .map_err(|e| {
+                e.diagnostic()
+                    .at(output.template.span)
+                    .label("declared here")
+            });
+        match read {
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let name = crate::source::display_name(&loaded.project.root, path);
+                template_ids.push(sources.add(crate::source::Source::new(
+                    name,
+                    path.abs.clone(),
+                    text,
+                )));
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Stopped { sources, errors });
+    }
+    let merged = loaded
+        .environments()
+        .map(|env| merge::merge_env(env, &loaded.layers))
+        .collect();
+    let templates = loaded.project.outputs.iter().zip(template_ids).collect();
+    Ok(then(Inspection {
+        loaded: &loaded,
+        sources: &sources,
+        merged,
+        templates,
+    }))
+}
+
+/// What `exec` gets of one environment: its merged variables and its decrypted secrets.
+pub struct Environ<'a> {
+    pub merged: merge::Merged<'a>,
+    pub secrets: std::collections::BTreeMap<String, crate::secrets::crypto::Plaintext>,
+}
+
+/// Why `resolve` gave no environment: findings in the configuration (exit 1), or errors
+/// that stopped it (exit 2).
+pub enum Unresolved {
+    Findings(Checked),
+    Stopped(Stopped),
+}
+
+/// Stages 1–4 for `exec`: one environment validated and its secrets decrypted and checked.
+/// Without an identity that opens its secrets file, that is an error (the child would run
+/// without its secrets). `then` gets the result while the project it borrows from is alive.
+pub fn resolve<T>(
+    config: &Config,
+    name: &str,
+    then: impl FnOnce(Environ) -> T,
+) -> Result<T, Unresolved> {
+    let mut sources = SourceMap::default();
+    let names = [name.to_string()];
+    let stop = |sources, errors| Err(Unresolved::Stopped(Stopped { sources, errors }));
+    let loaded = match load::load(
+        config.project.as_deref(),
+        &names,
+        &mut sources,
+        Default::default(),
+    ) {
+        Ok(l) => l,
+        Err(errors) => return stop(sources, errors),
+    };
+    let env = loaded
+        .environments()
+        .next()
+        .expect("load selected the one environment named");
+    let envs = [env];
+    let files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
+    let validated = validate::validate(
+        merge::merge_env(env, &loaded.layers),
+        &loaded.layers,
+        &loaded.schema,
+        &sources,
+    );
+    let mut found = files.findings;
+    found.extend(validated.findings);
+    let mut secrets = std::collections::BTreeMap::new();
+    if found.is_empty()
+        && let Some(declared) = &env.secrets
+        && let Some(parsed) = loaded.layers.secrets(loaded.layers.id(&declared.value))
+    {
+        let keyring = Keyring::from_sources(config.identity_sources.clone());
+        let opened = keyring
+            .for_environment(env)
+            .and_then(|ids| decrypt::open_file(parsed, &env.name, &ids, &sources))
+            .map_err(decrypt::DecryptError::into_diagnostics);
+        match opened {
+            Ok(opened) => secrets = opened.values,
+            Err(errors) => return stop(sources, errors),
+        }
+        found.extend(validate::check_decrypted(
+            &validated.merged,
+            &loaded.layers,
+            &loaded.schema,
+            &sources,
+            &secrets,
+        ));
+    }
+    if !found.is_empty() {
+        let diagnostics = sorted(found, &loaded, &sources);
+        return Err(Unresolved::Findings(Checked {
+            sources,
+            environments: names.to_vec(),
+            diagnostics,
+            redactions: files.redactions,
+            values_checked: Vec::new(),
+            names_only: Vec::new(),
+        }));
+    }
+    Ok(then(Environ {
+        merged: validated.merged,
+        secrets,
+    }))
+}

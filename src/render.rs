@@ -7,6 +7,7 @@
 //! with stand-ins for the secrets, so that which of its lines may be shown is known by
 //! construction (see `mask`).
 
+pub mod flatten;
 pub mod format;
 pub mod mask;
 pub mod policy;

@@ -1,6 +1,8 @@
 //! Turning diagnostics into what the user reads: rustc-style text, a stable
 //! JSON document, or GitHub Actions annotations.
 
+pub mod docs;
+pub mod explain;
 pub mod github;
 pub mod human;
 pub mod json;

@@ -7,6 +7,7 @@
 
 pub mod credentials;
 pub mod formats;
+pub mod rules;
 pub mod schema;
 mod schema_check;
 mod schema_error;
@@ -212,7 +213,7 @@ fn unknown(key: &str, at: Span, schema: &Schema, what: &str) -> Diagnostic {
 
 /// The environment's layers as a JSON instance, without any secret, plus
 /// the `$env` and `$tier` that schema rules key on.
-pub(crate) fn instance(merged: &Merged, schema: &Schema) -> serde_json::Map<String, Value> {
+pub fn instance(merged: &Merged, schema: &Schema) -> serde_json::Map<String, Value> {
     let mut object = crate::node::map_to_json(&merged.vars);
     for name in &schema.secrets {
         object.remove(name);

@@ -1,0 +1,228 @@
+//! `cfgc docs [--check]`: write the configuration reference (`docs/configuration.md`), a
+//! `.env.example`, and the JSON Schema editors use for layer files
+//! (`layer.schema.json` next to the project schema), from the schema and the
+//! environments. `--check` writes nothing and exits 1 when a file is stale (for CI).
+//! Needs no key: secrets are shown as "secret", never by value.
+
+use serde_json::Value;
+
+use super::check::fatal;
+use super::{err, say};
+use crate::cli::Config;
+use crate::exit::Exit;
+use crate::fs::{RelPath, Role};
+use crate::pipeline::{self, Inspection};
+use crate::render::flatten::flatten;
+use crate::render::format::Format;
+use crate::report::docs::{self, Docs, Variable, code};
+use crate::validate::{credentials, rules};
+
+pub const REFERENCE: &str = "docs/configuration.md";
+pub const ENV_EXAMPLE: &str = ".env.example";
+pub const LAYER_SCHEMA: &str = "layer.schema.json";
+
+pub fn run(config: &Config, check: bool) -> Exit {
+    let result = pipeline::inspect(config, &[], |i| {
+        let files = generate(&i);
+        let fs = &i.loaded.project.fs;
+        let mut stale = Vec::new();
+        let mut errors = Vec::new();
+        for (rel, text) in &files {
+            match fs.read_if_exists(rel, Role::Output) {
+                Ok(Some(old)) if old == text.as_bytes() => {}
+                Ok(_) => stale.push(rel.as_str().to_string()),
+                Err(e) => errors.push(e.diagnostic()),
+            }
+        }
+        if errors.is_empty() && !check {
+            for (rel, text) in &files {
+                if stale.iter().any(|s| s == rel.as_str())
+                    && let Err(e) = fs.write_atomic(rel, text.as_bytes(), 0o644)
+                {
+                    errors.push(e.diagnostic());
+                }
+            }
+        }
+        (stale, errors)
+    });
+    let (stale, errors) = match result {
+        Ok(r) => r,
+        Err(stopped) => return fatal(&stopped.errors, &stopped.sources, config.color_err),
+    };
+    if !errors.is_empty() {
+        return fatal(&errors, &Default::default(), config.color_err);
+    }
+    match (check, stale.is_empty()) {
+        (_, true) => {
+            say(config, "ok: the docs are current\n");
+            Exit::Ok
+        }
+        (true, false) => {
+            for f in &stale {
+                err(&format!(
+                    "error[docs-stale]: `{f}` is not what `cfgc docs` writes\n"
+                ));
+            }
+            err("  = help: run `cfgc docs` and commit the result\n");
+            Exit::Findings
+        }
+        (false, false) => {
+            for f in &stale {
+                say(config, &format!("wrote {f}\n"));
+            }
+            Exit::Ok
+        }
+    }
+}
+
+/// Every file `cfgc docs` writes, with its text.
+fn generate(i: &Inspection) -> Vec<(RelPath, String)> {
+    let schema = &i.loaded.schema;
+    let project = &i.loaded.project;
+    let schema_rel = &project.schema.value.rel;
+    let variables = variables(i);
+    let reference = docs::markdown(&Docs {
+        project: &project.name,
+        schema_file: schema_rel.as_str(),
+        description: schema.json.get("description").and_then(Value::as_str),
+        environments: i
+            .merged
+            .iter()
+            .map(|m| (m.env.name.clone(), m.env.tier.clone()))
+            .collect(),
+        variables,
+    });
+    let layer_rel = schema_rel
+        .parent()
+        .map_or_else(|| RelPath::parse(LAYER_SCHEMA), |p| p.join(LAYER_SCHEMA))
+        .expect("a fixed file name joins any folder");
+    let rel = |s: &str| RelPath::parse(s).expect("a fixed relative path");
+    vec![
+        (rel(REFERENCE), reference),
+        (
+            rel(ENV_EXAMPLE),
+            docs::env_example(schema_rel.as_str(), &env_example_lines(schema)),
+        ),
+        (
+            layer_rel,
+            docs::layer_schema(&schema.json, schema_rel.as_str()),
+        ),
+    ]
+}
+
+fn variables(i: &Inspection) -> Vec<Variable> {
+    let schema = &i.loaded.schema;
+    let Some(props) = schema.json.get("properties").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    // Which if/then rules hold in each environment, worked out once.
+    let applying: Vec<Vec<rules::Rule>> = i
+        .merged
+        .iter()
+        .map(|m| {
+            let mut instance = crate::validate::instance(m, schema);
+            for s in m.secret_names.keys() {
+                instance.insert(s.clone(), Value::String(String::new()));
+            }
+            schema.rules_for(&Value::Object(instance))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (name, prop) in props {
+        let secret = schema.secrets.contains(name);
+        let mut required_in = Vec::new();
+        let mut env_rules: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
+        let mut values = Vec::new();
+        for (m, rules_here) in i.merged.iter().zip(&applying) {
+            let env = &m.env.name;
+            let mut req = schema.always_required(name);
+            for rule in rules_here {
+                req |= rules::required_in(rule.then, name);
+                let kw = rule
+                    .then
+                    .get("properties")
+                    .and_then(|p| p.get(name))
+                    .map(rules::keywords)
+                    .unwrap_or_default();
+                if kw.is_empty() {
+                    continue;
+                }
+                let why = rule
+                    .description
+                    .map_or_else(|| rule.pointer.clone(), str::to_string);
+                match env_rules.iter_mut().find(|(w, _, k)| *w == why && *k == kw) {
+                    Some((_, envs, _)) => envs.push(env.clone()),
+                    None => env_rules.push((why, vec![env.clone()], kw)),
+                }
+            }
+            if req {
+                required_in.push(env.clone());
+            }
+            let value = if secret || m.secret_names.contains_key(name) {
+                m.secret_names
+                    .contains_key(name)
+                    .then(|| "secret".to_string())
+            } else {
+                m.vars.get(name).map(|e| {
+                    let mut strings = Vec::new();
+                    e.node.strings(&mut strings);
+                    if strings.iter().any(|(s, _)| credentials::scan(s).is_some()) {
+                        "(masked: looks like a credential)".to_string()
+                    } else {
+                        match e.node.to_json() {
+                            Value::String(s) => code(&s),
+                            other => code(&other.to_string()),
+                        }
+                    }
+                })
+            };
+            values.push((env.clone(), value));
+        }
+        out.push(Variable {
+            name: name.clone(),
+            type_name: rules::type_name(prop),
+            description: prop
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            secret,
+            default: prop.get("default").cloned(),
+            required_in,
+            rules: rules::keywords(prop),
+            env_rules,
+            values,
+        });
+    }
+    out
+}
+
+/// `.env.example` lines: plain variables with their default (flattened by the `exec`
+/// rule, escaped as cfgc escapes `.env` values), secrets and the rest empty.
+fn env_example_lines(schema: &crate::validate::Schema) -> Vec<(Option<String>, String, String)> {
+    let dotenv = Format::named("dotenv").expect("the dotenv format exists");
+    let Some(props) = schema.json.get("properties").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let mut lines = Vec::new();
+    for (name, prop) in props {
+        let desc = prop
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let default = prop
+            .get("default")
+            .filter(|_| !schema.secrets.contains(name));
+        let mut flat = Vec::new();
+        if let Some(d) = default {
+            flatten(name, d, &mut flat);
+        }
+        if flat.is_empty() {
+            flat.push((name.clone(), String::new()));
+        }
+        for (n, (key, value)) in flat.into_iter().enumerate() {
+            let written = dotenv.escape(&Value::String(value)).unwrap_or_default();
+            lines.push((if n == 0 { desc.clone() } else { None }, key, written));
+        }
+    }
+    lines
+}

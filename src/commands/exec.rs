@@ -1,0 +1,110 @@
+//! `cfgc exec ENV -- CMD [ARGS…]`: run a command with the environment's variables and
+//! decrypted secrets in its environment. Nothing is written to disk and no value is
+//! printed: the values go to the child's environment only. On Unix cfgc becomes the child
+//! (exec), so signals reach it directly and its exit code is the run's.
+
+use std::ffi::OsString;
+use std::process::Command;
+
+use secrecy::ExposeSecret;
+
+use super::check::fatal;
+use super::{err, out};
+use crate::cli::Config;
+use crate::diagnostic::Diagnostic;
+use crate::exit::Exit;
+use crate::pipeline::{self, Unresolved};
+use crate::render::flatten::{flatten, is_env_name};
+use crate::report;
+
+pub fn run(config: &Config, env: &str, argv: &[OsString]) -> Exit {
+    let Some((program, args)) = argv.split_first() else {
+        err("error: no command given\n  = help: cfgc exec ENV -- CMD [ARGS…]\n");
+        return Exit::Error;
+    };
+    let built = pipeline::resolve(config, env, |environ| {
+        let mut vars = Vec::new();
+        for (name, entry) in &environ.merged.vars {
+            flatten(name, &entry.node.to_json(), &mut vars);
+        }
+        let mut cmd = Command::new(program);
+        cmd.args(args);
+        let mut bad = Vec::new();
+        let mut set = |name: &str, value: &str| {
+            if !is_env_name(name) {
+                bad.push(
+                    Diagnostic::error(
+                        "exec-name",
+                        format!("`{name}` cannot be an environment variable name"),
+                    )
+                    .key(name)
+                    .help("rename it to letters, digits and `_`, not starting with a digit"),
+                );
+            } else if value.contains('\0') {
+                bad.push(
+                    Diagnostic::error(
+                        "exec-value",
+                        format!("the value of `{name}` holds a NUL byte, which no environment variable can"),
+                    )
+                    .key(name)
+                    .help("remove the NUL byte from the value"),
+                );
+            } else {
+                cmd.env(name, value);
+            }
+        };
+        for (name, value) in &vars {
+            set(name, value);
+        }
+        for (name, value) in &environ.secrets {
+            set(name, value.expose_secret());
+        }
+        if bad.is_empty() { Ok(cmd) } else { Err(bad) }
+    });
+    let mut cmd = match built {
+        Ok(Ok(cmd)) => cmd,
+        Ok(Err(bad)) => return fatal(&bad, &Default::default(), config.color_err),
+        Err(Unresolved::Stopped(stopped)) => {
+            return fatal(&stopped.errors, &stopped.sources, config.color_err);
+        }
+        Err(Unresolved::Findings(checked)) => {
+            out(&report::human::render(
+                &checked.diagnostics,
+                &checked.sources,
+                &checked.redactions,
+                config.color,
+            ));
+            err(&format!(
+                "error: `{env}` has findings; the command was not run\n  = help: fix them (`cfgc check {env}`), then run it again\n"
+            ));
+            return Exit::Findings;
+        }
+    };
+    let name = program.to_string_lossy();
+    let e = spawn(&mut cmd);
+    let (code, why) = match e.kind() {
+        std::io::ErrorKind::NotFound => (127, "not found on PATH"),
+        std::io::ErrorKind::PermissionDenied => (126, "not executable"),
+        _ => (126, "could not be started"),
+    };
+    err(&format!(
+        "error: the command `{name}` {why}: {e}\n  = help: check its name and PATH; cfgc exec ENV -- CMD [ARGS…]\n"
+    ));
+    std::process::exit(code)
+}
+
+/// Become the child; returns only if that failed.
+#[cfg(unix)]
+fn spawn(cmd: &mut Command) -> std::io::Error {
+    use std::os::unix::process::CommandExt;
+    cmd.exec()
+}
+
+/// Run the child and leave with its exit code.
+#[cfg(not(unix))]
+fn spawn(cmd: &mut Command) -> std::io::Error {
+    match cmd.status() {
+        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
+        Err(e) => e,
+    }
+}

@@ -1,0 +1,236 @@
+//! `cfgc explain ENV NAME`: everything about one variable in one environment: its value
+//! (masked if secret), what the schema says of it, where it was set and what it
+//! overrode, and which template lines use it. Needs no key.
+
+use serde_json::Value;
+
+use super::check::fatal;
+use super::out;
+use crate::cli::Config;
+use crate::diagnostic::Diagnostic;
+use crate::exit::Exit;
+use crate::node::Kind;
+use crate::pipeline::{self, Inspection};
+use crate::report::explain::{ExplainFormat, Explanation, Location, Rule, Use};
+use crate::report::position;
+use crate::source::{SourceMap, Span};
+use crate::validate::{credentials, rules};
+
+pub fn run(config: &Config, env: &str, name: &str, format: ExplainFormat) -> Exit {
+    let names = [env.to_string()];
+    let result = pipeline::inspect(config, &names, |inspection| {
+        explain(&inspection, name).map(|e| out(&crate::report::explain::render(&e, format)))
+    });
+    match result {
+        Ok(Ok(())) => Exit::Ok,
+        Ok(Err((errors, sources))) => fatal(&errors, &sources, config.color_err),
+        Err(stopped) => fatal(&stopped.errors, &stopped.sources, config.color_err),
+    }
+}
+
+fn loc(sources: &SourceMap, span: Span) -> Location {
+    let p = position(sources, span);
+    Location {
+        file: p.file,
+        line: p.line,
+        column: p.column,
+    }
+}
+
+type Failed = (Vec<Diagnostic>, SourceMap);
+
+fn explain(i: &Inspection, name: &str) -> Result<Explanation, Failed> {
+    let merged = &i.merged[0];
+    let env = merged.env;
+    let schema = &i.loaded.schema;
+    let property = schema.property(name);
+    let entry = merged.vars.get(name);
+    let secret_at = merged.secret_names.get(name);
+    if property.is_none() && entry.is_none() && secret_at.is_none() {
+        let mut d = Diagnostic::error(
+            "unknown-variable",
+            format!("`{name}` is not a variable of `{}`", env.name),
+        )
+        .key(name);
+        if let Some(close) = schema.suggest(name) {
+            d = d.note(format!("did you mean `{close}`?"));
+        }
+        let d = d.help(format!(
+            "the schema ({}) declares every variable; `cfgc docs` lists them",
+            i.sources.get(schema.file).name
+        ));
+        // The map is borrowed by the project: errors carry a fresh one (no span needed).
+        return Err((vec![d], SourceMap::default()));
+    }
+    let secret = schema.secrets.contains(name) || secret_at.is_some();
+    let mut notes = Vec::new();
+    if property.is_none() {
+        notes.push(format!(
+            "`{name}` is not declared in the schema: `cfgc check` reports it; declare it under `properties` or remove it"
+        ));
+    }
+    let (value, value_note, set_in, overrides) = match (entry, secret_at) {
+        (_, Some(at)) => (
+            None,
+            Some(format!("secret, set in {}", loc(i.sources, *at).short())),
+            Some(loc(i.sources, *at)),
+            Vec::new(),
+        ),
+        (Some(e), None) => {
+            let json = e.node.to_json();
+            let (value, note) = if secret {
+                (
+                    None,
+                    Some("secret (in a plain layer: move it to the secrets file)".to_string()),
+                )
+            } else if let Some(why) = looks_like_credential(&e.node) {
+                (None, Some(format!("masked: {why}")))
+            } else {
+                (Some(json), None)
+            };
+            let overrides = e
+                .node
+                .overrides
+                .iter()
+                .map(|s| loc(i.sources, *s))
+                .collect();
+            (value, note, Some(loc(i.sources, e.key_span)), overrides)
+        }
+        (None, None) => (None, None, None, Vec::new()),
+    };
+    let merged_map = entry.is_some_and(|e| matches!(e.node.kind, Kind::Map(_)));
+    let mut instance = crate::validate::instance(merged, schema);
+    for s in merged.secret_names.keys() {
+        instance.insert(s.clone(), Value::String(String::new()));
+    }
+    let applying = schema.rules_for(&Value::Object(instance));
+    let mut required = schema.always_required(name);
+    let mut rules_out = Vec::new();
+    if let Some(p) = property {
+        let kw = rules::keywords(p);
+        if !kw.is_empty() {
+            rules_out.push(Rule {
+                source: "/properties/".to_string() + name,
+                description: None,
+                keywords: kw,
+            });
+        }
+    }
+    for rule in &applying {
+        let mut kw = rule
+            .then
+            .get("properties")
+            .and_then(|p| p.get(name))
+            .map(rules::keywords)
+            .unwrap_or_default();
+        if rules::required_in(rule.then, name) {
+            required = true;
+            kw.push("required".into());
+        }
+        if !kw.is_empty() {
+            rules_out.push(Rule {
+                source: rule.pointer.clone() + "/then",
+                description: rule.description.map(str::to_string),
+                keywords: kw,
+            });
+        }
+    }
+    if value.is_none() && value_note.is_none() {
+        notes.push(if required {
+            format!(
+                "required in `{}` but not set: {}",
+                env.name,
+                if secret {
+                    format!("store it with `cfgc secrets set {} {name}`", env.name)
+                } else {
+                    "add it to one of the environment's layers".to_string()
+                }
+            )
+        } else {
+            format!(
+                "not set in `{}`: templates must test it with `{{% if {name} is defined %}}`",
+                env.name
+            )
+        });
+    }
+    let uses = uses(i, env, name, secret);
+    Ok(Explanation {
+        environment: env.name.clone(),
+        name: name.to_string(),
+        secret,
+        value,
+        value_note,
+        set_in,
+        merged_map,
+        overrides,
+        type_name: property.map(rules::type_name),
+        description: property
+            .and_then(|p| p.get("description"))
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        default: property
+            .and_then(|p| p.get("default"))
+            .map(Value::to_string),
+        required,
+        rules: rules_out,
+        uses,
+        notes,
+    })
+}
+
+/// Why a plain value must not be shown either, if it looks like a credential (`check`
+/// reports those too).
+fn looks_like_credential(node: &crate::node::Node) -> Option<&'static str> {
+    let mut strings = Vec::new();
+    node.strings(&mut strings);
+    strings.into_iter().find_map(|(s, _)| credentials::scan(s))
+}
+
+/// Every template line of the environment's outputs that names `name` as a word, and the
+/// lines that loop over every variable (`vars`, or `secrets` for a secret).
+fn uses(i: &Inspection, env: &crate::project::Environment, name: &str, secret: bool) -> Vec<Use> {
+    let mut found = Vec::new();
+    for (output, file) in &i.templates {
+        if !(output.environments.is_empty() || output.environments.contains(&env.name)) {
+            continue;
+        }
+        let src = i.sources.get(*file);
+        for (n, line) in src.text.lines().enumerate() {
+            let by_name = has_word(line, name);
+            let loops = line.contains("{%")
+                && has_word(line, "for")
+                && (has_word(line, "vars") || (secret && has_word(line, "secrets")));
+            if by_name || loops {
+                found.push(Use {
+                    output: output.name.clone(),
+                    path: output.path.value.replace("{env}", &env.name),
+                    file: src.name.clone(),
+                    line: n + 1,
+                    text: line.trim().to_string(),
+                    every_variable: loops && !by_name,
+                });
+            }
+        }
+    }
+    found
+}
+
+/// Whether `word` occurs in `line` with no identifier character on either side.
+pub fn has_word(line: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    line.match_indices(word).any(|(at, _)| {
+        !line[..at].chars().next_back().is_some_and(ident)
+            && !line[at + word.len()..].chars().next().is_some_and(ident)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn words_have_boundaries() {
+        assert!(super::has_word("A={{ PORT }}", "PORT"));
+        assert!(!super::has_word("A={{ PORTS }}", "PORT"));
+        assert!(!super::has_word("{{ X_PORT }}", "PORT"));
+        assert!(super::has_word("PORT", "PORT"));
+    }
+}

@@ -1,0 +1,108 @@
+//! `cfgc docs [--check]` on the bundled example, and the "add a variable" walk: schema →
+//! check names what needs a value → values → docs stale → docs → the variable in outputs.
+
+use crate::common::{Project, repo};
+
+/// The example with its committed docs.
+fn example() -> Project {
+    let read = |rel: &str| std::fs::read_to_string(repo().join(rel)).expect("committed docs");
+    Project::example()
+        .file("docs/configuration.md", &read("docs/configuration.md"))
+        .file(".env.example", &read(".env.example"))
+}
+
+#[test]
+fn the_committed_docs_are_current() {
+    let run = example().run(&["docs", "--check"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+}
+
+#[test]
+fn check_fails_when_stale_and_writes_nothing() {
+    let p = example().edit(
+        "schema/env.schema.json",
+        "Minimum log level.",
+        "Minimum log level shown.",
+    );
+    let before = crate::common::snapshot_files(&p);
+    let run = p.run(&["docs", "--check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    insta::assert_snapshot!(run.transcript());
+    assert_eq!(before, crate::common::snapshot_files(&p));
+    let run = p.run(&["docs"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        p.read("docs/configuration.md")
+            .contains("Minimum log level shown.")
+    );
+    assert_eq!(p.run(&["docs", "--check"]).code, 0);
+}
+
+#[test]
+fn secrets_are_never_shown() {
+    let p = example();
+    let docs = p.read("docs/configuration.md");
+    let value = p.get("development", "JWT_SECRET");
+    assert!(!docs.contains(&value));
+    assert!(docs.contains("| development | secret |"));
+    let example = p.read(".env.example");
+    assert!(example.contains("\nJWT_SECRET=\n"), "{example}");
+    assert!(example.contains("\nPORT=8080\n"), "{example}");
+}
+
+#[test]
+fn the_layer_schema_makes_every_key_optional_and_refuses_secrets() {
+    let p = example();
+    let schema: serde_json::Value =
+        serde_json::from_str(&p.read("schema/layer.schema.json")).expect("JSON");
+    assert!(schema.get("required").is_none() && schema.get("allOf").is_none());
+    assert_eq!(schema["properties"]["PORT"]["type"], "integer");
+    assert_eq!(
+        schema["properties"]["JWT_SECRET"]["not"],
+        serde_json::json!({})
+    );
+    assert!(
+        p.read("environments/base.yaml")
+            .starts_with("# yaml-language-server: $schema=../schema/layer.schema.json\n")
+    );
+}
+
+#[test]
+fn adding_a_variable_end_to_end() {
+    // 1. The schema gains a required variable.
+    let p = example().edit(
+        "schema/env.schema.json",
+        "    \"SENTRY_DSN\": {",
+        "    \"FEATURE_FLAGS\": { \"description\": \"Enabled feature flags.\", \"type\": \"string\" },\n    \"SENTRY_DSN\": {",
+    ).edit("schema/env.schema.json", "\"NODE_ENV\", \"FRONTEND_URL\",", "\"NODE_ENV\", \"FEATURE_FLAGS\", \"FRONTEND_URL\",");
+    // 2. check names each environment that needs a value.
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(run.stdout.contains("FEATURE_FLAGS"), "{}", run.stdout);
+    for env in ["development", "staging", "production"] {
+        assert!(run.stdout.contains(env), "{}", run.stdout);
+    }
+    // 3. Values added: check passes.
+    let p = p.append("environments/base.yaml", "FEATURE_FLAGS: beta-search\n");
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    // 4. The docs are stale until `cfgc docs`.
+    assert_eq!(p.run(&["docs", "--check"]).code, 1);
+    assert_eq!(p.run(&["docs"]).code, 0);
+    assert_eq!(p.run(&["docs", "--check"]).code, 0);
+    assert!(p.read("docs/configuration.md").contains("## FEATURE_FLAGS"));
+    // 5. The variable reaches the outputs (here through a template line).
+    let p = p.edit(
+        "templates/env.j2",
+        "LOG_LEVEL={{ LOG_LEVEL }}",
+        "LOG_LEVEL={{ LOG_LEVEL }}\nFEATURE_FLAGS={{ FEATURE_FLAGS }}",
+    );
+    let run = p.run(&["apply", "development", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        p.read("deploy/development/.env")
+            .contains("FEATURE_FLAGS=beta-search")
+    );
+    let run = p.run(&["explain", "development", "FEATURE_FLAGS"]);
+    assert!(run.stdout.contains("templates/env.j2"), "{}", run.stdout);
+}
