@@ -304,7 +304,7 @@ fn killing_apply_never_leaves_a_torn_file() {
         };
         let iteration_seed = seed.wrapping_add(i);
         let mut rng = Rng(iteration_seed);
-        // Every other kill lands late, from half the timed window to twice it, where
+        // Every other kill lands late, from half the timed window to 4.5 times it, where
         // apply writes: rendering, masking and diffing megabyte files take most of a run,
         // and the timed apply can be quicker than this project's, so uniform kills alone
         // rarely reach the write phase on a busy machine.
@@ -312,7 +312,7 @@ fn killing_apply_never_leaves_a_torn_file() {
         let delay = Duration::from_micros(if i % 2 == 0 {
             rng.next() % span
         } else {
-            span / 2 + rng.next() % (span * 3 / 2)
+            span / 2 + rng.next() % (span * 4)
         });
         let ctx = format!(
             "iteration {i}, seed {iteration_seed:#018x} (base {seed:#018x}), \
