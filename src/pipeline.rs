@@ -50,15 +50,7 @@ pub struct Planned<'a> {
 /// Stages 1–4, for `check`: every environment validated, and its secret values too where
 /// an identity fits.
 pub fn check(config: &Config, names: &[String]) -> Result<Checked, Stopped> {
-    let mut sources = SourceMap::default();
-    let loaded = match load::load_streamed(config.project.as_deref(), names, &mut sources) {
-        Ok(l) => l,
-        Err(errors) => return Err(Stopped { sources, errors }),
-    };
-    let templates = match render::templates::compile(&loaded.project, &mut sources) {
-        Ok(t) => t,
-        Err(errors) => return Err(Stopped { sources, errors }),
-    };
+    let (mut sources, loaded, templates) = start(config, names)?;
     let envs: Vec<_> = loaded.environments().collect();
     let mut files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
     files
@@ -130,6 +122,20 @@ pub fn check(config: &Config, names: &[String]) -> Result<Checked, Stopped> {
         values_checked,
         names_only,
     })
+}
+
+/// What every run starts with: the project and the files several environments share
+/// loaded (the rest are streamed per environment), and the templates compiled.
+fn start(config: &Config, names: &[String]) -> Result<(SourceMap, Loaded, Templates), Stopped> {
+    let mut sources = SourceMap::default();
+    let loaded = match load::load_streamed(config.project.as_deref(), names, &mut sources) {
+        Ok(l) => l,
+        Err(errors) => return Err(Stopped { sources, errors }),
+    };
+    match render::templates::compile(&loaded.project, &mut sources) {
+        Ok(templates) => Ok((sources, loaded, templates)),
+        Err(errors) => Err(Stopped { sources, errors }),
+    }
 }
 
 /// Below this many environments they are worked on one after the other on the main
@@ -230,15 +236,7 @@ pub fn plan<T>(
     decrypt: bool,
     then: impl FnOnce(&Loaded, SourceMap, Planned) -> T,
 ) -> Result<T, Stopped> {
-    let mut sources = SourceMap::default();
-    let loaded = match load::load_streamed(config.project.as_deref(), names, &mut sources) {
-        Ok(l) => l,
-        Err(errors) => return Err(Stopped { sources, errors }),
-    };
-    let templates = match render::templates::compile(&loaded.project, &mut sources) {
-        Ok(t) => t,
-        Err(errors) => return Err(Stopped { sources, errors }),
-    };
+    let (mut sources, loaded, templates) = start(config, names)?;
     let envs: Vec<_> = loaded.environments().collect();
     let files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
     let keyring = decrypt.then(|| Keyring::from_sources(config.identity_sources.clone()));

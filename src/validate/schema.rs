@@ -72,25 +72,13 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
             .at(Span::new(file, at, at + 1))
             .label("here")
     })?;
-    if let Some(pointer) = schema_check::unsupported_patterns(&json).into_iter().next() {
-        let at = locate_pointer(&src.text, &pointer);
-        return Err(Diagnostic::error(
-            "pattern-unsupported",
-            format!("the schema `{name}` has a pattern cfgc cannot run, at `{pointer}`"),
-        )
-        .at(Span::new(file, at.start, at.end))
-        .label("unsupported pattern")
-        .note("cfgc runs patterns on a linear-time engine, so that no pattern can give up on a long value and let it pass; that engine has no look-around (`(?=`, `(?!`, `(?<=`, `(?<!`) and no backreferences (`\\1`)")
-        .help("rewrite the pattern without look-around or backreferences (a second `pattern` in an `allOf` often does it), or use `not` with a pattern"));
-    }
-    let mut options = jsonschema::options()
-        .with_draft(Draft::Draft202012)
-        .with_pattern_options(jsonschema::PatternOptions::regex())
-        .should_validate_formats(true);
-    for &f in formats::FORMATS {
-        options = options.with_format(f, move |s: &str| formats::check(f, s).is_ok());
-    }
-    let validator = options.build(&json).map_err(|e| {
+    let validator = compile(&json).map_err(|e| {
+        // A pattern the engine cannot run fails the compile too: say which, and why,
+        // rather than the compiler's generic message. Walking the schema for it only when
+        // the compile failed keeps each pattern compiled once on the way that succeeds.
+        if let Some(pointer) = schema_check::unsupported_patterns(&json).into_iter().next() {
+            return unsupported_pattern(&name, file, &src.text, &pointer);
+        }
         let pointer = e.instance_path().as_str().to_string();
         let at = locate_pointer(&src.text, &pointer);
         Diagnostic::error(
@@ -126,6 +114,36 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
         json,
         file,
     })
+}
+
+/// The schema compiled as cfgc validates with it: draft 2020-12, the linear-time regex
+/// engine, cfgc's formats checked.
+pub(super) fn compile(json: &Value) -> Result<Validator, jsonschema::ValidationError<'_>> {
+    let mut options = jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        .with_pattern_options(jsonschema::PatternOptions::regex())
+        .should_validate_formats(true);
+    for &f in formats::FORMATS {
+        options = options.with_format(f, move |s: &str| formats::check(f, s).is_ok());
+    }
+    options.build(json)
+}
+
+fn unsupported_pattern(
+    name: &str,
+    file: crate::source::FileId,
+    text: &str,
+    pointer: &str,
+) -> Diagnostic {
+    let at = locate_pointer(text, pointer);
+    Diagnostic::error(
+        "pattern-unsupported",
+        format!("the schema `{name}` has a pattern cfgc cannot run, at `{pointer}`"),
+    )
+    .at(Span::new(file, at.start, at.end))
+    .label("unsupported pattern")
+    .note("cfgc runs patterns on a linear-time engine, so that no pattern can give up on a long value and let it pass; that engine has no look-around (`(?=`, `(?!`, `(?<=`, `(?<!`) and no backreferences (`\\1`)")
+    .help("rewrite the pattern without look-around or backreferences (a second `pattern` in an `allOf` often does it), or use `not` with a pattern")
 }
 
 /// Roughly where a JSON pointer's last key is written: each key is searched
@@ -189,5 +207,51 @@ impl Schema {
             };
         }
         found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// `load` looks for unsupported patterns only when the compile fails, so the compile
+    /// must fail for a pattern the engine cannot run wherever the validator can reach it:
+    /// if a jsonschema release ever compiled some keyword lazily, a look-around there would
+    /// load and then fail open at validation time. This pins that down, keyword by keyword.
+    #[test]
+    fn the_compile_refuses_look_around_wherever_a_pattern_can_run() {
+        let bad = json!({ "pattern": "(?!x)" });
+        let places = [
+            json!({ "properties": { "A": bad } }),
+            json!({ "patternProperties": { "^(?=a)": true } }),
+            json!({ "additionalProperties": bad }),
+            json!({ "propertyNames": bad }),
+            json!({ "items": bad }),
+            json!({ "prefixItems": [bad] }),
+            json!({ "contains": bad }),
+            json!({ "allOf": [bad] }),
+            json!({ "anyOf": [true, bad] }),
+            json!({ "oneOf": [true, bad] }),
+            json!({ "not": bad }),
+            json!({ "if": bad, "then": true }),
+            json!({ "if": true, "then": bad }),
+            json!({ "if": false, "else": bad }),
+            json!({ "dependentSchemas": { "A": bad } }),
+            json!({ "unevaluatedProperties": bad }),
+            json!({ "$defs": { "d": bad }, "properties": { "A": { "$ref": "#/$defs/d" } } }),
+            json!({ "$defs": { "n": { "properties": { "c": { "$ref": "#/$defs/n" } }, "pattern": "(?<=a)" } },
+                    "$ref": "#/$defs/n" }),
+            json!({ "$dynamicAnchor": "r", "properties": { "c": { "$dynamicRef": "#r" } }, "pattern": "\\1(a)" }),
+        ];
+        for schema in places {
+            assert!(compile(&schema).is_err(), "compiled: {schema}");
+            assert!(
+                !schema_check::unsupported_patterns(&schema).is_empty(),
+                "not named: {schema}"
+            );
+        }
+        assert!(compile(&json!({ "properties": { "A": { "pattern": "^a+$" } } })).is_ok());
     }
 }
