@@ -9,7 +9,7 @@ mod open;
 
 use std::collections::BTreeMap;
 
-pub use keyring::{Identities, Keyring};
+pub use keyring::{DemoKeys, Identities, Keyring};
 pub use open::{Opened, open_file};
 
 use crate::diagnostic::Diagnostic;
