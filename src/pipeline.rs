@@ -384,7 +384,7 @@ fn plan_env<'a>(
     let mask_of = |file: &render::RenderedFile| match &resolved {
         Resolved::Values(values) if file.output.secrets => Some(render::line_mask(
             file,
-            plain.get_or_init(|| render::plain_context(&validated.merged)),
+            plain.get_or_init(|| render::plain_context(&validated.merged, &loaded.schema)),
             values,
             templates,
             &loaded.project,
