@@ -54,6 +54,12 @@ fn plan_exit_code_on_a_fresh_clone_is_zero_without_flags() {
         "{}",
         run.stdout
     );
+    assert!(
+        run.stdout
+            .contains("its demo key in cfgc.toml is used by `plan --exit-code` only when `development` is named"),
+        "{}",
+        run.stdout
+    );
     // The README's first command still decrypts development with the demo key.
     let run = p.run(&["plan"]);
     assert_eq!(run.code, 0, "{}", run.transcript());

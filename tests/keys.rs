@@ -232,6 +232,20 @@ fn a_passphrase_protected_identity_file_is_asked_for_on_the_terminal() {
 }
 
 #[test]
+fn a_named_ssh_key_with_a_passphrase_is_asked_for_on_the_terminal() {
+    let p = ssh_project("ed25519", "id_ed25519", "correct horse");
+    let key = p
+        .path("home/.ssh/id_ed25519")
+        .to_string_lossy()
+        .into_owned();
+    let p = p.env("SOPS_AGE_SSH_PRIVATE_KEY_FILE", &key);
+    let (code, text) = get_on_a_terminal(&p, "correct horse\n");
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("Enter passphrase for"), "{text}");
+    assert!(text.contains(DB), "{text}");
+}
+
+#[test]
 fn a_passphrase_protected_identity_file_without_a_terminal_says_what_to_do() {
     let p = with_encrypted_key("tr0ub4dor&3");
     // setsid: a new session has no controlling terminal, even when the tests run in one.

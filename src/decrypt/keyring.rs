@@ -81,6 +81,12 @@ impl Keyring {
         self
     }
 
+    /// Whether `env` has a demo key in cfgc.toml that this run leaves out (see [`DemoKeys`]).
+    pub fn withholds_demo_key(&self, env: &Environment) -> bool {
+        env.identity.is_some()
+            && matches!(&self.demo, DemoKeys::Named(names) if !names.contains(&env.name))
+    }
+
     /// Every identity that may open `env`'s secrets file.
     pub fn for_environment(&self, env: &Environment) -> Result<Identities, DecryptError> {
         let fail = |d: &Diagnostic| DecryptError::Failed(vec![d.clone()]);
