@@ -39,8 +39,9 @@ const PLACE_PROJECT: &str = "demo key in cfgc.toml";
 /// Unset sources and missing default files are only recorded in [`Searched`]. A source
 /// the user named (a flag, a variable, the project file) that is missing, unreadable or
 /// malformed is an error, and so is a default file that exists but is malformed, except a
-/// default SSH key with a passphrase: that one is passed over (a developer's everyday SSH
-/// key usually has one; asking for it on every plan would surprise) unless named. Finding
+/// default SSH key (`~/.ssh`) with a passphrase or in a form age cannot read: that one is
+/// passed over, with a note (a developer's everyday SSH key usually has a passphrase;
+/// asking for it on every plan would surprise) unless named. Finding
 /// no identity at all is not an error here: the caller reports it with the search list.
 pub fn discover(
     sources: &IdentitySources,
@@ -219,7 +220,15 @@ impl Search {
             self.record(place, outcome);
             return Ok(());
         }
-        let found = parse_bytes(&bytes, &origin)?;
+        let found = match parse_bytes(&bytes, &origin) {
+            // ~/.ssh is not cfgc's: a key there age cannot read (PKCS#8, a hardware key)
+            // is noted, not a reason to stop every run.
+            Err(e) if required == Required::Unlocked => {
+                self.record(place, format!("passed over: {e}"));
+                return Ok(());
+            }
+            found => found?,
+        };
         if found.is_empty() && required == Required::Yes {
             return Err(IdentityError::Empty { origin });
         }

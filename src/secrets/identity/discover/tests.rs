@@ -395,3 +395,30 @@ fn debug_redacts_the_env_key() {
     assert!(debug.contains("env_key: Some(\"<redacted>\")"), "{debug}");
     assert!(!debug.contains(&secret[16..]), "{debug}");
 }
+
+#[test]
+fn a_default_ssh_key_age_cannot_read_is_passed_over_with_a_note() {
+    let fx = Fixture::new();
+    let odd = fx.write(
+        "home/.ssh/id_rsa",
+        "-----BEGIN PRIVATE KEY-----\nMIIBVQ==\n-----END PRIVATE KEY-----\n",
+    );
+    let sources = IdentitySources {
+        ssh_defaults: vec![fx.missing("home/.ssh/id_ed25519"), odd.clone()],
+        ..Default::default()
+    };
+    let (identities, searched) = discover(&sources).expect("not an error");
+    assert!(identities.is_empty());
+    let outcome = &searched
+        .iter()
+        .find(|s| s.place == "SSH key" && s.outcome.starts_with("passed over"))
+        .expect("a note")
+        .outcome;
+    assert!(outcome.contains(&odd.display().to_string()), "{outcome}");
+    // Named, the same key is an error.
+    let named = IdentitySources {
+        ssh_key_file: Some(odd),
+        ..Default::default()
+    };
+    assert!(discover(&named).is_err());
+}
