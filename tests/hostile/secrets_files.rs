@@ -72,7 +72,7 @@ case!(identity_ssh_key_with_a_passphrase_and_no_terminal_is_refused: |c| {
         .args(["-q", "-t", "ed25519", "-N", "hunter2", "-f"]).arg(&p)
         .status().expect("ssh-keygen must be installed: apt-get install openssh-client");
     assert!(status.success());
-    c
+    c.without_terminal()
 } => ["plan"], 2, ["error[identity]", "no terminal to ask for its passphrase"]);
 // Without a key that fits, plan shows the plain outputs and skips the secret one, saying why.
 case!(wrong_identity_plan_skips_the_secret_output: |c| { let k = crate::common::age_key(); c.without_identity().env("CFGC_AGE_KEY", &k.secret) } => ["plan", "--allow-skipped"], 0, ["skipped out/dev/.env: no identity can decrypt the secrets of environment `dev`"]);
