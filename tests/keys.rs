@@ -1,7 +1,8 @@
 //! Keys where sops and age users keep them: `SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE`,
 //! `SOPS_AGE_KEY_CMD`, sops's keys.txt, `~/.ssh/id_ed25519` and `~/.ssh/id_rsa`, and
-//! passphrase-protected identity files asked for on a real terminal (a pty from `script`).
-//! Keys are generated per test (age-keygen's format through the age crate, ssh-keygen).
+//! passphrase-protected identities (made by the real `age -p`, and ssh-keygen -N) asked for
+//! on a real terminal (a pty from `script`). Keys are generated per test (age-keygen,
+//! ssh-keygen, the age crate).
 
 use std::io::Write;
 use std::process::Stdio;
@@ -114,6 +115,25 @@ fn sops_age_key_cmd_errors_say_what_to_do() {
     assert!(run.stderr.contains("unclosed quote"), "{}", run.stderr);
 }
 
+/// The minimal project with `dev`'s secrets encrypted to `recipient` (written by `secrets
+/// set`, which needs no key for a new file), HOME at `home/`.
+fn project_for(p: Project, recipient: &str) -> Project {
+    let toml = p.read("cfgc.toml");
+    let old = toml
+        .split('"')
+        .find(|s| s.starts_with("age1"))
+        .expect("a recipient")
+        .to_string();
+    std::fs::remove_file(p.path("environments/dev.secrets.yaml")).expect("rm");
+    std::fs::remove_file(p.path("environments/prod.secrets.yaml")).expect("rm");
+    let home = p.path("home").to_string_lossy().into_owned();
+    let p = p
+        .file("cfgc.toml", &toml.replace(&old, recipient))
+        .env("HOME", &home);
+    p.set("dev", "DATABASE_URL", DB);
+    p
+}
+
 /// A project whose secrets are encrypted to an SSH key made by ssh-keygen in a scratch
 /// HOME (`~/.ssh/<name>`, with `passphrase`).
 fn ssh_project(kind: &str, name: &str, passphrase: &str) -> Project {
@@ -129,21 +149,23 @@ fn ssh_project(kind: &str, name: &str, passphrase: &str) -> Project {
     let made = tools::output(&mut keygen);
     assert!(made.status.success(), "{made:?}");
     let public = std::fs::read_to_string(key.with_extension("pub")).expect("public key");
-    let toml = p.read("cfgc.toml");
-    let old = toml
-        .split('"')
-        .find(|s| s.starts_with("age1"))
-        .expect("a recipient")
-        .to_string();
-    std::fs::remove_file(p.path("environments/dev.secrets.yaml")).expect("rm");
-    std::fs::remove_file(p.path("environments/prod.secrets.yaml")).expect("rm");
-    let home = p.path("home").to_string_lossy().into_owned();
-    let p = p
-        .file("cfgc.toml", &toml.replace(&old, public.trim()))
-        .env("HOME", &home);
-    // A new secrets file needs no key.
-    p.set("dev", "DATABASE_URL", DB);
-    p
+    project_for(p, public.trim())
+}
+
+#[test]
+fn sops_key_file_under_home_written_by_age_keygen() {
+    let p = Project::fixture("minimal");
+    std::fs::create_dir_all(p.path("home/.config/sops/age")).expect("mkdir");
+    let keys = p.path("home/.config/sops/age/keys.txt");
+    let made = tools::output(tools::command("age-keygen").arg("-o").arg(&keys));
+    assert!(made.status.success(), "{made:?}");
+    let public = tools::output(tools::command("age-keygen").arg("-y").arg(&keys));
+    assert!(public.status.success(), "{public:?}");
+    let p =
+        project_for(p, String::from_utf8_lossy(&public.stdout).trim()).env("XDG_CONFIG_HOME", "");
+    let run = get_db(&p);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert_eq!(run.stdout, format!("{DB}\n"));
 }
 
 #[test]
@@ -168,22 +190,35 @@ fn a_default_ssh_key_with_a_passphrase_is_passed_over_not_asked_for() {
     );
 }
 
-/// An age identity file encrypted with a passphrase, as `age -p` writes it.
-fn encrypt_with_passphrase(plain: &str, passphrase: &str) -> Vec<u8> {
-    let encryptor = age::Encryptor::with_user_passphrase(age::secrecy::SecretString::from(
-        passphrase.to_owned(),
-    ));
-    let mut out = Vec::new();
-    let mut writer = encryptor.wrap_output(&mut out).expect("encrypt");
-    writer.write_all(plain.as_bytes()).expect("write");
-    writer.finish().expect("finish");
-    out
-}
-
+/// The project's key file encrypted with `passphrase` by the real `age -p` (which reads
+/// the passphrase, twice, from a terminal: a pty from `script`), named by CFGC_AGE_KEY_FILE.
 fn with_encrypted_key(passphrase: &str) -> Project {
-    let (p, key) = keyless();
-    let bytes = encrypt_with_passphrase(&format!("{}\n", key.secret), passphrase);
-    std::fs::write(p.path("keys/locked.age"), bytes).expect("write key");
+    let (p, _key) = keyless();
+    let mut cmd = p.command_through(
+        "script",
+        &[
+            "-q",
+            "-e",
+            "-c",
+            "age -p -o keys/locked.age keys/test.key",
+            "/dev/null",
+        ],
+    );
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = tools::spawn(&mut cmd);
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{passphrase}\n{passphrase}\n").as_bytes())
+        .expect("type");
+    let out = child.wait_with_output().expect("wait for script");
+    assert!(out.status.success(), "age -p: {out:?}");
+    let locked = std::fs::read(p.path("keys/locked.age")).expect("age -p wrote the file");
+    assert!(locked.starts_with(b"age-encryption.org/v1\n-> scrypt "));
+    std::fs::remove_file(p.path("keys/test.key")).expect("only the encrypted key is left");
     let file = p.path("keys/locked.age").to_string_lossy().into_owned();
     p.env("CFGC_AGE_KEY_FILE", &file)
 }
