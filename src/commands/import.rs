@@ -5,10 +5,9 @@
 //! not imported. Nothing is overwritten without `--force`, and no value is ever printed.
 
 mod layer_edit;
+mod source;
 
 use std::collections::BTreeMap;
-use std::io::Read;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use secrecy::ExposeSecret;
@@ -23,9 +22,6 @@ use crate::project::Environment;
 use crate::render::format::dotenv::parse_dotenv;
 use crate::secrets::crypto::Plaintext;
 use crate::secrets::file::{Change, update};
-
-/// A `.env` to import is small; a bigger file was named by mistake.
-const MAX_LEN: u64 = 1 << 20;
 
 /// Where each imported name goes.
 #[derive(Default)]
@@ -45,7 +41,7 @@ pub fn run(config: &Config, environment: &str, file: &Path, force: bool) -> Exit
 fn import(config: &Config, environment: &str, file: &Path, force: bool) -> Result<Exit, Exit> {
     let ctx = context::load(config, &[environment.to_string()], true)?;
     let env = ctx.env();
-    let text = read_source(file).map_err(|d| ctx.fatal(&[d]))?;
+    let text = source::read(file).map_err(|d| ctx.fatal(&[d]))?;
     let entries = parse_dotenv(&text).map_err(|e| {
         ctx.fatal(&[Diagnostic::error(
             "import-syntax",
@@ -66,21 +62,62 @@ fn import(config: &Config, environment: &str, file: &Path, force: bool) -> Resul
         .help("list a layer file for it in cfgc.toml, e.g. `environments/NAME.yaml`")]));
     };
     let layer_id = ctx.loaded.layers.id(layer);
-    let layer_text = ctx.sources.get(layer_id).text.clone();
-    let layer_name = crate::source::display_name(&ctx.loaded.project.root, layer);
-    let layer_map = ctx.loaded.layers.node(layer_id).as_map();
+    let target = Target {
+        layer,
+        name: crate::source::display_name(&ctx.loaded.project.root, layer),
+        text: ctx.sources.get(layer_id).text.clone(),
+        map: ctx.loaded.layers.node(layer_id).as_map(),
+    };
     let mut refused = Vec::new();
+    if !sorted.plain.is_empty() {
+        refused.extend(layer_refusal(&ctx, env, &target));
+    }
+    if !force {
+        refused.extend(already_set(&ctx, env, &sorted, &target));
+    }
+    refused.extend(no_secrets_file(env, &sorted));
+    if !refused.is_empty() {
+        let exit = ctx.fatal(&refused);
+        err(&format!(
+            "error: {} problem(s); nothing was imported\n",
+            refused.len()
+        ));
+        return Err(exit);
+    }
+    warn_unknown(&ctx, &sorted.unknown, file);
+    if sorted.plain.is_empty() && sorted.secret.is_empty() {
+        say(config, "import: nothing to import\n");
+        return Ok(Exit::Ok);
+    }
+    write(config, &ctx, env, &sorted, &target)?;
+    report(config, &ctx, env, &sorted, &target.name);
+    Ok(Exit::Ok)
+}
+
+/// The layer plain values go to: the environment's last, as read.
+struct Target<'a> {
+    layer: &'a crate::project::ProjectPath,
+    /// As shown to the user.
+    name: String,
+    text: String,
+    map: Option<&'a crate::node::Map>,
+}
+
+/// Why plain values cannot go into the layer: shared with other environments, not YAML,
+/// or a flow map that lines cannot be appended to.
+fn layer_refusal(ctx: &Context, env: &Environment, target: &Target) -> Option<Diagnostic> {
+    let layer_name = &target.name;
     let sharing: Vec<&str> = ctx
         .loaded
         .project
         .environments
         .iter()
         .filter(|other| other.name != env.name)
-        .filter(|other| other.layers.iter().any(|l| l.value.abs == layer.abs))
+        .filter(|other| other.layers.iter().any(|l| l.value.abs == target.layer.abs))
         .map(|other| other.name.as_str())
         .collect();
-    if !sorted.plain.is_empty() && !sharing.is_empty() {
-        refused.push(
+    if !sharing.is_empty() {
+        return Some(
             Diagnostic::error(
                 "import-shared-layer",
                 format!(
@@ -95,77 +132,75 @@ fn import(config: &Config, environment: &str, file: &Path, force: bool) -> Resul
                 env.name, env.name
             )),
         );
-    } else if !sorted.plain.is_empty() && !is_yaml(layer) {
-        refused.push(
+    }
+    if !is_yaml(target.layer) {
+        return Some(
             Diagnostic::error(
                 "import-layer-format",
                 format!("`{layer_name}` is not a YAML file; import edits YAML layers only"),
             )
             .help("add the values by hand, or make the environment's last layer a .yaml file"),
         );
-    } else if !sorted.plain.is_empty() && !layer_edit::appendable(&layer_text) {
-        refused.push(
-            Diagnostic::error(
-                "import-layer-format",
-                format!("`{layer_name}` is a flow map (`{{…}}`); import appends `NAME: value` lines to a block map"),
-            )
-            .help("rewrite it as one `NAME: value` per line, then import again"),
-        );
     }
-    let existing_secrets: Vec<&str> = ctx
+    (!layer_edit::appendable(&target.text)).then(|| {
+        Diagnostic::error(
+            "import-layer-format",
+            format!("`{layer_name}` is a flow map (`{{…}}`); import appends `NAME: value` lines to a block map"),
+        )
+        .help("rewrite it as one `NAME: value` per line, then import again")
+    })
+}
+
+/// Names the layer or the secrets file already holds (refused without `--force`).
+fn already_set(
+    ctx: &Context,
+    env: &Environment,
+    sorted: &Sorted,
+    target: &Target,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (name, _) in &sorted.plain {
+        if let Some(entry) = target.map.and_then(|m| m.get(name)) {
+            found.push(
+                exists(name, &target.name)
+                    .at(entry.key_span)
+                    .label("set here"),
+            );
+        }
+    }
+    let secrets: Vec<&str> = ctx
         .parsed(env)
         .map(|p| p.file.values.keys().map(String::as_str).collect())
         .unwrap_or_default();
-    if !force {
-        for (name, _) in &sorted.plain {
-            if let Some(entry) = layer_map.and_then(|m| m.get(name)) {
-                refused.push(
-                    exists(name, &layer_name)
-                        .at(entry.key_span)
-                        .label("set here"),
-                );
-            }
-        }
-        for (name, _, _) in &sorted.secret {
-            if existing_secrets.contains(&name.as_str()) {
-                refused.push(exists(name, &ctx.display_name(env)));
-            }
+    for (name, _, _) in &sorted.secret {
+        if secrets.contains(&name.as_str()) {
+            found.push(exists(name, &ctx.display_name(env)));
         }
     }
-    if !sorted.secret.is_empty() && env.secrets.is_none() {
-        let names: Vec<&str> = sorted.secret.iter().map(|s| s.0.as_str()).collect();
-        refused.push(
-            Diagnostic::error(
-                "no-secrets-file",
-                format!(
-                    "environment `{}` declares no secrets file for {}",
-                    env.name,
-                    names.join(", ")
-                ),
-            )
-            .at(env.span)
-            .help(format!(
-                "add `secrets = \"environments/{}.secrets.yaml\"` and its `recipients` to this table in cfgc.toml",
-                env.name
-            )),
-        );
+    found
+}
+
+/// Secrets to import into an environment that declares no secrets file.
+fn no_secrets_file(env: &Environment, sorted: &Sorted) -> Option<Diagnostic> {
+    if sorted.secret.is_empty() || env.secrets.is_some() {
+        return None;
     }
-    if !refused.is_empty() {
-        let exit = ctx.fatal(&refused);
-        err(&format!(
-            "error: {} problem(s); nothing was imported\n",
-            refused.len()
-        ));
-        return Err(exit);
-    }
-    warn_unknown(&ctx, &sorted.unknown, file);
-    if sorted.plain.is_empty() && sorted.secret.is_empty() {
-        say(config, "import: nothing to import\n");
-        return Ok(Exit::Ok);
-    }
-    write(config, &ctx, env, &sorted, layer, layer_map, &layer_text)?;
-    report(config, &ctx, env, &sorted, &layer_name);
-    Ok(Exit::Ok)
+    let names: Vec<&str> = sorted.secret.iter().map(|s| s.0.as_str()).collect();
+    Some(
+        Diagnostic::error(
+            "no-secrets-file",
+            format!(
+                "environment `{}` declares no secrets file for {}",
+                env.name,
+                names.join(", ")
+            ),
+        )
+        .at(env.span)
+        .help(format!(
+            "add `secrets = \"environments/{}.secrets.yaml\"` and its `recipients` to this table in cfgc.toml",
+            env.name
+        )),
+    )
 }
 
 /// Each entry's destination: unknown to the schema, secret (by the schema or by its
@@ -206,10 +241,9 @@ fn write(
     ctx: &Context,
     env: &Environment,
     sorted: &Sorted,
-    layer: &crate::project::ProjectPath,
-    layer_map: Option<&crate::node::Map>,
-    layer_text: &str,
+    target: &Target,
 ) -> Result<(), Exit> {
+    let (layer, layer_text) = (target.layer, target.text.as_str());
     let io = |e: crate::fs::FsError| ctx.fatal(&[e.diagnostic().note("nothing was imported")]);
     let mut staged = Vec::new();
     if !sorted.secret.is_empty() {
@@ -245,7 +279,7 @@ fn write(
             .map(|(n, v)| layer_edit::line(n, v, properties.and_then(|p| p.get(n))))
             .collect();
         let replace: Vec<&str> = sorted.plain.iter().map(|(n, _)| n.as_str()).collect();
-        let text = layer_edit::edit(layer_text, layer_map, &replace, &lines);
+        let text = layer_edit::edit(layer_text, target.map, &replace, &lines);
         staged.push(
             ctx.fs()
                 .stage(&layer.rel, text.as_bytes(), 0o644)
@@ -349,40 +383,4 @@ fn is_yaml(path: &crate::project::ProjectPath) -> bool {
         path.abs.extension().and_then(|e| e.to_str()),
         Some("yaml" | "yml")
     )
-}
-
-/// The `.env` to import, named on the command line (it may live outside the project):
-/// a regular file (a FIFO is refused without blocking), at most `MAX_LEN` bytes, UTF-8.
-fn read_source(path: &Path) -> Result<zeroize::Zeroizing<String>, Diagnostic> {
-    let cannot = |why: String| {
-        Diagnostic::error(
-            "import-read",
-            format!("cannot read {}: {why}", path.display()),
-        )
-        .help("name an existing .env file, e.g. `cfgc import production .env.production`")
-    };
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags((rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY).bits() as i32)
-        .open(path)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => cannot("no such file".into()),
-            _ => cannot(e.to_string()),
-        })?;
-    let meta = file.metadata().map_err(|e| cannot(e.to_string()))?;
-    if !meta.is_file() {
-        return Err(cannot("not a regular file".into()));
-    }
-    let mut bytes =
-        zeroize::Zeroizing::new(Vec::with_capacity(meta.len().min(MAX_LEN) as usize + 1));
-    file.take(MAX_LEN + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| cannot(e.to_string()))?;
-    if bytes.len() as u64 > MAX_LEN {
-        return Err(cannot(format!(
-            "larger than {MAX_LEN} bytes; not a .env file"
-        )));
-    }
-    let text = std::str::from_utf8(&bytes).map_err(|_| cannot("not UTF-8 text".into()))?;
-    Ok(zeroize::Zeroizing::new(text.to_owned()))
 }
