@@ -71,6 +71,20 @@ const EXEC_EXAMPLES: &str = concat!(
     "127 the command was not found"
 );
 
+const IMPORT_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  cfgc import production .env.production\n",
+    "  cfgc import staging old/.env --force      replace values already set\n\n",
+    "Exit codes: 0 imported (unknown names are warned about); 1 a secret the schema\n",
+    "refuses; 2 usage or I/O error, a bad line, or a value already set (nothing imported)"
+);
+
+const INIT_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  mkdir myapp-config && cd myapp-config && cfgc init && cfgc check\n\n",
+    "Exit codes: 0 written; 2 a file already exists or an I/O error (nothing written)"
+);
+
 const SECRETS_EXAMPLES: &str = concat!(
     "Examples:\n",
     "  cfgc secrets list production\n",
@@ -91,9 +105,11 @@ pub struct Args {
     #[arg(long, short = 'C', global = true, value_name = "PATH")]
     pub project: Option<PathBuf>,
 
-    /// An age identity file (age-keygen output or an SSH private key); repeatable.
-    /// Also read, in order: CFGC_AGE_KEY_FILE, CFGC_AGE_KEY, $XDG_CONFIG_HOME/cfgc/age/keys.txt,
-    /// SOPS_AGE_KEY_FILE, and the environment's `identity` in cfgc.toml
+    /// An age identity file (age-keygen output or an SSH private key, passphrase-protected
+    /// or not); repeatable. Also read, in order: CFGC_AGE_KEY_FILE, CFGC_AGE_KEY,
+    /// $XDG_CONFIG_HOME/cfgc/age/keys.txt, then sops's places (SOPS_AGE_SSH_PRIVATE_KEY_FILE
+    /// or ~/.ssh/id_ed25519 and id_rsa, SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD,
+    /// $XDG_CONFIG_HOME/sops/age/keys.txt), and the environment's `identity` in cfgc.toml
     #[arg(long, short = 'i', global = true, value_name = "FILE")]
     pub identity: Vec<PathBuf>,
 
@@ -135,7 +151,8 @@ pub enum Command {
         /// Environments to plan [default: all]
         #[arg(value_name = "ENV")]
         environments: Vec<String>,
-        /// Exit 3 when files would be created or changed (1 stays for findings, 2 for errors)
+        /// Exit 3 when files would be created or changed (1 stays for findings, 2 for
+        /// errors); a demo `identity` in cfgc.toml is then used only for environments named
         #[arg(long)]
         exit_code: bool,
         /// Use no key: outputs that hold secrets are not written, only rendered with
@@ -206,6 +223,34 @@ pub enum Command {
         )]
         command: Vec<std::ffi::OsString>,
     },
+    /// Bootstrap an environment from an existing .env file
+    ///
+    /// Plain values go into the environment's own (last) layer file, appended as
+    /// `NAME: value` lines typed by the schema, comments kept. Values the schema marks
+    /// `x-secret`, and values that look like credentials, go encrypted into its secrets
+    /// file. Names the schema does not declare are reported, not imported. No value is
+    /// printed.
+    #[command(after_help = IMPORT_EXAMPLES)]
+    Import {
+        /// The environment
+        #[arg(value_name = "ENV")]
+        environment: String,
+        /// The .env file to read (`KEY=value` lines, `#` comments, single-quoted values)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Replace values the layer or the secrets file already holds
+        #[arg(long)]
+        force: bool,
+    },
+    /// Start a cfgc project in the current folder
+    ///
+    /// Writes cfgc.toml, schema/env.schema.json, environments/ (base, development, its
+    /// secrets file), templates/env.j2 and a .gitignore for the rendered .env; refuses if
+    /// any of them exists. Generates development's age key OUTSIDE the folder, in cfgc's
+    /// key file ($XDG_CONFIG_HOME/cfgc/age/keys.txt, default ~/.config/cfgc/age/keys.txt),
+    /// appended if it exists, and prints where.
+    #[command(after_help = INIT_EXAMPLES)]
+    Init,
     /// Manage the encrypted secrets of an environment
     #[command(after_help = SECRETS_EXAMPLES)]
     Secrets {

@@ -5,6 +5,8 @@ pub mod check;
 pub mod docs;
 pub mod exec;
 pub mod explain;
+pub mod import;
+pub mod init;
 pub mod plan;
 pub mod secrets;
 
@@ -53,6 +55,12 @@ pub fn run(config: Config) -> Exit {
             environment,
             command,
         } => exec::run(&config, environment, command),
+        Command::Import {
+            environment,
+            file,
+            force,
+        } => import::run(&config, environment, file, *force),
+        Command::Init => init::run(&config),
         Command::Completions { shell } => {
             let mut text = Vec::new();
             clap_complete::generate(*shell, &mut crate::cli::Args::command(), "cfgc", &mut text);

@@ -9,7 +9,7 @@ mod open;
 
 use std::collections::BTreeMap;
 
-pub use keyring::{Identities, Keyring};
+pub use keyring::{DemoKeys, Identities, Keyring};
 pub use open::{Opened, open_file};
 
 use crate::diagnostic::Diagnostic;
@@ -64,6 +64,12 @@ pub fn decrypt(
         .and_then(|identities| open_file(parsed, &env.name, &identities, sources));
     match opened {
         Ok(opened) => Ok(Resolved::Values(opened.values)),
+        Err(DecryptError::NoIdentity(d)) if keyring.withholds_demo_key(env) => {
+            Ok(Resolved::Unavailable(format!(
+                "{} (its demo key in cfgc.toml is used by `plan --exit-code` only when `{}` is named)",
+                d.message, env.name
+            )))
+        }
         Err(DecryptError::NoIdentity(d)) => Ok(Resolved::Unavailable(d.message)),
         Err(DecryptError::Failed(ds)) => Err(ds),
     }

@@ -233,13 +233,14 @@ fn streamed<'l, T: Reported>(
 pub fn plan<T>(
     config: &Config,
     names: &[String],
-    decrypt: bool,
+    decrypt: Option<DemoKeys>,
     then: impl FnOnce(&Loaded, SourceMap, Planned) -> T,
 ) -> Result<T, Stopped> {
     let (mut sources, loaded, templates) = start(config, names)?;
     let envs: Vec<_> = loaded.environments().collect();
     let files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
-    let keyring = decrypt.then(|| Keyring::from_sources(config.identity_sources.clone()));
+    let keyring = decrypt
+        .map(|demo| Keyring::from_sources(config.identity_sources.clone()).with_demo_keys(demo));
     let outcomes: Vec<Streamed<(Vec<Diagnostic>, EnvOutcome)>> = each_env(&envs, |i, env| {
         streamed(&loaded, i, env, &sources, |layers, sources| {
             plan_env(&loaded, layers, &templates, keyring.as_ref(), sources, env)
@@ -381,7 +382,7 @@ fn plan_env<'a>(
     let mask_of = |file: &render::RenderedFile| match &resolved {
         Resolved::Values(values) if file.output.secrets => Some(render::line_mask(
             file,
-            plain.get_or_init(|| render::plain_context(&validated.merged)),
+            plain.get_or_init(|| render::plain_context(&validated.merged, &loaded.schema)),
             values,
             templates,
             &loaded.project,
@@ -431,7 +432,7 @@ fn sorted(found: Vec<Diagnostic>, loaded: &Loaded, sources: &SourceMap) -> Vec<D
 // The `cfgc secrets` commands run the first stages on one environment, to manage its
 // secrets file rather than to render: these are their entry points.
 
-pub use crate::decrypt::{Keyring, Opened};
+pub use crate::decrypt::{DemoKeys, Keyring, Opened};
 
 /// Stage 1 for the `secrets` commands; with `new_secrets_ok`, a secrets file not written
 /// yet loads as "no file yet".

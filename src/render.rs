@@ -72,7 +72,7 @@ pub fn render_env<'a>(
     secrets: Secrets<'_>,
 ) -> Result<Vec<RenderedFile<'a>>, Failed> {
     let env = merged.env;
-    let plain = plain_context(merged);
+    let plain = plain_context(merged, schema);
     let mut files = Vec::new();
     let mut failed = Failed {
         diagnostics: Vec::new(),
@@ -181,20 +181,30 @@ pub fn line_mask(
 /// An environment's template context, converted once for all its outputs.
 pub type Context = minijinja::Value;
 
-/// What every template sees: the merged variables at the top level and in `vars`, the
-/// environment's `env` and `tier`, and `secret_names` (names only: a plain output may
-/// reference a secret by name, e.g. in Secret Manager). The variables are converted
-/// once and shared by both places and by every output.
-pub fn plain_context(merged: &Merged) -> Context {
-    let vars = minijinja::Value::from(minijinja::value::Serde(crate::node::map_to_json(
-        &merged.vars,
-    )));
+/// What every template sees: the merged variables at the top level and in `vars`; in
+/// `app_env` the app's environment: each variable not marked `x-infra` flattened by the
+/// one rule `cfgc exec` uses (`flatten`), by name, so `.env` templates can iterate over
+/// it and a new variable needs no template edit; the environment's `env` and `tier`; and
+/// `secret_names` (names only: a plain output may reference a secret by name, e.g. in
+/// Secret Manager). The variables are converted once and shared by every output.
+pub fn plain_context(merged: &Merged, schema: &Schema) -> Context {
+    let json = crate::node::map_to_json(&merged.vars);
+    let mut app_env = BTreeMap::new();
+    for (name, value) in &json {
+        if !schema.infra.contains(name) {
+            let mut flat = Vec::new();
+            flatten::flatten(name, value, &mut flat);
+            app_env.extend(flat);
+        }
+    }
+    let vars = minijinja::Value::from(minijinja::value::Serde(json));
     let names: Vec<String> = merged.secret_names.keys().cloned().collect();
     // Later maps win a lookup, as later inserts into one map would.
     minijinja::value::merge_maps([
         vars.clone(),
         minijinja::context! {
             vars => vars,
+            app_env => app_env,
             env => merged.env.name.clone(),
             tier => merged.env.tier.clone(),
             secret_names => names,

@@ -86,23 +86,43 @@ fn adding_a_variable_end_to_end() {
     let p = p.append("environments/base.yaml", "FEATURE_FLAGS: beta-search\n");
     let run = p.run(&["check"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
+    // No "used by no output" warning: `.env` iterates over `app_env`.
+    assert!(!run.stdout.contains("unused-variable"), "{}", run.stdout);
     // 4. The docs are stale until `cfgc docs`.
     assert_eq!(p.run(&["docs", "--check"]).code, 1);
     assert_eq!(p.run(&["docs"]).code, 0);
     assert_eq!(p.run(&["docs", "--check"]).code, 0);
     assert!(p.read("docs/configuration.md").contains("## FEATURE_FLAGS"));
-    // 5. The variable reaches the outputs (here through a template line).
-    let p = p.edit(
-        "templates/env.j2",
-        "LOG_LEVEL={{ LOG_LEVEL }}",
-        "LOG_LEVEL={{ LOG_LEVEL }}\nFEATURE_FLAGS={{ FEATURE_FLAGS }}",
-    );
+    // 5. The variable reaches `.env` with no template edit: env.j2 iterates over `app_env`.
+    let template = p.read("templates/env.j2");
+    assert!(!template.contains("FEATURE_FLAGS"), "{template}");
     let run = p.run(&["apply", "development", "--yes"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
         p.read("deploy/development/.env")
             .contains("FEATURE_FLAGS=beta-search")
     );
+    assert_eq!(
+        p.read("templates/env.j2"),
+        template,
+        "the template was not edited"
+    );
     let run = p.run(&["explain", "development", "FEATURE_FLAGS"]);
     assert!(run.stdout.contains("templates/env.j2"), "{}", run.stdout);
+}
+
+#[test]
+fn infrastructure_variables_stay_out_of_the_env_file() {
+    // `"x-infra": true` keeps nginx's and Cloud Build's variables out of `app_env`; the
+    // app's own are all there, numbers and lists flattened as `cfgc exec` does.
+    let p = example();
+    let run = p.run(&["apply", "development", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let env = p.read("deploy/development/.env");
+    assert!(env.contains("\nPORT=8080\n"), "{env}");
+    assert!(env.contains("\nLOG_LEVEL="), "{env}");
+    assert!(env.contains("\nJWT_SECRET="), "{env}");
+    for infra in ["TLS_CERTIFICATE_PATH", "NGINX_RESOLVERS", "HSTS_MAX_AGE"] {
+        assert!(!env.contains(infra), "{infra} in {env}");
+    }
 }

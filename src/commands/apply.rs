@@ -24,55 +24,60 @@ pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) ->
         Ok(l) => l,
         Err(d) => return fatal(&[d], &SourceMap::default(), config.color_err),
     };
-    let result = pipeline::plan(config, names, true, |loaded, sources, planned| {
-        let mut diagnostics = planned.diagnostics.clone();
-        if diagnostics.is_empty() && !allow_skipped {
-            diagnostics = super::plan::skipped_but_expected(config, names, &planned.plans);
-        }
-        if !diagnostics.is_empty() {
-            return super::plan::findings(config, &sources, &planned, &diagnostics);
-        }
-        let plans = &planned.plans;
-        let project = &loaded.project;
-        let refused = apply::preflight(&project.fs, plans);
-        if !refused.is_empty() {
-            return fatal(&refused, &sources, config.color_err);
-        }
-        if let Err(d) = apply::remove_stale_temps(&project.fs, &project.output_dir) {
-            return fatal(&[d], &sources, config.color_err);
-        }
-        if !config.quiet {
-            out(&crate::report::plan::human(plans, config.color));
-        }
-        let pending = plans.iter().filter(|p| p.pending()).count();
-        if pending == 0 {
+    let result = pipeline::plan(
+        config,
+        names,
+        Some(pipeline::DemoKeys::Every),
+        |loaded, sources, planned| {
+            let mut diagnostics = planned.diagnostics.clone();
+            if diagnostics.is_empty() && !allow_skipped {
+                diagnostics = super::plan::skipped_but_expected(config, names, &planned.plans);
+            }
+            if !diagnostics.is_empty() {
+                return super::plan::findings(config, &sources, &planned, &diagnostics);
+            }
+            let plans = &planned.plans;
+            let project = &loaded.project;
+            let refused = apply::preflight(&project.fs, plans);
+            if !refused.is_empty() {
+                return fatal(&refused, &sources, config.color_err);
+            }
+            if let Err(d) = apply::remove_stale_temps(&project.fs, &project.output_dir) {
+                return fatal(&[d], &sources, config.color_err);
+            }
             if !config.quiet {
-                out("apply: nothing to write\n");
+                out(&crate::report::plan::human(plans, config.color));
             }
-            return Exit::Ok;
-        }
-        if !yes {
-            if !std::io::stdin().is_terminal() {
-                err(
-                    "error: refusing to apply without confirmation: standard input is not a terminal\nhelp: review `cfgc plan`, then run `cfgc apply --yes`\n",
-                );
-                return Exit::Error;
-            }
-            if !confirm(pending) {
-                err("apply: cancelled, nothing written\n");
-                return Exit::Error;
-            }
-        }
-        match apply::write_all(&project.fs, plans) {
-            Ok(applied) => {
+            let pending = plans.iter().filter(|p| p.pending()).count();
+            if pending == 0 {
                 if !config.quiet {
-                    out(&format!("apply: wrote {} file(s)\n", applied.written));
+                    out("apply: nothing to write\n");
                 }
-                Exit::Ok
+                return Exit::Ok;
             }
-            Err(ds) => fatal(&ds, &sources, config.color_err),
-        }
-    });
+            if !yes {
+                if !std::io::stdin().is_terminal() {
+                    err(
+                        "error: refusing to apply without confirmation: standard input is not a terminal\nhelp: review `cfgc plan`, then run `cfgc apply --yes`\n",
+                    );
+                    return Exit::Error;
+                }
+                if !confirm(pending) {
+                    err("apply: cancelled, nothing written\n");
+                    return Exit::Error;
+                }
+            }
+            match apply::write_all(&project.fs, plans) {
+                Ok(applied) => {
+                    if !config.quiet {
+                        out(&format!("apply: wrote {} file(s)\n", applied.written));
+                    }
+                    Exit::Ok
+                }
+                Err(ds) => fatal(&ds, &sources, config.color_err),
+            }
+        },
+    );
     result.unwrap_or_else(|stopped| fatal(&stopped.errors, &stopped.sources, config.color_err))
 }
 

@@ -187,9 +187,11 @@ fn looks_like_credential(node: &crate::node::Node) -> Option<&'static str> {
 }
 
 /// Every template line of the environment's outputs that names `name` as a word, and the
-/// lines that loop over every variable (`vars`, or `secrets` for a secret).
+/// lines that loop over every variable (`vars`; `app_env` for a variable not marked
+/// `x-infra`; `secrets` for a secret).
 fn uses(i: &Inspection, env: &crate::project::Environment, name: &str, secret: bool) -> Vec<Use> {
     let mut found = Vec::new();
+    let in_app_env = !secret && !i.loaded.schema.infra.contains(name);
     for (output, file) in &i.templates {
         if !(output.environments.is_empty() || output.environments.contains(&env.name)) {
             continue;
@@ -199,7 +201,9 @@ fn uses(i: &Inspection, env: &crate::project::Environment, name: &str, secret: b
             let by_name = has_word(line, name);
             let loops = line.contains("{%")
                 && has_word(line, "for")
-                && (has_word(line, "vars") || (secret && has_word(line, "secrets")));
+                && (has_word(line, "vars")
+                    || (in_app_env && has_word(line, "app_env"))
+                    || (secret && has_word(line, "secrets")));
             if by_name || loops {
                 found.push(Use {
                     output: output.name.clone(),

@@ -19,7 +19,14 @@ pub struct Options {
 }
 
 pub fn run(config: &Config, names: &[String], options: Options) -> Exit {
-    let result = pipeline::plan(config, names, options.decrypt, |_, sources, planned| {
+    // `--exit-code` asks whether the committed files are current: a demo key in cfgc.toml
+    // is used only for environments named, so a fresh clone is not "pending" for the
+    // gitignored outputs only that key can render.
+    let keys = options.decrypt.then(|| match options.exit_code {
+        true => pipeline::DemoKeys::Named(names.to_vec()),
+        false => pipeline::DemoKeys::Every,
+    });
+    let result = pipeline::plan(config, names, keys, |_, sources, planned| {
         let mut diagnostics = planned.diagnostics.clone();
         if diagnostics.is_empty() && options.decrypt && !options.allow_skipped {
             diagnostics = skipped_but_expected(config, names, &planned.plans);

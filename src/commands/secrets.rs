@@ -1,13 +1,13 @@
 //! `cfgc secrets …`: list, set, get, rm, edit and rekey an environment's secrets file.
 //! Every write is atomic and private (0600); any error before it leaves files as they were.
 
-mod context;
+pub(crate) mod context;
 mod edit;
 mod input;
 mod list;
 mod rekey;
 mod scratch;
-mod values;
+pub(crate) mod values;
 
 use super::Exit;
 use crate::cli::{Config, SecretsCommand};

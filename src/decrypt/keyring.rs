@@ -1,5 +1,5 @@
-//! The identities of one run: the shared sources (`--identity`, `CFGC_AGE_KEY_FILE`,
-//! `CFGC_AGE_KEY`, the default key file, `SOPS_AGE_KEY_FILE`) read once, on first use,
+//! The identities of one run: the shared sources (`--identity`, the cfgc and sops key
+//! variables, their default key files, `~/.ssh` keys) read once, on first use,
 //! and each environment's project identity file read once when an environment needs it.
 
 use std::collections::HashMap;
@@ -20,8 +20,20 @@ type Found = Result<Arc<(Vec<Identity>, Vec<Searched>)>, Diagnostic>;
 
 pub struct Keyring {
     sources: IdentitySources,
+    demo: DemoKeys,
     shared: OnceLock<Found>,
     project: Mutex<HashMap<PathBuf, Found>>,
+}
+
+/// Which environments use their `identity` from cfgc.toml (the committed demo key).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DemoKeys {
+    /// Every environment that declares one.
+    Every,
+    /// Only these (named on the command line): `plan --exit-code` asks whether the
+    /// committed files are current, and a fresh clone's demo key would make the gitignored
+    /// outputs it decrypts look pending.
+    Named(Vec<String>),
 }
 
 /// The identities for one environment, and every place searched for them.
@@ -57,9 +69,22 @@ impl Keyring {
         sources.project_file = None;
         Keyring {
             sources,
+            demo: DemoKeys::Every,
             shared: OnceLock::new(),
             project: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Limits which environments use their cfgc.toml `identity`.
+    pub fn with_demo_keys(mut self, demo: DemoKeys) -> Keyring {
+        self.demo = demo;
+        self
+    }
+
+    /// Whether `env` has a demo key in cfgc.toml that this run leaves out (see [`DemoKeys`]).
+    pub fn withholds_demo_key(&self, env: &Environment) -> bool {
+        env.identity.is_some()
+            && matches!(&self.demo, DemoKeys::Named(names) if !names.contains(&env.name))
     }
 
     /// Every identity that may open `env`'s secrets file.
@@ -74,7 +99,11 @@ impl Keyring {
             })
             .clone()
             .map_err(|d| fail(&d))?;
-        let project = match &env.identity {
+        let demo = match &self.demo {
+            DemoKeys::Every => env.identity.as_ref(),
+            DemoKeys::Named(names) => env.identity.as_ref().filter(|_| names.contains(&env.name)),
+        };
+        let project = match demo {
             None => None,
             Some(path) => {
                 let mut cache = self.project.lock().unwrap_or_else(|e| e.into_inner());
@@ -111,7 +140,7 @@ fn read_project_identity(path: &ProjectPath) -> Result<Zeroizing<Vec<u8>>, Diagn
 
 fn identity_error(e: IdentityError) -> Diagnostic {
     Diagnostic::error("identity", format!("cannot load an identity: {e}")).help(
-        "fix or remove the identity source named above; identities are read from --identity, CFGC_AGE_KEY_FILE, CFGC_AGE_KEY, ~/.config/cfgc/age/keys.txt, SOPS_AGE_KEY_FILE and the environment's `identity` in cfgc.toml",
+        "fix or remove the identity source named above; identities are read from --identity, CFGC_AGE_KEY_FILE, CFGC_AGE_KEY, ~/.config/cfgc/age/keys.txt, SOPS_AGE_SSH_PRIVATE_KEY_FILE (else ~/.ssh/id_ed25519 and ~/.ssh/id_rsa), SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD, ~/.config/sops/age/keys.txt and the environment's `identity` in cfgc.toml",
     )
 }
 

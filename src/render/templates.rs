@@ -423,7 +423,8 @@ fn template_error(e: &Error, name: &str, id: FileId, src: &Source, compiling: bo
 impl Templates {
     /// Schema variables that no output's template uses: a new variable that reaches no file
     /// is a warning, so adding one to the schema tells you the templates need it too. A
-    /// template that iterates over `vars` (or `secrets`) uses every variable (or secret).
+    /// template that iterates over `vars` (or `secrets`) uses every variable (or secret),
+    /// and one over `app_env` every variable not marked `x-infra`.
     pub fn unused_variables(&self, schema: &Schema, sources: &SourceMap) -> Vec<Diagnostic> {
         let mut used = std::collections::BTreeSet::new();
         for name in self.files.keys() {
@@ -435,10 +436,12 @@ impl Templates {
             return Vec::new();
         }
         let every_secret = used.contains("secrets");
+        let app_env = used.contains("app_env");
         schema
             .variables
             .iter()
             .filter(|v| !used.contains(*v))
+            .filter(|v| !(app_env && !schema.infra.contains(*v) && !schema.secrets.contains(*v)))
             .filter(|v| !(every_secret && schema.secrets.contains(*v)))
             .map(|v| {
                 Diagnostic::warning("unused-variable", format!("`{v}` is used by no output"))

@@ -1,9 +1,11 @@
 //! Identities: the private keys that unwrap a secrets file's data key. Reads age-keygen
-//! key files and unencrypted OpenSSH keys; [`discover`] finds them in the usual places.
+//! key files and OpenSSH keys, passphrase-protected or not; [`discover`] finds them where
+//! cfgc, sops and age users keep them.
 
 mod discover;
 mod error;
 mod parse;
+mod passphrase;
 
 use std::fmt;
 

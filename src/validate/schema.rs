@@ -22,6 +22,9 @@ pub struct Schema {
     pub secrets: BTreeSet<String>,
     /// Variables marked `x-credential-scan: false`.
     pub unscanned: BTreeSet<String>,
+    /// Variables marked `x-infra: true`: for the deploy files (nginx, Cloud Build), not
+    /// the app's environment, so templates' `app_env` leaves them out.
+    pub infra: BTreeSet<String>,
 }
 
 /// Keys cfgc adds to every instance so that schema rules can key on them.
@@ -110,6 +113,7 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
             .collect(),
         secrets: flagged("x-secret", true),
         unscanned: flagged("x-credential-scan", false),
+        infra: flagged("x-infra", true),
         validator,
         json,
         file,

@@ -63,6 +63,14 @@ impl Project {
         }
     }
 
+    /// An empty scratch folder.
+    pub fn empty() -> Project {
+        Project {
+            dir: tempfile::tempdir().expect("temp dir"),
+            env: Vec::new(),
+        }
+    }
+
     /// A copy of the bundled TaskPilot example (the repository's own project).
     pub fn example() -> Project {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -123,13 +131,42 @@ impl Project {
         self
     }
 
+    /// Drops a variable `env` set (e.g. the key file `with_secrets` names).
+    pub fn unset(mut self, key: &str) -> Project {
+        self.env.retain(|(k, _)| k != key);
+        self
+    }
+
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_cfgc"));
-        cmd.args(args).current_dir(self.dir.path());
+        cmd.args(args);
+        self.isolate(&mut cmd);
+        cmd
+    }
+
+    /// cfgc run through another program (`setsid`, `script`): `program` and its arguments,
+    /// where `{cfgc}` in an argument stands for the binary's path.
+    pub fn command_through(&self, program: &str, args: &[&str]) -> Command {
+        let mut cmd = tools::command(program);
+        cmd.args(
+            args.iter()
+                .map(|a| a.replace("{cfgc}", env!("CARGO_BIN_EXE_cfgc"))),
+        );
+        self.isolate(&mut cmd);
+        cmd
+    }
+
+    /// The project folder as the working directory, and the environment stripped of the
+    /// user's own keys and editor, then the variables `env` set.
+    fn isolate(&self, cmd: &mut Command) {
+        cmd.current_dir(self.dir.path());
         for var in [
             "CFGC_AGE_KEY",
             "CFGC_AGE_KEY_FILE",
+            "SOPS_AGE_KEY",
             "SOPS_AGE_KEY_FILE",
+            "SOPS_AGE_KEY_CMD",
+            "SOPS_AGE_SSH_PRIVATE_KEY_FILE",
             "NO_COLOR",
             "EDITOR",
             "VISUAL",
@@ -142,7 +179,6 @@ impl Project {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        cmd
     }
 
     pub fn run(&self, args: &[&str]) -> Run {

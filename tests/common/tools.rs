@@ -19,11 +19,13 @@ pub fn install_hint(program: &str) -> String {
         "ssh-keygen" => "apt-get install openssh-client",
         "python3" => "apt-get install python3 python3-venv",
         "check-jsonschema" => "pip install check-jsonschema, in target/test-venv",
+        "pre-commit" => "pip install pre-commit, in target/test-venv",
         "node" => "Node 20.12 or later, from https://nodejs.org (Debian 12's nodejs is 18)",
         "bash" => "apt-get install bash",
         "git" => "apt-get install git",
         "groff" => "apt-get install groff-base",
         "script" => "apt-get install bsdutils",
+        "setsid" => "apt-get install util-linux",
         _ => "install it",
     };
     format!("{how}; {SCRIPT}")
@@ -37,7 +39,7 @@ fn venv_bin() -> PathBuf {
 
 /// A command for `program`, from the test virtualenv when it is a Python tool found there.
 pub fn command(program: &str) -> Command {
-    if matches!(program, "python3" | "check-jsonschema") {
+    if matches!(program, "python3" | "check-jsonschema" | "pre-commit") {
         let in_venv = venv_bin().join(program);
         if in_venv.is_file() {
             return Command::new(in_venv);

@@ -139,6 +139,9 @@ fn base() -> &'static Base {
 pub struct Case {
     tmp: tempfile::TempDir,
     env: Vec<(String, String)>,
+    /// Run cfgc in a session of its own (`setsid`), with no terminal to prompt on, even
+    /// when the tests run in one: for cases about passphrase prompts.
+    no_terminal: bool,
 }
 
 /// What one run printed, with the temp folder's path replaced by `[TMP]`.
@@ -164,6 +167,7 @@ impl Case {
         let c = Case {
             tmp,
             env: Vec::new(),
+            no_terminal: false,
         };
         for (rel, bytes) in &b.files {
             c.put(&c.path(rel), bytes);
@@ -308,13 +312,30 @@ impl Case {
         self.tmp.path().join("home/key.txt")
     }
 
+    /// See `no_terminal`.
+    pub fn without_terminal(mut self) -> Case {
+        self.no_terminal = true;
+        self
+    }
+
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cfgc"));
+        let mut cmd = if self.no_terminal {
+            // Not a process group leader, so setsid execs cfgc in place: the pid the
+            // timeout stops is cfgc's.
+            let mut cmd = crate::common::tools::command("setsid");
+            cmd.arg(env!("CARGO_BIN_EXE_cfgc"));
+            cmd
+        } else {
+            Command::new(env!("CARGO_BIN_EXE_cfgc"))
+        };
         cmd.args(args).current_dir(self.root());
         for var in [
             "CFGC_AGE_KEY",
             "CFGC_AGE_KEY_FILE",
+            "SOPS_AGE_KEY",
             "SOPS_AGE_KEY_FILE",
+            "SOPS_AGE_KEY_CMD",
+            "SOPS_AGE_SSH_PRIVATE_KEY_FILE",
             "NO_COLOR",
             "EDITOR",
             "VISUAL",

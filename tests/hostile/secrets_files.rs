@@ -64,14 +64,15 @@ case!(identity_garbage_that_looks_like_a_key: |c| c.without_identity().env("CFGC
 case!(identity_file_empty: |c| { let p = c.identity_path(); std::fs::write(&p, "").expect("write"); c } => ["plan"], 2, ["contains no identities"]);
 case!(identity_file_is_a_folder: |c| { let p = c.identity_path(); std::fs::remove_file(&p).expect("rm"); std::fs::create_dir(&p).expect("mkdir"); c } => ["plan"], 2, ["error[identity]: cannot load an identity: identity file", "is not a regular file (a FIFO, device or folder)"]);
 case!(identity_file_is_binary: |c| { let p = c.identity_path(); std::fs::write(&p, b"\xff\xfe\x00AGE").expect("write"); c } => ["plan"], 2, ["error[identity]"]);
-case!(identity_ssh_key_with_a_passphrase_is_refused: |c| {
+// Without a terminal to ask on (tests run without one; tests/keys.rs types it on a pty).
+case!(identity_ssh_key_with_a_passphrase_and_no_terminal_is_refused: |c| {
     let p = c.identity_path();
     std::fs::remove_file(&p).expect("rm");
     let status = std::process::Command::new("ssh-keygen")
         .args(["-q", "-t", "ed25519", "-N", "hunter2", "-f"]).arg(&p)
         .status().expect("ssh-keygen must be installed: apt-get install openssh-client");
     assert!(status.success());
-    c
-} => ["plan"], 2, ["error[identity]"]);
+    c.without_terminal()
+} => ["plan"], 2, ["error[identity]", "no terminal to ask for its passphrase"]);
 // Without a key that fits, plan shows the plain outputs and skips the secret one, saying why.
 case!(wrong_identity_plan_skips_the_secret_output: |c| { let k = crate::common::age_key(); c.without_identity().env("CFGC_AGE_KEY", &k.secret) } => ["plan", "--allow-skipped"], 0, ["skipped out/dev/.env: no identity can decrypt the secrets of environment `dev`"]);

@@ -1,44 +1,16 @@
 //! Where identities are looked for, in order, and a record of every place searched so a
 //! "no key found" message can list them all (as sops does).
 
-use std::ffi::OsString;
-use std::fmt;
+mod key_cmd;
+mod sources;
+
 use std::path::{Path, PathBuf};
 
+pub use sources::IdentitySources;
+
 use super::parse::{parse_bytes, parse_text, read_file};
+use super::passphrase::is_locked;
 use super::{Identity, IdentityError};
-
-/// Every place an identity may come from. Built from the process environment by
-/// [`IdentitySources::from_env`], or by hand in tests.
-#[derive(Clone, Default)]
-pub struct IdentitySources {
-    /// `--identity FILE`, repeatable, in order.
-    pub files: Vec<PathBuf>,
-    /// `CFGC_AGE_KEY_FILE`.
-    pub env_key_file: Option<PathBuf>,
-    /// `CFGC_AGE_KEY`: the key text itself; may hold several lines.
-    pub env_key: Option<String>,
-    /// `$XDG_CONFIG_HOME/cfgc/age/keys.txt`, else `~/.config/cfgc/age/keys.txt`.
-    pub default_path: Option<PathBuf>,
-    /// `SOPS_AGE_KEY_FILE`, so sops users can switch without moving keys.
-    pub sops_key_file: Option<PathBuf>,
-    /// An environment's demo key declared in `cfgc.toml` (path already resolved).
-    pub project_file: Option<PathBuf>,
-}
-
-// By hand, because `env_key` is key material and must not reach a debug print.
-impl fmt::Debug for IdentitySources {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IdentitySources")
-            .field("files", &self.files)
-            .field("env_key_file", &self.env_key_file)
-            .field("env_key", &self.env_key.as_ref().map(|_| "<redacted>"))
-            .field("default_path", &self.default_path)
-            .field("sops_key_file", &self.sops_key_file)
-            .field("project_file", &self.project_file)
-            .finish()
-    }
-}
 
 /// One place searched and what was found there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,57 +25,23 @@ const PLACE_FILES: &str = "--identity";
 const PLACE_ENV_FILE: &str = "CFGC_AGE_KEY_FILE";
 const PLACE_ENV_KEY: &str = "CFGC_AGE_KEY";
 const PLACE_DEFAULT: &str = "default key file";
+const PLACE_SSH: &str = "SOPS_AGE_SSH_PRIVATE_KEY_FILE";
+const PLACE_SSH_DEFAULT: &str = "SSH key";
+const PLACE_SOPS_KEY: &str = "SOPS_AGE_KEY";
 const PLACE_SOPS: &str = "SOPS_AGE_KEY_FILE";
+const PLACE_SOPS_DEFAULT: &str = "sops key file";
 const PLACE_PROJECT: &str = "demo key in cfgc.toml";
 
-impl IdentitySources {
-    /// Whether the user named an identity for this run (`--identity`, `CFGC_AGE_KEY_FILE`,
-    /// `CFGC_AGE_KEY`, `SOPS_AGE_KEY_FILE`), as opposed to relying on default paths.
-    pub fn given(&self) -> bool {
-        !self.files.is_empty()
-            || self.env_key_file.is_some()
-            || self.env_key.is_some()
-            || self.sops_key_file.is_some()
-    }
-
-    /// Reads the variables from the process environment.
-    pub fn from_env(files: Vec<PathBuf>, project_file: Option<PathBuf>) -> Self {
-        Self::from_lookup(files, project_file, |name| std::env::var_os(name))
-    }
-
-    /// Like [`from_env`](Self::from_env) with a stand-in for the environment, so tests
-    /// need not mutate the process's variables.
-    ///
-    /// An empty variable counts as unset: CI systems often define a missing secret as "".
-    pub fn from_lookup(
-        files: Vec<PathBuf>,
-        project_file: Option<PathBuf>,
-        lookup: impl Fn(&str) -> Option<OsString>,
-    ) -> Self {
-        let var = |name: &str| lookup(name).filter(|value| !value.is_empty());
-        let path = |name: &str| var(name).map(PathBuf::from);
-        // The XDG spec says to ignore a relative XDG_CONFIG_HOME.
-        let config_home = path("XDG_CONFIG_HOME")
-            .filter(|dir| dir.is_absolute())
-            .or_else(|| path("HOME").map(|home| home.join(".config")));
-        IdentitySources {
-            files,
-            env_key_file: path("CFGC_AGE_KEY_FILE"),
-            // A non-UTF-8 key cannot be valid; lossy conversion lets the parser say which line.
-            env_key: var("CFGC_AGE_KEY").map(|key| key.to_string_lossy().into_owned()),
-            default_path: config_home.map(|dir| dir.join("cfgc").join("age").join("keys.txt")),
-            sops_key_file: path("SOPS_AGE_KEY_FILE"),
-            project_file,
-        }
-    }
-}
-
-/// Loads identities from every source, in order: `files`, `env_key_file`, `env_key`,
-/// `default_path`, `sops_key_file`, `project_file`.
+/// Loads identities from every source, in order: cfgc's own (`files`, `env_key_file`,
+/// `env_key`, `default_path`), then sops's in sops's order (the SSH key, `SOPS_AGE_KEY`,
+/// `SOPS_AGE_KEY_FILE`, `SOPS_AGE_KEY_CMD`, sops's keys.txt), then `project_file`.
 ///
-/// Unset sources and a missing default file are only recorded in [`Searched`]. A source
+/// Unset sources and missing default files are only recorded in [`Searched`]. A source
 /// the user named (a flag, a variable, the project file) that is missing, unreadable or
-/// malformed is an error, and so is a default file that exists but is malformed. Finding
+/// malformed is an error, and so is a default file that exists but is malformed, except a
+/// default SSH key (`~/.ssh`) with a passphrase or in a form age cannot read: that one is
+/// passed over, with a note (a developer's everyday SSH key usually has a passphrase;
+/// asking for it on every plan would surprise) unless named. Finding
 /// no identity at all is not an error here: the caller reports it with the search list.
 pub fn discover(
     sources: &IdentitySources,
@@ -121,26 +59,40 @@ pub fn discover(
         sources.env_key_file.as_deref(),
         Required::Yes,
     )?;
-    match sources.env_key.as_deref() {
-        None => search.record(PLACE_ENV_KEY, "not set".into()),
-        Some(text) if text.trim().is_empty() => {
-            search.record(PLACE_ENV_KEY, "set but empty".into())
-        }
-        Some(text) => {
-            let found = parse_text(text, PLACE_ENV_KEY)?;
-            if found.is_empty() {
-                return Err(IdentityError::Empty {
-                    origin: PLACE_ENV_KEY.into(),
-                });
-            }
-            search.found(PLACE_ENV_KEY, None, found);
-        }
-    }
+    search.text(PLACE_ENV_KEY, sources.env_key.as_deref())?;
     match sources.default_path.as_deref() {
         None => search.record(PLACE_DEFAULT, "no HOME or XDG_CONFIG_HOME".into()),
         Some(path) => search.file(PLACE_DEFAULT, path, Required::No)?,
     }
+    match &sources.ssh_key_file {
+        Some(path) => search.file(PLACE_SSH, path, Required::Yes)?,
+        None if sources.ssh_defaults.is_empty() => {
+            search.record(PLACE_SSH_DEFAULT, "no HOME".into())
+        }
+        None => {
+            for path in &sources.ssh_defaults {
+                search.file(PLACE_SSH_DEFAULT, path, Required::Unlocked)?;
+            }
+        }
+    }
+    search.text(PLACE_SOPS_KEY, sources.sops_key.as_deref())?;
     search.optional_file(PLACE_SOPS, sources.sops_key_file.as_deref(), Required::Yes)?;
+    match sources.sops_key_cmd.as_deref() {
+        None => search.record(key_cmd::PLACE, "not set".into()),
+        Some(line) => {
+            let out = key_cmd::run(line)?;
+            let origin = format!("the output of {}", key_cmd::PLACE);
+            let found = parse_bytes(&out, &origin)?;
+            if found.is_empty() {
+                return Err(IdentityError::Empty { origin });
+            }
+            search.found(key_cmd::PLACE, None, found);
+        }
+    }
+    match sources.sops_default_path.as_deref() {
+        None => search.record(PLACE_SOPS_DEFAULT, "no HOME or config folder".into()),
+        Some(path) => search.file(PLACE_SOPS_DEFAULT, path, Required::No)?,
+    }
     search.optional_file(
         PLACE_PROJECT,
         sources.project_file.as_deref(),
@@ -173,6 +125,8 @@ pub fn discover_project_file(
 enum Required {
     Yes,
     No,
+    /// A default used only if it exists and needs no passphrase (`~/.ssh` keys).
+    Unlocked,
 }
 
 #[derive(Default)]
@@ -189,6 +143,24 @@ impl Search {
             place: place.to_owned(),
             outcome,
         });
+    }
+
+    /// A key variable: its text holds the identities.
+    fn text(&mut self, place: &'static str, text: Option<&str>) -> Result<(), IdentityError> {
+        match text {
+            None => self.record(place, "not set".into()),
+            Some(text) if text.trim().is_empty() => self.record(place, "set but empty".into()),
+            Some(text) => {
+                let found = parse_text(text, place)?;
+                if found.is_empty() {
+                    return Err(IdentityError::Empty {
+                        origin: place.into(),
+                    });
+                }
+                self.found(place, None, found);
+            }
+        }
+        Ok(())
     }
 
     fn found(&mut self, place: &str, path: Option<&Path>, identities: Vec<Identity>) {
@@ -233,21 +205,36 @@ impl Search {
             return Ok(());
         }
         let origin = format!("{} (from {place})", path.display());
-        match read_file(path, &origin)? {
-            None if required == Required::Yes => Err(IdentityError::NotFound { origin }),
-            None => {
-                self.record(place, format!("{}: no such file", path.display()));
-                Ok(())
+        let Some(bytes) = read_file(path, &origin)? else {
+            if required == Required::Yes {
+                return Err(IdentityError::NotFound { origin });
             }
-            Some(found) if found.is_empty() && required == Required::Yes => {
-                Err(IdentityError::Empty { origin })
-            }
-            Some(found) => {
-                self.read.push((resolved, place));
-                self.found(place, Some(path), found);
-                Ok(())
-            }
+            self.record(place, format!("{}: no such file", path.display()));
+            return Ok(());
+        };
+        if required == Required::Unlocked && is_locked(&bytes) {
+            let outcome = format!(
+                "{}: passphrase-protected, passed over (name it in {PLACE_SSH} or --identity to be asked for it)",
+                path.display()
+            );
+            self.record(place, outcome);
+            return Ok(());
         }
+        let found = match parse_bytes(&bytes, &origin) {
+            // ~/.ssh is not cfgc's: a key there age cannot read (PKCS#8, a hardware key)
+            // is noted, not a reason to stop every run.
+            Err(e) if required == Required::Unlocked => {
+                self.record(place, format!("passed over: {e}"));
+                return Ok(());
+            }
+            found => found?,
+        };
+        if found.is_empty() && required == Required::Yes {
+            return Err(IdentityError::Empty { origin });
+        }
+        self.read.push((resolved, place));
+        self.found(place, Some(path), found);
+        Ok(())
     }
 }
 

@@ -36,10 +36,22 @@ pub enum IdentityError {
         reason: &'static str,
     },
 
+    /// A PEM-encrypted RSA key: age cannot open that format, with or without a passphrase.
     #[error(
-        "{origin} is passphrase-protected, and cfgc does not prompt for key passphrases; use an unencrypted key kept private instead: an age key from `age-keygen`, the decrypted file (`age -d KEYFILE > keys.txt`), or for SSH an unencrypted copy (`ssh-keygen -p -N '' -f COPY`)"
+        "{origin} is a passphrase-protected PEM key, a format age cannot open; convert it to the OpenSSH format, keeping its passphrase: `ssh-keygen -p -f KEYFILE` (on a copy if other tools need the PEM form)"
     )]
     Encrypted { origin: String },
+
+    #[error(
+        "{origin} is passphrase-protected, and there is no terminal to ask for its passphrase; run cfgc on a terminal, or where there is none (CI) give the key another way: its text in CFGC_AGE_KEY or SOPS_AGE_KEY from the CI's secret store, or SOPS_AGE_KEY_CMD running a command that prints it"
+    )]
+    NoTerminal { origin: String },
+
+    #[error("{origin}: wrong passphrase (or a damaged file); run again and retype it")]
+    WrongPassphrase { origin: String },
+
+    #[error("{origin}: {reason}; fix the command, or unset {origin}")]
+    Command { origin: String, reason: String },
 
     #[error(
         "{origin}: unsupported key: {what}; use an age key from `age-keygen`, or an ssh-ed25519 or ssh-rsa key"

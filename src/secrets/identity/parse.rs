@@ -1,5 +1,6 @@
 //! Reading identities from a key file's text: age-keygen files (one `AGE-SECRET-KEY-1…`
-//! per line, `#` comments) or one unencrypted OpenSSH / PEM RSA private key.
+//! per line, `#` comments) or one OpenSSH / PEM RSA private key; either may be
+//! passphrase-protected (see `passphrase`).
 
 use std::fs::OpenOptions;
 use std::io::{ErrorKind, Read};
@@ -11,7 +12,7 @@ use rustix::fs::OFlags;
 use age::ssh::UnsupportedKey;
 use zeroize::Zeroizing;
 
-use super::{Identity, IdentityError, Key};
+use super::{Identity, IdentityError, Key, passphrase};
 use crate::diagnostic::Diagnostic;
 
 /// Key files are tiny; a bigger file was named by mistake, and reading it whole would
@@ -21,11 +22,14 @@ pub(super) const MAX_FILE_LEN: u64 = 1 << 20;
 // Longest key-type token echoed back in an error.
 const MAX_ECHOED_TYPE_LEN: usize = 64;
 
-/// Reads a key file once. `Ok(None)` when it does not exist, so the caller decides
+/// Reads a key file's bytes once. `Ok(None)` when it does not exist, so the caller decides
 /// whether that is an error. Only a regular file is read: a FIFO or device is refused
 /// without blocking (opened non-blocking, checked on the opened handle). A file that
 /// group or others may read is used, with a warning on stderr, as ssh warns.
-pub(super) fn read_file(path: &Path, origin: &str) -> Result<Option<Vec<Identity>>, IdentityError> {
+pub(super) fn read_file(
+    path: &Path,
+    origin: &str,
+) -> Result<Option<Zeroizing<Vec<u8>>>, IdentityError> {
     let mut options = OpenOptions::new();
     options
         .read(true)
@@ -72,23 +76,23 @@ pub(super) fn read_file(path: &Path, origin: &str) -> Result<Option<Vec<Identity
             limit: MAX_FILE_LEN,
         });
     }
-    parse_bytes(&bytes, origin).map(Some)
+    Ok(Some(bytes))
 }
 
 /// The identities in a key file's bytes (read by `read_file`, or through the project
-/// filesystem for an environment's `identity`).
+/// filesystem for an environment's `identity`). An age-encrypted file is opened with a
+/// passphrase asked for on the terminal.
 pub(super) fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Vec<Identity>, IdentityError> {
-    if bytes.starts_with(b"age-encryption.org/") {
-        return Err(IdentityError::Encrypted {
-            origin: origin.to_owned(),
-        });
+    if passphrase::is_age_encrypted(bytes) {
+        let text = passphrase::open_age(bytes, origin)?;
+        return parse_plain(&text, origin);
     }
     let text = std::str::from_utf8(bytes).map_err(|_| IdentityError::Malformed {
         origin: origin.to_owned(),
         line: None,
         reason: "not a text file; expected an age-keygen key file or an OpenSSH private key",
     })?;
-    parse_text(text, origin)
+    parse_plain(text, origin)
 }
 
 /// ssh refuses a private key others can read; cfgc uses it (a CI secret mounted 0644 is
@@ -112,16 +116,14 @@ fn warn_open_permissions(path: &Path, mode: u32) {
     ));
 }
 
-/// Parses the text of a key file or of `CFGC_AGE_KEY`.
+/// Parses the text of a key file or of a key variable (`CFGC_AGE_KEY`, `SOPS_AGE_KEY`).
 pub(super) fn parse_text(text: &str, origin: &str) -> Result<Vec<Identity>, IdentityError> {
+    parse_bytes(text.as_bytes(), origin)
+}
+
+/// A key file's text, no longer age-encrypted: an SSH key, or age-keygen lines.
+fn parse_plain(text: &str, origin: &str) -> Result<Vec<Identity>, IdentityError> {
     let start = text.trim_start();
-    if start.starts_with("-----BEGIN AGE ENCRYPTED FILE-----")
-        || start.starts_with("age-encryption.org/")
-    {
-        return Err(IdentityError::Encrypted {
-            origin: origin.to_owned(),
-        });
-    }
     if start.starts_with("-----BEGIN ") {
         return parse_ssh(start, origin).map(|identity| vec![identity]);
     }
@@ -141,17 +143,26 @@ fn parse_ssh(text: &str, origin: &str) -> Result<Identity, IdentityError> {
             )
         },
     )?;
+    let ssh = |key| Identity {
+        source: origin.to_owned(),
+        key: Key::Ssh(key),
+    };
     match key {
-        age::ssh::Identity::Unencrypted(_) => Ok(Identity {
-            source: origin.to_owned(),
-            key: Key::Ssh(key),
-        }),
-        age::ssh::Identity::Encrypted(_)
-        | age::ssh::Identity::Unsupported(
-            UnsupportedKey::EncryptedPem | UnsupportedKey::EncryptedSsh(_),
-        ) => Err(IdentityError::Encrypted {
-            origin: origin.to_owned(),
-        }),
+        age::ssh::Identity::Unencrypted(_) => Ok(ssh(key)),
+        age::ssh::Identity::Encrypted(encrypted) => {
+            passphrase::open_ssh(&encrypted, origin).map(ssh)
+        }
+        age::ssh::Identity::Unsupported(UnsupportedKey::EncryptedPem) => {
+            Err(IdentityError::Encrypted {
+                origin: origin.to_owned(),
+            })
+        }
+        age::ssh::Identity::Unsupported(UnsupportedKey::EncryptedSsh(cipher)) => {
+            Err(IdentityError::Unsupported {
+                origin: origin.to_owned(),
+                what: format!("an SSH key encrypted with `{}`", shorten(&cipher)),
+            })
+        }
         age::ssh::Identity::Unsupported(
             UnsupportedKey::Hardware(key_type) | UnsupportedKey::Type(key_type),
         ) => Err(IdentityError::Unsupported {

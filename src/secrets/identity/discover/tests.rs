@@ -58,14 +58,21 @@ fn every_source_in_order() {
     let (env_text, _, pub_env) = keygen_file();
     let (default, pub_default) = fx.key_file("config/cfgc/age/keys.txt");
     let (sops, pub_sops) = fx.key_file("sops.txt");
+    let (sops_text, _, pub_sops_key) = keygen_file();
+    let (cmd_file, pub_cmd) = fx.key_file("cmd.txt");
+    let (sops_default, pub_sops_default) = fx.key_file("config/sops/age/keys.txt");
     let (project, pub_project) = fx.key_file("demo.key");
     let sources = IdentitySources {
         files: vec![flag_a.clone(), flag_b.clone()],
         env_key_file: Some(env_file.clone()),
         env_key: Some(env_text),
         default_path: Some(default.clone()),
+        sops_key: Some(sops_text),
         sops_key_file: Some(sops.clone()),
+        sops_key_cmd: Some(format!("cat '{}'", cmd_file.display())),
+        sops_default_path: Some(sops_default.clone()),
         project_file: Some(project.clone()),
+        ..Default::default()
     };
     let (identities, searched) = discover(&sources).expect("all load");
     assert_eq!(
@@ -76,7 +83,10 @@ fn every_source_in_order() {
             pub_env_file,
             pub_env,
             pub_default,
+            pub_sops_key,
             pub_sops,
+            pub_cmd,
+            pub_sops_default,
             pub_project
         ]
     );
@@ -89,7 +99,11 @@ fn every_source_in_order() {
             ("CFGC_AGE_KEY_FILE", one(&env_file)),
             ("CFGC_AGE_KEY", "1 identity".into()),
             ("default key file", one(&default)),
+            ("SSH key", "no HOME".into()),
+            ("SOPS_AGE_KEY", "1 identity".into()),
             ("SOPS_AGE_KEY_FILE", one(&sops)),
+            ("SOPS_AGE_KEY_CMD", "1 identity".into()),
+            ("sops key file", one(&sops_default)),
             ("demo key in cfgc.toml", one(&project)),
         ]
     );
@@ -119,7 +133,11 @@ fn nothing_set_is_not_an_error_and_lists_every_place() {
                 "default key file",
                 format!("{}: no such file", default.display())
             ),
+            ("SSH key", "no HOME".into()),
+            ("SOPS_AGE_KEY", "not set".into()),
             ("SOPS_AGE_KEY_FILE", "not set".into()),
+            ("SOPS_AGE_KEY_CMD", "not set".into()),
+            ("sops key file", "no HOME or config folder".into()),
             ("demo key in cfgc.toml", "not set".into()),
         ]
     );
@@ -286,7 +304,7 @@ fn the_same_file_is_read_once() {
         "{searched:?}"
     );
     assert!(
-        searched[4].outcome.ends_with("already read for --identity"),
+        searched[6].outcome.ends_with("already read for --identity"),
         "{searched:?}"
     );
 }
@@ -299,6 +317,8 @@ fn from_lookup_reads_the_variables() {
         ("XDG_CONFIG_HOME", "/xdg"),
         ("HOME", "/home/me"),
         ("SOPS_AGE_KEY_FILE", "/k/sops.txt"),
+        ("SOPS_AGE_KEY", "AGE-SECRET-KEY-1sops"),
+        ("SOPS_AGE_KEY_CMD", "op read op://v/k"),
     ]);
     let sources = IdentitySources::from_lookup(
         vec![PathBuf::from("a.txt")],
@@ -313,7 +333,29 @@ fn from_lookup_reads_the_variables() {
         Some(PathBuf::from("/xdg/cfgc/age/keys.txt"))
     );
     assert_eq!(sources.sops_key_file, Some(PathBuf::from("/k/sops.txt")));
+    assert_eq!(sources.sops_key.as_deref(), Some("AGE-SECRET-KEY-1sops"));
+    assert_eq!(sources.sops_key_cmd.as_deref(), Some("op read op://v/k"));
+    assert_eq!(sources.ssh_key_file, None);
+    assert_eq!(
+        sources.ssh_defaults,
+        [
+            PathBuf::from("/home/me/.ssh/id_ed25519"),
+            PathBuf::from("/home/me/.ssh/id_rsa")
+        ]
+    );
+    // sops's own key file: under XDG_CONFIG_HOME on Linux, as sops reads it.
+    #[cfg(not(any(target_os = "macos", windows)))]
+    assert_eq!(
+        sources.sops_default_path,
+        Some(PathBuf::from("/xdg/sops/age/keys.txt"))
+    );
     assert_eq!(sources.project_file, Some(PathBuf::from("/p/demo.key")));
+    assert!(sources.given());
+    let debug = format!("{sources:?}");
+    assert!(
+        !debug.contains("sops\"") && !debug.contains("op read"),
+        "{debug}"
+    );
 }
 
 #[test]
@@ -352,4 +394,31 @@ fn debug_redacts_the_env_key() {
     let debug = format!("{sources:?}");
     assert!(debug.contains("env_key: Some(\"<redacted>\")"), "{debug}");
     assert!(!debug.contains(&secret[16..]), "{debug}");
+}
+
+#[test]
+fn a_default_ssh_key_age_cannot_read_is_passed_over_with_a_note() {
+    let fx = Fixture::new();
+    let odd = fx.write(
+        "home/.ssh/id_rsa",
+        "-----BEGIN PRIVATE KEY-----\nMIIBVQ==\n-----END PRIVATE KEY-----\n",
+    );
+    let sources = IdentitySources {
+        ssh_defaults: vec![fx.missing("home/.ssh/id_ed25519"), odd.clone()],
+        ..Default::default()
+    };
+    let (identities, searched) = discover(&sources).expect("not an error");
+    assert!(identities.is_empty());
+    let outcome = &searched
+        .iter()
+        .find(|s| s.place == "SSH key" && s.outcome.starts_with("passed over"))
+        .expect("a note")
+        .outcome;
+    assert!(outcome.contains(&odd.display().to_string()), "{outcome}");
+    // Named, the same key is an error.
+    let named = IdentitySources {
+        ssh_key_file: Some(odd),
+        ..Default::default()
+    };
+    assert!(discover(&named).is_err());
 }

@@ -1,0 +1,102 @@
+//! A fresh clone of the example: `cfgc plan --exit-code` exits 0 with no flags, because the
+//! committed demo key is used only for an environment named on the command line there;
+//! releases still fail when an environment asked for has outputs skipped.
+
+use std::path::Path;
+
+use crate::common::{Project, repo, tools};
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = tools::output(
+        tools::command("git")
+            .args([
+                "-c",
+                "user.name=cfgc test",
+                "-c",
+                "user.email=test@example.com",
+            ])
+            .args([
+                "-c",
+                "init.defaultBranch=main",
+                "-c",
+                "core.hooksPath=/dev/null",
+            ])
+            .args(args)
+            .current_dir(dir)
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE"),
+    );
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+/// The example committed to a scratch repository, then cloned into the returned project.
+fn fresh_clone() -> (Project, tempfile::TempDir) {
+    let origin = Project::example().file(
+        ".gitignore",
+        &std::fs::read_to_string(repo().join(".gitignore")).expect(".gitignore"),
+    );
+    git(origin.dir.path(), &["init", "-q"]);
+    git(origin.dir.path(), &["add", "-A"]);
+    git(origin.dir.path(), &["commit", "-q", "-m", "the example"]);
+    let clone = Project::empty();
+    let from = origin.dir.path().to_string_lossy().into_owned();
+    git(clone.dir.path(), &["clone", "-q", &from, "."]);
+    (clone, origin.dir)
+}
+
+#[test]
+fn plan_exit_code_on_a_fresh_clone_is_zero_without_flags() {
+    let (p, _origin) = fresh_clone();
+    let run = p.run(&["plan", "--exit-code"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("skipped deploy/development/.env"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("its demo key in cfgc.toml is used by `plan --exit-code` only when `development` is named"),
+        "{}",
+        run.stdout
+    );
+    // The README's first command still decrypts development with the demo key.
+    let run = p.run(&["plan"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("deploy/development/.env"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("skipped deploy/development/.env"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_named_environment_still_uses_its_demo_key_and_releases_still_fail() {
+    let (p, _origin) = fresh_clone();
+    // Named: the demo key is used, so its gitignored `.env` is pending.
+    let run = p.run(&["plan", "development", "--exit-code"]);
+    assert_eq!(run.code, 3, "{}", run.transcript());
+    // A release names its environment: without its key it fails, not skips.
+    let run = p.run(&["plan", "production", "--exit-code"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("secrets-skipped"),
+        "{}",
+        run.transcript()
+    );
+    // An identity given that fits nothing: every environment skipped is an error.
+    let key = crate::common::age_key();
+    let p = p.private_file("other.key", &format!("{}\n", key.secret));
+    let run = p.run(&["plan", "--exit-code", "-i", "other.key"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("secrets-skipped"),
+        "{}",
+        run.transcript()
+    );
+}
