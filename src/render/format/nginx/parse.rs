@@ -364,6 +364,24 @@ mod tests {
         assert!(parse(&format!("x {};", "a".repeat(MAX_ARGUMENT_BYTES + 1))).is_err());
     }
 
+    proptest::proptest! {
+        /// What the escaper writes, nginx's tokenizer (as modelled here) reads back as the
+        /// same single argument: the escaper and the parser agree.
+        #[test]
+        fn escaped_values_parse_back_as_one_argument(value in "\\PC{0,40}|[ \"'\\\\;{}#$\t]{0,12}") {
+            if let Ok(escaped) = super::super::escape(&serde_json::Value::String(value.clone())) {
+                let parsed = parse(&format!("x {escaped};\ny 1;")).expect("escaped text parses");
+                proptest::prop_assert_eq!(&parsed[0].args, &vec![value]);
+                proptest::prop_assert_eq!(parsed.len(), 2);
+            }
+        }
+
+        #[test]
+        fn any_text_is_parsed_or_refused_without_a_panic(text in "[a-z ;{}#'\"\\\\$\n]{0,60}") {
+            let _ = parse(&text);
+        }
+    }
+
     #[test]
     fn never_panics_on_odd_bytes() {
         for text in [
