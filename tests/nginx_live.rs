@@ -502,6 +502,23 @@ fn hsts_is_sent_on_200_404_and_the_preflight() {
     }
 }
 
+/// The frontend's routes fall back to index.html once it is there (the 404 above is for a
+/// root without it: try_files ends in `=404`, not a redirect that would loop to a 500).
+#[test]
+fn app_routes_fall_back_to_index_html() {
+    let live = Live::start(false);
+    assert_eq!(live.https("/tasks/42", &[]).status, 404);
+    std::fs::write(
+        live.tmp.path().join("html/index.html"),
+        "<!doctype html>app\n",
+    )
+    .expect("write index.html");
+    let r = live.https("/tasks/42", &[]);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body, "<!doctype html>app\n");
+    assert_eq!(r.all("Strict-Transport-Security"), [HSTS]);
+}
+
 #[test]
 fn an_upstream_certificate_for_another_name_is_refused_with_hsts_on_the_502() {
     let live = Live::start(true);
