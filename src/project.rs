@@ -14,6 +14,7 @@ use crate::fs::{Limits, ProjectFs, RelPath, Role};
 use crate::secrets::recipient::{Recipient, RecipientError};
 use crate::source::{FileId, Source, SourceMap, Span};
 
+pub mod directives;
 mod limits;
 mod outputs;
 use outputs::OutputFile;

@@ -1,9 +1,11 @@
-//! The `.env` escaper against the real readers: python-dotenv, bash `set -a; source` and Node's
-//! `--env-file`. Every value is either rejected or read back exactly by all three, with no
-//! variable added or lost. Values are batched into one file per run so each reader starts once.
+//! The `.env` escaper against the real readers: python-dotenv, bash `set -a; source`, Node's
+//! `--env-file`, npm `dotenv` + `dotenv-expand` (the usual Node pair) and dotenvx. Every value
+//! is either rejected or read back exactly by all of them, with no variable added or lost.
+//! Values are batched into one file per run so each reader starts once.
 //!
-//! Needs `python3` with python-dotenv, `bash`, and Node 20.12 or later (`scripts/test` installs
-//! or checks them); a missing reader fails the test with how to install it, it does not skip it.
+//! Needs `python3` with python-dotenv, `bash`, Node 20.12 or later and the npm readers in
+//! `target/node-readers` (`scripts/test` installs or checks them); a missing reader fails the
+//! test with how to install it, it does not skip it.
 
 use cfgc::render::format::{DOTENV, dotenv, escape};
 use proptest::prelude::*;
@@ -22,6 +24,20 @@ struct Readings {
     python: Result<Vars, String>,
     bash: Result<Vars, String>,
     node: Result<Vars, String>,
+    dotenv_expand: Result<Vars, String>,
+    dotenvx: Result<Vars, String>,
+}
+
+impl Readings {
+    fn all(self) -> [(&'static str, Result<Vars, String>); 5] {
+        [
+            ("python-dotenv", self.python),
+            ("bash", self.bash),
+            ("node", self.node),
+            ("dotenv + dotenv-expand", self.dotenv_expand),
+            ("dotenvx", self.dotenvx),
+        ]
+    }
 }
 
 const PYTHON_READER: &str = r#"
@@ -108,6 +124,57 @@ fn node_env_file(file: &Path) -> Result<Vars, String> {
     read(file).map(|vars| without_baseline(vars, baseline))
 }
 
+/// Reads a file with npm `dotenv` + `dotenv-expand` and with dotenvx, as a Node app would
+/// (`dotenv.config()` then `expand()`; `dotenvx.config()`), each into an empty environment so
+/// nothing of the test's own leaks in. Prints `{"expand": {...}, "dotenvx": {...}}`.
+const NPM_READERS: &str = r#"
+const [dir, file] = process.argv.slice(1);
+const req = (name) => require(require('path').join(dir, 'node_modules', name));
+const parsed = req('dotenv').parse(require('fs').readFileSync(file));
+const expanded = req('dotenv-expand').expand({ parsed, processEnv: {} }).parsed;
+const viaDotenvx = {};
+const result = req('@dotenvx/dotenvx').config({ path: file, processEnv: viaDotenvx, quiet: true });
+if (result.error) { throw result.error; }
+process.stdout.write(JSON.stringify({ expand: expanded, dotenvx: viaDotenvx }));
+"#;
+
+/// Where `scripts/test` installs the npm readers.
+fn node_readers() -> std::path::PathBuf {
+    let dir = crate::common::repo().join("target/node-readers");
+    for package in ["dotenv", "dotenv-expand", "@dotenvx/dotenvx"] {
+        assert!(
+            dir.join("node_modules").join(package).is_dir(),
+            "npm `{package}` is not installed in {}: {}",
+            dir.display(),
+            tools::install_hint("node-readers")
+        );
+    }
+    dir
+}
+
+fn npm_readers(file: &Path) -> (Result<Vars, String>, Result<Vars, String>) {
+    #[derive(serde::Deserialize)]
+    struct Both {
+        expand: Vars,
+        dotenvx: Vars,
+    }
+    let output = tools::output(
+        tools::command("node")
+            .args(["-e", NPM_READERS])
+            .arg(node_readers())
+            .arg(file)
+            .env_clear()
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin"),
+    );
+    let both = checked(output, "npm readers").and_then(|stdout| {
+        serde_json::from_slice::<Both>(&stdout).map_err(|err| format!("npm readers output: {err}"))
+    });
+    match both {
+        Ok(both) => (Ok(both.expand), Ok(both.dotenvx)),
+        Err(err) => (Err(err.clone()), Err(err)),
+    }
+}
+
 fn empty_file() -> tempfile::NamedTempFile {
     tempfile::Builder::new()
         .suffix(".env")
@@ -118,10 +185,13 @@ fn empty_file() -> tempfile::NamedTempFile {
 fn read_with_all(text: &str) -> Readings {
     let file = empty_file();
     std::fs::write(file.path(), text).expect("write the .env file");
+    let (dotenv_expand, dotenvx) = npm_readers(file.path());
     Readings {
         python: python_dotenv(file.path()),
         bash: bash_source(file.path()),
         node: node_env_file(file.path()),
+        dotenv_expand,
+        dotenvx,
     }
 }
 
@@ -141,11 +211,7 @@ fn check_batch(values: &[String]) -> Result<usize, String> {
         expected_entries.push((key, value.clone()));
     }
     let readings = read_with_all(&text);
-    for (reader, got) in [
-        ("python-dotenv", readings.python),
-        ("bash", readings.bash),
-        ("node", readings.node),
-    ] {
+    for (reader, got) in readings.all() {
         let got = got?;
         if got != expected {
             return Err(describe_mismatch(reader, &expected, &got));
@@ -191,10 +257,10 @@ fn hostile_values_read_back_exactly() {
         "\t",
         "\n",
         "\"double\" quotes",
-        "$HOME and $",
+        "$1 and $ and $.",
         "{}",
         "back\\slash and \\n and \\t",
-        "\\$",
+        "\\ $",
         "é 🦀 \u{a0}\u{85}\u{2028}\u{feff}",
         "export X=1",
         "=",
@@ -212,7 +278,7 @@ fn hostile_values_read_back_exactly() {
 }
 
 /// Each rejection rule exists because a real reader disagrees: written single-quoted anyway,
-/// these values do not read back the same in all three. If one day they do, the rule can go.
+/// these values do not read back the same in all five. If one day they do, the rule can go.
 /// A quoted value follows, as in real files: python-dotenv's quote regex backtracks, so a
 /// trailing backslash only goes wrong when another `'` comes later in the file.
 #[test]
@@ -222,6 +288,9 @@ fn each_rejected_value_would_be_misread_by_some_reader() {
         ("a\\\\b", "two backslashes"),
         ("ab\\", "a trailing backslash"),
         ("a${PATH}b", "`${`"),
+        ("a$PATH", "`$` before a name"),
+        ("a$_b", "`$` before `_`"),
+        ("a\\$1", "`\\$`"),
         ("a\rb", "a carriage return"),
     ];
     for (value, what) in cases {
@@ -234,9 +303,10 @@ fn each_rejected_value_would_be_misread_by_some_reader() {
             ("K".to_string(), value.to_string()),
             ("AFTER".to_string(), "1 1".to_string()),
         ]);
-        let all_agree = [readings.python, readings.bash, readings.node]
+        let all_agree = readings
+            .all()
             .into_iter()
-            .all(|read| read.as_ref() == Ok(&expected));
+            .all(|(_, read)| read.as_ref() == Ok(&expected));
         assert!(
             !all_agree,
             "all readers now agree on a value with {what}: the rule can be relaxed"
@@ -298,4 +368,17 @@ proptest! {
             Err(problem) => return Err(TestCaseError::fail(problem)),
         }
     }
+}
+
+/// A value dotenv-expand would expand is refused at render, naming the variable and why.
+#[test]
+fn a_dollar_before_a_name_is_refused_naming_the_variable() {
+    let p = crate::common::Project::example().edit(
+        "templates/env.j2",
+        "LOG_LEVEL={{ LOG_LEVEL }}",
+        "LOG_LEVEL={{ LOG_LEVEL ~ '$HOME' }}",
+    );
+    let run = p.run(&["plan", "development"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    insta::assert_snapshot!(run.transcript());
 }

@@ -183,8 +183,8 @@ fn value_that_cannot_be_escaped_names_the_template_line() {
 fn policy_forbids_wildcard_cors() {
     let p = Project::example().edit(
         "templates/nginx.conf.j2",
-        "add_header Access-Control-Allow-Origin $cors_origin always;\n            add_header Access-Control-Allow-Credentials true always;\n            add_header Vary",
-        "add_header Access-Control-Allow-Origin * always;\n            add_header Access-Control-Allow-Credentials true always;\n            add_header Vary",
+        "add_header Access-Control-Allow-Origin $cors_origin always;",
+        "add_header Access-Control-Allow-Origin * always;",
     );
     let run = p.run(&["plan", "staging"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
@@ -343,10 +343,10 @@ fn a_secret_value_in_a_plain_output_stops_the_render() {
 
 #[test]
 fn invalid_policy_pattern_is_a_project_error() {
-    let p = Project::example().edit(
+    let p = Project::example().append(
         "cfgc.toml",
-        "message = \"no wildcard CORS\"",
-        "message = \"no wildcard CORS\" }, { pattern = '(unclosed', message = \"broken\"",
+        "\n[[policies]]\nname = \"text\"\noutputs = [\"cloudbuild\"]\n\
+         forbid = [ { pattern = '(unclosed', message = \"broken\" } ]\n",
     );
     let run = p.run(&["plan"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
@@ -354,6 +354,68 @@ fn invalid_policy_pattern_is_a_project_error() {
         run.stderr.contains("has an invalid pattern"),
         "{}",
         run.stderr
+    );
+}
+
+#[test]
+fn invalid_directive_pattern_is_a_project_error_at_its_line() {
+    let p = Project::example().edit(
+        "cfgc.toml",
+        "forbid = [[\"add_header\", \"(?i)access-control-allow-origin\", '\\*', \"...\"]]",
+        "forbid = [[\"add_header\", \"(?i)access-control-allow-origin\", '(unclosed', \"...\"]]",
+    );
+    let run = p.run(&["plan"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn directive_rules_on_an_output_that_is_not_nginx_are_refused() {
+    let p = Project::example().append(
+        "cfgc.toml",
+        "\n[[policies]]\nname = \"wrong\"\noutputs = [\"cloudbuild\"]\n\
+         [[policies.directives]]\nmessage = \"m\"\nforbid = [[\"x\"]]\n\
+         [[policies.directives]]\nmessage = \"both\"\nforbid = [[\"x\"]]\nrequire = [[\"y\"]]\n",
+    );
+    let run = p.run(&["plan"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert_snapshot!(run.transcript());
+}
+
+/// Issue 9: with regular expressions, a quoted string or a comment could satisfy the TLS
+/// policy. As nginx reads the file, this server has no `ssl_protocols` at all.
+#[test]
+fn a_string_or_comment_cannot_satisfy_the_tls_policy() {
+    let p = Project::example().edit(
+        "templates/nginx.conf.j2",
+        "ssl_protocols TLSv1.2 TLSv1.3;",
+        "add_header X-Note \"\n        ssl_protocols TLSv1.2 TLSv1.3;\";\n        # ssl_protocols TLSv1.2 TLSv1.3;",
+    );
+    let run = p.run(&["plan", "production"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("this `server` block has no `ssl_protocols TLSv1\\.2 TLSv1\\.3`"),
+        "{}",
+        run.transcript()
+    );
+}
+
+/// Issue 9: `'*'` in single quotes dodged the wildcard-CORS pattern; to nginx it is `*`.
+#[test]
+fn a_quoted_wildcard_cannot_dodge_the_cors_policy() {
+    let p = Project::example().edit(
+        "templates/nginx.conf.j2",
+        "add_header Access-Control-Allow-Origin $cors_origin always;",
+        "add_header 'Access-Control-Allow-Origin' '*' always;",
+    );
+    let run = p.run(&["plan", "production"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("breaks policy `nginx-deployed`: no wildcard CORS"),
+        "{}",
+        run.transcript()
     );
 }
 

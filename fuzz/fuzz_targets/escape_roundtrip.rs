@@ -1,8 +1,9 @@
 //! Each escaper against its own parse-back: a value built from the input is escaped for one
 //! format, placed in a small document, and the document is read back with the reader that
 //! format is checked with (cfgc's YAML reader, cfgc's dotenv reader, serde_json; for nginx
-//! a model of nginx's own argument lexer). The value must come back exactly, or the escaper
-//! must have refused it; it must never come back as something else.
+//! a model of nginx's own argument lexer, and the nginx room's parser). The value must come
+//! back exactly, or the escaper must have refused it; it must never come back as something
+//! else.
 #![no_main]
 
 use cfgc::node::Kind;
@@ -187,6 +188,12 @@ fn nginx(escaped: &str, value: &Value) {
         other => vec![scalar(other)],
     };
     assert_eq!(args, expected, "nginx: the arguments changed");
+    // The room's own parser (what structural policies see) must read the same arguments.
+    let doc = format!("key {escaped};\nnext 1;\n");
+    let parsed = format::nginx::parse::parse(&doc)
+        .unwrap_or_else(|e| panic!("nginx: the room's parser refused {doc:?}: {e}"));
+    assert_eq!(parsed.len(), 2, "nginx: {doc:?} is not two directives");
+    assert_eq!(parsed[0].args, expected, "nginx: the room's parser read other arguments");
 }
 
 fn scalar(value: &Value) -> String {

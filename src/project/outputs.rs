@@ -45,6 +45,9 @@ pub struct Policy {
     /// A structural check no pattern can express: `"cloudbuild"` (steps
     /// name a builder; every `secretEnv` is declared in `availableSecrets`).
     pub structure: Option<String>,
+    /// Structural rules over an nginx output's directives (`[[policies.directives]]`).
+    #[serde(default)]
+    pub directives: Vec<super::directives::DirectiveRule>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -318,6 +321,49 @@ pub(super) fn policies(r: &mut Resolver, raw: Vec<Policy>, outputs: &[Output]) -
                 ));
             }
         }
+        directive_rules(r, policy, outputs);
     }
     policies
+}
+
+/// Directive rules must have one of their shapes, and apply to nginx outputs only: on any
+/// other output they would silently check nothing.
+fn directive_rules(r: &mut Resolver, policy: &Policy, outputs: &[Output]) {
+    for (i, rule) in policy.directives.iter().enumerate() {
+        if let Some(problem) = rule.shape_problem() {
+            r.errors.push(
+                Diagnostic::error(
+                    "project",
+                    format!(
+                        "directive rule {} of policy `{}` {problem}",
+                        i + 1,
+                        policy.name
+                    ),
+                )
+                .help("see \"cfgc.toml reference\" in README.md for the rule shapes"),
+            );
+        }
+    }
+    if policy.directives.is_empty() {
+        return;
+    }
+    let not_nginx: Vec<&str> = outputs
+        .iter()
+        .filter(|o| policy.outputs.is_empty() || policy.outputs.contains(&o.name))
+        .filter(|o| o.format.value != crate::render::format::NGINX)
+        .map(|o| o.name.as_str())
+        .collect();
+    if !not_nginx.is_empty() {
+        r.errors.push(
+            Diagnostic::error(
+                "project",
+                format!(
+                    "policy `{}` has directive rules but applies to outputs that are not nginx: {}",
+                    policy.name,
+                    not_nginx.join(", ")
+                ),
+            )
+            .help("list only nginx outputs in the policy's `outputs`"),
+        );
+    }
 }

@@ -1,12 +1,13 @@
 //! Checks of rendered outputs before anything is written: each output must parse back in
-//! its format (the format's room says how), the project's policies (patterns, as data in
-//! cfgc.toml) must hold, and no decrypted secret may land in an output not declared to
-//! hold secrets.
+//! its format (the format's room says how), the project's policies (patterns over text, and
+//! rules over an nginx output's directives, as data in cfgc.toml) must hold, and no
+//! decrypted secret may land in an output not declared to hold secrets.
 //!
 //! A finding points into the rendered text, shown as a source: masked line by line where
 //! the output holds secrets, so no finding can quote a secret.
 
 mod cloudbuild;
+mod nginx;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -37,6 +38,14 @@ pub fn check(
     };
     let mut found: Vec<(Diagnostic, Option<std::ops::Range<usize>>)> = Vec::new();
     let format = file.output.format.value;
+    // The nginx directives, parsed once for every directive rule (None if it does not parse:
+    // that is reported as a syntax error below).
+    let mut directives = None;
+    if format == crate::render::format::NGINX
+        && project.policies.iter().any(|p| !p.directives.is_empty())
+    {
+        directives = crate::render::format::nginx::parse::parse(text).ok();
+    }
     if let Err(e) = format.parse_back(text) {
         let at = byte_of(text, e.line, e.column);
         found.push((
@@ -64,6 +73,20 @@ pub fn check(
                     broken(file, policy, rule).note(format!("forbidden pattern: {}", rule.pattern)),
                     Some(m.range()),
                 ));
+            }
+        }
+        if let Some(tree) = &directives {
+            for rule in &policy.directives {
+                for broken in nginx::check(tree, rule) {
+                    let message = format!(
+                        "`{}` breaks policy `{}`: {}",
+                        file.rel, policy.name, rule.message
+                    );
+                    found.push((
+                        finding(file, "policy", message).note(broken.note),
+                        broken.at,
+                    ));
+                }
             }
         }
         if policy.structure.as_deref() == Some("cloudbuild") {

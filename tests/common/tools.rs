@@ -20,6 +20,12 @@ pub fn install_hint(program: &str) -> String {
         "python3" => "apt-get install python3 python3-venv",
         "check-jsonschema" => "pip install check-jsonschema, in target/test-venv",
         "pre-commit" => "pip install pre-commit, in target/test-venv",
+        "gixy" => "pip install gixy-ng==0.2.59, in target/test-venv",
+        "curl" => "apt-get install curl",
+        "node-readers" => {
+            "npm install --prefix target/node-readers dotenv@17.2.3 dotenv-expand@12.0.3 \
+             @dotenvx/dotenvx@1.59.1"
+        }
         "node" => "Node 20.12 or later, from https://nodejs.org (Debian 12's nodejs is 18)",
         "bash" => "apt-get install bash",
         "git" => "apt-get install git",
@@ -39,7 +45,7 @@ fn venv_bin() -> PathBuf {
 
 /// A command for `program`, from the test virtualenv when it is a Python tool found there.
 pub fn command(program: &str) -> Command {
-    if matches!(program, "python3" | "check-jsonschema" | "pre-commit") {
+    if matches!(program, "python3" | "check-jsonschema" | "pre-commit" | "gixy") {
         let in_venv = venv_bin().join(program);
         if in_venv.is_file() {
             return Command::new(in_venv);

@@ -25,6 +25,8 @@ case!(secret_as_a_dict_key_then_missing: |c| dotenv_template(c, "X={{ {JWT_SECRE
 case!(secret_in_a_plain_output: |c| c.write("templates/app.yaml.j2", "x: {{ JWT_SECRET }}\n") => ["plan"], 1, ["error[template-undefined]: undefined variable `JWT_SECRET` in `templates/app.yaml.j2`", "only outputs declared with `secrets = true` may use its value"]);
 case!(secret_that_cannot_be_escaped_for_the_format: |c| c.edit("cfgc.toml", "format = \"dotenv\"", "format = \"nginx\"").write("templates/env.j2", "x {{ JWT_SECRET }}{{ '$' ~ JWT_SECRET }};\n") => ["plan"], 1, ["error[template-escape]", "contains `$`"]);
 case!(policy_finding_on_a_secret_line_is_masked: |c| c.append("cfgc.toml", "\n[[policies]]\nname = \"no-jwt\"\noutputs = [\"dotenv\"]\nforbid = [ { pattern = 'CANARY', message = \"no canaries\" } ]\n") => ["plan"], 1, ["no canaries"]);
+case!(directive_finding_on_a_secret_line_is_masked: |c| c.edit("cfgc.toml", "format = \"dotenv\"", "format = \"nginx\"").write("templates/env.j2", "set $jwt {{ JWT_SECRET }};\n").append("cfgc.toml", "\n[[policies]]\nname = \"no-jwt\"\noutputs = [\"dotenv\"]\n\n[[policies.directives]]\nmessage = \"no jwt variable\"\nforbid = [[\"set\", '\\$jwt', \"...\"]]\n") => ["plan"], 1, ["breaks policy `no-jwt`: no jwt variable", "forbidden directive: `set \\$jwt ...`"]);
+case!(nginx_syntax_error_after_a_secret: |c| c.edit("cfgc.toml", "format = \"dotenv\"", "format = \"nginx\"").write("templates/env.j2", "set $jwt {{ JWT_SECRET }}\n") => ["plan"], 1, ["is not valid nginx: unexpected end of file, expecting `;`"]);
 case!(private_key_pasted_as_a_recipient: |c| {
     let k = crate::common::age_key();
     c.edit("cfgc.toml", "recipients = [\"", &format!("recipients = [\"{}\", \"", k.secret))

@@ -1,12 +1,13 @@
 //! `.env`: the value after `KEY=`, in a subset every common reader agrees on.
 //!
 //! cfgc writes each value in a form that python-dotenv, Docker Compose (`env_file`), Node's
-//! `--env-file` and bash (`set -a; source .env`) all read back as exactly the same string:
+//! `--env-file`, npm `dotenv` with `dotenv-expand`, dotenvx and bash (`set -a; source .env`)
+//! all read back as exactly the same string:
 //!
 //! - **Plain** (unquoted) when the value is not empty and made only of
 //!   `A-Z a-z 0-9 _ . / : @ % + , = ? -`.
 //! - **Empty**: nothing after the `=`.
-//! - **Single-quoted** (`'…'`) otherwise. Inside single quotes all four readers take every
+//! - **Single-quoted** (`'…'`) otherwise. Inside single quotes all these readers take every
 //!   character literally: spaces, tabs, `#`, `"`, `` ` ``, `$`, `\n` written as two characters,
 //!   non-ASCII, and line feeds (the value then spans lines; Node reads those since
 //!   nodejs/node#51289, released in 20.12).
@@ -17,6 +18,10 @@
 //!   - a backslash as its last character: python-dotenv and Compose read `\'` as an escaped quote
 //!     and run on past the end of the value;
 //!   - `${`: python-dotenv expands `${NAME}` even inside single quotes;
+//!   - `$` followed by a letter or `_`: dotenv-expand expands `$NAME` in every value, quoted
+//!     or not (it sees only what `dotenv` parsed, not the quotes), and an unset name becomes
+//!     nothing, so a bcrypt hash or a password loses its tail;
+//!   - `\$`: dotenv-expand's escape for `$`, which it reads as `$` and the others as `\$`;
 //!   - a carriage return: python-dotenv reads it as a line feed (universal newlines), Node drops
 //!     it;
 //!   - NUL: no environment variable can hold it.
@@ -24,7 +29,8 @@
 //!   are rejected.
 //! - Keys must match `[A-Za-z_][A-Za-z0-9_]*` ([`check_key`]).
 //!
-//! python-dotenv, bash and Node are checked by `tests/escape_dotenv.rs`; Compose by reading
+//! python-dotenv, bash, Node, npm dotenv + dotenv-expand and dotenvx are checked by
+//! `tests/escape_dotenv.rs`; Compose by reading
 //! compose-go's `dotenv/parser.go` (single quotes: literal, only `\'` special, no expansion).
 //!
 //! [`parse_dotenv`] reads this subset back, so later stages can find which lines hold which values.
@@ -238,6 +244,17 @@ fn unreadable(text: &str) -> Option<&'static str> {
             "contains `${`, which python-dotenv expands as a variable even inside single quotes; \
              remove it, or pass this value some other way than a .env file",
         )
+    } else if dollar_name(text) {
+        Some(
+            "contains `$` followed by a letter or `_`, which dotenv-expand (npm `dotenv`'s \
+             companion) replaces with that variable even inside single quotes; remove the `$`, \
+             or pass this value some other way than a .env file",
+        )
+    } else if text.contains("\\$") {
+        Some(
+            "contains `\\$`, which dotenv-expand reads as `$` and the other readers as `\\$`; \
+             change the value or pass it some other way than a .env file",
+        )
     } else if text.contains('\r') {
         Some(
             "contains a carriage return, which Python reads back as a line feed; convert the \
@@ -248,6 +265,13 @@ fn unreadable(text: &str) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// `$NAME` somewhere in `text`: what dotenv-expand expands (`$` then `[A-Za-z_]`).
+fn dollar_name(text: &str) -> bool {
+    text.as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'$' && (w[1].is_ascii_alphabetic() || w[1] == b'_'))
 }
 
 fn is_plain(ch: char) -> bool {
@@ -289,7 +313,7 @@ mod tests {
             "`id`",
             "a; rm -rf /",
             "a b # c",
-            "$HOME",
+            "$1 and $",
             "\"x\"",
             "~/x",
             "*",
@@ -314,6 +338,9 @@ mod tests {
             ("s3cr3t\\\\x", "contains two backslashes"),
             ("s3cr3t\\", "ends with a backslash"),
             ("s3cr3t${HOME}", "contains `${`"),
+            ("s3cr3t$HOME", "contains `$` followed by a letter"),
+            ("s3cr3t$_x", "contains `$` followed by a letter"),
+            ("s3cr3t\\$1", "contains `\\$`"),
             ("s3cr3t\r\n", "contains a carriage return"),
             ("s3cr3t\0", "contains a NUL"),
         ];
@@ -330,8 +357,8 @@ mod tests {
 
     #[test]
     fn lone_backslashes_and_dollars_are_fine() {
-        assert_eq!(dotenv(json!("a\\nb$c")).as_deref(), Ok("'a\\nb$c'"));
-        assert_eq!(dotenv(json!("$2b$12$abc")).as_deref(), Ok("'$2b$12$abc'"));
+        assert_eq!(dotenv(json!("a\\nb$1")).as_deref(), Ok("'a\\nb$1'"));
+        assert_eq!(dotenv(json!("$2b$12$.abc")).as_deref(), Ok("'$2b$12$.abc'"));
     }
 
     #[test]
@@ -346,7 +373,7 @@ mod tests {
 
     #[test]
     fn parse_reads_back_what_escape_writes() {
-        let values = ["", "plain", "a b", "multi\nline\n", "#x", "$y", "\"q\""];
+        let values = ["", "plain", "a b", "multi\nline\n", "#x", "$", "\"q\""];
         let mut file = String::from("# header\n\n");
         for (index, value) in values.iter().enumerate() {
             let escaped = dotenv(json!(value)).expect("accepted");

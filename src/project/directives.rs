@@ -1,0 +1,177 @@
+//! `[[policies.directives]]`: structural rules over an nginx output, as data. A rule picks
+//! blocks (`in`, narrowed by `having`) and says which directives they must hold (`require`),
+//! what every directive of a kind must look like (`every` + `must`), or which may not appear
+//! (`forbid`). Directives are matched as nginx reads them (the nginx room's parser), so a
+//! comment or a quoted string can neither satisfy nor dodge a rule.
+
+use regex::Regex;
+use serde::{Deserialize, Deserializer};
+
+/// One structural rule; see the module docs and README's cfgc.toml reference.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirectiveRule {
+    /// What the rule protects, shown when it fails.
+    pub message: String,
+    /// The block directive whose blocks are checked, each on its own (`server`, `location`);
+    /// the whole file when absent.
+    #[serde(rename = "in")]
+    pub within: Option<String>,
+    /// Only the `in` blocks that directly hold a directive matching this.
+    pub having: Option<Pattern>,
+    /// Each checked block must hold, anywhere inside it, a directive matching each of these.
+    #[serde(default)]
+    pub require: Vec<Pattern>,
+    /// Every directive inside the checked blocks that matches `every` must match `must`.
+    pub every: Option<Pattern>,
+    pub must: Option<Pattern>,
+    /// No directive inside the checked blocks may match any of these.
+    #[serde(default)]
+    pub forbid: Vec<Pattern>,
+}
+
+impl DirectiveRule {
+    /// Why this rule is not one of the three shapes, if it is not.
+    pub fn shape_problem(&self) -> Option<&'static str> {
+        let kinds = [
+            !self.require.is_empty(),
+            self.every.is_some() || self.must.is_some(),
+            !self.forbid.is_empty(),
+        ];
+        if kinds.iter().filter(|k| **k).count() != 1 {
+            return Some("needs exactly one of `require`, `every` with `must`, or `forbid`");
+        }
+        if self.every.is_some() != self.must.is_some() {
+            return Some("has `every` or `must` without the other");
+        }
+        if self.having.is_some() && self.within.is_none() {
+            return Some("has `having` without `in` (the blocks it narrows)");
+        }
+        None
+    }
+}
+
+/// How many `...` a pattern may hold: each one multiplies the matching work.
+const MAX_ANY: usize = 4;
+
+/// A directive pattern: `["name", "arg", …]`. The name is compared as written; each argument
+/// is a regular expression that must match the whole argument (as nginx reads it: quotes and
+/// escapes resolved); `"..."` stands for any number of arguments. Without a `...` the
+/// directive has exactly as many arguments as the pattern.
+#[derive(Debug)]
+pub struct Pattern {
+    pub name: String,
+    args: Vec<Arg>,
+    /// The pattern as written, for messages.
+    pub text: String,
+}
+
+#[derive(Debug)]
+enum Arg {
+    Any,
+    Is(Regex),
+}
+
+impl Pattern {
+    pub fn compile(items: &[String]) -> Result<Pattern, String> {
+        let Some((name, args)) = items.split_first() else {
+            return Err("a directive pattern needs at least the directive's name".into());
+        };
+        if name.is_empty() || name == "..." {
+            return Err("a directive pattern starts with the directive's name".into());
+        }
+        if args.iter().filter(|a| *a == "...").count() > MAX_ANY {
+            return Err(format!(
+                "a directive pattern may hold `...` at most {MAX_ANY} times"
+            ));
+        }
+        let args = args
+            .iter()
+            .map(|a| match a.as_str() {
+                "..." => Ok(Arg::Any),
+                a => Regex::new(&format!("^(?:{a})$"))
+                    .map(Arg::Is)
+                    .map_err(|e| format!("invalid argument pattern `{a}`: {}", why(&e))),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Pattern {
+            name: name.clone(),
+            args,
+            text: items.join(" "),
+        })
+    }
+
+    pub fn matches(&self, name: &str, args: &[String]) -> bool {
+        name == self.name && matches_args(&self.args, args)
+    }
+}
+
+/// The one line of a regex error that says what is wrong (its full text is a multi-line
+/// drawing of the pattern, which a one-line message cannot hold).
+fn why(e: &regex::Error) -> String {
+    let text = e.to_string();
+    let last = text.lines().last().unwrap_or("");
+    last.strip_prefix("error: ").unwrap_or(last).to_string()
+}
+
+fn matches_args(pattern: &[Arg], args: &[String]) -> bool {
+    match pattern.split_first() {
+        None => args.is_empty(),
+        Some((Arg::Any, rest)) => (0..=args.len()).any(|skip| matches_args(rest, &args[skip..])),
+        Some((Arg::Is(re), rest)) => {
+            args.first().is_some_and(|a| re.is_match(a)) && matches_args(rest, &args[1..])
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Pattern {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let items = Vec::<String>::deserialize(deserializer)?;
+        Pattern::compile(&items).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pattern(items: &[&str]) -> Pattern {
+        Pattern::compile(&items.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            .expect("valid pattern")
+    }
+
+    fn args(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn arguments_match_whole_and_in_order() {
+        let p = pattern(&["ssl_protocols", "TLSv1\\.2", "TLSv1\\.3"]);
+        assert!(p.matches("ssl_protocols", &args(&["TLSv1.2", "TLSv1.3"])));
+        assert!(!p.matches("ssl_protocols", &args(&["TLSv1.2"])));
+        assert!(!p.matches("ssl_protocols", &args(&["TLSv1.2", "TLSv1.3", "TLSv1"])));
+        assert!(!p.matches("ssl_protocols", &args(&["TLSv1.2x", "TLSv1.3"])));
+        assert!(!p.matches("ssl_ciphers", &args(&["TLSv1.2", "TLSv1.3"])));
+    }
+
+    #[test]
+    fn dots_stand_for_any_arguments() {
+        let p = pattern(&["listen", "...", "ssl", "..."]);
+        assert!(p.matches("listen", &args(&["443", "ssl"])));
+        assert!(p.matches("listen", &args(&["[::]:443", "ssl", "http2"])));
+        assert!(!p.matches("listen", &args(&["80"])));
+    }
+
+    #[test]
+    fn bad_patterns_are_refused() {
+        for bad in [
+            &[][..],
+            &["..."][..],
+            &["x", "("][..],
+            &["x", "...", "...", "...", "...", "..."][..],
+        ] {
+            let items: Vec<String> = bad.iter().map(|s| s.to_string()).collect();
+            assert!(Pattern::compile(&items).is_err(), "{bad:?}");
+        }
+    }
+}
