@@ -146,3 +146,65 @@ fn toml_layers_derive_the_same_way() {
         "https://taskpilot-728214876651.europe-west1.run.app"
     );
 }
+
+/// A scratch project whose one environment has the variables V0..V{n} with `layer`.
+fn chain(n: usize, layer: &str) -> Project {
+    let props: Vec<String> = (0..=n)
+        .map(|i| format!("\"V{i}\": {{\"type\": \"string\"}}"))
+        .collect();
+    Project::example()
+        .file(
+            "cfgc.toml",
+            "[project]\nname = \"chain\"\nschema = \"schema.json\"\n\n[environments.prod]\ntier = \"deployed\"\nlayers = [\"values.yaml\"]\n",
+        )
+        .file(
+            "schema.json",
+            &format!("{{\"type\": \"object\", \"properties\": {{{}}}}}", props.join(", ")),
+        )
+        .file("values.yaml", layer)
+}
+
+#[test]
+fn a_chain_deeper_than_the_bound_is_a_finding() {
+    let n = 20;
+    let mut layer: String = (0..n)
+        .map(|i| format!("V{i}: {{ derive: \"${{V{}}}\" }}\n", i + 1))
+        .collect();
+    layer.push_str(&format!("V{n}: x\n"));
+    let run = chain(n, &layer).run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(run.stdout.contains("derive-depth"), "{}", run.transcript());
+}
+
+#[test]
+fn a_value_that_doubles_at_every_step_stops_at_the_bound() {
+    // 100 bytes doubled 12 times would be 400 kB: refused at 8192.
+    let n = 12;
+    let mut layer: String = (0..n)
+        .map(|i| format!("V{i}: {{ derive: \"${{V{0}}}${{V{0}}}\" }}\n", i + 1))
+        .collect();
+    layer.push_str(&format!("V{n}: {}\n", "x".repeat(100)));
+    let run = chain(n, &layer).run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("derive-too-long"),
+        "{}",
+        run.transcript()
+    );
+}
+
+#[test]
+fn a_whole_list_is_copied_by_a_single_reference_but_not_interpolated() {
+    let p = Project::example().append(
+        "environments/production.yaml",
+        "FRONTEND_URL: { derive: \"${CORS_ALLOWED_ORIGINS}/x\" }\n",
+    );
+    let p = p.edit(
+        "environments/production.yaml",
+        "FRONTEND_URL: https://app.taskpilot.example.com\n",
+        "",
+    );
+    let run = p.run(&["check", "production"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(run.stdout.contains("derive-type"), "{}", run.transcript());
+}
