@@ -15,6 +15,8 @@
 
 use std::collections::BTreeMap;
 
+use cfgc::render::format::cloudbuild;
+use proptest::prelude::*;
 use serde_json::Value;
 
 use crate::common::Project;
@@ -355,5 +357,76 @@ fn an_undefined_substitution_or_secret_is_found_before_writing() {
         "the substitution `_SUB` holds `$`",
     ] {
         assert!(run.stdout.contains(want), "{want}: {}", run.transcript());
+    }
+}
+
+/// Strings made of what gcloud, Cloud Build and YAML treat specially, and anything else.
+fn tricky() -> impl Strategy<Value = String> {
+    let special = prop::sample::select(vec![
+        "$",
+        "$$",
+        "${",
+        "}",
+        "_",
+        "^",
+        "=",
+        ",",
+        "@",
+        "|",
+        ";",
+        ":",
+        "::",
+        "#",
+        "\"",
+        "'",
+        "\\",
+        "\n",
+        " ",
+        "-",
+        "HOME",
+        "_REGION",
+        "PROJECT_ID",
+        "a",
+        "é",
+    ]);
+    prop_oneof![
+        prop::collection::vec(special, 0..12).prop_map(|parts| parts.concat()),
+        ".{0,24}",
+    ]
+}
+
+proptest! {
+    // In process: many cases cost little. A failure prints its shrunk input, to be pinned
+    // as a named regression test.
+    #![proptest_config(ProptestConfig {
+        cases: 500,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn every_dict_reads_back_in_gcloud_or_is_refused(
+        values in prop::collection::vec(tricky(), 1..6),
+    ) {
+        let pairs: Vec<(String, String)> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("V{i}"), v.clone()))
+            .collect();
+        if let Ok(arg) = cloudbuild::gcloud_dict(&pairs) {
+            let parsed = gcloud_dict(&arg).map_err(TestCaseError::fail)?;
+            let want: BTreeMap<String, String> = pairs.into_iter().collect();
+            prop_assert_eq!(parsed, want);
+        }
+    }
+
+    #[test]
+    fn every_value_reaches_a_build_step_unchanged(value in tricky()) {
+        let text = format!(
+            "steps:\n  - name: b\n    args:\n      - {}\n",
+            cloudbuild::escape(&Value::String(value.clone()))
+        );
+        let run = as_run(&text);
+        prop_assert_eq!(&run["steps"][0]["args"][0], &Value::String(value));
     }
 }
