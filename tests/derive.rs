@@ -208,3 +208,16 @@ fn a_whole_list_is_copied_by_a_single_reference_but_not_interpolated() {
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(run.stdout.contains("derive-type"), "{}", run.transcript());
 }
+
+#[test]
+fn explain_says_when_a_derived_value_does_not_resolve() {
+    let p = Project::example().edit("environments/base.yaml", "${GCP_REGION}", "${GCP_REGOIN}");
+    let run = p.run(&["explain", "production", "APP_UPSTREAM"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("could not be resolved in `production`: `cfgc check production` says why"),
+        "{}",
+        run.transcript()
+    );
+}

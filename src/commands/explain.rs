@@ -148,6 +148,12 @@ fn explain(i: &Inspection, name: &str) -> Result<Explanation, Failed> {
             )
         });
     }
+    if entry.is_some_and(|e| crate::derive::marked(&e.node).is_some()) {
+        notes.push(format!(
+            "a derived value that could not be resolved in `{}`: `cfgc check {}` says why",
+            env.name, env.name
+        ));
+    }
     let uses = uses(i, env, name, secret);
     let derived = merged.derived.get(name).map(|d| Derived {
         expression: d.expression.clone(),
