@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use crate::diagnostic::Diagnostic;
 use crate::merge::Merged;
 use crate::node::{Kind, Node};
-use crate::source::Span;
+use crate::source::{SourceMap, Span};
 use crate::validate::Schema;
 use expr::Part;
 
@@ -66,7 +66,13 @@ pub fn references(merged: &Merged) -> Vec<String> {
 
 /// Resolve every derived value of `merged` in place; findings for those that cannot be.
 /// A value that fails keeps its `{ derive: … }` form: the caller stops before validation.
-pub fn derive(merged: &mut Merged, schema: &Schema) -> Vec<Diagnostic> {
+/// `sources`, when given, holds the layers' texts: a finding about one reference then points
+/// at that reference rather than at the whole expression.
+pub fn derive(
+    merged: &mut Merged,
+    schema: &Schema,
+    sources: Option<&SourceMap>,
+) -> Vec<Diagnostic> {
     let pending: BTreeMap<String, Node> = merged
         .vars
         .iter()
@@ -78,6 +84,7 @@ pub fn derive(merged: &mut Merged, schema: &Schema) -> Vec<Diagnostic> {
     let mut r = Resolver {
         merged: &*merged,
         schema,
+        sources,
         pending: &pending,
         done: BTreeMap::new(),
         found: Vec::new(),
@@ -109,6 +116,7 @@ type Built = (String, Vec<(String, Span)>, Option<Kind>);
 struct Resolver<'a, 'p> {
     merged: &'a Merged<'p>,
     schema: &'a Schema,
+    sources: Option<&'a SourceMap>,
     pending: &'a BTreeMap<String, Node>,
     /// Each derived value once resolved; `None` when it failed (reported once).
     done: BTreeMap<String, Resolved>,
@@ -169,7 +177,7 @@ impl Resolver<'_, '_> {
             return None;
         }
         chain.push(name.to_string());
-        let built = self.build(name, at, &parts, chain);
+        let built = self.build(name, at, text, &parts, chain);
         chain.pop();
         let (out, inputs, value) = built?;
         let single = matches!(parts.as_slice(), [Part::Ref(..)]);
@@ -202,6 +210,7 @@ impl Resolver<'_, '_> {
         &mut self,
         name: &str,
         at: Span,
+        text: &str,
         parts: &[Part],
         chain: &mut Vec<String>,
     ) -> Option<Built> {
@@ -215,8 +224,9 @@ impl Resolver<'_, '_> {
                     out.push_str(t);
                     continue;
                 }
-                Part::Ref(r, _) => r,
+                Part::Ref(r, offset) => (r, self.narrow(at, text, *offset, r.len() + 3)),
             };
+            let (r, at) = r;
             let kind = self.input(name, at, r, chain)?;
             if let Some(entry) = self.merged.vars.get(r)
                 && !inputs.iter().any(|(n, _)| n == r)
@@ -298,6 +308,30 @@ impl Resolver<'_, '_> {
                 None
             }
         }
+    }
+
+    /// The span of the `len` bytes at `offset` in the expression `text` written at `at`,
+    /// when the file holds the expression as is (plain or quoted, no escapes); else `at`.
+    fn narrow(&self, at: Span, text: &str, offset: usize, len: usize) -> Span {
+        let Some(sources) = self.sources else {
+            return at;
+        };
+        let (start, end) = (at.start as usize, at.end as usize);
+        // A scalar in a flow map may carry the blank before its `}`.
+        let Some(raw) = sources.get(at.file).text.get(start..end).map(str::trim_end) else {
+            return at;
+        };
+        let quoted = raw.len() == text.len() + 2 && raw.get(1..raw.len() - 1) == Some(text);
+        let inner = match () {
+            _ if raw == text => 0,
+            _ if quoted => 1,
+            _ => return at,
+        };
+        Span::new(
+            at.file,
+            start + inner + offset,
+            start + inner + offset + len,
+        )
     }
 
     fn report(&mut self, name: &str, at: Span, code: &'static str, message: String, help: String) {

@@ -73,7 +73,7 @@ pub fn check(config: &Config, names: &[String]) -> Result<Checked, Stopped> {
                 .lock()
                 .expect("no task panics holding it")
                 .extend(derive::references(&merged));
-            let derived = derive::derive(&mut merged, &loaded.schema);
+            let derived = derive::derive(&mut merged, &loaded.schema, Some(sources));
             if !derived.is_empty() {
                 return (derived, None);
             }
@@ -153,9 +153,10 @@ fn merge_env<'p>(
     env: &'p Environment,
     layers: &Layers,
     schema: &validate::Schema,
+    sources: Option<&SourceMap>,
 ) -> (merge::Merged<'p>, Vec<Diagnostic>) {
     let mut merged = merge::merge_env(env, layers);
-    let found = derive::derive(&mut merged, schema);
+    let found = derive::derive(&mut merged, schema, sources);
     (merged, found)
 }
 
@@ -359,7 +360,7 @@ fn plan_env<'a>(
     sources: &SourceMap,
     env: &'a Environment,
 ) -> EnvOutcome<'a> {
-    let (merged, derived) = merge_env(env, layers, &loaded.schema);
+    let (merged, derived) = merge_env(env, layers, &loaded.schema, Some(sources));
     if !derived.is_empty() {
         return EnvOutcome::Invalid(derived);
     }
@@ -482,7 +483,7 @@ pub fn required_secrets(
     loaded: &Loaded,
     env: &crate::project::Environment,
 ) -> std::collections::BTreeSet<String> {
-    let (merged, _) = merge_env(env, &loaded.layers, &loaded.schema);
+    let (merged, _) = merge_env(env, &loaded.layers, &loaded.schema, None);
     validate::required_secrets(&merged, &loaded.schema)
 }
 
@@ -495,7 +496,7 @@ pub fn check_secret_values(
     values: &std::collections::BTreeMap<String, &str>,
     only: &[&str],
 ) -> Vec<Diagnostic> {
-    let (merged, _) = merge_env(env, &loaded.layers, &loaded.schema);
+    let (merged, _) = merge_env(env, &loaded.layers, &loaded.schema, None);
     only.iter()
         .flat_map(|name| {
             validate::check_secret_values(
@@ -594,7 +595,7 @@ pub fn inspect<T>(
     }
     let merged = loaded
         .environments()
-        .map(|env| merge_env(env, &loaded.layers, &loaded.schema).0)
+        .map(|env| merge_env(env, &loaded.layers, &loaded.schema, None).0)
         .collect();
     let templates = loaded.project.outputs.iter().zip(template_ids).collect();
     Ok(then(Inspection {
@@ -644,7 +645,7 @@ pub fn resolve<T>(
         .expect("load selected the one environment named");
     let envs = [env];
     let files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
-    let (merged, derived) = merge_env(env, &loaded.layers, &loaded.schema);
+    let (merged, derived) = merge_env(env, &loaded.layers, &loaded.schema, Some(&sources));
     let validated = validate::validate(merged, &loaded.layers, &loaded.schema, &sources);
     let mut found = files.findings;
     if derived.is_empty() {

@@ -24,7 +24,7 @@ case!(secret_as_an_attribute_lookup: |c| dotenv_template(c, "X={{ NAME[JWT_SECRE
 case!(secret_as_a_dict_key_then_missing: |c| dotenv_template(c, "X={{ {JWT_SECRET: 1}.nothing.deeper }}\n") => ["plan"], 1, ["templates/env.j2:1:"]);
 case!(secret_in_a_plain_output: |c| c.write("templates/app.yaml.j2", "x: {{ JWT_SECRET }}\n") => ["plan"], 1, ["error[template-undefined]: undefined variable `JWT_SECRET` in `templates/app.yaml.j2`", "only outputs declared with `secrets = true` may use its value"]);
 case!(secret_that_cannot_be_escaped_for_the_format: |c| c.edit("cfgc.toml", "format = \"dotenv\"", "format = \"nginx\"").write("templates/env.j2", "x {{ JWT_SECRET }}{{ '$' ~ JWT_SECRET }};\n") => ["plan"], 1, ["error[template-escape]", "contains `$`"]);
-case!(secret_referred_to_by_a_derived_value: |c| c.write("env/dev.yaml", "NAME: { derive: \"x${JWT_SECRET}\" }\n") => ["plan"], 1, ["error[derive-secret]: `NAME` refers to the secret `JWT_SECRET`", "env/dev.yaml:1:17"]);
+case!(secret_referred_to_by_a_derived_value: |c| c.write("env/dev.yaml", "NAME: { derive: \"x${JWT_SECRET}\" }\n") => ["plan"], 1, ["error[derive-secret]: `NAME` refers to the secret `JWT_SECRET`", "env/dev.yaml:1:19"]);
 case!(policy_finding_on_a_secret_line_is_masked: |c| c.append("cfgc.toml", "\n[[policies]]\nname = \"no-jwt\"\noutputs = [\"dotenv\"]\nforbid = [ { pattern = 'CANARY', message = \"no canaries\" } ]\n") => ["plan"], 1, ["no canaries"]);
 case!(private_key_pasted_as_a_recipient: |c| {
     let k = crate::common::age_key();
