@@ -85,10 +85,10 @@ PUBLIC_DOMAIN: {domain}
 CORS_ALLOWED_ORIGINS:
   - https://{domain}
   - https://www.{name}.example.com
-APP_UPSTREAM: https://taskpilot-{name}-728214876651.europe-west1.run.app
 TLS_CERTIFICATE_PATH: /etc/letsencrypt/live/{domain}/fullchain.pem
 TLS_CERTIFICATE_KEY_PATH: /etc/letsencrypt/live/{domain}/privkey.pem
 SENTRY_DSN: https://{h(e, "sentry", 16)}@o450000.ingest.sentry.io/{4500000 + e}
+GCP_PROJECT_NUMBER: "{100000000000 + e}"
 GCP_PROJECT_ID: taskpilot-{name}
 CLOUD_RUN_SERVICE: taskpilot-{name}
 IMAGE_REPOSITORY: europe-west1-docker.pkg.dev/taskpilot-{name}/taskpilot/api

@@ -1,6 +1,6 @@
 //! cfgc: a declarative config and secrets compiler.
 //!
-//! The modules mirror the pipeline: `load` → `merge` → `validate` →
+//! The modules mirror the pipeline: `load` → `merge` (→ `derive`) → `validate` →
 //! `decrypt` → `render` → `plan` → `apply`; `pipeline` knows the order.
 #![forbid(unsafe_code)]
 // Errors are `Diagnostic`s on cold paths (a run stops or reports): their size
@@ -11,6 +11,7 @@ pub mod apply;
 pub mod cli;
 pub mod commands;
 pub mod decrypt;
+pub mod derive;
 pub mod diagnostic;
 pub mod exit;
 pub mod fs;

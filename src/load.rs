@@ -72,6 +72,20 @@ fn load_with(
     let project = project::load(&file, sources)?;
     let selected = select(&project, names)?;
     let schema = validate::schema::load(&project, sources).map_err(|d| vec![d])?;
+    let unused_tiers: Vec<Diagnostic> = schema
+        .tiers_named()
+        .into_iter()
+        .filter_map(|(tier, pointer)| {
+            let what = format!("the schema rule at `{pointer}`");
+            project::tiers::unused(&tier, &project.environments, &what).map(|d| {
+                d.at(schema.pointer_span(sources, &pointer))
+                    .label("no environment has this tier")
+            })
+        })
+        .collect();
+    if !unused_tiers.is_empty() {
+        return Err(unused_tiers);
+    }
     let envs: Vec<&Environment> = selected.iter().map(|&i| &project.environments[i]).collect();
     let (layers, deferred) = load_files(&project.fs, &envs, sources, options, stream)?;
     Ok(Loaded {

@@ -19,6 +19,8 @@ pub struct Merged<'p> {
     pub vars: Map,
     /// Secret names in the environment's secrets file, with their spans.
     pub secret_names: BTreeMap<String, Span>,
+    /// How each derived value was made, once `derive` has resolved them.
+    pub derived: BTreeMap<String, crate::derive::Derivation>,
 }
 
 /// Stage 2 for one environment: its layers merged, with the names in its secrets file.
@@ -42,6 +44,7 @@ pub fn merge_env<'p>(env: &'p Environment, layers: &Layers) -> Merged<'p> {
         env,
         vars: merge(maps),
         secret_names,
+        derived: BTreeMap::new(),
     }
 }
 

@@ -1,5 +1,5 @@
 //! The order of the stages, and the only module that knows it:
-//! load → merge → validate → decrypt → render → plan → apply.
+//! load → merge (→ derive) → validate → decrypt → render → plan → apply.
 //! A command is "run the pipeline up to stage X".
 //!
 //! After load, each environment goes through the rest on its own, in parallel, and what it
@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use crate::cli::Config;
 use crate::decrypt::{self, Resolved};
+use crate::derive;
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, Layers, Loaded};
 use crate::merge;
@@ -53,13 +54,21 @@ pub fn check(config: &Config, names: &[String]) -> Result<Checked, Stopped> {
     let (mut sources, loaded, templates) = start(config, names)?;
     let envs: Vec<_> = loaded.environments().collect();
     let mut files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
-    files
-        .findings
-        .extend(templates.unused_variables(&loaded.schema, &sources));
+    let unused = templates.unused_variables(&loaded.schema, &sources);
+    // Variables derived values refer to: used, even if no template names them.
+    let inputs = std::sync::Mutex::new(std::collections::BTreeSet::<String>::new());
     let keyring = Keyring::from_sources(config.identity_sources.clone());
     let per_env: Vec<Streamed<(Vec<Diagnostic>, Checks)>> = each_env(&envs, |i, env| {
         streamed(&loaded, i, env, &sources, |layers, sources| {
-            let merged = merge::merge_env(env, layers);
+            let mut merged = merge::merge_env(env, layers);
+            inputs
+                .lock()
+                .expect("no task panics holding it")
+                .extend(derive::references(&merged));
+            let derived = derive::derive(&mut merged, &loaded.schema, Some(sources));
+            if !derived.is_empty() {
+                return (derived, None);
+            }
             let validated = validate::validate(merged, layers, &loaded.schema, sources);
             let mut found = validated.findings;
             if env.secrets.is_none() {
@@ -85,6 +94,12 @@ pub fn check(config: &Config, names: &[String]) -> Result<Checked, Stopped> {
             (found, Some(checked))
         })
     });
+    let inputs = inputs.into_inner().expect("no task panicked holding it");
+    files.findings.extend(
+        unused
+            .into_iter()
+            .filter(|d| !d.key.as_ref().is_some_and(|k| inputs.contains(k))),
+    );
     let mut diagnostics = files.findings;
     let mut load_errors = Vec::new();
     let (mut values_checked, mut names_only) = (Vec::new(), Vec::new());
@@ -136,6 +151,19 @@ fn start(config: &Config, names: &[String]) -> Result<(SourceMap, Loaded, Templa
         Ok(templates) => Ok((sources, loaded, templates)),
         Err(errors) => Err(Stopped { sources, errors }),
     }
+}
+
+/// Stage 2 and its derived values for one environment: the merged variables, and findings
+/// about derived values that could not be resolved (then the environment stops here).
+fn merge_env<'p>(
+    env: &'p Environment,
+    layers: &Layers,
+    schema: &validate::Schema,
+    sources: Option<&SourceMap>,
+) -> (merge::Merged<'p>, Vec<Diagnostic>) {
+    let mut merged = merge::merge_env(env, layers);
+    let found = derive::derive(&mut merged, schema, sources);
+    (merged, found)
 }
 
 /// Below this many environments they are worked on one after the other on the main
@@ -331,7 +359,10 @@ fn plan_env<'a>(
     sources: &SourceMap,
     env: &'a Environment,
 ) -> EnvOutcome<'a> {
-    let merged = merge::merge_env(env, layers);
+    let (merged, derived) = merge_env(env, layers, &loaded.schema, Some(sources));
+    if !derived.is_empty() {
+        return EnvOutcome::Invalid(derived);
+    }
     let validated = validate::validate(merged, layers, &loaded.schema, sources);
     if !validated.findings.is_empty() {
         return EnvOutcome::Invalid(validated.findings);
@@ -451,7 +482,7 @@ pub fn required_secrets(
     loaded: &Loaded,
     env: &crate::project::Environment,
 ) -> std::collections::BTreeSet<String> {
-    let merged = merge::merge_env(env, &loaded.layers);
+    let (merged, _) = merge_env(env, &loaded.layers, &loaded.schema, None);
     validate::required_secrets(&merged, &loaded.schema)
 }
 
@@ -464,7 +495,7 @@ pub fn check_secret_values(
     values: &std::collections::BTreeMap<String, &str>,
     only: &[&str],
 ) -> Vec<Diagnostic> {
-    let merged = merge::merge_env(env, &loaded.layers);
+    let (merged, _) = merge_env(env, &loaded.layers, &loaded.schema, None);
     only.iter()
         .flat_map(|name| {
             validate::check_secret_values(
@@ -563,7 +594,7 @@ pub fn inspect<T>(
     }
     let merged = loaded
         .environments()
-        .map(|env| merge::merge_env(env, &loaded.layers))
+        .map(|env| merge_env(env, &loaded.layers, &loaded.schema, None).0)
         .collect();
     let templates = loaded.project.outputs.iter().zip(template_ids).collect();
     Ok(then(Inspection {
@@ -613,14 +644,14 @@ pub fn resolve<T>(
         .expect("load selected the one environment named");
     let envs = [env];
     let files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
-    let validated = validate::validate(
-        merge::merge_env(env, &loaded.layers),
-        &loaded.layers,
-        &loaded.schema,
-        &sources,
-    );
+    let (merged, derived) = merge_env(env, &loaded.layers, &loaded.schema, Some(&sources));
+    let validated = validate::validate(merged, &loaded.layers, &loaded.schema, &sources);
     let mut found = files.findings;
-    found.extend(validated.findings);
+    if derived.is_empty() {
+        found.extend(validated.findings);
+    } else {
+        found.extend(derived);
+    }
     let mut secrets = std::collections::BTreeMap::new();
     if found.is_empty()
         && let Some(declared) = &env.secrets

@@ -17,6 +17,7 @@ use crate::source::{FileId, Source, SourceMap, Span};
 pub mod directives;
 mod limits;
 mod outputs;
+pub mod tiers;
 use outputs::OutputFile;
 pub use outputs::{Output, Policy, Rule};
 
@@ -109,6 +110,8 @@ pub(crate) struct ProjectSection {
     name: String,
     schema: Spanned<String>,
     output_dir: Option<Spanned<String>>,
+    /// The tiers environments may have; any when not given.
+    tiers: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Deserialize)]
@@ -283,7 +286,14 @@ fn resolve(
                 .help("add an [environments.NAME] table with a tier and layers"),
         );
     }
-    let environments = environments(&mut r, raw.environments.into_inner());
+    let mut tier_spans = Vec::new();
+    let environments = environments(&mut r, raw.environments.into_inner(), &mut tier_spans);
+    tiers::check_environments(
+        &mut r,
+        raw.project.tiers.as_ref(),
+        &environments,
+        &tier_spans,
+    );
     let (output_dir, outputs) = outputs::outputs(&mut r, &raw.project, raw.outputs, &environments);
     let mut inputs = vec![(PROJECT_FILE.to_string(), "the project file")];
     if let Some(schema) = &schema {
@@ -291,6 +301,7 @@ fn resolve(
     }
     outputs::over_inputs(&mut r, &outputs, &environments, inputs);
     let policies = outputs::policies(&mut r, raw.policies, &outputs);
+    tiers::check_policies(&mut r, &sources.get(id).text, &policies, &environments);
     for span in r.redactions.drain(..) {
         sources.redact(span);
     }
@@ -310,9 +321,11 @@ fn resolve(
     })
 }
 
+/// The environments, in declared order; `tier_spans` gets where each one's tier is written.
 fn environments(
     r: &mut Resolver,
     raw: IndexMap<String, Spanned<EnvironmentFile>>,
+    tier_spans: &mut Vec<std::ops::Range<usize>>,
 ) -> Vec<Environment> {
     let mut environments = Vec::new();
     for (name, env) in raw {
@@ -376,6 +389,7 @@ fn environments(
             .as_ref()
             .and_then(|p| r.path(p, &format!("the identity of `{name}`")))
             .map(|l| l.value);
+        tier_spans.push(env.tier.span());
         environments.push(Environment {
             tier: env.tier.get_ref().clone(),
             span: env_span,

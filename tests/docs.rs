@@ -56,7 +56,12 @@ fn the_layer_schema_makes_every_key_optional_and_refuses_secrets() {
     let schema: serde_json::Value =
         serde_json::from_str(&p.read("schema/layer.schema.json")).expect("JSON");
     assert!(schema.get("required").is_none() && schema.get("allOf").is_none());
-    assert_eq!(schema["properties"]["PORT"]["type"], "integer");
+    // A value, or a derived one (`{ derive: "…" }`).
+    assert_eq!(schema["properties"]["PORT"]["anyOf"][0]["type"], "integer");
+    assert_eq!(
+        schema["properties"]["PORT"]["anyOf"][1]["$ref"],
+        "#/$defs/cfgc-derive"
+    );
     assert_eq!(
         schema["properties"]["JWT_SECRET"]["not"],
         serde_json::json!({})

@@ -17,7 +17,7 @@ use crate::common::tools;
 
 /// A YAML node as parsed, before any type is resolved.
 #[derive(Debug, PartialEq)]
-enum Node {
+pub(crate) enum Node {
     Scalar { text: String, style: ScalarStyle },
     Sequence(Vec<Node>),
     Mapping(Vec<(Node, Node)>),
@@ -25,7 +25,7 @@ enum Node {
 
 /// Parse a one-document stream into its root node; anchors, aliases and tags are errors, since
 /// escaped values must never produce them.
-fn parse(text: &str) -> Result<Node, String> {
+pub(crate) fn parse(text: &str) -> Result<Node, String> {
     let mut events = Vec::new();
     for item in Parser::new_from_str(text) {
         let (event, _span) = item.map_err(|err| format!("{err:?}"))?;
@@ -86,7 +86,7 @@ static CORE_FLOAT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Resolve a node with the YAML 1.2 core schema, the way a YAML 1.2 loader types it.
-fn to_json(node: &Node) -> Result<Value, String> {
+pub(crate) fn to_json(node: &Node) -> Result<Value, String> {
     match node {
         Node::Scalar { text, style } if *style != ScalarStyle::Plain => {
             Ok(Value::String(text.clone()))

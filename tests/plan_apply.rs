@@ -217,10 +217,9 @@ fn cloudbuild_secret_env_must_be_declared() {
 
 #[test]
 fn plan_with_findings_renders_nothing() {
-    let p = Project::example().edit(
+    let p = Project::example().append(
         "environments/production.yaml",
-        "APP_UPSTREAM: https://",
-        "APP_UPSTREAM: http://127.0.0.1:3000 #",
+        "APP_UPSTREAM: http://127.0.0.1:3000\n",
     );
     let run = p.run(&["plan", "production"]);
     assert_eq!(run.code, 1, "{}", run.transcript());

@@ -138,12 +138,7 @@ fn variables(i: &Inspection) -> Vec<Variable> {
             let mut req = schema.always_required(name);
             for rule in rules_here {
                 req |= rules::required_in(rule.then, name);
-                let kw = rule
-                    .then
-                    .get("properties")
-                    .and_then(|p| p.get(name))
-                    .map(rules::keywords)
-                    .unwrap_or_default();
+                let kw = rules::keywords_for(rule.then, name);
                 if kw.is_empty() {
                     continue;
                 }

@@ -11,7 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::exit::Exit;
 use crate::node::Kind;
 use crate::pipeline::{self, Inspection};
-use crate::report::explain::{ExplainFormat, Explanation, Location, Rule, Use};
+use crate::report::explain::{Derived, ExplainFormat, Explanation, Input, Location, Rule, Use};
 use crate::report::position;
 use crate::source::{SourceMap, Span};
 use crate::validate::{credentials, rules};
@@ -117,12 +117,7 @@ fn explain(i: &Inspection, name: &str) -> Result<Explanation, Failed> {
         }
     }
     for rule in &applying {
-        let mut kw = rule
-            .then
-            .get("properties")
-            .and_then(|p| p.get(name))
-            .map(rules::keywords)
-            .unwrap_or_default();
+        let mut kw = rules::keywords_for(rule.then, name);
         if rules::required_in(rule.then, name) {
             required = true;
             kw.push("required".into());
@@ -153,7 +148,24 @@ fn explain(i: &Inspection, name: &str) -> Result<Explanation, Failed> {
             )
         });
     }
+    if entry.is_some_and(|e| crate::derive::marked(&e.node).is_some()) {
+        notes.push(format!(
+            "a derived value that could not be resolved in `{}`: `cfgc check {}` says why",
+            env.name, env.name
+        ));
+    }
     let uses = uses(i, env, name, secret);
+    let derived = merged.derived.get(name).map(|d| Derived {
+        expression: d.expression.clone(),
+        inputs: d
+            .inputs
+            .iter()
+            .map(|(n, at)| Input {
+                name: n.clone(),
+                set_in: loc(i.sources, *at),
+            })
+            .collect(),
+    });
     Ok(Explanation {
         environment: env.name.clone(),
         name: name.to_string(),
@@ -161,6 +173,7 @@ fn explain(i: &Inspection, name: &str) -> Result<Explanation, Failed> {
         value,
         value_note,
         set_in,
+        derived,
         merged_map,
         overrides,
         type_name: property.map(rules::type_name),

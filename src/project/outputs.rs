@@ -42,8 +42,8 @@ pub struct Policy {
     pub require: Vec<Rule>,
     #[serde(default)]
     pub forbid: Vec<Rule>,
-    /// A structural check no pattern can express: `"cloudbuild"` (steps
-    /// name a builder; every `secretEnv` is declared in `availableSecrets`).
+    /// Formerly a structural check (`"cloudbuild"`); the `cloudbuild` format checks that
+    /// structure itself now. Kept so that an old cfgc.toml gets an error saying so.
     pub structure: Option<String>,
     /// Structural rules over an nginx output's directives (`[[policies.directives]]`).
     #[serde(default)]
@@ -299,18 +299,16 @@ pub(super) fn policies(r: &mut Resolver, raw: Vec<Policy>, outputs: &[Output]) -
                 )),
             }
         }
-        if let Some(kind) = &policy.structure
-            && kind != "cloudbuild"
-        {
+        if let Some(kind) = &policy.structure {
             r.errors.push(
                 Diagnostic::error(
                     "project",
                     format!(
-                        "policy `{}` names an unknown structure `{kind}`",
+                        "policy `{}` names a structure (`{kind}`): structures are checked by an output's format now",
                         policy.name
                     ),
                 )
-                .help("the structures cfgc knows: cloudbuild"),
+                .help("remove `structure` and set `format = \"cloudbuild\"` on the Cloud Build output: that format checks its steps, secretEnv and substitutions on every render"),
             );
         }
         for o in &policy.outputs {

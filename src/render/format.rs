@@ -10,6 +10,7 @@
 //! has no way to carry the value: a silently altered secret or an injected directive is worse
 //! than a failed render.
 
+pub mod cloudbuild;
 pub mod dotenv;
 pub mod json;
 pub mod nginx;
@@ -30,6 +31,12 @@ pub trait Room: Sync {
     /// What a consumer of the format makes of a rendered file: `Ok`, or where it stops.
     fn parse_back(&self, text: &str) -> Result<(), SyntaxError>;
 
+    /// What the consumer would refuse beyond syntax (Cloud Build: a secret not declared,
+    /// a substitution not defined), on a file that parses back. Most formats have nothing.
+    fn check(&self, _text: &str) -> Vec<SyntaxError> {
+        Vec::new()
+    }
+
     /// The start of `line` that says what the line sets (`KEY=`, `  key: `, `ssl_ciphers `),
     /// shown in place of the whole line when the rest depends on a secret. The masker keeps
     /// it only when it is the same with every stand-in for the secrets, so a room may be
@@ -46,9 +53,10 @@ pub const NGINX: Format = Format(&nginx::Nginx);
 pub const DOTENV: Format = Format(&dotenv::Dotenv);
 pub const JSON: Format = Format(&json::Json);
 pub const TEXT: Format = Format(&text::Text);
+pub const CLOUDBUILD: Format = Format(&cloudbuild::CloudBuild);
 
 /// Every format, in the order the docs list them.
-pub const ALL: [Format; 5] = [YAML, NGINX, DOTENV, JSON, TEXT];
+pub const ALL: [Format; 6] = [YAML, NGINX, DOTENV, JSON, TEXT, CLOUDBUILD];
 
 impl Format {
     /// The format called `name` in `cfgc.toml`.
@@ -71,6 +79,10 @@ impl Format {
 
     pub fn parse_back(self, text: &str) -> Result<(), SyntaxError> {
         self.0.parse_back(text)
+    }
+
+    pub fn check(self, text: &str) -> Vec<SyntaxError> {
+        self.0.check(text)
     }
 
     pub fn mask_prefix(self, line: &str) -> &str {
@@ -146,7 +158,10 @@ mod tests {
             assert_eq!(Format::named(format.name()), Some(format));
         }
         assert_eq!(Format::named("toml"), None);
-        assert_eq!(Format::names(), "yaml, nginx, dotenv, json, text");
+        assert_eq!(
+            Format::names(),
+            "yaml, nginx, dotenv, json, text, cloudbuild"
+        );
     }
 
     #[test]
@@ -166,6 +181,10 @@ mod tests {
         assert_eq!(escape(DOTENV, &value).as_deref(), Ok("'a b'"));
         assert_eq!(escape(JSON, &value).as_deref(), Ok("\"a b\""));
         assert_eq!(escape(TEXT, &value).as_deref(), Ok("a b"));
+        assert_eq!(
+            escape(CLOUDBUILD, &json!("$a b")).as_deref(),
+            Ok("\"$$a b\"")
+        );
     }
 
     #[test]

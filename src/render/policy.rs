@@ -6,7 +6,6 @@
 //! A finding points into the rendered text, shown as a source: masked line by line where
 //! the output holds secrets, so no finding can quote a secret.
 
-mod cloudbuild;
 mod nginx;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -56,6 +55,12 @@ pub fn check(
             ),
             Some(at..at),
         ));
+    } else {
+        for e in format.check(text) {
+            let at = byte_of(text, e.line, e.column);
+            let message = format!("`{}` is not a valid {format} file: {}", file.rel, e.message);
+            found.push((finding(file, "output-structure", message), Some(at..at)));
+        }
     }
     for policy in project.policies.iter().filter(|p| applies(p, file)) {
         for rule in &policy.require {
@@ -87,12 +92,6 @@ pub fn check(
                         broken.at,
                     ));
                 }
-            }
-        }
-        if policy.structure.as_deref() == Some("cloudbuild") {
-            for why in cloudbuild::check(text) {
-                let message = format!("`{}` breaks policy `{}`: {why}", file.rel, policy.name);
-                found.push((finding(file, "policy", message), None));
             }
         }
     }

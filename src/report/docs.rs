@@ -144,6 +144,9 @@ pub fn env_example(schema_file: &str, lines: &[(Option<String>, String, String)]
     s
 }
 
+/// The `$defs` entry of the layer schema for `{ derive: "…" }`.
+const DERIVE_DEF: &str = "cfgc-derive";
+
 /// A JSON Schema for layer files: the project schema's properties, each optional, no
 /// per-environment rules; a secret may not appear at all (it belongs in the secrets file).
 pub fn layer_schema(schema: &Value, schema_file: &str) -> String {
@@ -166,7 +169,17 @@ pub fn layer_schema(schema: &Value, schema_file: &str) -> String {
                 m.insert("not".into(), Value::Object(Map::new()));
                 Value::Object(m)
             } else {
-                prop.clone()
+                // The value itself, or `{ derive: "…" }` (checked against `prop` once cfgc
+                // has resolved it).
+                let mut m = Map::new();
+                m.insert(
+                    "anyOf".into(),
+                    Value::Array(vec![
+                        prop.clone(),
+                        serde_json::json!({ "$ref": format!("#/$defs/{DERIVE_DEF}") }),
+                    ]),
+                );
+                Value::Object(m)
             };
             props.insert(name.clone(), out);
         }
@@ -197,6 +210,21 @@ pub fn layer_schema(schema: &Value, schema_file: &str) -> String {
         if let Some(d) = schema.get(defs) {
             root.insert(defs.into(), d.clone());
         }
+    }
+    let defs = root
+        .entry("$defs")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Some(defs) = defs.as_object_mut() {
+        defs.insert(
+            DERIVE_DEF.into(),
+            serde_json::json!({
+                "description": "A value derived from other variables: `${NAME}` is NAME's value, `$$` a literal `$`. Never a secret.",
+                "type": "object",
+                "properties": { (crate::derive::KEY): { "type": "string", "maxLength": crate::derive::expr::MAX_EXPRESSION } },
+                "required": [crate::derive::KEY],
+                "additionalProperties": false
+            }),
+        );
     }
     let mut text =
         serde_json::to_string_pretty(&Value::Object(root)).expect("a JSON value serialises");

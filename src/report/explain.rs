@@ -48,6 +48,19 @@ pub struct Use {
     pub every_variable: bool,
 }
 
+/// How a derived value was made: its expression and where each variable it uses is set.
+#[derive(Serialize)]
+pub struct Derived {
+    pub expression: String,
+    pub inputs: Vec<Input>,
+}
+
+#[derive(Serialize)]
+pub struct Input {
+    pub name: String,
+    pub set_in: Location,
+}
+
 #[derive(Serialize)]
 pub struct Explanation {
     pub environment: String,
@@ -58,6 +71,8 @@ pub struct Explanation {
     /// In place of the value: "secret, set in FILE:LINE", or why it is masked.
     pub value_note: Option<String>,
     pub set_in: Option<Location>,
+    /// The value is derived from other variables (`{ derive: "…" }`).
+    pub derived: Option<Derived>,
     /// The value is a map merged from several layers (`overrides` then lists the others).
     pub merged_map: bool,
     pub overrides: Vec<Location>,
@@ -109,6 +124,17 @@ fn human(e: &Explanation) -> String {
     }
     if let Some(at) = &e.set_in {
         row(&mut s, "set in:", &at.to_string());
+    }
+    if let Some(d) = &e.derived {
+        row(
+            &mut s,
+            "derived:",
+            &serde_json::Value::from(d.expression.as_str()).to_string(),
+        );
+        for (n, input) in d.inputs.iter().enumerate() {
+            let from = format!("{} = {}", input.name, input.set_in);
+            row(&mut s, if n == 0 { "from:" } else { "" }, &from);
+        }
     }
     let verb = if e.merged_map {
         "merged:"

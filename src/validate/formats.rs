@@ -1,9 +1,9 @@
 //! The string formats cfgc adds to JSON Schema. Each check returns why a
 //! value fails, in words that never repeat the value itself.
 
-use std::net::IpAddr;
+mod loopback;
 
-use url::{Host, Url};
+use url::Url;
 
 pub const FORMATS: &[&str] = &[
     "url",
@@ -32,7 +32,7 @@ pub fn describe(format: &str) -> &'static str {
         "url" => "an absolute URL with a host, such as `https://example.com/path`",
         "https-url" => "an `https://` URL",
         "no-localhost" => {
-            "a host or URL that is not localhost, 127.0.0.0/8, ::1, 0.0.0.0 or *.localhost"
+            "a host or URL that is not localhost, *.localhost, 127.0.0.0/8 (in any spelling), ::1, 0.0.0.0 or ::"
         }
         "duration" => "a duration such as `15m`, `7d` or `1h30m` (units ms, s, m, h, d, w)",
         "port" => "a TCP port from 1 to 65535",
@@ -59,61 +59,17 @@ fn https_url(s: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// Rejects loopback and unspecified hosts in a URL, a `host[:port]`, or a
-/// comma- or space-separated list of either.
+/// Rejects loopback and unspecified hosts in a URL of any scheme, a `[user@]host[:port]`,
+/// or a comma- or space-separated list of either (see `loopback`).
 fn no_localhost(s: &str) -> Result<(), &'static str> {
     for item in s.split([',', ' ', '\t', '\n']).filter(|i| !i.is_empty()) {
-        if item_is_local(item) {
+        if loopback::is_local(item) {
             return Err(
                 "it points at a loopback or unspecified host (localhost, 127.0.0.0/8, ::1, 0.0.0.0)",
             );
         }
     }
     Ok(())
-}
-
-fn item_is_local(item: &str) -> bool {
-    if item.contains("://") {
-        return match Url::parse(item) {
-            Ok(u) => match u.host() {
-                Some(Host::Domain(d)) => is_local_name(d),
-                Some(Host::Ipv4(ip)) => is_local_ip(IpAddr::V4(ip)),
-                Some(Host::Ipv6(ip)) => is_local_ip(IpAddr::V6(ip)),
-                None => false,
-            },
-            // Not a URL we can read: look at what stands where the host would.
-            Err(_) => item_is_local(item.split("://").nth(1).unwrap_or("")),
-        };
-    }
-    let host = item.rsplit_once('@').map_or(item, |(_, h)| h);
-    let host = host.split('/').next().unwrap_or(host);
-    let host = match host.strip_prefix('[') {
-        Some(rest) => rest.split(']').next().unwrap_or(rest),
-        None if host.matches(':').count() == 1 => host.split(':').next().unwrap_or(host),
-        None => host,
-    };
-    match host.parse::<IpAddr>() {
-        Ok(ip) => is_local_ip(ip),
-        Err(_) => is_local_name(host),
-    }
-}
-
-fn is_local_name(d: &str) -> bool {
-    let d = d.trim_end_matches('.').to_ascii_lowercase();
-    d == "localhost" || d.ends_with(".localhost")
-}
-
-fn is_local_ip(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => v4.is_loopback() || v4.is_unspecified(),
-        IpAddr::V6(v6) => {
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || v6
-                    .to_ipv4_mapped()
-                    .is_some_and(|v4| v4.is_loopback() || v4.is_unspecified())
-        }
-    }
 }
 
 fn duration(s: &str) -> Result<(), &'static str> {
@@ -171,6 +127,13 @@ mod tests {
             "https://example.com, http://localhost:5173",
             "postgres://u@localhost:5432/db",
             "[::ffff:127.0.0.1]:80",
+            "redis://127.0.0.1:6379",
+            "postgres://u@127.0.0.1/db",
+            "amqp://0.0.0.0",
+            "mongodb://[::1]/x",
+            "rediss://127.0.0.2",
+            "https://localhost./",
+            "http://127.1/",
         ] {
             assert!(no_localhost(bad).is_err(), "{bad} should be rejected");
         }

@@ -43,6 +43,36 @@ impl Schema {
             .collect()
     }
 
+    /// The tiers the `if` of each top-level rule names (`"$tier": { "const": … }` or
+    /// `"enum"`), with the JSON pointer of the value.
+    pub fn tiers_named(&self) -> Vec<(String, String)> {
+        let Some(all) = self.json.get("allOf").and_then(Value::as_array) else {
+            return Vec::new();
+        };
+        let mut named = Vec::new();
+        for (i, block) in all.iter().enumerate() {
+            let Some(tier) = block.pointer(&format!("/if/properties/{}", super::schema::TIER_KEY))
+            else {
+                continue;
+            };
+            let pointer = format!("/allOf/{i}/if/properties/{}", super::schema::TIER_KEY);
+            if let Some(t) = tier.get("const").and_then(Value::as_str) {
+                named.push((t.to_string(), format!("{pointer}/const")));
+            }
+            for t in tier
+                .get("enum")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(t) = t.as_str() {
+                    named.push((t.to_string(), format!("{pointer}/enum")));
+                }
+            }
+        }
+        named
+    }
+
     /// The top-level property schema of `name`.
     pub fn property(&self, name: &str) -> Option<&Value> {
         self.json.get("properties")?.get(name)
@@ -60,6 +90,27 @@ pub fn required_in(schema: &Value, name: &str) -> bool {
         .get("required")
         .and_then(Value::as_array)
         .is_some_and(|r| r.iter().any(|v| v.as_str() == Some(name)))
+}
+
+/// What a rule's `then` asks of the variable `name`: its entry under `properties`, and each
+/// `patternProperties` entry whose pattern matches the name (a rule over every variable).
+pub fn keywords_for(then: &Value, name: &str) -> Vec<String> {
+    let mut kw = then
+        .get("properties")
+        .and_then(|p| p.get(name))
+        .map(keywords)
+        .unwrap_or_default();
+    for (pattern, sub) in then
+        .get("patternProperties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if regex::Regex::new(pattern).is_ok_and(|re| re.is_match(name)) {
+            kw.extend(keywords(sub));
+        }
+    }
+    kw
 }
 
 /// What `schema` says about a value, in words: its type and keywords, one per item

@@ -180,6 +180,12 @@ impl Schema {
         Span::new(self.file, at.start, at.end)
     }
 
+    /// Roughly where the schema writes the value at a JSON pointer.
+    pub fn pointer_span(&self, sources: &SourceMap, pointer: &str) -> Span {
+        let at = locate_pointer(&sources.get(self.file).text, pointer);
+        Span::new(self.file, at.start, at.end)
+    }
+
     /// The closest declared variable name, for "did you mean".
     pub fn suggest(&self, name: &str) -> Option<&str> {
         self.variables

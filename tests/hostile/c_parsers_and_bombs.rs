@@ -41,6 +41,8 @@ const DEEP_TOML: &str = "error[toml-too-deep]: TOML nesting is deeper than 64 le
 const ALIAS: &str = "error[yaml-alias-budget]: YAML aliases expand to more than 1048576 bytes";
 
 // YAML syntax and strictness.
+case!(derived_value_that_doubles_past_the_bound: |c| yaml(c, (0..12).map(|i| format!("V{i}: {{ derive: \"${{V{0}}}${{V{0}}}\" }}\n", i + 1)).collect::<String>() + "V12: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nNAME: { derive: \"${V0}\" }\n") => ["check"], 1, ["error[derive-too-long]: `V5` derives a value longer than 8192 bytes"]);
+case!(derived_values_in_a_cycle: |c| yaml(c, "NAME: { derive: \"${TAGS}\" }\nTAGS: { derive: \"${NAME}\" }\n") => ["check"], 1, ["error[derive-cycle]: derived values refer to each other in a cycle: NAME → TAGS → NAME"]);
 case!(yaml_unclosed_flow_sequence: |c| yaml(c, "TAGS: [a, b\n") => ["check"], 2, ["error[yaml-syntax]: YAML syntax error: while parsing a flow sequence", "env/dev.yaml:2:1"]);
 case!(yaml_tab_indentation: |c| yaml(c, "TAGS:\n\t- a\n") => ["check"], 2, ["error[yaml-syntax]: YAML syntax error: tabs disallowed", "env/dev.yaml:2:"]);
 case!(yaml_duplicate_key: |c| yaml(c, "TAGS: [a]\nTAGS: [b]\n") => ["check"], 2, ["error[yaml-duplicate-key]: duplicate key `TAGS`", "env/dev.yaml:2:1"]);

@@ -1,0 +1,223 @@
+//! Derived values (`{ derive: "…${NAME}…" }`) on the bundled example, pinned as the user
+//! sees them: the value and its provenance, and each way one can be refused.
+
+use crate::common::Project;
+use insta::assert_snapshot;
+
+const UPSTREAM: &str = "APP_UPSTREAM: { derive: \"https://${CLOUD_RUN_SERVICE}-${GCP_PROJECT_NUMBER}.${GCP_REGION}.run.app\" }";
+
+#[test]
+fn explain_shows_the_value_its_expression_and_each_input() {
+    let run = Project::example().run(&["explain", "production", "APP_UPSTREAM"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("\"https://taskpilot-728214876651.europe-west1.run.app\"")
+    );
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn explain_json_lists_the_inputs() {
+    let run = Project::example().run(&["explain", "staging", "APP_UPSTREAM", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(
+        doc["value"],
+        "https://taskpilot-staging-391847205613.europe-west1.run.app"
+    );
+    let inputs: Vec<&str> = doc["derived"]["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|i| i["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(
+        inputs,
+        ["CLOUD_RUN_SERVICE", "GCP_PROJECT_NUMBER", "GCP_REGION"]
+    );
+    assert_eq!(
+        doc["derived"]["inputs"][1]["set_in"]["file"],
+        "environments/staging.yaml"
+    );
+}
+
+#[test]
+fn a_derived_value_is_checked_by_the_schema_like_any_other() {
+    // Production requires https and no localhost in APP_UPSTREAM.
+    let p = Project::example().edit(
+        "environments/base.yaml",
+        "https://${CLOUD_RUN_SERVICE}",
+        "http://localhost/${CLOUD_RUN_SERVICE}",
+    );
+    let run = p.run(&["check", "production"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(run.stdout.contains("APP_UPSTREAM"), "{}", run.transcript());
+    assert!(
+        run.stdout.contains("environments/base.yaml"),
+        "{}",
+        run.transcript()
+    );
+}
+
+#[test]
+fn a_cycle_is_an_error_at_its_location() {
+    let p = Project::example().edit(
+        "environments/base.yaml",
+        "CLOUD_RUN_SERVICE: taskpilot\n",
+        "CLOUD_RUN_SERVICE: { derive: \"x-${APP_UPSTREAM}\" }\n",
+    );
+    let run = p.run(&["check", "production"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn an_unknown_reference_is_an_error_with_a_suggestion() {
+    let p = Project::example().edit("environments/base.yaml", "${GCP_REGION}", "${GCP_REGOIN}");
+    let run = p.run(&["check", "production"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn a_secret_reference_is_refused_and_never_shown() {
+    let p = Project::example().edit(
+        "environments/base.yaml",
+        "${GCP_PROJECT_NUMBER}",
+        "${JWT_SECRET}",
+    );
+    let secret = p.get("development", "JWT_SECRET");
+    // Development overrides APP_UPSTREAM; give it the derived value back.
+    let p = p.edit(
+        "environments/development.yaml",
+        "APP_UPSTREAM: http://127.0.0.1:3000\n",
+        "",
+    );
+    let run = p.run(&["plan", "development"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(!run.stdout.contains(&secret) && !run.stderr.contains(&secret));
+    assert!(!p.read("deploy/development/nginx.conf").contains(&secret));
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn a_dollar_outside_a_reference_is_refused() {
+    let p = Project::example().edit(
+        "environments/base.yaml",
+        "${GCP_REGION}.run.app",
+        "$GCP_REGION.run.app",
+    );
+    let run = p.run(&["check", "production"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("derive-syntax") || run.stdout.contains("starts no reference"),
+        "{}",
+        run.transcript()
+    );
+}
+
+#[test]
+fn a_plain_value_with_a_dollar_stays_as_written() {
+    // Only `{ derive: … }` is an expression: `${…}` in a plain value is text.
+    let p = Project::example().edit(
+        "environments/base.yaml",
+        UPSTREAM,
+        "APP_UPSTREAM: https://x.example/${GCP_REGION}",
+    );
+    let run = p.run(&["explain", "production", "APP_UPSTREAM", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(doc["value"], "https://x.example/${GCP_REGION}");
+    assert!(doc["derived"].is_null());
+}
+
+#[test]
+fn toml_layers_derive_the_same_way() {
+    let p = Project::example()
+        .edit("environments/base.yaml", &format!("{UPSTREAM}\n"), "")
+        .file("environments/derived.toml", "APP_UPSTREAM = { derive = \"https://${CLOUD_RUN_SERVICE}-${GCP_PROJECT_NUMBER}.${GCP_REGION}.run.app\" }\n")
+        .edit("cfgc.toml", "\"environments/base.yaml\", \"environments/production.yaml\"", "\"environments/base.yaml\", \"environments/derived.toml\", \"environments/production.yaml\"");
+    let run = p.run(&["explain", "production", "APP_UPSTREAM", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(
+        doc["value"],
+        "https://taskpilot-728214876651.europe-west1.run.app"
+    );
+}
+
+/// A scratch project whose one environment has the variables V0..V{n} with `layer`.
+fn chain(n: usize, layer: &str) -> Project {
+    let props: Vec<String> = (0..=n)
+        .map(|i| format!("\"V{i}\": {{\"type\": \"string\"}}"))
+        .collect();
+    Project::example()
+        .file(
+            "cfgc.toml",
+            "[project]\nname = \"chain\"\nschema = \"schema.json\"\n\n[environments.prod]\ntier = \"deployed\"\nlayers = [\"values.yaml\"]\n",
+        )
+        .file(
+            "schema.json",
+            &format!("{{\"type\": \"object\", \"properties\": {{{}}}}}", props.join(", ")),
+        )
+        .file("values.yaml", layer)
+}
+
+#[test]
+fn a_chain_deeper_than_the_bound_is_a_finding() {
+    let n = 20;
+    let mut layer: String = (0..n)
+        .map(|i| format!("V{i}: {{ derive: \"${{V{}}}\" }}\n", i + 1))
+        .collect();
+    layer.push_str(&format!("V{n}: x\n"));
+    let run = chain(n, &layer).run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(run.stdout.contains("derive-depth"), "{}", run.transcript());
+}
+
+#[test]
+fn a_value_that_doubles_at_every_step_stops_at_the_bound() {
+    // 100 bytes doubled 12 times would be 400 kB: refused at 8192.
+    let n = 12;
+    let mut layer: String = (0..n)
+        .map(|i| format!("V{i}: {{ derive: \"${{V{0}}}${{V{0}}}\" }}\n", i + 1))
+        .collect();
+    layer.push_str(&format!("V{n}: {}\n", "x".repeat(100)));
+    let run = chain(n, &layer).run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("derive-too-long"),
+        "{}",
+        run.transcript()
+    );
+}
+
+#[test]
+fn a_whole_list_is_copied_by_a_single_reference_but_not_interpolated() {
+    let p = Project::example().append(
+        "environments/production.yaml",
+        "FRONTEND_URL: { derive: \"${CORS_ALLOWED_ORIGINS}/x\" }\n",
+    );
+    let p = p.edit(
+        "environments/production.yaml",
+        "FRONTEND_URL: https://app.taskpilot.example.com\n",
+        "",
+    );
+    let run = p.run(&["check", "production"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(run.stdout.contains("derive-type"), "{}", run.transcript());
+}
+
+#[test]
+fn explain_says_when_a_derived_value_does_not_resolve() {
+    let p = Project::example().edit("environments/base.yaml", "${GCP_REGION}", "${GCP_REGOIN}");
+    let run = p.run(&["explain", "production", "APP_UPSTREAM"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("could not be resolved in `production`: `cfgc check production` says why"),
+        "{}",
+        run.transcript()
+    );
+}

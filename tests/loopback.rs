@@ -1,0 +1,74 @@
+//! No loopback anywhere in a deployed tier: the schema's deployed-tier rule covers every
+//! string value (a variable new to the schema included), and `no-localhost` reads the host
+//! of a URL of any scheme in every spelling of this machine.
+
+use crate::common::Project;
+
+#[test]
+fn openrouter_base_url_on_0_0_0_0_is_a_finding_in_production() {
+    let p = Project::example().append(
+        "environments/production.yaml",
+        "OPENROUTER_BASE_URL: https://0.0.0.0/api/v1\n",
+    );
+    let run = p.run(&["check", "production"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("OPENROUTER_BASE_URL"),
+        "{}",
+        run.transcript()
+    );
+    assert!(run.stdout.contains("loopback"), "{}", run.transcript());
+}
+
+const LOCAL: &[&str] = &[
+    "redis://127.0.0.1:6379",
+    "postgres://u@127.0.0.1/db",
+    "amqp://0.0.0.0",
+    "mongodb://[::1]/x",
+    "rediss://127.0.0.2",
+    "http://localhost.:8080/",
+    "https://api.localhost/",
+    "http://127.1/",
+    "http://0x7f.1/",
+    "http://2130706433/",
+    "http://[::ffff:127.0.0.1]/",
+    "0",
+    "::1",
+    "::",
+    "[::1]:6379",
+];
+
+/// The example with `SERVICE_URLS` (a list of strings) new in the schema, set in `env`.
+fn with_new_variable(env: &str) -> Project {
+    let items: String = LOCAL
+        .iter()
+        .map(|u| format!("  - {}\n", serde_json::to_string(u).expect("json")))
+        .collect();
+    Project::example()
+        .edit(
+            "schema/env.schema.json",
+            "    \"GCP_REGION\": {",
+            "    \"SERVICE_URLS\": { \"type\": \"array\", \"items\": { \"type\": \"string\" } },\n    \"GCP_REGION\": {",
+        )
+        .append(&format!("environments/{env}.yaml"), &format!("SERVICE_URLS:\n{items}"))
+}
+
+#[test]
+fn every_spelling_in_a_variable_new_to_the_schema_is_a_finding() {
+    let run = with_new_variable("production").run(&["check", "production"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    for (i, url) in LOCAL.iter().enumerate() {
+        assert!(
+            run.stdout.contains(&format!("SERVICE_URLS[{i}]"))
+                || run.stdout.contains(&format!("SERVICE_URLS/{i}")),
+            "{url} (item {i}) is not reported: {}",
+            run.transcript()
+        );
+    }
+}
+
+#[test]
+fn a_local_tier_may_use_loopback() {
+    let run = with_new_variable("development").run(&["check", "development"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+}

@@ -1,0 +1,46 @@
+//! Declared tiers: a tier typo is an error with "did you mean", and so is a policy or a
+//! schema rule naming a tier no environment has (it would silently never apply).
+
+use crate::common::Project;
+use insta::assert_snapshot;
+
+#[test]
+fn an_undeclared_tier_is_an_error_with_a_suggestion() {
+    let p = Project::example().edit(
+        "cfgc.toml",
+        "[environments.staging]\ntier = \"deployed\"",
+        "[environments.staging]\ntier = \"deploy\"",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn a_policy_naming_a_tier_no_environment_has_is_an_error() {
+    let p = Project::example().edit(
+        "cfgc.toml",
+        "tiers = [\"deployed\"]",
+        "tiers = [\"deployd\"]",
+    );
+    let run = p.run(&["plan"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn a_schema_rule_naming_a_tier_no_environment_has_is_an_error() {
+    // No `tiers` declared: the typo is consistent across environments, and the schema's
+    // deployed-tier rule would never apply.
+    let p =
+        Project::fixture("minimal").edit("cfgc.toml", "tier = \"deployed\"", "tier = \"deploy\"");
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn the_example_declares_its_tiers() {
+    let run = Project::example().run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+}
