@@ -15,6 +15,7 @@ use crate::secrets::recipient::{Recipient, RecipientError};
 use crate::source::{FileId, Source, SourceMap, Span};
 
 pub mod directives;
+pub mod lazy_regex;
 mod limits;
 mod outputs;
 pub mod tiers;

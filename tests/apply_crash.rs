@@ -30,7 +30,7 @@ const ITERATIONS: u64 = 60;
 /// slow down, rendering does): go on, within these bounds, until
 /// `AIM_WRITE_PHASE_KILLS` kills have landed in it.
 const MAX_ITERATIONS: u64 = 150;
-const LOOP_BUDGET: Duration = Duration::from_secs(25);
+const LOOP_BUDGET: Duration = Duration::from_secs(60);
 const AIM_WRITE_PHASE_KILLS: usize = 5;
 /// The machine is shared: its speed drifts, so the kill window is timed
 /// again every this many iterations.
@@ -285,6 +285,10 @@ fn killing_apply_never_leaves_a_torn_file() {
 
     let loop_start = Instant::now();
     let mut i = 0;
+    // Where late kills land, in µs since the spawn: from half the timed window to five
+    // times it at first, narrowed by what each late kill finds.
+    let span = window.as_micros().max(3) as u64;
+    let mut late = span / 2..span * 5;
     while i < ITERATIONS
         || (write_phase < AIM_WRITE_PHASE_KILLS
             && i < MAX_ITERATIONS
@@ -304,15 +308,17 @@ fn killing_apply_never_leaves_a_torn_file() {
         };
         let iteration_seed = seed.wrapping_add(i);
         let mut rng = Rng(iteration_seed);
-        // Every other kill lands late, from half the timed window to 4.5 times it, where
-        // apply writes: rendering, masking and diffing megabyte files take most of a run,
-        // and the timed apply can be quicker than this project's, so uniform kills alone
-        // rarely reach the write phase on a busy machine.
+        // Every other kill lands late, in `late`, where apply writes: rendering, masking
+        // and diffing megabyte files take most of a run and the write phase is a short
+        // late part of it, whose place a busy machine moves. So `late` follows what the
+        // kills find: one that landed before any write raises its start, an apply that
+        // finished first lowers its end (see the end of the loop).
         let span = window.as_micros().max(3) as u64;
+        let late_span = late.end.saturating_sub(late.start).max(1_000);
         let delay = Duration::from_micros(if i % 2 == 0 {
             rng.next() % span
         } else {
-            span / 2 + rng.next() % (span * 4)
+            late.start + rng.next() % late_span
         });
         let ctx = format!(
             "iteration {i}, seed {iteration_seed:#018x} (base {seed:#018x}), \
@@ -419,8 +425,21 @@ fn killing_apply_never_leaves_a_torn_file() {
             .iter()
             .filter(|(rel, now)| renderings[target].contains_key(*rel) && **now != Some(target))
             .count();
-        if status.code().is_none() && (new_temps > 0 || (progressed > 0 && behind > 0)) {
+        let wrote = new_temps > 0 || (progressed > 0 && behind > 0);
+        if status.code().is_none() && wrote {
             write_phase += 1;
+        }
+        let at = delay.as_micros() as u64;
+        match (status.code(), wrote) {
+            // Killed before it wrote anything: the writes come later.
+            (None, false) if progressed == 0 => late.start = late.start.max(at * 9 / 10),
+            // Killed after the writes, or finished first: the writes came earlier.
+            (None, false) | (Some(_), _) => late.end = late.end.min(at * 11 / 10),
+            (None, true) => {}
+        }
+        if late.end <= late.start + 1_000 {
+            // The machine's pace changed under the estimate: open it again below its end.
+            late.start = late.end * 6 / 10;
         }
         if progressed > 0 && behind > 0 {
             partial_applies += 1;

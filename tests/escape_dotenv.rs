@@ -375,8 +375,8 @@ proptest! {
 fn a_dollar_before_a_name_is_refused_naming_the_variable() {
     let p = crate::common::Project::example().edit(
         "templates/env.j2",
-        "LOG_LEVEL={{ LOG_LEVEL }}",
-        "LOG_LEVEL={{ LOG_LEVEL ~ '$HOME' }}",
+        "do not edit, do not commit.",
+        "do not edit, do not commit.\nLOG_LEVEL={{ LOG_LEVEL ~ '$HOME' }}",
     );
     let run = p.run(&["plan", "development"]);
     assert_eq!(run.code, 1, "{}", run.transcript());

@@ -4,8 +4,9 @@
 //! (`forbid`). Directives are matched as nginx reads them (the nginx room's parser), so a
 //! comment or a quoted string can neither satisfy nor dodge a rule.
 
-use regex::Regex;
 use serde::{Deserialize, Deserializer};
+
+use super::lazy_regex::LazyRegex;
 
 /// One structural rule; see the module docs and README's cfgc.toml reference.
 #[derive(Debug, Deserialize)]
@@ -31,6 +32,13 @@ pub struct DirectiveRule {
 }
 
 impl DirectiveRule {
+    /// Every pattern of the rule compiled, or why one cannot be.
+    pub fn ready(&self) -> Result<(), String> {
+        let all = self.having.iter().chain(&self.require);
+        let all = all.chain(&self.every).chain(&self.must).chain(&self.forbid);
+        all.try_for_each(Pattern::ready)
+    }
+
     /// Why this rule is not one of the three shapes, if it is not.
     pub fn shape_problem(&self) -> Option<&'static str> {
         let kinds = [
@@ -69,7 +77,7 @@ pub struct Pattern {
 #[derive(Debug)]
 enum Arg {
     Any,
-    Is(Regex),
+    Is(LazyRegex),
 }
 
 impl Pattern {
@@ -89,9 +97,9 @@ impl Pattern {
             .iter()
             .map(|a| match a.as_str() {
                 "..." => Ok(Arg::Any),
-                a => Regex::new(&format!("^(?:{a})$"))
+                a => LazyRegex::new(&format!("^(?:{a})$"))
                     .map(Arg::Is)
-                    .map_err(|e| format!("invalid argument pattern `{a}`: {}", why(&e))),
+                    .map_err(|why| format!("invalid argument pattern `{a}`: {why}")),
             })
             .collect::<Result<_, _>>()?;
         Ok(Pattern {
@@ -101,17 +109,24 @@ impl Pattern {
         })
     }
 
+    /// Whether the directive matches. Call `ready` first: an argument pattern that
+    /// could not be compiled matches nothing here.
     pub fn matches(&self, name: &str, args: &[String]) -> bool {
         name == self.name && matches_args(&self.args, args)
     }
-}
 
-/// The one line of a regex error that says what is wrong (its full text is a multi-line
-/// drawing of the pattern, which a one-line message cannot hold).
-fn why(e: &regex::Error) -> String {
-    let text = e.to_string();
-    let last = text.lines().last().unwrap_or("");
-    last.strip_prefix("error: ").unwrap_or(last).to_string()
+    /// Compiles the argument patterns (on first use; see `LazyRegex`), or says why one
+    /// cannot be.
+    pub fn ready(&self) -> Result<(), String> {
+        for arg in &self.args {
+            if let Arg::Is(re) = arg {
+                re.get().map_err(|why| {
+                    format!("the argument pattern `{}` cannot run: {why}", re.as_str())
+                })?;
+            }
+        }
+        Ok(())
+    }
 }
 
 fn matches_args(pattern: &[Arg], args: &[String]) -> bool {
@@ -119,7 +134,8 @@ fn matches_args(pattern: &[Arg], args: &[String]) -> bool {
         None => args.is_empty(),
         Some((Arg::Any, rest)) => (0..=args.len()).any(|skip| matches_args(rest, &args[skip..])),
         Some((Arg::Is(re), rest)) => {
-            args.first().is_some_and(|a| re.is_match(a)) && matches_args(rest, &args[1..])
+            let is = |a: &String| re.get().is_ok_and(|re| re.is_match(a));
+            args.first().is_some_and(is) && matches_args(rest, &args[1..])
         }
     }
 }

@@ -5,6 +5,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::lazy_regex::LazyRegex;
 use super::{Environment, Located, ProjectPath, ProjectSection, Resolver, bad_path};
 use crate::diagnostic::Diagnostic;
 use crate::fs::RelPath;
@@ -57,16 +58,18 @@ pub struct Rule {
     pub pattern: String,
     /// What the rule protects, shown when it fails.
     pub message: String,
-    /// `pattern`, compiled once when the project is loaded.
+    /// `pattern`, its syntax checked when the project is loaded.
     #[serde(skip)]
-    pub regex: Option<regex::Regex>,
+    pub regex: Option<LazyRegex>,
 }
 
 impl Rule {
-    pub fn regex(&self) -> &regex::Regex {
-        self.regex
-            .as_ref()
-            .expect("patterns are compiled when the project is loaded")
+    /// The compiled pattern, or why it cannot run.
+    pub fn regex(&self) -> Result<&regex::Regex, &str> {
+        self.regex.as_ref().map_or(
+            Err("the pattern was not checked when the project loaded"),
+            LazyRegex::get,
+        )
     }
 }
 
@@ -291,7 +294,7 @@ pub(super) fn policies(r: &mut Resolver, raw: Vec<Policy>, outputs: &[Output]) -
     let mut policies = raw;
     for policy in &mut policies {
         for rule in policy.require.iter_mut().chain(policy.forbid.iter_mut()) {
-            match regex::Regex::new(&rule.pattern) {
+            match LazyRegex::new(&rule.pattern) {
                 Ok(re) => rule.regex = Some(re),
                 Err(e) => r.errors.push(Diagnostic::error(
                     "project",

@@ -64,20 +64,24 @@ pub fn check(
     }
     for policy in project.policies.iter().filter(|p| applies(p, file)) {
         for rule in &policy.require {
-            if !rule.regex().is_match(text) {
-                found.push((
+            match rule.regex() {
+                Ok(re) if re.is_match(text) => {}
+                Ok(_) => found.push((
                     broken(file, policy, rule)
                         .note(format!("required pattern not found: {}", rule.pattern)),
                     None,
-                ));
+                )),
+                Err(why) => found.push((cannot_run(file, policy, rule, why), None)),
             }
         }
         for rule in &policy.forbid {
-            if let Some(m) = rule.regex().find(text) {
-                found.push((
+            match rule.regex().map(|re| re.find(text)) {
+                Ok(None) => {}
+                Ok(Some(m)) => found.push((
                     broken(file, policy, rule).note(format!("forbidden pattern: {}", rule.pattern)),
                     Some(m.range()),
-                ));
+                )),
+                Err(why) => found.push((cannot_run(file, policy, rule, why), None)),
             }
         }
         if let Some(tree) = &directives {
@@ -169,6 +173,11 @@ fn broken(file: &RenderedFile, policy: &Policy, rule: &Rule) -> Diagnostic {
         file.rel, policy.name, rule.message
     );
     finding(file, "policy", message)
+}
+
+/// A policy whose pattern cannot be compiled: broken, never passed.
+fn cannot_run(file: &RenderedFile, policy: &Policy, rule: &Rule, why: &str) -> Diagnostic {
+    broken(file, policy, rule).note(format!("the pattern `{}` cannot run: {why}", rule.pattern))
 }
 
 fn finding(file: &RenderedFile, code: &'static str, message: String) -> Diagnostic {

@@ -45,7 +45,10 @@ fn venv_bin() -> PathBuf {
 
 /// A command for `program`, from the test virtualenv when it is a Python tool found there.
 pub fn command(program: &str) -> Command {
-    if matches!(program, "python3" | "check-jsonschema" | "pre-commit" | "gixy") {
+    if matches!(
+        program,
+        "python3" | "check-jsonschema" | "pre-commit" | "gixy"
+    ) {
         let in_venv = venv_bin().join(program);
         if in_venv.is_file() {
             return Command::new(in_venv);

@@ -16,6 +16,10 @@ pub struct Broken {
 
 /// Every way `file` (its top-level directives) breaks `rule`.
 pub fn check(file: &[Directive], rule: &DirectiveRule) -> Vec<Broken> {
+    // A rule that cannot run is broken, never passed.
+    if let Err(note) = rule.ready() {
+        return vec![Broken { note, at: None }];
+    }
     let mut broken = Vec::new();
     for scope in scopes(file, rule) {
         let inside = scope.inside();
