@@ -35,7 +35,7 @@ impl DirectiveRule {
     /// Every pattern of the rule compiled, or why one cannot be.
     pub fn ready(&self) -> Result<(), String> {
         let all = self.having.iter().chain(&self.require);
-        let all = all.chain(&self.every).chain(&self.must).chain(&self.forbid);
+        let mut all = all.chain(&self.every).chain(&self.must).chain(&self.forbid);
         all.try_for_each(Pattern::ready)
     }
 
