@@ -14,6 +14,7 @@ pub mod decrypt;
 pub mod diagnostic;
 pub mod exit;
 pub mod fs;
+pub mod git;
 pub mod harden;
 pub mod load;
 pub mod merge;

@@ -27,4 +27,5 @@ mod secrets_bad_input;
 mod secrets_commands;
 mod secrets_file;
 mod secrets_leaks;
+mod secrets_review;
 mod streamed_load;
