@@ -107,7 +107,11 @@ fn secrets_diff_names_what_changed_without_a_key() {
     let p = repo();
     let unchanged = keyless(&p, &["secrets", "diff"], None);
     assert_eq!(unchanged.code, 0, "{}", unchanged.transcript());
-    p.set("prod", "JWT_SECRET", &format!("{CANARY}-0123456789abcdefghijklmnop"));
+    p.set(
+        "prod",
+        "JWT_SECRET",
+        &format!("{CANARY}-0123456789abcdefghijklmnop"),
+    );
     let rm = p.run(&["secrets", "rm", "dev", "DATABASE_URL"]);
     assert_eq!(rm.code, 0, "{}", rm.transcript());
     let changed = keyless(&p, &["secrets", "diff"], None);
@@ -150,27 +154,48 @@ fn git_diff_and_log_show_names_through_the_diff_driver() {
         "*.secrets.yaml merge=cfgc-secrets diff=cfgc-secrets\n"
     );
     // Idempotent, and other lines are kept.
-    let p = p.file(".gitattributes", "*.png binary\n*.secrets.yaml merge=cfgc-secrets diff=cfgc-secrets\n");
+    let p = p.file(
+        ".gitattributes",
+        "*.png binary\n*.secrets.yaml merge=cfgc-secrets diff=cfgc-secrets\n",
+    );
     assert_eq!(p.run(&["git-setup"]).code, 0);
     assert_eq!(
         p.read(".gitattributes"),
         "*.png binary\n*.secrets.yaml merge=cfgc-secrets diff=cfgc-secrets\n"
     );
     commit(&p, "git-setup");
-    p.set("prod", "JWT_SECRET", &format!("{CANARY}-0123456789abcdefghijklmnop"));
+    p.set(
+        "prod",
+        "JWT_SECRET",
+        &format!("{CANARY}-0123456789abcdefghijklmnop"),
+    );
     let diff = git_run(&p, &["diff", "--", PROD], false);
     commit(&p, "rotate the JWT secret");
-    let log = git_run(&p, &["log", "-p", "-1", "--format=commit %H%n%s", "--", PROD], false);
+    let log = git_run(
+        &p,
+        &["log", "-p", "-1", "--format=commit %H%n%s", "--", PROD],
+        false,
+    );
     no_canary(&[&diff, &log]);
     for run in [&diff, &log] {
         assert_eq!(run.code, 0, "{}", run.transcript());
         assert!(!run.stdout.contains("ENC["), "{}", run.transcript());
-        assert!(run.stdout.contains("-JWT_SECRET: sealed"), "{}", run.transcript());
-        assert!(run.stdout.contains("+JWT_SECRET: sealed"), "{}", run.transcript());
+        assert!(
+            run.stdout.contains("-JWT_SECRET: sealed"),
+            "{}",
+            run.transcript()
+        );
+        assert!(
+            run.stdout.contains("+JWT_SECRET: sealed"),
+            "{}",
+            run.transcript()
+        );
     }
     snap!(format!(
         "$ cfgc git-setup\n{}\n$ git diff -- {PROD}\n{}\n$ git log -p -1 -- {PROD}\n{}",
-        setup.transcript().replace(env!("CARGO_BIN_EXE_cfgc"), "[CFGC]"),
+        setup
+            .transcript()
+            .replace(env!("CARGO_BIN_EXE_cfgc"), "[CFGC]"),
         diff.transcript(),
         log.transcript()
     ));
@@ -180,7 +205,11 @@ fn git_diff_and_log_show_names_through_the_diff_driver() {
 fn check_base_catches_a_rollback_and_a_stripped_generation() {
     let p = repo();
     let old = p.read(PROD);
-    p.set("prod", "JWT_SECRET", &format!("{CANARY}-0123456789abcdefghijklmnop"));
+    p.set(
+        "prod",
+        "JWT_SECRET",
+        &format!("{CANARY}-0123456789abcdefghijklmnop"),
+    );
     commit(&p, "new JWT secret");
     let ok = keyless(&p, &["check", "--base", "HEAD~1"], None);
     assert_eq!(ok.code, 0, "{}", ok.transcript());
@@ -189,15 +218,29 @@ fn check_base_catches_a_rollback_and_a_stripped_generation() {
     let rolled_back = keyless(&p, &["check", "--base", "HEAD"], None);
     assert_eq!(rolled_back.code, 1, "{}", rolled_back.transcript());
     let with_key = p.run(&["check", "prod"]);
-    assert_eq!(with_key.code, 0, "the old file verifies: {}", with_key.transcript());
+    assert_eq!(
+        with_key.code,
+        0,
+        "the old file verifies: {}",
+        with_key.transcript()
+    );
     // The generation line removed: a legacy file to the parser, rolled back to `--base`.
     let line = p.line(PROD, "  generation: ");
     let p = p.file(PROD, &old.replace(&format!("{line}\n"), ""));
     let stripped = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
     assert_eq!(stripped.code, 1, "{}", stripped.transcript());
     let mac = p.run(&["check", "prod"]);
-    assert_eq!(mac.code, 2, "stripping the generation breaks the MAC: {}", mac.transcript());
-    assert!(mac.stdout.contains("error[secrets-mac]"), "{}", mac.transcript());
+    assert_eq!(
+        mac.code,
+        2,
+        "stripping the generation breaks the MAC: {}",
+        mac.transcript()
+    );
+    assert!(
+        mac.stdout.contains("error[secrets-mac]"),
+        "{}",
+        mac.transcript()
+    );
     no_canary(&[&ok, &rolled_back, &stripped, &mac]);
     snap!(format!(
         "$ cfgc check --base HEAD   (an older prod file put back)\n{}\n$ cfgc check prod --base HEAD   (its generation line removed)\n{}",
@@ -217,25 +260,47 @@ fn check_base_catches_a_recreated_file_until_a_key_holder_confirms_it() {
     let recreated = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
     assert_eq!(recreated.code, 1, "{}", recreated.transcript());
     let diff = keyless(&p, &["secrets", "diff"], None);
-    assert!(diff.stdout.contains("data key replaced"), "{}", diff.transcript());
+    assert!(
+        diff.stdout.contains("data key replaced"),
+        "{}",
+        diff.transcript()
+    );
     // A key holder who meant it (here: reviewed it) confirms with the old key.
     let confirm = p.run(&["secrets", "confirm-recreate", "prod", "--base", "HEAD"]);
     assert_eq!(confirm.code, 0, "{}", confirm.transcript());
     let confirmed = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
-    assert!(!confirmed.stdout.contains("secrets-recreated"), "{}", confirmed.transcript());
-    assert!(!confirmed.stdout.contains("secrets-rolled-back"), "{}", confirmed.transcript());
+    assert!(
+        !confirmed.stdout.contains("secrets-recreated"),
+        "{}",
+        confirmed.transcript()
+    );
+    assert!(
+        !confirmed.stdout.contains("secrets-rolled-back"),
+        "{}",
+        confirmed.transcript()
+    );
     // Without the old key there is nothing to sign with.
     let p2 = repo();
     std::fs::remove_file(p2.path(PROD)).expect("rm");
-    keyless(&p2, &["secrets", "set", "prod", "DATABASE_URL"], Some(&evil));
-    let refused = keyless(&p2, &["secrets", "confirm-recreate", "prod", "--base", "HEAD"], None);
+    keyless(
+        &p2,
+        &["secrets", "set", "prod", "DATABASE_URL"],
+        Some(&evil),
+    );
+    let refused = keyless(
+        &p2,
+        &["secrets", "confirm-recreate", "prod", "--base", "HEAD"],
+        None,
+    );
     assert_eq!(refused.code, 2, "{}", refused.transcript());
     // A rotation by cfgc is signed by the old key: not a finding.
     let p3 = repo();
     assert_eq!(p3.run(&["secrets", "rekey", "prod", "--rotate"]).code, 0);
     let rotated = keyless(&p3, &["check", "prod", "--base", "HEAD"], None);
     assert_eq!(rotated.code, 0, "{}", rotated.transcript());
-    no_canary(&[&run, &recreated, &diff, &confirm, &confirmed, &refused, &rotated]);
+    no_canary(&[
+        &run, &recreated, &diff, &confirm, &confirmed, &refused, &rotated,
+    ]);
     snap!(format!(
         "$ cfgc check prod --base HEAD   (prod re-created without a key)\n{}\n$ cfgc secrets confirm-recreate prod --base HEAD   (a key holder)\n{}\n$ cfgc secrets confirm-recreate prod --base HEAD   (no key)\n{}",
         recreated.transcript(),
@@ -275,7 +340,9 @@ fn two_branches_setting_different_keys_merge_cleanly() {
     let check = p.run(&["check", "prod", "--base", "HEAD~1"]);
     assert_eq!(check.code, 0, "{}", check.transcript());
     assert!(
-        merge.transcript().contains("cfgc: merged environments/prod.secrets.yaml (prod) name by name"),
+        merge
+            .transcript()
+            .contains("cfgc: merged environments/prod.secrets.yaml (prod) name by name"),
         "{}",
         merge.transcript()
     );
@@ -284,22 +351,50 @@ fn two_branches_setting_different_keys_merge_cleanly() {
 #[test]
 fn both_branches_changing_the_same_key_conflict() {
     let p = branches(
-        |p| p.set("prod", "JWT_SECRET", &format!("{CANARY}-theirs-0123456789abcdefghijk")),
-        |p| p.set("prod", "JWT_SECRET", &format!("{CANARY}-ours-0123456789abcdefghijklm")),
+        |p| {
+            p.set(
+                "prod",
+                "JWT_SECRET",
+                &format!("{CANARY}-theirs-0123456789abcdefghijk"),
+            )
+        },
+        |p| {
+            p.set(
+                "prod",
+                "JWT_SECRET",
+                &format!("{CANARY}-ours-0123456789abcdefghijklm"),
+            )
+        },
     );
     let ours = p.read(PROD);
     let merge = git_run(&p, &["merge", "--no-edit", "theirs"], true);
     assert_eq!(merge.code, 1, "{}", merge.transcript());
     no_canary(&[&merge]);
-    assert_eq!(p.read(PROD), ours, "OURS is left as it was, without conflict markers");
+    assert_eq!(
+        p.read(PROD),
+        ours,
+        "OURS is left as it was, without conflict markers"
+    );
     snap!(merge.transcript());
 }
 
 #[test]
 fn a_merge_without_an_identity_fails_cleanly() {
     let p = branches(
-        |p| p.set("prod", "JWT_SECRET", &format!("{CANARY}-jwt-0123456789abcdefghijklmnop")),
-        |p| p.set("prod", "DATABASE_URL", &format!("postgres://app:{CANARY}@db2.example.com/app")),
+        |p| {
+            p.set(
+                "prod",
+                "JWT_SECRET",
+                &format!("{CANARY}-jwt-0123456789abcdefghijklmnop"),
+            )
+        },
+        |p| {
+            p.set(
+                "prod",
+                "DATABASE_URL",
+                &format!("postgres://app:{CANARY}@db2.example.com/app"),
+            )
+        },
     );
     let ours = p.read(PROD);
     let merge = git_run(&p, &["merge", "--no-edit", "theirs"], false);
@@ -327,7 +422,10 @@ fn a_value_set_without_a_key_is_pending_refused_by_plan_then_sealed() {
     let set = keyless(&p, &["secrets", "set", "prod", "JWT_SECRET"], Some(&value));
     assert_eq!(set.code, 0, "{}", set.transcript());
     let after = p.read(PROD);
-    assert!(after.starts_with(before.trim_end()), "the sealed part is left byte for byte");
+    assert!(
+        after.starts_with(before.trim_end()),
+        "the sealed part is left byte for byte"
+    );
     assert!(after.contains("# UNAUTHENTICATED"));
     let diff = keyless(&p, &["secrets", "diff"], None);
     let check = keyless(&p, &["check", "prod"], None);
@@ -355,12 +453,24 @@ fn a_value_set_without_a_key_is_pending_refused_by_plan_then_sealed() {
 fn seal_shows_pending_values_only_when_asked() {
     let p = with_dotenv();
     let value = format!("postgres://app:{CANARY}@db.example.com/app");
-    assert_eq!(keyless(&p, &["secrets", "set", "prod", "DATABASE_URL"], Some(&value)).code, 0);
+    assert_eq!(
+        keyless(
+            &p,
+            &["secrets", "set", "prod", "DATABASE_URL"],
+            Some(&value)
+        )
+        .code,
+        0
+    );
     let no_key = keyless(&p, &["secrets", "seal", "prod", "--show"], None);
     assert_eq!(no_key.code, 2, "{}", no_key.transcript());
     no_canary(&[&no_key]);
     let shown = p.run(&["secrets", "seal", "prod", "--show"]);
     assert_eq!(shown.code, 0, "{}", shown.transcript());
-    assert!(shown.stdout.contains(&format!("DATABASE_URL={value}\n")), "{}", shown.transcript());
+    assert!(
+        shown.stdout.contains(&format!("DATABASE_URL={value}\n")),
+        "{}",
+        shown.transcript()
+    );
     assert!(!shown.stderr.contains(CANARY));
 }

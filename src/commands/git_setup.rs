@@ -33,11 +33,10 @@ pub fn run(config: &Config, program: Option<&str>) -> Exit {
         None => match std::env::current_exe() {
             Ok(exe) => shell_quote(&exe.to_string_lossy()),
             Err(e) => {
-                return fail(Diagnostic::error(
-                    "io",
-                    format!("cannot find this program's path: {e}"),
-                )
-                .help("name it with `--program cfgc`"));
+                return fail(
+                    Diagnostic::error("io", format!("cannot find this program's path: {e}"))
+                        .help("name it with `--program cfgc`"),
+                );
             }
         },
     };
@@ -67,7 +66,13 @@ pub fn run(config: &Config, program: Option<&str>) -> Exit {
         }
     }
 
-    let patterns = patterns(project.environments.iter().filter_map(|e| e.secrets.as_ref()).map(|s| s.value.rel.as_str()));
+    let patterns = patterns(
+        project
+            .environments
+            .iter()
+            .filter_map(|e| e.secrets.as_ref())
+            .map(|s| s.value.rel.as_str()),
+    );
     let rel = RelPath::parse(".gitattributes").expect("a valid relative path");
     let old = match project.fs.read_if_exists(&rel, Role::Layer) {
         Ok(bytes) => String::from_utf8_lossy(&bytes.unwrap_or_default()).into_owned(),

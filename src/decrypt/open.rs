@@ -7,9 +7,7 @@ use std::collections::BTreeMap;
 use super::DecryptError;
 use super::keyring::Identities;
 use crate::diagnostic::Diagnostic;
-use crate::secrets::crypto::{
-    CryptoError, DataKey, Plaintext, UnwrapError, open, unwrap,
-};
+use crate::secrets::crypto::{CryptoError, DataKey, Plaintext, UnwrapError, open, unwrap};
 use crate::secrets::file::Parsed;
 use crate::source::SourceMap;
 

@@ -24,7 +24,12 @@ pub fn signer(key: &DataKey) -> String {
 
 fn message(env: &str, old_signer: &str, new_signer: &str) -> Vec<u8> {
     let mut m = Vec::new();
-    for part in [LABEL, env.as_bytes(), old_signer.as_bytes(), new_signer.as_bytes()] {
+    for part in [
+        LABEL,
+        env.as_bytes(),
+        old_signer.as_bytes(),
+        new_signer.as_bytes(),
+    ] {
         m.extend_from_slice(&(part.len() as u64).to_be_bytes());
         m.extend_from_slice(part);
     }

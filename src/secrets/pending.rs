@@ -93,7 +93,8 @@ pub fn open<'a>(
     identities: impl IntoIterator<Item = &'a Identity>,
 ) -> Result<Plaintext, PendingError> {
     let bytes = BASE64.decode(text).map_err(|_| PendingError::Malformed)?;
-    let decryptor = age::Decryptor::new_buffered(&bytes[..]).map_err(|_| PendingError::Malformed)?;
+    let decryptor =
+        age::Decryptor::new_buffered(&bytes[..]).map_err(|_| PendingError::Malformed)?;
     let mut reader = decryptor
         .decrypt(identities.into_iter().map(Identity::as_age_identity))
         .map_err(|e| match e {

@@ -127,8 +127,7 @@ pub fn concerns(base: &SecretsFile, head: &SecretsFile) -> Vec<Concern> {
             head: head.generation,
         });
     }
-    let resealed =
-        base.data_key != head.data_key && set(&base.recipients) == set(&head.recipients);
+    let resealed = base.data_key != head.data_key && set(&base.recipients) == set(&head.recipients);
     if resealed && !super::confirm::confirms(base, head) {
         out.push(Concern::Recreated);
     }

@@ -18,14 +18,16 @@ pub fn run(config: &Config, environment: &str, rev: &str) -> Result<Exit, Exit> 
     let path = ctx.secrets_path(ctx.env())?;
     let root = ctx.loaded.project.root.clone();
     let limits = ctx.fs().limits().clone();
-    let base = at_revision(&root, rev, &path, &limits, &mut ctx.sources)
-        .map_err(|ds| ctx.fatal(&ds))?;
+    let base =
+        at_revision(&root, rev, &path, &limits, &mut ctx.sources).map_err(|ds| ctx.fatal(&ds))?;
     let env = ctx.env();
     let file_name = ctx.display_name(env);
     let (Some(base), Some(head)) = (base, ctx.parsed(env)) else {
         say(
             config,
-            &format!("nothing to confirm: {file_name} is not in both `{rev}` and the working tree\n"),
+            &format!(
+                "nothing to confirm: {file_name} is not in both `{rev}` and the working tree\n"
+            ),
         );
         return Ok(Exit::Ok);
     };

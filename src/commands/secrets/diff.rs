@@ -56,8 +56,14 @@ pub fn describe(env: &str, name: &str, c: &Changes) -> String {
     line("added", &c.added);
     line("removed", &c.removed);
     line("changed", &c.changed);
-    line("pending, added without a key (unauthenticated)", &c.pending_added);
-    line("pending value replaced (unauthenticated)", &c.pending_changed);
+    line(
+        "pending, added without a key (unauthenticated)",
+        &c.pending_added,
+    );
+    line(
+        "pending value replaced (unauthenticated)",
+        &c.pending_changed,
+    );
     line("no longer pending", &c.pending_removed);
     for r in &c.recipients_added {
         out.push_str(&format!("  recipient added: {r}\n"));

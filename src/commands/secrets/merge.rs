@@ -39,20 +39,34 @@ pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<
     // Which environment: the one OURS was written for (its MAC binds it).
     let mut scratch = SourceMap::default();
     let ours_text = texts[1].clone();
-    let ours = parse_text(format!("{shown} (ours)"), files[1].clone(), ours_text, &limits, &mut scratch)
-        .map_err(|ds| crate::commands::check::fatal(&ds, &scratch, config.color_err))?;
-    let mut ctx = context::load(config, &[ours.file.environment.clone()], true)?;
+    let ours = parse_text(
+        format!("{shown} (ours)"),
+        files[1].clone(),
+        ours_text,
+        &limits,
+        &mut scratch,
+    )
+    .map_err(|ds| crate::commands::check::fatal(&ds, &scratch, config.color_err))?;
+    let mut ctx = context::load(config, std::slice::from_ref(&ours.file.environment), true)?;
     let mut parsed: Vec<Option<Parsed>> = Vec::new();
     for ((file, text), side) in files.iter().zip(texts).zip(SIDES) {
         if text.trim().is_empty() && side == "base" {
             parsed.push(None);
             continue;
         }
-        let p = parse_text(format!("{shown} ({side})"), file.to_path_buf(), text, &limits, &mut ctx.sources)
-            .map_err(|ds| ctx.fatal(&ds))?;
+        let p = parse_text(
+            format!("{shown} ({side})"),
+            file.to_path_buf(),
+            text,
+            &limits,
+            &mut ctx.sources,
+        )
+        .map_err(|ds| ctx.fatal(&ds))?;
         parsed.push(Some(p));
     }
-    let [base, Some(ours), Some(theirs)] = <[Option<Parsed>; 3]>::try_from(parsed).expect("three sides") else {
+    let [base, Some(ours), Some(theirs)] =
+        <[Option<Parsed>; 3]>::try_from(parsed).expect("three sides")
+    else {
         unreachable!("ours and theirs are always parsed");
     };
     let env = ctx.env();
@@ -132,7 +146,10 @@ pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<
     next.generation = ours.file.generation.max(theirs.file.generation);
     reseal(&mut next, key);
     std::fs::write(files[1], serialize(&next)).map_err(|e| {
-        err(&format!("error: cannot write `{}`: {e}\n", files[1].display()));
+        err(&format!(
+            "error: cannot write `{}`: {e}\n",
+            files[1].display()
+        ));
         Exit::Error
     })?;
     say(
@@ -185,7 +202,11 @@ fn merge_values(
 ) -> Merged {
     let empty = BTreeMap::new();
     let base = base.unwrap_or(&empty);
-    let names: BTreeSet<&String> = base.keys().chain(ours.keys()).chain(theirs.keys()).collect();
+    let names: BTreeSet<&String> = base
+        .keys()
+        .chain(ours.keys())
+        .chain(theirs.keys())
+        .collect();
     let mut out = Merged {
         values: BTreeMap::new(),
         conflicts: Vec::new(),
@@ -222,7 +243,11 @@ fn merge_maps(
 ) -> BTreeMap<String, String> {
     let empty = BTreeMap::new();
     let base = base.unwrap_or(&empty);
-    let names: BTreeSet<&String> = base.keys().chain(ours.keys()).chain(theirs.keys()).collect();
+    let names: BTreeSet<&String> = base
+        .keys()
+        .chain(ours.keys())
+        .chain(theirs.keys())
+        .collect();
     let mut out = BTreeMap::new();
     for name in names {
         let (b, o, t) = (base.get(name), ours.get(name), theirs.get(name));

@@ -50,7 +50,11 @@ pub fn set(
             "pending `{name}` in {file} ({env}){replaces}: you hold no key for {env}, so the value was sealed to its {n} {noun} on its own, outside the file's MAC, and is UNAUTHENTICATED until a key holder reviews it and runs `cfgc secrets seal {env}`; `plan` and `apply` refuse {env} until then\n",
             env = env.name,
             n = recipients.len(),
-            noun = if recipients.len() == 1 { "recipient" } else { "recipients" },
+            noun = if recipients.len() == 1 {
+                "recipient"
+            } else {
+                "recipients"
+            },
         ),
     );
     Ok(Exit::Ok)

@@ -20,7 +20,10 @@ pub fn run(config: &Config, environment: &str, show: bool) -> Result<Exit, Exit>
     ctx.secrets_path(env)?;
     let file_name = ctx.display_name(env);
     let Some(parsed) = ctx.parsed(env).filter(|p| !p.file.pending.is_empty()) else {
-        say(config, &format!("nothing pending in {file_name} ({})\n", env.name));
+        say(
+            config,
+            &format!("nothing pending in {file_name} ({})\n", env.name),
+        );
         return Ok(Exit::Ok);
     };
     // A pending name is held to the rules `set` applies: declared, and a secret.

@@ -116,7 +116,11 @@ pub fn rekey(
             .collect();
         // cfgc holds the old key here, so it confirms the new one itself: `check --base`
         // tells this rotation from a file re-created without a key.
-        next.confirmed = Some(crate::secrets::confirm::sign(&file.environment, key, &fresh));
+        next.confirmed = Some(crate::secrets::confirm::sign(
+            &file.environment,
+            key,
+            &fresh,
+        ));
         reseal(&mut next, &fresh);
         Ok(Some((next, Rekeyed::Rotated)))
     } else {
