@@ -361,7 +361,8 @@ pub enum SecretsCommand {
         "Examples:\n",
         "  git config merge.cfgc-secrets.driver 'cfgc secrets merge %O %A %B %P'   (what\n",
         "  `cfgc git-setup` does; git then runs it for files marked merge=cfgc-secrets)\n\n",
-        "Exit codes: 0 merged; 1 conflict (OURS untouched); 2 no identity, damaged file, usage\n",
+        "Exit codes: 0 merged; 1 conflict or a side re-created (OURS untouched); 2 no identity,\n",
+        "damaged file, usage\n",
         "or I/O error (OURS untouched)"
     ))]
     Merge {

@@ -432,13 +432,28 @@ fn a_value_set_without_a_key_is_pending_refused_by_plan_then_sealed() {
     assert_eq!(check.code, 1, "{}", check.transcript());
     let plan = p.run(&["plan", "prod"]);
     assert_eq!(plan.code, 2, "{}", plan.transcript());
+    let apply = p.run(&["apply", "prod", "--yes"]);
+    assert_eq!(apply.code, 2, "{}", apply.transcript());
+    assert!(
+        apply.stderr.contains("error[secrets-pending]"),
+        "{}",
+        apply.transcript()
+    );
+    let exec = p.run(&["exec", "prod", "--", "true"]);
+    assert_eq!(exec.code, 2, "{}", exec.transcript());
+    assert!(
+        exec.stderr.contains("error[secrets-pending]"),
+        "{}",
+        exec.transcript()
+    );
+    assert!(!p.path("deploy").exists(), "nothing was written");
     let seal = p.run(&["secrets", "seal", "prod"]);
     assert_eq!(seal.code, 0, "{}", seal.transcript());
     assert_eq!(p.get("prod", "JWT_SECRET"), value);
     assert!(!p.read(PROD).contains("pending"));
     let planned = p.run(&["plan", "prod"]);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
-    no_canary(&[&set, &diff, &check, &plan, &seal, &planned]);
+    no_canary(&[&set, &diff, &check, &plan, &apply, &exec, &seal, &planned]);
     snap!(format!(
         "$ cfgc secrets set prod JWT_SECRET   (no key)\n{}\n$ cfgc secrets diff\n{}\n$ cfgc check prod\n{}\n$ cfgc plan prod\n{}\n$ cfgc secrets seal prod\n{}",
         set.transcript(),
@@ -473,4 +488,33 @@ fn seal_shows_pending_values_only_when_asked() {
         shown.transcript()
     );
     assert!(!shown.stderr.contains(CANARY));
+}
+
+#[test]
+fn a_file_recreated_on_one_branch_is_never_merged() {
+    let p = branches(
+        |p| {
+            std::fs::remove_file(p.path(PROD)).expect("rm");
+            let evil = format!("postgres://app:{CANARY}@evil.example.com/app");
+            let run = keyless(p, &["secrets", "set", "prod", "DATABASE_URL"], Some(&evil));
+            assert_eq!(run.code, 0, "{}", run.transcript());
+        },
+        |p| {
+            p.set(
+                "prod",
+                "JWT_SECRET",
+                &format!("{CANARY}-ours-0123456789abcdefghijklm"),
+            )
+        },
+    );
+    let ours = p.read(PROD);
+    let merge = git_run(&p, &["merge", "--no-edit", "theirs"], true);
+    assert_eq!(merge.code, 1, "{}", merge.transcript());
+    assert!(
+        merge.stderr.contains("was re-created on theirs"),
+        "{}",
+        merge.transcript()
+    );
+    no_canary(&[&merge]);
+    assert_eq!(p.read(PROD), ours);
 }

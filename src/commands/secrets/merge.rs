@@ -73,10 +73,11 @@ pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<
     if let Some(base) = &base {
         for (side, file) in [("ours", &ours), ("theirs", &theirs)] {
             if concerns(&base.file, &file.file).contains(&Concern::Recreated) {
-                return Err(refuse(&format!(
-                    "{shown} ({}) was re-created on {side}: its data key was replaced while the recipients stayed, and no key holder of the old file confirmed it; cfgc does not merge it. Review that side, keep one (`git checkout --ours|--theirs -- {shown}`), and re-apply the other side's changes with `cfgc secrets set`",
+                err(&format!(
+                    "conflict: {shown} ({}) was re-created on {side}: its data key was replaced while the recipients stayed, and no key holder of the old file confirmed it; cfgc does not merge it. Review that side, keep one (`git checkout --ours|--theirs -- {shown}`), and re-apply the other side's changes with `cfgc secrets set`\n",
                     env.name
-                )));
+                ));
+                return Err(Exit::Findings);
             }
         }
     }
