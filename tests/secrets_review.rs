@@ -518,3 +518,28 @@ fn a_file_recreated_on_one_branch_is_never_merged() {
     no_canary(&[&merge]);
     assert_eq!(p.read(PROD), ours);
 }
+
+#[test]
+fn a_rotation_on_one_branch_merges_with_a_change_on_the_other() {
+    let jwt = format!("{CANARY}-jwt-0123456789abcdefghijklmnop");
+    let p = branches(
+        |p| {
+            let run = p.run(&["secrets", "rekey", "prod", "--rotate"]);
+            assert_eq!(run.code, 0, "{}", run.transcript());
+        },
+        |p| p.set("prod", "JWT_SECRET", &jwt),
+    );
+    let theirs_key = git(&p, &["show", &format!("theirs:{PROD}")]).stdout;
+    let merge = git_run(&p, &["merge", "--no-edit", "theirs"], true);
+    assert_eq!(merge.code, 0, "{}", merge.transcript());
+    no_canary(&[&merge]);
+    assert_eq!(p.get("prod", "JWT_SECRET"), jwt);
+    // The rotated data key is kept, and its confirmation with it.
+    let block = |text: &str| text[text.find("data_key").expect("data key")..].to_string();
+    assert_eq!(
+        block(&p.read(PROD)).lines().take(8).collect::<Vec<_>>(),
+        block(&theirs_key).lines().take(8).collect::<Vec<_>>()
+    );
+    let check = keyless(&p, &["check", "prod", "--base", "HEAD~1"], None);
+    assert_eq!(check.code, 0, "{}", check.transcript());
+}

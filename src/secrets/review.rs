@@ -21,6 +21,8 @@ pub struct Changes {
     /// (re-wrapping the same key happens only when recipients change), so every value was
     /// sealed again and "changed" cannot be told per name.
     pub resealed: bool,
+    /// With `resealed`: the new file carries a valid signature by the old data key.
+    pub confirmed: bool,
     pub pending_added: Vec<String>,
     pub pending_removed: Vec<String>,
     pub pending_changed: Vec<String>,
@@ -64,6 +66,7 @@ pub fn compare(base: Option<&SecretsFile>, head: Option<&SecretsFile>) -> Change
     c.recipients_added = hr.difference(&br).map(|s| s.to_string()).collect();
     c.recipients_removed = br.difference(&hr).map(|s| s.to_string()).collect();
     c.resealed = base.is_some() && head.is_some() && b.data_key != h.data_key && br == hr;
+    c.confirmed = c.resealed && super::confirm::confirms(b, h);
     for (name, sealed) in &h.values {
         match b.values.get(name) {
             None => c.added.push(name.clone()),

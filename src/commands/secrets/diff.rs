@@ -72,7 +72,12 @@ pub fn describe(env: &str, name: &str, c: &Changes) -> String {
         out.push_str(&format!("  recipient removed: {r}\n"));
     }
     if c.resealed {
-        out.push_str("  data key replaced with the same recipients: every value was sealed again (changes to values cannot be told apart; `cfgc check --base` says whether a key holder confirmed it)\n");
+        out.push_str("  data key replaced with the same recipients: every value was sealed again, so changed values cannot be told apart\n");
+        out.push_str(if c.confirmed {
+            "  confirmed: signed by the previous data key (a rotation by a key holder)\n"
+        } else {
+            "  NOT confirmed by the previous data key: re-created by someone who may not have held a key (`cfgc check --base` reports it)\n"
+        });
     }
     out
 }

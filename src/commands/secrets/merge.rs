@@ -107,28 +107,26 @@ pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<
         &theirs.file.pending,
         &mut conflicts,
     );
-    // The data key and recipients: those of the side that changed them.
-    let same_key = ours_open.key.expose_bytes() == theirs_open.key.expose_bytes();
+    // The data key and its wrapping (so the recipients): those of the side that changed
+    // them; both sides changing them differently is a conflict.
     let base_file = base.as_ref().map(|b| &b.file);
-    let unchanged = |f: &SecretsFile| base_file.is_some_and(|b| b.data_key == f.data_key);
-    let (primary, key) = if same_key || unchanged(&theirs.file) {
-        (&ours.file, &ours_open.key)
-    } else if unchanged(&ours.file) {
-        (&theirs.file, &theirs_open.key)
-    } else {
-        conflicts.push("the data key and recipients (changed on both sides)".to_string());
-        (&ours.file, &ours_open.key)
+    let rewritten = |f: &SecretsFile| base_file.is_none_or(|b| b.data_key != f.data_key);
+    let take_theirs = match (rewritten(&ours.file), rewritten(&theirs.file)) {
+        (_, false) => false,
+        (false, true) => true,
+        (true, true) if ours.file.data_key == theirs.file.data_key => false,
+        (true, true) => {
+            conflicts.push("the data key or the recipients".to_string());
+            false
+        }
     };
-    if same_key && sorted(&ours.file.recipients) != sorted(&theirs.file.recipients) {
-        conflicts.push("the recipients (changed on both sides without a new data key)".to_string());
-    }
     if !conflicts.is_empty() {
         return Err(conflict(env, &shown, &conflicts));
     }
-    let primary_values = if std::ptr::eq(primary, &ours.file) {
-        &ours_open.values
+    let (primary, key, primary_values) = if take_theirs {
+        (&theirs.file, &theirs_open.key, &theirs_open.values)
     } else {
-        &theirs_open.values
+        (&ours.file, &ours_open.key, &ours_open.values)
     };
     let mut next = primary.clone();
     next.values = BTreeMap::new();
@@ -161,10 +159,6 @@ pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<
         ),
     );
     Ok(Exit::Ok)
-}
-
-fn sorted(list: &[String]) -> BTreeSet<&str> {
-    list.iter().map(String::as_str).collect()
 }
 
 /// Stderr for git's log, exit 2: OURS untouched.
