@@ -261,7 +261,7 @@ fn check_base_catches_a_recreated_file_until_a_key_holder_confirms_it() {
     assert_eq!(recreated.code, 1, "{}", recreated.transcript());
     let diff = keyless(&p, &["secrets", "diff"], None);
     assert!(
-        diff.stdout.contains("data key replaced"),
+        diff.stdout.contains("data key replaced") && diff.stdout.contains("NOT confirmed"),
         "{}",
         diff.transcript()
     );
