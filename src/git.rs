@@ -79,16 +79,22 @@ pub fn show(dir: &Path, rev: &str, rel: &str) -> Result<Option<String>, GitError
     if !run(dir, &["cat-file", "-e", &object])?.status.success() {
         return Ok(None);
     }
+    // The size first: a huge blob in history is refused before it is read into memory.
+    let size = run(dir, &["cat-file", "-s", &object])?;
+    let size: u64 = String::from_utf8_lossy(&size.stdout)
+        .trim()
+        .parse()
+        .map_err(|_| GitError::Failed(format!("cannot read the size of `{rel}` at `{rev}`")))?;
+    if size > MAX_BYTES as u64 {
+        return Err(GitError::Failed(format!(
+            "`{rel}` at `{rev}` is larger than {MAX_BYTES} bytes"
+        )));
+    }
     let out = run(dir, &["cat-file", "blob", &object])?;
     if !out.status.success() {
         return Err(GitError::Failed(
             String::from_utf8_lossy(&out.stderr).trim().to_string(),
         ));
-    }
-    if out.stdout.len() > MAX_BYTES {
-        return Err(GitError::Failed(format!(
-            "`{rel}` at `{rev}` is larger than {MAX_BYTES} bytes"
-        )));
     }
     String::from_utf8(out.stdout)
         .map(Some)
