@@ -447,13 +447,17 @@ fn a_value_set_without_a_key_is_pending_refused_by_plan_then_sealed() {
         exec.transcript()
     );
     assert!(!p.path("deploy").exists(), "nothing was written");
+    let rekey = p.run(&["secrets", "rekey", "prod", "--rotate"]);
+    assert_eq!(rekey.code, 2, "seal first: {}", rekey.transcript());
     let seal = p.run(&["secrets", "seal", "prod"]);
     assert_eq!(seal.code, 0, "{}", seal.transcript());
     assert_eq!(p.get("prod", "JWT_SECRET"), value);
     assert!(!p.read(PROD).contains("pending"));
     let planned = p.run(&["plan", "prod"]);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
-    no_canary(&[&set, &diff, &check, &plan, &apply, &exec, &seal, &planned]);
+    no_canary(&[
+        &set, &diff, &check, &plan, &apply, &exec, &rekey, &seal, &planned,
+    ]);
     snap!(format!(
         "$ cfgc secrets set prod JWT_SECRET   (no key)\n{}\n$ cfgc secrets diff\n{}\n$ cfgc check prod\n{}\n$ cfgc plan prod\n{}\n$ cfgc secrets seal prod\n{}",
         set.transcript(),
