@@ -2,6 +2,7 @@
 //! edited per test, and a way to run the real binary in it.
 #![allow(dead_code)]
 
+pub mod git;
 pub mod nginx;
 pub mod tools;
 
