@@ -5,8 +5,11 @@
 //! file's data key. When the data key is replaced by someone who held the old one
 //! (`rekey` after removing a recipient, `rekey --rotate`, `secrets confirm-recreate`),
 //! the new file carries `confirmed`: a signature by the OLD signing key over the
-//! environment, the old signer and the new signer. A file re-created from the public
-//! recipient list alone cannot carry one, since its writer never had the old data key.
+//! environment, the old signer, the new signer and the new wrapped data key. A file
+//! re-created from the public recipient list alone cannot carry one, since its writer never
+//! had the old data key; nor can it reuse another file's: `signer` is only text, but the
+//! wrapped data key it would have to copy opens only with that file's key, under which
+//! its writer cannot seal values or compute the MAC.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -22,13 +25,14 @@ pub fn signer(key: &DataKey) -> String {
     BASE64.encode(key.signing_key().verifying_key().to_bytes())
 }
 
-fn message(env: &str, old_signer: &str, new_signer: &str) -> Vec<u8> {
+fn message(env: &str, old_signer: &str, new_signer: &str, new_data_key: &str) -> Vec<u8> {
     let mut m = Vec::new();
     for part in [
         LABEL,
         env.as_bytes(),
         old_signer.as_bytes(),
         new_signer.as_bytes(),
+        new_data_key.as_bytes(),
     ] {
         m.extend_from_slice(&(part.len() as u64).to_be_bytes());
         m.extend_from_slice(part);
@@ -36,11 +40,11 @@ fn message(env: &str, old_signer: &str, new_signer: &str) -> Vec<u8> {
     m
 }
 
-/// The confirmation that the file of `env` under `new` succeeds the one under `old`.
-pub fn sign(env: &str, old: &DataKey, new: &DataKey) -> String {
-    let signature = old
-        .signing_key()
-        .sign(&message(env, &signer(old), &signer(new)));
+/// The confirmation that the file of `env` under `new` (wrapped as `new_data_key`)
+/// succeeds the one under `old`.
+pub fn sign(env: &str, old: &DataKey, new: &DataKey, new_data_key: &str) -> String {
+    let message = message(env, &signer(old), &signer(new), new_data_key);
+    let signature = old.signing_key().sign(&message);
     BASE64.encode(signature.to_bytes())
 }
 
@@ -57,8 +61,8 @@ pub fn confirms(base: &SecretsFile, head: &SecretsFile) -> bool {
     let Some(signature) = decode::<64>(confirmed).map(|b| Signature::from_bytes(&b)) else {
         return false;
     };
-    key.verify_strict(&message(&head.environment, old, new), &signature)
-        .is_ok()
+    let message = message(&head.environment, old, new, &head.data_key);
+    key.verify_strict(&message, &signature).is_ok()
 }
 
 fn decode<const N: usize>(text: &str) -> Option<[u8; N]> {
@@ -85,15 +89,24 @@ mod tests {
         let (base, old) = create("prod", std::slice::from_ref(&r)).expect("create");
         let (mut head, new) = create("prod", std::slice::from_ref(&r)).expect("create");
         assert!(!confirms(&base, &head), "no confirmation");
-        head.confirmed = Some(sign("prod", &new, &new));
+        head.confirmed = Some(sign("prod", &new, &new, &head.data_key));
         reseal(&mut head, &new);
         assert!(!confirms(&base, &head), "signed by the new key itself");
-        head.confirmed = Some(sign("staging", &old, &new));
+        head.confirmed = Some(sign("staging", &old, &new, &head.data_key));
         assert!(!confirms(&base, &head), "for another environment");
-        head.confirmed = Some(sign("prod", &old, &new));
+        head.confirmed = Some(sign("prod", &old, &new, &head.data_key));
         reseal(&mut head, &new);
         assert!(confirms(&base, &head));
-        let (other, _) = create("prod", &[r]).expect("create");
+        let (other, _) = create("prod", std::slice::from_ref(&r)).expect("create");
         assert!(!confirms(&other, &head), "another base");
+        // Another file claiming this one's signer and confirmation: its own wrapped data
+        // key is not the one signed.
+        let (mut copy, _) = create("prod", &[r]).expect("create");
+        copy.signer = head.signer.clone();
+        copy.confirmed = head.confirmed.clone();
+        assert!(
+            !confirms(&base, &copy),
+            "a confirmation copied to another file"
+        );
     }
 }

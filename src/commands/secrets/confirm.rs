@@ -51,7 +51,7 @@ pub fn run(config: &Config, environment: &str, rev: &str) -> Result<Exit, Exit> 
     let old = open_secrets(env, &base, &keyring, &ctx.sources).map_err(|ds| ctx.fatal(&ds))?;
     let new = ctx.open(env, head, &keyring)?;
     let mut next = head.file.clone();
-    next.confirmed = Some(sign(&env.name, &old.key, &new.key));
+    next.confirmed = Some(sign(&env.name, &old.key, &new.key, &next.data_key));
     // A re-created file starts again at 1: it must still be newer than the one it replaces.
     next.generation = next.generation.max(base.file.generation);
     reseal(&mut next, &new.key);

@@ -120,6 +120,7 @@ pub fn rekey(
             &file.environment,
             key,
             &fresh,
+            &next.data_key,
         ));
         reseal(&mut next, &fresh);
         Ok(Some((next, Rekeyed::Rotated)))
