@@ -25,8 +25,11 @@ const CHECK_EXAMPLES: &str = concat!(
     "  cfgc check                       every environment\n",
     "  cfgc check staging production    just these\n",
     "  cfgc check --format github       annotations for a GitHub Actions job\n",
-    "  cfgc check --format json | jq .summary\n\n",
-    "Exit codes: 0 valid; 1 findings; 2 usage, I/O or decryption error"
+    "  cfgc check --format json | jq .summary\n",
+    "  cfgc check --base origin/main    CI on a pull request: also catch secrets files rolled\n",
+    "                                   back or re-created compared with the target branch\n\n",
+    "Exit codes: 0 valid; 1 findings; 2 usage, I/O or decryption error (or --base names no\n",
+    "revision of a git repository)"
 );
 
 const PLAN_EXAMPLES: &str = concat!(
@@ -62,6 +65,15 @@ const DOCS_EXAMPLES: &str = concat!(
     "Exit codes: 0 written or current; 1 stale (with --check); 2 usage or I/O error"
 );
 
+const GIT_SETUP_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  cfgc git-setup                   once per clone: per-name merges and readable diffs\n",
+    "  cfgc git-setup --program cfgc    write `cfgc` (found on PATH) instead of this binary's path\n\n",
+    "Writes .gitattributes (keeping its other lines) and the clone's git config\n",
+    "(merge.cfgc-secrets.driver, diff.cfgc-secrets.textconv).\n\n",
+    "Exit codes: 0 done; 2 not a git repository, usage or I/O error"
+);
+
 const EXEC_EXAMPLES: &str = concat!(
     "Examples:\n",
     "  cfgc exec development -- npm run dev\n",
@@ -92,9 +104,12 @@ const SECRETS_EXAMPLES: &str = concat!(
     "  cfgc secrets get production DATABASE_URL\n",
     "  cfgc secrets edit development\n",
     "  cfgc secrets rekey production     after changing its recipients in cfgc.toml\n\n",
-    "Who can do what: `list` needs no key; `set` on a new file needs none; `get`, `rm`,\n",
-    "`edit`, `set` on an existing file and `rekey` need an identity that opens the file\n",
-    "(`rekey` is run by a holder of one of the CURRENT keys).\n\n",
+    "  cfgc secrets diff origin/main      what a branch changed, by name, without a key\n",
+    "  cfgc secrets seal production       fold in values set by someone without a key\n\n",
+    "Who can do what: `list`, `diff` and `textconv` need no key; `set` on a new file needs\n",
+    "none, and `set` without a key for an existing file stores a PENDING value (sealed to\n",
+    "the recipients, unauthenticated until a key holder runs `seal`); `get`, `rm`, `edit`,\n",
+    "`rekey`, `seal`, `merge` and `confirm-recreate` need an identity that opens the file.\n\n",
     "Exit codes: 0 ok; 1 a value or name the schema refuses; 2 usage, I/O or decryption error"
 );
 
@@ -144,6 +159,18 @@ pub enum Command {
         /// Output format
         #[arg(long, value_enum, default_value_t = report::Format::Human)]
         format: report::Format,
+        /// Also compare each secrets file with the same file at this git revision (in CI:
+        /// the pull request's target branch): a lower or equal generation with other content
+        /// is "rolled back"; a new data key with the same recipients is "re-created"
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
+    },
+    /// Set up this git clone for secrets files: per-name merges and readable diffs
+    #[command(after_help = GIT_SETUP_EXAMPLES)]
+    GitSetup {
+        /// The program git runs for the drivers [default: the absolute path of this cfgc]
+        #[arg(long, value_name = "PROGRAM")]
+        program: Option<String>,
     },
     /// Render every output and show a diff against the files on disk (secrets masked)
     #[command(after_help = PLAN_EXAMPLES)]
@@ -284,6 +311,10 @@ pub enum SecretsCommand {
     /// The value is read from stdin when it is piped (one trailing newline is dropped), else
     /// from a prompt that does not echo. It must satisfy the schema: otherwise nothing is
     /// stored and the exit code is 1. Creates the secrets file if it does not exist.
+    ///
+    /// Without a key for an existing file, the value is sealed to the file's recipients on
+    /// its own and stored as PENDING: outside the MAC, unauthenticated, refused by `plan`
+    /// and `apply` until a key holder runs `cfgc secrets seal ENV`.
     #[command(after_help = EXIT_CODES)]
     Set {
         /// The environment
@@ -334,6 +365,101 @@ pub enum SecretsCommand {
         /// not change (after a key may have leaked)
         #[arg(long)]
         rotate: bool,
+    },
+    /// What changed in each secrets file since a git revision, by name, without a key
+    ///
+    /// Names added, removed and changed (a value's ciphertext changes only when its value
+    /// does), recipients added or removed, values pending, and when the data key was
+    /// replaced while the recipients stayed, that every value was sealed again. Never a
+    /// value or a ciphertext.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  cfgc secrets diff                 the working tree against HEAD\n",
+        "  cfgc secrets diff origin/main     what this branch changed\n\n",
+        "Exit codes: 0 nothing changed; 1 something changed; 2 not a git repository, no such\n",
+        "revision, a damaged file, usage or I/O error"
+    ))]
+    Diff {
+        /// The revision to compare with
+        #[arg(value_name = "REV", default_value = "HEAD")]
+        rev: String,
+    },
+    /// A keyless, line-per-name summary of one secrets file (git's `diff.cfgc-secrets.textconv`)
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  cfgc secrets textconv environments/production.secrets.yaml\n",
+        "  git config diff.cfgc-secrets.textconv 'cfgc secrets textconv'   (what git-setup does)\n\n",
+        "Exit codes: 0 ok; 2 unreadable or damaged file"
+    ))]
+    Textconv {
+        /// The file (git passes a temporary copy)
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+    },
+    /// Three-way merge of a secrets file, name by name (git's merge driver)
+    ///
+    /// Writes the result to OURS. A name changed on both sides to different values is a
+    /// conflict: OURS is left as it was and the conflicting names are listed. Re-sealing the
+    /// result needs an identity for the environment; a file re-created on one side is
+    /// never merged.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  git config merge.cfgc-secrets.driver 'cfgc secrets merge %O %A %B %P'   (what\n",
+        "  `cfgc git-setup` does; git then runs it for files marked merge=cfgc-secrets)\n\n",
+        "Exit codes: 0 merged; 1 conflict or a side re-created (OURS untouched); 2 no identity,\n",
+        "damaged file, usage\n",
+        "or I/O error (OURS untouched)"
+    ))]
+    Merge {
+        /// The common ancestor's version
+        #[arg(value_name = "BASE")]
+        base: std::path::PathBuf,
+        /// Our version: the result is written here
+        #[arg(value_name = "OURS")]
+        ours: std::path::PathBuf,
+        /// Their version
+        #[arg(value_name = "THEIRS")]
+        theirs: std::path::PathBuf,
+        /// The file's path in the repository (for messages)
+        #[arg(value_name = "PATH")]
+        path: Option<String>,
+    },
+    /// Review values set without a key and fold them into the file (a key holder)
+    ///
+    /// Lists the pending names (values only with --show), checks them against the schema,
+    /// seals them under the file's data key and MAC, and raises the generation.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  cfgc secrets seal production --show    review the values first (printed on stdout)\n",
+        "  cfgc secrets seal production\n\n",
+        "Exit codes: 0 sealed or nothing pending; 1 a value the schema refuses (nothing\n",
+        "written); 2 no identity, a damaged or moved pending value, usage or I/O error"
+    ))]
+    Seal {
+        /// The environment
+        #[arg(value_name = "ENV")]
+        environment: String,
+        /// Print each pending value (on stdout) before sealing
+        #[arg(long)]
+        show: bool,
+    },
+    /// Confirm, as a holder of the OLD key, that a file whose data key was replaced
+    /// (re-created) is meant: `check --base` then accepts it
+    ///
+    /// Needs an identity that opens the file at REV and the file now. Records, under the
+    /// MAC, a signature by the old data key over the new one, which CI checks without a key.
+    #[command(after_help = concat!(
+        "Example: cfgc secrets confirm-recreate production --base origin/main\n\n",
+        "Exit codes: 0 confirmed, or nothing to confirm; 2 no identity for either file, not a\n",
+        "git repository, usage or I/O error"
+    ))]
+    ConfirmRecreate {
+        /// The environment
+        #[arg(value_name = "ENV")]
+        environment: String,
+        /// The revision holding the file it replaced
+        #[arg(long, value_name = "REV")]
+        base: String,
     },
 }
 

@@ -5,6 +5,7 @@ pub mod check;
 pub mod docs;
 pub mod exec;
 pub mod explain;
+pub mod git_setup;
 pub mod import;
 pub mod init;
 pub mod plan;
@@ -22,7 +23,9 @@ pub fn run(config: Config) -> Exit {
         Command::Check {
             environments,
             format,
-        } => check::run(&config, environments, *format),
+            base,
+        } => check::run(&config, environments, *format, base.as_deref()),
+        Command::GitSetup { program } => git_setup::run(&config, program.as_deref()),
         Command::Plan {
             environments,
             exit_code,

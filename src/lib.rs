@@ -15,6 +15,7 @@ pub mod derive;
 pub mod diagnostic;
 pub mod exit;
 pub mod fs;
+pub mod git;
 pub mod harden;
 pub mod load;
 pub mod merge;

@@ -380,7 +380,8 @@ type ReadFile = (Source, Result<Node, Diagnostic>);
 /// A secrets file's structure (`None` for layers and for a file not written yet).
 type SecretsParse = Option<Result<secrets::file::Parsed, Vec<Diagnostic>>>;
 
-fn value_spans(node: &Node) -> Vec<Span> {
+/// The spans of a secrets file's values: never shown, whatever they hold.
+pub fn value_spans(node: &Node) -> Vec<Span> {
     node.as_map()
         .into_iter()
         .flatten()

@@ -20,6 +20,8 @@ use crate::render::{self, Secrets, Templates};
 use crate::source::{self, FileId, SourceMap, Span};
 use crate::validate;
 
+mod review;
+
 /// A run that stopped with errors (exit 2), and the sources they point into.
 pub struct Stopped {
     pub sources: SourceMap,
@@ -50,8 +52,18 @@ pub struct Planned<'a> {
 
 /// Stages 1–4, for `check`: every environment validated, and its secret values too where
 /// an identity fits.
-pub fn check(config: &Config, names: &[String]) -> Result<Checked, Stopped> {
+///
+/// With `base` (a git revision), each secrets file is also compared with the same file
+/// there: rolled back, or re-created without a confirmation, is a finding.
+pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Checked, Stopped> {
     let (mut sources, loaded, templates) = start(config, names)?;
+    let bases = match base {
+        None => Vec::new(),
+        Some(rev) => match secrets_at(&loaded, rev, &mut sources) {
+            Ok(b) => b,
+            Err(errors) => return Err(Stopped { sources, errors }),
+        },
+    };
     let envs: Vec<_> = loaded.environments().collect();
     let mut files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
     let unused = templates.unused_variables(&loaded.schema, &sources);
@@ -71,8 +83,15 @@ pub fn check(config: &Config, names: &[String]) -> Result<Checked, Stopped> {
             }
             let validated = validate::validate(merged, layers, &loaded.schema, sources);
             let mut found = validated.findings;
-            if env.secrets.is_none() {
+            let Some(declared) = &env.secrets else {
                 return (found, None);
+            };
+            let parsed = layers.secrets(layers.id(&declared.value));
+            if let Some(parsed) = parsed {
+                found.extend(review::pending_findings(env, parsed));
+            }
+            if let Some((_, Some(old))) = bases.iter().find(|(e, _)| *e == i) {
+                found.extend(review::against_base(env, old, parsed, base.unwrap_or("")));
             }
             let checked = match decrypt::decrypt(env, layers, &keyring, sources) {
                 Ok(Resolved::Values(values)) => {
@@ -164,6 +183,30 @@ fn merge_env<'p>(
     let mut merged = merge::merge_env(env, layers);
     let found = derive::derive(&mut merged, schema, sources);
     (merged, found)
+}
+
+/// Each selected environment's secrets file at `rev` (by the environment's index), parsed
+/// without a key; `None` where it did not exist there.
+fn secrets_at(
+    loaded: &Loaded,
+    rev: &str,
+    sources: &mut SourceMap,
+) -> Result<Vec<(usize, Option<crate::secrets::file::Parsed>)>, Vec<Diagnostic>> {
+    let limits = loaded.project.fs.limits().clone();
+    let mut out = Vec::new();
+    for (i, env) in loaded.environments().enumerate() {
+        if let Some(declared) = &env.secrets {
+            let old = crate::secrets::history::at_revision(
+                &loaded.project.root,
+                rev,
+                &declared.value,
+                &limits,
+                sources,
+            )?;
+            out.push((i, old));
+        }
+    }
+    Ok(out)
 }
 
 /// Below this many environments they are worked on one after the other on the main
@@ -368,6 +411,15 @@ fn plan_env<'a>(
         return EnvOutcome::Invalid(validated.findings);
     }
     let needs_secrets = loaded.project.outputs_for(env).any(|o| o.secrets);
+    if needs_secrets
+        && keyring.is_some()
+        && let Some(refused) = pending_refusal(env, layers)
+    {
+        return EnvOutcome::Failed(render::Failed {
+            diagnostics: vec![refused],
+            sources: Vec::new(),
+        });
+    }
     let resolved = match keyring {
         _ if !needs_secrets => Resolved::Unavailable("no output needs them".into()),
         None => Resolved::Unavailable("not decrypted (--no-decrypt)".into()),
@@ -428,6 +480,13 @@ fn plan_env<'a>(
             sources: Vec::new(),
         }),
     }
+}
+
+/// Why an environment with pending values (set without a key, unauthenticated) is not
+/// rendered with its secrets: nothing unauthenticated reaches a deployed file.
+fn pending_refusal(env: &Environment, layers: &Layers) -> Option<Diagnostic> {
+    let parsed = layers.secrets(layers.id(&env.secrets.as_ref()?.value))?;
+    review::pending_refusal(env, parsed)
 }
 
 /// Add the rendered texts a render's findings point into to the map, and point the
@@ -522,6 +581,23 @@ pub fn open_secrets(
         .for_environment(env)
         .and_then(|ids| decrypt::open_file(parsed, &env.name, &ids, sources))
         .map_err(decrypt::DecryptError::into_diagnostics)
+}
+
+/// `open_secrets`, or `None` when no identity at hand fits (a write-only contributor).
+pub fn open_secrets_if_held(
+    env: &crate::project::Environment,
+    parsed: &crate::secrets::file::Parsed,
+    keyring: &Keyring,
+    sources: &SourceMap,
+) -> Result<Option<Opened>, Vec<Diagnostic>> {
+    let opened = keyring
+        .for_environment(env)
+        .and_then(|ids| decrypt::open_file(parsed, &env.name, &ids, sources));
+    match opened {
+        Ok(o) => Ok(Some(o)),
+        Err(decrypt::DecryptError::NoIdentity(_)) => Ok(None),
+        Err(decrypt::DecryptError::Failed(ds)) => Err(ds),
+    }
 }
 
 /// Leave large structures that hold no secret to the OS at exit instead of freeing them
@@ -657,6 +733,9 @@ pub fn resolve<T>(
         && let Some(declared) = &env.secrets
         && let Some(parsed) = loaded.layers.secrets(loaded.layers.id(&declared.value))
     {
+        if let Some(refused) = review::pending_refusal(env, parsed) {
+            return stop(sources, vec![refused]);
+        }
         let keyring = Keyring::from_sources(config.identity_sources.clone());
         let opened = keyring
             .for_environment(env)

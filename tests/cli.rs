@@ -102,6 +102,11 @@ fn help_shows_examples_and_exit_codes() {
         &["check", "--help"],
         &["apply", "--help"],
         &["secrets", "--help"],
+        &["git-setup", "--help"],
+        &["secrets", "diff", "--help"],
+        &["secrets", "textconv", "--help"],
+        &["secrets", "merge", "--help"],
+        &["secrets", "seal", "--help"],
     ] {
         let run = p.run(args);
         assert_eq!(run.code, 0);

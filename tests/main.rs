@@ -37,5 +37,8 @@ mod secrets_bad_input;
 mod secrets_commands;
 mod secrets_file;
 mod secrets_leaks;
+mod secrets_merge;
+mod secrets_pending;
+mod secrets_review;
 mod streamed_load;
 mod tiers;

@@ -147,7 +147,7 @@ fn metadata_missing_or_unknown() {
             "  environment: prod\n  comment: hello\n",
         ),
     );
-    every_command_refuses(&p, "environments/prod.secrets.yaml:7:3");
+    every_command_refuses(&p, "environments/prod.secrets.yaml:8:3");
     let p = project();
     let mac = p.line(PROD, "  mac: ");
     let p = p.edit(PROD, &format!("{mac}\n"), "");

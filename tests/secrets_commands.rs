@@ -296,7 +296,8 @@ fn edit_reencrypts_only_what_changed() {
         .zip(after.lines())
         .filter(|(a, b)| a != b)
         .collect();
-    assert_eq!(changed.len(), 2, "{changed:?}");
+    // The value's line, the generation and the MAC.
+    assert_eq!(changed.len(), 3, "{changed:?}");
     assert_eq!(
         p.get("prod", "JWT_SECRET"),
         "edited-jwt-secret-0123456789abcdefghijk"

@@ -7,7 +7,7 @@ const PROD: &str = "environments/prod.secrets.yaml";
 const DEV: &str = "environments/dev.secrets.yaml";
 
 #[test]
-fn changing_one_value_changes_only_its_line_and_the_mac() {
+fn changing_one_value_changes_only_its_line_the_generation_and_the_mac() {
     let (p, _) = Project::with_secrets();
     let before = p.read(PROD);
     p.set(
@@ -22,9 +22,10 @@ fn changing_one_value_changes_only_its_line_and_the_mac() {
         .filter(|(a, b)| a != b)
         .collect();
     assert_eq!(before.lines().count(), after.lines().count());
-    assert_eq!(changed.len(), 2, "{changed:?}");
+    assert_eq!(changed.len(), 3, "{changed:?}");
     assert!(changed[0].0.starts_with("JWT_SECRET: ENC[v1,"));
-    assert!(changed[1].0.starts_with("  mac: "));
+    assert!(changed[1].0.starts_with("  generation: "));
+    assert!(changed[2].0.starts_with("  mac: "));
     assert_eq!(
         p.get("prod", "JWT_SECRET"),
         "a-brand-new-jwt-secret-0123456789abcdef"

@@ -8,8 +8,8 @@ use crate::pipeline::{self, Checked};
 use crate::report::{self, Format};
 use crate::source::SourceMap;
 
-pub fn run(config: &Config, names: &[String], format: Format) -> Exit {
-    let checked = match pipeline::check(config, names) {
+pub fn run(config: &Config, names: &[String], format: Format, base: Option<&str>) -> Exit {
+    let checked = match pipeline::check(config, names, base) {
         Ok(c) => c,
         Err(stopped) => return stopped_in(format, config, &stopped.errors, &stopped.sources),
     };

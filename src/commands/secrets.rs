@@ -1,12 +1,19 @@
-//! `cfgc secrets …`: list, set, get, rm, edit and rekey an environment's secrets file.
+//! `cfgc secrets …`: list, set, get, rm, edit and rekey an environment's secrets file;
+//! diff, textconv, merge, seal and confirm-recreate for review.
 //! Every write is atomic and private (0600); any error before it leaves files as they were.
 
+mod confirm;
 pub(crate) mod context;
+mod diff;
 mod edit;
 mod input;
 mod list;
+mod merge;
+mod pending;
 mod rekey;
 mod scratch;
+mod seal;
+mod textconv;
 pub(crate) mod values;
 
 use super::Exit;
@@ -23,6 +30,18 @@ pub fn run(config: &Config, command: &SecretsCommand) -> Exit {
             environments,
             rotate,
         } => rekey::run(config, environments, *rotate),
+        SecretsCommand::Diff { rev } => diff::run(config, rev),
+        SecretsCommand::Textconv { file } => textconv::run(file),
+        SecretsCommand::Merge {
+            base,
+            ours,
+            theirs,
+            path,
+        } => merge::run(config, [base, ours, theirs], path.as_deref()),
+        SecretsCommand::Seal { environment, show } => seal::run(config, environment, *show),
+        SecretsCommand::ConfirmRecreate { environment, base } => {
+            confirm::run(config, environment, base)
+        }
     };
     result.unwrap_or_else(|exit| exit)
 }

@@ -7,9 +7,7 @@ use std::collections::BTreeMap;
 use super::DecryptError;
 use super::keyring::Identities;
 use crate::diagnostic::Diagnostic;
-use crate::secrets::crypto::{
-    CryptoError, DataKey, Plaintext, UnwrapError, open, unwrap, verify_mac,
-};
+use crate::secrets::crypto::{CryptoError, DataKey, Plaintext, UnwrapError, open, unwrap};
 use crate::secrets::file::Parsed;
 use crate::source::SourceMap;
 
@@ -91,24 +89,13 @@ pub fn open_file(
             }
         }
     }
-    let entries: Vec<(&str, &str)> = file
-        .values
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    if !verify_mac(
-        &key,
-        &file.environment,
-        &file.recipients,
-        &entries,
-        &file.mac,
-    ) {
+    if !crate::secrets::file::mac_verifies(file, &key) {
         errors.push(
             Diagnostic::error("secrets-mac", format!("`{name}` failed its integrity check (MAC)"))
                 .at(spans.mac)
                 .label("does not match the file's content")
                 .env(env)
-                .note("a value was added, deleted, or replaced by another or an older one, or the recipients were edited, without cfgc")
+                .note("a value was added, deleted, or replaced by another or an older one, or the generation or recipients were edited, without cfgc")
                 .help("see what changed with `git diff`, and restore the file from version control; cfgc changes secrets files only through `cfgc secrets`"),
         );
     }

@@ -13,6 +13,6 @@ mod wrap;
 
 pub use error::{CryptoError, UnwrapError};
 pub use key::DataKey;
-pub use mac::{mac, verify_mac};
+pub use mac::{Covered, file_mac, mac, verify_file_mac, verify_mac};
 pub use value::{Plaintext, check_sealed, open, seal};
 pub use wrap::{unwrap, wrap};

@@ -12,7 +12,7 @@ mod serialize;
 
 use std::collections::BTreeMap;
 
-pub use edit::{Change, Rekeyed, compute_mac, create, rekey, update};
+pub use edit::{Change, Rekeyed, compute_mac, create, mac_verifies, rekey, reseal, update};
 pub use parse::{Parsed, Spans, ValueSpans, parse, redact_unparsed};
 pub use serialize::{scalar as yaml_scalar, serialize};
 
@@ -34,6 +34,29 @@ pub struct SecretsFile {
     /// Base64 HMAC-SHA256 over the environment, recipients and every (name, value).
     pub mac: String,
     pub values: BTreeMap<String, String>,
+    /// Raised by every write and covered by the MAC, so an older file put back is told
+    /// from the current one (`cfgc check --base`). 0: a legacy file written before
+    /// generations; its first write gives it one.
+    pub generation: u64,
+    /// The public key that checks confirmations signed with this file's data key
+    /// (`confirm`); every write sets it. Covered by the MAC.
+    pub signer: Option<String>,
+    /// The previous data key's signature saying this one replaced it on purpose
+    /// (`confirm`). Covered by the MAC.
+    pub confirmed: Option<String>,
+    /// Values set by someone without a key: name → an age file (base64) to the
+    /// recipients. Outside the MAC, so unauthenticated until `cfgc secrets seal`.
+    pub pending: BTreeMap<String, String>,
+}
+
+impl SecretsFile {
+    /// The metadata the MAC covers besides environment, generation and recipients.
+    pub fn covered_extra(&self) -> Vec<(&str, &str)> {
+        [("signer", &self.signer), ("confirmed", &self.confirmed)]
+            .into_iter()
+            .filter_map(|(name, text)| Some((name, text.as_deref()?)))
+            .collect()
+    }
 }
 
 #[cfg(test)]

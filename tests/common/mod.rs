@@ -2,6 +2,7 @@
 //! edited per test, and a way to run the real binary in it.
 #![allow(dead_code)]
 
+pub mod git;
 pub mod nginx;
 pub mod tools;
 
@@ -186,8 +187,16 @@ impl Project {
     }
 
     pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Run {
+        self.run_with_env(args, stdin, &[])
+    }
+
+    /// `run_with_stdin` with `vars` set on top of the project's (e.g. no key at hand).
+    pub fn run_with_env(&self, args: &[&str], stdin: Option<&str>, vars: &[(&str, &str)]) -> Run {
         use std::io::Write;
         let mut cmd = self.command(args);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
         cmd.stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());

@@ -76,6 +76,14 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
             env.name
         ));
     }
+    if let Some(p) = parsed.filter(|p| !p.file.pending.is_empty()) {
+        let names: Vec<&str> = p.file.pending.keys().map(String::as_str).collect();
+        text.push_str(&format!(
+            "pending (set without a key, unauthenticated until `cfgc secrets seal {}`): {}\n",
+            env.name,
+            names.join(", ")
+        ));
+    }
     text.push_str(&ctx.recipients_note(env));
     show(&text);
     Ok(Exit::Ok)

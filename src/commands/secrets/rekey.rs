@@ -42,6 +42,24 @@ pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit
             );
             continue;
         }
+        if !parsed.file.pending.is_empty() {
+            // They are sealed to the old recipients: a removed one could still read them.
+            errors.push(
+                Diagnostic::error(
+                    "secrets-pending",
+                    format!(
+                        "`{}` holds pending values, sealed to its current recipients",
+                        ctx.display_name(env)
+                    ),
+                )
+                .env(&env.name)
+                .help(format!(
+                    "fold them in first with `cfgc secrets seal {}`, then rekey",
+                    env.name
+                )),
+            );
+            continue;
+        }
         let opened = match ctx.try_open(env, parsed, &keyring) {
             Ok(o) => o,
             Err(ds) => {

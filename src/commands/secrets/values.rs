@@ -21,13 +21,18 @@ pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
     ctx.secrets_path(env)?;
     check_name(&ctx, env, name)?;
     let keyring = Keyring::from_sources(config.identity_sources.clone());
+    // Without a key for an existing file, the value can still be contributed, as pending.
+    if let Some(parsed) = ctx.parsed(env)
+        && crate::pipeline::open_secrets_if_held(env, parsed, &keyring, &ctx.sources)
+            .map_err(|ds| ctx.fatal(&ds))?
+            .is_none()
+    {
+        let value = read(&ctx, env, name)?;
+        return super::pending::set(config, &ctx, env, parsed, name, value);
+    }
     // Open (and verify) before asking for the value: a wrong key fails fast.
     let (file, key, current) = ctx.open_or_create(env, &keyring)?;
-    let value = read_value(&format!("Value for {name} in {} (input hidden): ", env.name))
-        .map_err(|e| ctx.fatal(&[Diagnostic::error("input", e.message()).help(format!(
-            "pipe the value in: `printf %s \"$VALUE\" | cfgc secrets set {} {name}`, or run on a terminal to be prompted",
-            env.name
-        ))]))?;
+    let value = read(&ctx, env, name)?;
     let found = check_values(&ctx, env, &current, &[(name, &value)]);
     if !found.is_empty() {
         return Ok(ctx.findings(&found));
@@ -58,6 +63,15 @@ pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
     );
     say(config, &ctx.recipients_note(env));
     Ok(Exit::Ok)
+}
+
+/// The value to store, from stdin or a hidden prompt.
+fn read(ctx: &Context, env: &Environment, name: &str) -> Result<Plaintext, Exit> {
+    read_value(&format!("Value for {name} in {} (input hidden): ", env.name))
+        .map_err(|e| ctx.fatal(&[Diagnostic::error("input", e.message()).help(format!(
+            "pipe the value in: `printf %s \"$VALUE\" | cfgc secrets set {} {name}`, or run on a terminal to be prompted",
+            env.name
+        ))]))
 }
 
 /// The environment's secrets file, verified and opened, once it is known

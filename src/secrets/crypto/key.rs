@@ -12,6 +12,7 @@ pub(super) const KEY_LEN: usize = 32;
 // Changing either label makes every existing file unreadable: they are part of the format.
 const VALUES_INFO: &[u8] = b"cfgc v1 values";
 const MAC_INFO: &[u8] = b"cfgc v1 mac";
+const SIGNING_INFO: &[u8] = b"cfgc v1 signing";
 
 /// The random key of one secrets file.
 ///
@@ -73,6 +74,16 @@ impl DataKey {
 
     pub(super) fn mac_key(&self) -> &[u8; KEY_LEN] {
         self.mac.expose_secret()
+    }
+
+    /// The file's Ed25519 signing key, derived like the other subkeys: its public half is
+    /// published in the file (`signer`), so anyone can check a confirmation it signed.
+    pub fn signing_key(&self) -> ed25519_dalek::SigningKey {
+        let mut seed = zeroize::Zeroizing::new([0u8; KEY_LEN]);
+        Hkdf::<Sha256>::new(None, self.raw.expose_secret())
+            .expand(SIGNING_INFO, seed.as_mut())
+            .expect("32 bytes is a valid HKDF-SHA256 output length");
+        ed25519_dalek::SigningKey::from_bytes(&seed)
     }
 }
 

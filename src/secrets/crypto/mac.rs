@@ -1,4 +1,5 @@
-//! The file MAC: HMAC-SHA256 over the environment, the recipients and every sealed value.
+//! The file MAC: HMAC-SHA256 over the environment, the generation, the recipients, the
+//! other metadata and every sealed value.
 //!
 //! Each value's AEAD already binds it to its name; the MAC adds what per-value tags cannot
 //! see: a value deleted, a value rolled back to an older ciphertext, or a recipient list
@@ -16,6 +17,22 @@ type HmacSha256 = Hmac<Sha256>;
 
 // Domain separation from the value AAD, which starts with "cfgc v1".
 const LABEL: &[u8] = b"cfgc v1 mac";
+// Files with a generation use their own label: a file whose `generation:` line was
+// stripped is checked as a legacy file, under the other label, and fails.
+const LABEL_GENERATION: &[u8] = b"cfgc v1 mac with generation";
+
+/// What the MAC covers besides the values: everything in the metadata but the MAC itself,
+/// the wrapped data key (covered by the key it wraps) and pending values (unauthenticated
+/// by design).
+#[derive(Clone, Copy)]
+pub struct Covered<'a> {
+    pub env: &'a str,
+    /// 0: a legacy file written before generations, MAC'd as it was then.
+    pub generation: u64,
+    pub recipients: &'a [String],
+    /// Further metadata fields as (name, text), e.g. a recorded confirmation.
+    pub extra: &'a [(&'a str, &'a str)],
+}
 
 /// The MAC of a file, as standard base64 of the 32-byte HMAC-SHA256.
 ///
@@ -44,6 +61,61 @@ pub fn verify_mac(
     compute(key, env, recipients, entries)
         .verify_slice(&expected)
         .is_ok()
+}
+
+/// The MAC of a file with everything `covered` says, as standard base64.
+pub fn file_mac(key: &DataKey, covered: &Covered, entries: &[(&str, &str)]) -> String {
+    BASE64.encode(compute_file(key, covered, entries).finalize().into_bytes())
+}
+
+/// Whether `mac_text` is `file_mac` of this content (constant-time).
+pub fn verify_file_mac(
+    key: &DataKey,
+    covered: &Covered,
+    entries: &[(&str, &str)],
+    mac_text: &str,
+) -> bool {
+    let Ok(expected) = BASE64.decode(mac_text) else {
+        return false;
+    };
+    compute_file(key, covered, entries)
+        .verify_slice(&expected)
+        .is_ok()
+}
+
+fn compute_file(key: &DataKey, covered: &Covered, entries: &[(&str, &str)]) -> HmacSha256 {
+    if covered.generation == 0 && covered.extra.is_empty() {
+        return compute(key, covered.env, covered.recipients, entries);
+    }
+    let mut recipients: Vec<&str> = covered.recipients.iter().map(String::as_str).collect();
+    recipients.sort_unstable();
+    let mut entries = entries.to_vec();
+    entries.sort_unstable();
+    let mut extra = covered.extra.to_vec();
+    extra.sort_unstable();
+
+    let mut message = Vec::new();
+    field(&mut message, LABEL_GENERATION);
+    field(&mut message, covered.env.as_bytes());
+    field(&mut message, &covered.generation.to_be_bytes());
+    count(&mut message, recipients.len());
+    for recipient in recipients {
+        field(&mut message, recipient.as_bytes());
+    }
+    count(&mut message, extra.len());
+    for (name, text) in extra {
+        field(&mut message, name.as_bytes());
+        field(&mut message, text.as_bytes());
+    }
+    count(&mut message, entries.len());
+    for (name, sealed) in entries {
+        field(&mut message, name.as_bytes());
+        field(&mut message, sealed.as_bytes());
+    }
+    let mut hmac =
+        HmacSha256::new_from_slice(key.mac_key()).expect("HMAC accepts keys of any length");
+    hmac.update(&message);
+    hmac
 }
 
 fn compute(
@@ -163,6 +235,32 @@ mod tests {
                 "{what}"
             );
         }
+    }
+
+    #[test]
+    fn the_generation_is_covered_and_cannot_be_stripped() {
+        let key = DataKey::generate();
+        let file = File::new();
+        let covered = |generation| Covered {
+            env: file.env,
+            generation,
+            recipients: &file.recipients,
+            extra: &[],
+        };
+        let tag = file_mac(&key, &covered(4), &file.entries);
+        assert!(verify_file_mac(&key, &covered(4), &file.entries, &tag));
+        // Raised, lowered, or stripped (a legacy file): none verifies.
+        for other in [5, 3, 0] {
+            assert!(!verify_file_mac(&key, &covered(other), &file.entries, &tag));
+        }
+        // A legacy file keeps its old MAC.
+        assert_eq!(file_mac(&key, &covered(0), &file.entries), file.mac(&key));
+        let extra = [("confirmed", "x")];
+        let with_extra = Covered {
+            extra: &extra,
+            ..covered(4)
+        };
+        assert!(!verify_file_mac(&key, &with_extra, &file.entries, &tag));
     }
 
     #[test]

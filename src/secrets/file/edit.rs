@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use secrecy::ExposeSecret;
 
 use super::SecretsFile;
-use crate::secrets::crypto::{CryptoError, DataKey, Plaintext, mac, seal, wrap};
+use crate::secrets::crypto::{
+    Covered, CryptoError, DataKey, Plaintext, file_mac, seal, verify_file_mac, wrap,
+};
 use crate::secrets::recipient::Recipient;
 
 /// What to do to one secret.
@@ -25,8 +27,12 @@ pub fn create(env: &str, recipients: &[Recipient]) -> Result<(SecretsFile, DataK
         data_key: wrap(&key, recipients)?,
         mac: String::new(),
         values: BTreeMap::new(),
+        generation: 0,
+        signer: None,
+        confirmed: None,
+        pending: BTreeMap::new(),
     };
-    file.mac = compute_mac(&file, &key);
+    reseal(&mut file, &key);
     Ok((file, key))
 }
 
@@ -60,7 +66,7 @@ pub fn update(
             }
         }
     }
-    next.mac = compute_mac(&next, key);
+    reseal(&mut next, key);
     next
 }
 
@@ -108,11 +114,19 @@ pub fn rekey(
                 (name.clone(), sealed)
             })
             .collect();
-        next.mac = compute_mac(&next, &fresh);
+        // cfgc holds the old key here, so it confirms the new one itself: `check --base`
+        // tells this rotation from a file re-created without a key.
+        next.confirmed = Some(crate::secrets::confirm::sign(
+            &file.environment,
+            key,
+            &fresh,
+            &next.data_key,
+        ));
+        reseal(&mut next, &fresh);
         Ok(Some((next, Rekeyed::Rotated)))
     } else {
         next.data_key = wrap(key, recipients)?;
-        next.mac = compute_mac(&next, key);
+        reseal(&mut next, key);
         Ok(Some((next, Rekeyed::Rewrapped)))
     }
 }
@@ -124,12 +138,43 @@ fn canonical(recipients: &[Recipient]) -> Vec<String> {
     out
 }
 
+/// Every write ends here: the generation raised by one and the MAC computed again, so
+/// the written file is newer than the one it came from.
+pub fn reseal(file: &mut SecretsFile, key: &DataKey) {
+    file.generation += 1;
+    file.signer = Some(crate::secrets::confirm::signer(key));
+    file.mac = compute_mac(file, key);
+}
+
 /// The MAC of `file`'s content under `key` (the stored `mac` field is ignored).
 pub fn compute_mac(file: &SecretsFile, key: &DataKey) -> String {
-    let entries: Vec<(&str, &str)> = file
-        .values
+    let entries = entries(file);
+    file_mac(key, &covered(file, &file.covered_extra()), &entries)
+}
+
+/// Whether `file`'s stored MAC is that of its content under `key`.
+pub fn mac_verifies(file: &SecretsFile, key: &DataKey) -> bool {
+    let entries = entries(file);
+    verify_file_mac(
+        key,
+        &covered(file, &file.covered_extra()),
+        &entries,
+        &file.mac,
+    )
+}
+
+fn entries(file: &SecretsFile) -> Vec<(&str, &str)> {
+    file.values
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    mac(key, &file.environment, &file.recipients, &entries)
+        .collect()
+}
+
+fn covered<'a>(file: &'a SecretsFile, extra: &'a [(&'a str, &'a str)]) -> Covered<'a> {
+    Covered {
+        env: &file.environment,
+        generation: file.generation,
+        recipients: &file.recipients,
+        extra,
+    }
 }

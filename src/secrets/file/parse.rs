@@ -25,7 +25,11 @@ pub struct Spans {
     pub recipients: Span,
     pub data_key: Span,
     pub mac: Span,
+    /// `generation:`'s value; `None` in a legacy file.
+    pub generation: Option<Span>,
     pub values: BTreeMap<String, ValueSpans>,
+    /// Each pending value's name.
+    pub pending: BTreeMap<String, Span>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -33,6 +37,19 @@ pub struct ValueSpans {
     pub key: Span,
     pub value: Span,
 }
+
+/// The metadata fields; `generation`, `signer`, `confirmed` and `pending` are optional.
+const FIELDS: [&str; 9] = [
+    "version",
+    "generation",
+    "environment",
+    "recipients",
+    "data_key",
+    "signer",
+    "confirmed",
+    "mac",
+    "pending",
+];
 
 const HELP_RESTORE: &str = "secrets files are written by `cfgc secrets`; restore this one from version control (`git checkout -- FILE`), or fix it as described";
 
@@ -115,7 +132,7 @@ pub fn parse(node: &Node, file: FileId, name: &str) -> Result<Parsed, Vec<Diagno
         return Err(errors);
     };
     for (k, e) in fields {
-        if !["version", "environment", "recipients", "data_key", "mac"].contains(&k.as_str()) {
+        if !FIELDS.contains(&k.as_str()) {
             errors.push(format_error(
                 format!("unknown metadata key `{META_KEY}.{k}`"),
                 e.key_span,
@@ -194,6 +211,42 @@ pub fn parse(node: &Node, file: FileId, name: &str) -> Result<Parsed, Vec<Diagno
         ));
     }
     let mac = string(&mut errors, "mac");
+    let generation = match fields.get("generation").map(|e| &e.node) {
+        None => Some((0, None)),
+        Some(Node {
+            kind: Kind::Int(n),
+            span,
+            ..
+        }) if *n >= 1 => Some((*n as u64, Some(*span))),
+        Some(other) => {
+            errors.push(format_error(
+                format!("`{META_KEY}.generation` must be a whole number from 1"),
+                other.span,
+                "raised by cfgc on every write",
+            ));
+            None
+        }
+    };
+    let optional = |errors: &mut Vec<Diagnostic>, k: &str| match fields.get(k).map(|e| &e.node) {
+        None => None,
+        Some(Node {
+            kind: Kind::Str(s), ..
+        }) if !s.trim().is_empty() => Some(s.clone()),
+        Some(other) => {
+            errors.push(format_error(
+                format!("`{META_KEY}.{k}` must be a non-empty string"),
+                other.span,
+                format!("found {}", other.type_name()),
+            ));
+            None
+        }
+    };
+    let signer = optional(&mut errors, "signer");
+    let confirmed = optional(&mut errors, "confirmed");
+    let (pending, pending_spans) = match fields.get("pending") {
+        None => (BTreeMap::new(), BTreeMap::new()),
+        Some(entry) => pending_values(&entry.node, &mut errors),
+    };
     let recipients = match field(&mut errors, "recipients") {
         Some(Node {
             kind: Kind::List(items),
@@ -226,8 +279,10 @@ pub fn parse(node: &Node, file: FileId, name: &str) -> Result<Parsed, Vec<Diagno
         None => None,
     };
 
-    match (environment, recipients, data_key, mac) {
-        (Some(environment), Some(recipients), Some(data_key), Some(mac)) if errors.is_empty() => {
+    match (environment, recipients, data_key, mac, generation) {
+        (Some(environment), Some(recipients), Some(data_key), Some(mac), Some(generation))
+            if errors.is_empty() =>
+        {
             Ok(Parsed {
                 file: SecretsFile {
                     environment: environment.0,
@@ -235,6 +290,10 @@ pub fn parse(node: &Node, file: FileId, name: &str) -> Result<Parsed, Vec<Diagno
                     data_key: data_key.0,
                     mac: mac.0,
                     values,
+                    generation: generation.0,
+                    signer,
+                    confirmed,
+                    pending,
                 },
                 spans: Spans {
                     file,
@@ -243,12 +302,44 @@ pub fn parse(node: &Node, file: FileId, name: &str) -> Result<Parsed, Vec<Diagno
                     recipients: recipients.1,
                     data_key: data_key.1,
                     mac: mac.1,
+                    generation: generation.1,
                     values: value_spans,
+                    pending: pending_spans,
                 },
             })
         }
         _ => Err(errors),
     }
+}
+
+/// `cfgc.pending`: name → base64 of an age file, one per value set without a key.
+fn pending_values(
+    node: &Node,
+    errors: &mut Vec<Diagnostic>,
+) -> (BTreeMap<String, String>, BTreeMap<String, Span>) {
+    let (mut values, mut spans) = (BTreeMap::new(), BTreeMap::new());
+    let Some(map) = node.as_map() else {
+        errors.push(format_error(
+            format!("`{META_KEY}.pending` must be a mapping of secret names"),
+            node.span,
+            format!("found {}", node.type_name()),
+        ));
+        return (values, spans);
+    };
+    for (name, entry) in map {
+        match &entry.node.kind {
+            Kind::Str(text) if crate::secrets::pending::is_well_formed(text) => {
+                values.insert(name.clone(), text.clone());
+                spans.insert(name.clone(), entry.key_span);
+            }
+            _ => errors.push(format_error(
+                format!("the pending value of `{name}` is not an age file in base64"),
+                entry.node.span,
+                "written by `cfgc secrets set` without a key",
+            )),
+        }
+    }
+    (values, spans)
 }
 
 fn format_error(message: String, at: Span, label: impl Into<String>) -> Diagnostic {

@@ -10,6 +10,9 @@ pub(crate) use crate::render::format::yaml::double_quoted as quoted;
 pub const HEADER: &str =
     "# cfgc secrets file: names are plain, values are sealed. Edit with `cfgc secrets`.\n";
 
+/// Said above the pending values in the file itself, where a reviewer sees them.
+pub const PENDING_NOTE: &str = "  # UNAUTHENTICATED: values set without a key, outside the MAC. A key holder\n  # reviews and folds them in with `cfgc secrets seal ENV`.\n";
+
 pub fn serialize(file: &SecretsFile) -> String {
     let mut out = String::with_capacity(256 + file.values.len() * 128 + file.data_key.len());
     out.push_str(HEADER);
@@ -22,6 +25,9 @@ pub fn serialize(file: &SecretsFile) -> String {
     out.push_str(META_KEY);
     out.push_str(":\n");
     out.push_str(&format!("  version: {VERSION}\n"));
+    if file.generation > 0 {
+        out.push_str(&format!("  generation: {}\n", file.generation));
+    }
     out.push_str(&format!("  environment: {}\n", scalar(&file.environment)));
     out.push_str("  recipients:\n");
     let mut recipients = file.recipients.clone();
@@ -35,7 +41,20 @@ pub fn serialize(file: &SecretsFile) -> String {
         out.push_str(line.trim_end());
         out.push('\n');
     }
+    if let Some(signer) = &file.signer {
+        out.push_str(&format!("  signer: {}\n", scalar(signer)));
+    }
+    if let Some(confirmed) = &file.confirmed {
+        out.push_str(&format!("  confirmed: {}\n", scalar(confirmed)));
+    }
     out.push_str(&format!("  mac: {}\n", scalar(&file.mac)));
+    if !file.pending.is_empty() {
+        out.push_str(PENDING_NOTE);
+        out.push_str("  pending:\n");
+        for (name, sealed) in &file.pending {
+            out.push_str(&format!("    {}: {}\n", scalar(name), scalar(sealed)));
+        }
+    }
     out
 }
 

@@ -4,7 +4,7 @@ use secrecy::ExposeSecret;
 
 use super::serialize::{quoted, scalar};
 use super::*;
-use crate::secrets::crypto::{DataKey, Plaintext, open, unwrap, verify_mac};
+use crate::secrets::crypto::{DataKey, Plaintext, open, unwrap};
 use crate::secrets::identity::Identity;
 use crate::secrets::recipient::Recipient;
 use crate::source::{FileId, Source};
@@ -43,19 +43,9 @@ fn serialize_then_parse_round_trips() {
     let parsed = reparse(&text).expect("own output parses");
     assert_eq!(parsed.file, file);
     let dk2 = unwrap(&parsed.file.data_key, &[id]).expect("unwrap");
-    let entries: Vec<(&str, &str)> = parsed
-        .file
-        .values
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    assert!(verify_mac(
-        &dk2,
-        "production",
-        &parsed.file.recipients,
-        &entries,
-        &parsed.file.mac
-    ));
+    assert!(super::mac_verifies(&parsed.file, &dk2));
+    // One write per change, each raising the generation: create, then set.
+    assert_eq!(parsed.file.generation, 2);
     let db = open(
         &dk2,
         "production",
@@ -75,9 +65,11 @@ fn changing_one_value_changes_its_line_and_the_mac_only() {
     let (a, b) = (serialize(&before), serialize(&after));
     let changed: Vec<(&str, &str)> = a.lines().zip(b.lines()).filter(|(x, y)| x != y).collect();
     assert_eq!(a.lines().count(), b.lines().count());
-    assert_eq!(changed.len(), 2, "{changed:?}");
+    // The value's line, the generation and the MAC: nothing else.
+    assert_eq!(changed.len(), 3, "{changed:?}");
     assert!(changed[0].0.starts_with("B: ENC[v1,"));
-    assert!(changed[1].0.starts_with("  mac: "));
+    assert!(changed[1].0.starts_with("  generation: "));
+    assert!(changed[2].0.starts_with("  mac: "));
 }
 
 #[test]

@@ -1,0 +1,262 @@
+//! `cfgc secrets merge BASE OURS THEIRS [PATH]`: git's merge driver for secrets files.
+//! Values are merged name by name on their plaintexts (so two sides that set the same
+//! value agree), the result is sealed under one data key with a fresh MAC and a generation
+//! above both sides', and written to OURS. A conflict, a re-created side, or no identity
+//! leaves OURS as it was and exits non-zero: git then reports a conflict as usual.
+//!
+//! BASE, OURS and THEIRS are git's temporary files, named on the command line; they are
+//! read and written directly, not as project files.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use secrecy::ExposeSecret;
+
+use super::context;
+use super::textconv::read_bounded;
+use crate::cli::Config;
+use crate::commands::{Exit, err, say};
+use crate::pipeline::{Keyring, Opened, open_secrets_if_held};
+use crate::project::Environment;
+use crate::secrets::crypto::{Plaintext, seal};
+use crate::secrets::file::{Parsed, SecretsFile, reseal, serialize};
+use crate::secrets::history::parse_text;
+use crate::secrets::review::{Concern, concerns};
+use crate::source::SourceMap;
+
+const SIDES: [&str; 3] = ["base", "ours", "theirs"];
+
+pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<Exit, Exit> {
+    let shown = path.unwrap_or("the secrets file").to_string();
+    let limits = crate::fs::Limits::default();
+    let mut texts = Vec::new();
+    for file in files {
+        texts.push(read_bounded(file, limits.secrets).map_err(|why| {
+            err(&format!("error: cannot read `{}`: {why}\n", file.display()));
+            Exit::Error
+        })?);
+    }
+    // Which environment: the one OURS was written for (its MAC binds it).
+    let mut scratch = SourceMap::default();
+    let ours_text = texts[1].clone();
+    let ours = parse_text(
+        format!("{shown} (ours)"),
+        files[1].clone(),
+        ours_text,
+        &limits,
+        &mut scratch,
+    )
+    .map_err(|ds| crate::commands::check::fatal(&ds, &scratch, config.color_err))?;
+    let mut ctx = context::load(config, std::slice::from_ref(&ours.file.environment), true)?;
+    let mut parsed: Vec<Option<Parsed>> = Vec::new();
+    for ((file, text), side) in files.iter().zip(texts).zip(SIDES) {
+        if text.trim().is_empty() && side == "base" {
+            parsed.push(None);
+            continue;
+        }
+        let p = parse_text(
+            format!("{shown} ({side})"),
+            file.to_path_buf(),
+            text,
+            &limits,
+            &mut ctx.sources,
+        )
+        .map_err(|ds| ctx.fatal(&ds))?;
+        parsed.push(Some(p));
+    }
+    let [base, Some(ours), Some(theirs)] =
+        <[Option<Parsed>; 3]>::try_from(parsed).expect("three sides")
+    else {
+        unreachable!("ours and theirs are always parsed");
+    };
+    let env = ctx.env();
+    if let Some(base) = &base {
+        for (side, file) in [("ours", &ours), ("theirs", &theirs)] {
+            if concerns(&base.file, &file.file).contains(&Concern::Recreated) {
+                err(&format!(
+                    "conflict: {shown} ({}) was re-created on {side}: its data key was replaced while the recipients stayed, and no key holder of the old file confirmed it; cfgc does not merge it. Review that side, keep one (`git checkout --ours|--theirs -- {shown}`), and re-apply the other side's changes with `cfgc secrets set`\n",
+                    env.name
+                ));
+                return Err(Exit::Findings);
+            }
+        }
+    }
+    let keyring = Keyring::from_sources(config.identity_sources.clone());
+    let open = |p: &Parsed| -> Result<Opened, Exit> {
+        match open_secrets_if_held(env, p, &keyring, &ctx.sources) {
+            Ok(Some(o)) => Ok(o),
+            Ok(None) => Err(refuse(&format!(
+                "cannot merge {shown} ({env}) name by name: no identity for environment `{env}` is at hand, and the merged file must be sealed again with its data key. OURS is left as it was and git reports a conflict: resolve it where a key for `{env}` is at hand (`git merge` again with CFGC_AGE_KEY_FILE set), or keep one side (`git checkout --ours|--theirs -- {shown}`) and re-apply the other side's changes with `cfgc secrets set {env} NAME`",
+                env = env.name
+            ))),
+            Err(ds) => Err(ctx.fatal(&ds)),
+        }
+    };
+    let ours_open = open(&ours)?;
+    let theirs_open = open(&theirs)?;
+    let base_open = base.as_ref().map(&open).transpose()?;
+    let merged = merge_values(
+        base_open.as_ref().map(|o| &o.values),
+        &ours_open.values,
+        &theirs_open.values,
+    );
+    let mut conflicts = merged.conflicts;
+    let pending = merge_maps(
+        base.as_ref().map(|b| &b.file.pending),
+        &ours.file.pending,
+        &theirs.file.pending,
+        &mut conflicts,
+    );
+    // The data key and its wrapping (so the recipients): those of the side that changed
+    // them; both sides changing them differently is a conflict.
+    let base_file = base.as_ref().map(|b| &b.file);
+    let rewritten = |f: &SecretsFile| base_file.is_none_or(|b| b.data_key != f.data_key);
+    let take_theirs = match (rewritten(&ours.file), rewritten(&theirs.file)) {
+        (_, false) => false,
+        (false, true) => true,
+        (true, true) if ours.file.data_key == theirs.file.data_key => false,
+        (true, true) => {
+            conflicts.push("the data key or the recipients".to_string());
+            false
+        }
+    };
+    if !conflicts.is_empty() {
+        return Err(conflict(env, &shown, &conflicts));
+    }
+    let (primary, key, primary_values) = if take_theirs {
+        (&theirs.file, &theirs_open.key, &theirs_open.values)
+    } else {
+        (&ours.file, &ours_open.key, &ours_open.values)
+    };
+    let mut next = primary.clone();
+    next.values = BTreeMap::new();
+    for (name, value) in &merged.values {
+        let kept = primary_values
+            .get(name)
+            .filter(|v| v.expose_secret() == value.expose_secret())
+            .and_then(|_| primary.values.get(name));
+        let sealed = match kept {
+            Some(text) => text.clone(),
+            None => seal(key, &env.name, name, value.expose_secret().as_bytes()),
+        };
+        next.values.insert(name.clone(), sealed);
+    }
+    next.pending = pending;
+    next.generation = ours.file.generation.max(theirs.file.generation);
+    reseal(&mut next, key);
+    std::fs::write(files[1], serialize(&next)).map_err(|e| {
+        err(&format!(
+            "error: cannot write `{}`: {e}\n",
+            files[1].display()
+        ));
+        Exit::Error
+    })?;
+    say(
+        config,
+        &format!(
+            "cfgc: merged {shown} ({}) name by name, generation {}\n",
+            env.name, next.generation
+        ),
+    );
+    Ok(Exit::Ok)
+}
+
+/// Stderr for git's log, exit 2: OURS untouched.
+fn refuse(message: &str) -> Exit {
+    err(&format!("error: {message}\n"));
+    Exit::Error
+}
+
+fn conflict(env: &Environment, shown: &str, conflicts: &[String]) -> Exit {
+    let mut text = format!(
+        "conflict: {shown} ({}) cannot be merged name by name; OURS is left as it was.\n",
+        env.name
+    );
+    for c in conflicts {
+        text.push_str(&format!("  both sides changed {c}\n"));
+    }
+    text.push_str(&format!(
+        "resolve: keep one side (`git checkout --ours|--theirs -- {shown}`), set the names above to the value meant with `cfgc secrets set {} NAME`, then `git add {shown}`\n",
+        env.name
+    ));
+    err(&text);
+    Exit::Findings
+}
+
+struct Merged {
+    values: BTreeMap<String, Plaintext>,
+    conflicts: Vec<String>,
+}
+
+/// Three-way merge by name: a side that left a name as it was at the base takes the other
+/// side's change (a removal included); two different changes are a conflict.
+fn merge_values(
+    base: Option<&BTreeMap<String, Plaintext>>,
+    ours: &BTreeMap<String, Plaintext>,
+    theirs: &BTreeMap<String, Plaintext>,
+) -> Merged {
+    let empty = BTreeMap::new();
+    let base = base.unwrap_or(&empty);
+    let names: BTreeSet<&String> = base
+        .keys()
+        .chain(ours.keys())
+        .chain(theirs.keys())
+        .collect();
+    let mut out = Merged {
+        values: BTreeMap::new(),
+        conflicts: Vec::new(),
+    };
+    for name in names {
+        // Compared in place: no copy of a plaintext outlives its zeroizing wrapper.
+        let (b, o, t) = (
+            base.get(name).map(|v| v.expose_secret()),
+            ours.get(name).map(|v| v.expose_secret()),
+            theirs.get(name).map(|v| v.expose_secret()),
+        );
+        let pick = if o == t || t == b {
+            ours.get(name)
+        } else if o == b {
+            theirs.get(name)
+        } else {
+            out.conflicts.push(format!("`{name}` to different values"));
+            continue;
+        };
+        if let Some(v) = pick {
+            out.values
+                .insert(name.clone(), Plaintext::from(v.expose_secret().to_string()));
+        }
+    }
+    out
+}
+
+/// The same rule on texts (pending values, compared as sealed).
+fn merge_maps(
+    base: Option<&BTreeMap<String, String>>,
+    ours: &BTreeMap<String, String>,
+    theirs: &BTreeMap<String, String>,
+    conflicts: &mut Vec<String>,
+) -> BTreeMap<String, String> {
+    let empty = BTreeMap::new();
+    let base = base.unwrap_or(&empty);
+    let names: BTreeSet<&String> = base
+        .keys()
+        .chain(ours.keys())
+        .chain(theirs.keys())
+        .collect();
+    let mut out = BTreeMap::new();
+    for name in names {
+        let (b, o, t) = (base.get(name), ours.get(name), theirs.get(name));
+        let pick = if o == t || t == b {
+            o
+        } else if o == b {
+            t
+        } else {
+            conflicts.push(format!("the pending value of `{name}`"));
+            continue;
+        };
+        if let Some(v) = pick {
+            out.insert(name.clone(), v.clone());
+        }
+    }
+    out
+}

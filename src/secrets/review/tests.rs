@@ -1,0 +1,63 @@
+use std::collections::BTreeMap;
+
+use super::*;
+use crate::secrets::crypto::{DataKey, Plaintext};
+use crate::secrets::file::{Change, create, rekey, update};
+use crate::secrets::recipient::Recipient;
+
+fn recipient() -> Recipient {
+    age::x25519::Identity::generate()
+        .to_public()
+        .to_string()
+        .parse()
+        .expect("a recipient")
+}
+
+fn set(file: &SecretsFile, key: &DataKey, name: &str, value: &str) -> SecretsFile {
+    let changes = BTreeMap::from([(
+        name.to_string(),
+        Change::Set(Plaintext::from(value.to_string())),
+    )]);
+    update(file, key, &BTreeMap::new(), changes)
+}
+
+#[test]
+fn a_write_changes_only_its_name_and_raises_the_generation() {
+    let (file, key) = create("prod", &[recipient()]).expect("create");
+    let base = set(&set(&file, &key, "A", "a"), &key, "B", "b");
+    let head = set(&base, &key, "B", "b2");
+    let c = compare(Some(&base), Some(&head));
+    assert_eq!(c.changed, vec!["B".to_string()]);
+    assert!(c.added.is_empty() && c.removed.is_empty() && !c.resealed);
+    assert_eq!(c.generations, (base.generation, base.generation + 1));
+    assert!(concerns(&base, &head).is_empty());
+    assert_eq!(
+        concerns(&head, &base),
+        vec![Concern::RolledBack {
+            base: head.generation,
+            head: base.generation
+        }]
+    );
+    assert!(compare(Some(&base), Some(&base)).is_empty());
+}
+
+#[test]
+fn a_file_recreated_from_the_recipients_is_a_concern_a_rotation_is_not() {
+    let r = recipient();
+    let (file, key) = create("prod", std::slice::from_ref(&r)).expect("create");
+    let base = set(&file, &key, "A", "a");
+    let (fresh, fresh_key) = create("prod", std::slice::from_ref(&r)).expect("create");
+    let mut recreated = set(&fresh, &fresh_key, "A", "evil");
+    for _ in 0..base.generation {
+        recreated = set(&recreated, &fresh_key, "A", "evil");
+    }
+    assert!(recreated.generation > base.generation);
+    assert!(compare(Some(&base), Some(&recreated)).resealed);
+    assert_eq!(concerns(&base, &recreated), vec![Concern::Recreated]);
+    let current = BTreeMap::from([("A".to_string(), Plaintext::from("a".to_string()))]);
+    let (rotated, _) = rekey(&base, &key, &current, &[r], true)
+        .expect("rekey")
+        .expect("rotated");
+    assert!(compare(Some(&base), Some(&rotated)).resealed);
+    assert!(concerns(&base, &rotated).is_empty());
+}

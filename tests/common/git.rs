@@ -1,0 +1,98 @@
+//! A scratch project in a git repository of its own: real `git`, isolated from the user's
+//! and the system's configuration, for the tests of secrets files in review.
+
+use std::process::Command;
+
+use super::{Project, Run, tools};
+
+/// Filters for transcripts: per-test keys, ciphertext fingerprints, hashes, and the
+/// lines of a secrets file (age adds random "grease" stanzas, so the data key's armor
+/// varies in length).
+pub fn filters() -> Vec<(&'static str, &'static str)> {
+    vec![
+        (r"age1[0-9a-z]{58}", "[RECIPIENT]"),
+        (r"sealed [0-9a-f]{12}", "sealed [FP]"),
+        (r"unauthenticated [0-9a-f]{12}", "unauthenticated [FP]"),
+        (r"data key: [0-9a-f]{12}", "data key: [FP]"),
+        (r"index [0-9a-f]+\.\.[0-9a-f]+", "index [HASH]"),
+        (r"commit [0-9a-f]{40}", "commit [HASH]"),
+        (r"(secrets\.yaml):\d+:\d+", "$1:[LINE]"),
+        (
+            r"\d+ \|     ([A-Z_]+): [A-Za-z0-9+/=]+\.\.\.",
+            "NN |     $1: [AGE FILE]",
+        ),
+    ]
+}
+
+/// `git ARGS` in the project, isolated from the user's and the system's git config; the
+/// cfgc drivers git runs get the project's identity only when `with_key`.
+pub fn git_run(p: &Project, args: &[&str], with_key: bool) -> Run {
+    let mut cmd = tools::command("git");
+    cmd.args(args).current_dir(p.dir.path());
+    isolate(p, &mut cmd, with_key);
+    let out = tools::output(&mut cmd);
+    let root = p.dir.path().to_string_lossy().into_owned();
+    let exe = env!("CARGO_BIN_EXE_cfgc");
+    let clean = |b: &[u8]| {
+        String::from_utf8_lossy(b)
+            .replace(exe, "[CFGC]")
+            .replace(&root, "[ROOT]")
+    };
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: clean(&out.stdout),
+        stderr: clean(&out.stderr),
+    }
+}
+
+fn isolate(p: &Project, cmd: &mut Command, with_key: bool) {
+    for var in ["CFGC_AGE_KEY", "CFGC_AGE_KEY_FILE", "SOPS_AGE_KEY_FILE"] {
+        cmd.env_remove(var);
+    }
+    cmd.env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", p.dir.path().join(".no-such-home"))
+        .env("XDG_CONFIG_HOME", p.dir.path().join(".no-such-config"))
+        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z");
+    if with_key {
+        cmd.env("CFGC_AGE_KEY_FILE", p.path("keys/test.key"));
+    }
+}
+
+pub fn git(p: &Project, args: &[&str]) -> Run {
+    let run = git_run(p, args, true);
+    assert_eq!(run.code, 0, "git {args:?}: {}", run.transcript());
+    run
+}
+
+/// The minimal project with secrets, committed on `main` in a fresh repository.
+pub fn repo() -> Project {
+    let (p, _) = Project::with_secrets();
+    let p = p.file(".gitignore", "keys/\n.cfgc.lock\n");
+    git(&p, &["init", "-q", "-b", "main"]);
+    git(&p, &["config", "user.name", "Test"]);
+    git(&p, &["config", "user.email", "test@example.com"]);
+    commit(&p, "initial");
+    p
+}
+
+pub fn commit(p: &Project, message: &str) {
+    git(p, &["add", "-A"]);
+    git(p, &["commit", "-q", "-m", message]);
+}
+
+/// Fails when `canary` is in any output of `runs`.
+pub fn no_canary(canary: &str, runs: &[&Run]) {
+    for run in runs {
+        assert!(
+            !run.stdout.contains(canary) && !run.stderr.contains(canary),
+            "{}",
+            run.transcript()
+        );
+    }
+}
+
+/// `cfgc ARGS` run by someone with no identity at hand.
+pub fn keyless(p: &Project, args: &[&str], stdin: Option<&str>) -> Run {
+    p.run_with_env(args, stdin, &[("CFGC_AGE_KEY_FILE", "")])
+}

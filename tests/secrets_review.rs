@@ -1,0 +1,229 @@
+//! Secrets files in code review, with real `git` in a temp repository and keys made per
+//! test: the keyless diff and the git diff driver, and rollback and re-creation caught
+//! with `check --base`. Canary values never appear in any output.
+
+use crate::common::Project;
+use crate::common::git::{commit, git_run, keyless, no_canary as canary_in, repo};
+use insta::assert_snapshot;
+
+const PROD: &str = "environments/prod.secrets.yaml";
+const CANARY: &str = "canary-7f3e1d";
+
+macro_rules! snap {
+    ($value:expr) => {
+        insta::with_settings!({filters => crate::common::git::filters()}, {
+            assert_snapshot!($value);
+        })
+    };
+}
+
+fn no_canary(runs: &[&crate::common::Run]) {
+    canary_in(CANARY, runs);
+}
+
+#[test]
+fn secrets_diff_names_what_changed_without_a_key() {
+    let p = repo();
+    let unchanged = keyless(&p, &["secrets", "diff"], None);
+    assert_eq!(unchanged.code, 0, "{}", unchanged.transcript());
+    p.set(
+        "prod",
+        "JWT_SECRET",
+        &format!("{CANARY}-0123456789abcdefghijklmnop"),
+    );
+    let rm = p.run(&["secrets", "rm", "dev", "DATABASE_URL"]);
+    assert_eq!(rm.code, 0, "{}", rm.transcript());
+    let changed = keyless(&p, &["secrets", "diff"], None);
+    assert_eq!(changed.code, 1, "{}", changed.transcript());
+    commit(&p, "change");
+    let rotated = p.run(&["secrets", "rekey", "prod", "--rotate"]);
+    assert_eq!(rotated.code, 0, "{}", rotated.transcript());
+    let resealed = keyless(&p, &["secrets", "diff", "HEAD"], None);
+    assert_eq!(resealed.code, 1);
+    let bad_rev = keyless(&p, &["secrets", "diff", "no-such-branch"], None);
+    assert_eq!(bad_rev.code, 2);
+    no_canary(&[&unchanged, &changed, &resealed, &bad_rev]);
+    for run in [&changed, &resealed] {
+        assert!(!run.stdout.contains("ENC["), "{}", run.transcript());
+    }
+    snap!(format!(
+        "$ cfgc secrets diff   (nothing changed)\n{}\n$ cfgc secrets diff   (prod JWT_SECRET set, dev DATABASE_URL removed)\n{}\n$ cfgc secrets diff HEAD   (after rekey prod --rotate)\n{}\n$ cfgc secrets diff no-such-branch\n{}",
+        unchanged.transcript(),
+        changed.transcript(),
+        resealed.transcript(),
+        bad_rev.transcript()
+    ));
+}
+
+#[test]
+fn secrets_diff_outside_a_git_repository_is_an_error() {
+    let (p, _) = Project::with_secrets();
+    let run = keyless(&p, &["secrets", "diff"], None);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    snap!(run.transcript());
+}
+
+#[test]
+fn git_diff_and_log_show_names_through_the_diff_driver() {
+    let p = repo();
+    let setup = p.run(&["git-setup"]);
+    assert_eq!(setup.code, 0, "{}", setup.transcript());
+    assert_eq!(
+        p.read(".gitattributes"),
+        "*.secrets.yaml merge=cfgc-secrets diff=cfgc-secrets\n"
+    );
+    // Idempotent, and other lines are kept.
+    let p = p.file(
+        ".gitattributes",
+        "*.png binary\n*.secrets.yaml merge=cfgc-secrets diff=cfgc-secrets\n",
+    );
+    assert_eq!(p.run(&["git-setup"]).code, 0);
+    assert_eq!(
+        p.read(".gitattributes"),
+        "*.png binary\n*.secrets.yaml merge=cfgc-secrets diff=cfgc-secrets\n"
+    );
+    commit(&p, "git-setup");
+    p.set(
+        "prod",
+        "JWT_SECRET",
+        &format!("{CANARY}-0123456789abcdefghijklmnop"),
+    );
+    let diff = git_run(&p, &["diff", "--", PROD], false);
+    commit(&p, "rotate the JWT secret");
+    let log = git_run(
+        &p,
+        &["log", "-p", "-1", "--format=commit %H%n%s", "--", PROD],
+        false,
+    );
+    no_canary(&[&diff, &log]);
+    for run in [&diff, &log] {
+        assert_eq!(run.code, 0, "{}", run.transcript());
+        assert!(!run.stdout.contains("ENC["), "{}", run.transcript());
+        assert!(
+            run.stdout.contains("-JWT_SECRET: sealed"),
+            "{}",
+            run.transcript()
+        );
+        assert!(
+            run.stdout.contains("+JWT_SECRET: sealed"),
+            "{}",
+            run.transcript()
+        );
+    }
+    snap!(format!(
+        "$ cfgc git-setup\n{}\n$ git diff -- {PROD}\n{}\n$ git log -p -1 -- {PROD}\n{}",
+        setup
+            .transcript()
+            .replace(env!("CARGO_BIN_EXE_cfgc"), "[CFGC]"),
+        diff.transcript(),
+        log.transcript()
+    ));
+}
+
+#[test]
+fn check_base_catches_a_rollback_and_a_stripped_generation() {
+    let p = repo();
+    let old = p.read(PROD);
+    p.set(
+        "prod",
+        "JWT_SECRET",
+        &format!("{CANARY}-0123456789abcdefghijklmnop"),
+    );
+    commit(&p, "new JWT secret");
+    let ok = keyless(&p, &["check", "--base", "HEAD~1"], None);
+    assert_eq!(ok.code, 0, "{}", ok.transcript());
+    // The older file put back: valid on its own, and its MAC verifies.
+    let p = p.file(PROD, &old);
+    let rolled_back = keyless(&p, &["check", "--base", "HEAD"], None);
+    assert_eq!(rolled_back.code, 1, "{}", rolled_back.transcript());
+    let with_key = p.run(&["check", "prod"]);
+    assert_eq!(
+        with_key.code,
+        0,
+        "the old file verifies: {}",
+        with_key.transcript()
+    );
+    // The generation line removed: a legacy file to the parser, rolled back to `--base`.
+    let line = p.line(PROD, "  generation: ");
+    let p = p.file(PROD, &old.replace(&format!("{line}\n"), ""));
+    let stripped = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
+    assert_eq!(stripped.code, 1, "{}", stripped.transcript());
+    let mac = p.run(&["check", "prod"]);
+    assert_eq!(
+        mac.code,
+        2,
+        "stripping the generation breaks the MAC: {}",
+        mac.transcript()
+    );
+    assert!(
+        mac.stdout.contains("error[secrets-mac]"),
+        "{}",
+        mac.transcript()
+    );
+    no_canary(&[&ok, &rolled_back, &stripped, &mac]);
+    snap!(format!(
+        "$ cfgc check --base HEAD   (an older prod file put back)\n{}\n$ cfgc check prod --base HEAD   (its generation line removed)\n{}",
+        rolled_back.transcript(),
+        stripped.transcript()
+    ));
+}
+
+#[test]
+fn check_base_catches_a_recreated_file_until_a_key_holder_confirms_it() {
+    let p = repo();
+    // Someone without a key writes a fresh file from the public recipients.
+    std::fs::remove_file(p.path(PROD)).expect("rm");
+    let evil = format!("postgres://app:{CANARY}@evil.example.com/app");
+    let run = keyless(&p, &["secrets", "set", "prod", "DATABASE_URL"], Some(&evil));
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let recreated = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
+    assert_eq!(recreated.code, 1, "{}", recreated.transcript());
+    let diff = keyless(&p, &["secrets", "diff"], None);
+    assert!(
+        diff.stdout.contains("data key replaced") && diff.stdout.contains("NOT confirmed"),
+        "{}",
+        diff.transcript()
+    );
+    // A key holder who meant it (here: reviewed it) confirms with the old key.
+    let confirm = p.run(&["secrets", "confirm-recreate", "prod", "--base", "HEAD"]);
+    assert_eq!(confirm.code, 0, "{}", confirm.transcript());
+    let confirmed = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
+    assert!(
+        !confirmed.stdout.contains("secrets-recreated"),
+        "{}",
+        confirmed.transcript()
+    );
+    assert!(
+        !confirmed.stdout.contains("secrets-rolled-back"),
+        "{}",
+        confirmed.transcript()
+    );
+    // Without the old key there is nothing to sign with.
+    let p2 = repo();
+    std::fs::remove_file(p2.path(PROD)).expect("rm");
+    keyless(
+        &p2,
+        &["secrets", "set", "prod", "DATABASE_URL"],
+        Some(&evil),
+    );
+    let refused = keyless(
+        &p2,
+        &["secrets", "confirm-recreate", "prod", "--base", "HEAD"],
+        None,
+    );
+    assert_eq!(refused.code, 2, "{}", refused.transcript());
+    // A rotation by cfgc is signed by the old key: not a finding.
+    let p3 = repo();
+    assert_eq!(p3.run(&["secrets", "rekey", "prod", "--rotate"]).code, 0);
+    let rotated = keyless(&p3, &["check", "prod", "--base", "HEAD"], None);
+    assert_eq!(rotated.code, 0, "{}", rotated.transcript());
+    no_canary(&[
+        &run, &recreated, &diff, &confirm, &confirmed, &refused, &rotated,
+    ]);
+    snap!(format!(
+        "$ cfgc check prod --base HEAD   (prod re-created without a key)\n{}\n$ cfgc secrets confirm-recreate prod --base HEAD   (a key holder)\n{}\n$ cfgc secrets confirm-recreate prod --base HEAD   (no key)\n{}",
+        recreated.transcript(),
+        confirm.transcript(),
+        refused.transcript()
+    ));
+}
