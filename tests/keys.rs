@@ -5,7 +5,7 @@
 //! ssh-keygen, the age crate).
 
 use std::io::Write;
-use std::process::Stdio;
+use std::process::{Output, Stdio};
 
 use crate::common::{Key, Project, tools};
 
@@ -190,20 +190,10 @@ fn a_default_ssh_key_with_a_passphrase_is_passed_over_not_asked_for() {
     );
 }
 
-/// The project's key file encrypted with `passphrase` by the real `age -p` (which reads
-/// the passphrase, twice, from a terminal: a pty from `script`), named by CFGC_AGE_KEY_FILE.
-fn with_encrypted_key(passphrase: &str) -> Project {
-    let (p, _key) = keyless();
-    let mut cmd = p.command_through(
-        "script",
-        &[
-            "-q",
-            "-e",
-            "-c",
-            "age -p -o keys/locked.age keys/test.key",
-            "/dev/null",
-        ],
-    );
+/// `command` run by `sh` on a pty from `script` (programs that read a passphrase want a
+/// terminal, not a pipe), with `typed` written to it.
+fn on_a_terminal(p: &Project, command: &str, typed: &str) -> Output {
+    let mut cmd = p.command_through("script", &["-q", "-e", "-c", command, "/dev/null"]);
     cmd.stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -212,9 +202,20 @@ fn with_encrypted_key(passphrase: &str) -> Project {
         .stdin
         .take()
         .expect("stdin")
-        .write_all(format!("{passphrase}\n{passphrase}\n").as_bytes())
+        .write_all(typed.as_bytes())
         .expect("type");
-    let out = child.wait_with_output().expect("wait for script");
+    child.wait_with_output().expect("wait for script")
+}
+
+/// The project's key file encrypted with `passphrase` by the real `age -p` (which reads
+/// the passphrase, twice, from a terminal: a pty from `script`), named by CFGC_AGE_KEY_FILE.
+fn with_encrypted_key(passphrase: &str) -> Project {
+    let (p, _key) = keyless();
+    let out = on_a_terminal(
+        &p,
+        "age -p -o keys/locked.age keys/test.key",
+        &format!("{passphrase}\n{passphrase}\n"),
+    );
     assert!(out.status.success(), "age -p: {out:?}");
     let locked = std::fs::read(p.path("keys/locked.age")).expect("age -p wrote the file");
     assert!(locked.starts_with(b"age-encryption.org/v1\n-> scrypt "));
@@ -226,27 +227,7 @@ fn with_encrypted_key(passphrase: &str) -> Project {
 /// `cfgc secrets get dev DATABASE_URL` on a real terminal (a pty from `script`), the
 /// passphrase typed on it.
 fn get_on_a_terminal(p: &Project, typed: &str) -> (i32, String) {
-    let mut cmd = p.command_through(
-        "script",
-        &[
-            "-q",
-            "-e",
-            "-c",
-            "'{cfgc}' secrets get dev DATABASE_URL",
-            "/dev/null",
-        ],
-    );
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = tools::spawn(&mut cmd);
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(typed.as_bytes())
-        .expect("type");
-    let out = child.wait_with_output().expect("wait for script");
+    let out = on_a_terminal(p, "'{cfgc}' secrets get dev DATABASE_URL", typed);
     let text =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap_or(-1), text)

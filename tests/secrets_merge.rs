@@ -2,24 +2,8 @@
 //! real `git merge`: different names merge, the same name conflicts, no identity or a
 //! re-created side leaves the file for the user. Canary values never appear in any output.
 
-use crate::common::Project;
-use crate::common::git::{commit, git, git_run, keyless, no_canary as canary_in, repo};
-use insta::assert_snapshot;
-
-const PROD: &str = "environments/prod.secrets.yaml";
-const CANARY: &str = "canary-7f3e1d";
-
-macro_rules! snap {
-    ($value:expr) => {
-        insta::with_settings!({filters => crate::common::git::filters()}, {
-            assert_snapshot!($value);
-        })
-    };
-}
-
-fn no_canary(runs: &[&crate::common::Run]) {
-    canary_in(CANARY, runs);
-}
+use crate::common::git::{CANARY, PROD, commit, git, git_run, keyless, no_canary, repo, snap};
+use crate::common::{Project, Run};
 
 /// A repository with the drivers set up and two branches from it: `theirs` runs
 /// `on_theirs`, `main` runs `on_main`, each committed.
@@ -36,6 +20,38 @@ fn branches(on_theirs: impl Fn(&Project), on_main: impl Fn(&Project)) -> Project
     p
 }
 
+/// `main`'s change in the tests where both branches touch the prod file.
+fn set_jwt_on_main(p: &Project) {
+    p.set(
+        "prod",
+        "JWT_SECRET",
+        &format!("{CANARY}-ours-0123456789abcdefghijklm"),
+    )
+}
+
+/// `git merge theirs` into `main`, which must succeed without leaking a value.
+fn clean_merge(p: &Project) -> Run {
+    let merge = git_run(p, &["merge", "--no-edit", "theirs"], true);
+    assert_eq!(merge.code, 0, "{}", merge.transcript());
+    no_canary(&[&merge]);
+    merge
+}
+
+/// `git merge theirs` into `main`, which the driver must refuse: it fails, leaks no value,
+/// and leaves OURS as it was, without conflict markers.
+fn refused_merge(p: &Project, with_key: bool) -> Run {
+    let ours = p.read(PROD);
+    let merge = git_run(p, &["merge", "--no-edit", "theirs"], with_key);
+    assert_eq!(merge.code, 1, "{}", merge.transcript());
+    no_canary(&[&merge]);
+    assert_eq!(
+        p.read(PROD),
+        ours,
+        "OURS is left as it was, without conflict markers"
+    );
+    merge
+}
+
 #[test]
 fn two_branches_setting_different_keys_merge_cleanly() {
     let jwt = format!("{CANARY}-jwt-0123456789abcdefghijklmnop");
@@ -44,9 +60,7 @@ fn two_branches_setting_different_keys_merge_cleanly() {
         |p| p.set("prod", "JWT_SECRET", &jwt),
         |p| p.set("prod", "DATABASE_URL", &db),
     );
-    let merge = git_run(&p, &["merge", "--no-edit", "theirs"], true);
-    assert_eq!(merge.code, 0, "{}", merge.transcript());
-    no_canary(&[&merge]);
+    let merge = clean_merge(&p);
     assert_eq!(p.get("prod", "JWT_SECRET"), jwt);
     assert_eq!(p.get("prod", "DATABASE_URL"), db);
     let check = p.run(&["check", "prod", "--base", "HEAD~1"]);
@@ -70,23 +84,9 @@ fn both_branches_changing_the_same_key_conflict() {
                 &format!("{CANARY}-theirs-0123456789abcdefghijk"),
             )
         },
-        |p| {
-            p.set(
-                "prod",
-                "JWT_SECRET",
-                &format!("{CANARY}-ours-0123456789abcdefghijklm"),
-            )
-        },
+        set_jwt_on_main,
     );
-    let ours = p.read(PROD);
-    let merge = git_run(&p, &["merge", "--no-edit", "theirs"], true);
-    assert_eq!(merge.code, 1, "{}", merge.transcript());
-    no_canary(&[&merge]);
-    assert_eq!(
-        p.read(PROD),
-        ours,
-        "OURS is left as it was, without conflict markers"
-    );
+    let merge = refused_merge(&p, true);
     snap!(merge.transcript());
 }
 
@@ -108,11 +108,7 @@ fn a_merge_without_an_identity_fails_cleanly() {
             )
         },
     );
-    let ours = p.read(PROD);
-    let merge = git_run(&p, &["merge", "--no-edit", "theirs"], false);
-    assert_eq!(merge.code, 1, "{}", merge.transcript());
-    no_canary(&[&merge]);
-    assert_eq!(p.read(PROD), ours);
+    let merge = refused_merge(&p, false);
     snap!(merge.transcript());
 }
 
@@ -125,24 +121,14 @@ fn a_file_recreated_on_one_branch_is_never_merged() {
             let run = keyless(p, &["secrets", "set", "prod", "DATABASE_URL"], Some(&evil));
             assert_eq!(run.code, 0, "{}", run.transcript());
         },
-        |p| {
-            p.set(
-                "prod",
-                "JWT_SECRET",
-                &format!("{CANARY}-ours-0123456789abcdefghijklm"),
-            )
-        },
+        set_jwt_on_main,
     );
-    let ours = p.read(PROD);
-    let merge = git_run(&p, &["merge", "--no-edit", "theirs"], true);
-    assert_eq!(merge.code, 1, "{}", merge.transcript());
+    let merge = refused_merge(&p, true);
     assert!(
         merge.stderr.contains("was re-created on theirs"),
         "{}",
         merge.transcript()
     );
-    no_canary(&[&merge]);
-    assert_eq!(p.read(PROD), ours);
 }
 
 #[test]
@@ -156,9 +142,7 @@ fn a_rotation_on_one_branch_merges_with_a_change_on_the_other() {
         |p| p.set("prod", "JWT_SECRET", &jwt),
     );
     let theirs_key = git(&p, &["show", &format!("theirs:{PROD}")]).stdout;
-    let merge = git_run(&p, &["merge", "--no-edit", "theirs"], true);
-    assert_eq!(merge.code, 0, "{}", merge.transcript());
-    no_canary(&[&merge]);
+    clean_merge(&p);
     assert_eq!(p.get("prod", "JWT_SECRET"), jwt);
     // The rotated data key is kept, and its confirmation with it.
     let block = |text: &str| text[text.find("data_key").expect("data key")..].to_string();

@@ -2,23 +2,7 @@
 //! `apply`, `exec` and `rekey`, then reviewed and sealed by a key holder.
 
 use crate::common::Project;
-use crate::common::git::{keyless, no_canary as canary_in, repo};
-use insta::assert_snapshot;
-
-const PROD: &str = "environments/prod.secrets.yaml";
-const CANARY: &str = "canary-7f3e1d";
-
-macro_rules! snap {
-    ($value:expr) => {
-        insta::with_settings!({filters => crate::common::git::filters()}, {
-            assert_snapshot!($value);
-        })
-    };
-}
-
-fn no_canary(runs: &[&crate::common::Run]) {
-    canary_in(CANARY, runs);
-}
+use crate::common::git::{CANARY, PROD, keyless, no_canary, repo, snap};
 
 /// The minimal project with a `.env` for prod that holds its secrets.
 fn with_dotenv() -> Project {

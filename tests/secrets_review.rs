@@ -3,23 +3,7 @@
 //! with `check --base`. Canary values never appear in any output.
 
 use crate::common::Project;
-use crate::common::git::{commit, git_run, keyless, no_canary as canary_in, repo};
-use insta::assert_snapshot;
-
-const PROD: &str = "environments/prod.secrets.yaml";
-const CANARY: &str = "canary-7f3e1d";
-
-macro_rules! snap {
-    ($value:expr) => {
-        insta::with_settings!({filters => crate::common::git::filters()}, {
-            assert_snapshot!($value);
-        })
-    };
-}
-
-fn no_canary(runs: &[&crate::common::Run]) {
-    canary_in(CANARY, runs);
-}
+use crate::common::git::{CANARY, PROD, commit, git_run, keyless, no_canary, repo, snap};
 
 #[test]
 fn secrets_diff_names_what_changed_without_a_key() {

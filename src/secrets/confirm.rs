@@ -75,17 +75,9 @@ mod tests {
     use crate::secrets::file::{create, reseal};
     use crate::secrets::recipient::Recipient;
 
-    fn recipient() -> Recipient {
-        age::x25519::Identity::generate()
-            .to_public()
-            .to_string()
-            .parse()
-            .expect("a recipient")
-    }
-
     #[test]
     fn only_the_old_key_confirms_a_new_one() {
-        let r = recipient();
+        let r = Recipient::generate();
         let (base, old) = create("prod", std::slice::from_ref(&r)).expect("create");
         let (mut head, new) = create("prod", std::slice::from_ref(&r)).expect("create");
         assert!(!confirms(&base, &head), "no confirmation");

@@ -240,4 +240,16 @@ impl Ord for Recipient {
 }
 
 #[cfg(test)]
+impl Recipient {
+    /// A fresh X25519 recipient, for unit tests that need someone to encrypt to.
+    pub(crate) fn generate() -> Recipient {
+        age::x25519::Identity::generate()
+            .to_public()
+            .to_string()
+            .parse()
+            .expect("a recipient")
+    }
+}
+
+#[cfg(test)]
 mod tests;

@@ -5,6 +5,22 @@ use std::process::Command;
 
 use super::{Project, Run, tools};
 
+/// The secrets file the review, merge and pending tests write to.
+pub const PROD: &str = "environments/prod.secrets.yaml";
+/// Planted in the values those tests set, so any output that leaks one is caught.
+pub const CANARY: &str = "canary-7f3e1d";
+
+/// `insta::assert_snapshot!` under [`filters`]. A macro, not a function, so the snapshot
+/// is still named after the calling test.
+macro_rules! snap {
+    ($value:expr) => {
+        insta::with_settings!({filters => $crate::common::git::filters()}, {
+            insta::assert_snapshot!($value);
+        })
+    };
+}
+pub(crate) use snap;
+
 /// Filters for transcripts: per-test keys, ciphertext fingerprints, hashes, and the
 /// lines of a secrets file (age adds random "grease" stanzas, so the data key's armor
 /// varies in length).
@@ -81,11 +97,11 @@ pub fn commit(p: &Project, message: &str) {
     git(p, &["commit", "-q", "-m", message]);
 }
 
-/// Fails when `canary` is in any output of `runs`.
-pub fn no_canary(canary: &str, runs: &[&Run]) {
+/// Fails when [`CANARY`] is in any output of `runs`.
+pub fn no_canary(runs: &[&Run]) {
     for run in runs {
         assert!(
-            !run.stdout.contains(canary) && !run.stderr.contains(canary),
+            !run.stdout.contains(CANARY) && !run.stderr.contains(CANARY),
             "{}",
             run.transcript()
         );

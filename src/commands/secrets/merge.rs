@@ -195,38 +195,20 @@ fn merge_values(
     ours: &BTreeMap<String, Plaintext>,
     theirs: &BTreeMap<String, Plaintext>,
 ) -> Merged {
-    let empty = BTreeMap::new();
-    let base = base.unwrap_or(&empty);
-    let names: BTreeSet<&String> = base
-        .keys()
-        .chain(ours.keys())
-        .chain(theirs.keys())
+    let mut conflicts = Vec::new();
+    // Compared in place: no copy of a plaintext outlives its zeroizing wrapper.
+    let picked = three_way(
+        base,
+        ours,
+        theirs,
+        |v| v.expose_secret(),
+        |name| conflicts.push(format!("`{name}` to different values")),
+    );
+    let values = picked
+        .into_iter()
+        .map(|(name, v)| (name.clone(), Plaintext::from(v.expose_secret().to_string())))
         .collect();
-    let mut out = Merged {
-        values: BTreeMap::new(),
-        conflicts: Vec::new(),
-    };
-    for name in names {
-        // Compared in place: no copy of a plaintext outlives its zeroizing wrapper.
-        let (b, o, t) = (
-            base.get(name).map(|v| v.expose_secret()),
-            ours.get(name).map(|v| v.expose_secret()),
-            theirs.get(name).map(|v| v.expose_secret()),
-        );
-        let pick = if o == t || t == b {
-            ours.get(name)
-        } else if o == b {
-            theirs.get(name)
-        } else {
-            out.conflicts.push(format!("`{name}` to different values"));
-            continue;
-        };
-        if let Some(v) = pick {
-            out.values
-                .insert(name.clone(), Plaintext::from(v.expose_secret().to_string()));
-        }
-    }
-    out
+    Merged { values, conflicts }
 }
 
 /// The same rule on texts (pending values, compared as sealed).
@@ -236,26 +218,45 @@ fn merge_maps(
     theirs: &BTreeMap<String, String>,
     conflicts: &mut Vec<String>,
 ) -> BTreeMap<String, String> {
-    let empty = BTreeMap::new();
-    let base = base.unwrap_or(&empty);
+    three_way(base, ours, theirs, String::as_str, |name| {
+        conflicts.push(format!("the pending value of `{name}`"))
+    })
+    .into_iter()
+    .map(|(name, v)| (name.clone(), v.clone()))
+    .collect()
+}
+
+/// The rule itself, shared by values and pending texts: every name on any side, in order,
+/// with the side it takes; `conflict` hears of each name both sides changed differently.
+/// `view` is what is compared, so a plaintext is compared without being copied.
+fn three_way<'a, V, Q: PartialEq + ?Sized>(
+    base: Option<&'a BTreeMap<String, V>>,
+    ours: &'a BTreeMap<String, V>,
+    theirs: &'a BTreeMap<String, V>,
+    view: impl Fn(&V) -> &Q,
+    mut conflict: impl FnMut(&str),
+) -> BTreeMap<&'a String, &'a V> {
     let names: BTreeSet<&String> = base
-        .keys()
+        .into_iter()
+        .flat_map(BTreeMap::keys)
         .chain(ours.keys())
         .chain(theirs.keys())
         .collect();
     let mut out = BTreeMap::new();
     for name in names {
-        let (b, o, t) = (base.get(name), ours.get(name), theirs.get(name));
-        let pick = if o == t || t == b {
+        let b = base.and_then(|m| m.get(name));
+        let (o, t) = (ours.get(name), theirs.get(name));
+        let (bv, ov, tv) = (b.map(&view), o.map(&view), t.map(&view));
+        let pick = if ov == tv || tv == bv {
             o
-        } else if o == b {
+        } else if ov == bv {
             t
         } else {
-            conflicts.push(format!("the pending value of `{name}`"));
+            conflict(name);
             continue;
         };
         if let Some(v) = pick {
-            out.insert(name.clone(), v.clone());
+            out.insert(name, v);
         }
     }
     out

@@ -87,64 +87,56 @@ fn compute_file(key: &DataKey, covered: &Covered, entries: &[(&str, &str)]) -> H
     if covered.generation == 0 && covered.extra.is_empty() {
         return compute(key, covered.env, covered.recipients, entries);
     }
-    let mut recipients: Vec<&str> = covered.recipients.iter().map(String::as_str).collect();
-    recipients.sort_unstable();
-    let mut entries = entries.to_vec();
-    entries.sort_unstable();
-    let mut extra = covered.extra.to_vec();
-    extra.sort_unstable();
-
     let mut message = Vec::new();
     field(&mut message, LABEL_GENERATION);
     field(&mut message, covered.env.as_bytes());
     field(&mut message, &covered.generation.to_be_bytes());
-    count(&mut message, recipients.len());
-    for recipient in recipients {
-        field(&mut message, recipient.as_bytes());
-    }
-    count(&mut message, extra.len());
-    for (name, text) in extra {
-        field(&mut message, name.as_bytes());
-        field(&mut message, text.as_bytes());
-    }
-    count(&mut message, entries.len());
-    for (name, sealed) in entries {
-        field(&mut message, name.as_bytes());
-        field(&mut message, sealed.as_bytes());
-    }
-    let mut hmac =
-        HmacSha256::new_from_slice(key.mac_key()).expect("HMAC accepts keys of any length");
-    hmac.update(&message);
-    hmac
+    recipient_list(&mut message, covered.recipients);
+    pairs(&mut message, covered.extra);
+    pairs(&mut message, entries);
+    keyed(key, &message)
 }
 
+/// The legacy message: what every file written before generations was MAC'd over.
 fn compute(
     key: &DataKey,
     env: &str,
     recipients: &[String],
     entries: &[(&str, &str)],
 ) -> HmacSha256 {
-    let mut recipients: Vec<&str> = recipients.iter().map(String::as_str).collect();
-    recipients.sort_unstable();
-    let mut entries = entries.to_vec();
-    entries.sort_unstable();
-
     let mut message = Vec::new();
     field(&mut message, LABEL);
     field(&mut message, env.as_bytes());
-    count(&mut message, recipients.len());
-    for recipient in recipients {
-        field(&mut message, recipient.as_bytes());
-    }
-    count(&mut message, entries.len());
-    for (name, sealed) in entries {
-        field(&mut message, name.as_bytes());
-        field(&mut message, sealed.as_bytes());
-    }
+    recipient_list(&mut message, recipients);
+    pairs(&mut message, entries);
+    keyed(key, &message)
+}
 
+// Both formats encode lists the same way, sorted so that reordering a file keeps its MAC;
+// only the label and the fields between them differ.
+fn recipient_list(message: &mut Vec<u8>, recipients: &[String]) {
+    let mut recipients: Vec<&str> = recipients.iter().map(String::as_str).collect();
+    recipients.sort_unstable();
+    count(message, recipients.len());
+    for recipient in recipients {
+        field(message, recipient.as_bytes());
+    }
+}
+
+fn pairs(message: &mut Vec<u8>, pairs: &[(&str, &str)]) {
+    let mut pairs = pairs.to_vec();
+    pairs.sort_unstable();
+    count(message, pairs.len());
+    for (name, text) in pairs {
+        field(message, name.as_bytes());
+        field(message, text.as_bytes());
+    }
+}
+
+fn keyed(key: &DataKey, message: &[u8]) -> HmacSha256 {
     let mut hmac =
         HmacSha256::new_from_slice(key.mac_key()).expect("HMAC accepts keys of any length");
-    hmac.update(&message);
+    hmac.update(message);
     hmac
 }
 
@@ -261,6 +253,29 @@ mod tests {
             ..covered(4)
         };
         assert!(!verify_file_mac(&key, &with_extra, &file.entries, &tag));
+    }
+
+    /// Both formats pinned to bytes computed before the two builders shared their
+    /// encoding: files already written must keep verifying.
+    #[test]
+    fn both_mac_formats_keep_their_bytes() {
+        let key = DataKey::from_bytes(&[7; 32]);
+        let file = File::new();
+        assert_eq!(
+            file.mac(&key),
+            "QB+Gf+vF9D+YWNyCCEr6g3dF4WYQQATXubFc32nfgM0="
+        );
+        let extra = [("confirmed", "sig"), ("by", "x")];
+        let covered = Covered {
+            env: file.env,
+            generation: 3,
+            recipients: &file.recipients,
+            extra: &extra,
+        };
+        assert_eq!(
+            file_mac(&key, &covered, &file.entries),
+            "/yaQAUeAMvricMdGxyCT5+UdQELiOCyN18Em1VtCqJ4="
+        );
     }
 
     #[test]

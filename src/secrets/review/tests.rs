@@ -5,14 +5,6 @@ use crate::secrets::crypto::{DataKey, Plaintext};
 use crate::secrets::file::{Change, create, rekey, update};
 use crate::secrets::recipient::Recipient;
 
-fn recipient() -> Recipient {
-    age::x25519::Identity::generate()
-        .to_public()
-        .to_string()
-        .parse()
-        .expect("a recipient")
-}
-
 fn set(file: &SecretsFile, key: &DataKey, name: &str, value: &str) -> SecretsFile {
     let changes = BTreeMap::from([(
         name.to_string(),
@@ -23,7 +15,7 @@ fn set(file: &SecretsFile, key: &DataKey, name: &str, value: &str) -> SecretsFil
 
 #[test]
 fn a_write_changes_only_its_name_and_raises_the_generation() {
-    let (file, key) = create("prod", &[recipient()]).expect("create");
+    let (file, key) = create("prod", &[Recipient::generate()]).expect("create");
     let base = set(&set(&file, &key, "A", "a"), &key, "B", "b");
     let head = set(&base, &key, "B", "b2");
     let c = compare(Some(&base), Some(&head));
@@ -43,7 +35,7 @@ fn a_write_changes_only_its_name_and_raises_the_generation() {
 
 #[test]
 fn a_file_recreated_from_the_recipients_is_a_concern_a_rotation_is_not() {
-    let r = recipient();
+    let r = Recipient::generate();
     let (file, key) = create("prod", std::slice::from_ref(&r)).expect("create");
     let base = set(&file, &key, "A", "a");
     let (fresh, fresh_key) = create("prod", std::slice::from_ref(&r)).expect("create");
