@@ -7,7 +7,7 @@
 //! `target/node-readers` (`scripts/test` installs or checks them); a missing reader fails the
 //! test with how to install it, it does not skip it.
 
-use cfgc::render::format::{DOTENV, dotenv, escape};
+use cfgc::render::format::{DOTENV, DOTENV_LITERAL, Format, dotenv, escape};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -198,11 +198,18 @@ fn read_with_all(text: &str) -> Readings {
 /// Escape every value as `K{index}=…`, skipping rejected ones, and check that every reader, and
 /// our own `parse_dotenv`, reads exactly the accepted values back.
 fn check_batch(values: &[String]) -> Result<usize, String> {
+    check_batch_as(DOTENV, values)
+}
+
+/// [`check_batch`] for `format`: `dotenv-literal` promises nothing to dotenv-expand, whose
+/// reading is then left out (it expands `$NAME`, which that format writes as text).
+fn check_batch_as(format: Format, values: &[String]) -> Result<usize, String> {
+    let expands = format.name() == "dotenv";
     let mut text = String::from("# written by the escape_dotenv test\n");
     let mut expected = Vars::new();
     let mut expected_entries = Vec::new();
     for (index, value) in values.iter().enumerate() {
-        let Ok(escaped) = escape(DOTENV, &Value::String(value.clone())) else {
+        let Ok(escaped) = escape(format, &Value::String(value.clone())) else {
             continue;
         };
         let key = format!("K{index}");
@@ -212,12 +219,25 @@ fn check_batch(values: &[String]) -> Result<usize, String> {
     }
     let readings = read_with_all(&text);
     for (reader, got) in readings.all() {
+        if !expands && reader == "dotenv + dotenv-expand" {
+            continue;
+        }
         let got = got?;
         if got != expected {
             return Err(describe_mismatch(reader, &expected, &got));
         }
     }
-    let parsed = dotenv::parse_dotenv(&text).map_err(|err| format!("parse_dotenv: {err}"))?;
+    let parsed = format
+        .parse_back(&text)
+        .map_err(|err| format!("parse-back: {}", err.message))
+        .and_then(|()| {
+            let how = if expands {
+                dotenv::Expanded::Maybe
+            } else {
+                dotenv::Expanded::Never
+            };
+            dotenv::parse_dotenv_for(&text, how).map_err(|err| format!("parse_dotenv: {err}"))
+        })?;
     if parsed != expected_entries {
         return Err("parse_dotenv read something else than was written".to_string());
     }
@@ -314,6 +334,29 @@ fn each_rejected_value_would_be_misread_by_some_reader() {
     }
 }
 
+/// What `dotenv` refuses for dotenv-expand's sake, `dotenv-literal` writes: and every reader
+/// but dotenv-expand reads it back exactly (the shapes of real passwords and bcrypt hashes).
+#[test]
+fn dotenv_literal_writes_dollar_names_that_every_literal_reader_reads_back() {
+    let values = [
+        "pa$word",
+        "$HOME",
+        "a$_b",
+        "a\\$1",
+        "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
+        "x$y z",
+        "$",
+    ]
+    .map(String::from);
+    for value in &values[..5] {
+        assert!(
+            escape(DOTENV, &Value::String(value.clone())).is_err(),
+            "`dotenv` must refuse {value:?}"
+        );
+    }
+    assert_eq!(check_batch_as(DOTENV_LITERAL, &values), Ok(values.len()));
+}
+
 fn tricky_char() -> impl Strategy<Value = char> {
     prop_oneof![
         6 => prop::char::range('a', 'z'),
@@ -364,6 +407,16 @@ proptest! {
     ) {
         match check_batch(&values) {
             // A batch where most values are rejected would prove little.
+            Ok(accepted) => prop_assert!(accepted > 80, "only {accepted} of 200 accepted"),
+            Err(problem) => return Err(TestCaseError::fail(problem)),
+        }
+    }
+
+    #[test]
+    fn every_literal_value_is_rejected_or_read_back_exactly(
+        values in prop::collection::vec(tricky_value(), 200)
+    ) {
+        match check_batch_as(DOTENV_LITERAL, &values) {
             Ok(accepted) => prop_assert!(accepted > 80, "only {accepted} of 200 accepted"),
             Err(problem) => return Err(TestCaseError::fail(problem)),
         }

@@ -50,13 +50,18 @@ pub struct Format(&'static dyn Room);
 
 pub const YAML: Format = Format(&yaml::Yaml);
 pub const NGINX: Format = Format(&nginx::Nginx);
-pub const DOTENV: Format = Format(&dotenv::Dotenv);
+pub const DOTENV: Format = Format(&dotenv::Dotenv {
+    expanded: dotenv::Expanded::Maybe,
+});
+pub const DOTENV_LITERAL: Format = Format(&dotenv::Dotenv {
+    expanded: dotenv::Expanded::Never,
+});
 pub const JSON: Format = Format(&json::Json);
 pub const TEXT: Format = Format(&text::Text);
 pub const CLOUDBUILD: Format = Format(&cloudbuild::CloudBuild);
 
 /// Every format, in the order the docs list them.
-pub const ALL: [Format; 6] = [YAML, NGINX, DOTENV, JSON, TEXT, CLOUDBUILD];
+pub const ALL: [Format; 7] = [YAML, NGINX, DOTENV, DOTENV_LITERAL, JSON, TEXT, CLOUDBUILD];
 
 impl Format {
     /// The format called `name` in `cfgc.toml`.

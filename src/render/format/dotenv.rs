@@ -29,6 +29,12 @@
 //!   are rejected.
 //! - Keys must match `[A-Za-z_][A-Za-z0-9_]*` ([`check_key`]).
 //!
+//! `dotenv-literal` is the same subset for a file no reader expands variables in (the app
+//! does not load it through dotenv-expand): `$` followed by a name, and `\$`, are then
+//! written single-quoted like any other text, since every reader above but dotenv-expand
+//! takes them literally there. Random passwords hold `$x` often enough that refusing them
+//! is wrong for such apps, and right for apps that expand.
+//!
 //! python-dotenv, bash, Node, npm dotenv + dotenv-expand and dotenvx are checked by
 //! `tests/escape_dotenv.rs`; Compose by reading
 //! compose-go's `dotenv/parser.go` (single quotes: literal, only `\'` special, no expansion).
@@ -38,23 +44,39 @@
 use super::{DOTENV, EscapeError, Room, SyntaxError};
 use serde_json::Value;
 
-pub struct Dotenv;
+/// The room, for a file some reader may expand `$NAME` in (`dotenv`: the default) or for one
+/// that every reader takes literally (`dotenv-literal`).
+pub struct Dotenv {
+    pub expanded: Expanded,
+}
+
+/// Whether a reader of the file expands `$NAME` in values (dotenv-expand does).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Expanded {
+    Maybe,
+    Never,
+}
 
 impl Room for Dotenv {
     fn name(&self) -> &'static str {
-        "dotenv"
+        match self.expanded {
+            Expanded::Maybe => "dotenv",
+            Expanded::Never => "dotenv-literal",
+        }
     }
 
     fn escape(&self, value: &Value) -> Result<String, EscapeError> {
-        escape(value)
+        escape_for(value, self.expanded)
     }
 
     fn parse_back(&self, text: &str) -> Result<(), SyntaxError> {
-        parse_dotenv(text).map(|_| ()).map_err(|e| SyntaxError {
-            line: e.line,
-            column: 1,
-            message: e.reason,
-        })
+        parse_dotenv_for(text, self.expanded)
+            .map(|_| ())
+            .map_err(|e| SyntaxError {
+                line: e.line,
+                column: 1,
+                message: e.reason,
+            })
     }
 
     /// `KEY=` (with its indentation and `export `).
@@ -70,10 +92,15 @@ impl Room for Dotenv {
     }
 }
 
-/// One value as the text after `KEY=`.
+/// One value as the text after `KEY=`, for a file some reader may expand.
 pub fn escape(value: &Value) -> Result<String, EscapeError> {
+    escape_for(value, Expanded::Maybe)
+}
+
+/// One value as the text after `KEY=`.
+pub fn escape_for(value: &Value, expanded: Expanded) -> Result<String, EscapeError> {
     match value {
-        Value::String(text) => escape_str(text),
+        Value::String(text) => escape_text(text, expanded),
         Value::Number(number) => Ok(number.to_string()),
         Value::Bool(flag) => Ok(flag.to_string()),
         Value::Null => Err(reject(
@@ -89,7 +116,11 @@ pub fn escape(value: &Value) -> Result<String, EscapeError> {
 
 /// One string as the text after `KEY=`; see the module docs for the rule.
 pub fn escape_str(text: &str) -> Result<String, EscapeError> {
-    if let Some(reason) = unreadable(text) {
+    escape_text(text, Expanded::Maybe)
+}
+
+fn escape_text(text: &str, expanded: Expanded) -> Result<String, EscapeError> {
+    if let Some(reason) = unreadable(text, expanded) {
         return Err(reject(reason));
     }
     if text.chars().all(is_plain) {
@@ -128,11 +159,19 @@ pub struct ParseError {
 /// spaces and then a `#` comment. Anything else is an error rather than a guess, because the
 /// readers disagree on it: bash reads `'a'#c` as `a#c`, and Node keeps the tab in `a<TAB>#c`.
 pub fn parse_dotenv(text: &str) -> Result<Vec<(String, String)>, ParseError> {
+    parse_dotenv_for(text, Expanded::Maybe)
+}
+
+/// [`parse_dotenv`], for a file read as `expanded` says.
+pub fn parse_dotenv_for(
+    text: &str,
+    expanded: Expanded,
+) -> Result<Vec<(String, String)>, ParseError> {
     let mut entries = Vec::new();
     let mut line = 1;
     let mut rest = text;
     while !rest.is_empty() {
-        let statement = parse_statement(rest).map_err(|reason| ParseError {
+        let statement = parse_statement(rest, expanded).map_err(|reason| ParseError {
             line,
             reason: reason.to_string(),
         })?;
@@ -153,7 +192,7 @@ struct Statement<'a> {
 }
 
 /// The statement at the start of `text`.
-fn parse_statement(text: &str) -> Result<Statement<'_>, &'static str> {
+fn parse_statement(text: &str, expanded: Expanded) -> Result<Statement<'_>, &'static str> {
     let (first_line, after_first_line) = split_line(text);
     if first_line.contains('\r') {
         return Err(CR_IN_FILE);
@@ -203,7 +242,7 @@ fn parse_statement(text: &str) -> Result<Statement<'_>, &'static str> {
     if value.contains('\r') || tail.contains('\r') {
         return Err(CR_IN_FILE);
     }
-    if let Some(reason) = unreadable(value) {
+    if let Some(reason) = unreadable(value, expanded) {
         return Err(reason);
     }
     Ok(Statement {
@@ -223,7 +262,8 @@ fn split_line(text: &str) -> (&str, &str) {
 }
 
 /// Why some reader would not read `text` back unchanged inside single quotes, if it would not.
-fn unreadable(text: &str) -> Option<&'static str> {
+fn unreadable(text: &str, expanded: Expanded) -> Option<&'static str> {
+    let expanding = expanded == Expanded::Maybe;
     if text.contains('\'') {
         Some(
             "contains `'`, which has no escape that python-dotenv, Compose, Node and bash all \
@@ -244,13 +284,14 @@ fn unreadable(text: &str) -> Option<&'static str> {
             "contains `${`, which python-dotenv expands as a variable even inside single quotes; \
              remove it, or pass this value some other way than a .env file",
         )
-    } else if dollar_name(text) {
+    } else if expanding && dollar_name(text) {
         Some(
             "contains `$` followed by a letter or `_`, which dotenv-expand (npm `dotenv`'s \
              companion) replaces with that variable even inside single quotes; remove the `$`, \
-             or pass this value some other way than a .env file",
+             or, if no reader of this file expands variables, declare the output \
+             `format = \"dotenv-literal\"`",
         )
-    } else if text.contains("\\$") {
+    } else if expanding && text.contains("\\$") {
         Some(
             "contains `\\$`, which dotenv-expand reads as `$` and the other readers as `\\$`; \
              change the value or pass it some other way than a .env file",
