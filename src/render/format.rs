@@ -165,7 +165,7 @@ mod tests {
         assert_eq!(Format::named("toml"), None);
         assert_eq!(
             Format::names(),
-            "yaml, nginx, dotenv, json, text, cloudbuild"
+            "yaml, nginx, dotenv, dotenv-literal, json, text, cloudbuild"
         );
     }
 
