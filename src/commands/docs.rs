@@ -192,14 +192,16 @@ fn variables(i: &Inspection) -> Vec<Variable> {
 }
 
 /// `.env.example` lines: plain variables with their default (flattened by the `exec`
-/// rule, escaped as cfgc escapes `.env` values), secrets and the rest empty.
+/// rule, escaped as cfgc escapes `.env` values), secrets and the rest empty. Variables
+/// marked `x-infra` are for the deploy files, not the app: left out, as templates'
+/// `app_env` leaves them out of the app's `.env`.
 fn env_example_lines(schema: &crate::validate::Schema) -> Vec<(Option<String>, String, String)> {
     let dotenv = Format::named("dotenv").expect("the dotenv format exists");
     let Some(props) = schema.json.get("properties").and_then(Value::as_object) else {
         return Vec::new();
     };
     let mut lines = Vec::new();
-    for (name, prop) in props {
+    for (name, prop) in props.iter().filter(|(n, _)| !schema.infra.contains(*n)) {
         let desc = prop
             .get("description")
             .and_then(Value::as_str)
