@@ -42,7 +42,8 @@ fuzz_target!(|data: &[u8]| {
     };
     match format.name() {
         "yaml" => yaml(&escaped, &value),
-        "dotenv" => dotenv(&escaped, &value),
+        "dotenv" => dotenv(format, &escaped, &value),
+        "dotenv-literal" => dotenv(format, &escaped, &value),
         "json" => json(&escaped, &value),
         "nginx" => nginx(&escaped, &value),
         // YAML with every `$` doubled: undoubled, it must be the YAML room's text.
@@ -50,10 +51,9 @@ fuzz_target!(|data: &[u8]| {
             assert!(!escaped.replace("$$", "").contains('$'), "a lone `$` in {escaped:?}");
             yaml(&escaped.replace("$$", "$"), &value)
         }
-        _ => {
-            // text has no syntax: the value is written as is.
-            assert!(format.parse_back(&escaped).is_ok());
-        }
+        // text has no syntax: the value is written as is.
+        "text" => assert!(format.parse_back(&escaped).is_ok()),
+        other => panic!("no round trip for the format `{other}`: add one here"),
     }
 });
 
@@ -90,13 +90,20 @@ fn yaml(escaped: &str, value: &Value) {
     );
 }
 
-fn dotenv(escaped: &str, value: &Value) {
+/// Both dotenv rooms: `dotenv-literal` is read back as a file no reader expands.
+fn dotenv(room: format::Format, escaped: &str, value: &Value) {
     let doc = format!("KEY={escaped}\nNEXT=1\n");
     assert!(
-        format::DOTENV.parse_back(&doc).is_ok(),
-        "dotenv parse-back refused {doc:?}"
+        room.parse_back(&doc).is_ok(),
+        "{} parse-back refused {doc:?}",
+        room.name()
     );
-    let entries = format::dotenv::parse_dotenv(&doc)
+    let expanded = if room.name() == "dotenv" {
+        format::dotenv::Expanded::Maybe
+    } else {
+        format::dotenv::Expanded::Never
+    };
+    let entries = format::dotenv::parse_dotenv_for(&doc, expanded)
         .unwrap_or_else(|e| panic!("dotenv reader refused {doc:?}: {e}"));
     assert_eq!(entries.len(), 2, "dotenv: {doc:?} is not two entries");
     assert_eq!(entries[1], ("NEXT".to_string(), "1".to_string()));
