@@ -1,23 +1,16 @@
 //! Template render under the bounds: any text as a template of one of the output formats,
-//! compiled and rendered the way `render::templates` sets up its environment (strict
-//! undefined, no `debug()`, the trailing newline kept, every interpolation through the
-//! format's escaper), with fuel, a recursion limit and a cap on the rendered size. Nothing
+//! compiled and rendered in cfgc's own environment (`render::templates::environment`:
+//! strict undefined, no `debug()`, the trailing newline kept, every interpolation through
+//! the format's room, fuel and a recursion limit), with a cap on the rendered size. Nothing
 //! may panic, overflow the stack, run past the fuel or grow past the cap.
-//!
-//! The bounds are set here, the way the runtime-hardening branch sets them on cfgc's own
-//! environment; once that is merged this target should build its environment through
-//! `render::templates` instead (the setup is private today).
 #![no_main]
 
 use std::io::{self, Write};
 
 use cfgc::render::format::{self, Format};
 use libfuzzer_sys::fuzz_target;
-use minijinja::{AutoEscape, Error, ErrorKind, UndefinedBehavior};
+use minijinja::AutoEscape;
 
-/// Per render. minijinja charges about one unit per instruction and per 64 bytes made.
-const FUEL: u64 = 200_000;
-const RECURSION: usize = 100;
 /// Rendered bytes past which the render stops (cfgc's own cap is `[limits] output`).
 const OUTPUT_CAP: usize = 1 << 20;
 
@@ -40,34 +33,13 @@ impl Write for Capped {
     }
 }
 
+/// cfgc's own template environment (`render::templates::environment`: strict undefined,
+/// no `debug()`, the trailing newline kept, fuel and recursion limit, the room formatter),
+/// every template in `format`.
 fn environment(format: Format) -> minijinja::Environment<'static> {
-    let mut env = minijinja::Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.remove_global("debug");
-    env.set_syntax(
-        minijinja::syntax::SyntaxConfig::builder()
-            .keep_trailing_newline(true)
-            .build()
-            .expect("the default delimiters are valid"),
-    );
-    env.set_fuel(Some(FUEL));
-    env.set_recursion_limit(RECURSION);
+    let mut env = cfgc::render::templates::environment(OUTPUT_CAP as u64);
     let name = format.name();
     env.set_auto_escape_callback(move |_| AutoEscape::Custom(name.into()));
-    env.set_formatter(|out, state, value| {
-        let AutoEscape::Custom(name) = state.auto_escape() else {
-            return minijinja::escape_formatter(out, state, value);
-        };
-        let format = Format::named(name)
-            .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "unknown format"))?;
-        let json = serde_json::to_value(value)
-            .map_err(|_| Error::new(ErrorKind::BadSerialization, "not serialisable"))?;
-        let text = format
-            .escape(&json)
-            .map_err(|e| Error::new(ErrorKind::InvalidOperation, e.reason))?;
-        out.write_str(&text)
-            .map_err(|_| Error::from(ErrorKind::WriteFailure))
-    });
     env
 }
 
@@ -101,16 +73,10 @@ fuzz_target!(|data: &[u8]| {
     {
         unreachable!("the partial is valid");
     }
-    // As cfgc's `render::templates` does: minijinja 3.1's code generator panics on some
-    // input its parser accepts (`{% import "x" as 0 %}`, crash-685b8de9); cfgc turns that
-    // into an error, so the target does too and keeps looking for other bugs.
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let added = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        env.add_template_owned("main.j2", source.to_string())
-    }));
-    std::panic::set_hook(hook);
-    if !matches!(added, Ok(Ok(()))) {
+    // Through cfgc's own `add_template`: minijinja 3.1's code generator panics on some
+    // input its parser accepts (`{% import "x" as 0 %}`, crash-685b8de9), which cfgc turns
+    // into an error; the target keeps looking for other bugs.
+    if cfgc::render::templates::add_template(&mut env, "main.j2", source.to_string()).is_err() {
         return;
     }
     let Ok(template) = env.get_template("main.j2") else {

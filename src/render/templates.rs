@@ -49,10 +49,15 @@ pub struct Templates {
     files: HashMap<String, (FileId, Arc<Source>)>,
 }
 
-pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, Vec<Diagnostic>> {
+/// The template environment every render runs in, before any template is added: strict
+/// undefined variables, the bounds (fuel from `output_limit`, the recursion limit), no
+/// `debug()`, the trailing newline kept, cfgc's filters, and the formatter that sends every
+/// interpolation through its output's room. Public so the fuzz target runs this very setup.
+/// The caller sets the auto-escape callback (the template's format) before adding templates.
+pub fn environment(output_limit: u64) -> minijinja::Environment<'static> {
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_fuel(Some(fuel_for(project.fs.limits().output)));
+    env.set_fuel(Some(fuel_for(output_limit)));
     env.set_recursion_limit(RECURSION_LIMIT);
     // debug() prints the whole context, secrets included.
     env.remove_global("debug");
@@ -62,6 +67,28 @@ pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, 
         .build()
         .expect("the default delimiters are valid");
     env.set_syntax(syntax);
+    env.set_formatter(|out, state, value| {
+        let AutoEscape::Custom(name) = state.auto_escape() else {
+            return minijinja::escape_formatter(out, state, value);
+        };
+        let format = Format::named(name)
+            .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "unknown format"))?;
+        let json = serde_json::to_value(value)
+            .map_err(|_| Error::new(ErrorKind::BadSerialization, "not serialisable"))?;
+        let text = format.escape(&json).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                format!("{ESCAPE_MARK}{}", e.reason),
+            )
+        })?;
+        out.write_str(&text)
+            .map_err(|_| Error::from(ErrorKind::WriteFailure))
+    });
+    env
+}
+
+pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, Vec<Diagnostic>> {
+    let mut env = environment(project.fs.limits().output);
     let mut formats: HashMap<String, Format> = HashMap::new();
     let mut files = HashMap::new();
     let mut errors = Vec::new();
@@ -146,23 +173,6 @@ pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, 
             ),
         }
     }
-    env.set_formatter(|out, state, value| {
-        let AutoEscape::Custom(name) = state.auto_escape() else {
-            return minijinja::escape_formatter(out, state, value);
-        };
-        let format = Format::named(name)
-            .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "unknown format"))?;
-        let json = serde_json::to_value(value)
-            .map_err(|_| Error::new(ErrorKind::BadSerialization, "not serialisable"))?;
-        let text = format.escape(&json).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidOperation,
-                format!("{ESCAPE_MARK}{}", e.reason),
-            )
-        })?;
-        out.write_str(&text)
-            .map_err(|_| Error::from(ErrorKind::WriteFailure))
-    });
     if errors.is_empty() {
         Ok(Templates { env, files })
     } else {
@@ -203,7 +213,7 @@ fn gcloud_dict(value: minijinja::Value) -> Result<String, Error> {
 /// has `unreachable!()`s the parser lets some input reach (found by fuzzing:
 /// `{% import "x" as 0 %}`), and a template in a pull request must not abort cfgc. The
 /// panic message is kept off stderr: it says nothing the error does not.
-fn add_template(
+pub fn add_template(
     env: &mut minijinja::Environment<'static>,
     name: &str,
     text: String,

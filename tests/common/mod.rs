@@ -9,6 +9,20 @@ pub mod tools;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The developer's own settings a test run must not see: their keys (cfgc's and sops's
+/// places) and editor, and `NO_COLOR`. Every command a test starts is stripped of them.
+pub const USER_VARS: [&str; 9] = [
+    "CFGC_AGE_KEY",
+    "CFGC_AGE_KEY_FILE",
+    "SOPS_AGE_KEY",
+    "SOPS_AGE_KEY_FILE",
+    "SOPS_AGE_KEY_CMD",
+    "SOPS_AGE_SSH_PRIVATE_KEY_FILE",
+    "NO_COLOR",
+    "EDITOR",
+    "VISUAL",
+];
+
 pub struct Project {
     pub dir: tempfile::TempDir,
     env: Vec<(String, String)>,
@@ -161,17 +175,7 @@ impl Project {
     /// user's own keys and editor, then the variables `env` set.
     fn isolate(&self, cmd: &mut Command) {
         cmd.current_dir(self.dir.path());
-        for var in [
-            "CFGC_AGE_KEY",
-            "CFGC_AGE_KEY_FILE",
-            "SOPS_AGE_KEY",
-            "SOPS_AGE_KEY_FILE",
-            "SOPS_AGE_KEY_CMD",
-            "SOPS_AGE_SSH_PRIVATE_KEY_FILE",
-            "NO_COLOR",
-            "EDITOR",
-            "VISUAL",
-        ] {
+        for var in USER_VARS {
             cmd.env_remove(var);
         }
         // Keep the user's own default key file out of tests.

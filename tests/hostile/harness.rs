@@ -329,18 +329,8 @@ impl Case {
             Command::new(env!("CARGO_BIN_EXE_cfgc"))
         };
         cmd.args(args).current_dir(self.root());
-        for var in [
-            "CFGC_AGE_KEY",
-            "CFGC_AGE_KEY_FILE",
-            "SOPS_AGE_KEY",
-            "SOPS_AGE_KEY_FILE",
-            "SOPS_AGE_KEY_CMD",
-            "SOPS_AGE_SSH_PRIVATE_KEY_FILE",
-            "NO_COLOR",
-            "EDITOR",
-            "VISUAL",
-            "XDG_CONFIG_HOME",
-        ] {
+        // The corpus also keeps the developer's config folder (their default key file) out.
+        for var in crate::common::USER_VARS.iter().chain(&["XDG_CONFIG_HOME"]) {
             cmd.env_remove(var);
         }
         let home = self.tmp.path().join("home");
