@@ -465,7 +465,9 @@ fn plan_env<'a>(
     let mask_of = |file: &render::RenderedFile| match &resolved {
         Resolved::Values(values) if file.output.secrets => Some(render::line_mask(
             file,
-            plain.get_or_init(|| render::plain_context(&validated.merged, &loaded.schema)),
+            plain.get_or_init(|| {
+                render::plain_context(&validated.merged, &loaded.schema, templates)
+            }),
             values,
             templates,
             &loaded.project,

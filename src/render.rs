@@ -72,7 +72,7 @@ pub fn render_env<'a>(
     secrets: Secrets<'_>,
 ) -> Result<Vec<RenderedFile<'a>>, Failed> {
     let env = merged.env;
-    let plain = plain_context(merged, schema);
+    let plain = plain_context(merged, schema, templates);
     let mut files = Vec::new();
     let mut failed = Failed {
         diagnostics: Vec::new(),
@@ -186,30 +186,44 @@ pub type Context = minijinja::Value;
 /// one rule `cfgc exec` uses (`flatten`), by name, so `.env` templates can iterate over
 /// it and a new variable needs no template edit; the environment's `env` and `tier`; and
 /// `secret_names` (names only: a plain output may reference a secret by name, e.g. in
-/// Secret Manager). The variables are converted once and shared by every output.
-pub fn plain_context(merged: &Merged, schema: &Schema) -> Context {
+/// Secret Manager). The variables are converted once and shared by every output;
+/// `app_env` is built only when a template reads it.
+pub fn plain_context(merged: &Merged, schema: &Schema, templates: &Templates) -> Context {
     let json = crate::node::map_to_json(&merged.vars);
+    // Absent rather than empty when no template reads it: a read it missed is then an
+    // undefined-variable error, never a silently empty file.
+    let app_env = templates
+        .reads("app_env")
+        .then(|| minijinja::context! { app_env => app_env(&json, schema) });
+    let vars = minijinja::Value::from(minijinja::value::Serde(json));
+    let names: Vec<String> = merged.secret_names.keys().cloned().collect();
+    // Later maps win a lookup, as later inserts into one map would.
+    minijinja::value::merge_maps([
+        vars.clone(),
+        app_env.unwrap_or_default(),
+        minijinja::context! {
+            vars => vars,
+            env => merged.env.name.clone(),
+            tier => merged.env.tier.clone(),
+            secret_names => names,
+        },
+    ])
+}
+
+/// Every variable not marked `x-infra`, flattened as `cfgc exec` passes it.
+fn app_env(
+    json: &serde_json::Map<String, serde_json::Value>,
+    schema: &Schema,
+) -> BTreeMap<String, String> {
     let mut app_env = BTreeMap::new();
-    for (name, value) in &json {
+    for (name, value) in json {
         if !schema.infra.contains(name) {
             let mut flat = Vec::new();
             flatten::flatten(name, value, &mut flat);
             app_env.extend(flat);
         }
     }
-    let vars = minijinja::Value::from(minijinja::value::Serde(json));
-    let names: Vec<String> = merged.secret_names.keys().cloned().collect();
-    // Later maps win a lookup, as later inserts into one map would.
-    minijinja::value::merge_maps([
-        vars.clone(),
-        minijinja::context! {
-            vars => vars,
-            app_env => app_env,
-            env => merged.env.name.clone(),
-            tier => merged.env.tier.clone(),
-            secret_names => names,
-        },
-    ])
+    app_env
 }
 
 /// The plain context plus secret values, at the top level and in `secrets`: only outputs

@@ -5,6 +5,8 @@
 //! are booleans (not `yes`/`no`), and `0644` stays a string, as a user writing
 //! a file mode or a zip code means.
 
+mod flat;
+
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YSpan, Tag};
@@ -23,6 +25,16 @@ pub fn parse(file: FileId, src: &Source) -> Result<Node, Diagnostic> {
 /// (the tree is built by recursion: deeper input would overflow the stack) or when its
 /// aliases would copy more than `limits.alias_bytes` of text ("billion laughs").
 pub fn parse_with(file: FileId, src: &Source, limits: &Limits) -> Result<Node, Diagnostic> {
+    if limits.depth > 0
+        && let Some(node) = flat::parse(file, &src.text)
+    {
+        return Ok(node);
+    }
+    parse_full(file, src, limits)
+}
+
+/// `parse_with` by the full parser alone.
+fn parse_full(file: FileId, src: &Source, limits: &Limits) -> Result<Node, Diagnostic> {
     let mut builder = Builder {
         file,
         src,

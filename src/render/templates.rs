@@ -10,7 +10,7 @@
 //! written. Each is an error naming the template (and the line where minijinja gives one),
 //! exit 2, never a hang or abort.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use minijinja::{AutoEscape, Error, ErrorKind, UndefinedBehavior};
@@ -47,6 +47,9 @@ pub struct Templates {
     env: minijinja::Environment<'static>,
     /// Each template's id and text, for errors that point into it.
     files: HashMap<String, (FileId, Arc<Source>)>,
+    /// The top-level names the templates read (minijinja's static analysis, over every
+    /// template, macros and includes' targets too since each is a template of its own).
+    used: BTreeSet<String>,
 }
 
 /// The template environment every render runs in, before any template is added: strict
@@ -73,8 +76,14 @@ pub fn environment(output_limit: u64) -> minijinja::Environment<'static> {
         };
         let format = Format::named(name)
             .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "unknown format"))?;
-        let json = serde_json::to_value(value)
-            .map_err(|_| Error::new(ErrorKind::BadSerialization, "not serialisable"))?;
+        // Strings, nearly every interpolation, skip the trip through serde.
+        let json = match value.as_str() {
+            Some(text) if value.kind() == minijinja::value::ValueKind::String => {
+                serde_json::Value::String(text.to_string())
+            }
+            _ => serde_json::to_value(value)
+                .map_err(|_| Error::new(ErrorKind::BadSerialization, "not serialisable"))?,
+        };
         let text = format.escape(&json).map_err(|e| {
             Error::new(
                 ErrorKind::InvalidOperation,
@@ -174,7 +183,12 @@ pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, 
         }
     }
     if errors.is_empty() {
-        Ok(Templates { env, files })
+        let used = files
+            .keys()
+            .filter_map(|name| env.get_template(name).ok())
+            .flat_map(|template| template.undeclared_variables(false))
+            .collect();
+        Ok(Templates { env, files, used })
     } else {
         Err(errors)
     }
@@ -461,17 +475,18 @@ fn template_error(e: &Error, name: &str, id: FileId, src: &Source, compiling: bo
 }
 
 impl Templates {
+    /// Whether some template reads `name` at the top level: what no template reads need
+    /// not be built for each environment.
+    pub fn reads(&self, name: &str) -> bool {
+        self.used.contains(name)
+    }
+
     /// Schema variables that no output's template uses: a new variable that reaches no file
     /// is a warning, so adding one to the schema tells you the templates need it too. A
     /// template that iterates over `vars` (or `secrets`) uses every variable (or secret),
     /// and one over `app_env` every variable not marked `x-infra`.
     pub fn unused_variables(&self, schema: &Schema, sources: &SourceMap) -> Vec<Diagnostic> {
-        let mut used = std::collections::BTreeSet::new();
-        for name in self.files.keys() {
-            if let Ok(template) = self.env.get_template(name) {
-                used.extend(template.undeclared_variables(false));
-            }
-        }
+        let used = &self.used;
         if self.files.is_empty() || used.contains("vars") {
             return Vec::new();
         }

@@ -70,13 +70,11 @@ impl Room for Dotenv {
     }
 
     fn parse_back(&self, text: &str) -> Result<(), SyntaxError> {
-        parse_dotenv_for(text, self.expanded)
-            .map(|_| ())
-            .map_err(|e| SyntaxError {
-                line: e.line,
-                column: 1,
-                message: e.reason,
-            })
+        for_each_entry(text, self.expanded, |_, _| {}).map_err(|e| SyntaxError {
+            line: e.line,
+            column: 1,
+            message: e.reason,
+        })
     }
 
     /// `KEY=` (with its indentation and `export `).
@@ -123,7 +121,7 @@ fn escape_text(text: &str, expanded: Expanded) -> Result<String, EscapeError> {
     if let Some(reason) = unreadable(text, expanded) {
         return Err(reject(reason));
     }
-    if text.chars().all(is_plain) {
+    if text.bytes().all(is_plain) {
         Ok(text.to_string())
     } else {
         Ok(format!("'{text}'"))
@@ -168,6 +166,19 @@ pub fn parse_dotenv_for(
     expanded: Expanded,
 ) -> Result<Vec<(String, String)>, ParseError> {
     let mut entries = Vec::new();
+    for_each_entry(text, expanded, |key, value| {
+        entries.push((key.to_string(), value.to_string()));
+    })?;
+    Ok(entries)
+}
+
+/// Read `text` as [`parse_dotenv_for`] does, handing each entry to `entry` as it is read
+/// (parse-back only needs to know the file reads, not to keep a copy of it).
+fn for_each_entry<'t>(
+    text: &'t str,
+    expanded: Expanded,
+    mut entry: impl FnMut(&'t str, &'t str),
+) -> Result<(), ParseError> {
     let mut line = 1;
     let mut rest = text;
     while !rest.is_empty() {
@@ -179,14 +190,16 @@ pub fn parse_dotenv_for(
             .matches('\n')
             .count();
         rest = statement.rest;
-        entries.extend(statement.entry);
+        if let Some((key, value)) = statement.entry {
+            entry(key, value);
+        }
     }
-    Ok(entries)
+    Ok(())
 }
 
 /// One statement of a `.env` file: an entry, or nothing for a blank or comment line.
 struct Statement<'a> {
-    entry: Option<(String, String)>,
+    entry: Option<(&'a str, &'a str)>,
     /// The text after the line the statement ends on.
     rest: &'a str,
 }
@@ -223,7 +236,7 @@ fn parse_statement(text: &str, expanded: Expanded) -> Result<Statement<'_>, &'st
                 .find([' ', '\t', '\n'])
                 .unwrap_or(value_start.len());
             let value = &value_start[..end];
-            if !value.chars().all(is_plain) {
+            if !value.bytes().all(is_plain) {
                 return Err("has an unquoted value with characters outside \
                             `A-Za-z0-9_./:@%+,=?-`; put it in single quotes");
             }
@@ -246,7 +259,7 @@ fn parse_statement(text: &str, expanded: Expanded) -> Result<Statement<'_>, &'st
         return Err(reason);
     }
     Ok(Statement {
-        entry: Some((key.to_string(), value.to_string())),
+        entry: Some((key, value)),
         rest: remaining,
     })
 }
@@ -263,6 +276,13 @@ fn split_line(text: &str) -> (&str, &str) {
 
 /// Why some reader would not read `text` back unchanged inside single quotes, if it would not.
 fn unreadable(text: &str, expanded: Expanded) -> Option<&'static str> {
+    // Every rule below needs one of these bytes: most values have none, and are read once.
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b'\'' | b'\\' | b'$' | b'\r' | b'\0'))
+    {
+        return None;
+    }
     let expanding = expanded == Expanded::Maybe;
     if text.contains('\'') {
         Some(
@@ -315,11 +335,11 @@ fn dollar_name(text: &str) -> bool {
         .any(|w| w[0] == b'$' && (w[1].is_ascii_alphabetic() || w[1] == b'_'))
 }
 
-fn is_plain(ch: char) -> bool {
-    ch.is_ascii_alphanumeric()
+fn is_plain(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric()
         || matches!(
-            ch,
-            '_' | '.' | '/' | ':' | '@' | '%' | '+' | ',' | '=' | '?' | '-'
+            byte,
+            b'_' | b'.' | b'/' | b':' | b'@' | b'%' | b'+' | b',' | b'=' | b'?' | b'-'
         )
 }
 

@@ -176,24 +176,66 @@ pub fn double_quoted(text: &str) -> String {
 }
 
 fn write_double_quoted(out: &mut String, text: &str) {
+    out.reserve(text.len() + 2);
     out.push('"');
-    for ch in text.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => {
-                out.push_str(&format!("\\x{:02x}", u32::from(ch)));
-            }
-            '\u{a0}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' => {
-                out.push_str(&format!("\\u{:04x}", u32::from(ch)));
-            }
-            _ => out.push(ch),
+    // Runs of characters that need no escape are copied as slices: most values are all
+    // such characters, and a long one (a joined list) is then one copy. Only the bytes that
+    // may start an escaped character are looked at as characters.
+    let bytes = text.as_bytes();
+    let (mut run, mut at) = (0, 0);
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if (0x20..0x7f).contains(&byte) && byte != b'"' && byte != b'\\' {
+            at += 1;
+            continue;
         }
+        // `at` is on a character boundary: ASCII bytes step by one, others by their length.
+        let Some(ch) = text[at..].chars().next() else {
+            break;
+        };
+        if let Some(escaped) = escape_char(ch) {
+            out.push_str(&text[run..at]);
+            escaped.write(out);
+            run = at + ch.len_utf8();
+        }
+        at += ch.len_utf8();
     }
+    out.push_str(&text[run..]);
     out.push('"');
+}
+
+/// How a character that cannot appear as itself inside `"…"` is written.
+enum Escaped {
+    Short(&'static str),
+    Hex(u32),
+    Unicode(u32),
+}
+
+impl Escaped {
+    fn write(self, out: &mut String) {
+        use std::fmt::Write;
+        // Writing to a String cannot fail.
+        let _ = match self {
+            Escaped::Short(text) => out.write_str(text),
+            Escaped::Hex(code) => write!(out, "\\x{code:02x}"),
+            Escaped::Unicode(code) => write!(out, "\\u{code:04x}"),
+        };
+    }
+}
+
+fn escape_char(ch: char) -> Option<Escaped> {
+    Some(match ch {
+        '"' => Escaped::Short("\\\""),
+        '\\' => Escaped::Short("\\\\"),
+        '\n' => Escaped::Short("\\n"),
+        '\r' => Escaped::Short("\\r"),
+        '\t' => Escaped::Short("\\t"),
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => Escaped::Hex(u32::from(ch)),
+        '\u{a0}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' => {
+            Escaped::Unicode(u32::from(ch))
+        }
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
