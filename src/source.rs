@@ -43,7 +43,7 @@ pub struct Source {
 impl Source {
     pub fn new(name: String, path: PathBuf, text: String) -> Source {
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
         let ascii = text.is_ascii();
         Source {

@@ -21,28 +21,28 @@ use crate::source::{FileId, Span};
 const MAX_KEY: usize = 1000;
 
 /// `text` as the full parser would read it, if it is a flat mapping of plain scalars.
+/// Line by line, so that a file of another shape is given up at its first such line.
 pub(super) fn parse(file: FileId, text: &str) -> Option<Node> {
-    let bytes = text.as_bytes();
-    if bytes.last() != Some(&b'\n')
-        || !bytes
-            .iter()
-            .all(|&b| b == b'\n' || (0x20..0x7f).contains(&b))
-    {
+    if !text.ends_with('\n') {
         return None;
     }
     let mut map = Map::new();
     let mut first = None;
-    let mut at = 0;
-    for line in text[..text.len() - 1].split('\n') {
-        let start = at;
-        at += line.len() + 1;
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        let line = &text[start..end];
+        let line_start = start;
+        start = end + 1;
+        if !line.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            return None;
+        }
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
         let (key, value) = entry(line)?;
-        let value_start = start + key.len() + 2;
+        let value_start = line_start + key.len() + 2;
         let entry = Entry {
-            key_span: Span::new(file, start, start + key.len()),
+            key_span: Span::new(file, line_start, line_start + key.len()),
             node: Node::new(
                 super::resolve_plain(value),
                 Span::new(file, value_start, value_start + value.len()),
@@ -51,7 +51,7 @@ pub(super) fn parse(file: FileId, text: &str) -> Option<Node> {
         if map.insert(key.to_string(), entry).is_some() {
             return None;
         }
-        first.get_or_insert(start);
+        first.get_or_insert(line_start);
     }
     Some(Node::new(
         Kind::Map(map),
@@ -61,7 +61,8 @@ pub(super) fn parse(file: FileId, text: &str) -> Option<Node> {
 
 /// The key and value of a `KEY: value` line, if it is one this reader takes.
 fn entry(line: &str) -> Option<(&str, &str)> {
-    let (key, value) = line.split_once(": ")?;
+    let colon = memchr::memchr(b':', line.as_bytes())?;
+    let (key, value) = (&line[..colon], line[colon..].strip_prefix(": ")?);
     let mut key_bytes = key.bytes();
     let starts_well = key_bytes
         .next()
@@ -86,13 +87,18 @@ fn plain(value: &str) -> bool {
     let starts_plain = first.is_ascii_alphanumeric()
         || matches!(first, b'_' | b'.' | b'/' | b'$' | b'~')
         || (matches!(first, b'-' | b'+') && bytes.get(1).is_some_and(|&b| b != b' '));
-    starts_plain
-        && bytes.last() != Some(&b' ')
-        && !bytes.contains(&b'#')
-        && !bytes
-            .iter()
-            .enumerate()
-            .any(|(i, &b)| b == b':' && bytes.get(i + 1).is_none_or(|&n| n == b' '))
+    if !starts_plain || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    // No comment, and no `:` before a space or the end (a nested mapping).
+    let mut after_colon = false;
+    for &byte in bytes {
+        if byte == b'#' || (after_colon && byte == b' ') {
+            return false;
+        }
+        after_colon = byte == b':';
+    }
+    !after_colon
 }
 
 #[cfg(test)]
@@ -142,6 +148,7 @@ mod tests {
             "A: - x\n",           // a list entry
             "A: &a x\n",          // anchor
             "A: x:\n",            // nested mapping
+            "A: x: y\n",          // likewise
             "A: x \n",            // trailing space
             "A:\n",               // null by omission
             "  A: 1\n",           // indented
@@ -171,7 +178,9 @@ mod tests {
     /// A value: letters and digits, with YAML's indicators and spaces mixed in.
     fn value() -> impl Strategy<Value = String> {
         let tricky = "[-+ ~.:#/$!&*?|>'\"%@`,\\[\\]{}]";
-        prop::collection::vec(prop_oneof![2 => "[a-z0-9]", 1 => tricky], 0..8)
+        let pairs =
+            prop::sample::select(vec![": ", " #", "- ", "  ", ":", "&a "]).prop_map(String::from);
+        prop::collection::vec(prop_oneof![4 => "[a-z0-9]", 2 => tricky, 1 => pairs], 0..8)
             .prop_map(|chars| chars.concat())
     }
 

@@ -130,11 +130,11 @@ fn escape_text(text: &str, expanded: Expanded) -> Result<String, EscapeError> {
 
 /// Check that `name` can be a key that all the readers accept and bash can assign.
 pub fn check_key(name: &str) -> Result<(), EscapeError> {
-    let mut chars = name.chars();
-    let starts_well = chars
+    let mut bytes = name.bytes();
+    let starts_well = bytes
         .next()
-        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_');
-    if starts_well && chars.all(|ch| ch.is_ascii_alphanumeric() || ch == '_') {
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == b'_');
+    if starts_well && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_') {
         Ok(())
     } else {
         Err(reject(KEY_RULE))
@@ -186,8 +186,7 @@ fn for_each_entry<'t>(
             line,
             reason: reason.to_string(),
         })?;
-        line += rest[..rest.len() - statement.rest.len()]
-            .matches('\n')
+        line += memchr::memchr_iter(b'\n', &rest.as_bytes()[..rest.len() - statement.rest.len()])
             .count();
         rest = statement.rest;
         if let Some((key, value)) = statement.entry {
