@@ -51,7 +51,17 @@ pub fn merge_env<'p>(env: &'p Environment, layers: &Layers) -> Merged<'p> {
 pub fn merge<'a>(layers: impl IntoIterator<Item = &'a Map>) -> Map {
     let mut out = Map::new();
     for layer in layers {
-        merge_into(&mut out, layer);
+        if out.is_empty() {
+            // Into nothing (the first layer, often the only one), merging is a copy: built
+            // from the sorted entries at once rather than inserted one by one.
+            out = layer
+                .iter()
+                .filter(|(_, entry)| !matches!(entry.node.kind, Kind::Unset))
+                .map(|(key, entry)| (key.clone(), strip_unset(entry.clone())))
+                .collect();
+        } else {
+            merge_into(&mut out, layer);
+        }
     }
     out
 }

@@ -117,9 +117,13 @@ fn on_disk(fs: &ProjectFs, rel: &str) -> Result<Option<Zeroizing<String>>, Diagn
     let bytes = fs
         .read_if_exists(&path, Role::Output)
         .map_err(|e| e.diagnostic())?;
-    Ok(bytes.map(|b| {
-        let b = Zeroizing::new(b);
-        Zeroizing::new(String::from_utf8_lossy(&b).into_owned())
+    // UTF-8 (the usual case) becomes the string in place, without a copy to wipe.
+    Ok(bytes.map(|b| match String::from_utf8(b) {
+        Ok(text) => Zeroizing::new(text),
+        Err(e) => {
+            let b = Zeroizing::new(e.into_bytes());
+            Zeroizing::new(String::from_utf8_lossy(&b).into_owned())
+        }
     }))
 }
 

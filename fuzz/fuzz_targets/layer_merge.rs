@@ -1,6 +1,7 @@
 //! Layer parse + merge: any bytes as up to two layers (YAML or TOML, chosen by the first
 //! byte), parsed under the default limits and under tight ones, merged, turned into the
-//! JSON the schema sees, and every error rendered as the user would see it. Nothing may
+//! JSON the schema sees, and every error rendered as the user would see it. A YAML layer
+//! must read the same with and without the flat-lines reader. Nothing may
 //! panic, overflow the stack or run away, whatever a pull request puts in a layer.
 #![no_main]
 
@@ -41,7 +42,15 @@ fuzz_target!(|data: &[u8]| {
         let parsed = if toml {
             cfgc::load::toml::parse_with(FileId(id.0), src, &limits)
         } else {
-            cfgc::load::yaml::parse_with(FileId(id.0), src, &limits)
+            let parsed = cfgc::load::yaml::parse_with(FileId(id.0), src, &limits);
+            // The flat-lines reader must build exactly what the full parser builds.
+            let full = cfgc::load::yaml::parse_full(FileId(id.0), src, &limits);
+            assert_eq!(
+                format!("{parsed:?}"),
+                format!("{full:?}"),
+                "the flat reader and the full parser disagree"
+            );
+            parsed
         };
         match parsed {
             Ok(Node {

@@ -1,62 +1,109 @@
-//! The commonest layer, read without the full YAML parser: a flat block mapping of
-//! `KEY: value` lines, with blank and `#` comment lines between them.
+//! The commonest layer lines, read without the full YAML parser: `KEY: value` lines at the
+//! top of a block mapping, with blank and `#` comment lines between them.
 //!
 //! The full parser works a character at a time and is most of the time of a run over many
-//! environments. This reader takes only files whose meaning cannot be in doubt, and steps
-//! aside (`None`) for anything else, including every error: the full parser then reads the
-//! file and gives its diagnostic. What it takes, it builds exactly as the full parser would,
-//! spans included (the test `agrees_with_the_full_parser` compares the two trees):
-//! - the file is printable ASCII and line feeds, and ends with a line feed;
-//! - a key is `[A-Za-z_][A-Za-z0-9_]*`, at the start of its line, shorter than YAML's
-//!   1,024-character limit on implicit keys, followed by `: ` and a value;
+//! environments. This reader takes the flat lines at the start of a file, as long as their
+//! meaning cannot be in doubt, and leaves the rest of the file, from its first line of any
+//! other shape, to the full parser. It gives up (`None`) on anything unusual, including
+//! every error, and the full parser then reads the whole file and gives its diagnostic.
+//! What it takes, it builds exactly as the full parser would, spans included (the tests
+//! `agrees_with_the_full_parser` compare the trees). A flat line is:
+//! - printable ASCII, ended by a line feed;
+//! - blank, a `#` comment from its first column, or an entry: a key
+//!   `[A-Za-z_][A-Za-z0-9_]*` at the start of the line, shorter than YAML's 1,024-character
+//!   limit on implicit keys, then `: ` and a value;
 //! - a value is one plain scalar on its line: no quote, indicator or space at its start
 //!   (`- x` would be a list, `&a` an anchor), no `#` (a comment) and no `:` before a space
 //!   or the line's end (a nested mapping) anywhere, no space at its end;
 //! - no key twice (the full parser reports it).
+//!
+//! The rest is handed over only when it starts with a key in the first column: the flat
+//! lines before it are then whole entries of the same top-level mapping (a continuation
+//! line would be indented), so the rest means alone what it means after them.
 
-use crate::node::{Entry, Kind, Map, Node};
+use crate::node::{Entry, Map};
 use crate::source::{FileId, Span};
 
 /// Implicit keys may not be longer than 1,024 characters in YAML; stay well inside.
 const MAX_KEY: usize = 1000;
 
-/// `text` as the full parser would read it, if it is a flat mapping of plain scalars.
-/// Line by line, so that a file of another shape is given up at its first such line.
-pub(super) fn parse(file: FileId, text: &str) -> Option<Node> {
-    if !text.ends_with('\n') {
-        return None;
-    }
-    let mut map = Map::new();
+/// The flat lines at the start of a file.
+pub(super) struct Prefix {
+    pub entries: Map,
+    /// Where the first entry starts: the top-level mapping's span starts there.
+    pub first: Option<usize>,
+    /// Where the first line of another shape starts (the text's length when none does).
+    pub rest: usize,
+}
+
+/// The flat lines at the start of `text`, or `None` when they cannot be taken (a key
+/// twice, or a rest the full parser could read differently alone than after them).
+pub(super) fn prefix(file: FileId, text: &str) -> Option<Prefix> {
+    let mut entries = Map::new();
     let mut first = None;
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
         let line = &text[start..end];
-        let line_start = start;
+        let Some(entry) = flat_line(file, line, start) else {
+            break;
+        };
         start = end + 1;
-        if !line.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        let Some((key, entry)) = entry else {
+            continue;
+        };
+        if entries.insert(key.to_string(), entry).is_some() {
             return None;
         }
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let (key, value) = entry(line)?;
-        let value_start = line_start + key.len() + 2;
-        let entry = Entry {
-            key_span: Span::new(file, line_start, line_start + key.len()),
-            node: Node::new(
+        first.get_or_insert(start - line.len() - 1);
+    }
+    if start < text.len() && !starts_with_key(&text[start..]) {
+        return None;
+    }
+    Some(Prefix {
+        entries,
+        first,
+        rest: start,
+    })
+}
+
+/// What a line starting at `at` holds if it is flat: `Some(None)` for a blank or comment
+/// line, `Some(Some(entry))` for an entry.
+fn flat_line(file: FileId, line: &str, at: usize) -> Option<Option<(&str, Entry)>> {
+    if !line.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return None;
+    }
+    if line.is_empty() || line.starts_with('#') {
+        return Some(None);
+    }
+    let (key, value) = entry(line)?;
+    let value_start = at + key.len() + 2;
+    Some(Some((
+        key,
+        Entry {
+            key_span: Span::new(file, at, at + key.len()),
+            node: crate::node::Node::new(
                 super::resolve_plain(value),
                 Span::new(file, value_start, value_start + value.len()),
             ),
-        };
-        if map.insert(key.to_string(), entry).is_some() {
-            return None;
-        }
-        first.get_or_insert(line_start);
-    }
-    Some(Node::new(
-        Kind::Map(map),
-        Span::new(file, first?, text.len()),
-    ))
+        },
+    )))
+}
+
+/// Whether `rest` starts with a top-level key: `NAME:` then a space, a line feed or the end.
+fn starts_with_key(rest: &str) -> bool {
+    let name = rest
+        .bytes()
+        .take_while(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        .count();
+    let first_ok = rest
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
+    let after = &rest.as_bytes()[name..];
+    first_ok
+        && name <= MAX_KEY
+        && after.first() == Some(&b':')
+        && matches!(after.get(1), None | Some(b' ' | b'\n'))
 }
 
 /// The key and value of a `KEY: value` line, if it is one this reader takes.
@@ -112,7 +159,8 @@ mod tests {
     /// What each reader makes of `text`, as comparable text.
     fn both(text: &str) -> (Option<String>, Result<String, String>) {
         let src = Source::new("t.yaml".into(), "t.yaml".into(), text.into());
-        let fast = parse(FileId(0), text).map(|n| format!("{n:?}"));
+        let fast = super::super::parse_flat_first(FileId(0), &src, &Limits::default())
+            .map(|n| format!("{n:?}"));
         let full = super::super::parse_full(FileId(0), &src, &Limits::default())
             .map(|n| format!("{n:?}"))
             .map_err(|d| d.message);
@@ -137,29 +185,53 @@ mod tests {
     }
 
     #[test]
+    fn hands_a_rest_of_another_shape_to_the_full_parser_and_agrees() {
+        let text = "A: 1\nB: x\ncfgc:\n  version: 1\n  recipients:\n    - age1x\n  \
+                    data_key: |\n    line one\n    line two\n  mac: abc\nZ: &z [1, {a: b}]\nY: *z\n";
+        let (fast, full) = both(text);
+        assert!(fast.is_some(), "a secrets file's shape is taken");
+        assert_eq!(Ok(fast.unwrap()), full);
+    }
+
+    #[test]
     fn steps_aside_for_anything_else() {
         for text in [
-            "A: 1",               // no final line feed
-            "",                   // empty: an empty map, with the full parser's span
-            "# only a comment\n", // likewise
-            "A: 1\nA: 2\n",       // duplicate: the full parser's error
-            "A: 'x'\n",           // quoted
-            "A: x # c\n",         // comment after a value
-            "A: - x\n",           // a list entry
-            "A: &a x\n",          // anchor
-            "A: x:\n",            // nested mapping
-            "A: x: y\n",          // likewise
-            "A: x \n",            // trailing space
-            "A:\n",               // null by omission
-            "  A: 1\n",           // indented
-            "A: 1\n  B: 2\n",     // continuation
-            "---\nA: 1\n",        // document marker
-            "A: é\n",             // not ASCII
-            "A: x\ty\n",          // tab
-            "A: 1\r\n",           // carriage return
-            "A-B: 1\n",           // key outside the name rule
+            "",                         // empty: an empty map, with the full parser's span
+            "# only a comment\n",       // likewise
+            "A: 'x'\n",                 // nothing flat before the first other line
+            "A: 1\nA: 2\n",             // duplicate: the full parser's error
+            "A: 1\nB:\n  A: 2\nA: 3\n", // likewise, across the rest
+            "A: 1\n  B: 2\n",           // continuation: the rest would mean something else alone
+            "A: 1\n- x\n",              // not a mapping
+            "A: 1\n---\nB: 1\n",        // a second document
+            "A: 1\nB: [\n",             // the rest does not parse
+            "A: 1\n# c\n %x\n",         // the rest starts indented
         ] {
-            assert!(parse(FileId(0), text).is_none(), "{text:?}");
+            assert!(both(text).0.is_none(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn flat_lines_are_only_the_unambiguous_ones() {
+        for line in [
+            "A: x # c",
+            "A: - x",
+            "A: &a x",
+            "A: x:",
+            "A: x: y",
+            "A: x ",
+            "A:",
+            "  A: 1",
+            "---",
+            "A: é",
+            "A: x\ty",
+            "A: 1\r",
+            "A-B: 1",
+            "A: 'x'",
+            "A: \"x\"",
+            "A: !unset",
+        ] {
+            assert!(flat_line(FileId(0), line, 0).is_none(), "{line:?}");
         }
     }
 
@@ -167,11 +239,33 @@ mod tests {
     /// with a good key, so that whole files are often taken and the comparison runs.
     fn line() -> impl Strategy<Value = String> {
         let key = "[A-Za-z_][A-Za-z0-9_]{0,4}";
+        let shapes = prop::sample::select(vec![
+            "  x: 1",
+            "  - y",
+            "- z",
+            "k: [1, 2]",
+            "k: {a: b}",
+            "k: |",
+            "  text",
+            "k: 'q'",
+            "k: &a x",
+            "j: *a",
+            "---",
+            "...",
+            "k: !unset",
+            "k:",
+            " ",
+            "\t",
+            "A:",
+            "  A: 1",
+        ])
+        .prop_map(String::from);
         prop_oneof![
             6 => (key, value()).prop_map(|(k, v)| format!("{k}: {v}")),
             1 => ("[-a-z:]{0,3}", value()).prop_map(|(k, v)| format!("{k}:{v}")),
             1 => value().prop_map(|v| format!("#{v}")),
             1 => "[ a-z:#-]{0,4}".prop_map(String::from),
+            3 => shapes,
         ]
     }
 
@@ -187,8 +281,8 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4000))]
         #[test]
-        fn agrees_with_the_full_parser(lines in prop::collection::vec(line(), 1..5)) {
-            agree(&(lines.join("\n") + "\n"))?;
+        fn agrees_with_the_full_parser(lines in prop::collection::vec(line(), 1..7), end in "\n?") {
+            agree(&(lines.join("\n") + &end))?;
         }
 
         #[test]

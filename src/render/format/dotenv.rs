@@ -232,7 +232,8 @@ fn parse_statement(text: &str, expanded: Expanded) -> Result<Statement<'_>, &'st
         }
         None => {
             let end = value_start
-                .find([' ', '\t', '\n'])
+                .bytes()
+                .position(|b| matches!(b, b' ' | b'\t' | b'\n'))
                 .unwrap_or(value_start.len());
             let value = &value_start[..end];
             if !value.bytes().all(is_plain) {
