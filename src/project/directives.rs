@@ -120,7 +120,7 @@ impl Pattern {
     pub fn ready(&self) -> Result<(), String> {
         for arg in &self.args {
             if let Arg::Is(re) = arg {
-                re.get().map_err(|why| {
+                re.short().map_err(|why| {
                     format!("the argument pattern `{}` cannot run: {why}", re.as_str())
                 })?;
             }
@@ -134,7 +134,7 @@ fn matches_args(pattern: &[Arg], args: &[String]) -> bool {
         None => args.is_empty(),
         Some((Arg::Any, rest)) => (0..=args.len()).any(|skip| matches_args(rest, &args[skip..])),
         Some((Arg::Is(re), rest)) => {
-            let is = |a: &String| re.get().is_ok_and(|re| re.is_match(a));
+            let is = |a: &String| re.short().is_ok_and(|re| re.is_match(a));
             args.first().is_some_and(is) && matches_args(rest, &args[1..])
         }
     }
