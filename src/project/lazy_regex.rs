@@ -10,10 +10,11 @@
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex, OnceLock, PoisonError};
 
+mod short;
+
 use regex::Regex;
-use regex_automata::nfa::thompson::pikevm::{Cache, PikeVM};
-use regex_automata::nfa::thompson::{self, WhichCaptures};
-use regex_automata::util::pool::Pool;
+
+pub use short::Short;
 
 #[derive(Clone)]
 pub struct LazyRegex(Arc<Shared>);
@@ -23,10 +24,6 @@ struct Shared {
     compiled: OnceLock<Result<Regex, String>>,
     short: OnceLock<Result<Short, String>>,
 }
-
-/// `regex`'s default limit on a compiled pattern, kept for `short` so that both engines
-/// refuse the same patterns for their size.
-const SIZE_LIMIT: usize = 10 * (1 << 20);
 
 /// Each source seen in this process, with the outcome of its syntax check. It holds only
 /// what the project files wrote (bounded by their size limits); a pattern means the same in
@@ -64,6 +61,7 @@ impl LazyRegex {
     }
 
     /// The same pattern compiled for short haystacks (see `Short`), or why it cannot be.
+    /// Call `Short::ready_for_non_ascii` too before matching a haystack that is not ASCII.
     pub fn short(&self) -> Result<&Short, &str> {
         self.0
             .short
@@ -74,52 +72,6 @@ impl LazyRegex {
 
     pub fn as_str(&self) -> &str {
         &self.0.source
-    }
-}
-
-/// A pattern for short haystacks, asked only "does it match" (a directive's arguments):
-/// the NFA simulation alone, compiled forward only, with no capture states. A `Regex` also
-/// compiles the reverse automaton and prepares its lazy DFA, which pays off on long texts
-/// only: for `\$\w+` (a Unicode class) that was 2.4 M instructions, against 1.3 M here, and
-/// the example's plan compiles its nineteen argument patterns on every run. Same syntax,
-/// same Unicode semantics, same answers as `Regex::is_match`.
-pub struct Short {
-    vm: PikeVM,
-    caches: Pool<Cache, CacheFn>,
-}
-
-type CacheFn =
-    Box<dyn Fn() -> Cache + Send + Sync + std::panic::RefUnwindSafe + std::panic::UnwindSafe>;
-
-impl std::fmt::Debug for Short {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Short")
-    }
-}
-
-impl Short {
-    fn new(source: &str) -> Result<Short, String> {
-        let config = thompson::Config::new()
-            .which_captures(WhichCaptures::None)
-            .nfa_size_limit(Some(SIZE_LIMIT));
-        let vm = PikeVM::builder()
-            .thompson(config)
-            .build(source)
-            .map_err(|e| match e.size_limit() {
-                // In `Regex`'s words, which the checks of a rule that cannot run show.
-                Some(limit) => format!("Compiled regex exceeds size limit of {limit} bytes."),
-                None => last_line(&e.to_string()),
-            })?;
-        let for_caches = vm.clone();
-        let create: CacheFn = Box::new(move || for_caches.create_cache());
-        Ok(Short {
-            vm,
-            caches: Pool::new(create),
-        })
-    }
-
-    pub fn is_match(&self, haystack: &str) -> bool {
-        self.vm.is_match(&mut self.caches.get(), haystack)
     }
 }
 
@@ -140,7 +92,7 @@ impl std::fmt::Debug for LazyRegex {
 
 /// The line of a regex error that says what is wrong (its full text is a multi-line drawing
 /// of the pattern, which a one-line message cannot hold).
-fn last_line(text: &str) -> String {
+pub(super) fn last_line(text: &str) -> String {
     let last = text.lines().last().unwrap_or("");
     last.strip_prefix("error: ").unwrap_or(last).to_string()
 }
@@ -159,9 +111,23 @@ mod tests {
         let huge = LazyRegex::new(r"\w{1000}{1000}").expect("valid syntax");
         assert!(huge.get().unwrap_err().contains("size limit"));
         assert!(huge.short().unwrap_err().contains("size limit"));
+        let unicode_only = LazyRegex::new(r"\pL{1000}{1000}").expect("valid syntax");
+        assert!(unicode_only.short().unwrap_err().contains("size limit"));
         let fine = LazyRegex::new("^TLSv1\\.[23]$").expect("valid");
         assert!(fine.get().expect("compiles").is_match("TLSv1.3"));
         assert!(fine.short().expect("compiles").is_match("TLSv1.3"));
+        // Past the limit in Unicode only: the ASCII build runs, and asking for the Unicode
+        // one (an argument that is not ASCII) says why it cannot.
+        let wide = LazyRegex::new(r"\w{1000}").expect("valid syntax");
+        let short = wide.short().expect("the ASCII build fits");
+        assert!(short.is_match(&"a".repeat(1000)));
+        assert!(
+            short
+                .ready_for_non_ascii()
+                .unwrap_err()
+                .contains("size limit")
+        );
+        assert!(!short.is_match(&"é".repeat(1000)));
     }
 
     /// `short` answers as `Regex::is_match` does, Unicode classes and case folding included.
