@@ -19,18 +19,6 @@ use crate::cli::{Command, Config};
 pub use crate::exit::Exit;
 
 pub fn run(config: Config) -> Exit {
-    if matches!(
-        config.command,
-        Command::Check { .. }
-            | Command::Plan { .. }
-            | Command::Apply { .. }
-            | Command::Explain { .. }
-            | Command::Exec { .. }
-    ) {
-        // These load the project and check it against its schema: what that needs and no
-        // project file decides is built on the other core while this one reads the project.
-        crate::validate::prepare_in_background();
-    }
     match &config.command {
         Command::Check {
             environments,

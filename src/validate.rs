@@ -7,7 +7,6 @@
 
 pub mod credentials;
 pub mod formats;
-mod prepare;
 pub mod rules;
 pub mod schema;
 mod schema_check;
@@ -20,7 +19,6 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde_json::Value;
 
-pub use prepare::prepare_in_background;
 pub use schema::Schema;
 pub use secret_values::{check_decrypted, check_secret_values, required_secrets};
 

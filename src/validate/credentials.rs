@@ -21,7 +21,7 @@ const SHAPE_PATTERNS: &[&str] = &[
     r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
 ];
 
-/// The shapes as one automaton, built on the first scan of a run. The tokens are ASCII by
+/// The shapes as one automaton, built the first time a string holds one of their literals. The tokens are ASCII by
 /// nature, so the patterns are compiled without Unicode (`\b` is an ASCII word boundary: a
 /// non-ASCII letter beside a token counts as a boundary, so it can only match more), and
 /// only with the engines a "which patterns match" search uses: no one-pass DFA, no
@@ -42,6 +42,35 @@ static SHAPES: LazyLock<meta::Regex> = LazyLock::new(|| {
         .expect("the credential patterns are valid regexes")
 });
 
+/// Literals of which every match of a shape holds one (each pattern's fixed part): a
+/// string with none of them cannot match, and is not searched. Most values hold none, so a
+/// run whose values hold none (the example's) never builds the automaton.
+const SHAPE_LITERALS: &[&str] = &[
+    "AKIA",
+    "ASIA",
+    "ABIA",
+    "ACCA",
+    "AGPA",
+    "AIDA",
+    "AIPA",
+    "ANPA",
+    "ANVA",
+    "APKA",
+    "AROA",
+    "sk-",
+    "-----BEGIN ",
+    "AGE-SECRET-KEY-1",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "xox",
+    "AIza",
+    "k_live_",
+    "eyJ",
+];
+
 const SHAPES_WHY: &[&str] = &[
     "it contains an AWS access key id",
     "it contains an API key (`sk-…`)",
@@ -54,25 +83,27 @@ const SHAPES_WHY: &[&str] = &[
     "it contains a JSON Web Token",
 ];
 
-/// Builds the shapes' automaton now (`prepare_in_background`), not on the first scan.
-pub fn prepare() {
-    LazyLock::force(&SHAPES);
-}
-
 /// Why `s` looks like a plaintext credential, if it does.
 pub fn scan(s: &str) -> Option<&'static str> {
     if url_password(s) {
         return Some("it is a URL with a password in its userinfo (`scheme://user:password@host`)");
     }
-    let mut found = PatternSet::new(SHAPES.pattern_len());
-    SHAPES.which_overlapping_matches(&Input::new(s), &mut found);
-    if let Some(i) = found.iter().next() {
-        return Some(SHAPES_WHY[i.as_usize()]);
+    if let Some(why) = shape(s) {
+        return Some(why);
     }
     if high_entropy_token(s) {
         return Some("it contains a long random-looking token");
     }
     None
+}
+
+fn shape(s: &str) -> Option<&'static str> {
+    if !SHAPE_LITERALS.iter().any(|l| s.contains(l)) {
+        return None;
+    }
+    let mut found = PatternSet::new(SHAPES.pattern_len());
+    SHAPES.which_overlapping_matches(&Input::new(s), &mut found);
+    found.iter().next().map(|i| SHAPES_WHY[i.as_usize()])
 }
 
 fn url_password(s: &str) -> bool {
