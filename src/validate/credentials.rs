@@ -42,34 +42,46 @@ static SHAPES: LazyLock<meta::Regex> = LazyLock::new(|| {
         .expect("the credential patterns are valid regexes")
 });
 
-/// Literals of which every match of a shape holds one (each pattern's fixed part): a
-/// string with none of them cannot match, and is not searched. Most values hold none, so a
-/// run whose values hold none (the example's) never builds the automaton.
-const SHAPE_LITERALS: &[&str] = &[
-    "AKIA",
-    "ASIA",
-    "ABIA",
-    "ACCA",
-    "AGPA",
-    "AIDA",
-    "AIPA",
-    "ANPA",
-    "ANVA",
-    "APKA",
-    "AROA",
-    "sk-",
-    "-----BEGIN ",
-    "AGE-SECRET-KEY-1",
-    "ghp_",
-    "gho_",
-    "ghu_",
-    "ghs_",
-    "ghr_",
-    "xox",
-    "AIza",
-    "k_live_",
-    "eyJ",
-];
+/// The literals of which every match of a shape holds one (each pattern's fixed part),
+/// by their first byte. A string with none of them cannot match and is not searched: most
+/// values hold none, so a run whose values hold none (the example's) never builds the
+/// automaton. One pass over the bytes, with a comparison only at a literal's first byte:
+/// `str::contains` for each literal made the 1,000-environment check's scan twice as slow.
+fn literals_from(first: u8) -> &'static [&'static [u8]] {
+    match first {
+        b'A' => &[
+            b"AKIA",
+            b"ASIA",
+            b"ABIA",
+            b"ACCA",
+            b"AGPA",
+            b"AIDA",
+            b"AIPA",
+            b"ANPA",
+            b"ANVA",
+            b"APKA",
+            b"AROA",
+            b"AGE-SECRET-KEY-1",
+            b"AIza",
+        ],
+        b's' => &[b"sk-"],
+        b'-' => &[b"-----BEGIN "],
+        b'g' => &[b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_"],
+        b'x' => &[b"xox"],
+        b'k' => &[b"k_live_"],
+        b'e' => &[b"eyJ"],
+        _ => &[],
+    }
+}
+
+fn holds_a_shape_literal(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    (0..bytes.len()).any(|i| {
+        literals_from(bytes[i])
+            .iter()
+            .any(|l| bytes[i..].starts_with(l))
+    })
+}
 
 const SHAPES_WHY: &[&str] = &[
     "it contains an AWS access key id",
@@ -98,7 +110,7 @@ pub fn scan(s: &str) -> Option<&'static str> {
 }
 
 fn shape(s: &str) -> Option<&'static str> {
-    if !SHAPE_LITERALS.iter().any(|l| s.contains(l)) {
+    if !holds_a_shape_literal(s) {
         return None;
     }
     let mut found = PatternSet::new(SHAPES.pattern_len());
@@ -202,5 +214,10 @@ mod tests {
             assert_eq!(scan(&format!("x={sample};")), Some(*why), "{sample}");
         }
         assert_eq!(scan("xAKIAIOSFODNN7EXAMPLE"), None);
+        // Every sample also passes the literal filter, wherever the literal sits.
+        for sample in samples {
+            assert!(holds_a_shape_literal(&format!("a b {sample}")), "{sample}");
+        }
+        assert!(!holds_a_shape_literal("europe-west1 takspilot-uploads AKI sk gh_ ey"));
     }
 }
