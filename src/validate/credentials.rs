@@ -46,7 +46,8 @@ static SHAPES: LazyLock<meta::Regex> = LazyLock::new(|| {
 /// by their first byte. A string with none of them cannot match and is not searched: most
 /// values hold none, so a run whose values hold none (the example's) never builds the
 /// automaton. One pass over the bytes, with a comparison only at a literal's first byte:
-/// `str::contains` for each literal made the 1,000-environment check's scan twice as slow.
+/// `str::contains` for each literal (a searcher built per literal per string) made the scan
+/// of the 100-environment check three times as slow (23 M -> 68 M instructions).
 fn literals_from(first: u8) -> &'static [&'static [u8]] {
     match first {
         b'A' => &[
@@ -218,6 +219,8 @@ mod tests {
         for sample in samples {
             assert!(holds_a_shape_literal(&format!("a b {sample}")), "{sample}");
         }
-        assert!(!holds_a_shape_literal("europe-west1 takspilot-uploads AKI sk gh_ ey"));
+        assert!(!holds_a_shape_literal(
+            "europe-west1 takspilot-uploads AKI sk gh_ ey"
+        ));
     }
 }
