@@ -165,6 +165,36 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// On any argument, ASCII or not, the short build answers as the full `Regex`: the
+        /// example's argument patterns and a few that stress the ASCII/Unicode split.
+        #[test]
+        fn short_agrees_with_regex_on_any_argument(
+            which in 0usize..12,
+            haystack in "[a-zA-Z0-9$:/._;= *\\-\\[\\]éſKÿ\u{212A}\u{85}\n]{0,24}",
+        ) {
+            let patterns = [
+                r"^(?:\$\w+)$",
+                r"^(?:(?i)strict-transport-security)$",
+                r"^(?:max-age=(6307200[0-9]|[7-9][0-9]{7}|[1-9][0-9]{8,})(;.*)?)$",
+                r"^(?:(.*:)?80)$",
+                r"^(?:(?i)(https?://)?(localhost|127\.[0-9.]+|\[::1\]|0\.0\.0\.0)([:/].*)?)$",
+                r"^(?:.+)$",
+                r"^(?:[^$]+)$",
+                r"^(?:(?s).*\$trace_id\b.*)$",
+                r"^(?:(?i)[a-z]+\W?\d*)$",
+                r"^(?:\S+\s?\B.)$",
+                r"^(?:[\x00-\xFF]*k)$",
+                r"^(?:(?i)\w*k\b.*)$",
+            ];
+            let re = LazyRegex::new(patterns[which]).expect("valid");
+            let short = re.short().expect("compiles");
+            short.ready_for_non_ascii().expect("compiles");
+            let full = re.get().expect("compiles").is_match(&haystack);
+            proptest::prop_assert_eq!(short.is_match(&haystack), full);
+        }
+    }
+
     #[test]
     fn one_source_is_checked_and_compiled_once() {
         let a = LazyRegex::new(r"^\$\w+ shared$").expect("valid");
