@@ -32,11 +32,12 @@ pub struct DirectiveRule {
 }
 
 impl DirectiveRule {
-    /// Every pattern of the rule compiled, or why one cannot be.
-    pub fn ready(&self) -> Result<(), String> {
+    /// Every pattern of the rule compiled, or why one cannot be; `non_ascii`: for
+    /// arguments that are not all ASCII too (see `lazy_regex::Short`).
+    pub fn ready(&self, non_ascii: bool) -> Result<(), String> {
         let all = self.having.iter().chain(&self.require);
         let mut all = all.chain(&self.every).chain(&self.must).chain(&self.forbid);
-        all.try_for_each(Pattern::ready)
+        all.try_for_each(|p| p.ready(non_ascii))
     }
 
     /// Why this rule is not one of the three shapes, if it is not.
@@ -115,14 +116,17 @@ impl Pattern {
         name == self.name && matches_args(&self.args, args)
     }
 
-    /// Compiles the argument patterns (on first use; see `LazyRegex`), or says why one
-    /// cannot be.
-    pub fn ready(&self) -> Result<(), String> {
+    /// Compiles the argument patterns (on first use; see `LazyRegex`), for arguments that
+    /// are not all ASCII too if `non_ascii`, or says why one cannot be.
+    pub fn ready(&self, non_ascii: bool) -> Result<(), String> {
         for arg in &self.args {
             if let Arg::Is(re) = arg {
-                re.get().map_err(|why| {
-                    format!("the argument pattern `{}` cannot run: {why}", re.as_str())
-                })?;
+                let cannot =
+                    |why: &str| format!("the argument pattern `{}` cannot run: {why}", re.as_str());
+                let short = re.short().map_err(cannot)?;
+                if non_ascii {
+                    short.ready_for_non_ascii().map_err(cannot)?;
+                }
             }
         }
         Ok(())
@@ -134,7 +138,7 @@ fn matches_args(pattern: &[Arg], args: &[String]) -> bool {
         None => args.is_empty(),
         Some((Arg::Any, rest)) => (0..=args.len()).any(|skip| matches_args(rest, &args[skip..])),
         Some((Arg::Is(re), rest)) => {
-            let is = |a: &String| re.get().is_ok_and(|re| re.is_match(a));
+            let is = |a: &String| re.short().is_ok_and(|re| re.is_match(a));
             args.first().is_some_and(is) && matches_args(rest, &args[1..])
         }
     }

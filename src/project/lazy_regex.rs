@@ -2,53 +2,97 @@
 //! typo is an error there, and it is compiled the first time a render needs it. Most runs
 //! match none (`check`, `explain`, `docs` render nothing), and building the automata of the
 //! example's thirty-odd policy patterns was a fifth of its `check`.
+//!
+//! One pattern written several times (the example writes `\$\w+` four times, and a
+//! Unicode `\w` is the costliest class to compile) is checked and compiled once per run:
+//! every `LazyRegex` of the same source shares one entry.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex, OnceLock, PoisonError};
+
+mod short;
 
 use regex::Regex;
 
-pub struct LazyRegex {
+pub use short::Short;
+
+#[derive(Clone)]
+pub struct LazyRegex(Arc<Shared>);
+
+struct Shared {
     source: String,
     compiled: OnceLock<Result<Regex, String>>,
+    short: OnceLock<Result<Short, String>>,
 }
+
+/// Each source seen in this process, with the outcome of its syntax check. It holds only
+/// what the project files wrote (bounded by their size limits); a pattern means the same in
+/// every project, so sharing is safe across the projects a test process loads.
+static SEEN: LazyLock<Mutex<HashMap<String, Result<LazyRegex, String>>>> =
+    LazyLock::new(Mutex::default);
 
 impl LazyRegex {
     /// `source`, if its syntax is valid (the one-line reason otherwise).
     pub fn new(source: &str) -> Result<LazyRegex, String> {
-        // The parser `regex` itself runs first, with its defaults: what passes here fails
-        // to compile only past the compiled-size limit, which `get` reports.
-        regex_syntax::Parser::new()
-            .parse(source)
-            .map_err(|e| last_line(&e.to_string()))?;
-        Ok(LazyRegex {
-            source: source.to_string(),
-            compiled: OnceLock::new(),
-        })
+        // A panic elsewhere while the lock was held leaves the map as it was: still usable.
+        let mut seen = SEEN.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(known) = seen.get(source) {
+            return known.clone();
+        }
+        let checked = check(source).map(|()| {
+            LazyRegex(Arc::new(Shared {
+                source: source.to_string(),
+                compiled: OnceLock::new(),
+                short: OnceLock::new(),
+            }))
+        });
+        seen.insert(source.to_string(), checked.clone());
+        checked
     }
 
     /// The compiled expression, or why it cannot be compiled. Callers fail closed on the
     /// error: a policy whose pattern cannot run is broken, never passed.
     pub fn get(&self) -> Result<&Regex, &str> {
-        self.compiled
-            .get_or_init(|| Regex::new(&self.source).map_err(|e| last_line(&e.to_string())))
+        self.0
+            .compiled
+            .get_or_init(|| Regex::new(&self.0.source).map_err(|e| last_line(&e.to_string())))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// The same pattern compiled for short haystacks (see `Short`), or why it cannot be.
+    /// Call `Short::ready_for_non_ascii` too before matching a haystack that is not ASCII.
+    pub fn short(&self) -> Result<&Short, &str> {
+        self.0
+            .short
+            .get_or_init(|| Short::new(&self.0.source))
             .as_ref()
             .map_err(String::as_str)
     }
 
     pub fn as_str(&self) -> &str {
-        &self.source
+        &self.0.source
     }
+}
+
+/// The parser `regex` itself runs first, with its defaults: what passes here fails to
+/// compile only past the compiled-size limit, which `get` reports.
+fn check(source: &str) -> Result<(), String> {
+    regex_syntax::Parser::new()
+        .parse(source)
+        .map(drop)
+        .map_err(|e| last_line(&e.to_string()))
 }
 
 impl std::fmt::Debug for LazyRegex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("LazyRegex").field(&self.source).finish()
+        f.debug_tuple("LazyRegex").field(&self.0.source).finish()
     }
 }
 
 /// The line of a regex error that says what is wrong (its full text is a multi-line drawing
 /// of the pattern, which a one-line message cannot hold).
-fn last_line(text: &str) -> String {
+pub(super) fn last_line(text: &str) -> String {
     let last = text.lines().last().unwrap_or("");
     last.strip_prefix("error: ").unwrap_or(last).to_string()
 }
@@ -66,7 +110,103 @@ mod tests {
         );
         let huge = LazyRegex::new(r"\w{1000}{1000}").expect("valid syntax");
         assert!(huge.get().unwrap_err().contains("size limit"));
+        assert!(huge.short().unwrap_err().contains("size limit"));
+        let unicode_only = LazyRegex::new(r"\pL{1000}{1000}").expect("valid syntax");
+        assert!(unicode_only.short().unwrap_err().contains("size limit"));
         let fine = LazyRegex::new("^TLSv1\\.[23]$").expect("valid");
         assert!(fine.get().expect("compiles").is_match("TLSv1.3"));
+        assert!(fine.short().expect("compiles").is_match("TLSv1.3"));
+        // Past the limit in Unicode only: the ASCII build runs, and asking for the Unicode
+        // one (an argument that is not ASCII) says why it cannot.
+        let wide = LazyRegex::new(r"\w{1000}").expect("valid syntax");
+        let short = wide.short().expect("the ASCII build fits");
+        assert!(short.is_match(&"a".repeat(1000)));
+        assert!(
+            short
+                .ready_for_non_ascii()
+                .unwrap_err()
+                .contains("size limit")
+        );
+        assert!(!short.is_match(&"é".repeat(1000)));
+    }
+
+    /// `short` answers as `Regex::is_match` does, Unicode classes and case folding included.
+    #[test]
+    fn short_matches_as_the_full_regex_does() {
+        let patterns = [
+            r"^(?:\$\w+)$",
+            r"^(?:(?i)strict-transport-security)$",
+            r"^(?:.+)$",
+            r"^(?:[^$]+)$",
+            r"^(?:(?s).*\$trace_id\b.*)$",
+        ];
+        let haystacks = [
+            "$host",
+            "$hôte",
+            "$",
+            "$a b",
+            "STRICT-TRANSPORT-SECURITY",
+            "ſtrict-transport-ſecurity",
+            "",
+            "a\nb",
+            "x $trace_id y",
+            "$trace_idé",
+            "$trace_id",
+        ];
+        for p in patterns {
+            let re = LazyRegex::new(p).expect("valid");
+            for h in haystacks {
+                assert_eq!(
+                    re.short().expect("compiles").is_match(h),
+                    re.get().expect("compiles").is_match(h),
+                    "{p} on {h:?}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// On any argument, ASCII or not, the short build answers as the full `Regex`: the
+        /// example's argument patterns and a few that stress the ASCII/Unicode split.
+        #[test]
+        fn short_agrees_with_regex_on_any_argument(
+            which in 0usize..12,
+            haystack in "[a-zA-Z0-9$:/._;= *\\-\\[\\]éſKÿ\u{212A}\u{85}\n]{0,24}",
+        ) {
+            let patterns = [
+                r"^(?:\$\w+)$",
+                r"^(?:(?i)strict-transport-security)$",
+                r"^(?:max-age=(6307200[0-9]|[7-9][0-9]{7}|[1-9][0-9]{8,})(;.*)?)$",
+                r"^(?:(.*:)?80)$",
+                r"^(?:(?i)(https?://)?(localhost|127\.[0-9.]+|\[::1\]|0\.0\.0\.0)([:/].*)?)$",
+                r"^(?:.+)$",
+                r"^(?:[^$]+)$",
+                r"^(?:(?s).*\$trace_id\b.*)$",
+                r"^(?:(?i)[a-z]+\W?\d*)$",
+                r"^(?:\S+\s?\B.)$",
+                r"^(?:[\x00-\xFF]*k)$",
+                r"^(?:(?i)\w*k\b.*)$",
+            ];
+            let re = LazyRegex::new(patterns[which]).expect("valid");
+            let short = re.short().expect("compiles");
+            short.ready_for_non_ascii().expect("compiles");
+            let full = re.get().expect("compiles").is_match(&haystack);
+            proptest::prop_assert_eq!(short.is_match(&haystack), full);
+        }
+    }
+
+    #[test]
+    fn one_source_is_checked_and_compiled_once() {
+        let a = LazyRegex::new(r"^\$\w+ shared$").expect("valid");
+        let b = LazyRegex::new(r"^\$\w+ shared$").expect("valid");
+        assert!(Arc::ptr_eq(&a.0, &b.0));
+        assert!(std::ptr::eq(
+            a.get().expect("compiles"),
+            b.get().expect("compiles")
+        ));
+        assert_eq!(
+            LazyRegex::new("(unclosed shared").unwrap_err(),
+            LazyRegex::new("(unclosed shared").unwrap_err()
+        );
     }
 }

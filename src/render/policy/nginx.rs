@@ -16,8 +16,12 @@ pub struct Broken {
 
 /// Every way `file` (its top-level directives) breaks `rule`.
 pub fn check(file: &[Directive], rule: &DirectiveRule) -> Vec<Broken> {
-    // A rule that cannot run is broken, never passed.
-    if let Err(note) = rule.ready() {
+    // A rule that cannot run is broken, never passed. Its patterns are built for ASCII
+    // arguments, and for the others only if the file has any.
+    let non_ascii = walk(file)
+        .iter()
+        .any(|d| d.args.iter().any(|a| !a.is_ascii()));
+    if let Err(note) = rule.ready(non_ascii) {
         return vec![Broken { note, at: None }];
     }
     let mut broken = Vec::new();
@@ -183,6 +187,45 @@ mod tests {
                 hsts.must.as_ref().unwrap().text
             )]
         );
+    }
+
+    /// Argument patterns are built for ASCII first (see `lazy_regex::Short`): a forbid rule
+    /// whose pattern fits only in ASCII still runs on an ASCII file, and on a file with a
+    /// non-ASCII argument it is a rule that cannot run, never a pass.
+    #[test]
+    fn a_pattern_too_big_for_unicode_fails_closed_on_a_non_ascii_argument() {
+        let wide = rule(
+            r#"
+            message = "no long words"
+            forbid = [["set", '\w{1000}', "..."]]
+            "#,
+        );
+        let long = "a".repeat(1000);
+        assert_eq!(
+            notes(&format!("set {long};"), &wide),
+            [r"forbidden directive: `set \w{1000} ...`"]
+        );
+        assert!(notes("set short;", &wide).is_empty());
+        let accented = "é".repeat(1000);
+        let notes = notes(&format!("set {accented};"), &wide);
+        assert_eq!(notes.len(), 1);
+        assert!(
+            notes[0].contains("cannot run") && notes[0].contains("size limit"),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn non_ascii_arguments_match_with_unicode() {
+        let ids = rule(
+            r#"
+            message = "a request id"
+            require = [["add_header", "(?i)x-request-id", '\$\w+']]
+            "#,
+        );
+        assert!(notes("add_header X-Request-Id $hôte;", &ids).is_empty());
+        assert!(notes("add_header X-Request-Id $host;", &ids).is_empty());
+        assert_eq!(notes("add_header X-Request-Id $hô-te;", &ids).len(), 1);
     }
 
     #[test]
