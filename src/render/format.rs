@@ -28,6 +28,13 @@ pub trait Room: Sync {
     /// placed safely.
     fn escape(&self, value: &Value) -> Result<String, EscapeError>;
 
+    /// [`Room::escape`] of a string, without building a JSON value: nearly every
+    /// interpolation is one. A room overrides it only with what its `escape` does for a
+    /// string (`every_room_escapes_a_str_as_the_string_value` holds them to that).
+    fn escape_str(&self, text: &str) -> Result<String, EscapeError> {
+        self.escape(&Value::String(text.to_string()))
+    }
+
     /// What a consumer of the format makes of a rendered file: `Ok`, or where it stops.
     fn parse_back(&self, text: &str) -> Result<(), SyntaxError>;
 
@@ -80,6 +87,10 @@ impl Format {
 
     pub fn escape(self, value: &Value) -> Result<String, EscapeError> {
         self.0.escape(value)
+    }
+
+    pub fn escape_str(self, text: &str) -> Result<String, EscapeError> {
+        self.0.escape_str(text)
     }
 
     pub fn parse_back(self, text: &str) -> Result<(), SyntaxError> {
@@ -190,6 +201,42 @@ mod tests {
             escape(CLOUDBUILD, &json!("$a b")).as_deref(),
             Ok("\"$$a b\"")
         );
+    }
+
+    #[test]
+    fn every_room_escapes_a_str_as_the_string_value() {
+        let texts = [
+            "",
+            "plain",
+            "a b",
+            "$HOME",
+            "${X}",
+            "'",
+            "\"",
+            "\\",
+            "x\\",
+            "\n",
+            "\r",
+            "\0",
+            "\u{85}",
+            "\u{2028}",
+            "é 🦀",
+            "a: b # c",
+            "{x}",
+            ";",
+            "$$",
+            "\\$",
+            "-----BEGIN",
+        ];
+        for format in ALL {
+            for text in texts {
+                assert_eq!(
+                    format.escape_str(text),
+                    format.escape(&json!(text)),
+                    "{format} {text:?}"
+                );
+            }
+        }
     }
 
     #[test]

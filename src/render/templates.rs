@@ -77,14 +77,16 @@ pub fn environment(output_limit: u64) -> minijinja::Environment<'static> {
         let format = Format::named(name)
             .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "unknown format"))?;
         // Strings, nearly every interpolation, skip the trip through serde.
-        let json = match value.as_str() {
+        let escaped = match value.as_str() {
             Some(text) if value.kind() == minijinja::value::ValueKind::String => {
-                serde_json::Value::String(text.to_string())
+                format.escape_str(text)
             }
-            _ => serde_json::to_value(value)
-                .map_err(|_| Error::new(ErrorKind::BadSerialization, "not serialisable"))?,
+            _ => format.escape(
+                &serde_json::to_value(value)
+                    .map_err(|_| Error::new(ErrorKind::BadSerialization, "not serialisable"))?,
+            ),
         };
-        let text = format.escape(&json).map_err(|e| {
+        let text = escaped.map_err(|e| {
             Error::new(
                 ErrorKind::InvalidOperation,
                 format!("{ESCAPE_MARK}{}", e.reason),

@@ -23,6 +23,10 @@ impl Room for CloudBuild {
         Ok(escape(value))
     }
 
+    fn escape_str(&self, text: &str) -> Result<String, EscapeError> {
+        Ok(yaml::double_quoted(text).replace('$', "$$"))
+    }
+
     /// YAML first (cfgc's strict reader), then the build's structure.
     fn parse_back(&self, text: &str) -> Result<(), SyntaxError> {
         super::yaml::Yaml.parse_back(text)

@@ -69,6 +69,10 @@ impl Room for Dotenv {
         escape_for(value, self.expanded)
     }
 
+    fn escape_str(&self, text: &str) -> Result<String, EscapeError> {
+        escape_text(text, self.expanded)
+    }
+
     fn parse_back(&self, text: &str) -> Result<(), SyntaxError> {
         for_each_entry(text, self.expanded, |_, _| {}).map_err(|e| SyntaxError {
             line: e.line,
@@ -206,7 +210,7 @@ struct Statement<'a> {
 /// The statement at the start of `text`.
 fn parse_statement(text: &str, expanded: Expanded) -> Result<Statement<'_>, &'static str> {
     let (first_line, after_first_line) = split_line(text);
-    if first_line.contains('\r') {
+    if has(first_line, b'\r') {
         return Err(CR_IN_FILE);
     }
     let trimmed = first_line.trim_start_matches([' ', '\t']);
@@ -217,16 +221,14 @@ fn parse_statement(text: &str, expanded: Expanded) -> Result<Statement<'_>, &'st
         });
     }
     let assignment = trimmed.strip_prefix("export ").unwrap_or(trimmed);
-    let (key, _) = assignment
-        .split_once('=')
-        .ok_or("is not a comment, a blank line or `KEY=value`")?;
+    let key = &assignment[..memchr::memchr(b'=', assignment.as_bytes())
+        .ok_or("is not a comment, a blank line or `KEY=value`")?];
     check_key(key).map_err(|_| KEY_RULE)?;
     // Slice from `text`, not the line: a quoted value may run over several lines.
     let value_start = &text[first_line.len() - assignment.len() + key.len() + 1..];
     let (value, after_value) = match value_start.strip_prefix('\'') {
         Some(quoted) => {
-            let end = quoted
-                .find('\'')
+            let end = memchr::memchr(b'\'', quoted.as_bytes())
                 .ok_or("has a single quote that is never closed")?;
             (&quoted[..end], &quoted[end + 1..])
         }
@@ -252,7 +254,7 @@ fn parse_statement(text: &str, expanded: Expanded) -> Result<Statement<'_>, &'st
     if !(comment.is_empty() || (comment.starts_with('#') && comment.len() < tail.len())) {
         return Err("has text after the value other than spaces and a `#` comment");
     }
-    if value.contains('\r') || tail.contains('\r') {
+    if has(value, b'\r') || has(tail, b'\r') {
         return Err(CR_IN_FILE);
     }
     if let Some(reason) = unreadable(value, expanded) {
@@ -271,7 +273,15 @@ const KEY_RULE: &str = "has a key that is not a portable variable name; a .env k
 
 /// The line at the start of `text` without its line feed, and the text after it.
 fn split_line(text: &str) -> (&str, &str) {
-    text.split_once('\n').unwrap_or((text, ""))
+    match memchr::memchr(b'\n', text.as_bytes()) {
+        Some(end) => (&text[..end], &text[end + 1..]),
+        None => (text, ""),
+    }
+}
+
+/// Whether `text` holds the ASCII byte `byte` (a searcher is dearer than the lines are long).
+fn has(text: &str, byte: u8) -> bool {
+    memchr::memchr(byte, text.as_bytes()).is_some()
 }
 
 /// Why some reader would not read `text` back unchanged inside single quotes, if it would not.

@@ -33,6 +33,10 @@ impl Room for Nginx {
         escape(value)
     }
 
+    fn escape_str(&self, text: &str) -> Result<String, EscapeError> {
+        argument(text)
+    }
+
     /// nginx's tokenizer and block structure ([`parse`]); what each directive means is left
     /// to nginx itself (`nginx -t` in the tests).
     fn parse_back(&self, text: &str) -> Result<(), SyntaxError> {

@@ -24,6 +24,10 @@ impl Room for Yaml {
         Ok(escape(value))
     }
 
+    fn escape_str(&self, text: &str) -> Result<String, EscapeError> {
+        Ok(double_quoted(text))
+    }
+
     /// Read with cfgc's own strict YAML 1.2 reader: one document, no duplicate keys.
     fn parse_back(&self, text: &str) -> Result<(), SyntaxError> {
         let src = Source::new(String::new(), Default::default(), text.to_string());
