@@ -166,6 +166,11 @@ mod tests {
     }
 
     proptest::proptest! {
+        // No regression files: a failure prints its shrunk input.
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
         /// On any argument, ASCII or not, the short build answers as the full `Regex`: the
         /// example's argument patterns and a few that stress the ASCII/Unicode split.
         #[test]
