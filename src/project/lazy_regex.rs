@@ -13,6 +13,7 @@ use std::sync::{Arc, LazyLock, Mutex, OnceLock, PoisonError};
 mod short;
 
 use regex::Regex;
+use regex_syntax::ast::{self, Ast};
 
 pub use short::Short;
 
@@ -50,6 +51,26 @@ impl LazyRegex {
         checked
     }
 
+    /// `source` with its `short` build made now, for a pattern that runs at once (a schema's
+    /// `pattern`): that build parses it, so it is not checked a second time.
+    pub fn with_short(source: &str) -> Result<LazyRegex, String> {
+        let mut seen = SEEN.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(known) = seen.get(source) {
+            let known = known.clone()?;
+            known.short().map_err(str::to_string)?;
+            return Ok(known);
+        }
+        let built = Short::new(source).map(|short| {
+            LazyRegex(Arc::new(Shared {
+                source: source.to_string(),
+                compiled: OnceLock::new(),
+                short: OnceLock::from(Ok(short)),
+            }))
+        });
+        seen.insert(source.to_string(), built.clone());
+        built
+    }
+
     /// The compiled expression, or why it cannot be compiled. Callers fail closed on the
     /// error: a policy whose pattern cannot run is broken, never passed.
     pub fn get(&self) -> Result<&Regex, &str> {
@@ -77,11 +98,65 @@ impl LazyRegex {
 
 /// The parser `regex` itself runs first, with its defaults: what passes here fails to
 /// compile only past the compiled-size limit, which `get` reports.
+///
+/// That parser has two steps, and the second (to the high-level form, where `\w` becomes
+/// its Unicode table) is most of the cost. With `regex`'s defaults, Unicode on and UTF-8
+/// only, that step fails only on a Unicode class it does not know (`\p{Foo}`) or on what
+/// `(?-u)` allows (a byte that is not UTF-8); a pattern with neither is decided by the
+/// first step alone.
 fn check(source: &str) -> Result<(), String> {
-    regex_syntax::Parser::new()
+    let why = |e: &dyn std::fmt::Display| last_line(&e.to_string());
+    let ast = ast::parse::Parser::new()
         .parse(source)
-        .map(drop)
-        .map_err(|e| last_line(&e.to_string()))
+        .map_err(|e| why(&e))?;
+    if ast::visit(&ast, MayFailTranslation(false)) != Ok(false) {
+        regex_syntax::hir::translate::Translator::new()
+            .translate(source, &ast)
+            .map_err(|e| why(&e))?;
+    }
+    Ok(())
+}
+
+/// Whether a parsed pattern has a Unicode class or turns the `u` flag off.
+struct MayFailTranslation(bool);
+
+impl ast::Visitor for MayFailTranslation {
+    type Output = bool;
+    type Err = std::convert::Infallible;
+
+    fn finish(self) -> Result<bool, Self::Err> {
+        Ok(self.0)
+    }
+
+    fn visit_pre(&mut self, ast: &Ast) -> Result<(), Self::Err> {
+        self.0 |= match ast {
+            Ast::ClassUnicode(_) => true,
+            Ast::Flags(set) => turns_unicode_off(&set.flags),
+            Ast::Group(group) => match &group.kind {
+                ast::GroupKind::NonCapturing(flags) => turns_unicode_off(flags),
+                _ => false,
+            },
+            _ => false,
+        };
+        Ok(())
+    }
+
+    fn visit_class_set_item_pre(&mut self, item: &ast::ClassSetItem) -> Result<(), Self::Err> {
+        self.0 |= matches!(item, ast::ClassSetItem::Unicode(_));
+        Ok(())
+    }
+}
+
+fn turns_unicode_off(flags: &ast::Flags) -> bool {
+    let mut negated = false;
+    flags.items.iter().any(|item| match item.kind {
+        ast::FlagsItemKind::Negation => {
+            negated = true;
+            false
+        }
+        ast::FlagsItemKind::Flag(ast::Flag::Unicode) => negated,
+        ast::FlagsItemKind::Flag(_) => false,
+    })
 }
 
 impl std::fmt::Debug for LazyRegex {
@@ -155,12 +230,15 @@ mod tests {
         ];
         for p in patterns {
             let re = LazyRegex::new(p).expect("valid");
-            for h in haystacks {
-                assert_eq!(
-                    re.short().expect("compiles").is_match(h),
-                    re.get().expect("compiles").is_match(h),
-                    "{p} on {h:?}"
-                );
+            // Enough rounds for the pattern to move to its lazy DFA (`short::hot`) midway.
+            for round in 0..8 {
+                for h in haystacks {
+                    assert_eq!(
+                        re.short().expect("compiles").is_match(h),
+                        re.get().expect("compiles").is_match(h),
+                        "{p} on {h:?}, round {round}"
+                    );
+                }
             }
         }
     }
@@ -200,6 +278,42 @@ mod tests {
         }
     }
 
+    /// The check refuses exactly what `regex`'s own parser refuses, the failures of its
+    /// second step included.
+    #[test]
+    fn the_check_agrees_with_the_full_parser() {
+        for p in [
+            r"\$\w+",
+            r"(?i)strict-transport-security",
+            r"\p{Greek}+",
+            r"\p{Foo}",
+            r"[\p{Foo}a]",
+            r"\P{sc=Nope}",
+            r"(?-u)\xFF",
+            r"(?-u:\xFF)",
+            r"(?i-u)\xFF",
+            r"(?-u)\pL",
+            r"(?-u)[^a]",
+            r"(?-u)\W",
+            r"(?-u).",
+            r"(?-u)a",
+            r"(?u)\xFF",
+            r"\xFF",
+            r"[[:alpha:]]",
+            r"[[:foo:]]",
+            r"(unclosed",
+            r"a{2,1}",
+            r"(?<n>a)(?<n>b)",
+            r"x{1000}{1000}",
+        ] {
+            assert_eq!(
+                check(p).is_ok(),
+                regex_syntax::Parser::new().parse(p).is_ok(),
+                "{p}"
+            );
+        }
+    }
+
     #[test]
     fn one_source_is_checked_and_compiled_once() {
         let a = LazyRegex::new(r"^\$\w+ shared$").expect("valid");
@@ -213,5 +327,13 @@ mod tests {
             LazyRegex::new("(unclosed shared").unwrap_err(),
             LazyRegex::new("(unclosed shared").unwrap_err()
         );
+        // Built at once or checked first, one source is one entry.
+        let c = LazyRegex::with_short(r"^\$\w+ shared$").expect("valid");
+        assert!(Arc::ptr_eq(&a.0, &c.0));
+        let d = LazyRegex::with_short(r"^built at once$").expect("valid");
+        let e = LazyRegex::new(r"^built at once$").expect("valid");
+        assert!(Arc::ptr_eq(&d.0, &e.0));
+        assert!(LazyRegex::with_short("(unclosed shared").is_err());
+        assert!(LazyRegex::with_short("(unclosed at once").is_err());
     }
 }

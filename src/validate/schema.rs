@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use jsonschema::{Draft, Validator};
 use serde_json::Value;
 
-use super::{formats, schema_check};
+use super::{formats, pattern, schema_check};
 use crate::diagnostic::Diagnostic;
 use crate::fs::Role;
 use crate::project::Project;
@@ -121,11 +121,13 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
 }
 
 /// The schema compiled as cfgc validates with it: draft 2020-12, the linear-time regex
-/// engine, cfgc's formats checked.
+/// engine (cfgc's own `pattern` keyword), cfgc's formats checked.
 pub(super) fn compile(json: &Value) -> Result<Validator, jsonschema::ValidationError<'_>> {
     let mut options = jsonschema::options()
         .with_draft(Draft::Draft202012)
+        // `patternProperties` keys; `pattern` is cfgc's own keyword, on the same engine.
         .with_pattern_options(jsonschema::PatternOptions::regex())
+        .with_keyword(pattern::KEYWORD, pattern::factory)
         .should_validate_formats(true);
     for &f in formats::FORMATS {
         options = options.with_format(f, move |s: &str| formats::check(f, s).is_ok());

@@ -6,7 +6,6 @@
 //! backtracking can). Its price is no look-around and no backreferences; a schema that
 //! uses them is refused when it loads, naming the pattern, rather than failing open later.
 
-use jsonschema::PatternOptions;
 use serde_json::{Value, json};
 
 /// Byte offset of the first `[` or `{` that opens level `max + 1`, if any: found on the
@@ -117,8 +116,8 @@ fn pop(pointer: &mut String, len: usize) {
     pointer.truncate(len);
 }
 
-/// Whether jsonschema, with the engine cfgc validates with, compiles the pattern: the
-/// same translation from ECMA-262 syntax as the real validator, one pattern at a time.
+/// Whether the pattern compiles as cfgc validates with it (the same options, keyword and
+/// translation from ECMA-262 syntax as the real validator), one pattern at a time.
 fn compiles(pattern: &str, as_property: bool) -> bool {
     builds(&one(pattern, as_property))
 }
@@ -142,10 +141,7 @@ fn one(pattern: &str, as_property: bool) -> Value {
 }
 
 fn builds(schema: &Value) -> bool {
-    jsonschema::options()
-        .with_pattern_options(PatternOptions::regex())
-        .build(schema)
-        .is_ok()
+    super::schema::compile(schema).is_ok()
 }
 
 #[cfg(test)]

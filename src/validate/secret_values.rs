@@ -2,8 +2,10 @@
 //! decrypted, whether their values satisfy it. Findings name the key and the rule, never
 //! the value.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
+use jsonschema::ValidationError;
 use jsonschema::error::ValidationErrorKind as K;
 use serde_json::Value;
 use zeroize::Zeroize;
@@ -79,7 +81,7 @@ pub fn check_secret_values(
     // Collecting errors costs more than a yes or no, and valid is the usual answer.
     let errors =
         (!schema.validator.is_valid(&instance)).then(|| schema.validator.iter_errors(&instance));
-    for e in errors.into_iter().flatten() {
+    for e in errors.into_iter().flatten().map(Wiped) {
         let path = segments(e.instance_path().as_str());
         let Some(first) = path.first() else { continue };
         if !values.contains_key(first) || only.is_some_and(|o| o != first) {
@@ -118,4 +120,46 @@ pub fn check_secret_values(
         }
     }
     found
+}
+
+/// A schema error about decrypted values, wiped when dropped: an error of a custom keyword
+/// (cfgc's `pattern`) holds its own copy of the value it judged, freed with the error.
+struct Wiped<'i>(ValidationError<'i>);
+
+impl<'i> std::ops::Deref for Wiped<'i> {
+    type Target = ValidationError<'i>;
+    fn deref(&self) -> &ValidationError<'i> {
+        &self.0
+    }
+}
+
+impl Drop for Wiped<'_> {
+    fn drop(&mut self) {
+        let e = std::mem::replace(&mut self.0, ValidationError::custom(String::new()));
+        if let Cow::Owned(mut value) = e.into_parts().instance {
+            wipe(&mut value);
+        }
+    }
+}
+
+/// Every string in `value`, zeroed.
+fn wipe(value: &mut Value) {
+    match value {
+        Value::String(s) => s.zeroize(),
+        Value::Array(items) => items.iter_mut().for_each(wipe),
+        Value::Object(map) => map.values_mut().for_each(wipe),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wipe_zeroes_every_string_at_any_depth() {
+        let mut v = serde_json::json!({ "a": ["s3cret", { "b": "s3cret" }], "n": 1 });
+        wipe(&mut v);
+        assert_eq!(v, serde_json::json!({ "a": ["", { "b": "" }], "n": 1 }));
+    }
 }

@@ -1,12 +1,16 @@
-//! A policy pattern for short haystacks that is only asked "does it match" (a directive's
-//! arguments), built the cheap way: the NFA simulation alone, compiled forward, without
-//! capture states, and without Unicode for the arguments that are ASCII.
+//! A pattern for short haystacks that is only asked "does it match" (a policy directive's
+//! arguments, a config value against the schema's `pattern`), built the cheap way: compiled
+//! forward only, without the lazy DFA, and without Unicode for the haystacks that are ASCII.
+//! It matches with the bounded backtracker, or the NFA simulation for long haystacks, and
+//! moves to a forward lazy DFA once it has run often (`hot`): all linear in the haystack's
+//! length.
 //!
-//! A `Regex` also compiles the reverse automaton and prepares a lazy DFA, which pay off on
-//! long texts only; and a Unicode class (`\w`, `.`, `[^$]`, a case-insensitive letter)
-//! compiles to hundreds of states where its ASCII part needs a few. `\$\w+` cost 2.4 M
-//! instructions as a `Regex` and under 0.1 M here, and the example's plan builds its
-//! nineteen argument patterns on every run.
+//! A `Regex` also compiles the reverse automaton and sets up a lazy DFA (its cache is
+//! allocated on the first match), which pay off on long texts only; and a Unicode class
+//! (`\w`, `.`, `[^$]`, a case-insensitive letter) compiles to hundreds of states where its
+//! ASCII part needs a few. `\$\w+` cost 2.4 M instructions as a `Regex` and under 0.1 M
+//! here; the example's plan builds its nineteen argument patterns on every run, and every
+//! run its schema's seventeen.
 //!
 //! On an ASCII haystack the ASCII build answers exactly as the Unicode one: every Unicode
 //! class, case folding and word boundary restricted to ASCII is its ASCII form, and what
@@ -17,13 +21,13 @@
 
 use std::sync::OnceLock;
 
-use regex_automata::Input;
-use regex_automata::nfa::thompson::pikevm::{Cache, PikeVM};
-use regex_automata::nfa::thompson::{self, WhichCaptures};
-use regex_automata::util::pool::Pool;
+use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::util::syntax;
+use regex_automata::{Input, meta};
 
 use super::last_line;
+
+mod hot;
 
 /// `regex`'s default limit on a compiled pattern: both builds refuse what `Regex` would.
 const SIZE_LIMIT: usize = 10 * (1 << 20);
@@ -44,7 +48,7 @@ impl std::fmt::Debug for Short {
 impl Short {
     /// The ASCII build (or the Unicode one, for a pattern that needs it), or why the pattern
     /// cannot run.
-    pub(super) fn new(source: &str) -> Result<Short, String> {
+    pub fn new(source: &str) -> Result<Short, String> {
         let short = |ascii| Short {
             source: source.to_string(),
             ascii,
@@ -96,25 +100,26 @@ enum Refused {
 }
 
 struct Engine {
-    vm: PikeVM,
-    caches: Pool<Cache, CacheFn>,
+    regex: meta::Regex,
+    source: String,
+    syntax: syntax::Config,
+    tier: hot::Tier,
 }
-
-type CacheFn =
-    Box<dyn Fn() -> Cache + Send + Sync + std::panic::RefUnwindSafe + std::panic::UnwindSafe>;
 
 impl Engine {
     fn new(source: &str, unicode: bool) -> Result<Engine, Refused> {
         // Without Unicode the ASCII build works on bytes: `.` and `[^$]` match one byte, which
         // on an ASCII haystack is one character.
         let syntax = syntax::Config::new().unicode(unicode).utf8(unicode);
-        let config = thompson::Config::new()
-            .utf8(unicode)
-            .which_captures(WhichCaptures::None)
+        let config = meta::Config::new()
+            .hybrid(false)
+            .dfa(false)
+            .utf8_empty(unicode)
+            .which_captures(WhichCaptures::Implicit)
             .nfa_size_limit(Some(SIZE_LIMIT));
-        let vm = PikeVM::builder()
+        let regex = meta::Builder::new()
             .syntax(syntax)
-            .thompson(config)
+            .configure(config)
             .build(source)
             .map_err(|e| match e.size_limit() {
                 // In `Regex`'s words.
@@ -123,16 +128,18 @@ impl Engine {
                 )),
                 None => Refused::Other(last_line(&e.to_string())),
             })?;
-        let for_caches = vm.clone();
-        let create: CacheFn = Box::new(move || for_caches.create_cache());
         Ok(Engine {
-            vm,
-            caches: Pool::new(create),
+            regex,
+            source: source.to_string(),
+            syntax,
+            tier: hot::Tier::new(),
         })
     }
 
     fn is_match(&self, haystack: &str) -> bool {
-        self.vm
-            .is_match(&mut self.caches.get(), Input::new(haystack.as_bytes()))
+        let haystack = haystack.as_bytes();
+        self.tier
+            .is_match(&self.source, self.syntax, SIZE_LIMIT, haystack)
+            .unwrap_or_else(|| self.regex.is_match(Input::new(haystack)))
     }
 }
