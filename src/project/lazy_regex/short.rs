@@ -86,8 +86,10 @@ impl Short {
     /// `ready_for_non_ascii`).
     pub fn is_match(&self, haystack: &str) -> bool {
         match &self.ascii {
-            Some(ascii) if haystack.is_ascii() => ascii.is_match(haystack),
-            _ => self.unicode().is_ok_and(|u| u.is_match(haystack)),
+            Some(ascii) if haystack.is_ascii() => ascii.is_match(&self.source, haystack),
+            _ => self
+                .unicode()
+                .is_ok_and(|u| u.is_match(&self.source, haystack)),
         }
     }
 }
@@ -101,7 +103,7 @@ enum Refused {
 
 struct Engine {
     regex: meta::Regex,
-    source: String,
+    /// What it was built with, for its lazy DFA (built from the `Short`'s source).
     syntax: syntax::Config,
     tier: hot::Tier,
 }
@@ -130,16 +132,16 @@ impl Engine {
             })?;
         Ok(Engine {
             regex,
-            source: source.to_string(),
             syntax,
             tier: hot::Tier::new(),
         })
     }
 
-    fn is_match(&self, haystack: &str) -> bool {
+    /// `source` is the one this engine was built from.
+    fn is_match(&self, source: &str, haystack: &str) -> bool {
         let haystack = haystack.as_bytes();
         self.tier
-            .is_match(&self.source, self.syntax, SIZE_LIMIT, haystack)
+            .is_match(source, self.syntax, SIZE_LIMIT, haystack)
             .unwrap_or_else(|| self.regex.is_match(Input::new(haystack)))
     }
 }
