@@ -196,9 +196,11 @@ fn secrets_at(
     let mut out = Vec::new();
     for (i, env) in loaded.environments().enumerate() {
         if let Some(declared) = &env.secrets {
-            let old = crate::secrets::history::at_revision(
+            // By environment: a file moved since `rev` is compared with the one it replaces.
+            let old = crate::secrets::history::for_env(
                 &loaded.project.root,
                 rev,
+                &env.name,
                 &declared.value,
                 &limits,
                 sources,

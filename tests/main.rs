@@ -40,5 +40,6 @@ mod secrets_leaks;
 mod secrets_merge;
 mod secrets_pending;
 mod secrets_review;
+mod secrets_review_output;
 mod streamed_load;
 mod tiers;

@@ -2,7 +2,10 @@
 //! real `git merge`: different names merge, the same name conflicts, no identity or a
 //! re-created side leaves the file for the user. Canary values never appear in any output.
 
-use crate::common::git::{CANARY, PROD, commit, git, git_run, keyless, no_canary, repo, snap};
+use crate::common::git::{
+    CANARY, PROD, attacker, commit, git, git_run, keyless, no_canary, owner, recreate_prod, repo,
+    snap,
+};
 use crate::common::{Project, Run};
 
 /// A repository with the drivers set up and two branches from it: `theirs` runs
@@ -128,6 +131,27 @@ fn a_file_recreated_on_one_branch_is_never_merged() {
         merge.stderr.contains("was re-created on theirs"),
         "{}",
         merge.transcript()
+    );
+}
+
+#[test]
+fn a_side_recreated_with_an_added_recipient_is_never_merged() {
+    let p = branches(
+        |p| {
+            let (me, evil) = (owner(p), attacker(p));
+            recreate_prod(p, &[&me, &evil], 3);
+        },
+        set_jwt_on_main,
+    );
+    let merge = refused_merge(&p, true);
+    assert!(
+        merge.stderr.contains("was re-created on theirs"),
+        "{}",
+        merge.transcript()
+    );
+    assert_ne!(
+        p.get("prod", "DATABASE_URL"),
+        format!("postgres://app:{CANARY}@evil.example.com/app")
     );
 }
 

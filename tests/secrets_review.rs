@@ -3,7 +3,10 @@
 //! with `check --base`. Canary values never appear in any output.
 
 use crate::common::Project;
-use crate::common::git::{CANARY, PROD, commit, git_run, keyless, no_canary, repo, snap};
+use crate::common::git::{
+    CANARY, PROD, as_attacker, attacker, commit, git, git_run, keyless, no_canary, owner,
+    recreate_prod, repo, set_prod_recipients, snap,
+};
 
 #[test]
 fn secrets_diff_names_what_changed_without_a_key() {
@@ -164,7 +167,8 @@ fn check_base_catches_a_recreated_file_until_a_key_holder_confirms_it() {
     assert_eq!(recreated.code, 1, "{}", recreated.transcript());
     let diff = keyless(&p, &["secrets", "diff"], None);
     assert!(
-        diff.stdout.contains("data key replaced") && diff.stdout.contains("NOT confirmed"),
+        diff.stdout
+            .contains("data key replaced without a confirmation"),
         "{}",
         diff.transcript()
     );
@@ -210,4 +214,121 @@ fn check_base_catches_a_recreated_file_until_a_key_holder_confirms_it() {
         confirm.transcript(),
         refused.transcript()
     ));
+}
+
+/// `check prod --base HEAD` and `secrets diff HEAD`, keyless: both must call the file
+/// re-created.
+fn assert_recreated(p: &crate::common::Project) -> (crate::common::Run, crate::common::Run) {
+    let check = keyless(p, &["check", "prod", "--base", "HEAD"], None);
+    assert_eq!(check.code, 1, "{}", check.transcript());
+    assert!(
+        check.stdout.contains("secrets-recreated"),
+        "{}",
+        check.transcript()
+    );
+    let diff = keyless(p, &["secrets", "diff", "HEAD"], None);
+    assert_eq!(diff.code, 1, "{}", diff.transcript());
+    assert!(
+        diff.stdout
+            .contains("data key replaced without a confirmation"),
+        "{}",
+        diff.transcript()
+    );
+    no_canary(&[&check, &diff]);
+    (check, diff)
+}
+
+#[test]
+fn recreated_with_an_added_recipient_and_three_writes_is_caught() {
+    let p = repo();
+    let me = owner(&p);
+    let evil = attacker(&p);
+    recreate_prod(&p, &[&me, &evil], 3);
+    let (check, diff) = assert_recreated(&p);
+    assert!(
+        diff.stdout.contains("recipient added"),
+        "{}",
+        diff.transcript()
+    );
+    snap!(format!(
+        "$ cfgc check prod --base HEAD\n{}\n$ cfgc secrets diff HEAD\n{}",
+        check.transcript(),
+        diff.transcript()
+    ));
+}
+
+#[test]
+fn recreated_then_rekeyed_to_the_remaining_recipient_is_not_an_offboarding() {
+    let p = repo();
+    let (me, colleague) = (owner(&p), crate::common::age_key().public);
+    set_prod_recipients(&p, &[&me, &colleague]);
+    let added = p.run(&["secrets", "rekey", "prod"]);
+    assert_eq!(added.code, 0, "{}", added.transcript());
+    commit(&p, "a colleague joins prod");
+    let evil = attacker(&p);
+    recreate_prod(&p, &[&me, &colleague, &evil], 1);
+    // The attacker leaves, and takes the colleague with them: "recipient removed" alone.
+    set_prod_recipients(&p, &[&me]);
+    let rekey = as_attacker(&p, &["secrets", "rekey", "prod"], None);
+    assert_eq!(rekey.code, 0, "{}", rekey.transcript());
+    let (_, diff) = assert_recreated(&p);
+    assert!(
+        diff.stdout.contains("recipient removed") && !diff.stdout.contains("recipient added"),
+        "{}",
+        diff.transcript()
+    );
+}
+
+#[test]
+fn recreated_after_a_move_is_compared_with_the_file_it_replaces() {
+    let p = repo();
+    let moved = "environments/prod-moved.secrets.yaml";
+    git(&p, &["mv", PROD, moved]);
+    let toml = p.read("cfgc.toml").replace(PROD, moved);
+    std::fs::write(p.path("cfgc.toml"), toml).expect("write");
+    // Moved and nothing else: the same file, found by environment.
+    let honest = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
+    assert_eq!(honest.code, 0, "{}", honest.transcript());
+    std::fs::remove_file(p.path(moved)).expect("rm");
+    let evil = format!("postgres://app:{CANARY}@evil.example.com/app");
+    let run = keyless(&p, &["secrets", "set", "prod", "DATABASE_URL"], Some(&evil));
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert_recreated(&p);
+}
+
+#[test]
+fn every_honest_rekey_signs_with_the_old_key() {
+    let p = repo();
+    let (me, colleague) = (owner(&p), crate::common::age_key().public);
+    // A recipient added: the same key re-wrapped, and signed by it.
+    set_prod_recipients(&p, &[&me, &colleague]);
+    assert_eq!(p.run(&["secrets", "rekey", "prod"]).code, 0);
+    let added = keyless(&p, &["secrets", "diff", "HEAD"], None);
+    assert!(
+        added
+            .stdout
+            .contains("data key re-wrapped for the recipients: confirmed"),
+        "{}",
+        added.transcript()
+    );
+    let check = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
+    assert_eq!(check.code, 0, "{}", check.transcript());
+    commit(&p, "a colleague joins");
+    // A recipient removed, then a rotation, then a write: a new key, signed by the old.
+    set_prod_recipients(&p, &[&me]);
+    assert_eq!(p.run(&["secrets", "rekey", "prod"]).code, 0);
+    p.set(
+        "prod",
+        "JWT_SECRET",
+        &format!("{CANARY}-0123456789abcdefghijklmnop"),
+    );
+    let removed = keyless(&p, &["secrets", "diff", "HEAD"], None);
+    assert!(
+        removed.stdout.contains("data key replaced: confirmed"),
+        "{}",
+        removed.transcript()
+    );
+    let check = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
+    assert_eq!(check.code, 0, "{}", check.transcript());
+    no_canary(&[&added, &removed, &check]);
 }

@@ -4,7 +4,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::project::Environment;
-use crate::secrets::file::Parsed;
+use crate::secrets::file::{Parsed, Spans};
 use crate::secrets::review::{Concern, concerns};
 
 /// One finding per pending value. A finding, not a warning: the value is unauthenticated
@@ -93,15 +93,25 @@ pub fn against_base(
                 .note("every write by cfgc raises the generation, so a lower one, or the same one with other content, is an older file put back (or edited by hand)")
                 .help(format!("if this branch is behind `{rev}`, merge `{rev}` into it (with the drivers of `cfgc git-setup`, the merged file gets a higher generation); otherwise take the file from `{rev}` (`git checkout {rev} -- FILE`) and make the change again with `cfgc secrets`"))
             }
-            Concern::Recreated => Diagnostic::finding(
-                "secrets-recreated",
-                format!("the secrets file of `{}` was re-created: every value was replaced by someone who may not have held a key", env.name),
-            )
-            .at(spans.data_key)
-            .label(format!("a new data key, with the same recipients as at `{rev}`"))
-            .env(&env.name)
-            .note("the recipients are public, so anyone can write a valid file with values of their own; a rotation by `cfgc secrets rekey` is signed by the old key, and this file carries no valid signature")
-            .help(format!("if this was meant, a holder of a key for `{}` checks the values (`cfgc secrets get`) and runs `cfgc secrets confirm-recreate {} --base {rev}`; otherwise take the file from `{rev}`", env.name, env.name)),
+            Concern::Recreated { legacy } => recreated(env, spans, rev, legacy),
         })
         .collect()
+}
+
+/// The finding for a file whose data key changed without the base key's signature, with
+/// recipients added or removed or not, after any number of writes.
+fn recreated(env: &Environment, spans: &Spans, rev: &str, legacy: bool) -> Diagnostic {
+    let d = Diagnostic::finding(
+        "secrets-recreated",
+        format!("the secrets file of `{}` was re-created: its data key was replaced without a confirmation, so every value may be its writer's own", env.name),
+    )
+    .at(spans.data_key)
+    .label(format!("not signed by the data key at `{rev}`"))
+    .env(&env.name)
+    .note("the recipients are public, so anyone can write a valid file with values (and recipients) of their own; `cfgc secrets rekey` signs with the old key whenever it replaces or re-wraps it, and this file carries no valid signature");
+    if legacy {
+        d.help(format!("the file at `{rev}` was written before cfgc signed its files, so no signature can be checked: a holder of a key for `{}` checks the values (`cfgc secrets get`) and approves the change in review; once merged, every later write is signed", env.name))
+    } else {
+        d.help(format!("if this was meant, a holder of a key for `{}` checks the values (`cfgc secrets get`) and runs `cfgc secrets confirm-recreate {} --base {rev}`; otherwise take the file from `{rev}`", env.name, env.name))
+    }
 }

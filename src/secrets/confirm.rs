@@ -2,10 +2,12 @@
 //! check without a key.
 //!
 //! Every write publishes `signer`: the public half of an Ed25519 key derived from the
-//! file's data key. When the data key is replaced by someone who held the old one
-//! (`rekey` after removing a recipient, `rekey --rotate`, `secrets confirm-recreate`),
-//! the new file carries `confirmed`: a signature by the OLD signing key over the
-//! environment, the old signer, the new signer and the new wrapped data key. A file
+//! file's data key. When the data key is replaced or re-wrapped by someone who held the
+//! old one (`rekey` after removing a recipient, `rekey --rotate`, `rekey` after adding one,
+//! `secrets confirm-recreate`), the new file carries `confirmed`: a signature by the OLD
+//! signing key over the environment, the old signer, the new signer and the new wrapped
+//! data key. Review without a key cannot tell the same key re-wrapped from a new one, so
+//! any change of the wrapped data key needs it (`review::concerns`). A file
 //! re-created from the public recipient list alone cannot carry one, since its writer never
 //! had the old data key; nor can it reuse another file's: `signer` is only text, but the
 //! wrapped data key it would have to copy opens only with that file's key, under which

@@ -7,13 +7,17 @@
 //! through the project filesystem (`crate::fs`: `stage`, `commit`, `lock`).
 
 mod edit;
+mod names;
 mod parse;
+mod redact;
 mod serialize;
 
 use std::collections::BTreeMap;
 
 pub use edit::{Change, Rekeyed, compute_mac, create, mac_verifies, rekey, reseal, update};
-pub use parse::{Parsed, Spans, ValueSpans, parse, redact_unparsed};
+pub use names::is_secret_name;
+pub use parse::{Parsed, Spans, ValueSpans, parse};
+pub use redact::redact_unparsed;
 pub use serialize::{scalar as yaml_scalar, serialize};
 
 /// The top-level key that holds the metadata; every other top-level key is a secret.

@@ -2,10 +2,18 @@
 //! added, removed or changed (a value's ciphertext changes only when its value does,
 //! since every write re-seals only what changed), which recipients came or went, whether
 //! the data key was replaced, and what the generation says about a rollback.
+//!
+//! Re-creation is told by one rule, whatever else changed (recipients, generation):
+//! a wrapped data key (or its signer) that differs from the base's must carry a
+//! signature by the base's data key (`confirm`). Every honest writer that replaces or
+//! re-wraps the key holds the old one and signs; a file re-created from the public
+//! recipient list cannot.
 
 use std::collections::BTreeSet;
 
 use super::file::SecretsFile;
+
+pub mod shown;
 
 /// What changed from `base` to `head` of one secrets file; `None` where it did not exist.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -17,12 +25,14 @@ pub struct Changes {
     pub changed: Vec<String>,
     pub recipients_added: Vec<String>,
     pub recipients_removed: Vec<String>,
-    /// The wrapped data key differs while the recipients did not change: a new data key
-    /// (re-wrapping the same key happens only when recipients change), so every value was
-    /// sealed again and "changed" cannot be told per name.
-    pub resealed: bool,
-    /// With `resealed`: the new file carries a valid signature by the old data key.
+    /// The wrapped data key or its signer differs from the base's: re-wrapped for other
+    /// recipients, replaced by a rotation, or re-created.
+    pub key_changed: bool,
+    /// With `key_changed`: the new file carries a valid signature by the base's data key.
     pub confirmed: bool,
+    /// A new data key (anything but a confirmed re-wrap of the same one): every value was
+    /// sealed again, so "changed" cannot be told per name.
+    pub resealed: bool,
     pub pending_added: Vec<String>,
     pub pending_removed: Vec<String>,
     pub pending_changed: Vec<String>,
@@ -65,8 +75,10 @@ pub fn compare(base: Option<&SecretsFile>, head: Option<&SecretsFile>) -> Change
     let (br, hr) = (set(&b.recipients), set(&h.recipients));
     c.recipients_added = hr.difference(&br).map(|s| s.to_string()).collect();
     c.recipients_removed = br.difference(&hr).map(|s| s.to_string()).collect();
-    c.resealed = base.is_some() && head.is_some() && b.data_key != h.data_key && br == hr;
-    c.confirmed = c.resealed && super::confirm::confirms(b, h);
+    c.key_changed = base.is_some() && head.is_some() && key_changed(b, h);
+    c.confirmed = c.key_changed && super::confirm::confirms(b, h);
+    // A confirmed signer that stayed is the same key, re-wrapped: values kept their text.
+    c.resealed = c.key_changed && !(c.confirmed && b.signer == h.signer);
     for (name, sealed) in &h.values {
         match b.values.get(name) {
             None => c.added.push(name.clone()),
@@ -97,6 +109,13 @@ pub fn compare(base: Option<&SecretsFile>, head: Option<&SecretsFile>) -> Change
     c
 }
 
+/// Whether `head`'s data key is not plainly the base's: its wrapped text changed (a
+/// re-wrap, a rotation or a re-creation all change it), or its signer did (a legacy
+/// base has none to compare).
+fn key_changed(base: &SecretsFile, head: &SecretsFile) -> bool {
+    base.data_key != head.data_key || (base.signer.is_some() && base.signer != head.signer)
+}
+
 fn set(list: &[String]) -> BTreeSet<&str> {
     list.iter().map(String::as_str).collect()
 }
@@ -107,9 +126,10 @@ pub enum Concern {
     /// The generation went down, or stayed while the content changed: an older file was
     /// put back (or the generation edited by hand).
     RolledBack { base: u64, head: u64 },
-    /// A new data key with the same recipients and no valid confirmation: anyone can
-    /// write such a file from the public recipient list.
-    Recreated,
+    /// A data key that changed without a valid signature by the base's: anyone can write
+    /// such a file from the public recipient list, with recipients of their own added.
+    /// `legacy`: the base publishes no signer, so no signature could be checked.
+    Recreated { legacy: bool },
 }
 
 /// The concerns about `head` given `base`. A legacy base (no generation) has nothing
@@ -130,9 +150,10 @@ pub fn concerns(base: &SecretsFile, head: &SecretsFile) -> Vec<Concern> {
             head: head.generation,
         });
     }
-    let resealed = base.data_key != head.data_key && set(&base.recipients) == set(&head.recipients);
-    if resealed && !super::confirm::confirms(base, head) {
-        out.push(Concern::Recreated);
+    if key_changed(base, head) && !super::confirm::confirms(base, head) {
+        out.push(Concern::Recreated {
+            legacy: base.signer.is_none(),
+        });
     }
     out
 }

@@ -112,3 +112,61 @@ pub fn no_canary(runs: &[&Run]) {
 pub fn keyless(p: &Project, args: &[&str], stdin: Option<&str>) -> Run {
     p.run_with_env(args, stdin, &[("CFGC_AGE_KEY_FILE", "")])
 }
+
+/// The public key of the project's own key holder (`keys/test.key`), as prod lists it.
+pub fn owner(p: &Project) -> String {
+    let toml = p.read("cfgc.toml");
+    let prod = &toml[toml.find("[environments.prod]").expect("prod")..];
+    prod.split('"')
+        .find(|s| s.starts_with("age1"))
+        .expect("prod names a recipient")
+        .to_string()
+}
+
+/// prod's `recipients` in cfgc.toml set to `recipients`.
+pub fn set_prod_recipients(p: &Project, recipients: &[&str]) {
+    let toml = p.read("cfgc.toml");
+    let at = toml.find("[environments.prod]").expect("prod");
+    let (head, prod) = toml.split_at(at);
+    let line = prod
+        .lines()
+        .find(|l| l.starts_with("recipients = "))
+        .expect("prod's recipients");
+    let list: Vec<String> = recipients.iter().map(|r| format!("\"{r}\"")).collect();
+    let new = format!("recipients = [{}]", list.join(", "));
+    std::fs::write(
+        p.path("cfgc.toml"),
+        format!("{head}{}", prod.replacen(line, &new, 1)),
+    )
+    .expect("write cfgc.toml");
+}
+
+/// Someone with an age key of their own and none of the project's: the key is kept at
+/// `keys/attacker.key` (ignored by git); returns its public half.
+pub fn attacker(p: &Project) -> String {
+    let key = super::age_key();
+    std::fs::write(p.path("keys/attacker.key"), format!("{}\n", key.secret)).expect("key");
+    key.public
+}
+
+/// `cfgc ARGS` run with the attacker's key only.
+pub fn as_attacker(p: &Project, args: &[&str], stdin: Option<&str>) -> Run {
+    let key = p.path("keys/attacker.key").to_string_lossy().into_owned();
+    p.run_with_env(args, stdin, &[("CFGC_AGE_KEY_FILE", &key)])
+}
+
+/// The attack of issue 19 (b): prod's file deleted and re-created by the attacker under
+/// a new data key, for `recipients`, with the attacker's own values; then `secrets set`
+/// `writes` more times to raise the generation above the base's.
+pub fn recreate_prod(p: &Project, recipients: &[&str], writes: usize) {
+    set_prod_recipients(p, recipients);
+    std::fs::remove_file(p.path(PROD)).expect("rm");
+    let evil = format!("postgres://app:{CANARY}@evil.example.com/app");
+    let run = as_attacker(p, &["secrets", "set", "prod", "DATABASE_URL"], Some(&evil));
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    for i in 0..writes {
+        let jwt = format!("{CANARY}-evil-{i}-0123456789abcdefghijklmn");
+        let run = as_attacker(p, &["secrets", "set", "prod", "JWT_SECRET"], Some(&jwt));
+        assert_eq!(run.code, 0, "{}", run.transcript());
+    }
+}

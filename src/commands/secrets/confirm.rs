@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::pipeline::{Keyring, open_secrets};
 use crate::secrets::confirm::sign;
 use crate::secrets::file::reseal;
-use crate::secrets::history::at_revision;
+use crate::secrets::history::for_env;
 use crate::secrets::review::compare;
 
 pub fn run(config: &Config, environment: &str, rev: &str) -> Result<Exit, Exit> {
@@ -18,8 +18,9 @@ pub fn run(config: &Config, environment: &str, rev: &str) -> Result<Exit, Exit> 
     let path = ctx.secrets_path(ctx.env())?;
     let root = ctx.loaded.project.root.clone();
     let limits = ctx.fs().limits().clone();
-    let base =
-        at_revision(&root, rev, &path, &limits, &mut ctx.sources).map_err(|ds| ctx.fatal(&ds))?;
+    let env_name = ctx.env().name.clone();
+    let base = for_env(&root, rev, &env_name, &path, &limits, &mut ctx.sources)
+        .map_err(|ds| ctx.fatal(&ds))?;
     let env = ctx.env();
     let file_name = ctx.display_name(env);
     let (Some(base), Some(head)) = (base, ctx.parsed(env)) else {
@@ -31,10 +32,13 @@ pub fn run(config: &Config, environment: &str, rev: &str) -> Result<Exit, Exit> 
         );
         return Ok(Exit::Ok);
     };
-    if !compare(Some(&base.file), Some(&head.file)).resealed {
+    let changes = compare(Some(&base.file), Some(&head.file));
+    if !changes.key_changed || changes.confirmed {
         say(
             config,
-            &format!("nothing to confirm: {file_name} keeps the data key it had at `{rev}`\n"),
+            &format!(
+                "nothing to confirm: {file_name} keeps the data key it had at `{rev}`, or its new one is already signed by it\n"
+            ),
         );
         return Ok(Exit::Ok);
     }

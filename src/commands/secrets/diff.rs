@@ -5,7 +5,8 @@
 use super::context;
 use crate::cli::Config;
 use crate::commands::{Exit, show};
-use crate::secrets::history::at_revision;
+use crate::secrets::history::for_env;
+use crate::secrets::review::shown::field;
 use crate::secrets::review::{Changes, compare};
 
 pub fn run(config: &Config, rev: &str) -> Result<Exit, Exit> {
@@ -19,8 +20,15 @@ pub fn run(config: &Config, rev: &str) -> Result<Exit, Exit> {
         let Some(declared) = &env.secrets else {
             continue;
         };
-        let base = at_revision(&root, rev, &declared.value, &limits, &mut ctx.sources)
-            .map_err(|ds| ctx.fatal(&ds))?;
+        let base = for_env(
+            &root,
+            rev,
+            &env.name,
+            &declared.value,
+            &limits,
+            &mut ctx.sources,
+        )
+        .map_err(|ds| ctx.fatal(&ds))?;
         let head = ctx.parsed(env);
         let changes = compare(base.as_ref().map(|p| &p.file), head.map(|p| &p.file));
         let name = ctx.display_name(env);
@@ -35,7 +43,8 @@ pub fn run(config: &Config, rev: &str) -> Result<Exit, Exit> {
     Ok(if changed { Exit::Findings } else { Exit::Ok })
 }
 
-/// The changes to one file, a line per name; never a value or a ciphertext.
+/// The changes to one file, a line per name; never a value or a ciphertext. Every field
+/// is escaped (`shown::field`): no text from a file can start a line of its own.
 pub fn describe(env: &str, name: &str, c: &Changes) -> String {
     let (from, to) = c.generations;
     let state = if c.created {
@@ -47,10 +56,10 @@ pub fn describe(env: &str, name: &str, c: &Changes) -> String {
     } else {
         format!("generation {from} -> {to}")
     };
-    let mut out = format!("{env} ({name}): {state}\n");
+    let mut out = format!("{} ({}): {state}\n", field(env), field(name));
     let mut line = |what: &str, names: &[String]| {
         for n in names {
-            out.push_str(&format!("  {n}: {what}\n"));
+            out.push_str(&format!("  {}: {what}\n", field(n)));
         }
     };
     line("added", &c.added);
@@ -66,18 +75,28 @@ pub fn describe(env: &str, name: &str, c: &Changes) -> String {
     );
     line("no longer pending", &c.pending_removed);
     for r in &c.recipients_added {
-        out.push_str(&format!("  recipient added: {r}\n"));
+        out.push_str(&format!("  recipient added: {}\n", field(r)));
     }
     for r in &c.recipients_removed {
-        out.push_str(&format!("  recipient removed: {r}\n"));
+        out.push_str(&format!("  recipient removed: {}\n", field(r)));
     }
-    if c.resealed {
-        out.push_str("  data key replaced with the same recipients: every value was sealed again, so changed values cannot be told apart\n");
-        out.push_str(if c.confirmed {
-            "  confirmed: signed by the previous data key (a rotation by a key holder)\n"
-        } else {
-            "  NOT confirmed by the previous data key: re-created by someone who may not have held a key (`cfgc check --base` reports it)\n"
-        });
-    }
+    out.push_str(data_key(c));
     out
+}
+
+/// What happened to the data key; said even when recipients changed too, since a
+/// re-created file with a recipient removed otherwise reads as an off-boarding.
+fn data_key(c: &Changes) -> &'static str {
+    match (c.key_changed, c.confirmed, c.resealed) {
+        (false, _, _) => "",
+        (true, false, _) => {
+            "  data key replaced without a confirmation: no holder of the previous data key signed it, so the file was re-created and every value may be its writer's own (`cfgc check --base` reports it)\n"
+        }
+        (true, true, true) => {
+            "  data key replaced: confirmed (signed by the previous data key); every value was sealed again, so changed values cannot be told apart\n"
+        }
+        (true, true, false) => {
+            "  data key re-wrapped for the recipients: confirmed (signed by the data key)\n"
+        }
+    }
 }

@@ -21,18 +21,21 @@ use crate::project::Environment;
 use crate::secrets::crypto::{Plaintext, seal};
 use crate::secrets::file::{Parsed, SecretsFile, reseal, serialize};
 use crate::secrets::history::parse_text;
+use crate::secrets::review::shown::field;
 use crate::secrets::review::{Concern, concerns};
 use crate::source::SourceMap;
 
 const SIDES: [&str; 3] = ["base", "ours", "theirs"];
 
 pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<Exit, Exit> {
-    let shown = path.unwrap_or("the secrets file").to_string();
+    // The path git names (`%P`) can hold any byte a file name can: shown escaped.
+    let shown = field(path.unwrap_or("the secrets file")).into_owned();
     let limits = crate::fs::Limits::default();
     let mut texts = Vec::new();
     for file in files {
         texts.push(read_bounded(file, limits.secrets).map_err(|why| {
-            err(&format!("error: cannot read `{}`: {why}\n", file.display()));
+            let name = file.display().to_string();
+            err(&format!("error: cannot read `{}`: {why}\n", field(&name)));
             Exit::Error
         })?);
     }
@@ -72,9 +75,12 @@ pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<
     let env = ctx.env();
     if let Some(base) = &base {
         for (side, file) in [("ours", &ours), ("theirs", &theirs)] {
-            if concerns(&base.file, &file.file).contains(&Concern::Recreated) {
+            let recreated = concerns(&base.file, &file.file)
+                .iter()
+                .any(|c| matches!(c, Concern::Recreated { .. }));
+            if recreated {
                 err(&format!(
-                    "conflict: {shown} ({}) was re-created on {side}: its data key was replaced while the recipients stayed, and no key holder of the old file confirmed it; cfgc does not merge it. Review that side, keep one (`git checkout --ours|--theirs -- {shown}`), and re-apply the other side's changes with `cfgc secrets set`\n",
+                    "conflict: {shown} ({}) was re-created on {side}: its data key was replaced without a confirmation (no holder of the base's data key signed it, whatever its recipients); cfgc never merges it, and OURS is left as it was. Review that side, keep one (`git checkout --ours|--theirs -- {shown}`), and re-apply the other side's changes with `cfgc secrets set`\n",
                     env.name
                 ));
                 return Err(Exit::Findings);
@@ -147,7 +153,7 @@ pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<
     std::fs::write(files[1], serialize(&next)).map_err(|e| {
         err(&format!(
             "error: cannot write `{}`: {e}\n",
-            files[1].display()
+            field(&files[1].display().to_string())
         ));
         Exit::Error
     })?;

@@ -6,7 +6,10 @@
 //! changes exactly when the value was written again, and says nothing about the value.
 
 use std::io::Read;
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
+
+use rustix::fs::OFlags;
 
 use sha2::{Digest, Sha256};
 
@@ -14,13 +17,15 @@ use crate::commands::{Exit, err, show};
 use crate::fs::Limits;
 use crate::secrets::file::SecretsFile;
 use crate::secrets::history::parse_text;
+use crate::secrets::review::shown::field;
 use crate::source::SourceMap;
 
 pub fn run(file: &Path) -> Result<Exit, Exit> {
     let limits = Limits::default();
     // A file git names on our command line (a temporary copy), not a project file.
     let text = read_bounded(file, limits.secrets).map_err(|why| {
-        err(&format!("error: cannot read `{}`: {why}\n", file.display()));
+        let shown = file.display().to_string();
+        err(&format!("error: cannot read `{}`: {why}\n", field(&shown)));
         Exit::Error
     })?;
     if text.trim().is_empty() {
@@ -37,9 +42,23 @@ pub fn run(file: &Path) -> Result<Exit, Exit> {
     }
 }
 
-/// Reads at most `limit` bytes of UTF-8 text from a file outside the project.
+/// Reads at most `limit` bytes of UTF-8 text from a file outside the project. Only a
+/// regular file, as the project filesystem reads: opened without blocking (a FIFO with no
+/// writer would otherwise hang `git diff` for ever) and its type taken from the opened
+/// handle, so nothing can be swapped in between.
 pub fn read_bounded(path: &Path, limit: u64) -> Result<String, String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags((OFlags::NONBLOCK | OFlags::NOCTTY).bits() as i32)
+        .open(path)
+        .map_err(|e| e.to_string())?;
+    let kind = file.metadata().map_err(|e| e.to_string())?.file_type();
+    if !kind.is_file() {
+        return Err(format!(
+            "it is a {}, not a regular file; cfgc reads secrets files only from regular files",
+            kind_name(&kind)
+        ));
+    }
     let mut bytes = Vec::new();
     file.take(limit + 1)
         .read_to_end(&mut bytes)
@@ -50,10 +69,26 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
 }
 
+fn kind_name(kind: &std::fs::FileType) -> &'static str {
+    if kind.is_dir() {
+        "folder"
+    } else if kind.is_fifo() {
+        "FIFO (named pipe)"
+    } else if kind.is_socket() {
+        "socket"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "device"
+    } else {
+        "special file"
+    }
+}
+
+/// One line per field, every field escaped (`shown::field`): a name or an environment
+/// holding a newline cannot add a line of its own (say, a forged "confirmed").
 pub fn summary(file: &SecretsFile) -> String {
     let mut out = format!(
         "environment: {}\ngeneration: {}\n",
-        file.environment,
+        field(&file.environment),
         match file.generation {
             0 => "none (legacy)".to_string(),
             n => n.to_string(),
@@ -62,18 +97,24 @@ pub fn summary(file: &SecretsFile) -> String {
     let mut recipients = file.recipients.clone();
     recipients.sort();
     for r in recipients {
-        out.push_str(&format!("recipient: {r}\n"));
+        out.push_str(&format!("recipient: {}\n", field(&r)));
     }
     out.push_str(&format!("data key: {}\n", fingerprint(&file.data_key)));
     if file.confirmed.is_some() {
-        out.push_str("data key replacement: confirmed (signed by the previous key)\n");
+        // Only that a signature is there: whether it verifies needs the base.
+        out.push_str("data key signature: present (checked against the base by `cfgc secrets diff` and `cfgc check --base`)\n");
     }
     for (name, sealed) in &file.values {
-        out.push_str(&format!("{name}: sealed {}\n", fingerprint(sealed)));
+        out.push_str(&format!(
+            "{}: sealed {}\n",
+            field(name),
+            fingerprint(sealed)
+        ));
     }
     for (name, sealed) in &file.pending {
         out.push_str(&format!(
-            "{name}: PENDING, unauthenticated {}\n",
+            "{}: PENDING, unauthenticated {}\n",
+            field(name),
             fingerprint(sealed)
         ));
     }

@@ -142,7 +142,20 @@ pub fn check_name(ctx: &Context, env: &Environment, name: &str) -> Result<(), Ex
             format!("`{META_KEY}` is reserved for the secrets file's metadata"),
         )]));
     }
-    let d = if !schema.variables.contains(name) {
+    // Secrets files hold variable names only (`secrets::file::names`): anything else
+    // would be written here and refused by every later read.
+    let d = if !crate::secrets::file::is_secret_name(name) {
+        Diagnostic::finding(
+            "secrets-name",
+            format!(
+                "`{}` cannot be a secret's name: a secret's name is a variable name",
+                crate::secrets::review::shown::field(name)
+            ),
+        )
+        .key(name)
+        .env(&env.name)
+        .help("use a letter or `_`, then letters, digits or `_` (and name it so in the schema)")
+    } else if !schema.variables.contains(name) {
         let d = Diagnostic::finding("unknown-secret", format!("unknown secret `{name}`"))
             .key(name)
             .env(&env.name);

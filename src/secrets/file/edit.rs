@@ -126,6 +126,14 @@ pub fn rekey(
         Ok(Some((next, Rekeyed::Rotated)))
     } else {
         next.data_key = wrap(key, recipients)?;
+        // Signed by the key itself: keyless review cannot tell the same key re-wrapped from
+        // a new one, only that the new wrapping was signed by a holder of the old key.
+        next.confirmed = Some(crate::secrets::confirm::sign(
+            &file.environment,
+            key,
+            key,
+            &next.data_key,
+        ));
         reseal(&mut next, key);
         Ok(Some((next, Rekeyed::Rewrapped)))
     }

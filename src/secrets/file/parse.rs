@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use super::{META_KEY, SecretsFile, VERSION};
+use super::{META_KEY, SecretsFile, VERSION, names};
 use crate::diagnostic::Diagnostic;
 use crate::node::{Kind, Node};
 use crate::secrets::crypto::{CryptoError, check_sealed};
-use crate::source::{FileId, Source, Span};
+use crate::secrets::review::shown::field;
+use crate::source::{FileId, Span};
 
 /// A file as read, with where each part was written.
 #[derive(Clone, Debug)]
@@ -76,6 +77,10 @@ pub fn parse(node: &Node, file: FileId, name: &str) -> Result<Parsed, Vec<Diagno
     let mut values = BTreeMap::new();
     let mut value_spans = BTreeMap::new();
     for (key, entry) in map.iter().filter(|(k, _)| k.as_str() != META_KEY) {
+        if let Some(d) = names::check_secret(key, entry.key_span, "secret") {
+            errors.push(d);
+            continue;
+        }
         // The message names the key, never the value: a hand-edited value may be plaintext.
         let not_sealed = |why: String| {
             Diagnostic::error("secrets-value", format!("the value of `{key}` is not an encrypted value: {why}"))
@@ -134,7 +139,7 @@ pub fn parse(node: &Node, file: FileId, name: &str) -> Result<Parsed, Vec<Diagno
     for (k, e) in fields {
         if !FIELDS.contains(&k.as_str()) {
             errors.push(format_error(
-                format!("unknown metadata key `{META_KEY}.{k}`"),
+                format!("unknown metadata key `{META_KEY}.{}`", field(k)),
                 e.key_span,
                 "not part of the format",
             ));
@@ -195,6 +200,12 @@ pub fn parse(node: &Node, file: FileId, name: &str) -> Result<Parsed, Vec<Diagno
         )),
     }
     let environment = string(&mut errors, "environment");
+    if let Some(d) = environment
+        .as_ref()
+        .and_then(|(text, span)| names::check_environment(text, *span))
+    {
+        errors.push(d);
+    }
     let data_key = string(&mut errors, "data_key");
     if let Some((text, span)) = &data_key
         && (!text
@@ -327,6 +338,10 @@ fn pending_values(
         return (values, spans);
     };
     for (name, entry) in map {
+        if let Some(d) = names::check_secret(name, entry.key_span, "pending secret") {
+            errors.push(d);
+            continue;
+        }
         match &entry.node.kind {
             Kind::Str(text) if crate::secrets::pending::is_well_formed(text) => {
                 values.insert(name.clone(), text.clone());
@@ -358,30 +373,4 @@ fn short(e: &CryptoError) -> String {
         CryptoError::Malformed(why) => (*why).to_string(),
         other => other.to_string(),
     }
-}
-
-/// Spans to mask in a secrets file that could not be parsed as YAML: everything after
-/// the first `:` of each line (the whole line when it has none), since any of it may be a
-/// value typed in by hand. Comments and armor lines stay readable.
-pub fn redact_unparsed(src: &Source, file: FileId) -> Vec<Span> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for line in src.text.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        let from = if body.trim_start().starts_with('#') || body.trim_start().starts_with("-----") {
-            None
-        } else {
-            Some(
-                body.find(':')
-                    .map_or(body.len() - body.trim_start().len(), |i| i + 1),
-            )
-        };
-        if let Some(from) = from
-            && from < body.len()
-        {
-            out.push(Span::new(file, start + from, start + body.len()));
-        }
-        start += line.len();
-    }
-    out
 }

@@ -45,11 +45,44 @@ fn a_file_recreated_from_the_recipients_is_a_concern_a_rotation_is_not() {
     }
     assert!(recreated.generation > base.generation);
     assert!(compare(Some(&base), Some(&recreated)).resealed);
-    assert_eq!(concerns(&base, &recreated), vec![Concern::Recreated]);
+    assert_eq!(
+        concerns(&base, &recreated),
+        vec![Concern::Recreated { legacy: false }]
+    );
     let current = BTreeMap::from([("A".to_string(), Plaintext::from("a".to_string()))]);
     let (rotated, _) = rekey(&base, &key, &current, &[r], true)
         .expect("rekey")
         .expect("rotated");
     assert!(compare(Some(&base), Some(&rotated)).resealed);
     assert!(concerns(&base, &rotated).is_empty());
+}
+
+#[test]
+fn a_new_data_key_is_recreation_whatever_the_recipients_unless_the_old_key_signed_it() {
+    let (me, evil) = (Recipient::generate(), Recipient::generate());
+    let (file, key) = create("prod", std::slice::from_ref(&me)).expect("create");
+    let base = set(&file, &key, "A", "a");
+    let both = [me.clone(), evil];
+    let (fresh, fresh_key) = create("prod", &both).expect("create");
+    let mut recreated = set(&fresh, &fresh_key, "A", "evil");
+    // Even claiming the base's signer (keyless review cannot check the MAC): only the
+    // base's key can sign for it.
+    recreated.signer = base.signer.clone();
+    let c = compare(Some(&base), Some(&recreated));
+    assert!(c.key_changed && !c.confirmed && c.resealed);
+    assert_eq!(c.recipients_added.len(), 1);
+    assert!(concerns(&base, &recreated).contains(&Concern::Recreated { legacy: false }));
+    // The honest path: a recipient added re-wraps the same key, signed by it.
+    let current = BTreeMap::from([("A".to_string(), Plaintext::from("a".to_string()))]);
+    let (added, _) = rekey(&base, &key, &current, &both, false)
+        .expect("rekey")
+        .expect("re-wrapped");
+    let c = compare(Some(&base), Some(&added));
+    assert!(c.key_changed && c.confirmed && !c.resealed);
+    assert!(concerns(&base, &added).is_empty());
+    // Then removed again: a new key, signed by the old one, and a write after it.
+    let (removed, _) = rekey(&added, &key, &current, &[me], false)
+        .expect("rekey")
+        .expect("rotated");
+    assert!(concerns(&base, &removed).is_empty());
 }
