@@ -143,3 +143,26 @@ fn secrets_textconv_on_a_fifo_is_refused_at_once() {
         "{stderr}"
     );
 }
+
+#[test]
+fn secrets_set_refuses_a_schema_name_a_secrets_file_cannot_hold() {
+    let p = repo();
+    let schema = "schema/env.schema.json";
+    let text = p.read(schema).replacen(
+        "\"JWT_SECRET\": {",
+        "\"db.password\": { \"type\": \"string\", \"x-secret\": true },\n    \"JWT_SECRET\": {",
+        1,
+    );
+    std::fs::write(p.path(schema), text).expect("write");
+    let before = p.read(PROD);
+    let run = p.run_with_stdin(&["secrets", "set", "prod", "db.password"], Some("x"));
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stderr.contains(
+            "`db.password` cannot be a secret's name: a secret's name is a variable name"
+        ),
+        "{}",
+        run.transcript()
+    );
+    assert_eq!(p.read(PROD), before, "nothing written");
+}

@@ -142,20 +142,7 @@ pub fn check_name(ctx: &Context, env: &Environment, name: &str) -> Result<(), Ex
             format!("`{META_KEY}` is reserved for the secrets file's metadata"),
         )]));
     }
-    // Secrets files hold variable names only (`secrets::file::names`): anything else
-    // would be written here and refused by every later read.
-    let d = if !crate::secrets::file::is_secret_name(name) {
-        Diagnostic::finding(
-            "secrets-name",
-            format!(
-                "`{}` cannot be a secret's name: a secret's name is a variable name",
-                crate::secrets::review::shown::field(name)
-            ),
-        )
-        .key(name)
-        .env(&env.name)
-        .help("use a letter or `_`, then letters, digits or `_` (and name it so in the schema)")
-    } else if !schema.variables.contains(name) {
+    let d = if !schema.variables.contains(name) {
         let d = Diagnostic::finding("unknown-secret", format!("unknown secret `{name}`"))
             .key(name)
             .env(&env.name);
@@ -175,6 +162,19 @@ pub fn check_name(ctx: &Context, env: &Environment, name: &str) -> Result<(), Ex
         .help(format!(
             "set `{name}` in a layer, or add `\"x-secret\": true` to it in the schema"
         ))
+    } else if !crate::secrets::file::is_secret_name(name) {
+        // Secrets files hold variable names only (`secrets::file::names`): anything else
+        // would be written here and refused by every later read.
+        Diagnostic::finding(
+            "secrets-name",
+            format!(
+                "`{}` cannot be a secret's name: a secret's name is a variable name",
+                crate::secrets::review::shown::field(name)
+            ),
+        )
+        .key(name)
+        .env(&env.name)
+        .help("rename it in the schema to a letter or `_`, then letters, digits or `_`")
     } else {
         return Ok(());
     };
