@@ -193,18 +193,15 @@ fn secrets_at(
     sources: &mut SourceMap,
 ) -> Result<Vec<(usize, Option<crate::secrets::file::Parsed>)>, Vec<Diagnostic>> {
     let limits = loaded.project.fs.limits().clone();
+    if loaded.environments().all(|env| env.secrets.is_none()) {
+        return Ok(Vec::new());
+    }
+    let revision = crate::secrets::history::Revision::open(&loaded.project.root, rev)?;
     let mut out = Vec::new();
     for (i, env) in loaded.environments().enumerate() {
         if let Some(declared) = &env.secrets {
             // By environment: a file moved since `rev` is compared with the one it replaces.
-            let old = crate::secrets::history::for_env(
-                &loaded.project.root,
-                rev,
-                &env.name,
-                &declared.value,
-                &limits,
-                sources,
-            )?;
+            let old = revision.secrets_of(&env.name, &declared.value, &limits, sources)?;
             out.push((i, old));
         }
     }

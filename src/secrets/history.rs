@@ -9,47 +9,54 @@ use crate::project::{PROJECT_FILE, ProjectPath};
 use crate::secrets::file::{Parsed, parse};
 use crate::source::{Source, SourceMap};
 
-/// The secrets file of environment `env` at `rev`, looked up by environment rather than by
-/// today's path: where `secrets =` of `env` pointed in cfgc.toml at `rev`. A file moved
-/// (`git mv`, `secrets =` changed) and re-created at its new path is then still compared
-/// with the one it replaces, instead of with nothing. Today's path `current` when
-/// cfgc.toml at `rev` names none (a new environment, or no readable cfgc.toml there).
-pub fn for_env(
-    root: &std::path::Path,
-    rev: &str,
-    env: &str,
-    current: &ProjectPath,
-    limits: &Limits,
-    sources: &mut SourceMap,
-) -> Result<Option<Parsed>, Vec<Diagnostic>> {
-    let path = match declared_at(root, rev, env).map_err(|e| vec![e.diagnostic()])? {
-        Some(rel) => ProjectPath {
-            abs: root.join(rel.as_path()),
-            rel,
-        },
-        None => current.clone(),
-    };
-    at_revision(root, rev, &path, limits, sources)
+/// A revision secrets files are compared with, its cfgc.toml read once: files are looked
+/// up by environment rather than by today's path, where `secrets =` pointed at `rev`. A
+/// file moved (`git mv`, `secrets =` changed) and re-created at its new path is then still
+/// compared with the one it replaces, instead of with nothing.
+pub struct Revision<'a> {
+    root: &'a std::path::Path,
+    rev: &'a str,
+    /// cfgc.toml at `rev`; `None` when it is missing or unreadable there.
+    config: Option<toml::Table>,
 }
 
-/// `secrets =` of `env` in cfgc.toml at `rev`, if it names a path inside the project.
-fn declared_at(
-    root: &std::path::Path,
-    rev: &str,
-    env: &str,
-) -> Result<Option<RelPath>, git::GitError> {
-    let Some(text) = git::show(root, rev, PROJECT_FILE)? else {
-        return Ok(None);
-    };
-    let Ok(table) = text.parse::<toml::Table>() else {
-        return Ok(None);
-    };
-    let declared = table
-        .get("environments")
-        .and_then(|e| e.get(env))
-        .and_then(|e| e.get("secrets"))
-        .and_then(toml::Value::as_str);
-    Ok(declared.and_then(|s| RelPath::parse(s).ok()))
+impl<'a> Revision<'a> {
+    pub fn open(root: &'a std::path::Path, rev: &'a str) -> Result<Self, Vec<Diagnostic>> {
+        let text = git::show(root, rev, PROJECT_FILE).map_err(|e| vec![e.diagnostic()])?;
+        let config = text.and_then(|t| t.parse::<toml::Table>().ok());
+        Ok(Revision { root, rev, config })
+    }
+
+    /// The secrets file of environment `env` at this revision (`None`: there was none).
+    /// Today's path `current` when cfgc.toml there names none (a new environment).
+    pub fn secrets_of(
+        &self,
+        env: &str,
+        current: &ProjectPath,
+        limits: &Limits,
+        sources: &mut SourceMap,
+    ) -> Result<Option<Parsed>, Vec<Diagnostic>> {
+        let path = match self.declared(env) {
+            Some(rel) => ProjectPath {
+                abs: self.root.join(rel.as_path()),
+                rel,
+            },
+            None => current.clone(),
+        };
+        at_revision(self.root, self.rev, &path, limits, sources)
+    }
+
+    /// `secrets =` of `env` in cfgc.toml at this revision, if it names a project path.
+    fn declared(&self, env: &str) -> Option<RelPath> {
+        let declared = self
+            .config
+            .as_ref()?
+            .get("environments")?
+            .get(env)?
+            .get("secrets")?
+            .as_str()?;
+        RelPath::parse(declared).ok()
+    }
 }
 
 /// `path` at `rev` (`None`: it did not exist there), its text added to `sources` under

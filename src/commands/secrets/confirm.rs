@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::pipeline::{Keyring, open_secrets};
 use crate::secrets::confirm::sign;
 use crate::secrets::file::reseal;
-use crate::secrets::history::for_env;
+use crate::secrets::history::Revision;
 use crate::secrets::review::compare;
 
 pub fn run(config: &Config, environment: &str, rev: &str) -> Result<Exit, Exit> {
@@ -19,7 +19,8 @@ pub fn run(config: &Config, environment: &str, rev: &str) -> Result<Exit, Exit> 
     let root = ctx.loaded.project.root.clone();
     let limits = ctx.fs().limits().clone();
     let env_name = ctx.env().name.clone();
-    let base = for_env(&root, rev, &env_name, &path, &limits, &mut ctx.sources)
+    let base = Revision::open(&root, rev)
+        .and_then(|r| r.secrets_of(&env_name, &path, &limits, &mut ctx.sources))
         .map_err(|ds| ctx.fatal(&ds))?;
     let env = ctx.env();
     let file_name = ctx.display_name(env);

@@ -5,7 +5,7 @@
 use super::context;
 use crate::cli::Config;
 use crate::commands::{Exit, show};
-use crate::secrets::history::for_env;
+use crate::secrets::history::Revision;
 use crate::secrets::review::shown::field;
 use crate::secrets::review::{Changes, compare};
 
@@ -15,20 +15,15 @@ pub fn run(config: &Config, rev: &str) -> Result<Exit, Exit> {
     let limits = ctx.fs().limits().clone();
     let mut text = String::new();
     let mut changed = false;
+    let revision = Revision::open(&root, rev).map_err(|ds| ctx.fatal(&ds))?;
     for &i in &ctx.loaded.selected.clone() {
         let env = &ctx.loaded.project.environments[i];
         let Some(declared) = &env.secrets else {
             continue;
         };
-        let base = for_env(
-            &root,
-            rev,
-            &env.name,
-            &declared.value,
-            &limits,
-            &mut ctx.sources,
-        )
-        .map_err(|ds| ctx.fatal(&ds))?;
+        let base = revision
+            .secrets_of(&env.name, &declared.value, &limits, &mut ctx.sources)
+            .map_err(|ds| ctx.fatal(&ds))?;
         let head = ctx.parsed(env);
         let changes = compare(base.as_ref().map(|p| &p.file), head.map(|p| &p.file));
         let name = ctx.display_name(env);
