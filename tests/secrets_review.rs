@@ -332,3 +332,18 @@ fn every_honest_rekey_signs_with_the_old_key() {
     assert_eq!(check.code, 0, "{}", check.transcript());
     no_canary(&[&added, &removed, &check]);
 }
+
+#[test]
+fn two_rekeys_on_one_branch_are_reported_until_confirmed_against_the_base() {
+    let p = repo();
+    let (me, colleague) = (owner(&p), crate::common::age_key().public);
+    assert_eq!(p.run(&["secrets", "rekey", "prod", "--rotate"]).code, 0);
+    set_prod_recipients(&p, &[&me, &colleague]);
+    assert_eq!(p.run(&["secrets", "rekey", "prod"]).code, 0);
+    // The re-wrap is signed by the rotated key, which HEAD's file does not know.
+    assert_recreated(&p);
+    let confirm = p.run(&["secrets", "confirm-recreate", "prod", "--base", "HEAD"]);
+    assert_eq!(confirm.code, 0, "{}", confirm.transcript());
+    let check = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
+    assert_eq!(check.code, 0, "{}", check.transcript());
+}
