@@ -172,13 +172,13 @@ fn refuses_an_oversize_file_by_its_role_limit() {
 #[test]
 fn writes_atomically_with_the_mode_and_leaves_no_temp_file() {
     let (dir, fs) = project();
-    fs.write_atomic(&rel("deploy/dev/.env"), b"A=1\n", 0o640)
+    fs.write_atomic(&rel("deploy/dev/.env"), b"A=1\n", 0o640, Purpose::Output)
         .expect("write");
     let path = dir.path().join("deploy/dev/.env");
     assert_eq!(std::fs::read(&path).expect("read back"), b"A=1\n");
     let mode = std::fs::metadata(&path).expect("stat").permissions().mode() & 0o777;
     assert_eq!(mode, 0o640);
-    fs.write_atomic(&rel("deploy/dev/.env"), b"A=2\n", 0o600)
+    fs.write_atomic(&rel("deploy/dev/.env"), b"A=2\n", 0o600, Purpose::Output)
         .expect("replace");
     assert_eq!(std::fs::read(&path).expect("read back"), b"A=2\n");
     assert_eq!(names_in(&dir.path().join("deploy/dev")), [".env"]);
@@ -190,26 +190,29 @@ fn refuses_to_write_through_a_symlink_or_onto_a_folder() {
     let outside = tempfile::tempdir().expect("temp dir");
     symlink(outside.path(), dir.path().join("deploy")).expect("symlink");
     let e = fs
-        .write_atomic(&rel("deploy/.env"), b"A=1\n", 0o600)
+        .write_atomic(&rel("deploy/.env"), b"A=1\n", 0o600, Purpose::Output)
         .expect_err("through a symlink");
     assert!(matches!(&e.why, Why::Symlink(at) if at == "deploy"), "{e}");
-    assert!(fs.check_writable(&rel("deploy/.env")).is_err());
+    assert!(
+        fs.check_writable(&rel("deploy/.env"), Purpose::Output)
+            .is_err()
+    );
     assert!(names_in(outside.path()).is_empty());
 
     std::fs::create_dir_all(dir.path().join("out/dir")).expect("mkdir");
     let e = fs
-        .write_atomic(&rel("out/dir"), b"x", 0o600)
+        .write_atomic(&rel("out/dir"), b"x", 0o600, Purpose::Output)
         .expect_err("a folder");
     assert!(matches!(e.why, Why::NotRegular("folder")), "{e}");
-    assert!(fs.check_writable(&rel("out/dir")).is_err());
+    assert!(fs.check_writable(&rel("out/dir"), Purpose::Output).is_err());
     symlink("dir", dir.path().join("out/link")).expect("symlink");
     let e = fs
-        .write_atomic(&rel("out/link"), b"x", 0o600)
+        .write_atomic(&rel("out/link"), b"x", 0o600, Purpose::Output)
         .expect_err("a symlink");
     assert!(matches!(e.why, Why::Symlink(_)), "{e}");
     std::fs::write(dir.path().join("out/file"), "x").expect("write");
     let e = fs
-        .write_atomic(&rel("out/file/x"), b"x", 0o600)
+        .write_atomic(&rel("out/file/x"), b"x", 0o600, Purpose::Output)
         .expect_err("not a folder");
     assert!(
         matches!(&e.why, Why::NotAFolder(at) if at == "out/file"),
@@ -223,13 +226,13 @@ fn a_folder_swapped_for_a_symlink_after_the_check_is_not_written_through() {
     let (dir, fs) = project();
     let outside = tempfile::tempdir().expect("temp dir");
     std::fs::create_dir(dir.path().join("deploy")).expect("mkdir");
-    fs.check_writable(&rel("deploy/.env"))
+    fs.check_writable(&rel("deploy/.env"), Purpose::Output)
         .expect("a real folder");
     // What apply's confirmation prompt gave an attacker time to do.
     std::fs::rename(dir.path().join("deploy"), dir.path().join("old")).expect("move");
     symlink(outside.path(), dir.path().join("deploy")).expect("symlink");
     let e = fs
-        .write_atomic(&rel("deploy/.env"), b"SECRET=1\n", 0o600)
+        .write_atomic(&rel("deploy/.env"), b"SECRET=1\n", 0o600, Purpose::Output)
         .expect_err("swapped");
     assert!(matches!(e.why, Why::Symlink(_)), "{e}");
     assert!(names_in(outside.path()).is_empty());
@@ -242,7 +245,7 @@ fn a_failed_write_leaves_no_temp_file() {
     // The rename fails: the target became a non-empty folder after the check.
     std::fs::create_dir_all(dir.path().join("deploy/.env/x")).expect("mkdir");
     assert!(
-        fs.write_atomic(&rel("deploy/.env"), b"A=1\n", 0o600)
+        fs.write_atomic(&rel("deploy/.env"), b"A=1\n", 0o600, Purpose::Output)
             .is_err()
     );
     assert_eq!(names_in(&dir.path().join("deploy")), [".env"]);
@@ -284,7 +287,9 @@ fn a_staged_file_is_in_place_only_once_committed_and_dropping_it_leaves_nothing(
     let (dir, fs) = project();
     std::fs::create_dir(dir.path().join("out")).expect("mkdir");
     std::fs::write(dir.path().join("out/a"), "old").expect("write");
-    let staged = fs.stage(&rel("out/a"), b"new", 0o640).expect("stage");
+    let staged = fs
+        .stage(&rel("out/a"), b"new", 0o640, Purpose::Output)
+        .expect("stage");
     assert_eq!(
         std::fs::read_to_string(dir.path().join("out/a")).expect("read"),
         "old"
@@ -299,7 +304,10 @@ fn a_staged_file_is_in_place_only_once_committed_and_dropping_it_leaves_nothing(
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o640);
-    drop(fs.stage(&rel("out/a"), b"never", 0o600).expect("stage"));
+    drop(
+        fs.stage(&rel("out/a"), b"never", 0o600, Purpose::Output)
+            .expect("stage"),
+    );
     assert_eq!(names_in(&dir.path().join("out")), vec!["a"]);
     assert_eq!(
         std::fs::read_to_string(dir.path().join("out/a")).expect("read"),
@@ -311,7 +319,9 @@ fn a_staged_file_is_in_place_only_once_committed_and_dropping_it_leaves_nothing(
 fn a_symlink_put_in_place_of_a_staged_target_is_refused_at_commit() {
     let (dir, fs) = project();
     let outside = tempfile::tempdir().expect("temp dir");
-    let staged = fs.stage(&rel("a"), b"secret", 0o600).expect("stage");
+    let staged = fs
+        .stage(&rel("a"), b"secret", 0o600, Purpose::Output)
+        .expect("stage");
     symlink(outside.path().join("victim"), dir.path().join("a")).expect("symlink");
     let e = staged.commit().expect_err("a symlink is never replaced");
     assert!(matches!(e.why, Why::Symlink(_)), "{e}");

@@ -10,6 +10,8 @@
 //! written. Each is an error naming the template (and the line where minijinja gives one),
 //! exit 2, never a hang or abort.
 
+mod secret_use;
+
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -341,9 +343,17 @@ impl Templates {
                 d = d.help(format!("did you mean `{s}`?"));
             }
             if !output.secrets
-                && let Some(key) = d.key.clone().filter(|k| schema.secrets.contains(k)) {
-                    d = d.help(format!("`{key}` is a secret: only outputs declared with `secrets = true` may use its value; `secret_names` lists names for plain outputs"));
-                }
+                && d.code == "template-undefined"
+                && let Some(key) = secret_use::touched(&d, source, schema)
+            {
+                // However the template touched it (a filter, a loop, `secrets.X`), name the
+                // secret, not the part of the expression minijinja stopped at.
+                d.message = format!(
+                    "undefined variable `{key}` in `{name}` (output `{}`)",
+                    output.name
+                );
+                d = d.key(key.clone()).label(format!("`{key}` is a secret, not given to this output")).help(format!("`{key}` is a secret: only outputs declared with `secrets = true` may use its value; `secret_names` lists names for plain outputs"));
+            }
             d
         })
     }

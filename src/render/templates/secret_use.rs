@@ -1,0 +1,29 @@
+//! Which secret a failed render of a plain output touched. A plain output's context holds
+//! no secret, so any use of one fails as "undefined", but minijinja points at the part of
+//! the expression that failed: `length` in `{{ JWT_SECRET|length }}`, the loop in
+//! `{% for c in JWT_SECRET %}`, `secrets` in `{{ secrets.JWT_SECRET }}`. The name the
+//! user needs is the secret's, found on the template line the error points at.
+
+use crate::diagnostic::Diagnostic;
+use crate::source::Source;
+use crate::validate::Schema;
+
+/// The secret an undefined-variable error in a plain output is about, if any: its key when
+/// that is a secret, else the first secret named on the line the error points at.
+pub(super) fn touched(d: &Diagnostic, src: &Source, schema: &Schema) -> Option<String> {
+    if let Some(key) = d
+        .key
+        .as_ref()
+        .filter(|k| schema.secrets.contains(k.as_str()))
+    {
+        return Some(key.clone());
+    }
+    let at = (d.span?.start as usize).min(src.text.len());
+    let start = src.text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = src.text[at..].find('\n').map_or(src.text.len(), |i| at + i);
+    src.text
+        .get(start..end)?
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .find(|word| schema.secrets.contains(*word))
+        .map(str::to_string)
+}
