@@ -352,7 +352,7 @@ impl Templates {
                     "undefined variable `{key}` in `{name}` (output `{}`)",
                     output.name
                 );
-                d = d.key(key.clone()).label(format!("`{key}` is a secret, not given to this output")).help(format!("`{key}` is a secret: only outputs declared with `secrets = true` may use its value; `secret_names` lists names for plain outputs"));
+                d = d.key(key.clone()).label(format!("`{key}` is a secret, not given to this output")).help(format!("`{key}` {}: only outputs declared with `secrets = true` may use its value; `secret_names` lists names for plain outputs", if key == secret_use::SECRETS_MAP { "holds the secrets" } else { "is a secret" }));
             }
             d
         })

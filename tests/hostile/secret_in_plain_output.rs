@@ -23,7 +23,7 @@ macro_rules! touch {
 }
 
 touch!(secret_with_length_filter_said_undefined_variable_length: "x: {{ JWT_SECRET|length }}");
-touch!(secret_in_a_loop_said_undefined_variable: "{% for c in JWT_SECRET %}{{ c }}{% endfor %}");
+touch!(secret_in_a_loop: "{% for c in JWT_SECRET %}{{ c }}{% endfor %}");
 touch!(secret_through_the_secrets_map: "x: {{ secrets.JWT_SECRET }}");
 touch!(secret_through_vars: "x: {{ vars.JWT_SECRET }}");
 touch!(secret_in_a_condition: "{% if JWT_SECRET %}x: 1{% endif %}");
@@ -31,3 +31,8 @@ touch!(secret_concatenated: "x: {{ 'a' ~ JWT_SECRET }}");
 touch!(secret_indexed: "x: {{ JWT_SECRET[0] }}");
 touch!(secret_through_a_filter_chain: "x: {{ JWT_SECRET|upper|trim }}");
 touch!(secret_directly: "x: {{ JWT_SECRET }}");
+touch!(secret_used_in_a_loop_body: "{% for i in [1] %}x: {{ JWT_SECRET|length }}{% endfor %}");
+case!(secrets_map_in_a_loop_said_undefined_variable_items: |c| using(c, "{% for k, v in secrets|items %}{{ k }}: {{ v }}{% endfor %}")
+    => ["plan"], 1, ["undefined variable `secrets` in `templates/app.yaml.j2` (output `app`)", DOCUMENTED, LINE]);
+touch!(secret_through_a_variable_set_from_it: "{% set s = JWT_SECRET %}x: {{ s }}");
+touch!(secret_passed_to_a_macro: "{% macro m(v) %}{{ v }}{% endmacro %}x: {{ m(JWT_SECRET) }}");

@@ -8,8 +8,12 @@ use crate::diagnostic::Diagnostic;
 use crate::source::Source;
 use crate::validate::Schema;
 
+/// The name under which an output declared `secrets = true` sees every secret.
+pub(super) const SECRETS_MAP: &str = "secrets";
+
 /// The secret an undefined-variable error in a plain output is about, if any: its key when
-/// that is a secret, else the first secret named on the line the error points at.
+/// that is a secret, else the first secret named on the line the error points at, else
+/// `secrets` when the line uses the map of them.
 pub(super) fn touched(d: &Diagnostic, src: &Source, schema: &Schema) -> Option<String> {
     if let Some(key) = d
         .key
@@ -21,9 +25,15 @@ pub(super) fn touched(d: &Diagnostic, src: &Source, schema: &Schema) -> Option<S
     let at = (d.span?.start as usize).min(src.text.len());
     let start = src.text[..at].rfind('\n').map_or(0, |i| i + 1);
     let end = src.text[at..].find('\n').map_or(src.text.len(), |i| at + i);
-    src.text
-        .get(start..end)?
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+    let words = || {
+        src.text
+            .get(start..end)
+            .into_iter()
+            .flat_map(|line| line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
+    };
+    // A secret by name, else the `secrets` map as a whole (`secrets|items` in a loop).
+    words()
         .find(|word| schema.secrets.contains(*word))
+        .or_else(|| words().find(|word| *word == SECRETS_MAP))
         .map(str::to_string)
 }
