@@ -296,3 +296,27 @@ fn a_failing_derived_value_hid_the_environments_other_findings() {
         );
     }
 }
+
+#[test]
+fn a_failing_derived_value_hid_the_check_base_findings() {
+    use crate::common::git::{CANARY, PROD, commit, keyless, repo};
+    let p = repo();
+    let old = p.read(PROD);
+    p.set(
+        "prod",
+        "JWT_SECRET",
+        &format!("{CANARY}-0123456789abcdefghijklmnop"),
+    );
+    commit(&p, "new JWT secret");
+    // The older secrets file put back, and a derived value that cannot resolve.
+    let p = p.file(PROD, &old).append(
+        "environments/prod.yaml",
+        "LOG_LEVEL: { derive: \"${MISSING}\" }\n",
+    );
+    let run = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(all.contains("derive-unknown"), "{}", run.transcript());
+    assert!(all.contains("secrets-rolled-back"), "{}", run.transcript());
+    assert!(!all.contains(CANARY), "{}", run.transcript());
+}
