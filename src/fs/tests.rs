@@ -328,3 +328,52 @@ fn a_symlink_put_in_place_of_a_staged_target_is_refused_at_commit() {
     assert!(!outside.path().join("victim").exists());
     assert_eq!(names_in(dir.path()), vec!["a"]);
 }
+
+fn with_inputs(fs: &mut ProjectFs) {
+    let mut inputs = Inputs::default();
+    inputs.add(rel("env/base.yaml"), Input::Layer);
+    inputs.add(rel("env/dev.secrets.yaml"), Input::Secrets("dev".into()));
+    fs.set_inputs(inputs);
+}
+
+#[test]
+fn a_write_over_an_input_is_refused_unless_it_is_the_input_the_write_is_for() {
+    let (_dir, mut fs) = project();
+    with_inputs(&mut fs);
+    let e = fs
+        .write_atomic(&rel("env/base.yaml"), b"A=1\n", 0o600, Purpose::Output)
+        .expect_err("an output never replaces a layer");
+    assert_eq!(
+        e.to_string(),
+        "cannot write `env/base.yaml`: it is a layer, one of the project's inputs, which cfgc never writes over"
+    );
+    assert!(
+        fs.check_writable(&rel("env/base.yaml"), Purpose::Secrets("dev"))
+            .is_err()
+    );
+    fs.check_writable(&rel("env/base.yaml"), Purpose::Layer)
+        .expect("import edits a layer");
+    fs.check_writable(&rel("env/dev.secrets.yaml"), Purpose::Secrets("dev"))
+        .expect("dev's own secrets file");
+    let e = fs
+        .check_writable(&rel("env/dev.secrets.yaml"), Purpose::Secrets("prod"))
+        .expect_err("another environment's secrets file");
+    assert!(e.to_string().contains("the secrets file of `dev`"), "{e}");
+}
+
+#[test]
+fn an_input_read_through_a_symlink_inside_is_refused_where_it_really_is() {
+    let (dir, mut fs) = project();
+    std::fs::create_dir(dir.path().join("conf")).expect("mkdir");
+    std::fs::write(dir.path().join("conf/base.yaml"), "A: 1\n").expect("write");
+    symlink("conf", dir.path().join("env")).expect("symlink");
+    with_inputs(&mut fs);
+    let e = fs
+        .write_atomic(&rel("conf/base.yaml"), b"B: 2\n", 0o644, Purpose::Output)
+        .expect_err("the layer, by its real path");
+    assert!(e.to_string().contains("it is a layer"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("conf/base.yaml")).expect("read"),
+        "A: 1\n"
+    );
+}

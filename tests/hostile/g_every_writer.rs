@@ -196,3 +196,16 @@ case!(init_through_a_symlink_out: |c| { let o = c.outside(""); c.mkdir("fresh").
     => ["-C", "fresh", "init"], 2, ["cannot write `schema/env.schema.json`: `schema` is a symlink, and cfgc never writes through one"]);
 case!(init_into_git: |c| c.mkdir("fresh").symlink("fresh/environments", "../.git")
     => ["-C", "fresh", "init"], 2, ["`environments` is a symlink, and cfgc never writes through one"]);
+
+// --- cfgc apply: an input reached through a symlink inside the project ---------------------
+
+case!(apply_over_a_layer_read_through_a_symlink: |c| {
+    let (base, dev) = (c.read("env/base.yaml"), c.read("env/dev.yaml"));
+    c.remove("env/base.yaml")
+        .remove("env/dev.yaml")
+        .write("out/layers/base.yaml", base)
+        .write("out/layers/dev.yaml", dev)
+        .symlink("env/base.yaml", "../out/layers/base.yaml")
+        .symlink("env/dev.yaml", "../out/layers/dev.yaml")
+        .edit("cfgc.toml", "path = \"out/{env}/app.yaml\"", "path = \"out/layers/{env}.yaml\"")
+} => ["apply", "--yes"], 2, ["cannot write `out/layers/dev.yaml`: it is a layer", INPUT]);
