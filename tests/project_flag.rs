@@ -132,3 +132,14 @@ fn apply_into_an_output_folder_that_is_a_file_said_not_a_directory() {
     }
     assert_eq!(p.read("sub/deploy/development"), "");
 }
+
+#[test]
+fn init_accepts_c_naming_the_project_file_it_creates() {
+    let p = Project::empty().file("fresh/.keep", "");
+    let run = run_in(&p, ".", "fresh/cfgc.toml", &["init"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(p.path("fresh/cfgc.toml").is_file());
+    assert!(!p.path("fresh/cfgc.toml/cfgc.toml").exists());
+    let check = run_in(&p, ".", "fresh/cfgc.toml", &["check"]);
+    assert_eq!(check.code, 0, "{}", check.transcript());
+}
