@@ -169,22 +169,7 @@ fn init(config: &Config) -> Result<(), Box<Diagnostic>> {
         ("templates/env.j2", TEMPLATE, 0o644),
     ];
     let gitignore = gitignore_text(&root).map_err(|e| Box::new(e.diagnostic()))?;
-    let mut files: Vec<(RelPath, &[u8], u32)> = contents
-        .iter()
-        .map(|(rel, text, mode)| {
-            let rel = RelPath::parse(rel).expect("init's own paths are valid");
-            (rel, text.as_bytes(), *mode)
-        })
-        .collect();
-    if let Some(text) = &gitignore {
-        let rel = RelPath::parse(".gitignore").expect("a valid path");
-        files.push((rel, text.as_bytes(), 0o644));
-    }
-    // Every target checked before a folder is made: a refusal leaves the folder as it was.
-    let staged = fs.stage_all(&files, Purpose::Output).map_err(|errors| {
-        let first = errors.into_iter().next().expect("a refusal has an error");
-        Box::new(first.diagnostic().note("nothing was written"))
-    })?;
+    let staged = stage(&fs, &contents, gitignore.as_deref())?;
     // The key first: a project whose key was not kept would hold secrets nobody can open.
     save_key(
         &key_file,
@@ -210,6 +195,30 @@ fn init(config: &Config) -> Result<(), Box<Diagnostic>> {
         ),
     );
     Ok(())
+}
+
+/// Every file of the new project staged, all or none: every target is checked before a
+/// folder is made, so a refusal leaves the folder as it was.
+fn stage(
+    fs: &ProjectFs,
+    contents: &[(&str, &str, u32)],
+    gitignore: Option<&str>,
+) -> Result<Vec<crate::fs::Staged>, Box<Diagnostic>> {
+    let mut files: Vec<(RelPath, &[u8], u32)> = contents
+        .iter()
+        .map(|(rel, text, mode)| {
+            let rel = RelPath::parse(rel).expect("init's own paths are valid");
+            (rel, text.as_bytes(), *mode)
+        })
+        .collect();
+    if let Some(text) = gitignore {
+        let rel = RelPath::parse(".gitignore").expect("a valid path");
+        files.push((rel, text.as_bytes(), 0o644));
+    }
+    fs.stage_all(&files, Purpose::Output).map_err(|errors| {
+        let first = errors.into_iter().next().expect("a refusal has an error");
+        Box::new(first.diagnostic().note("nothing was written"))
+    })
 }
 
 /// The .gitignore with the rendered `.env` ignored: created, or the line appended to the
