@@ -342,17 +342,8 @@ impl Templates {
             {
                 d = d.help(format!("did you mean `{s}`?"));
             }
-            if !output.secrets
-                && d.code == "template-undefined"
-                && let Some(key) = secret_use::touched(&d, source, schema)
-            {
-                // However the template touched it (a filter, a loop, `secrets.X`), name the
-                // secret, not the part of the expression minijinja stopped at.
-                d.message = format!(
-                    "undefined variable `{key}` in `{name}` (output `{}`)",
-                    output.name
-                );
-                d = d.key(key.clone()).label(format!("`{key}` is a secret, not given to this output")).help(format!("`{key}` {}: only outputs declared with `secrets = true` may use its value; `secret_names` lists names for plain outputs", if key == secret_use::SECRETS_MAP { "holds the secrets" } else { "is a secret" }));
+            if !output.secrets && d.code == "template-undefined" {
+                d = secret_use::explain(d, source, schema, &name, &output.name);
             }
             d
         })

@@ -14,7 +14,7 @@ pub(super) const SECRETS_MAP: &str = "secrets";
 /// The secret an undefined-variable error in a plain output is about, if any: its key when
 /// that is a secret, else the first secret named on the line the error points at, else
 /// `secrets` when the line uses the map of them.
-pub(super) fn touched(d: &Diagnostic, src: &Source, schema: &Schema) -> Option<String> {
+fn touched(d: &Diagnostic, src: &Source, schema: &Schema) -> Option<String> {
     if let Some(key) = d
         .key
         .as_ref()
@@ -36,4 +36,29 @@ pub(super) fn touched(d: &Diagnostic, src: &Source, schema: &Schema) -> Option<S
         .find(|word| schema.secrets.contains(*word))
         .or_else(|| words().find(|word| *word == SECRETS_MAP))
         .map(str::to_string)
+}
+
+/// `d`, an undefined-variable error in the plain output `output` (template `template`),
+/// reworded when what was undefined is a secret, however the template touched it (a filter,
+/// a loop, `secrets.X`): it names the secret, not the part of the expression minijinja
+/// stopped at, with the documented `secrets = true` help.
+pub(super) fn explain(
+    mut d: Diagnostic,
+    src: &Source,
+    schema: &Schema,
+    template: &str,
+    output: &str,
+) -> Diagnostic {
+    let Some(key) = touched(&d, src, schema) else {
+        return d;
+    };
+    d.message = format!("undefined variable `{key}` in `{template}` (output `{output}`)");
+    let what = if key == SECRETS_MAP {
+        "holds the secrets"
+    } else {
+        "is a secret"
+    };
+    d.label(format!("`{key}` is a secret, not given to this output"))
+        .help(format!("`{key}` {what}: only outputs declared with `secrets = true` may use its value; `secret_names` lists names for plain outputs"))
+        .key(key)
 }
