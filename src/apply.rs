@@ -8,7 +8,7 @@
 //! folder or a full disk leaves every file as it was, never a partial apply.
 
 use crate::diagnostic::Diagnostic;
-use crate::fs::{FsError, LOCK_FILE, Lock, ProjectFs, RelPath};
+use crate::fs::{FsError, LOCK_FILE, Lock, ProjectFs, Purpose, RelPath};
 use crate::plan::FilePlan;
 
 /// Stage 7's product: what was written.
@@ -40,7 +40,11 @@ pub fn preflight(fs: &ProjectFs, plans: &[FilePlan]) -> Vec<Diagnostic> {
     plans
         .iter()
         .filter(|p| p.pending())
-        .filter_map(|p| target(&p.rel).and_then(|rel| fs.check_writable(&rel)).err())
+        .filter_map(|p| {
+            target(&p.rel)
+                .and_then(|rel| fs.check_writable(&rel, Purpose::Output))
+                .err()
+        })
         .map(|e| refused(&e))
         .collect()
 }
@@ -53,7 +57,9 @@ pub fn write_all(fs: &ProjectFs, plans: &[FilePlan]) -> Result<Applied, Vec<Diag
         let Some(text) = &plan.write else {
             continue;
         };
-        match target(&plan.rel).and_then(|rel| fs.stage(&rel, text.as_bytes(), plan.output.mode)) {
+        match target(&plan.rel)
+            .and_then(|rel| fs.stage(&rel, text.as_bytes(), plan.output.mode, Purpose::Output))
+        {
             Ok(s) => staged.push(s),
             Err(e) => errors.push(refused(&e)),
         }

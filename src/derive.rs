@@ -87,6 +87,7 @@ pub fn derive(
         sources,
         pending: &pending,
         done: BTreeMap::new(),
+        depth: BTreeMap::new(),
         found: Vec::new(),
     };
     for name in pending.keys() {
@@ -107,6 +108,28 @@ pub fn derive(
     found
 }
 
+/// `findings` without those about a derived value that did not resolve (it still holds its
+/// `{ derive: … }` map, so the schema would call it the wrong type): the derive finding
+/// already says what is wrong there, and the rest of the environment is still checked.
+pub fn beside_failed(merged: &Merged, findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let failed: Vec<&String> = merged
+        .vars
+        .iter()
+        .filter(|(_, e)| marked(&e.node).is_some())
+        .map(|(k, _)| k)
+        .collect();
+    let about = |key: &str| {
+        failed.iter().any(|f| {
+            key.strip_prefix(f.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[', '/']))
+        })
+    };
+    findings
+        .into_iter()
+        .filter(|d| !d.key.as_deref().is_some_and(about))
+        .collect()
+}
+
 type Resolved = Option<(Kind, Derivation)>;
 
 /// An expression's text with its references resolved, its inputs (name and where set), and
@@ -120,6 +143,9 @@ struct Resolver<'a, 'p> {
     pending: &'a BTreeMap<String, Node>,
     /// Each derived value once resolved; `None` when it failed (reported once).
     done: BTreeMap<String, Resolved>,
+    /// How many derived values each resolved one builds on, itself included: the bound
+    /// holds whatever order the names are resolved in, not only along one recursion.
+    depth: BTreeMap<String, usize>,
     found: Vec<Diagnostic>,
 }
 
@@ -165,21 +191,21 @@ impl Resolver<'_, '_> {
             }
         };
         if chain.len() >= MAX_DEPTH {
-            self.report(
-                name,
-                at,
-                "derive-depth",
-                format!(
-                    "derived values build on each other more than {MAX_DEPTH} deep at `{name}`"
-                ),
-                "refer to the variables the chain starts from instead".into(),
-            );
-            return None;
+            return self.too_deep(name, at);
         }
         chain.push(name.to_string());
         let built = self.build(name, at, text, &parts, chain);
         chain.pop();
         let (out, inputs, value) = built?;
+        let depth = 1 + inputs
+            .iter()
+            .filter_map(|(n, _)| self.depth.get(n))
+            .max()
+            .unwrap_or(&0);
+        if depth > MAX_DEPTH {
+            return self.too_deep(name, at);
+        }
+        self.depth.insert(name.to_string(), depth);
         let single = matches!(parts.as_slice(), [Part::Ref(..)]);
         if out.len() > MAX_VALUE {
             self.report(
@@ -202,6 +228,17 @@ impl Resolver<'_, '_> {
             inputs,
         };
         Some((kind, derivation))
+    }
+
+    fn too_deep(&mut self, name: &str, at: Span) -> Resolved {
+        self.report(
+            name,
+            at,
+            "derive-depth",
+            format!("derived values build on each other more than {MAX_DEPTH} deep at `{name}`"),
+            "refer to the variables the chain starts from instead".into(),
+        );
+        None
     }
 
     /// The text of `parts` with every reference resolved, the inputs, and the last input's

@@ -10,6 +10,9 @@
 //! - `.git` is never read or written, not even through a symlink inside the root;
 //! - every read is capped by its role's limit (`Limits`): at most limit + 1 bytes are
 //!   read, so a huge file is refused without reading it;
+//! - a write never replaces one of the project's inputs (cfgc.toml, the schema, a
+//!   layer, a template, an identity file, another environment's secrets file): every
+//!   write says what it is for (`Purpose`), and `stage` refuses the rest (`inputs`);
 //! - writes go to a temp file in the target's folder, opened through handles that never
 //!   follow a symlink, then are renamed in that folder: swapping a folder for a symlink
 //!   mid-run cannot redirect them (see `write`).
@@ -17,14 +20,16 @@
 //! Every refusal is an `FsError` that names the file and says why.
 //!
 //! Use: `RelPath::parse` where a path enters (cfgc.toml); `read` / `read_to_string` /
-//! `read_if_exists` with the file's `Role`; `check_writable` on every target before the
-//! first `write_atomic` (or `stage` several, then `commit` them all); `lock` (the one
+//! `read_if_exists` with the file's `Role`; `set_inputs` once cfgc.toml is read; `check_writable` on every target
+//! before the first `write_atomic` (or `stage` several, then `commit` them all); `lock` (the one
 //! lock primitive) around compare-and-replace;
 //! `remove_stale_temps` under the lock; `FsError::diagnostic` to report.
 
 mod error;
+mod inputs;
 mod limits;
 mod lock;
+mod named;
 mod path;
 mod read;
 mod write;
@@ -38,6 +43,7 @@ use cap_std::ambient_authority;
 use cap_std::fs::Dir;
 
 pub use error::{FsError, Op, Why};
+pub use inputs::{Input, Inputs, Purpose};
 pub use limits::{Limits, MAX_BYTES, MAX_DEPTH, Role};
 pub use lock::Lock;
 pub use path::{PathError, RelPath};
@@ -53,6 +59,8 @@ pub struct ProjectFs {
     root: PathBuf,
     dir: Dir,
     limits: Limits,
+    /// What no write replaces, unless its `Purpose` says it may (`inputs`).
+    inputs: Inputs,
 }
 
 impl ProjectFs {
@@ -64,6 +72,7 @@ impl ProjectFs {
             root: root.to_path_buf(),
             dir,
             limits,
+            inputs: Inputs::default(),
         })
     }
 

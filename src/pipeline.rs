@@ -77,12 +77,16 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
                 .lock()
                 .expect("no task panics holding it")
                 .extend(derive::references(&merged));
-            let derived = derive::derive(&mut merged, &loaded.schema, Some(sources));
-            if !derived.is_empty() {
-                return (derived, None);
+            let mut found = derive::derive(&mut merged, &loaded.schema, Some(sources));
+            // A failed derived value hides nothing else: validate the rest, and go on.
+            let unresolved = !found.is_empty();
+            let mut validated = validate::validate(merged, layers, &loaded.schema, sources);
+            if unresolved {
+                let findings = std::mem::take(&mut validated.findings);
+                found.extend(derive::beside_failed(&validated.merged, findings));
+            } else {
+                found.append(&mut validated.findings);
             }
-            let validated = validate::validate(merged, layers, &loaded.schema, sources);
-            let mut found = validated.findings;
             let Some(declared) = &env.secrets else {
                 return (found, None);
             };
@@ -401,11 +405,14 @@ fn plan_env<'a>(
     sources: &SourceMap,
     env: &'a Environment,
 ) -> EnvOutcome<'a> {
-    let (merged, derived) = merge_env(env, layers, &loaded.schema, Some(sources));
+    let (merged, mut derived) = merge_env(env, layers, &loaded.schema, Some(sources));
+    let validated = validate::validate(merged, layers, &loaded.schema, sources);
     if !derived.is_empty() {
+        // Every finding of the environment at once, not the derived values' alone.
+        let findings = validated.findings;
+        derived.extend(derive::beside_failed(&validated.merged, findings));
         return EnvOutcome::Invalid(derived);
     }
-    let validated = validate::validate(merged, layers, &loaded.schema, sources);
     if !validated.findings.is_empty() {
         return EnvOutcome::Invalid(validated.findings);
     }

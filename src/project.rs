@@ -15,6 +15,7 @@ use crate::secrets::recipient::{Recipient, RecipientError};
 use crate::source::{FileId, Source, SourceMap, Span};
 
 pub mod directives;
+mod inputs;
 pub mod lazy_regex;
 mod limits;
 mod outputs;
@@ -136,7 +137,7 @@ pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, Diagnostic> {
             p.to_path_buf()
         };
         return if file.is_file() {
-            Ok(file)
+            Ok(anchored(&file))
         } else {
             Err(Diagnostic::error(
                 "project-not-found",
@@ -164,6 +165,20 @@ pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, Diagnostic> {
         d = d.note(format!("looked in {dir}"));
     }
     Err(d)
+}
+
+/// `file` with its folder made absolute, so that every command finds the root as the
+/// file's parent: `-C cfgc.toml` has the parent `""`, which names no folder. The file name
+/// itself is kept, so a cfgc.toml that is a symlink out is still refused when read.
+fn anchored(file: &Path) -> PathBuf {
+    let folder = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match (folder.canonicalize(), file.file_name()) {
+        (Ok(folder), Some(name)) => folder.join(name),
+        _ => file.to_path_buf(),
+    }
 }
 
 pub fn load(file: &Path, sources: &mut SourceMap) -> Result<Project, Vec<Diagnostic>> {
@@ -296,11 +311,11 @@ fn resolve(
         &tier_spans,
     );
     let (output_dir, outputs) = outputs::outputs(&mut r, &raw.project, raw.outputs, &environments);
-    let mut inputs = vec![(PROJECT_FILE.to_string(), "the project file")];
-    if let Some(schema) = &schema {
-        inputs.push((schema.value.rel.to_string(), "the schema"));
-    }
-    outputs::over_inputs(&mut r, &outputs, &environments, inputs);
+    let project_file = RelPath::parse(&sources.get(id).name).ok();
+    let schema_rel = schema.as_ref().map(|s| &s.value.rel);
+    let inputs = inputs::inputs(project_file, schema_rel, &environments, &outputs);
+    outputs::over_inputs(&mut r, &outputs, &environments, &inputs);
+    fs.set_inputs(inputs);
     let policies = outputs::policies(&mut r, raw.policies, &outputs);
     tiers::check_policies(&mut r, &sources.get(id).text, &policies, &environments);
     for span in r.redactions.drain(..) {

@@ -221,3 +221,102 @@ fn explain_says_when_a_derived_value_does_not_resolve() {
         run.transcript()
     );
 }
+
+/// A layer where `D{i}` derives from `D{i-1}` for i in 1..=n and `D00` is plain: the names
+/// sort bottom-up, so each value is resolved after the one it builds on.
+fn bottom_up(n: usize) -> Project {
+    let mut layer = String::from("D00: x\n");
+    for i in 1..=n {
+        layer.push_str(&format!("D{i:02}: {{ derive: \"${{D{:02}}}\" }}\n", i - 1));
+    }
+    let props: Vec<String> = (0..=n)
+        .map(|i| format!("\"D{i:02}\": {{\"type\": \"string\"}}"))
+        .collect();
+    chain(0, &layer).file(
+        "schema.json",
+        &format!(
+            "{{\"type\": \"object\", \"properties\": {{{}}}}}",
+            props.join(", ")
+        ),
+    )
+}
+
+#[test]
+fn derive_chain_of_24_sorted_bottom_up_was_accepted() {
+    let run = bottom_up(24).run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(run.stdout.contains("derive-depth"), "{}", run.transcript());
+    assert!(
+        run.stdout.contains("more than 16 deep at `D17`"),
+        "{}",
+        run.transcript()
+    );
+}
+
+#[test]
+fn derive_chain_of_16_sorted_bottom_up_is_accepted_and_17_is_not() {
+    let run = bottom_up(16).run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = bottom_up(17).run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("more than 16 deep at `D17`"),
+        "{}",
+        run.transcript()
+    );
+}
+
+/// One environment with a derived value that cannot resolve and a plain value the schema
+/// refuses.
+fn broken_derive_and_a_bad_port() -> Project {
+    chain(1, "V0: { derive: \"${MISSING}\" }\nV1: x\nPORT: 99999\n").file(
+        "schema.json",
+        r#"{"type": "object", "properties": {"V0": {"type": "string"}, "V1": {"type": "string"}, "PORT": {"type": "integer", "maximum": 65535}}}"#,
+    )
+}
+
+#[test]
+fn a_failing_derived_value_hid_the_environments_other_findings() {
+    for command in ["check", "plan"] {
+        let run = broken_derive_and_a_bad_port().run(&[command]);
+        assert_eq!(run.code, 1, "{command}\n{}", run.transcript());
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            all.contains("derive-unknown"),
+            "{command}\n{}",
+            run.transcript()
+        );
+        assert!(all.contains("PORT"), "{command}\n{}", run.transcript());
+        assert!(all.contains("65535"), "{command}\n{}", run.transcript());
+        // The unresolved value is not also called the wrong type.
+        assert!(
+            !all.contains("is not of type"),
+            "{command}\n{}",
+            run.transcript()
+        );
+    }
+}
+
+#[test]
+fn a_failing_derived_value_hid_the_check_base_findings() {
+    use crate::common::git::{CANARY, PROD, commit, keyless, repo};
+    let p = repo();
+    let old = p.read(PROD);
+    p.set(
+        "prod",
+        "JWT_SECRET",
+        &format!("{CANARY}-0123456789abcdefghijklmnop"),
+    );
+    commit(&p, "new JWT secret");
+    // The older secrets file put back, and a derived value that cannot resolve.
+    let p = p.file(PROD, &old).append(
+        "environments/prod.yaml",
+        "LOG_LEVEL: { derive: \"${MISSING}\" }\n",
+    );
+    let run = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(all.contains("derive-unknown"), "{}", run.transcript());
+    assert!(all.contains("secrets-rolled-back"), "{}", run.transcript());
+    assert!(!all.contains(CANARY), "{}", run.transcript());
+}

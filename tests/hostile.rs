@@ -43,6 +43,8 @@ mod d_fail_closed;
 mod e_secrets_in_messages;
 mod f_outputs;
 mod fuzz_regressions;
+mod g_every_writer;
 mod pending;
 mod project_paths;
+mod secret_in_plain_output;
 mod secrets_files;

@@ -30,6 +30,7 @@ mod loopback;
 mod masking;
 mod nginx_live;
 mod plan_apply;
+mod project_flag;
 mod project_fs;
 mod render_injection;
 mod runtime_hardening;

@@ -9,8 +9,9 @@ use serde_json::Value;
 use super::check::fatal;
 use super::{err, say};
 use crate::cli::Config;
+use crate::diagnostic::Diagnostic;
 use crate::exit::Exit;
-use crate::fs::{RelPath, Role};
+use crate::fs::{FsError, ProjectFs, Purpose, RelPath, Role};
 use crate::pipeline::{self, Inspection};
 use crate::render::flatten::flatten;
 use crate::render::format::Format;
@@ -35,13 +36,7 @@ pub fn run(config: &Config, check: bool) -> Exit {
             }
         }
         if errors.is_empty() && !check {
-            for (rel, text) in &files {
-                if stale.iter().any(|s| s == rel.as_str())
-                    && let Err(e) = fs.write_atomic(rel, text.as_bytes(), 0o644)
-                {
-                    errors.push(e.diagnostic());
-                }
-            }
+            errors = write(fs, &files, &stale);
         }
         (stale, errors)
     });
@@ -73,6 +68,28 @@ pub fn run(config: &Config, check: bool) -> Exit {
             Exit::Ok
         }
     }
+}
+
+/// Write the stale files under apply's rules (never over an input, never through a
+/// symlink, never into `.git`), all or none: every target is checked before anything is
+/// written.
+fn write(fs: &ProjectFs, files: &[(RelPath, String)], stale: &[String]) -> Vec<Diagnostic> {
+    let stale: Vec<(RelPath, &[u8], u32)> = files
+        .iter()
+        .filter(|(rel, _)| stale.iter().any(|s| s == rel.as_str()))
+        .map(|(rel, text)| (rel.clone(), text.as_bytes(), 0o644))
+        .collect();
+    let note = |e: FsError| e.diagnostic().note("nothing was written");
+    let staged = match fs.stage_all(&stale, Purpose::Output) {
+        Ok(staged) => staged,
+        Err(refused) => return refused.into_iter().map(note).collect(),
+    };
+    for s in staged {
+        if let Err(e) = s.commit() {
+            return vec![e.diagnostic()];
+        }
+    }
+    Vec::new()
 }
 
 /// Every file `cfgc docs` writes, with its text.

@@ -10,7 +10,7 @@
 use crate::cli::Config;
 use crate::commands::{Exit, say};
 use crate::diagnostic::Diagnostic;
-use crate::fs::{RelPath, Role};
+use crate::fs::{Purpose, RelPath, Role};
 use crate::git;
 use crate::source::SourceMap;
 
@@ -60,6 +60,12 @@ pub fn run(config: &Config, program: Option<&str>) -> Exit {
             format!("{program} secrets textconv"),
         ),
     ];
+    // .gitattributes is checked before git's config is touched: a refused file leaves both
+    // as they were.
+    let rel = RelPath::parse(".gitattributes").expect("a valid relative path");
+    if let Err(e) = project.fs.check_writable(&rel, Purpose::Output) {
+        return fail(e.diagnostic().note("nothing was written"));
+    }
     for (key, value) in &settings {
         if let Err(e) = git::set_config(&project.root, key, value) {
             return fail(e.diagnostic());
@@ -73,14 +79,17 @@ pub fn run(config: &Config, program: Option<&str>) -> Exit {
             .filter_map(|e| e.secrets.as_ref())
             .map(|s| s.value.rel.as_str()),
     );
-    let rel = RelPath::parse(".gitattributes").expect("a valid relative path");
     let old = match project.fs.read_if_exists(&rel, Role::Layer) {
         Ok(bytes) => String::from_utf8_lossy(&bytes.unwrap_or_default()).into_owned(),
         Err(e) => return fail(e.diagnostic()),
     };
     let new = attributes(&old, &patterns);
     let wrote = new != old;
-    if wrote && let Err(e) = project.fs.write_atomic(&rel, new.as_bytes(), 0o644) {
+    if wrote
+        && let Err(e) = project
+            .fs
+            .write_atomic(&rel, new.as_bytes(), 0o644, Purpose::Output)
+    {
         return fail(e.diagnostic());
     }
     let mut text = format!(

@@ -39,7 +39,7 @@ pub fn run(config: &Config, environment: &str, file: &Path, force: bool) -> Exit
 }
 
 fn import(config: &Config, environment: &str, file: &Path, force: bool) -> Result<Exit, Exit> {
-    let ctx = context::load(config, &[environment.to_string()], true)?;
+    let ctx = context::load_to_write(config, &[environment.to_string()], true)?;
     let env = ctx.env();
     let text = source::read(file).map_err(|d| ctx.fatal(&[d]))?;
     let entries = parse_dotenv(&text).map_err(|e| {
@@ -71,6 +71,11 @@ fn import(config: &Config, environment: &str, file: &Path, force: bool) -> Resul
     let mut refused = Vec::new();
     if !sorted.plain.is_empty() {
         refused.extend(layer_refusal(&ctx, env, &target));
+        // The write rule every writer obeys: the layer is no other input too.
+        let writable = ctx
+            .fs()
+            .check_writable(&layer.rel, crate::fs::Purpose::Layer);
+        refused.extend(writable.err().map(|e| e.diagnostic()));
     }
     if !force {
         refused.extend(already_set(&ctx, env, &sorted, &target));
@@ -282,7 +287,12 @@ fn write(
         let text = layer_edit::edit(layer_text, target.map, &replace, &lines);
         staged.push(
             ctx.fs()
-                .stage(&layer.rel, text.as_bytes(), 0o644)
+                .stage(
+                    &layer.rel,
+                    text.as_bytes(),
+                    0o644,
+                    crate::fs::Purpose::Layer,
+                )
                 .map_err(io)?,
         );
     }

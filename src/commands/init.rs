@@ -12,7 +12,7 @@ use age::secrecy::ExposeSecret;
 use crate::cli::Config;
 use crate::commands::{Exit, say};
 use crate::diagnostic::Diagnostic;
-use crate::fs::{Limits, ProjectFs, RelPath};
+use crate::fs::{Limits, ProjectFs, Purpose, RelPath};
 use crate::secrets::file::{create, serialize};
 use crate::secrets::recipient::Recipient;
 
@@ -105,6 +105,11 @@ pub fn run(config: &Config) -> Exit {
 
 fn init(config: &Config) -> Result<(), Box<Diagnostic>> {
     let root = match &config.project {
+        // `-C` may name the project file, as it may for every other command.
+        Some(file) if !file.is_dir() && file.extension().is_some_and(|e| e == "toml") => file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
         Some(dir) => dir.clone(),
         None => PathBuf::from("."),
     };
@@ -163,17 +168,8 @@ fn init(config: &Config) -> Result<(), Box<Diagnostic>> {
         ),
         ("templates/env.j2", TEMPLATE, 0o644),
     ];
-    let io = |e: crate::fs::FsError| Box::new(e.diagnostic().note("nothing was written"));
-    let mut staged = Vec::new();
-    for (rel, text, mode) in contents {
-        let rel = RelPath::parse(rel).expect("init's own paths are valid");
-        staged.push(fs.stage(&rel, text.as_bytes(), mode).map_err(io)?);
-    }
     let gitignore = gitignore_text(&root).map_err(|e| Box::new(e.diagnostic()))?;
-    if let Some(text) = &gitignore {
-        let rel = RelPath::parse(".gitignore").expect("a valid path");
-        staged.push(fs.stage(&rel, text.as_bytes(), 0o644).map_err(io)?);
-    }
+    let staged = stage(&fs, &contents, gitignore.as_deref())?;
     // The key first: a project whose key was not kept would hold secrets nobody can open.
     save_key(
         &key_file,
@@ -181,7 +177,8 @@ fn init(config: &Config) -> Result<(), Box<Diagnostic>> {
         &public.to_string(),
     )?;
     for file in staged {
-        file.commit().map_err(io)?;
+        file.commit()
+            .map_err(|e| Box::new(e.diagnostic().note("nothing was written")))?;
     }
     say(
         config,
@@ -198,6 +195,30 @@ fn init(config: &Config) -> Result<(), Box<Diagnostic>> {
         ),
     );
     Ok(())
+}
+
+/// Every file of the new project staged, all or none: every target is checked before a
+/// folder is made, so a refusal leaves the folder as it was.
+fn stage(
+    fs: &ProjectFs,
+    contents: &[(&str, &str, u32)],
+    gitignore: Option<&str>,
+) -> Result<Vec<crate::fs::Staged>, Box<Diagnostic>> {
+    let mut files: Vec<(RelPath, &[u8], u32)> = contents
+        .iter()
+        .map(|(rel, text, mode)| {
+            let rel = RelPath::parse(rel).expect("init's own paths are valid");
+            (rel, text.as_bytes(), *mode)
+        })
+        .collect();
+    if let Some(text) = gitignore {
+        let rel = RelPath::parse(".gitignore").expect("a valid path");
+        files.push((rel, text.as_bytes(), 0o644));
+    }
+    fs.stage_all(&files, Purpose::Output).map_err(|errors| {
+        let first = errors.into_iter().next().expect("a refusal has an error");
+        Box::new(first.diagnostic().note("nothing was written"))
+    })
 }
 
 /// The .gitignore with the rendered `.env` ignored: created, or the line appended to the

@@ -39,6 +39,8 @@ pub enum Why {
     Symlink(String),
     #[error("`{0}` is not a folder")]
     NotAFolder(String),
+    #[error("it is {0}, one of the project's inputs, which cfgc never writes over")]
+    Input(String),
     #[error("it is larger than the {role} limit of {limit} bytes")]
     TooLarge { role: Role, limit: u64 },
     #[error("permission denied")]
@@ -87,7 +89,8 @@ impl FsError {
             Why::Git => "keep project files out of `.git`".into(),
             Why::NotRegular(_) => "point cfgc.toml at a regular file".into(),
             Why::Symlink(_) => "replace the symlink with a real folder or file inside the project".into(),
-            Why::NotAFolder(_) => "move the file that is in the way, or change the output path".into(),
+            Why::NotAFolder(at) => format!("`{at}` is a file where a folder is needed: remove or move that file, or change the output path"),
+            Why::Input(_) => "give the input and the written file different paths: rename or move the input (and its entry in cfgc.toml), or change the path written".into(),
             Why::TooLarge { role, .. } => match role.limit_key() {
                 Some(key) => format!("if the file is meant to be this large, raise `{key}` in the `[limits]` table of cfgc.toml"),
                 None => "this file is far larger than any valid one: check it is the right file".into(),
@@ -102,7 +105,12 @@ impl FsError {
         let code = match (&self.why, self.op) {
             (Why::TooLarge { .. }, _) => "file-too-large",
             (
-                Why::Outside | Why::Git | Why::NotRegular(_) | Why::Symlink(_) | Why::NotAFolder(_),
+                Why::Outside
+                | Why::Git
+                | Why::NotRegular(_)
+                | Why::Symlink(_)
+                | Why::NotAFolder(_)
+                | Why::Input(_),
                 _,
             ) => "file-refused",
             (_, Op::Read) => "file-not-readable",

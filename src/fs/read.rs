@@ -59,6 +59,9 @@ impl ProjectFs {
         let real = match self.dir.canonicalize(rel.as_path()) {
             Ok(p) => p,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.raw_os_error() == Some(rustix::io::Errno::NOTDIR.raw_os_error()) => {
+                return Err(self.not_a_folder(rel, e));
+            }
             Err(e) => return Err(FsError::io(rel, Op::Read, e)),
         };
         if real
@@ -92,6 +95,26 @@ impl ProjectFs {
             ));
         }
         Ok(Some(file))
+    }
+}
+
+impl ProjectFs {
+    /// ENOTDIR names no file: find the one on the way to `rel` that is not a folder (a
+    /// file left where an output's folder belongs), so the message can say what to move.
+    fn not_a_folder(&self, rel: &RelPath, e: std::io::Error) -> FsError {
+        let mut at = String::new();
+        for name in rel.components() {
+            if !at.is_empty() {
+                at.push('/');
+            }
+            at.push_str(name);
+            match self.dir.metadata(&at) {
+                Ok(m) if !m.is_dir() => return FsError::new(rel, Op::Read, Why::NotAFolder(at)),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        FsError::io(rel, Op::Read, e)
     }
 }
 

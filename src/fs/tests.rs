@@ -172,13 +172,13 @@ fn refuses_an_oversize_file_by_its_role_limit() {
 #[test]
 fn writes_atomically_with_the_mode_and_leaves_no_temp_file() {
     let (dir, fs) = project();
-    fs.write_atomic(&rel("deploy/dev/.env"), b"A=1\n", 0o640)
+    fs.write_atomic(&rel("deploy/dev/.env"), b"A=1\n", 0o640, Purpose::Output)
         .expect("write");
     let path = dir.path().join("deploy/dev/.env");
     assert_eq!(std::fs::read(&path).expect("read back"), b"A=1\n");
     let mode = std::fs::metadata(&path).expect("stat").permissions().mode() & 0o777;
     assert_eq!(mode, 0o640);
-    fs.write_atomic(&rel("deploy/dev/.env"), b"A=2\n", 0o600)
+    fs.write_atomic(&rel("deploy/dev/.env"), b"A=2\n", 0o600, Purpose::Output)
         .expect("replace");
     assert_eq!(std::fs::read(&path).expect("read back"), b"A=2\n");
     assert_eq!(names_in(&dir.path().join("deploy/dev")), [".env"]);
@@ -190,26 +190,29 @@ fn refuses_to_write_through_a_symlink_or_onto_a_folder() {
     let outside = tempfile::tempdir().expect("temp dir");
     symlink(outside.path(), dir.path().join("deploy")).expect("symlink");
     let e = fs
-        .write_atomic(&rel("deploy/.env"), b"A=1\n", 0o600)
+        .write_atomic(&rel("deploy/.env"), b"A=1\n", 0o600, Purpose::Output)
         .expect_err("through a symlink");
     assert!(matches!(&e.why, Why::Symlink(at) if at == "deploy"), "{e}");
-    assert!(fs.check_writable(&rel("deploy/.env")).is_err());
+    assert!(
+        fs.check_writable(&rel("deploy/.env"), Purpose::Output)
+            .is_err()
+    );
     assert!(names_in(outside.path()).is_empty());
 
     std::fs::create_dir_all(dir.path().join("out/dir")).expect("mkdir");
     let e = fs
-        .write_atomic(&rel("out/dir"), b"x", 0o600)
+        .write_atomic(&rel("out/dir"), b"x", 0o600, Purpose::Output)
         .expect_err("a folder");
     assert!(matches!(e.why, Why::NotRegular("folder")), "{e}");
-    assert!(fs.check_writable(&rel("out/dir")).is_err());
+    assert!(fs.check_writable(&rel("out/dir"), Purpose::Output).is_err());
     symlink("dir", dir.path().join("out/link")).expect("symlink");
     let e = fs
-        .write_atomic(&rel("out/link"), b"x", 0o600)
+        .write_atomic(&rel("out/link"), b"x", 0o600, Purpose::Output)
         .expect_err("a symlink");
     assert!(matches!(e.why, Why::Symlink(_)), "{e}");
     std::fs::write(dir.path().join("out/file"), "x").expect("write");
     let e = fs
-        .write_atomic(&rel("out/file/x"), b"x", 0o600)
+        .write_atomic(&rel("out/file/x"), b"x", 0o600, Purpose::Output)
         .expect_err("not a folder");
     assert!(
         matches!(&e.why, Why::NotAFolder(at) if at == "out/file"),
@@ -223,13 +226,13 @@ fn a_folder_swapped_for_a_symlink_after_the_check_is_not_written_through() {
     let (dir, fs) = project();
     let outside = tempfile::tempdir().expect("temp dir");
     std::fs::create_dir(dir.path().join("deploy")).expect("mkdir");
-    fs.check_writable(&rel("deploy/.env"))
+    fs.check_writable(&rel("deploy/.env"), Purpose::Output)
         .expect("a real folder");
     // What apply's confirmation prompt gave an attacker time to do.
     std::fs::rename(dir.path().join("deploy"), dir.path().join("old")).expect("move");
     symlink(outside.path(), dir.path().join("deploy")).expect("symlink");
     let e = fs
-        .write_atomic(&rel("deploy/.env"), b"SECRET=1\n", 0o600)
+        .write_atomic(&rel("deploy/.env"), b"SECRET=1\n", 0o600, Purpose::Output)
         .expect_err("swapped");
     assert!(matches!(e.why, Why::Symlink(_)), "{e}");
     assert!(names_in(outside.path()).is_empty());
@@ -242,7 +245,7 @@ fn a_failed_write_leaves_no_temp_file() {
     // The rename fails: the target became a non-empty folder after the check.
     std::fs::create_dir_all(dir.path().join("deploy/.env/x")).expect("mkdir");
     assert!(
-        fs.write_atomic(&rel("deploy/.env"), b"A=1\n", 0o600)
+        fs.write_atomic(&rel("deploy/.env"), b"A=1\n", 0o600, Purpose::Output)
             .is_err()
     );
     assert_eq!(names_in(&dir.path().join("deploy")), [".env"]);
@@ -284,7 +287,9 @@ fn a_staged_file_is_in_place_only_once_committed_and_dropping_it_leaves_nothing(
     let (dir, fs) = project();
     std::fs::create_dir(dir.path().join("out")).expect("mkdir");
     std::fs::write(dir.path().join("out/a"), "old").expect("write");
-    let staged = fs.stage(&rel("out/a"), b"new", 0o640).expect("stage");
+    let staged = fs
+        .stage(&rel("out/a"), b"new", 0o640, Purpose::Output)
+        .expect("stage");
     assert_eq!(
         std::fs::read_to_string(dir.path().join("out/a")).expect("read"),
         "old"
@@ -299,7 +304,10 @@ fn a_staged_file_is_in_place_only_once_committed_and_dropping_it_leaves_nothing(
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o640);
-    drop(fs.stage(&rel("out/a"), b"never", 0o600).expect("stage"));
+    drop(
+        fs.stage(&rel("out/a"), b"never", 0o600, Purpose::Output)
+            .expect("stage"),
+    );
     assert_eq!(names_in(&dir.path().join("out")), vec!["a"]);
     assert_eq!(
         std::fs::read_to_string(dir.path().join("out/a")).expect("read"),
@@ -311,10 +319,61 @@ fn a_staged_file_is_in_place_only_once_committed_and_dropping_it_leaves_nothing(
 fn a_symlink_put_in_place_of_a_staged_target_is_refused_at_commit() {
     let (dir, fs) = project();
     let outside = tempfile::tempdir().expect("temp dir");
-    let staged = fs.stage(&rel("a"), b"secret", 0o600).expect("stage");
+    let staged = fs
+        .stage(&rel("a"), b"secret", 0o600, Purpose::Output)
+        .expect("stage");
     symlink(outside.path().join("victim"), dir.path().join("a")).expect("symlink");
     let e = staged.commit().expect_err("a symlink is never replaced");
     assert!(matches!(e.why, Why::Symlink(_)), "{e}");
     assert!(!outside.path().join("victim").exists());
     assert_eq!(names_in(dir.path()), vec!["a"]);
+}
+
+fn with_inputs(fs: &mut ProjectFs) {
+    let mut inputs = Inputs::default();
+    inputs.add(rel("env/base.yaml"), Input::Layer);
+    inputs.add(rel("env/dev.secrets.yaml"), Input::Secrets("dev".into()));
+    fs.set_inputs(inputs);
+}
+
+#[test]
+fn a_write_over_an_input_is_refused_unless_it_is_the_input_the_write_is_for() {
+    let (_dir, mut fs) = project();
+    with_inputs(&mut fs);
+    let e = fs
+        .write_atomic(&rel("env/base.yaml"), b"A=1\n", 0o600, Purpose::Output)
+        .expect_err("an output never replaces a layer");
+    assert_eq!(
+        e.to_string(),
+        "cannot write `env/base.yaml`: it is a layer, one of the project's inputs, which cfgc never writes over"
+    );
+    assert!(
+        fs.check_writable(&rel("env/base.yaml"), Purpose::Secrets("dev"))
+            .is_err()
+    );
+    fs.check_writable(&rel("env/base.yaml"), Purpose::Layer)
+        .expect("import edits a layer");
+    fs.check_writable(&rel("env/dev.secrets.yaml"), Purpose::Secrets("dev"))
+        .expect("dev's own secrets file");
+    let e = fs
+        .check_writable(&rel("env/dev.secrets.yaml"), Purpose::Secrets("prod"))
+        .expect_err("another environment's secrets file");
+    assert!(e.to_string().contains("the secrets file of `dev`"), "{e}");
+}
+
+#[test]
+fn an_input_read_through_a_symlink_inside_is_refused_where_it_really_is() {
+    let (dir, mut fs) = project();
+    std::fs::create_dir(dir.path().join("conf")).expect("mkdir");
+    std::fs::write(dir.path().join("conf/base.yaml"), "A: 1\n").expect("write");
+    symlink("conf", dir.path().join("env")).expect("symlink");
+    with_inputs(&mut fs);
+    let e = fs
+        .write_atomic(&rel("conf/base.yaml"), b"B: 2\n", 0o644, Purpose::Output)
+        .expect_err("the layer, by its real path");
+    assert!(e.to_string().contains("it is a layer"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("conf/base.yaml")).expect("read"),
+        "A: 1\n"
+    );
 }

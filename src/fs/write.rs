@@ -11,7 +11,7 @@ use cap_fs_ext::DirExt;
 use cap_std::fs::{Dir, OpenOptions, OpenOptionsExt};
 
 use super::read::type_name;
-use super::{FsError, Op, ProjectFs, RelPath, Why};
+use super::{FsError, Op, ProjectFs, Purpose, RelPath, Why};
 
 /// A temp file is `.cfgc-<name>.<random>.tmp`, in the target's folder: recognisable, so
 /// those a killed write left can be removed (`remove_stale_temps`).
@@ -23,16 +23,29 @@ impl ProjectFs {
     /// the old file or the new one, never a part. Missing folders are created (never
     /// through a symlink). A target that is a folder, a symlink or a special file is
     /// refused. No temp file is left behind when it fails.
-    pub fn write_atomic(&self, rel: &RelPath, bytes: &[u8], mode: u32) -> Result<(), FsError> {
-        self.stage(rel, bytes, mode)?.commit()
+    pub fn write_atomic(
+        &self,
+        rel: &RelPath,
+        bytes: &[u8],
+        mode: u32,
+        purpose: Purpose,
+    ) -> Result<(), FsError> {
+        self.stage(rel, bytes, mode, purpose)?.commit()
     }
 
     /// The first half of `write_atomic`: `bytes` written and synced to a temp file next to
     /// `rel`, not yet renamed over it. Stage several files, then commit them all, so that a
     /// failure while staging leaves every file as it was. Dropping a `Staged` removes its
-    /// temp file.
-    pub fn stage(&self, rel: &RelPath, bytes: &[u8], mode: u32) -> Result<Staged, FsError> {
+    /// temp file. An input `purpose` may not replace is refused (`inputs`).
+    pub fn stage(
+        &self,
+        rel: &RelPath,
+        bytes: &[u8],
+        mode: u32,
+        purpose: Purpose,
+    ) -> Result<Staged, FsError> {
         let err = |e| FsError::io(rel, Op::Write, e);
+        self.refuse_input(rel, purpose)?;
         let dir = self.parent_dir(rel, Op::Write, true)?;
         let name = rel.file_name();
         check_target(&dir, rel, name, Op::Write)?;
@@ -58,10 +71,33 @@ impl ProjectFs {
         Ok(staged)
     }
 
+    /// Several files, all or none: every target is checked (`check_writable`) before any
+    /// folder is created or temp file written, then each is staged; commit them all once
+    /// this returns. Every refusal is returned, not only the first.
+    pub fn stage_all(
+        &self,
+        files: &[(RelPath, &[u8], u32)],
+        purpose: Purpose,
+    ) -> Result<Vec<Staged>, Vec<FsError>> {
+        let refused: Vec<FsError> = files
+            .iter()
+            .filter_map(|(rel, _, _)| self.check_writable(rel, purpose).err())
+            .collect();
+        if !refused.is_empty() {
+            return Err(refused);
+        }
+        files
+            .iter()
+            .map(|(rel, bytes, mode)| self.stage(rel, bytes, *mode, purpose))
+            .collect::<Result<_, _>>()
+            .map_err(|e| vec![e])
+    }
+
     /// The preflight of a write: every existing folder on the way is a real folder (no
-    /// symlink), and the target is absent or a regular file. `apply` checks every target
-    /// with this before it writes the first.
-    pub fn check_writable(&self, rel: &RelPath) -> Result<(), FsError> {
+    /// symlink), and the target is absent, a regular file, and no input `purpose` may not
+    /// replace. `apply` checks every target with this before it writes the first.
+    pub fn check_writable(&self, rel: &RelPath, purpose: Purpose) -> Result<(), FsError> {
+        self.refuse_input(rel, purpose)?;
         let dir = match self.parent_dir(rel, Op::Write, false) {
             Ok(dir) => dir,
             // A missing folder is created by the write.

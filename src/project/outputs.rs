@@ -8,7 +8,7 @@ use toml::Spanned;
 use super::lazy_regex::LazyRegex;
 use super::{Environment, Located, ProjectPath, ProjectSection, Resolver, bad_path};
 use crate::diagnostic::Diagnostic;
-use crate::fs::RelPath;
+use crate::fs::{Inputs, RelPath};
 use crate::render::format::Format;
 use crate::source::Span;
 
@@ -238,38 +238,22 @@ fn same_path(r: &mut Resolver, outputs: &[Output], environments: &[Environment])
 
 /// An output written over one of the project's own inputs: a hostile cfgc.toml could make
 /// `apply` replace a secrets file, or write decrypted values over a committed layer or
-/// template. `inputs` holds the files not declared per environment or output (cfgc.toml,
-/// the schema), with what each is.
+/// template. Reported here with the output's line; `fs` refuses the write itself too.
 pub(super) fn over_inputs(
     r: &mut Resolver,
     outputs: &[Output],
     environments: &[Environment],
-    mut inputs: Vec<(String, &'static str)>,
+    inputs: &Inputs,
 ) {
-    inputs.push((".cfgc.lock".into(), "the lock file"));
-    for env in environments {
-        for layer in &env.layers {
-            inputs.push((layer.value.rel.to_string(), "a layer"));
-        }
-        if let Some(secrets) = &env.secrets {
-            inputs.push((secrets.value.rel.to_string(), "a secrets file"));
-        }
-        if let Some(identity) = &env.identity {
-            inputs.push((identity.rel.to_string(), "an identity file"));
-        }
-    }
-    for out in outputs {
-        inputs.push((out.template.value.rel.to_string(), "a template"));
-    }
     let mut reported = std::collections::HashSet::new();
     for env in environments {
         let applies = |o: &Output| o.environments.is_empty() || o.environments.contains(&env.name);
         for out in outputs.iter().filter(|o| applies(o)) {
             let path = out.path.value.replace("{env}", &env.name);
-            let Ok(path) = RelPath::parse(&path).map(|p| p.to_string()) else {
+            let Ok(path) = RelPath::parse(&path) else {
                 continue;
             };
-            let Some((_, what)) = inputs.iter().find(|(input, _)| *input == path) else {
+            let Some(what) = inputs.declared(&path).next().map(|i| i.noun()) else {
                 continue;
             };
             if reported.insert((out.name.clone(), path.clone())) {

@@ -10,6 +10,8 @@
 //! written. Each is an error naming the template (and the line where minijinja gives one),
 //! exit 2, never a hang or abort.
 
+mod secret_use;
+
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -340,10 +342,9 @@ impl Templates {
             {
                 d = d.help(format!("did you mean `{s}`?"));
             }
-            if !output.secrets
-                && let Some(key) = d.key.clone().filter(|k| schema.secrets.contains(k)) {
-                    d = d.help(format!("`{key}` is a secret: only outputs declared with `secrets = true` may use its value; `secret_names` lists names for plain outputs"));
-                }
+            if !output.secrets && d.code == "template-undefined" {
+                d = secret_use::explain(d, source, schema, &name, &output.name);
+            }
             d
         })
     }

@@ -14,7 +14,7 @@ use crate::secrets::history::Revision;
 use crate::secrets::review::compare;
 
 pub fn run(config: &Config, environment: &str, rev: &str) -> Result<Exit, Exit> {
-    let mut ctx = context::load(config, &[environment.to_string()], false)?;
+    let mut ctx = context::load_to_write(config, &[environment.to_string()], false)?;
     let path = ctx.secrets_path(ctx.env())?;
     let root = ctx.loaded.project.root.clone();
     let limits = ctx.fs().limits().clone();

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::cli::Config;
 use crate::commands::{Exit, err};
 use crate::diagnostic::Diagnostic;
-use crate::fs::{FsError, Lock, ProjectFs, RelPath, Role, Staged};
+use crate::fs::{FsError, Lock, ProjectFs, Purpose, RelPath, Role, Staged};
 use crate::load::Loaded;
 use crate::pipeline::{self, Keyring, Opened};
 use crate::project::Environment;
@@ -33,6 +33,31 @@ pub fn load(config: &Config, names: &[String], new_ok: bool) -> Result<Context, 
             color: config.color_err,
         }),
         Err(errors) => Err(fatal_with(&errors, &sources, config.color_err)),
+    }
+}
+
+/// `load`, for a command that writes the secrets files of `names`: each is checked against
+/// the project filesystem's write rule first (never over another input, never through a
+/// symlink), so a refused file is reported before any value is asked for or decrypted.
+pub fn load_to_write(config: &Config, names: &[String], new_ok: bool) -> Result<Context, Exit> {
+    let ctx = load(config, names, new_ok)?;
+    let refused: Vec<Diagnostic> = ctx
+        .loaded
+        .selected
+        .iter()
+        .map(|&i| &ctx.loaded.project.environments[i])
+        .filter_map(|env| {
+            let rel = &env.secrets.as_ref()?.value.rel;
+            ctx.fs()
+                .check_writable(rel, Purpose::Secrets(&env.name))
+                .err()
+        })
+        .map(|e| e.diagnostic().note("nothing was written"))
+        .collect();
+    if refused.is_empty() {
+        Ok(ctx)
+    } else {
+        Err(ctx.fatal(&refused))
     }
 }
 
@@ -159,7 +184,12 @@ impl Context {
         let rel = self
             .rel(env)
             .expect("only a declared secrets file is written");
-        self.fs().stage(rel, serialize(file).as_bytes(), 0o600)
+        self.fs().stage(
+            rel,
+            serialize(file).as_bytes(),
+            0o600,
+            Purpose::Secrets(&env.name),
+        )
     }
 
     /// The project lock (the one `apply` takes too), held while secrets files are

@@ -24,7 +24,7 @@ use crate::secrets::file::{Change, update};
 use crate::source::{FileId, Source, SourceMap, Span};
 
 pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
-    let ctx = context::load(config, &[environment.to_string()], true)?;
+    let ctx = context::load_to_write(config, &[environment.to_string()], true)?;
     let env = ctx.env();
     ctx.secrets_path(env)?;
     let editor = config

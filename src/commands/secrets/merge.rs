@@ -150,13 +150,11 @@ pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<
     next.pending = pending;
     next.generation = ours.file.generation.max(theirs.file.generation);
     reseal(&mut next, key);
-    std::fs::write(files[1], serialize(&next)).map_err(|e| {
-        err(&format!(
-            "error: cannot write `{}`: {e}\n",
-            field(&files[1].display().to_string())
-        ));
-        Exit::Error
-    })?;
+    // Under the project's write rules: never through a symlink, into `.git` or over an input.
+    let purpose = crate::fs::Purpose::Secrets(&env.name);
+    ctx.fs()
+        .write_named(files[1], serialize(&next).as_bytes(), 0o600, purpose)
+        .map_err(|e| ctx.fatal(&[e.diagnostic().note("OURS is left as it was")]))?;
     say(
         config,
         &format!(

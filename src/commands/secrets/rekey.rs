@@ -11,7 +11,7 @@ use crate::secrets::file::{Rekeyed, rekey};
 use crate::secrets::recipient::Recipient;
 
 pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit> {
-    let ctx = context::load(config, names, false)?;
+    let ctx = context::load_to_write(config, names, false)?;
     let keyring = Keyring::from_sources(config.identity_sources.clone());
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut staged = Vec::new();

@@ -15,7 +15,7 @@ use crate::secrets::file::{Change, update};
 use crate::secrets::pending::open;
 
 pub fn run(config: &Config, environment: &str, show: bool) -> Result<Exit, Exit> {
-    let ctx = context::load(config, &[environment.to_string()], false)?;
+    let ctx = context::load_to_write(config, &[environment.to_string()], false)?;
     let env = ctx.env();
     ctx.secrets_path(env)?;
     let file_name = ctx.display_name(env);

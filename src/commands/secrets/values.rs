@@ -16,7 +16,7 @@ use crate::secrets::crypto::Plaintext;
 use crate::secrets::file::{Change, META_KEY, Parsed, update};
 
 pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit> {
-    let ctx = context::load(config, &[environment.to_string()], true)?;
+    let ctx = context::load_to_write(config, &[environment.to_string()], true)?;
     let env = ctx.env();
     ctx.secrets_path(env)?;
     check_name(&ctx, env, name)?;
@@ -106,7 +106,7 @@ pub fn get(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
 }
 
 pub fn rm(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit> {
-    let ctx = context::load(config, &[environment.to_string()], false)?;
+    let ctx = context::load_to_write(config, &[environment.to_string()], false)?;
     let env = ctx.env();
     let (parsed, opened) = open_holding(&ctx, config, name)?;
     let changes = BTreeMap::from([(name.to_string(), Change::Remove)]);

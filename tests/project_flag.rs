@@ -1,0 +1,145 @@
+//! `-C` names the project's folder or its file, relative or absolute, from inside the
+//! project or from another folder, and every command accepts each form (`apply` once
+//! said "cannot read ``" for `-C cfgc.toml`, which `check` and `plan` accepted). Also:
+//! a file where an output's folder belongs is named, with what to do.
+
+use crate::common::{Project, Run};
+
+const CFGC_TOML: &str = r#"[project]
+name = "plain"
+schema = "schema.json"
+output_dir = "deploy"
+
+[environments.development]
+tier = "local"
+layers = ["development.yaml"]
+
+[outputs.dotenv]
+template = "env.j2"
+path = "deploy/{env}/.env"
+format = "dotenv"
+"#;
+
+/// A project without secrets in the folder `sub` of the test's folder.
+fn project() -> Project {
+    Project::empty()
+        .file("sub/cfgc.toml", CFGC_TOML)
+        .file(
+            "sub/schema.json",
+            r#"{"type": "object", "properties": {"NAME": {"type": "string"}}, "required": ["NAME"]}"#,
+        )
+        .file("sub/development.yaml", "NAME: shop\n")
+        .file("sub/env.j2", "NAME={{ NAME }}\n")
+}
+
+/// `cfgc -C project args…` run in the folder `cwd` of the test's folder.
+fn run_in(p: &Project, cwd: &str, project: &str, args: &[&str]) -> Run {
+    let mut full = vec!["-C", project];
+    full.extend_from_slice(args);
+    let out = p
+        .command(&full)
+        .current_dir(p.path(cwd))
+        .output()
+        .expect("run cfgc");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Every command that loads the project, with the exit code it gives on this one.
+const COMMANDS: &[(&[&str], i32)] = &[
+    (&["check"], 0),
+    (&["plan"], 0),
+    (&["apply", "--yes"], 0),
+    (&["docs", "--check"], 1),
+    (&["explain", "development", "NAME"], 0),
+    (&["exec", "development", "--", "true"], 0),
+];
+
+fn every_command_accepts(cwd: &str, project_arg: &str) {
+    let p = project();
+    let project_arg = project_arg.replace("{abs}", &p.path("sub").to_string_lossy());
+    for (args, code) in COMMANDS {
+        let run = run_in(&p, cwd, &project_arg, args);
+        assert_eq!(
+            run.code,
+            *code,
+            "-C {project_arg} {args:?}\n{}",
+            run.transcript()
+        );
+        assert!(
+            !run.stderr.contains("cannot read ``"),
+            "{}",
+            run.transcript()
+        );
+    }
+    assert_eq!(p.read("sub/deploy/development/.env"), "NAME=shop\n");
+}
+
+#[test]
+fn apply_with_c_naming_cfgc_toml_said_cannot_read_empty_path() {
+    every_command_accepts("sub", "cfgc.toml");
+}
+
+#[test]
+fn every_command_accepts_c_naming_the_folder() {
+    every_command_accepts("sub", ".");
+}
+
+#[test]
+fn every_command_accepts_c_naming_the_file_by_its_absolute_path() {
+    every_command_accepts(".", "{abs}/cfgc.toml");
+}
+
+#[test]
+fn every_command_accepts_c_naming_the_folder_by_its_absolute_path() {
+    every_command_accepts(".", "{abs}");
+}
+
+#[test]
+fn every_command_accepts_c_naming_sub_cfgc_toml_from_another_folder() {
+    every_command_accepts(".", "sub/cfgc.toml");
+}
+
+#[test]
+fn every_command_accepts_c_naming_sub_from_another_folder() {
+    every_command_accepts(".", "sub");
+}
+
+#[test]
+fn apply_into_an_output_folder_that_is_a_file_said_not_a_directory() {
+    let p = project();
+    assert_eq!(run_in(&p, "sub", ".", &["apply", "--yes"]).code, 0);
+    std::fs::remove_dir_all(p.path("sub/deploy/development")).expect("rm -r");
+    std::fs::write(p.path("sub/deploy/development"), "").expect("touch");
+    for args in [&["apply", "--yes"][..], &["plan"]] {
+        let run = run_in(&p, "sub", ".", args);
+        assert_eq!(run.code, 2, "{}", run.transcript());
+        assert!(
+            run.stderr
+                .contains("`deploy/development/.env`: `deploy/development` is not a folder"),
+            "{}",
+            run.transcript()
+        );
+        assert!(
+            run.stderr.contains("remove or move that file"),
+            "{}",
+            run.transcript()
+        );
+        assert!(!run.stderr.contains("os error"), "{}", run.transcript());
+    }
+    assert_eq!(p.read("sub/deploy/development"), "");
+}
+
+#[test]
+fn init_accepts_c_naming_the_project_file_it_creates() {
+    let p = Project::empty().file("fresh/.keep", "");
+    let run = run_in(&p, ".", "fresh/cfgc.toml", &["init"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(p.path("fresh/cfgc.toml").is_file());
+    assert!(!p.path("fresh/cfgc.toml/cfgc.toml").exists());
+    let check = run_in(&p, ".", "fresh/cfgc.toml", &["check"]);
+    assert_eq!(check.code, 0, "{}", check.transcript());
+}
