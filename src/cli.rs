@@ -137,6 +137,13 @@ pub struct Args {
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
 
+    /// A revision whose code (cfgc.toml, schema, templates, layers with derived values) is
+    /// reviewed: in CI, or with a machine format, secrets are decrypted only when that code
+    /// is identical to it [default: GITHUB_BASE_REF in GitHub Actions, else cfgc.toml's
+    /// `trusted_branch`]
+    #[arg(long, global = true, value_name = "REV")]
+    pub trusted: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -478,6 +485,8 @@ pub struct Config {
     pub color_err: bool,
     /// `-q`: nothing but findings, errors and what the command exists to print.
     pub quiet: bool,
+    /// Where output goes and which revision's code is trusted (see `trust`).
+    pub trust: crate::trust::Setting,
     pub command: Command,
 }
 
@@ -493,7 +502,22 @@ impl Config {
                 auto(anstream::AutoStream::choice(&std::io::stderr())),
             ),
         };
+        let machine = match &args.command {
+            Command::Check { format, .. } if *format != report::Format::Human => {
+                format.to_possible_value()
+            }
+            Command::Plan { format, .. } if *format != crate::report::plan::PlanFormat::Human => {
+                format.to_possible_value()
+            }
+            _ => None,
+        };
+        let trust = crate::trust::Setting::from_env(
+            var,
+            args.trusted,
+            machine.as_ref().map(|v| v.get_name()),
+        );
         Config {
+            trust,
             project: args.project,
             identity_sources: IdentitySources::from_env(args.identity, None),
             editor: var("VISUAL").or_else(|| var("EDITOR")),

@@ -42,3 +42,4 @@ mod secrets_pending;
 mod secrets_review;
 mod streamed_load;
 mod tiers;
+mod trust;
