@@ -130,3 +130,48 @@ fn no_trusted_revision(leaves: &str, why: &str) -> Diagnostic {
     )
     .help("pass `--trusted REV` (a revision the templates, schema and cfgc.toml are reviewed at, e.g. `origin/main`), or set `trusted_branch = \"main\"` under [project] in cfgc.toml; in CI fetch it first (`git fetch origin main`). Or run without a key (`plan --no-decrypt`)")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setting(vars: &[(&str, &str)], machine: Option<&str>) -> Setting {
+        let var = |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        };
+        Setting::from_env(var, None, machine)
+    }
+
+    #[test]
+    fn output_leaves_in_ci_in_github_actions_and_with_a_machine_format() {
+        assert!(setting(&[("CI", "true")], None).leaves.is_some());
+        assert!(setting(&[("CI", "1")], None).leaves.is_some());
+        assert!(
+            setting(&[("GITHUB_ACTIONS", "true")], None)
+                .leaves
+                .is_some()
+        );
+        assert!(setting(&[], Some("markdown")).leaves.is_some());
+        assert!(setting(&[], None).leaves.is_none());
+        assert!(
+            setting(&[("GITHUB_ACTIONS", "false")], None)
+                .leaves
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn github_refs_are_read_for_the_trusted_revision() {
+        let s = setting(
+            &[
+                ("GITHUB_BASE_REF", "main"),
+                ("GITHUB_REF", "refs/pull/1/merge"),
+            ],
+            None,
+        );
+        assert_eq!(s.github_base_ref.as_deref(), Some("main"));
+        assert_eq!(s.github_ref.as_deref(), Some("refs/pull/1/merge"));
+    }
+}

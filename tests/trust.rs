@@ -440,3 +440,17 @@ fn exec_in_ci_with_changed_code_does_not_run_with_secrets() {
     refused(&run, "templates/env.j2");
     assert!(!run.stdout.contains("ran"), "{}", run.stdout);
 }
+
+#[test]
+fn apply_in_ci_with_changed_code_writes_no_secret_holding_file() {
+    let p = pull_request(true, |p| p.file("templates/env.j2", &oracle_template()));
+    let run = ci(&p, &["apply", "dev", "--yes"], &[]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    refused(&run, "templates/env.j2");
+    assert!(
+        run.stdout.contains("secrets-skipped"),
+        "{}",
+        run.transcript()
+    );
+    assert!(!p.path("deploy/dev/.env").exists());
+}
