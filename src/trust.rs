@@ -113,8 +113,13 @@ fn refused(leaves: &str, trusted: &Trusted, changed: &[String]) -> Gate {
     .help(format!(
         "merge the change first (it is then trusted), or pass `--trusted REV` naming a revision these files are reviewed at; changed: {list}"
     ));
+    let verb = if changed.len() == 1 {
+        "differs"
+    } else {
+        "differ"
+    };
     let reason = format!(
-        "not decrypted: {list} differ from the trusted revision {}",
+        "not decrypted: {list} {verb} from the trusted revision {}",
         trusted.named
     );
     Gate::Refused {

@@ -152,6 +152,29 @@ fn schema_findings_oracle_in_a_changed_schema_reads_nothing_in_ci() {
         run.stdout
     );
     assert!(!run.stdout.contains("pattern"), "{}", run.stdout);
+    let run = ci(&p, &["check"], &[]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains(
+            "names only in dev, prod (not decrypted: the code is not the trusted revision's)"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_layer_with_a_derived_value_is_trusted_code() {
+    let p = pull_request(true, |p| {
+        p.edit(
+            "environments/dev.yaml",
+            "FRONTEND_URL: http://localhost:5173",
+            "FRONTEND_URL: { derive: \"http://localhost:${PORT}\" }",
+        )
+    });
+    let run = ci(&p, &["check"], &[]);
+    refused(&run, "environments/dev.yaml");
+    assert!(!run.stderr.contains("base.yaml"), "{}", run.stderr);
 }
 
 fn oracle_policy(p: Project) -> Project {

@@ -62,8 +62,12 @@ fn secrets_summary(checked: &Checked) -> String {
         ));
     }
     if !checked.names_only.is_empty() {
+        let why = match checked.notice {
+            Some(_) => "not decrypted: the code is not the trusted revision's",
+            None => "no identity",
+        };
         parts.push(format!(
-            "names only in {} (no identity)",
+            "names only in {} ({why})",
             checked.names_only.join(", ")
         ));
     }
