@@ -29,7 +29,8 @@ const CHECK_EXAMPLES: &str = concat!(
     "  cfgc check --base origin/main    CI on a pull request: also catch secrets files rolled\n",
     "                                   back or re-created compared with the target branch\n\n",
     "Exit codes: 0 valid; 1 findings; 2 usage, I/O or decryption error (or --base names no\n",
-    "revision of a git repository)"
+    "revision of a git repository, or in CI with a key there is no trusted revision: see\n",
+    "--trusted)"
 );
 
 const PLAN_EXAMPLES: &str = concat!(
@@ -39,7 +40,8 @@ const PLAN_EXAMPLES: &str = concat!(
     "  cfgc plan --no-decrypt --format markdown   a comment to post on the pull request\n",
     "  cfgc plan production -i ops.key            a release: fails if a key does not fit\n\n",
     "Exit codes: 0 ok; 1 findings; 2 usage, I/O or decryption error (or outputs skipped\n",
-    "for lack of a key where one was expected); 3 changes pending (with --exit-code)"
+    "for lack of a key where one was expected, or in CI with a key no trusted revision:\n",
+    "see --trusted); 3 changes pending (with --exit-code)"
 );
 
 const APPLY_EXAMPLES: &str = concat!(
