@@ -29,7 +29,8 @@ const CHECK_EXAMPLES: &str = concat!(
     "  cfgc check --base origin/main    CI on a pull request: also catch secrets files rolled\n",
     "                                   back or re-created compared with the target branch\n\n",
     "Exit codes: 0 valid; 1 findings; 2 usage, I/O or decryption error (or --base names no\n",
-    "revision of a git repository)"
+    "revision of a git repository, or in CI with a key there is no trusted revision: see\n",
+    "--trusted)"
 );
 
 const PLAN_EXAMPLES: &str = concat!(
@@ -39,7 +40,8 @@ const PLAN_EXAMPLES: &str = concat!(
     "  cfgc plan --no-decrypt --format markdown   a comment to post on the pull request\n",
     "  cfgc plan production -i ops.key            a release: fails if a key does not fit\n\n",
     "Exit codes: 0 ok; 1 findings; 2 usage, I/O or decryption error (or outputs skipped\n",
-    "for lack of a key where one was expected); 3 changes pending (with --exit-code)"
+    "for lack of a key where one was expected, or in CI with a key no trusted revision:\n",
+    "see --trusted); 3 changes pending (with --exit-code)"
 );
 
 const APPLY_EXAMPLES: &str = concat!(
@@ -136,6 +138,13 @@ pub struct Args {
     /// no diffs)
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
+
+    /// A revision whose code (cfgc.toml, schema, templates, layers with derived values) is
+    /// reviewed: in CI, or with a machine format, secrets are decrypted only when that code
+    /// is identical to it [default: GITHUB_BASE_REF in GitHub Actions, else cfgc.toml's
+    /// `trusted_branch`]
+    #[arg(long, global = true, value_name = "REV")]
+    pub trusted: Option<String>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -478,6 +487,8 @@ pub struct Config {
     pub color_err: bool,
     /// `-q`: nothing but findings, errors and what the command exists to print.
     pub quiet: bool,
+    /// Where output goes and which revision's code is trusted (see `trust`).
+    pub trust: crate::trust::Setting,
     pub command: Command,
 }
 
@@ -493,7 +504,22 @@ impl Config {
                 auto(anstream::AutoStream::choice(&std::io::stderr())),
             ),
         };
+        let machine = match &args.command {
+            Command::Check { format, .. } if *format != report::Format::Human => {
+                format.to_possible_value()
+            }
+            Command::Plan { format, .. } if *format != crate::report::plan::PlanFormat::Human => {
+                format.to_possible_value()
+            }
+            _ => None,
+        };
+        let trust = crate::trust::Setting::from_env(
+            var,
+            args.trusted,
+            machine.as_ref().map(|v| v.get_name()),
+        );
         Config {
+            trust,
             project: args.project,
             identity_sources: IdentitySources::from_env(args.identity, None),
             editor: var("VISUAL").or_else(|| var("EDITOR")),

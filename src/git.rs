@@ -65,13 +65,31 @@ pub fn ensure_repo(dir: &Path) -> Result<(), GitError> {
 
 /// The text of `rel` (relative to `dir`) at `rev`; `None` when it did not exist there.
 pub fn show(dir: &Path, rev: &str, rel: &str) -> Result<Option<String>, GitError> {
+    match blob(dir, rev, rel)? {
+        None => Ok(None),
+        Some(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| GitError::Failed(format!("`{rel}` at `{rev}` is not UTF-8 text"))),
+    }
+}
+
+/// The commit `rev` names, as a full hash; `None` when it names none.
+pub fn commit_of(dir: &Path, rev: &str) -> Result<Option<String>, GitError> {
     check_rev(rev)?;
     ensure_repo(dir)?;
     let commit = format!("{rev}^{{commit}}");
-    if !run(dir, &["rev-parse", "--verify", "--quiet", &commit])?
-        .status
-        .success()
-    {
+    let out = run(dir, &["rev-parse", "--verify", "--quiet", &commit])?;
+    if !out.status.success() {
+        return Ok(None);
+    }
+    Ok(Some(
+        String::from_utf8_lossy(&out.stdout).trim().to_string(),
+    ))
+}
+
+/// The bytes of `rel` (relative to `dir`) at `rev`; `None` when it did not exist there.
+pub fn blob(dir: &Path, rev: &str, rel: &str) -> Result<Option<Vec<u8>>, GitError> {
+    if commit_of(dir, rev)?.is_none() {
         return Err(GitError::BadRevision(rev.to_string()));
     }
     // `./` makes the path relative to `dir`, wherever the repository's root is.
@@ -96,9 +114,7 @@ pub fn show(dir: &Path, rev: &str, rel: &str) -> Result<Option<String>, GitError
             String::from_utf8_lossy(&out.stderr).trim().to_string(),
         ));
     }
-    String::from_utf8(out.stdout)
-        .map(Some)
-        .map_err(|_| GitError::Failed(format!("`{rel}` at `{rev}` is not UTF-8 text")))
+    Ok(Some(out.stdout))
 }
 
 /// The path of `dir` inside its repository (`""` at the root, else ending in `/`).

@@ -27,4 +27,5 @@ pub mod render;
 pub mod report;
 pub mod secrets;
 pub mod source;
+pub mod trust;
 pub mod validate;

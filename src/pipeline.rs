@@ -20,7 +20,10 @@ use crate::render::{self, Secrets, Templates};
 use crate::source::{self, FileId, SourceMap, Span};
 use crate::validate;
 
+mod boundary;
 mod review;
+
+use boundary::Keys;
 
 /// A run that stopped with errors (exit 2), and the sources they point into.
 pub struct Stopped {
@@ -39,6 +42,8 @@ pub struct Checked {
     /// Environments whose secret values were checked, and those checked by name only.
     pub values_checked: Vec<String>,
     pub names_only: Vec<String>,
+    /// Why secrets were not decrypted, where the trust boundary refused (see `trust`).
+    pub notice: Option<Box<Diagnostic>>,
 }
 
 /// What `plan` found: findings (nothing rendered is kept then), or the plan.
@@ -48,6 +53,8 @@ pub struct Planned<'a> {
     pub in_outputs: bool,
     pub redactions: Vec<Span>,
     pub plans: Vec<FilePlan<'a>>,
+    /// Why secrets were not decrypted, where the trust boundary refused (see `trust`).
+    pub notice: Option<Box<Diagnostic>>,
 }
 
 /// Stages 1–4, for `check`: every environment validated, and its secret values too where
@@ -70,6 +77,7 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
     // Variables derived values refer to: used, even if no template names them.
     let inputs = std::sync::Mutex::new(std::collections::BTreeSet::<String>::new());
     let keyring = Keyring::from_sources(config.identity_sources.clone());
+    let keys = boundary::keys(config, &loaded.project, &envs, keyring);
     let per_env: Vec<Streamed<(Vec<Diagnostic>, Checks)>> = each_env(&envs, |i, env| {
         streamed(&loaded, i, env, &sources, |layers, sources| {
             let mut merged = merge::merge_env(env, layers);
@@ -97,7 +105,11 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
             if let Some((_, Some(old))) = bases.iter().find(|(e, _)| *e == i) {
                 found.extend(review::against_base(env, old, parsed, base.unwrap_or("")));
             }
-            let checked = match decrypt::decrypt(env, layers, &keyring, sources) {
+            let resolved = match keys.keyring() {
+                Some(keyring) => decrypt::decrypt(env, layers, keyring, sources),
+                None => Ok(Resolved::Unavailable(keys.reason().to_string())),
+            };
+            let checked = match resolved {
                 Ok(Resolved::Values(values)) => {
                     found.extend(validate::check_decrypted(
                         &validated.merged,
@@ -142,6 +154,7 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
             None => {}
         }
     }
+    load_errors.extend(keys.error().cloned());
     if !load_errors.is_empty() {
         leak(loaded);
         return Err(Stopped {
@@ -159,6 +172,7 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
         redactions: files.redactions,
         values_checked,
         names_only,
+        notice: keys.notice().cloned().map(Box::new),
     })
 }
 
@@ -315,9 +329,15 @@ pub fn plan<T>(
     let files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
     let keyring = decrypt
         .map(|demo| Keyring::from_sources(config.identity_sources.clone()).with_demo_keys(demo));
+    let with_secrets: Vec<_> = envs
+        .iter()
+        .copied()
+        .filter(|e| loaded.project.outputs_for(e).any(|o| o.secrets))
+        .collect();
+    let keys = keyring.map(|k| boundary::keys(config, &loaded.project, &with_secrets, k));
     let outcomes: Vec<Streamed<(Vec<Diagnostic>, EnvOutcome)>> = each_env(&envs, |i, env| {
         streamed(&loaded, i, env, &sources, |layers, sources| {
-            plan_env(&loaded, layers, &templates, keyring.as_ref(), sources, env)
+            plan_env(&loaded, layers, &templates, keys.as_ref(), sources, env)
         })
     });
     let mut planned = Planned {
@@ -325,6 +345,7 @@ pub fn plan<T>(
         in_outputs: false,
         redactions: files.redactions,
         plans: Vec::new(),
+        notice: keys.as_ref().and_then(Keys::notice).cloned().map(Box::new),
     };
     let mut errors = Vec::new();
     let mut load_errors = Vec::new();
@@ -352,6 +373,7 @@ pub fn plan<T>(
             EnvOutcome::Failed(failed) => failures.push(failed),
         }
     }
+    load_errors.extend(keys.as_ref().and_then(Keys::error).cloned());
     if !load_errors.is_empty() {
         drop(planned);
         leak((templates, loaded));
@@ -401,10 +423,11 @@ fn plan_env<'a>(
     loaded: &'a Loaded,
     layers: &Layers,
     templates: &Templates,
-    keyring: Option<&Keyring>,
+    keys: Option<&Keys>,
     sources: &SourceMap,
     env: &'a Environment,
 ) -> EnvOutcome<'a> {
+    let keyring = keys.and_then(Keys::keyring);
     let (merged, mut derived) = merge_env(env, layers, &loaded.schema, Some(sources));
     let validated = validate::validate(merged, layers, &loaded.schema, sources);
     if !derived.is_empty() {
@@ -428,7 +451,10 @@ fn plan_env<'a>(
     }
     let resolved = match keyring {
         _ if !needs_secrets => Resolved::Unavailable("no output needs them".into()),
-        None => Resolved::Unavailable("not decrypted (--no-decrypt)".into()),
+        None => match keys {
+            Some(keys) => Resolved::Unavailable(keys.reason().to_string()),
+            None => Resolved::Unavailable("not decrypted (--no-decrypt)".into()),
+        },
         Some(keyring) => match decrypt::decrypt(env, layers, keyring, sources) {
             Ok(r) => r,
             Err(diagnostics) => {
@@ -745,6 +771,11 @@ pub fn resolve<T>(
             return stop(sources, vec![refused]);
         }
         let keyring = Keyring::from_sources(config.identity_sources.clone());
+        let keyring = match boundary::keys(config, &loaded.project, &envs, keyring) {
+            Keys::Open(keyring) => *keyring,
+            Keys::Refused { notice, .. } => return stop(sources, vec![refusal(*notice)]),
+            Keys::Closed(error) => return stop(sources, vec![*error]),
+        };
         let opened = keyring
             .for_environment(env)
             .and_then(|ids| decrypt::open_file(parsed, &env.name, &ids, &sources))
@@ -770,10 +801,20 @@ pub fn resolve<T>(
             redactions: files.redactions,
             values_checked: Vec::new(),
             names_only: Vec::new(),
+            notice: None,
         }));
     }
     Ok(then(Environ {
         merged: validated.merged,
         secrets,
     }))
+}
+
+/// The boundary's notice as the error that stops `exec`: its command would run without
+/// the secrets it was started for.
+fn refusal(notice: Diagnostic) -> Diagnostic {
+    let mut d = Diagnostic::error(notice.code, notice.message);
+    d.notes = notice.notes;
+    d.help = notice.help;
+    d
 }

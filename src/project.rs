@@ -39,6 +39,9 @@ pub struct Project {
     /// The folder every output is written under (`deploy` by default).
     pub output_dir: String,
     pub policies: Vec<Policy>,
+    /// `[project] trusted_branch`: the branch whose code may meet decrypted values where
+    /// output leaves the key holder (see `trust`).
+    pub trusted_branch: Option<Located<String>>,
 }
 
 impl Project {
@@ -114,6 +117,9 @@ pub(crate) struct ProjectSection {
     output_dir: Option<Spanned<String>>,
     /// The tiers environments may have; any when not given.
     tiers: Option<Spanned<Vec<Spanned<String>>>>,
+    /// The branch reviewed code lands on (see `trust`).
+    #[serde(alias = "trusted-branch")]
+    trusted_branch: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -321,10 +327,15 @@ fn resolve(
     for span in r.redactions.drain(..) {
         sources.redact(span);
     }
+    let trusted_branch = raw.project.trusted_branch.as_ref().map(|b| Located {
+        value: b.get_ref().clone(),
+        span: r.span(b.span()),
+    });
     let Some(schema) = schema.filter(|_| r.errors.is_empty()) else {
         return Err(r.errors);
     };
     Ok(Project {
+        trusted_branch,
         output_dir,
         policies,
         schema,

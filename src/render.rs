@@ -11,6 +11,7 @@ pub mod flatten;
 pub mod format;
 pub mod mask;
 pub mod policy;
+mod secret_findings;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -129,6 +130,7 @@ pub fn render_env<'a>(
             }
             _ => None,
         };
+        let before = (failed.diagnostics.len(), failed.sources.len());
         policy::check(
             file,
             project,
@@ -136,6 +138,12 @@ pub fn render_env<'a>(
             mask,
             &mut failed,
         );
+        if let Secrets::Values(values) = &secrets
+            && file.output.secrets
+        {
+            let render = (templates, project, schema);
+            secret_findings::redact(&mut failed, before, file, &plain, values, render);
+        }
     }
     if failed.diagnostics.is_empty() {
         Ok(files)

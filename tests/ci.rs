@@ -26,10 +26,10 @@ fn a_yaml_syntax_error_reaches_check_json_and_github() {
 
 #[test]
 fn a_duplicate_key_reaches_plan_json_github_and_markdown() {
-    let p = Project::example().append(
+    let p = crate::common::git::committed(Project::example().append(
         "environments/production.yaml",
         "CLOUD_RUN_MAX_INSTANCES: 5\n",
-    );
+    ));
     let json = p.run(&["plan", "--format", "json"]);
     assert_eq!(json.code, 2, "{}", json.transcript());
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("a JSON document");

@@ -44,3 +44,4 @@ mod secrets_review;
 mod secrets_review_output;
 mod streamed_load;
 mod tiers;
+mod trust;

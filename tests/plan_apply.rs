@@ -30,11 +30,11 @@ fn plan_shows_a_diff_and_a_summary() {
 
 #[test]
 fn plan_json_lists_every_file() {
-    let p = Project::example().edit(
+    let p = crate::common::git::committed(Project::example().edit(
         "environments/production.yaml",
         "CLOUD_RUN_MAX_INSTANCES: 20",
         "CLOUD_RUN_MAX_INSTANCES: 30",
-    );
+    ));
     let run = p.run(&["plan", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");

@@ -29,6 +29,9 @@ pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) ->
         names,
         Some(pipeline::DemoKeys::Every),
         |loaded, sources, planned| {
+            if let Some(notice) = &planned.notice {
+                super::check::notify(notice, &sources, config);
+            }
             let mut diagnostics = planned.diagnostics.clone();
             if diagnostics.is_empty() && !allow_skipped {
                 diagnostics = super::plan::skipped_but_expected(config, names, &planned.plans);

@@ -14,6 +14,12 @@ pub fn run(config: &Config, names: &[String], format: Format, base: Option<&str>
         Err(stopped) => return stopped_in(format, config, &stopped.errors, &stopped.sources),
     };
     let diagnostics = &checked.diagnostics;
+    // The boundary's notice: on stderr always, and in a machine format's document too.
+    let mut shown = diagnostics.clone();
+    if let Some(notice) = &checked.notice {
+        notify(notice, &checked.sources, config);
+        shown.push((**notice).clone());
+    }
     match format {
         Format::Human => {
             out(&report::human::render(
@@ -28,13 +34,23 @@ pub fn run(config: &Config, names: &[String], format: Format, base: Option<&str>
             }
         }
         Format::Json => out(&report::json::render(
-            diagnostics,
+            &shown,
             &checked.environments,
             &checked.sources,
         )),
-        Format::Github => out(&report::github::render(diagnostics, &checked.sources)),
+        Format::Github => out(&report::github::render(&shown, &checked.sources)),
     }
     exit::decide(diagnostics, false)
+}
+
+/// Why secrets were not decrypted (the trust boundary), on stderr.
+pub fn notify(notice: &Diagnostic, sources: &SourceMap, config: &Config) {
+    err(&report::human::render(
+        std::slice::from_ref(notice),
+        sources,
+        &[],
+        config.color_err,
+    ));
 }
 
 fn secrets_summary(checked: &Checked) -> String {
@@ -46,8 +62,12 @@ fn secrets_summary(checked: &Checked) -> String {
         ));
     }
     if !checked.names_only.is_empty() {
+        let why = match checked.notice {
+            Some(_) => "not decrypted: the code is not the trusted revision's",
+            None => "no identity",
+        };
         parts.push(format!(
-            "names only in {} (no identity)",
+            "names only in {} ({why})",
             checked.names_only.join(", ")
         ));
     }

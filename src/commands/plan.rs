@@ -27,6 +27,10 @@ pub fn run(config: &Config, names: &[String], options: Options) -> Exit {
         false => pipeline::DemoKeys::Every,
     });
     let result = pipeline::plan(config, names, keys, |_, sources, planned| {
+        let notices: Vec<Diagnostic> = planned.notice.iter().map(|n| (**n).clone()).collect();
+        if let Some(notice) = &planned.notice {
+            super::check::notify(notice, &sources, config);
+        }
         let mut diagnostics = planned.diagnostics.clone();
         if diagnostics.is_empty() && options.decrypt && !options.allow_skipped {
             diagnostics = skipped_but_expected(config, names, &planned.plans);
@@ -39,12 +43,13 @@ pub fn run(config: &Config, names: &[String], options: Options) -> Exit {
         } else {
             &[]
         };
+        let shown = [diagnostics.clone(), notices.clone()].concat();
         out(&match options.format {
             PlanFormat::Human if config.quiet => String::new(),
             PlanFormat::Human => report::plan::human(plans, config.color),
-            PlanFormat::Json => report::plan::json(plans, &diagnostics, &sources),
-            PlanFormat::Github => report::plan::github(plans, &diagnostics, &sources),
-            PlanFormat::Markdown => report::plan::markdown(plans, &diagnostics, &sources),
+            PlanFormat::Json => report::plan::json(plans, &shown, &sources),
+            PlanFormat::Github => report::plan::github(plans, &shown, &sources),
+            PlanFormat::Markdown => report::plan::markdown(plans, &diagnostics, &notices, &sources),
         });
         let pending = plans.iter().any(|p| p.pending());
         exit::decide(&diagnostics, options.exit_code && pending)
@@ -67,7 +72,7 @@ pub fn stopped_in(
         PlanFormat::Human => {}
         PlanFormat::Json => out(&report::plan::json(&[], &sorted, sources)),
         PlanFormat::Github => out(&report::plan::github(&[], &sorted, sources)),
-        PlanFormat::Markdown => out(&report::plan::markdown(&[], &sorted, sources)),
+        PlanFormat::Markdown => out(&report::plan::markdown(&[], &sorted, &[], sources)),
     }
     fatal(&sorted, sources, config.color_err)
 }

@@ -154,9 +154,22 @@ pub fn github(plans: &[FilePlan], diagnostics: &[Diagnostic], sources: &SourceMa
 }
 
 /// A pull-request comment: a summary line, then per environment each file that changes
-/// with its masked diff collapsed, then the findings.
-pub fn markdown(plans: &[FilePlan], diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+/// with its masked diff collapsed, then the findings. `notices` (why secrets were not
+/// decrypted) come first, as a quote.
+pub fn markdown(
+    plans: &[FilePlan],
+    diagnostics: &[Diagnostic],
+    notices: &[Diagnostic],
+    sources: &SourceMap,
+) -> String {
     let mut out = String::from("## cfgc plan\n\n");
+    for n in notices {
+        out.push_str(&format!("> **{}**\n", n.message.replace('\n', " ")));
+        if let Some(help) = &n.help {
+            out.push_str(&format!(">\n> {}\n", help.replace('\n', " ")));
+        }
+        out.push('\n');
+    }
     if diagnostics.is_empty() {
         out.push_str(&format!("**{}**\n", counts(plans)));
     } else {

@@ -1,6 +1,8 @@
 //! The schema applied to secrets: which ones an environment requires, and, once they are
-//! decrypted, whether their values satisfy it. Findings name the key and the rule, never
-//! the value.
+//! decrypted, whether their values satisfy it. Findings about a value being stored name
+//! the key and the rule, never the value; findings about a decrypted value name only the
+//! key: which rule (or which part of one) failed would tell something about the value, and
+//! a schema of many narrow rules would spell it (see `trust`).
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,8 +33,8 @@ pub fn required_secrets(merged: &Merged, schema: &Schema) -> BTreeSet<String> {
         .collect()
 }
 
-/// Stage 3 applied to an environment's decrypted secrets: schema findings, each at its
-/// secret's line in the secrets file.
+/// Stage 3 applied to an environment's decrypted secrets: one finding per secret that does
+/// not satisfy the schema, at its line in the secrets file, naming no rule.
 pub fn check_decrypted(
     merged: &Merged,
     layers: &crate::load::Layers,
@@ -59,7 +61,38 @@ pub fn check_decrypted(
                 .collect()
         })
         .unwrap_or_default();
-    check_secret_values(merged, schema, sources, &plain, &at, None)
+    let found = check_secret_values(merged, schema, sources, &plain, &at, None);
+    generic(found, &merged.env.name, &at)
+}
+
+/// One finding per secret named in `found`, saying only that its value does not satisfy
+/// the schema: no code, label, note or schema path of the rule that failed.
+fn generic(found: Vec<Diagnostic>, env: &str, at: &BTreeMap<String, Span>) -> Vec<Diagnostic> {
+    let names: BTreeSet<String> = found
+        .into_iter()
+        .filter_map(|d| d.key)
+        // Secrets are strings: each key is a secret's own name.
+        .collect();
+    names
+        .into_iter()
+        .map(|name| {
+            let mut d = Diagnostic::finding(
+                "secret-value",
+                format!("`{name}` does not satisfy the schema"),
+            )
+            .key(&name)
+            .env(env)
+            .label("decrypted value")
+            .note("which rule it breaks is not said: that would tell something about the value")
+            .help(format!(
+                "on your own machine, run `cfgc explain {env} {name}` for its rules, and `cfgc secrets edit {env}` to fix it"
+            ));
+            if let Some(span) = at.get(&name) {
+                d = d.at(*span);
+            }
+            d
+        })
+        .collect()
 }
 
 /// Schema findings about decrypted secret values, each at its secret's line in the

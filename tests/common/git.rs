@@ -62,9 +62,7 @@ pub fn git_run(p: &Project, args: &[&str], with_key: bool) -> Run {
 }
 
 fn isolate(p: &Project, cmd: &mut Command, with_key: bool) {
-    for var in ["CFGC_AGE_KEY", "CFGC_AGE_KEY_FILE", "SOPS_AGE_KEY_FILE"] {
-        cmd.env_remove(var);
-    }
+    super::strip_user_env(cmd);
     cmd.env("GIT_CONFIG_NOSYSTEM", "1")
         .env("HOME", p.dir.path().join(".no-such-home"))
         .env("XDG_CONFIG_HOME", p.dir.path().join(".no-such-config"))
@@ -169,4 +167,26 @@ pub fn recreate_prod(p: &Project, recipients: &[&str], writes: usize) {
         let run = as_attacker(p, &["secrets", "set", "prod", "JWT_SECRET"], Some(&jwt));
         assert_eq!(run.code, 0, "{}", run.transcript());
     }
+}
+
+/// `p` committed on `main` in a repository of its own, with `trusted_branch = "main"` in
+/// cfgc.toml (added if missing): its code is then the trusted revision's, as a run whose
+/// output leaves the key holder (a machine format, CI) needs in order to decrypt.
+pub fn committed(p: Project) -> Project {
+    let p = if p.read("cfgc.toml").contains("trusted_branch") {
+        p
+    } else {
+        p.edit(
+            "cfgc.toml",
+            "[project]\n",
+            "[project]\ntrusted_branch = \"main\"\n",
+        )
+    };
+    let ignored = std::fs::read_to_string(p.path(".gitignore")).unwrap_or_default();
+    let p = p.file(".gitignore", &format!("{ignored}keys/\n.cfgc.lock\n"));
+    git(&p, &["init", "-q", "-b", "main"]);
+    git(&p, &["config", "user.name", "Test"]);
+    git(&p, &["config", "user.email", "test@example.com"]);
+    commit(&p, "committed");
+    p
 }

@@ -10,8 +10,16 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The developer's own settings a test run must not see: their keys (cfgc's and sops's
-/// places) and editor, and `NO_COLOR`. Every command a test starts is stripped of them.
-pub const USER_VARS: [&str; 9] = [
+/// places) and editor, `NO_COLOR`, and the CI's own variables (`CI`, GitHub Actions'):
+/// cfgc reads those to decide whether output leaves the key holder, and a test sets them
+/// only where it means to. Every command a test starts is stripped of them (and of any
+/// other `GITHUB_*`, see [`strip_user_env`]).
+pub const USER_VARS: &[&str] = &[
+    "CI",
+    "GITHUB_ACTIONS",
+    "GITHUB_BASE_REF",
+    "GITHUB_HEAD_REF",
+    "GITHUB_REF",
     "CFGC_AGE_KEY",
     "CFGC_AGE_KEY_FILE",
     "SOPS_AGE_KEY",
@@ -22,6 +30,18 @@ pub const USER_VARS: [&str; 9] = [
     "EDITOR",
     "VISUAL",
 ];
+
+/// Removes [`USER_VARS`] and every `GITHUB_*` variable of the test process from `cmd`.
+pub fn strip_user_env(cmd: &mut Command) {
+    for var in USER_VARS {
+        cmd.env_remove(var);
+    }
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("GITHUB_") {
+            cmd.env_remove(name);
+        }
+    }
+}
 
 pub struct Project {
     pub dir: tempfile::TempDir,
@@ -175,9 +195,7 @@ impl Project {
     /// user's own keys and editor, then the variables `env` set.
     fn isolate(&self, cmd: &mut Command) {
         cmd.current_dir(self.dir.path());
-        for var in USER_VARS {
-            cmd.env_remove(var);
-        }
+        strip_user_env(cmd);
         // Keep the user's own default key file out of tests.
         cmd.env("XDG_CONFIG_HOME", self.dir.path().join(".no-such-config"));
         cmd.env("HOME", self.dir.path().join(".no-such-home"));

@@ -330,9 +330,8 @@ impl Case {
         };
         cmd.args(args).current_dir(self.root());
         // The corpus also keeps the developer's config folder (their default key file) out.
-        for var in crate::common::USER_VARS.iter().chain(&["XDG_CONFIG_HOME"]) {
-            cmd.env_remove(var);
-        }
+        crate::common::strip_user_env(&mut cmd);
+        cmd.env_remove("XDG_CONFIG_HOME");
         let home = self.tmp.path().join("home");
         cmd.env("HOME", &home)
             .env("XDG_RUNTIME_DIR", self.tmp.path().join("runtime"))
