@@ -155,3 +155,67 @@ fn a_loopback_upstream_is_refused_in_every_spelling() {
         );
     }
 }
+
+/// The listen addresses cfgc reads as `listen`'s canonical spelling, in several spellings.
+const LISTEN_SPELLINGS: [&str; 19] = [
+    "80",
+    "0080",
+    "*",
+    "*:0080",
+    "0.0.0.0",
+    "0.0.0.0:080",
+    "8080",
+    "*:8080",
+    "127.0.0.1",
+    "127.000.000.001:0080",
+    "127.0..1:80",
+    "127.1:80",
+    "0x7f000001:80",
+    "127.0.0.2:80",
+    "[::]",
+    "[0::0]:0080",
+    "[::1]:80",
+    "[0:0:0:0:0:0:0:1]",
+    "[::1]:8080",
+];
+
+/// cfgc's canonical `listen` address, read through the nginx room as a policy sees it.
+fn canonical(spelling: &str) -> String {
+    use cfgc::render::format::nginx::{meaning, parse};
+    let file = parse::parse(&format!("server {{ listen {spelling}; }}")).expect("parses");
+    let file = meaning::normalise(file);
+    let server = file[0].block.as_ref().expect("a block");
+    server[0].args[0].clone()
+}
+
+/// cfgc reads two listen addresses as the same exactly when nginx does: nginx refuses two
+/// listens of one server on the same socket ("a duplicate listen"), so each pair of spellings
+/// is put in one server and `nginx -t` says whether they are one address.
+#[test]
+fn canonical_listen_addresses_are_the_same_exactly_when_nginx_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let temp = temp_paths(dir.path());
+    for (i, a) in LISTEN_SPELLINGS.iter().enumerate() {
+        for b in &LISTEN_SPELLINGS[i + 1..] {
+            let text = format!(
+                "events {{ worker_connections 16; }}\nhttp {{\n{temp}access_log off;\n\
+                 server {{ listen {a}; listen {b}; return 200; }}\n}}\n"
+            );
+            std::fs::write(dir.path().join("nginx.conf"), &text).expect("write nginx.conf");
+            let out = tools::output(&mut nginx(dir.path(), &["-t"]));
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let duplicate = stderr.contains("a duplicate listen");
+            assert!(
+                out.status.success() || duplicate,
+                "nginx -t refuses `{a}` with `{b}` for another reason: {stderr}"
+            );
+            assert_eq!(
+                canonical(a) == canonical(b),
+                duplicate,
+                "`{a}` reads `{}`, `{b}` reads `{}`; nginx: {stderr}",
+                canonical(a),
+                canonical(b)
+            );
+        }
+    }
+}
