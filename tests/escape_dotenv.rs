@@ -143,8 +143,9 @@ fn check_batch(values: &[String]) -> Result<usize, String> {
     check_batch_as(DOTENV, values)
 }
 
-/// [`check_batch`] for `format`: `dotenv-literal` promises nothing to dotenv-expand, which
-/// is then not run (it expands `$NAME` and runs `$(…)`, which that format writes as text).
+/// [`check_batch`] for `format`: `dotenv-literal` promises nothing to dotenv-expand, so npm
+/// dotenv is read alone (dotenv-expand expands `$NAME` and runs `$(…)`, which that format
+/// writes as text).
 /// Every reader also must have run nothing (see `npm.rs`).
 fn check_batch_as(format: Format, values: &[String]) -> Result<usize, String> {
     let expands = format.name() == "dotenv";
@@ -160,12 +161,20 @@ fn check_batch_as(format: Format, values: &[String]) -> Result<usize, String> {
         expected.insert(key.clone(), value.clone());
         expected_entries.push((key, value.clone()));
     }
+    let mut readers = Vec::new();
     for (reader, got) in read_with(&text, expands) {
         let got = got?;
         if got != expected {
             return Err(describe_mismatch(&reader, &expected, &got));
         }
+        readers.push(reader);
     }
+    // Shown with the test's output: which readers, in which versions, agreed.
+    println!(
+        "{} {format} values read back by {}",
+        expected.len(),
+        readers.join(", ")
+    );
     let parsed = format
         .parse_back(&text)
         .map_err(|err| format!("parse-back: {}", err.message))

@@ -1,7 +1,9 @@
 //! The npm `.env` readers, each in two installs: the releases cfgc was first checked against
 //! (`target/node-readers`) and the current ones (`target/node-readers-current`, where
 //! dotenv-expand 1000 runs `$(…)` as a shell command). `scripts/test` installs both; a missing
-//! one fails the test with how to install it. Each reader is named with its version.
+//! one fails the test with how to install it. Each reader is named with its version; dotenv
+//! 18's second parser (`{ fast: true }`, or `DOTENV_FAST`) is a reader of its own. Files
+//! `dotenv-literal` writes are read by npm dotenv alone, without dotenv-expand.
 //!
 //! A reader runs in an empty folder of its own, which must still be empty afterwards: a value
 //! that made a reader run a command (`$(touch PWNED)`) shows up as a file there.
@@ -12,40 +14,65 @@ use std::sync::OnceLock;
 use super::{Vars, checked};
 use crate::common::tools;
 
-/// Reads a file with npm `dotenv` + `dotenv-expand` (unless told `no-expand`) and with
-/// dotenvx, as a Node app would (`dotenv.config()` then `expand()`; `dotenvx.config()`),
-/// each into an empty environment so nothing of the test's own leaks in, and each in its own
-/// empty folder. Prints `{"expand": {"ok": {...}} or {"err": "..."}, "dotenvx": ...}`.
+/// Reads a file with npm `dotenv` (then `dotenv-expand`, unless told `no-expand`), with
+/// dotenv's `{ fast: true }` parser too when told `fast`, and with dotenvx, as a Node app
+/// would (`dotenv.config()` then `expand()`; `dotenvx.config()`): each into an empty
+/// environment so nothing of the test's own leaks in, and each in its own empty folder (the
+/// last arguments). Prints `{"dotenv": {"ok": {...}} or {"err": "..."}, "fast": … or null,
+/// "dotenvx": …}`.
 const NPM_READERS: &str = r#"
-const [dir, file, expandCwd, dotenvxCwd, mode] = process.argv.slice(1);
+const [dir, file, mode, fast, ...cwds] = process.argv.slice(1);
 const req = (name) => require(require('path').join(dir, 'node_modules', name));
-const attempt = (read) => {
+const attempt = (cwd, read) => {
+  process.chdir(cwd);
   try { return { ok: read() }; } catch (e) { return { err: String((e && e.message) || e) }; }
 };
-const expand = mode === 'no-expand' ? null : attempt(() => {
-  const parsed = req('dotenv').parse(require('fs').readFileSync(file));
-  process.chdir(expandCwd);
-  return req('dotenv-expand').expand({ parsed, processEnv: {} }).parsed;
-});
-const dotenvx = attempt(() => {
-  process.chdir(dotenvxCwd);
+const viaDotenv = (options) => {
+  const parsed = req('dotenv').parse(require('fs').readFileSync(file), options);
+  return mode === 'expand' ? req('dotenv-expand').expand({ parsed, processEnv: {} }).parsed : parsed;
+};
+const dotenv = attempt(cwds[0], () => viaDotenv({}));
+const fastRead = fast === 'fast' ? attempt(cwds[1], () => viaDotenv({ fast: true })) : null;
+const dotenvx = attempt(cwds[2], () => {
   const env = {};
   const result = req('@dotenvx/dotenvx').config({ path: file, processEnv: env, quiet: true });
   if (result.error) { throw result.error; }
   return env;
 });
-process.stdout.write(JSON.stringify({ expand, dotenvx }));
+process.stdout.write(JSON.stringify({ dotenv, fast: fastRead, dotenvx }));
 "#;
 
 const PACKAGES: [&str; 3] = ["dotenv", "dotenv-expand", "@dotenvx/dotenvx"];
 
-/// One install of the three packages, and the names its two readings go by.
+/// One install of the three packages, and the versions its readings are named with.
 pub struct Install {
     dir: PathBuf,
-    /// `dotenv 17.2.3 + dotenv-expand 12.0.3`.
-    pub expand: String,
-    /// `dotenvx 1.59.1`.
-    pub dotenvx: String,
+    dotenv: String,
+    expand: String,
+    dotenvx: String,
+}
+
+impl Install {
+    /// `dotenv 17.2.3 + dotenv-expand 12.0.3`, or `dotenv 17.2.3` alone.
+    fn dotenv_name(&self, expand: bool, fast: bool) -> String {
+        let options = if fast { " {fast: true}" } else { "" };
+        match expand {
+            true => format!(
+                "dotenv {}{options} + dotenv-expand {}",
+                self.dotenv, self.expand
+            ),
+            false => format!("dotenv {}{options}", self.dotenv),
+        }
+    }
+
+    /// dotenv 18 has a second parser, chosen with `{ fast: true }` or `DOTENV_FAST`.
+    fn has_fast_parser(&self) -> bool {
+        self.dotenv
+            .split('.')
+            .next()
+            .and_then(|major| major.parse::<u32>().ok())
+            .is_some_and(|major| major >= 18)
+    }
 }
 
 /// Both installs, checked once: the pinned releases and the current ones.
@@ -74,14 +101,15 @@ fn install(folder: &str) -> Install {
     };
     let [dotenv, expand, dotenvx] = PACKAGES.map(version);
     Install {
-        expand: format!("dotenv {dotenv} + dotenv-expand {expand}"),
-        dotenvx: format!("dotenvx {dotenvx}"),
+        dotenv,
+        expand,
+        dotenvx,
         dir,
     }
 }
 
-/// What `install`'s readers made of `file`, dotenv-expand left out unless `expand`:
-/// `[(name with versions, variables or why not)]`.
+/// What `install`'s readers made of `file`, dotenv read without dotenv-expand unless
+/// `expand`: `[(name with versions, variables or why not)]`.
 pub fn read(install: &Install, file: &Path, expand: bool) -> Vec<(String, Result<Vars, String>)> {
     #[derive(serde::Deserialize)]
     #[serde(rename_all = "lowercase")]
@@ -90,51 +118,57 @@ pub fn read(install: &Install, file: &Path, expand: bool) -> Vec<(String, Result
         Err(String),
     }
     #[derive(serde::Deserialize)]
-    struct Both {
-        expand: Option<Outcome>,
+    struct All {
+        dotenv: Outcome,
+        fast: Option<Outcome>,
         dotenvx: Outcome,
     }
-    let [expand_cwd, dotenvx_cwd] = [(); 2].map(|()| tempfile::tempdir().expect("temp dir"));
+    let fast = install.has_fast_parser();
+    let names = [
+        Some(install.dotenv_name(expand, false)),
+        fast.then(|| install.dotenv_name(expand, true)),
+        Some(format!("dotenvx {}", install.dotenvx)),
+    ];
+    let cwds = [(); 3].map(|()| tempfile::tempdir().expect("temp dir"));
     let output = tools::output(
         tools::command("node")
             .args(["-e", NPM_READERS])
             .arg(&install.dir)
             .arg(file)
-            .arg(expand_cwd.path())
-            .arg(dotenvx_cwd.path())
             .arg(if expand { "expand" } else { "no-expand" })
+            .arg(if fast { "fast" } else { "no-fast" })
+            .args(cwds.iter().map(|d| d.path()))
             .env_clear()
             .env("PATH", "/usr/local/bin:/usr/bin:/bin"),
     );
-    let names = format!("{} and {}", install.expand, install.dotenvx);
-    let both = checked(output, &names).and_then(|stdout| {
-        serde_json::from_slice::<Both>(&stdout).map_err(|err| format!("{names}: {err}"))
+    let all = checked(output, "the npm readers").and_then(|stdout| {
+        serde_json::from_slice::<All>(&stdout).map_err(|err| format!("npm readers: {err}"))
     });
-    let outcome = |reader: &str, outcome: Outcome| match outcome {
-        Outcome::Ok(vars) => Ok(vars),
-        Outcome::Err(why) => Err(format!("{reader} failed: {why}")),
+    let outcomes: [Option<Result<Vars, String>>; 3] = match all {
+        Ok(all) => [Some(all.dotenv), all.fast, Some(all.dotenvx)].map(|o| {
+            o.map(|o| match o {
+                Outcome::Ok(vars) => Ok(vars),
+                Outcome::Err(why) => Err(format!("failed: {why}")),
+            })
+        }),
+        Err(err) => [(); 3].map(|()| Some(Err(err.clone()))),
     };
-    let (expanded, dotenvx) = match both {
-        Ok(both) => (
-            both.expand.map(|o| outcome(&install.expand, o)),
-            outcome(&install.dotenvx, both.dotenvx),
-        ),
-        Err(err) => (expand.then(|| Err(err.clone())), Err(err)),
-    };
-    let mut readings = Vec::new();
-    if let Some(expanded) = expanded {
-        let expanded = ran_nothing(&install.expand, expand_cwd.path(), expanded);
-        readings.push((install.expand.clone(), expanded));
-    }
-    let dotenvx = ran_nothing(&install.dotenvx, dotenvx_cwd.path(), dotenvx);
-    readings.push((install.dotenvx.clone(), dotenvx));
-    readings
+    names
+        .into_iter()
+        .zip(outcomes)
+        .zip(&cwds)
+        .filter_map(|((name, outcome), cwd)| {
+            let name = name?;
+            let read = ran_nothing(cwd.path(), outcome?).map_err(|why| format!("{name}: {why}"));
+            Some((name, read))
+        })
+        .collect()
 }
 
 /// `read` unless the reader left something in its empty folder: it ran a command.
-fn ran_nothing(reader: &str, dir: &Path, read: Result<Vars, String>) -> Result<Vars, String> {
+fn ran_nothing(dir: &Path, read: Result<Vars, String>) -> Result<Vars, String> {
     match ran_something(dir) {
-        Some(left) => Err(format!("{reader} ran a command: it left {left:?} behind")),
+        Some(left) => Err(format!("ran a command: it left {left:?} behind")),
         None => read,
     }
 }
