@@ -121,8 +121,8 @@ fn holders(state: &minijinja::State, value: &minijinja::Value) -> String {
     names.join(",")
 }
 
-/// An escape error's reason, and a note naming the variables that hold the value unless
-/// that is only the expression itself (`{{ JWT_SECRET }}` needs no note).
+/// An error's detail without the variables an escape error names ([`holders`]), and a note
+/// naming them unless that is only the expression itself (`{{ JWT_SECRET }}` needs none).
 fn split_holders<'a>(detail: &'a str, expr: &str) -> (&'a str, Option<String>) {
     let Some((reason, names)) = detail.split_once(HOLDERS_MARK) else {
         return (detail, None);
@@ -439,8 +439,7 @@ fn template_error(e: &Error, name: &str, id: FileId, src: &Source, compiling: bo
     // escaping (which names a character class) is shown: any other detail may quote a value
     // from the context, a secret included (`{% include JWT_SECRET %}` names the template it
     // did not find).
-    let detail = e.detail().unwrap_or("");
-    let mut held_by = None;
+    let (detail, held_by) = split_holders(e.detail().unwrap_or(""), &expr);
     let (code, message, label) = match e.kind() {
         ErrorKind::SyntaxError if !compiling => (
             "template",
@@ -468,15 +467,11 @@ fn template_error(e: &Error, name: &str, id: FileId, src: &Source, compiling: bo
             format!("template syntax error in `{name}`: {detail}"),
             detail.to_string(),
         ),
-        ErrorKind::InvalidOperation if detail.starts_with(ESCAPE_MARK) => {
-            let (reason, held) = split_holders(&detail[ESCAPE_MARK.len()..], &expr);
-            held_by = held;
-            (
-                "template-escape",
-                format!("cannot place `{expr}` safely in `{name}`"),
-                reason.to_string(),
-            )
-        }
+        ErrorKind::InvalidOperation if detail.starts_with(ESCAPE_MARK) => (
+            "template-escape",
+            format!("cannot place `{expr}` safely in `{name}`"),
+            detail[ESCAPE_MARK.len()..].to_string(),
+        ),
         ErrorKind::TemplateNotFound => (
             "template",
             format!(
@@ -490,19 +485,17 @@ fn template_error(e: &Error, name: &str, id: FileId, src: &Source, compiling: bo
             "here".to_string(),
         ),
     };
-    let d = if matches!(code, "template-escape" | "template-undefined") {
-        Diagnostic::finding(code, message)
-    } else {
-        Diagnostic::error(code, message)
+    let d = match held_by {
+        _ if !matches!(code, "template-escape" | "template-undefined") => {
+            Diagnostic::error(code, message)
+        }
+        Some(note) => Diagnostic::finding(code, message).note(note),
+        None => Diagnostic::finding(code, message),
     };
     let d = match code {
         "template-fuel" => d.help("cfgc bounds each render: look for nested loops over large ranges, or a string or list that grows in a loop"),
         "template-recursion" => d.help("look for a macro that calls itself without end, or templates that include each other"),
         _ => d,
-    };
-    let d = match held_by {
-        Some(note) => d.note(note),
-        None => d,
     };
     let d = d.at(span).label(if label.is_empty() {
         "here".to_string()
