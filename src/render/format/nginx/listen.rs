@@ -183,6 +183,17 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any text is read or left as written, without a panic; what is read reads the
+        /// same again (the canonical spelling is a fixed point).
+        #[test]
+        fn any_address_is_read_or_left_and_reading_is_stable(text in "[0-9a-fx.:*\\[\\]]{0,24}") {
+            if let Some(once) = canonical(&text) {
+                proptest::prop_assert_eq!(canonical(&once), Some(once));
+            }
+        }
+    }
+
     #[test]
     fn inet_aton_spellings() {
         for (text, ip) in [
