@@ -23,7 +23,7 @@ use crate::common::tools;
 /// Headers nginx adds by itself to every response.
 const OWN_HEADERS: [&str; 3] = ["Server", "Date", "Connection"];
 
-fn nginx(dir: &Path, extra: &[&str]) -> Command {
+pub(crate) fn nginx(dir: &Path, extra: &[&str]) -> Command {
     let mut command = tools::command("nginx");
     command
         .args(extra)
@@ -41,7 +41,7 @@ fn nginx(dir: &Path, extra: &[&str]) -> Command {
 
 /// Temp paths inside the test's folder, so nothing needs `/var/lib/nginx` to be writable. Only
 /// for modules this nginx has, or the directive itself would be unknown.
-fn temp_paths(dir: &Path) -> String {
+pub(crate) fn temp_paths(dir: &Path) -> String {
     let version = tools::output(tools::command("nginx").arg("-V"));
     let configure = String::from_utf8_lossy(&version.stderr).into_owned();
     let mut paths = format!("client_body_temp_path {}/client_body;\n", dir.display());

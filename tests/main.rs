@@ -29,6 +29,7 @@ mod keys;
 mod loopback;
 mod masking;
 mod nginx_live;
+mod nginx_meaning;
 mod plan_apply;
 mod project_flag;
 mod project_fs;

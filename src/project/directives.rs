@@ -65,8 +65,11 @@ const MAX_ANY: usize = 4;
 
 /// A directive pattern: `["name", "arg", …]`. The name is compared as written; each argument
 /// is a regular expression that must match the whole argument (as nginx reads it: quotes and
-/// escapes resolved); `"..."` stands for any number of arguments. Without a `...` the
-/// directive has exactly as many arguments as the pattern.
+/// escapes resolved); `"..."` stands for any number of arguments, and `"<loopback-url>"` for
+/// a URL (`scheme://…`) whose host is this machine in any spelling a resolver or URL parser
+/// takes (`127.1`, `0x7f000001`, `[::ffff:127.0.0.1]`: `validate::formats::loopback`), which
+/// no regular expression lists in full. Without a `...` the directive has exactly as many
+/// arguments as the pattern.
 #[derive(Debug)]
 pub struct Pattern {
     pub name: String,
@@ -79,7 +82,11 @@ pub struct Pattern {
 enum Arg {
     Any,
     Is(LazyRegex),
+    LoopbackUrl,
 }
+
+/// How a pattern writes [`Arg::LoopbackUrl`].
+pub const LOOPBACK_URL: &str = "<loopback-url>";
 
 impl Pattern {
     pub fn compile(items: &[String]) -> Result<Pattern, String> {
@@ -98,6 +105,7 @@ impl Pattern {
             .iter()
             .map(|a| match a.as_str() {
                 "..." => Ok(Arg::Any),
+                LOOPBACK_URL => Ok(Arg::LoopbackUrl),
                 a => LazyRegex::new(&format!("^(?:{a})$"))
                     .map(Arg::Is)
                     .map_err(|why| format!("invalid argument pattern `{a}`: {why}")),
@@ -141,7 +149,21 @@ fn matches_args(pattern: &[Arg], args: &[String]) -> bool {
             let is = |a: &String| re.short().is_ok_and(|re| re.is_match(a));
             args.first().is_some_and(is) && matches_args(rest, &args[1..])
         }
+        Some((Arg::LoopbackUrl, rest)) => {
+            args.first().is_some_and(|a| is_loopback_url(a)) && matches_args(rest, &args[1..])
+        }
     }
+}
+
+/// A URL with a scheme whose host is loopback or unspecified. Without the `scheme://`, a
+/// bare `0` (a `set $flag 0`) would read as the host 0.0.0.0.
+fn is_loopback_url(arg: &str) -> bool {
+    let scheme = arg.split_once("://").map(|(scheme, _)| scheme);
+    scheme.is_some_and(|s| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    }) && crate::validate::formats::loopback::is_local(arg)
 }
 
 impl<'de> Deserialize<'de> for Pattern {
@@ -180,6 +202,25 @@ mod tests {
         assert!(p.matches("listen", &args(&["443", "ssl"])));
         assert!(p.matches("listen", &args(&["[::]:443", "ssl", "http2"])));
         assert!(!p.matches("listen", &args(&["80"])));
+    }
+
+    #[test]
+    fn loopback_urls_match_in_every_spelling() {
+        let p = pattern(&["proxy_pass", LOOPBACK_URL]);
+        for local in [
+            "http://127.0.0.1:3000",
+            "http://127.1",
+            "http://0x7f000001/",
+            "https://[::ffff:127.0.0.1]:8443",
+            "http://[::1]",
+            "http://LOCALHOST.",
+            "http://0.0.0.0",
+        ] {
+            assert!(p.matches("proxy_pass", &args(&[local])), "{local}");
+        }
+        for remote in ["https://api.example.com", "$app_upstream", "0", "127.0.0.1"] {
+            assert!(!p.matches("proxy_pass", &args(&[remote])), "{remote}");
+        }
     }
 
     #[test]

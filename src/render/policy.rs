@@ -37,13 +37,15 @@ pub fn check(
     };
     let mut found: Vec<(Diagnostic, Option<std::ops::Range<usize>>)> = Vec::new();
     let format = file.output.format.value;
-    // The nginx directives, parsed once for every directive rule (None if it does not parse:
-    // that is reported as a syntax error below).
+    // The nginx directives, parsed once for every directive rule and read as nginx means
+    // them (`nginx::meaning`), or None if the file does not parse: that is reported as a
+    // syntax error below.
     let mut directives = None;
     if format == crate::render::format::NGINX
         && project.policies.iter().any(|p| !p.directives.is_empty())
     {
-        directives = crate::render::format::nginx::parse::parse(text).ok();
+        use crate::render::format::nginx::{meaning, parse};
+        directives = parse::parse(text).ok().map(meaning::normalise);
     }
     if let Err(e) = format.parse_back(text) {
         let at = byte_of(text, e.line, e.column);

@@ -29,6 +29,8 @@ use crate::validate::Schema;
 /// a character class, never the value) is shown, while the detail of any other error (which
 /// may quote a value) is not.
 const ESCAPE_MARK: &str = "cfgc-escape: ";
+/// Between an escape error's reason and the variables that hold the value ([`holders`]).
+const HOLDERS_MARK: &str = "\ncfgc-holders: ";
 
 /// How deep macros, includes and nested blocks may go (minijinja counts a macro call as
 /// several levels). Its own ceiling without `stacker` is 500; cfgc's templates need far
@@ -91,13 +93,47 @@ pub fn environment(output_limit: u64) -> minijinja::Environment<'static> {
         let text = escaped.map_err(|e| {
             Error::new(
                 ErrorKind::InvalidOperation,
-                format!("{ESCAPE_MARK}{}", e.reason),
+                format!(
+                    "{ESCAPE_MARK}{}{HOLDERS_MARK}{}",
+                    e.reason,
+                    holders(state, value)
+                ),
             )
         })?;
         out.write_str(&text)
             .map_err(|_| Error::from(ErrorKind::WriteFailure))
     });
     env
+}
+
+/// The variables that hold a value that cannot be placed, comma-separated, so a refusal
+/// inside `{% for name, value in secrets | items %}` names the secret and not only `value`.
+/// Names only (written as variables are: `A-Z`, `0-9`, `_`), never the value.
+fn holders(state: &minijinja::State, value: &minijinja::Value) -> String {
+    let names: Vec<String> = state
+        .known_variables()
+        .into_iter()
+        .filter(|n| {
+            n.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        })
+        .filter(|n| state.lookup(n).is_some_and(|v| v == *value))
+        .map(|n| n.into_owned())
+        .collect();
+    names.join(",")
+}
+
+/// An error's detail without the variables an escape error names ([`holders`]), and a note
+/// naming them unless that is only the expression itself (`{{ JWT_SECRET }}` needs none).
+fn split_holders<'a>(detail: &'a str, expr: &str) -> (&'a str, Option<String>) {
+    let Some((reason, names)) = detail.split_once(HOLDERS_MARK) else {
+        return (detail, None);
+    };
+    if names.is_empty() || names == expr {
+        return (reason, None);
+    }
+    let names: Vec<String> = names.split(',').map(|n| format!("`{n}`")).collect();
+    (reason, Some(format!("the value of {}", names.join(", "))))
 }
 
 pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, Vec<Diagnostic>> {
@@ -404,7 +440,7 @@ fn template_error(e: &Error, name: &str, id: FileId, src: &Source, compiling: bo
     // escaping (which names a character class) is shown: any other detail may quote a value
     // from the context, a secret included (`{% include JWT_SECRET %}` names the template it
     // did not find).
-    let detail = e.detail().unwrap_or("");
+    let (detail, held_by) = split_holders(e.detail().unwrap_or(""), &expr);
     let (code, message, label) = match e.kind() {
         ErrorKind::SyntaxError if !compiling => (
             "template",
@@ -450,10 +486,12 @@ fn template_error(e: &Error, name: &str, id: FileId, src: &Source, compiling: bo
             "here".to_string(),
         ),
     };
-    let d = if matches!(code, "template-escape" | "template-undefined") {
-        Diagnostic::finding(code, message)
-    } else {
-        Diagnostic::error(code, message)
+    let d = match held_by {
+        _ if !matches!(code, "template-escape" | "template-undefined") => {
+            Diagnostic::error(code, message)
+        }
+        Some(note) => Diagnostic::finding(code, message).note(note),
+        None => Diagnostic::finding(code, message),
     };
     let d = match code {
         "template-fuel" => d.help("cfgc bounds each render: look for nested loops over large ranges, or a string or list that grows in a loop"),

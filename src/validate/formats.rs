@@ -1,7 +1,7 @@
 //! The string formats cfgc adds to JSON Schema. Each check returns why a
 //! value fails, in words that never repeat the value itself.
 
-mod loopback;
+pub(crate) mod loopback;
 
 use url::Url;
 

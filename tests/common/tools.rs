@@ -26,6 +26,10 @@ pub fn install_hint(program: &str) -> String {
             "npm install --prefix target/node-readers dotenv@17.2.3 dotenv-expand@12.0.3 \
              @dotenvx/dotenvx@1.59.1"
         }
+        "node-readers-current" => {
+            "npm install --prefix target/node-readers-current dotenv@18.0.10 \
+             dotenv-expand@1000.0.0 @dotenvx/dotenvx@2.38.2"
+        }
         "node" => "Node 20.12 or later, from https://nodejs.org (Debian 12's nodejs is 18)",
         "bash" => "apt-get install bash",
         "git" => "apt-get install git",

@@ -22,6 +22,12 @@
 //!     or not (it sees only what `dotenv` parsed, not the quotes), and an unset name becomes
 //!     nothing, so a bcrypt hash or a password loses its tail;
 //!   - `\$`: dotenv-expand's escape for `$`, which it reads as `$` and the others as `\$`;
+//!   - `$(`: dotenv-expand 1000 (the current release; `@dotenvx/primitives` inside) runs
+//!     `$(…)` as a shell command in every value, quoted or not, and puts its output in the
+//!     value's place: a secret holding `$(touch PWNED)` would run on the app's start;
+//!   - `encrypted:` at the start: dotenvx (every release here) and dotenv-expand 1000 decrypt
+//!     such a value with the `DOTENV_PRIVATE_KEY` they find, even in single quotes, or fail
+//!     when there is none;
 //!   - a carriage return: python-dotenv reads it as a line feed (universal newlines), Node drops
 //!     it;
 //!   - NUL: no environment variable can hold it.
@@ -30,9 +36,15 @@
 //! - Keys must match `[A-Za-z_][A-Za-z0-9_]*` ([`check_key`]).
 //!
 //! `dotenv-literal` is the same subset for a file no reader expands variables in (the app
-//! does not load it through dotenv-expand): `$` followed by a name, and `\$`, are then
+//! does not load it through dotenv-expand): `$` followed by a name, `\$` and `$(` are then
 //! written single-quoted like any other text, since every reader above but dotenv-expand
-//! takes them literally there. Random passwords hold `$x` often enough that refusing them
+//! takes them literally there (dotenvx expands and runs commands only outside single
+//! quotes).
+//!
+//! What else the current readers give a meaning to, and cfgc therefore need not refuse:
+//! a backtick (dotenv-expand and dotenvx run only `$(…)`; inside single quotes every reader
+//! keeps it), `$$` (no reader reads it as an escape or a process id), and escapes other
+//! than `\$` (dotenv-expand has no other; dotenvx's `\'` cannot occur, `'` is refused). Random passwords hold `$x` often enough that refusing them
 //! is wrong for such apps, and right for apps that expand.
 //!
 //! python-dotenv, bash, Node, npm dotenv + dotenv-expand and dotenvx are checked by
@@ -42,7 +54,10 @@
 //! [`parse_dotenv`] reads this subset back, so later stages can find which lines hold which values.
 
 use super::{DOTENV, EscapeError, Room, SyntaxError};
+use refused::unreadable;
 use serde_json::Value;
+
+mod refused;
 
 /// The room, for a file some reader may expand `$NAME` in (`dotenv`: the default) or for one
 /// that every reader takes literally (`dotenv-literal`).
@@ -284,67 +299,6 @@ fn has(text: &str, byte: u8) -> bool {
     memchr::memchr(byte, text.as_bytes()).is_some()
 }
 
-/// Why some reader would not read `text` back unchanged inside single quotes, if it would not.
-fn unreadable(text: &str, expanded: Expanded) -> Option<&'static str> {
-    // Every rule below needs one of these bytes: most values have none, and are read once.
-    if !text
-        .bytes()
-        .any(|b| matches!(b, b'\'' | b'\\' | b'$' | b'\r' | b'\0'))
-    {
-        return None;
-    }
-    let expanding = expanded == Expanded::Maybe;
-    if text.contains('\'') {
-        Some(
-            "contains `'`, which has no escape that python-dotenv, Compose, Node and bash all \
-             read the same way; remove it, or pass this value some other way than a .env file",
-        )
-    } else if text.contains("\\\\") {
-        Some(
-            "contains two backslashes in a row, which python-dotenv reads as one and the other \
-             readers as two; change the value or pass it some other way than a .env file",
-        )
-    } else if text.ends_with('\\') {
-        Some(
-            "ends with a backslash, which python-dotenv and Compose read as escaping the closing \
-             quote; change the value or pass it some other way than a .env file",
-        )
-    } else if text.contains("${") {
-        Some(
-            "contains `${`, which python-dotenv expands as a variable even inside single quotes; \
-             remove it, or pass this value some other way than a .env file",
-        )
-    } else if expanding && dollar_name(text) {
-        Some(
-            "contains `$` followed by a letter or `_`, which dotenv-expand (npm `dotenv`'s \
-             companion) replaces with that variable even inside single quotes; remove the `$`, \
-             or, if no reader of this file expands variables, declare the output \
-             `format = \"dotenv-literal\"`",
-        )
-    } else if expanding && text.contains("\\$") {
-        Some(
-            "contains `\\$`, which dotenv-expand reads as `$` and the other readers as `\\$`; \
-             change the value or pass it some other way than a .env file",
-        )
-    } else if text.contains('\r') {
-        Some(
-            "contains a carriage return, which Python reads back as a line feed; convert the \
-             value to LF line endings",
-        )
-    } else if text.contains('\0') {
-        Some("contains a NUL character, which no environment variable can hold; remove it")
-    } else {
-        None
-    }
-}
-
-/// `$NAME` somewhere in `text`: what dotenv-expand expands (`$` then `[A-Za-z_]`).
-fn dollar_name(text: &str) -> bool {
-    text.as_bytes()
-        .windows(2)
-        .any(|w| w[0] == b'$' && (w[1].is_ascii_alphabetic() || w[1] == b'_'))
-}
-
 fn is_plain(byte: u8) -> bool {
     byte.is_ascii_alphanumeric()
         || matches!(
@@ -380,8 +334,8 @@ mod tests {
     #[test]
     fn shell_syntax_is_single_quoted() {
         for hostile in [
-            "$(rm -rf /)",
             "`id`",
+            "$$",
             "a; rm -rf /",
             "a b # c",
             "$1 and $",
@@ -412,6 +366,9 @@ mod tests {
             ("s3cr3t$HOME", "contains `$` followed by a letter"),
             ("s3cr3t$_x", "contains `$` followed by a letter"),
             ("s3cr3t\\$1", "contains `\\$`"),
+            ("s3cr3t$(touch PWNED)", "contains `$(`"),
+            ("$(s3cr3t)", "contains `$(`"),
+            ("encrypted:s3cr3t", "starts with `encrypted:`"),
             ("s3cr3t\r\n", "contains a carriage return"),
             ("s3cr3t\0", "contains a NUL"),
         ];
@@ -424,6 +381,20 @@ mod tests {
         assert!(dotenv(json!(null)).is_err());
         assert!(dotenv(json!(["a"])).is_err());
         assert!(dotenv(json!({"a": "b"})).is_err());
+    }
+
+    /// dotenv-expand 1000 runs `$(…)` inside single quotes; a file no reader expands may
+    /// hold it, but no file may start a value with `encrypted:`, which dotenvx decrypts.
+    #[test]
+    fn command_substitution_is_refused_only_where_a_reader_expands() {
+        let literal = |text: &str| escape_for(&json!(text), Expanded::Never);
+        assert_eq!(literal("$(id)").as_deref(), Ok("'$(id)'"));
+        assert!(dotenv(json!("$(id)")).is_err());
+        assert!(literal("encrypted:abc").is_err());
+        assert_eq!(
+            dotenv(json!("not encrypted:")).as_deref(),
+            Ok("'not encrypted:'")
+        );
     }
 
     #[test]

@@ -20,6 +20,8 @@
 use super::{EscapeError, NGINX, Room, SyntaxError};
 use serde_json::Value;
 
+mod listen;
+pub mod meaning;
 pub mod parse;
 
 pub struct Nginx;
