@@ -95,7 +95,11 @@ fn import(config: &Config, args: &[String], force: bool) -> Result<Exit, Exit> {
     }
     say(
         config,
-        "next: review the schema's new names, then `cfgc check`\n",
+        if new.is_empty() {
+            "next: `cfgc check` validates the imported values\n"
+        } else {
+            "next: review the names marked (new), added to the schema, then `cfgc check`\n"
+        },
     );
     Ok(Exit::Ok)
 }
@@ -401,7 +405,6 @@ fn report(config: &Config, ctx: &Context, env: &Environment, sorted: &Sorted, la
             ));
         }
     }
-    say(config, "next: `cfgc check` validates the imported values\n");
 }
 
 fn exists(name: &str, file: &str) -> Diagnostic {

@@ -24,6 +24,9 @@ pub struct Entry {
     pub quote: Option<char>,
     /// A `\"` or `\\` escape was decoded: python-dotenv decodes it, dotenvx keeps the backslash.
     pub escapes_disagree: bool,
+    /// An unquoted value holds `#` with no blank before it: python-dotenv keeps it, dotenvx
+    /// ends the value there.
+    pub hash_disagree: bool,
 }
 
 /// A line the readers would not read as cfgc would: where, which key, never the text.
@@ -146,14 +149,16 @@ impl Parser {
         self.disagree = false;
         let (value, expands) = self.value(&name)?;
         self.end_of_line(&name)?;
+        let value = zeroize::Zeroizing::new(value);
         Ok(Some(Entry {
             name,
-            value: zeroize::Zeroizing::new(value),
+            hash_disagree: quote.is_none() && value.contains('#'),
+            value,
             line,
             col,
             expands,
             quote,
-            escapes_disagree: self.disagree,
+            escapes_disagree: self.disagree && quote == Some('"'),
         }))
     }
 

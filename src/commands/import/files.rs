@@ -64,7 +64,7 @@ fn finding(error: bool, file: &Path, p: &Problem) -> Diagnostic {
     let key = p
         .key
         .as_ref()
-        .map(|k| format!(" `{k}`"))
+        .map(|k| format!(" `{k}`:"))
         .unwrap_or_default();
     let message = format!("{}:{}:{}:{key} {}", file.display(), p.line, p.col, p.reason);
     if !error {

@@ -4,7 +4,7 @@
 //! link is not kept: cfgc stores the value). A reference to a name the file does not set is
 //! an error: the readers would take it from their process environment, which import cannot
 //! see. Where the readers disagree (`$NAME` bare, `${…}` in single quotes, `\"` and `\\` in
-//! double quotes) the value is imported as python-dotenv reads it, with a warning.
+//! double quotes, `a#b` unquoted) the value is imported as python-dotenv reads it, with a warning.
 
 use std::collections::BTreeMap;
 
@@ -30,6 +30,11 @@ pub fn resolve(entries: &mut [Entry]) -> Found {
         if entry.escapes_disagree {
             found.warnings.push(at(
                 "holds `\\\"` or `\\\\` in double quotes: python-dotenv decodes it, dotenvx keeps the backslash; imported as python-dotenv reads it",
+            ));
+        }
+        if entry.hash_disagree {
+            found.warnings.push(at(
+                "holds `#` with no blank before it: python-dotenv keeps it in the value, dotenvx ends the value there; imported as python-dotenv reads it (quote the value to make both agree)",
             ));
         }
         if entry.quote == Some('\'') && entry.value.contains("${") {

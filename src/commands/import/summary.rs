@@ -64,7 +64,7 @@ pub fn new_names(loaded: &Loaded, files: &[Read]) -> BTreeMap<String, NewName> {
 pub fn table(loaded: &Loaded, files: &[Read], new: &BTreeMap<String, NewName>) -> String {
     let mut rows: BTreeMap<&str, (String, bool, Vec<&str>)> = BTreeMap::new();
     for read in files {
-        for (name, _) in &read.values {
+        for (name, value) in &read.values {
             let row = rows.entry(name).or_insert_with(|| match new.get(name) {
                 Some(n) => (format!("{} (new)", n.kind.label()), n.secret, Vec::new()),
                 None => (
@@ -73,6 +73,10 @@ pub fn table(loaded: &Loaded, files: &[Read], new: &BTreeMap<String, NewName>) -
                     Vec::new(),
                 ),
             });
+            // A declared name whose value looks like a credential is encrypted too.
+            row.1 |= !new.contains_key(name)
+                && !loaded.schema.unscanned.contains(name)
+                && crate::validate::credentials::scan(value.expose_secret()).is_some();
             row.2.push(&read.env);
         }
     }
