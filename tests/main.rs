@@ -24,6 +24,7 @@ mod fresh_clone;
 mod gixy;
 mod hostile;
 mod import;
+mod import_many;
 mod import_readers;
 mod init;
 mod keys;

@@ -6,8 +6,9 @@
 //!
 //! - `KEY=value`, `export KEY=value`, spaces around `=`, `#` comment lines, blank lines, CRLF;
 //! - unquoted values end at ` #` (an inline comment) and lose trailing spaces;
-//! - `'single'` quotes are literal; `"double"` quotes decode `\n \r \t \" \\` (and keep any
-//!   other backslash); both may span lines;
+//! - quoted values may span lines; `"double"` quotes decode `\n \r \t` (as both readers do)
+//!   and `\" \\ \' \a \b \f \v` (as python-dotenv does), `'single'` quotes `\\ \'` (as
+//!   python-dotenv does); any other backslash is kept;
 //! - `${NAME}` references are left in the value; `refs` decides what becomes of them,
 //!   not the grammar.
 
@@ -22,7 +23,7 @@ pub struct Entry {
     pub expands: bool,
     /// Which quote the value was in, if any.
     pub quote: Option<char>,
-    /// A `\"` or `\\` escape was decoded: python-dotenv decodes it, dotenvx keeps the backslash.
+    /// An escape only python-dotenv decodes was decoded (dotenvx keeps the backslash).
     pub escapes_disagree: bool,
     /// An unquoted value holds `#` with no blank before it: python-dotenv keeps it, dotenvx
     /// ends the value there.
@@ -158,7 +159,7 @@ impl Parser {
             col,
             expands,
             quote,
-            escapes_disagree: self.disagree && quote == Some('"'),
+            escapes_disagree: self.disagree,
         }))
     }
 
@@ -204,24 +205,37 @@ impl Parser {
             match self.bump() {
                 None => return Err(open),
                 Some(c) if c == quote => return Ok(value),
-                Some('\\') if quote == '"' => match self.peek() {
-                    Some(e @ ('n' | 'r' | 't' | '"' | '\\')) => {
+                Some('\\') => match decode(quote, self.peek()) {
+                    Some((c, shared)) => {
                         self.bump();
-                        self.disagree |= matches!(e, '"' | '\\');
-                        value.push(match e {
-                            'n' => '\n',
-                            'r' => '\r',
-                            't' => '\t',
-                            other => other,
-                        });
+                        self.disagree |= !shared;
+                        value.push(c);
                     }
-                    _ => value.push('\\'),
+                    None => value.push('\\'),
                 },
                 Some(c) => value.push(c),
             }
         }
     }
+}
 
+/// The character a backslash escape stands for in `quote`s, as python-dotenv decodes it,
+/// and whether dotenvx decodes it too (it decodes only `\n`, `\r`, `\t`, in double quotes).
+fn decode(quote: char, next: Option<char>) -> Option<(char, bool)> {
+    match (quote, next?) {
+        ('"', 'n') => Some(('\n', true)),
+        ('"', 'r') => Some(('\r', true)),
+        ('"', 't') => Some(('\t', true)),
+        ('"', 'a') => Some(('\u{7}', false)),
+        ('"', 'b') => Some(('\u{8}', false)),
+        ('"', 'f') => Some(('\u{c}', false)),
+        ('"', 'v') => Some(('\u{b}', false)),
+        ('"', c @ ('"' | '\'' | '\\')) | ('\'', c @ ('\'' | '\\')) => Some((c, false)),
+        _ => None,
+    }
+}
+
+impl Parser {
     /// After a quoted value: blanks, then a comment or the end of the line.
     fn end_of_line(&mut self, name: &str) -> Result<(), Problem> {
         self.skip_blanks();

@@ -69,6 +69,8 @@ pub fn kind(values: &[(bool, &str)], secret: bool) -> Kind {
         Kind::Integer
     } else if !secret && all(|v| matches!(v, "true" | "false")) {
         Kind::Boolean
+    } else if !secret && all(is_list) {
+        Kind::List
     } else if all(|v| formats::check("url", v).is_ok() && v.contains("://")) {
         let https = |v: &str| formats::check("https-url", v).is_ok();
         let deployed: Vec<&str> = values.iter().filter(|(d, _)| *d).map(|(_, v)| *v).collect();
@@ -80,8 +82,6 @@ pub fn kind(values: &[(bool, &str)], secret: bool) -> Kind {
         }
     } else if all(is_email) {
         Kind::Email
-    } else if !secret && all(is_list) {
-        Kind::List
     } else {
         Kind::String
     }
@@ -108,11 +108,18 @@ fn is_email(v: &str) -> bool {
         && !domain.contains('@')
 }
 
-/// `a,b,c`: items neither empty nor padded, so `cfgc exec`'s join gives the value back.
+/// `a,b,c`: items neither empty nor padded, so `cfgc exec`'s join gives the value back. A
+/// URL with a comma in its path or query is a URL, not a list: in a list of URLs, every item
+/// is one.
 fn is_list(v: &str) -> bool {
+    let urls = v.contains("://");
     v.contains(',')
-        && v.split(',')
-            .all(|item| !item.is_empty() && item.trim() == item && !item.contains('"'))
+        && v.split(',').all(|item| {
+            !item.is_empty()
+                && item.trim() == item
+                && !item.contains('"')
+                && (!urls || item.contains("://"))
+        })
 }
 
 #[cfg(test)]
@@ -135,6 +142,11 @@ mod tests {
         assert_eq!(of(&["ops@example.com"]), Kind::Email);
         assert_eq!(of(&["a,b,c"]), Kind::List);
         assert_eq!(of(&["a, b"]), Kind::String);
+        assert_eq!(
+            of(&["https://a.example.com,https://b.example.com"]),
+            Kind::List
+        );
+        assert_eq!(of(&["https://a.example.com/?q=1,2"]), Kind::HttpsUrl);
         assert_eq!(of(&["hello world"]), Kind::String);
         assert_eq!(of(&[""]), Kind::String);
         let local = [

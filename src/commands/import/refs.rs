@@ -29,7 +29,7 @@ pub fn resolve(entries: &mut [Entry]) -> Found {
         };
         if entry.escapes_disagree {
             found.warnings.push(at(
-                "holds `\\\"` or `\\\\` in double quotes: python-dotenv decodes it, dotenvx keeps the backslash; imported as python-dotenv reads it",
+                "holds a backslash escape python-dotenv decodes and dotenvx keeps (`\\\"`, `\\\\`, `\\'`, `\\a`, `\\b`, `\\f`, `\\v`); imported as python-dotenv reads it",
             ));
         }
         if entry.hash_disagree {
