@@ -25,6 +25,7 @@ mod gixy;
 mod hostile;
 mod import;
 mod import_many;
+mod import_property;
 mod import_readers;
 mod init;
 mod keys;

@@ -187,7 +187,8 @@ impl Parser {
     fn unquoted(&mut self) -> String {
         let mut value = String::new();
         while let Some(c) = self.peek().filter(|c| *c != '\n') {
-            if c == '#' && (value.is_empty() || value.ends_with([' ', '\t'])) {
+            // python-dotenv keeps a `#` that opens the value (`KEY=#x` is `#x`).
+            if c == '#' && value.ends_with([' ', '\t']) {
                 break;
             }
             value.push(c);

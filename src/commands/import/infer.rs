@@ -96,16 +96,31 @@ fn is_integer(v: &str) -> bool {
         && v.parse::<i64>().is_ok()
 }
 
+/// A plain `name@example.com`: a narrower reading than the schema's `email` format, so
+/// that every value inferred an email is one the format accepts.
 fn is_email(v: &str) -> bool {
     let Some((local, domain)) = v.split_once('@') else {
         return false;
     };
+    let labels: Vec<&str> = domain.split('.').collect();
+    let label_ok = |l: &&str| {
+        !l.is_empty()
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
     !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !v.contains(|c: char| c.is_whitespace() || matches!(c, '/' | ':' | ',' | '<' | '>'))
-        && !domain.contains('@')
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._%+-".contains(&b))
+        && labels.len() >= 2
+        && labels.iter().all(label_ok)
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()))
 }
 
 /// `a,b,c`: items neither empty nor padded, so `cfgc exec`'s join gives the value back. A
@@ -140,6 +155,7 @@ mod tests {
         assert_eq!(of(&["https://a.example.com/x"]), Kind::HttpsUrl);
         assert_eq!(of(&["https://a.example.com", "redis://r:6379"]), Kind::Url);
         assert_eq!(of(&["ops@example.com"]), Kind::Email);
+        assert_eq!(of(&["éa%=é%0@].;"]), Kind::String);
         assert_eq!(of(&["a,b,c"]), Kind::List);
         assert_eq!(of(&["a, b"]), Kind::String);
         assert_eq!(
