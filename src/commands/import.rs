@@ -1,14 +1,16 @@
-//! `cfgc import ENV FILE`: bootstrap an environment from an existing `.env` (read by the
-//! dotenv room's reader). Plain values go into the environment's own layer (its last),
-//! edited in place; values the schema marks secret, and values that look like credentials,
-//! go encrypted into its secrets file. Names the schema does not declare are reported and
-//! not imported. Nothing is overwritten without `--force`, and no value is ever printed.
+//! `cfgc import FILES...`: bootstrap environments from existing `.env` files, read as the
+//! .env readers read them (`dotenv`, `refs`), every problem of every file reported in one
+//! run. Names the schema lacks are added to it with a type inferred from all their values
+//! (`summary`, `infer`). Plain values go into each environment's own layer (its last),
+//! edited in place; secrets go encrypted into its secrets file. A different value already
+//! set is not replaced without `--force`; an identical one is no change. No value is printed.
 
 mod args;
 mod dotenv;
 mod files;
 mod infer;
 mod layer_edit;
+mod plan;
 mod refs;
 mod schema_edit;
 mod source;
@@ -26,7 +28,6 @@ use crate::diagnostic::Diagnostic;
 use crate::pipeline::Keyring;
 use crate::project::Environment;
 use crate::secrets::crypto::Plaintext;
-use files::Read;
 use summary::NewName;
 
 /// Where each imported name goes.
@@ -69,7 +70,7 @@ fn import(config: &Config, args: &[String], force: bool) -> Result<Exit, Exit> {
     let mut plans = Vec::new();
     for read in &gathered.files {
         let env = environment(&ctx, &read.env);
-        match plan(&ctx, env, read, &new, &keyring, force) {
+        match plan::plan(&ctx, env, read, &new, &keyring, force) {
             Ok(p) => plans.push(p),
             Err(found) => errors.extend(found),
         }
@@ -145,85 +146,6 @@ fn show_warnings(ctx: &Context, warnings: &[Diagnostic]) {
             ctx.color,
         ));
     }
-}
-
-/// One environment's share of the import, checked, before anything is written.
-struct Plan<'a> {
-    env: &'a Environment,
-    sorted: Sorted,
-    target: Target<'a>,
-}
-
-fn plan<'a>(
-    ctx: &'a Context,
-    env: &'a Environment,
-    read: &Read,
-    new: &BTreeMap<String, NewName>,
-    keyring: &Keyring,
-    force: bool,
-) -> Result<Plan<'a>, Vec<Diagnostic>> {
-    let Some(layer) = env.layers.last().map(|l| &l.value) else {
-        return Err(vec![
-            Diagnostic::error(
-                "import-no-layer",
-                format!(
-                    "environment `{}` has no layer file to import into",
-                    env.name
-                ),
-            )
-            .at(env.layers_span)
-            .help("list a layer file for it in cfgc.toml, e.g. `environments/NAME.yaml`"),
-        ]);
-    };
-    let layer_id = ctx.loaded.layers.id(layer);
-    let target = Target {
-        layer,
-        name: crate::source::display_name(&ctx.loaded.project.root, layer),
-        text: ctx.sources.get(layer_id).text.clone(),
-        map: ctx.loaded.layers.node(layer_id).as_map(),
-    };
-    let mut sorted = sort(ctx, &read.values, new);
-    let current = ctx
-        .parsed(env)
-        .filter(|_| !sorted.secret.is_empty())
-        .and_then(|p| ctx.try_open(env, p, keyring).ok())
-        .map(|o| o.values)
-        .unwrap_or_default();
-    drop_unchanged(&mut sorted, &target, &current);
-    let mut refused = Vec::new();
-    if !sorted.plain.is_empty() {
-        refused.extend(layer_refusal(ctx, env, &target));
-    }
-    if !force {
-        refused.extend(already_set(ctx, env, &sorted, &target));
-    }
-    refused.extend(no_secrets_file(env, &sorted));
-    if refused.is_empty() {
-        Ok(Plan {
-            env,
-            sorted,
-            target,
-        })
-    } else {
-        Err(refused)
-    }
-}
-
-/// Values already set exactly as imported are not changes (and need no `--force`).
-fn drop_unchanged(sorted: &mut Sorted, target: &Target, current: &BTreeMap<String, Plaintext>) {
-    sorted.plain.retain(|(name, value)| {
-        let Some(entry) = target.map.and_then(|m| m.get(name)) else {
-            return true;
-        };
-        let mut flat = Vec::new();
-        crate::render::flatten::flatten(name, &entry.node.to_json(), &mut flat);
-        flat != [(name.clone(), value.clone())]
-    });
-    sorted.secret.retain(|(name, value, _)| {
-        current
-            .get(name)
-            .is_none_or(|old| old.expose_secret() != value.expose_secret())
-    });
 }
 
 /// The layer plain values go to: the environment's last, as read.

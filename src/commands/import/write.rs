@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use secrecy::ExposeSecret;
 
+use super::plan::Plan;
 use super::summary::NewName;
-use super::{Plan, layer_edit, schema_edit};
+use super::{layer_edit, schema_edit};
 use crate::cli::Config;
 use crate::commands::Exit;
 use crate::commands::secrets::context::Context;
