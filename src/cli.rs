@@ -253,7 +253,7 @@ pub enum Command {
         )]
         command: Vec<std::ffi::OsString>,
     },
-    /// Bootstrap an environment from an existing .env file
+    /// Bootstrap environments from existing .env files
     ///
     /// Plain values go into the environment's own (last) layer file, appended as
     /// `NAME: value` lines typed by the schema, comments kept. Values the schema marks

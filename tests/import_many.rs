@@ -194,3 +194,28 @@ fn an_unknown_environment_says_to_declare_it() {
     );
     assert_eq!(before, snapshot_files(&p));
 }
+
+#[test]
+fn a_reference_to_a_name_the_file_does_not_set_is_an_error_naming_the_key() {
+    let text = "HOST=db.example.com\nURL=postgres://${HOST}/app\nCACHE=${REDIS_HOST}:6379\nDIR=${DATA_DIR:-/srv}/x\n";
+    let p = bare().file(".env.production", text);
+    let before = snapshot_files(&p);
+    let run = p.run(&["import", ".env.production"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(
+        run.stderr.contains(
+            ".env.production:3:1: `CACHE`: refers to `${…}` of a name this file does not set"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("1 problem(s)"), "{}", run.stderr);
+    assert_eq!(before, snapshot_files(&p));
+    let p = p.edit(".env.production", "CACHE=${REDIS_HOST}:6379\n", "");
+    let run = p.run(&["import", ".env.production"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let names = ["URL".to_string(), "DIR".to_string()];
+    let got = exec_values(&p, "production", &names.iter().collect::<Vec<_>>());
+    assert_eq!(got["URL"], "postgres://db.example.com/app");
+    assert_eq!(got["DIR"], "/srv/x");
+}
