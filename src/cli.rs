@@ -88,9 +88,12 @@ const EXEC_EXAMPLES: &str = concat!(
 const IMPORT_EXAMPLES: &str = concat!(
     "Examples:\n",
     "  cfgc import production .env.production\n",
+    "  cfgc import .env.development .env.staging .env.production\n",
+    "  cfgc import preview=old/.env\n",
     "  cfgc import staging old/.env --force      replace values already set\n\n",
-    "Exit codes: 0 imported (unknown names are warned about); 1 a secret the schema\n",
-    "refuses; 2 usage or I/O error, a bad line, or a value already set (nothing imported)"
+    "Names the schema lacks are added to it, typed from their values (a table shows them).\n",
+    "Exit codes: 0 imported; 1 a secret the schema refuses; 2 usage or I/O error, bad\n",
+    "lines, an unknown environment, or a different value already set (nothing imported)"
 );
 
 const INIT_EXAMPLES: &str = concat!(
@@ -259,22 +262,22 @@ pub enum Command {
         )]
         command: Vec<std::ffi::OsString>,
     },
-    /// Bootstrap an environment from an existing .env file
+    /// Bootstrap environments from existing .env files
     ///
     /// Plain values go into the environment's own (last) layer file, appended as
     /// `NAME: value` lines typed by the schema, comments kept. Values the schema marks
     /// `x-secret`, and values that look like credentials, go encrypted into its secrets
-    /// file. Names the schema does not declare are reported, not imported. No value is
+    /// file. Names the schema does not declare are added to it, with a type inferred from
+    /// their values (shown in a table for review). No value is
     /// printed.
     #[command(after_help = IMPORT_EXAMPLES)]
     Import {
-        /// The environment
-        #[arg(value_name = "ENV")]
-        environment: String,
-        /// The .env file to read (`KEY=value` lines, `#` comments, single-quoted values)
-        #[arg(value_name = "FILE")]
-        file: PathBuf,
-        /// Replace values the layer or the secrets file already holds
+        /// `ENV FILE`, or any number of `.env.ENV` files and `ENV=FILE` pairs (the .env
+        /// grammar python-dotenv and dotenvx share: quotes, escapes, `export`, comments)
+        #[arg(value_name = "FILES", required = true, num_args = 1..)]
+        files: Vec<String>,
+        /// Replace values the layer or the secrets file already holds (an identical value
+        /// needs no `--force`)
         #[arg(long)]
         force: bool,
     },

@@ -58,11 +58,7 @@ pub fn run(config: Config) -> Exit {
             environment,
             command,
         } => exec::run(&config, environment, command),
-        Command::Import {
-            environment,
-            file,
-            force,
-        } => import::run(&config, environment, file, *force),
+        Command::Import { files, force } => import::run(&config, files, *force),
         Command::Init => init::run(&config),
         Command::Completions { shell } => {
             let mut text = Vec::new();

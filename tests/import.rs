@@ -1,7 +1,7 @@
 //! `cfgc import ENV FILE` on the example, with a `preview` environment added for it:
 //! plain values into its layer (comments kept, typed by the schema), secrets and
-//! credential-looking values encrypted, unknown names reported, nothing overwritten
-//! without `--force`, and no value ever printed. Error paths: a missing file, a bad line
+//! credential-looking values encrypted, unknown names added to the schema, nothing
+//! overwritten by a different value without `--force`, and no value ever printed. Error paths: a missing file, a bad line
 //! (file:line:col, the line not shown), a value already set.
 
 use insta::assert_snapshot;
@@ -46,7 +46,7 @@ fn no_canary(run: &crate::common::Run) {
 }
 
 #[test]
-fn import_sorts_plain_values_secrets_and_unknown_names() {
+fn import_sorts_plain_values_and_secrets_and_adds_unknown_names_to_the_schema() {
     let (p, _key) = preview();
     let p = p.file(".env.production", &dotenv());
     let run = p.run(&["import", "preview", ".env.production"]);
@@ -56,13 +56,18 @@ fn import_sorts_plain_values_secrets_and_unknown_names() {
     let layer = p.read("environments/preview.yaml");
     assert_eq!(
         layer,
-        "# preview's own values: kept by import\nFRONTEND_URL: http://localhost:5173\nNODE_ENV: \"production\"\nPORT: 9090\nCORS_ALLOWED_ORIGINS: [\"https://a.example.com\", \"https://b.example.com\"]\nLOG_LEVEL: \"warn\"\n"
+        "# preview's own values: kept by import\nFRONTEND_URL: http://localhost:5173\nNODE_ENV: \"production\"\nPORT: 9090\nCORS_ALLOWED_ORIGINS: [\"https://a.example.com\", \"https://b.example.com\"]\nLOG_LEVEL: \"warn\"\nMYSTERY_FLAG: 1\n"
     );
     let secrets = p.read("environments/preview.secrets.yaml");
     assert!(secrets.contains("JWT_SECRET") && secrets.contains("SENTRY_DSN"));
     assert!(!secrets.contains(JWT) && !secrets.contains(DSN_PASSWORD));
     assert_eq!(p.get("preview", "JWT_SECRET"), JWT);
-    assert!(!layer.contains("MYSTERY_FLAG") && !secrets.contains("MYSTERY_FLAG"));
+    assert!(!secrets.contains("MYSTERY_FLAG"));
+    let schema = p.read("schema/env.schema.json");
+    assert!(
+        schema.contains("    \"MYSTERY_FLAG\": {\n      \"type\": \"integer\"\n    }\n  },"),
+        "{schema}"
+    );
 }
 
 #[test]
@@ -109,7 +114,11 @@ fn a_bad_line_is_named_by_line_and_column_never_shown() {
     let run = p.run(&["import", "preview", ".env"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     no_canary(&run);
-    assert!(run.stderr.contains(".env:3:1: "), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(".env:3:6: `this`: expected `=`"),
+        "{}",
+        run.stderr
+    );
     assert_snapshot!(run.transcript());
     assert_eq!(before, snapshot_files(&p));
 }

@@ -1,27 +1,34 @@
-//! `cfgc import ENV FILE`: bootstrap an environment from an existing `.env` (read by the
-//! dotenv room's reader). Plain values go into the environment's own layer (its last),
-//! edited in place; values the schema marks secret, and values that look like credentials,
-//! go encrypted into its secrets file. Names the schema does not declare are reported and
-//! not imported. Nothing is overwritten without `--force`, and no value is ever printed.
+//! `cfgc import FILES...`: bootstrap environments from existing `.env` files, read as the
+//! .env readers read them (`dotenv`, `refs`), every problem of every file reported in one
+//! run. Names the schema lacks are added to it with a type inferred from all their values
+//! (`summary`, `infer`). Plain values go into each environment's own layer (its last),
+//! edited in place; secrets go encrypted into its secrets file. A different value already
+//! set is not replaced without `--force`; an identical one is no change. No value is printed.
 
+mod args;
+mod dotenv;
+mod files;
+mod infer;
 mod layer_edit;
+mod plan;
+mod refs;
+mod schema_edit;
 mod source;
+mod summary;
+mod write;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use secrecy::ExposeSecret;
 
 use super::secrets::context::{self, Context};
-use super::secrets::values::check_values;
 use crate::cli::Config;
 use crate::commands::{Exit, err, say};
 use crate::diagnostic::Diagnostic;
 use crate::pipeline::Keyring;
 use crate::project::Environment;
-use crate::render::format::dotenv::parse_dotenv;
 use crate::secrets::crypto::Plaintext;
-use crate::secrets::file::{Change, update};
+use summary::NewName;
 
 /// Where each imported name goes.
 #[derive(Default)]
@@ -29,74 +36,118 @@ struct Sorted {
     plain: Vec<(String, String)>,
     /// With why it is encrypted when the schema does not say it is a secret.
     secret: Vec<(String, Plaintext, Option<&'static str>)>,
-    unknown: Vec<String>,
 }
 
-pub fn run(config: &Config, environment: &str, file: &Path, force: bool) -> Exit {
-    match import(config, environment, file, force) {
+pub fn run(config: &Config, args: &[String], force: bool) -> Exit {
+    match import(config, args, force) {
         Ok(exit) | Err(exit) => exit,
     }
 }
 
-fn import(config: &Config, environment: &str, file: &Path, force: bool) -> Result<Exit, Exit> {
-    let ctx = context::load_to_write(config, &[environment.to_string()], true)?;
-    let env = ctx.env();
-    let text = source::read(file).map_err(|d| ctx.fatal(&[d]))?;
-    let entries = parse_dotenv(&text).map_err(|e| {
-        ctx.fatal(&[Diagnostic::error(
-            "import-syntax",
-            format!("{}:{}:1: {}", file.display(), e.line, e.reason),
-        )
-        .help("import reads `KEY=value` lines, `# comments`, and values plain or in single quotes; fix that line (its text is not shown: it may hold a secret)")])
-    })?;
-    let sorted = sort(&ctx, entries);
-    let Some(layer) = env.layers.last().map(|l| &l.value) else {
-        return Err(ctx.fatal(&[Diagnostic::error(
-            "import-no-layer",
-            format!(
-                "environment `{}` has no layer file to import into",
-                env.name
-            ),
-        )
-        .at(env.layers_span)
-        .help("list a layer file for it in cfgc.toml, e.g. `environments/NAME.yaml`")]));
+fn import(config: &Config, args: &[String], force: bool) -> Result<Exit, Exit> {
+    let plain_fatal = |ds: &[Diagnostic]| {
+        context::fatal_with(ds, &crate::source::SourceMap::default(), config.color_err)
     };
-    let layer_id = ctx.loaded.layers.id(layer);
-    let target = Target {
-        layer,
-        name: crate::source::display_name(&ctx.loaded.project.root, layer),
-        text: ctx.sources.get(layer_id).text.clone(),
-        map: ctx.loaded.layers.node(layer_id).as_map(),
+    let pairs = args::resolve(args).map_err(|ds| plain_fatal(&ds))?;
+    let names: Vec<String> = pairs.iter().map(|(e, _)| e.clone()).collect();
+    let gathered = files::gather(pairs);
+    let mut errors = gathered.errors;
+    let mut sources = crate::source::SourceMap::default();
+    let loaded = match crate::pipeline::load_for_secrets(config, &names, true, &mut sources) {
+        Ok(loaded) => loaded,
+        Err(found) => {
+            errors.extend(found.into_iter().map(declare_hint));
+            return Err(refuse(config, &gathered.warnings, &errors, &sources));
+        }
     };
-    let mut refused = Vec::new();
-    if !sorted.plain.is_empty() {
-        refused.extend(layer_refusal(&ctx, env, &target));
-        // The write rule every writer obeys: the layer is no other input too.
-        let writable = ctx
-            .fs()
-            .check_writable(&layer.rel, crate::fs::Purpose::Layer);
-        refused.extend(writable.err().map(|e| e.diagnostic()));
+    let ctx = Context {
+        sources,
+        loaded,
+        color: config.color_err,
+    };
+    // The write rule every writer obeys, before any value is decrypted or compared.
+    errors.extend(ctx.write_refusals());
+    let new = summary::new_names(&ctx.loaded, &gathered.files);
+    let keyring = Keyring::from_sources(config.identity_sources.clone());
+    let mut plans = Vec::new();
+    for read in &gathered.files {
+        let env = environment(&ctx, &read.env);
+        match plan::plan(&ctx, env, read, &new, &keyring, force) {
+            Ok(p) => plans.push(p),
+            Err(found) => errors.extend(found),
+        }
     }
-    if !force {
-        refused.extend(already_set(&ctx, env, &sorted, &target));
+    if !errors.is_empty() {
+        return Err(refuse(config, &gathered.warnings, &errors, &ctx.sources));
     }
-    refused.extend(no_secrets_file(env, &sorted));
-    if !refused.is_empty() {
-        let exit = ctx.fatal(&refused);
-        err(&format!(
-            "error: {} problem(s); nothing was imported\n",
-            refused.len()
-        ));
-        return Err(exit);
-    }
-    warn_unknown(&ctx, &sorted.unknown, file);
-    if sorted.plain.is_empty() && sorted.secret.is_empty() {
-        say(config, "import: nothing to import\n");
+    show_warnings(&ctx, &gathered.warnings);
+    say(config, &summary::table(&ctx.loaded, &gathered.files, &new));
+    if plans
+        .iter()
+        .all(|p| p.sorted.plain.is_empty() && p.sorted.secret.is_empty())
+    {
+        say(
+            config,
+            "import: nothing to import (every value is already set as it is)\n",
+        );
         return Ok(Exit::Ok);
     }
-    write(config, &ctx, env, &sorted, &target)?;
-    report(config, &ctx, env, &sorted, &target.name);
+    write::write(config, &ctx, &plans, &new)?;
+    for p in &plans {
+        report(config, &ctx, p.env, &p.sorted, &p.target.name);
+    }
+    say(
+        config,
+        if new.is_empty() {
+            "next: `cfgc check` validates the imported values\n"
+        } else {
+            "next: review the names marked (new), added to the schema, then `cfgc check`\n"
+        },
+    );
     Ok(Exit::Ok)
+}
+
+/// An environment `load` selected; it reported every name it does not know.
+fn environment<'a>(ctx: &'a Context, name: &str) -> &'a Environment {
+    ctx.loaded
+        .environments()
+        .find(|e| e.name == name)
+        .expect("load selected every named environment")
+}
+
+fn declare_hint(d: Diagnostic) -> Diagnostic {
+    if d.code != "unknown-environment" {
+        return d;
+    }
+    d.note("import does not create environments: declare it first, as an `[environments.NAME]` table with its tier and layers in cfgc.toml")
+}
+
+/// Every problem of the run on stderr (exit 2): nothing was imported.
+fn refuse(
+    config: &Config,
+    warnings: &[Diagnostic],
+    errors: &[Diagnostic],
+    sources: &crate::source::SourceMap,
+) -> Exit {
+    let mut all = warnings.to_vec();
+    all.extend_from_slice(errors);
+    let exit = context::fatal_with(&all, sources, config.color_err);
+    err(&format!(
+        "error: {} problem(s); nothing was imported\n",
+        errors.len()
+    ));
+    exit
+}
+
+fn show_warnings(ctx: &Context, warnings: &[Diagnostic]) {
+    if !warnings.is_empty() {
+        err(&crate::report::human::render(
+            warnings,
+            &ctx.sources,
+            &[],
+            ctx.color,
+        ));
+    }
 }
 
 /// The layer plain values go to: the environment's last, as read.
@@ -208,112 +259,35 @@ fn no_secrets_file(env: &Environment, sorted: &Sorted) -> Option<Diagnostic> {
     )
 }
 
-/// Each entry's destination: unknown to the schema, secret (by the schema or by its
-/// look), or plain. A name given twice keeps its last value, as dotenv readers do.
-fn sort(ctx: &Context, entries: Vec<(String, String)>) -> Sorted {
-    let mut last: BTreeMap<String, String> = BTreeMap::new();
-    let mut order = Vec::new();
-    for (name, value) in entries {
-        if last.insert(name.clone(), value).is_none() {
-            order.push(name);
-        }
-    }
+/// Each name's destination: secret (by the schema, by what import adds to it, or by its
+/// look), or plain.
+fn sort(ctx: &Context, values: &[(String, Plaintext)], new: &BTreeMap<String, NewName>) -> Sorted {
     let schema = &ctx.loaded.schema;
     let mut sorted = Sorted::default();
-    for name in order {
-        let value = last.remove(&name).expect("every name was inserted");
-        if !schema.variables.contains(&name) {
-            sorted.unknown.push(name);
-        } else if schema.secrets.contains(&name) {
-            sorted.secret.push((name, Plaintext::from(value), None));
-        } else if let Some(why) = (!schema.unscanned.contains(&name))
-            .then(|| crate::validate::credentials::scan(&value))
+    for (name, value) in values {
+        let secret = Plaintext::from(value.expose_secret().to_string());
+        if let Some(added) = new.get(name) {
+            if added.secret {
+                sorted.secret.push((name.clone(), secret, None));
+            } else {
+                sorted
+                    .plain
+                    .push((name.clone(), value.expose_secret().to_string()));
+            }
+        } else if schema.secrets.contains(name) {
+            sorted.secret.push((name.clone(), secret, None));
+        } else if let Some(why) = (!schema.unscanned.contains(name))
+            .then(|| crate::validate::credentials::scan(value.expose_secret()))
             .flatten()
         {
-            sorted
-                .secret
-                .push((name, Plaintext::from(value), Some(why)));
+            sorted.secret.push((name.clone(), secret, Some(why)));
         } else {
-            sorted.plain.push((name, value));
+            sorted
+                .plain
+                .push((name.clone(), value.expose_secret().to_string()));
         }
     }
     sorted
-}
-
-/// Stages the secrets file and the layer, then puts both in place under the project lock.
-fn write(
-    config: &Config,
-    ctx: &Context,
-    env: &Environment,
-    sorted: &Sorted,
-    target: &Target,
-) -> Result<(), Exit> {
-    let (layer, layer_text) = (target.layer, target.text.as_str());
-    let io = |e: crate::fs::FsError| ctx.fatal(&[e.diagnostic().note("nothing was imported")]);
-    let mut staged = Vec::new();
-    if !sorted.secret.is_empty() {
-        let keyring = Keyring::from_sources(config.identity_sources.clone());
-        let (file, key, current) = ctx.open_or_create(env, &keyring)?;
-        let changed: Vec<(&str, &Plaintext)> = sorted
-            .secret
-            .iter()
-            .map(|(n, v, _)| (n.as_str(), v))
-            .collect();
-        let found = check_values(ctx, env, &current, &changed);
-        if !found.is_empty() {
-            return Err(ctx.findings(&found));
-        }
-        let changes = sorted
-            .secret
-            .iter()
-            .map(|(n, v, _)| {
-                (
-                    n.clone(),
-                    Change::Set(Plaintext::from(v.expose_secret().to_string())),
-                )
-            })
-            .collect();
-        let next = update(&file, &key, &current, changes);
-        staged.push(ctx.stage(env, &next).map_err(io)?);
-    }
-    if !sorted.plain.is_empty() {
-        let properties = ctx.loaded.schema.json.get("properties");
-        let lines: Vec<String> = sorted
-            .plain
-            .iter()
-            .map(|(n, v)| layer_edit::line(n, v, properties.and_then(|p| p.get(n))))
-            .collect();
-        let replace: Vec<&str> = sorted.plain.iter().map(|(n, _)| n.as_str()).collect();
-        let text = layer_edit::edit(layer_text, target.map, &replace, &lines);
-        staged.push(
-            ctx.fs()
-                .stage(
-                    &layer.rel,
-                    text.as_bytes(),
-                    0o644,
-                    crate::fs::Purpose::Layer,
-                )
-                .map_err(io)?,
-        );
-    }
-    let _lock = ctx.lock()?;
-    if !sorted.secret.is_empty() {
-        ctx.still_as_read(env)?;
-    }
-    let now = ctx
-        .fs()
-        .read_if_exists(&layer.rel, crate::fs::Role::Layer)
-        .map_err(io)?;
-    if !sorted.plain.is_empty() && now.as_deref() != Some(layer_text.as_bytes()) {
-        return Err(ctx.fatal(&[Diagnostic::error(
-            "layer-changed",
-            "the layer changed while cfgc was working on it: nothing was imported",
-        )]));
-    }
-    for file in staged {
-        file.commit().map_err(io)?;
-    }
-    Ok(())
 }
 
 /// What went where, by name only.
@@ -355,29 +329,6 @@ fn report(config: &Config, ctx: &Context, env: &Environment, sorted: &Sorted, la
             ));
         }
     }
-    say(config, "next: `cfgc check` validates the imported values\n");
-}
-
-fn warn_unknown(ctx: &Context, unknown: &[String], file: &Path) {
-    if unknown.is_empty() {
-        return;
-    }
-    let d = Diagnostic::warning(
-        "import-unknown",
-        format!(
-            "{} name(s) in {} are not in the schema and were not imported: {}",
-            unknown.len(),
-            file.display(),
-            unknown.join(", ")
-        ),
-    )
-    .help("declare them in the schema (with `\"x-secret\": true` for secrets) and import again, or leave them out");
-    err(&crate::report::human::render(
-        &[d],
-        &ctx.sources,
-        &[],
-        ctx.color,
-    ));
 }
 
 fn exists(name: &str, file: &str) -> Diagnostic {

@@ -29,12 +29,14 @@ pub enum Input {
 }
 
 /// What a write is for: an output (apply, docs, git-setup, init) replaces no input; a
-/// layer edit (`import`) replaces only a layer; a secrets write only that environment's
-/// secrets file.
+/// layer edit (`import`) replaces only a layer, and its schema edit only the schema; a
+/// secrets write only that environment's secrets file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose<'a> {
     Output,
     Layer,
+    /// `import` adding the names it found to the schema: replaces only the schema.
+    Schema,
     Secrets(&'a str),
 }
 
@@ -108,6 +110,7 @@ impl Purpose<'_> {
     fn may_replace(&self, input: &Input) -> bool {
         match (self, input) {
             (Purpose::Layer, Input::Layer) => true,
+            (Purpose::Schema, Input::Schema) => true,
             (Purpose::Secrets(env), Input::Secrets(of)) => env == of,
             _ => false,
         }

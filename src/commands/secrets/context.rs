@@ -41,19 +41,7 @@ pub fn load(config: &Config, names: &[String], new_ok: bool) -> Result<Context, 
 /// symlink), so a refused file is reported before any value is asked for or decrypted.
 pub fn load_to_write(config: &Config, names: &[String], new_ok: bool) -> Result<Context, Exit> {
     let ctx = load(config, names, new_ok)?;
-    let refused: Vec<Diagnostic> = ctx
-        .loaded
-        .selected
-        .iter()
-        .map(|&i| &ctx.loaded.project.environments[i])
-        .filter_map(|env| {
-            let rel = &env.secrets.as_ref()?.value.rel;
-            ctx.fs()
-                .check_writable(rel, Purpose::Secrets(&env.name))
-                .err()
-        })
-        .map(|e| e.diagnostic().note("nothing was written"))
-        .collect();
+    let refused = ctx.write_refusals();
     if refused.is_empty() {
         Ok(ctx)
     } else {
@@ -67,6 +55,24 @@ pub fn fatal_with(errors: &[Diagnostic], sources: &SourceMap, color: bool) -> Ex
 }
 
 impl Context {
+    /// The selected environments' secrets files (and, for `import`, their last layers)
+    /// that the project filesystem's write rule refuses: never over another input, never
+    /// through a symlink.
+    pub fn write_refusals(&self) -> Vec<Diagnostic> {
+        self.loaded
+            .selected
+            .iter()
+            .map(|&i| &self.loaded.project.environments[i])
+            .filter_map(|env| {
+                let rel = &env.secrets.as_ref()?.value.rel;
+                self.fs()
+                    .check_writable(rel, Purpose::Secrets(&env.name))
+                    .err()
+            })
+            .map(|e| e.diagnostic().note("nothing was written"))
+            .collect()
+    }
+
     pub fn fatal(&self, errors: &[Diagnostic]) -> Exit {
         fatal_with(errors, &self.sources, self.color)
     }
