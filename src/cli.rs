@@ -323,6 +323,10 @@ pub enum SecretsCommand {
         /// The secret's name, as declared (with `x-secret: true`) in the schema
         #[arg(value_name = "NAME")]
         name: String,
+        /// What follows NAME: refused without being echoed (a value never comes from an
+        /// argument), which clap's "unexpected argument" would do
+        #[arg(hide = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        extra: Vec<std::ffi::OsString>,
     },
     /// Print a secret's value and a newline, for scripts
     Get {
@@ -332,6 +336,10 @@ pub enum SecretsCommand {
         /// The secret's name
         #[arg(value_name = "NAME")]
         name: String,
+        /// What follows NAME: refused without being echoed (a value never comes from an
+        /// argument), which clap's "unexpected argument" would do
+        #[arg(hide = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        extra: Vec<std::ffi::OsString>,
     },
     /// Remove a secret
     Rm {
@@ -341,6 +349,10 @@ pub enum SecretsCommand {
         /// The secret's name
         #[arg(value_name = "NAME")]
         name: String,
+        /// What follows NAME: refused without being echoed (a value never comes from an
+        /// argument), which clap's "unexpected argument" would do
+        #[arg(hide = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        extra: Vec<std::ffi::OsString>,
     },
     /// Edit the decrypted secrets in $VISUAL or $EDITOR
     ///

@@ -34,6 +34,7 @@ mod project_flag;
 mod project_fs;
 mod render_injection;
 mod runtime_hardening;
+mod secrets_args;
 mod secrets_bad_input;
 mod secrets_commands;
 mod secrets_file;
