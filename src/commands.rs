@@ -8,6 +8,7 @@ pub mod explain;
 pub mod git_setup;
 pub mod import;
 pub mod init;
+pub mod man;
 pub mod plan;
 pub mod secrets;
 
@@ -70,19 +71,7 @@ pub fn run(config: Config) -> Exit {
             out(&String::from_utf8_lossy(&text));
             Exit::Ok
         }
-        Command::Man => {
-            let mut text = Vec::new();
-            match clap_mangen::Man::new(crate::cli::Args::command()).render(&mut text) {
-                Ok(()) => {
-                    out(&String::from_utf8_lossy(&text));
-                    Exit::Ok
-                }
-                Err(e) => {
-                    err(&format!("error: cannot render the man page: {e}\n"));
-                    Exit::Error
-                }
-            }
-        }
+        Command::Man { out } => man::run(out.as_deref()),
     }
 }
 
