@@ -366,6 +366,11 @@ pub enum SecretsCommand {
     ///
     /// The decrypted copy lives in a private (0700) temporary folder that is removed
     /// whatever happens, Ctrl-C included. Only values that changed are encrypted again.
+    ///
+    /// On a terminal, a copy that cannot be saved (a YAML error, an unknown name, a value
+    /// the schema refuses) is opened again with the error as comments at the top (never a
+    /// value). To give up, with nothing changed: save it unchanged or empty, or make the
+    /// editor exit non-zero (vim: `:cq`). Without a terminal the first error ends the run.
     Edit {
         /// The environment
         #[arg(value_name = "ENV")]

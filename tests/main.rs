@@ -38,6 +38,7 @@ mod runtime_hardening;
 mod secrets_args;
 mod secrets_bad_input;
 mod secrets_commands;
+mod secrets_edit_reopen;
 mod secrets_file;
 mod secrets_leaks;
 mod secrets_merge;

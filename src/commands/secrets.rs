@@ -7,6 +7,7 @@ mod confirm;
 pub(crate) mod context;
 mod diff;
 mod edit;
+mod edit_rounds;
 mod input;
 mod list;
 mod merge;
