@@ -216,6 +216,9 @@ pub enum Command {
         /// The variable
         #[arg(value_name = "NAME")]
         name: String,
+        /// What follows NAME: refused without being echoed (it may be a value)
+        #[arg(hide = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        extra: Vec<std::ffi::OsString>,
         /// Output format
         #[arg(long, value_enum, default_value_t = crate::report::explain::ExplainFormat::Human)]
         format: crate::report::explain::ExplainFormat,

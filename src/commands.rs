@@ -53,7 +53,12 @@ pub fn run(config: Config) -> Exit {
             environment,
             name,
             format,
-        } => explain::run(&config, environment, name, *format),
+            extra,
+        } => secrets::args::refuse_values("explain", environment, name, extra, config.color_err)
+            .map_or_else(
+                |exit| exit,
+                |()| explain::run(&config, environment, name, *format),
+            ),
         Command::Docs { check } => docs::run(&config, *check),
         Command::Exec {
             environment,

@@ -59,3 +59,24 @@ fn every_secrets_command_taking_a_name_refuses_a_value_without_echoing_it() {
     }
     assert!(p.get("dev", "JWT_SECRET").starts_with("dev-jwt-secret"));
 }
+
+#[test]
+fn explain_echoed_a_value_given_after_the_name() {
+    let (p, _key) = Project::with_secrets();
+    let arg = format!("JWT_SECRET={CANARY}");
+    assert_refused(&p, &["explain", "dev", &arg]);
+    assert_refused(&p, &["explain", "dev", "JWT_SECRET", CANARY]);
+    let run = p.run(&["explain", "dev", "JWT_SECRET", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+}
+
+#[test]
+fn options_after_the_name_still_work() {
+    let (p, _key) = Project::with_secrets();
+    let key = p.path("keys/test.key").to_string_lossy().into_owned();
+    let run = p.run_with_stdin(
+        &["secrets", "set", "dev", "JWT_SECRET", "-i", &key],
+        Some("another-jwt-secret-0123456789abcdefghij\n"),
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+}

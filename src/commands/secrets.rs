@@ -2,7 +2,7 @@
 //! diff, textconv, merge, seal and confirm-recreate for review.
 //! Every write is atomic and private (0600); any error before it leaves files as they were.
 
-mod args;
+pub(crate) mod args;
 mod confirm;
 pub(crate) mod context;
 mod diff;
@@ -34,13 +34,13 @@ pub fn run(config: &Config, command: &SecretsCommand) -> Exit {
             environment,
             name,
             extra,
-        } => args::refuse_values("get", environment, name, extra, config.color_err)
+        } => args::refuse_values("secrets get", environment, name, extra, config.color_err)
             .and_then(|()| values::get(config, environment, name)),
         SecretsCommand::Rm {
             environment,
             name,
             extra,
-        } => args::refuse_values("rm", environment, name, extra, config.color_err)
+        } => args::refuse_values("secrets rm", environment, name, extra, config.color_err)
             .and_then(|()| values::rm(config, environment, name)),
         SecretsCommand::Edit { environment } => edit::run(config, environment),
         SecretsCommand::Rekey {

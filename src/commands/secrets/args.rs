@@ -1,6 +1,7 @@
 //! A value never comes from an argument (arguments are visible in `ps` and shell history):
 //! `secrets set ENV NAME=value` and `secrets set ENV NAME value` are refused here, before
-//! anything is loaded, and the refusal never repeats what was typed after the name.
+//! anything is loaded, and the refusal never repeats what was typed after the name. So are
+//! `secrets get|rm` and `explain` given more than a name.
 
 use std::ffi::OsString;
 
@@ -37,7 +38,7 @@ pub fn refuse_values(
         )
     } else {
         format!(
-            "`cfgc secrets {command}` takes an environment and a name: `cfgc secrets {command} {environment} {shown}`"
+            "`cfgc {command}` takes an environment and a name: `cfgc {command} {environment} {shown}`"
         )
     };
     let d = Diagnostic::error(
