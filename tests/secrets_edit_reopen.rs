@@ -111,3 +111,28 @@ fn without_a_terminal_the_first_error_ends_the_edit() {
     assert_eq!(p.read("rounds"), "1\n");
     assert_eq!(p.read(PROD), before);
 }
+
+#[test]
+fn a_value_the_schema_refuses_is_reopened_without_showing_it() {
+    let (p, _) = Project::with_secrets();
+    let p = editor(
+        p,
+        &[
+            "sed -i 's/^JWT_SECRET: .*/JWT_SECRET: shortc4n4ry/' \"$1\"",
+            &format!("sed -i 's/^JWT_SECRET: .*/JWT_SECRET: {NEW_JWT}/' \"$1\""),
+        ],
+    );
+    let (code, output) = edit_on_a_terminal(&p);
+    assert_eq!(code, 0, "{output}");
+    assert_eq!(p.get("prod", "JWT_SECRET"), NEW_JWT);
+    let second = p.read("seen.2");
+    assert!(second.contains("JWT_SECRET"), "{second}");
+    assert!(
+        !second.contains("c4n4ry"),
+        "the value in the header: {second}"
+    );
+    assert!(
+        !output.contains("c4n4ry"),
+        "the value on the terminal: {output}"
+    );
+}

@@ -48,15 +48,30 @@ impl Refused {
     /// The diagnostics as `#` comment lines for the top of the reopened copy.
     fn header(&self, ctx: &Context) -> String {
         let sources = self.sources(ctx);
-        let text = crate::report::human::render(&self.diagnostics, sources, &[], false);
+        // Notes for the end of a run ("nothing was changed") would mislead here.
+        let shown: Vec<Diagnostic> = self
+            .diagnostics
+            .iter()
+            .cloned()
+            .map(|mut d| {
+                d.notes.retain(|n| !n.starts_with("nothing was changed"));
+                d
+            })
+            .collect();
+        let text = crate::report::human::render(&shown, sources, &[], false);
         let mut out = format!(
             "{HEADER_START} Fix what is below, save and quit to try again.\n\
              # To give up (nothing is changed): quit without saving, save it empty, or make\n\
-             # the editor exit with an error (vim: :cq).\n#\n"
+             # the editor exit with an error (vim: :cq). Line numbers count from the line\n\
+             # after `{}`.\n#\n",
+            HEADER_END.trim_end()
         );
         for line in text.lines() {
-            out.push_str("# ");
-            out.push_str(line);
+            out.push('#');
+            if !line.is_empty() {
+                out.push(' ');
+                out.push_str(line);
+            }
             out.push('\n');
         }
         out.push_str(HEADER_END);
@@ -82,7 +97,8 @@ pub fn until_valid<T>(
     let mut first = true;
     loop {
         let saved = edit(&shown)?;
-        let refused = match validate(&saved) {
+        // Without the header, so line numbers are the same on every round.
+        let refused = match validate(strip_header(&saved)) {
             Ok(value) => return Ok(value),
             Err(refused) => refused,
         };
