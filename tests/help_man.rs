@@ -142,3 +142,11 @@ fn cfgc_man_listed_pages_that_do_not_exist() {
     assert_eq!(plain.code, 0, "{}", plain.transcript());
     assert_eq!(plain.stdout, top);
 }
+
+#[test]
+fn secrets_edit_help_says_how_to_give_up() {
+    let text = help(&["secrets", "edit", "--help"]);
+    insta::assert_snapshot!(text);
+    assert!(text.contains("opened again with the error"), "{text}");
+    assert!(text.contains(":cq"), "{text}");
+}
