@@ -17,6 +17,8 @@ const TOP_EXAMPLES: &str = concat!(
     "  cfgc plan --no-decrypt --exit-code  CI: is deploy/ current? (3 if stale, 1 if invalid)\n",
     "  cfgc apply production --yes         write production's files atomically\n",
     "  cfgc secrets set production JWT_SECRET < value.txt\n\n",
+    "More: `cfgc help identities` (where keys are looked for), `cfgc help plumbing`\n",
+    "(what git and packagers run), `cfgc man --out DIR` (a man page per command)\n\n",
     crate::exit_codes_help!()
 );
 
@@ -125,11 +127,8 @@ pub struct Args {
     #[arg(long, short = 'C', global = true, value_name = "PATH")]
     pub project: Option<PathBuf>,
 
-    /// An age identity file (age-keygen output or an SSH private key, passphrase-protected
-    /// or not); repeatable. Also read, in order: CFGC_AGE_KEY_FILE, CFGC_AGE_KEY,
-    /// $XDG_CONFIG_HOME/cfgc/age/keys.txt, then sops's places (SOPS_AGE_SSH_PRIVATE_KEY_FILE
-    /// or ~/.ssh/id_ed25519 and id_rsa, SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD,
-    /// $XDG_CONFIG_HOME/sops/age/keys.txt), and the environment's `identity` in cfgc.toml
+    /// An age identity file (age-keygen output or an SSH private key); repeatable. Other
+    /// places are searched too: see `cfgc help identities`
     #[arg(long, short = 'i', global = true, value_name = "FILE")]
     pub identity: Vec<PathBuf>,
 
@@ -142,10 +141,8 @@ pub struct Args {
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
 
-    /// A revision whose code (cfgc.toml, schema, templates, layers with derived values) is
-    /// reviewed: in CI, or with a machine format, secrets are decrypted only when that code
-    /// is identical to it [default: GITHUB_BASE_REF in GitHub Actions, else cfgc.toml's
-    /// `trusted_branch`]
+    /// The reviewed revision: in CI or with a machine format, secrets are decrypted only
+    /// for code identical to it [default: GITHUB_BASE_REF, else cfgc.toml's trusted_branch]
     #[arg(long, global = true, value_name = "REV")]
     pub trusted: Option<String>,
 
@@ -163,7 +160,7 @@ pub enum ColorChoice {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Validate environments against the schema; needs no decryption key
-    #[command(after_help = CHECK_EXAMPLES)]
+    #[command(after_help = CHECK_EXAMPLES, display_order = 2)]
     Check {
         /// Environments to check [default: all]
         #[arg(value_name = "ENV")]
@@ -178,14 +175,14 @@ pub enum Command {
         base: Option<String>,
     },
     /// Set up this git clone for secrets files: per-name merges and readable diffs
-    #[command(after_help = GIT_SETUP_EXAMPLES)]
+    #[command(after_help = GIT_SETUP_EXAMPLES, display_order = 10)]
     GitSetup {
         /// The program git runs for the drivers [default: the absolute path of this cfgc]
         #[arg(long, value_name = "PROGRAM")]
         program: Option<String>,
     },
     /// Render every output and show a diff against the files on disk (secrets masked)
-    #[command(after_help = PLAN_EXAMPLES)]
+    #[command(after_help = PLAN_EXAMPLES, display_order = 3)]
     Plan {
         /// Environments to plan [default: all]
         #[arg(value_name = "ENV")]
@@ -207,7 +204,7 @@ pub enum Command {
         format: crate::report::plan::PlanFormat,
     },
     /// Plan, confirm, then write changed files atomically
-    #[command(after_help = APPLY_EXAMPLES)]
+    #[command(after_help = APPLY_EXAMPLES, display_order = 4)]
     Apply {
         /// Environments to apply [default: all]
         #[arg(value_name = "ENV")]
@@ -221,7 +218,7 @@ pub enum Command {
     },
     /// Everything about one variable: value (masked if secret), schema, where it was set,
     /// what it overrode, and the template lines that use it; needs no key
-    #[command(after_help = EXPLAIN_EXAMPLES)]
+    #[command(after_help = EXPLAIN_EXAMPLES, display_order = 5)]
     Explain {
         /// The environment
         #[arg(value_name = "ENV")]
@@ -229,13 +226,16 @@ pub enum Command {
         /// The variable
         #[arg(value_name = "NAME")]
         name: String,
+        /// What follows NAME: refused without being echoed (it may be a value)
+        #[arg(hide = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        extra: Vec<std::ffi::OsString>,
         /// Output format
         #[arg(long, value_enum, default_value_t = crate::report::explain::ExplainFormat::Human)]
         format: crate::report::explain::ExplainFormat,
     },
     /// Write docs/configuration.md, .env.example and the layer files' JSON Schema (for
     /// editors) from the schema and the environments; needs no key
-    #[command(after_help = DOCS_EXAMPLES)]
+    #[command(after_help = DOCS_EXAMPLES, display_order = 8)]
     Docs {
         /// Write nothing; exit 1 when a file is not what `cfgc docs` writes (for CI)
         #[arg(long)]
@@ -248,7 +248,7 @@ pub enum Command {
     /// README): maps become PARENT_CHILD (upper-cased), lists comma-joined, booleans
     /// true/false, numbers as written; null is left out. cfgc then becomes the command
     /// (exec), so signals reach it directly and its exit code is the run's.
-    #[command(after_help = EXEC_EXAMPLES)]
+    #[command(after_help = EXEC_EXAMPLES, display_order = 6)]
     Exec {
         /// The environment
         #[arg(value_name = "ENV")]
@@ -270,7 +270,7 @@ pub enum Command {
     /// file. Names the schema does not declare are added to it, with a type inferred from
     /// their values (shown in a table for review). No value is
     /// printed.
-    #[command(after_help = IMPORT_EXAMPLES)]
+    #[command(after_help = IMPORT_EXAMPLES, display_order = 9)]
     Import {
         /// `ENV FILE`, or any number of `.env.ENV` files and `ENV=FILE` pairs (the .env
         /// grammar python-dotenv and dotenvx share: quotes, escapes, `export`, comments)
@@ -288,16 +288,17 @@ pub enum Command {
     /// any of them exists. Generates development's age key OUTSIDE the folder, in cfgc's
     /// key file ($XDG_CONFIG_HOME/cfgc/age/keys.txt, default ~/.config/cfgc/age/keys.txt),
     /// appended if it exists, and prints where.
-    #[command(after_help = INIT_EXAMPLES)]
+    #[command(after_help = INIT_EXAMPLES, display_order = 1)]
     Init,
     /// Manage the encrypted secrets of an environment
-    #[command(after_help = SECRETS_EXAMPLES)]
+    #[command(after_help = SECRETS_EXAMPLES, display_order = 7)]
     Secrets {
         #[command(subcommand)]
         command: SecretsCommand,
     },
     /// Print a completion script for a shell
     #[command(
+        hide = true,
         after_help = "Example: cfgc completions bash > ~/.local/share/bash-completion/completions/cfgc"
     )]
     Completions {
@@ -305,9 +306,17 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print cfgc's man page (roff)
-    #[command(after_help = "Example: cfgc man > ~/.local/share/man/man1/cfgc.1 && man cfgc")]
-    Man,
+    /// Print cfgc's man page (roff), or write one page per command into a folder
+    #[command(
+        hide = true,
+        after_help = "Examples:\n  cfgc man > ~/.local/share/man/man1/cfgc.1 && man cfgc\n  cfgc man --out ~/.local/share/man/man1 && man cfgc-secrets-set"
+    )]
+    Man {
+        /// Write cfgc.1, cfgc-check.1, cfgc-secrets-set.1 and the others into this folder (created if
+        /// missing) instead of printing cfgc.1
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -335,6 +344,10 @@ pub enum SecretsCommand {
         /// The secret's name, as declared (with `x-secret: true`) in the schema
         #[arg(value_name = "NAME")]
         name: String,
+        /// What follows NAME: refused without being echoed (a value never comes from an
+        /// argument), which clap's "unexpected argument" would do
+        #[arg(hide = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        extra: Vec<std::ffi::OsString>,
     },
     /// Print a secret's value and a newline, for scripts
     Get {
@@ -344,6 +357,10 @@ pub enum SecretsCommand {
         /// The secret's name
         #[arg(value_name = "NAME")]
         name: String,
+        /// What follows NAME: refused without being echoed (a value never comes from an
+        /// argument), which clap's "unexpected argument" would do
+        #[arg(hide = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        extra: Vec<std::ffi::OsString>,
     },
     /// Remove a secret
     Rm {
@@ -353,11 +370,20 @@ pub enum SecretsCommand {
         /// The secret's name
         #[arg(value_name = "NAME")]
         name: String,
+        /// What follows NAME: refused without being echoed (a value never comes from an
+        /// argument), which clap's "unexpected argument" would do
+        #[arg(hide = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        extra: Vec<std::ffi::OsString>,
     },
     /// Edit the decrypted secrets in $VISUAL or $EDITOR
     ///
     /// The decrypted copy lives in a private (0700) temporary folder that is removed
     /// whatever happens, Ctrl-C included. Only values that changed are encrypted again.
+    ///
+    /// On a terminal, a copy that cannot be saved (a YAML error, an unknown name, a value
+    /// the schema refuses) is opened again with the error as comments at the top (never a
+    /// value). To give up, with nothing changed: save it unchanged or empty, or make the
+    /// editor exit non-zero (vim: `:cq`). Without a terminal the first error ends the run.
     Edit {
         /// The environment
         #[arg(value_name = "ENV")]
@@ -397,7 +423,7 @@ pub enum SecretsCommand {
         rev: String,
     },
     /// A keyless, line-per-name summary of one secrets file (git's `diff.cfgc-secrets.textconv`)
-    #[command(after_help = concat!(
+    #[command(hide = true, after_help = concat!(
         "Examples:\n",
         "  cfgc secrets textconv environments/production.secrets.yaml\n",
         "  git config diff.cfgc-secrets.textconv 'cfgc secrets textconv'   (what git-setup does)\n\n",
@@ -414,7 +440,7 @@ pub enum SecretsCommand {
     /// conflict: OURS is left as it was and the conflicting names are listed. Re-sealing the
     /// result needs an identity for the environment; a file re-created on one side is
     /// never merged.
-    #[command(after_help = concat!(
+    #[command(hide = true, after_help = concat!(
         "Examples:\n",
         "  git config merge.cfgc-secrets.driver 'cfgc secrets merge %O %A %B %P'   (what\n",
         "  `cfgc git-setup` does; git then runs it for files marked merge=cfgc-secrets)\n\n",

@@ -8,6 +8,7 @@ pub mod explain;
 pub mod git_setup;
 pub mod import;
 pub mod init;
+pub mod man;
 pub mod plan;
 pub mod secrets;
 
@@ -52,7 +53,12 @@ pub fn run(config: Config) -> Exit {
             environment,
             name,
             format,
-        } => explain::run(&config, environment, name, *format),
+            extra,
+        } => secrets::args::refuse_values("explain", environment, name, extra, config.color_err)
+            .map_or_else(
+                |exit| exit,
+                |()| explain::run(&config, environment, name, *format),
+            ),
         Command::Docs { check } => docs::run(&config, *check),
         Command::Exec {
             environment,
@@ -66,19 +72,7 @@ pub fn run(config: Config) -> Exit {
             out(&String::from_utf8_lossy(&text));
             Exit::Ok
         }
-        Command::Man => {
-            let mut text = Vec::new();
-            match clap_mangen::Man::new(crate::cli::Args::command()).render(&mut text) {
-                Ok(()) => {
-                    out(&String::from_utf8_lossy(&text));
-                    Exit::Ok
-                }
-                Err(e) => {
-                    err(&format!("error: cannot render the man page: {e}\n"));
-                    Exit::Error
-                }
-            }
-        }
+        Command::Man { out } => man::run(out.as_deref()),
     }
 }
 

@@ -17,6 +17,7 @@ pub mod exit;
 pub mod fs;
 pub mod git;
 pub mod harden;
+pub mod help_topics;
 pub mod load;
 pub mod merge;
 pub mod node;

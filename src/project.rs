@@ -149,7 +149,10 @@ pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, Diagnostic> {
                 "project-not-found",
                 format!("no project file at `{}`", file.display()),
             )
-            .help("pass the folder that holds cfgc.toml, or the file itself, to --project"))
+            .help(
+                "pass the folder that holds cfgc.toml, or the file itself, to --project; \
+                 `cfgc init` starts a project",
+            ))
         };
     }
     let cwd = std::env::current_dir()
@@ -166,7 +169,9 @@ pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, Diagnostic> {
         "project-not-found",
         "no cfgc.toml in this folder or any parent",
     )
-    .help("run cfgc inside a project, or pass --project DIR");
+    .help(
+        "run cfgc inside a project, pass --project DIR, or start a project here with `cfgc init`",
+    );
     for dir in searched {
         d = d.note(format!("looked in {dir}"));
     }

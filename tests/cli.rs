@@ -178,3 +178,14 @@ fn a_schema_variable_no_output_uses_is_a_warning() {
         run.stdout
     );
 }
+
+#[test]
+fn project_not_found_never_mentioned_cfgc_init() {
+    let p = Project::empty();
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(run.stderr.contains("`cfgc init`"), "{}", run.transcript());
+    let run = p.run(&["-C", "nowhere", "check"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(run.stderr.contains("`cfgc init`"), "{}", run.transcript());
+}

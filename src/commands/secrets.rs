@@ -2,10 +2,12 @@
 //! diff, textconv, merge, seal and confirm-recreate for review.
 //! Every write is atomic and private (0600); any error before it leaves files as they were.
 
+pub(crate) mod args;
 mod confirm;
 pub(crate) mod context;
 mod diff;
 mod edit;
+mod edit_rounds;
 mod input;
 mod list;
 mod merge;
@@ -22,9 +24,24 @@ use crate::cli::{Config, SecretsCommand};
 pub fn run(config: &Config, command: &SecretsCommand) -> Exit {
     let result = match command {
         SecretsCommand::List { environment } => list::run(config, environment),
-        SecretsCommand::Set { environment, name } => values::set(config, environment, name),
-        SecretsCommand::Get { environment, name } => values::get(config, environment, name),
-        SecretsCommand::Rm { environment, name } => values::rm(config, environment, name),
+        SecretsCommand::Set {
+            environment,
+            name,
+            extra,
+        } => args::refuse_values("set", environment, name, extra, config.color_err)
+            .and_then(|()| values::set(config, environment, name)),
+        SecretsCommand::Get {
+            environment,
+            name,
+            extra,
+        } => args::refuse_values("secrets get", environment, name, extra, config.color_err)
+            .and_then(|()| values::get(config, environment, name)),
+        SecretsCommand::Rm {
+            environment,
+            name,
+            extra,
+        } => args::refuse_values("secrets rm", environment, name, extra, config.color_err)
+            .and_then(|()| values::rm(config, environment, name)),
         SecretsCommand::Edit { environment } => edit::run(config, environment),
         SecretsCommand::Rekey {
             environments,

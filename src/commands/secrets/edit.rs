@@ -13,7 +13,8 @@ use secrecy::ExposeSecret;
 use zeroize::Zeroizing;
 
 use super::context::{self, Context};
-use super::values::{check_name, check_values};
+use super::edit_rounds::Refused;
+use super::values::{check_values, name_problem};
 use crate::cli::Config;
 use crate::commands::{Exit, say};
 use crate::diagnostic::Diagnostic;
@@ -54,17 +55,67 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
     let dir = super::scratch::Scratch::create()
         .map_err(|e| io_error(&ctx, "cannot create a private temporary folder", &e))?;
     let path = dir.path().join(format!("{}.secrets.yaml", env.name));
-    let text = plaintext_file(&ctx, env, &current);
-    write_private(&path, &text)
-        .map_err(|e| io_error(&ctx, "cannot write the decrypted copy", &e))?;
-    drop(text);
+    let wanted = super::edit_rounds::until_valid(
+        &ctx,
+        plaintext_file(&ctx, env, &current),
+        |shown| edit_once(&ctx, &editor, &interrupted, &path, shown),
+        |saved| validate(&ctx, env, &current, saved),
+    )?;
+    drop(dir);
 
+    let changed = changed_values(&current, &wanted);
+    let removed: Vec<&String> = current
+        .keys()
+        .filter(|k| !wanted.contains_key(*k))
+        .collect();
+    if changed.is_empty() && removed.is_empty() && ctx.parsed(env).is_some() {
+        say(
+            config,
+            &format!("no changes to {}\n", ctx.display_name(env)),
+        );
+        return Ok(Exit::Ok);
+    }
+    let summary = format!(
+        "{} ({}): {} changed or added, {} removed\n",
+        ctx.display_name(env),
+        env.name,
+        changed.len(),
+        removed.len()
+    );
+    let mut changes: BTreeMap<String, Change> = removed
+        .into_iter()
+        .map(|k| (k.clone(), Change::Remove))
+        .collect();
+    let changed_names: Vec<String> = changed.iter().map(|(k, _)| k.to_string()).collect();
+    let mut wanted = wanted;
+    for name in changed_names {
+        if let Some(v) = wanted.remove(&name) {
+            changes.insert(name, Change::Set(v));
+        }
+    }
+    let next = update(&file, &key, &current, changes);
+    ctx.write(env, &next)?;
+    say(config, &summary);
+    say(config, &ctx.recipients_note(env));
+    Ok(Exit::Ok)
+}
+
+/// One round: the copy written, the editor run on it, what it saved read back and
+/// removed. An interruption or a failing editor ends the run with nothing changed.
+fn edit_once(
+    ctx: &Context,
+    editor: &str,
+    interrupted: &AtomicBool,
+    path: &Path,
+    shown: &str,
+) -> Result<Zeroizing<String>, Exit> {
+    write_private(path, shown).map_err(|e| io_error(ctx, "cannot write the decrypted copy", &e))?;
     let status = std::process::Command::new("sh")
         .arg("-c")
         // Through the shell, as git does, so EDITOR may carry arguments (`code --wait`).
         .arg(format!("exec {editor} \"$1\""))
         .arg("cfgc-editor")
-        .arg(&path)
+        .arg(path)
         .status();
     if interrupted.load(Ordering::SeqCst) {
         return Err(ctx.fatal(&[Diagnostic::error(
@@ -90,17 +141,51 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
             .help("set VISUAL or EDITOR to an editor on your PATH")]));
         }
     }
-    let edited = Zeroizing::new(
-        std::fs::read_to_string(&path)
-            .map_err(|e| io_error(&ctx, "cannot read the edited copy", &e))?,
+    let saved = Zeroizing::new(
+        std::fs::read_to_string(path)
+            .map_err(|e| io_error(ctx, "cannot read the edited copy", &e))?,
     );
-    drop(dir);
+    // `write_private` creates the next round's copy anew.
+    std::fs::remove_file(path).map_err(|e| io_error(ctx, "cannot remove the edited copy", &e))?;
+    Ok(saved)
+}
 
-    let wanted = parse_edited(&ctx, env, &edited)?;
-    for name in wanted.keys() {
-        check_name(&ctx, env, name)?;
+/// The saved copy as name → value, if its names and changed values are ones the schema
+/// accepts.
+fn validate(
+    ctx: &Context,
+    env: &crate::project::Environment,
+    current: &BTreeMap<String, Plaintext>,
+    saved: &str,
+) -> Result<BTreeMap<String, Plaintext>, Refused> {
+    let wanted = parse_edited(ctx, env, saved)?;
+    let names: Vec<Diagnostic> = wanted
+        .keys()
+        .filter_map(|name| name_problem(ctx, env, name))
+        .collect();
+    if !names.is_empty() {
+        return Err(Refused {
+            diagnostics: names,
+            sources: None,
+        });
     }
-    let changed: Vec<(&str, &Plaintext)> = wanted
+    let changed = changed_values(current, &wanted);
+    let found = check_values(ctx, env, current, &changed);
+    if !found.is_empty() {
+        return Err(Refused {
+            diagnostics: found,
+            sources: None,
+        });
+    }
+    Ok(wanted)
+}
+
+/// The names whose value is new or differs from the file's.
+fn changed_values<'a>(
+    current: &BTreeMap<String, Plaintext>,
+    wanted: &'a BTreeMap<String, Plaintext>,
+) -> Vec<(&'a str, &'a Plaintext)> {
+    wanted
         .iter()
         .filter(|(k, v)| {
             current
@@ -108,45 +193,7 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
                 .is_none_or(|old| old.expose_secret() != v.expose_secret())
         })
         .map(|(k, v)| (k.as_str(), v))
-        .collect();
-    let removed: Vec<&String> = current
-        .keys()
-        .filter(|k| !wanted.contains_key(*k))
-        .collect();
-    if changed.is_empty() && removed.is_empty() && ctx.parsed(env).is_some() {
-        say(
-            config,
-            &format!("no changes to {}\n", ctx.display_name(env)),
-        );
-        return Ok(Exit::Ok);
-    }
-    let found = check_values(&ctx, env, &current, &changed);
-    if !found.is_empty() {
-        return Ok(ctx.findings(&found));
-    }
-    let summary = format!(
-        "{} ({}): {} changed or added, {} removed\n",
-        ctx.display_name(env),
-        env.name,
-        changed.len(),
-        removed.len()
-    );
-    let mut changes: BTreeMap<String, Change> = removed
-        .into_iter()
-        .map(|k| (k.clone(), Change::Remove))
-        .collect();
-    let changed_names: Vec<String> = changed.iter().map(|(k, _)| k.to_string()).collect();
-    let mut wanted = wanted;
-    for name in changed_names {
-        if let Some(v) = wanted.remove(&name) {
-            changes.insert(name, Change::Set(v));
-        }
-    }
-    let next = update(&file, &key, &current, changes);
-    ctx.write(env, &next)?;
-    say(config, &summary);
-    say(config, &ctx.recipients_note(env));
-    Ok(Exit::Ok)
+        .collect()
 }
 
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
@@ -205,20 +252,20 @@ fn parse_edited(
     ctx: &Context,
     env: &crate::project::Environment,
     text: &str,
-) -> Result<BTreeMap<String, Plaintext>, Exit> {
+) -> Result<BTreeMap<String, Plaintext>, Refused> {
     let mut sources = SourceMap::default();
     let name = format!("{} (decrypted copy)", ctx.display_name(env));
     let id = sources.add(Source::new(name, "edited".into(), text.to_string()));
     sources.redact(Span::new(id, 0, text.len()));
-    let fail = |d: Diagnostic, sources: &SourceMap| {
-        crate::commands::check::fatal(
-            &[d.note("nothing was changed; the decrypted copy was removed")],
-            sources,
-            ctx.color,
-        )
+    let fail = |d: Diagnostic, sources: SourceMap| Refused {
+        diagnostics: vec![d.note("nothing was changed; the decrypted copy was removed")],
+        sources: Some(sources),
     };
-    let node =
-        crate::load::yaml::parse(FileId(id.0), sources.get(id)).map_err(|d| fail(d, &sources))?;
+    let parsed = crate::load::yaml::parse(FileId(id.0), sources.get(id));
+    let node = match parsed {
+        Ok(node) => node,
+        Err(d) => return Err(fail(d, sources)),
+    };
     let Some(map) = node.as_map() else {
         return Err(fail(
             Diagnostic::error(
@@ -226,7 +273,7 @@ fn parse_edited(
                 "the edited copy must be a mapping of secret names to values",
             )
             .at(node.span),
-            &sources,
+            sources,
         ));
     };
     let mut out = BTreeMap::new();
@@ -237,13 +284,11 @@ fn parse_edited(
                 text[entry.node.span.start as usize..entry.node.span.end as usize].to_string()
             }
             _ => {
-                return Err(fail(
-                    Diagnostic::error("edit", format!("`{key}` has no text value"))
-                        .at(entry.key_span)
-                        .key(key)
-                        .help("give it a value, or delete the line to remove the secret"),
-                    &sources,
-                ));
+                let d = Diagnostic::error("edit", format!("`{key}` has no text value"))
+                    .at(entry.key_span)
+                    .key(key)
+                    .help("give it a value, or delete the line to remove the secret");
+                return Err(fail(d, sources));
             }
         };
         out.insert(key.clone(), Plaintext::from(value));

@@ -135,12 +135,21 @@ pub fn rm(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit> 
 
 /// A name `set` or `edit` may store: declared in the schema and marked secret.
 pub fn check_name(ctx: &Context, env: &Environment, name: &str) -> Result<(), Exit> {
+    match name_problem(ctx, env, name) {
+        None => Ok(()),
+        Some(d) if d.is_finding() => Err(ctx.findings(&[d])),
+        Some(d) => Err(ctx.fatal(&[d])),
+    }
+}
+
+/// Why `name` cannot be stored in the environment's secrets file, if it cannot.
+pub fn name_problem(ctx: &Context, env: &Environment, name: &str) -> Option<Diagnostic> {
     let schema = &ctx.loaded.schema;
     if name == META_KEY {
-        return Err(ctx.fatal(&[Diagnostic::error(
+        return Some(Diagnostic::error(
             "reserved-name",
             format!("`{META_KEY}` is reserved for the secrets file's metadata"),
-        )]));
+        ));
     }
     let d = if !schema.variables.contains(name) {
         let d = Diagnostic::finding("unknown-secret", format!("unknown secret `{name}`"))
@@ -176,9 +185,9 @@ pub fn check_name(ctx: &Context, env: &Environment, name: &str) -> Result<(), Ex
         .env(&env.name)
         .help("rename it in the schema to a letter or `_`, then letters, digits or `_`")
     } else {
-        return Ok(());
+        return None;
     };
-    Err(ctx.findings(&[d]))
+    Some(d)
 }
 
 /// Schema findings about `changed` values, checked together with the file's other values.
