@@ -15,9 +15,9 @@ use crate::secrets::recipient::{Recipient, RecipientError};
 use crate::source::{FileId, Source, SourceMap, Span};
 
 pub mod directives;
-pub mod lazy_regex;
 mod limits;
 mod outputs;
+mod pattern;
 pub mod tiers;
 use outputs::OutputFile;
 pub use outputs::{Output, Policy, Rule};

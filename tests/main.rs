@@ -29,6 +29,7 @@ mod keys;
 mod loopback;
 mod masking;
 mod nginx_live;
+mod pattern_semantics;
 mod plan_apply;
 mod project_fs;
 mod render_injection;
