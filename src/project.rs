@@ -16,9 +16,9 @@ use crate::source::{FileId, Source, SourceMap, Span};
 
 pub mod directives;
 mod inputs;
-pub mod lazy_regex;
 mod limits;
 mod outputs;
+mod pattern;
 pub mod tiers;
 use outputs::OutputFile;
 pub use outputs::{Output, Policy, Rule};

@@ -7,7 +7,6 @@
 
 pub mod credentials;
 pub mod formats;
-mod pattern;
 pub mod rules;
 pub mod schema;
 mod schema_check;

@@ -34,6 +34,7 @@ mod loopback;
 mod masking;
 mod nginx_live;
 mod nginx_meaning;
+mod pattern_semantics;
 mod plan_apply;
 mod project_flag;
 mod project_fs;

@@ -5,7 +5,6 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::lazy_regex::LazyRegex;
 use super::{Environment, Located, ProjectPath, ProjectSection, Resolver, bad_path};
 use crate::diagnostic::Diagnostic;
 use crate::fs::{Inputs, RelPath};
@@ -58,18 +57,17 @@ pub struct Rule {
     pub pattern: String,
     /// What the rule protects, shown when it fails.
     pub message: String,
-    /// `pattern`, its syntax checked when the project is loaded.
+    /// `pattern`, compiled when the project is loaded.
     #[serde(skip)]
-    pub regex: Option<LazyRegex>,
+    pub regex: Option<regex::Regex>,
 }
 
 impl Rule {
     /// The compiled pattern, or why it cannot run.
     pub fn regex(&self) -> Result<&regex::Regex, &str> {
-        self.regex.as_ref().map_or(
-            Err("the pattern was not checked when the project loaded"),
-            LazyRegex::get,
-        )
+        self.regex
+            .as_ref()
+            .ok_or("the pattern was not compiled when the project loaded")
     }
 }
 
@@ -278,7 +276,7 @@ pub(super) fn policies(r: &mut Resolver, raw: Vec<Policy>, outputs: &[Output]) -
     let mut policies = raw;
     for policy in &mut policies {
         for rule in policy.require.iter_mut().chain(policy.forbid.iter_mut()) {
-            match LazyRegex::new(&rule.pattern) {
+            match super::pattern::compile(&rule.pattern) {
                 Ok(re) => rule.regex = Some(re),
                 Err(e) => r.errors.push(Diagnostic::error(
                     "project",

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use jsonschema::{Draft, Validator};
 use serde_json::Value;
 
-use super::{formats, pattern, schema_check};
+use super::{formats, schema_check};
 use crate::diagnostic::Diagnostic;
 use crate::fs::Role;
 use crate::project::Project;
@@ -120,14 +120,18 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
     })
 }
 
-/// The schema compiled as cfgc validates with it: draft 2020-12, the linear-time regex
-/// engine (cfgc's own `pattern` keyword), cfgc's formats checked.
+/// `regex`'s default size limit on a compiled pattern, set explicitly: with a limit set,
+/// jsonschema compiles every pattern when the schema is built, so a pattern it cannot run is
+/// refused at load instead of when a value reaches it.
+const PATTERN_SIZE_LIMIT: usize = 10 << 20;
+
+/// The schema compiled as cfgc validates with it: draft 2020-12, jsonschema's `pattern` on
+/// the linear-time `regex` engine, cfgc's formats checked.
 pub(super) fn compile(json: &Value) -> Result<Validator, jsonschema::ValidationError<'_>> {
+    let patterns = jsonschema::PatternOptions::regex().size_limit(PATTERN_SIZE_LIMIT);
     let mut options = jsonschema::options()
         .with_draft(Draft::Draft202012)
-        // `patternProperties` keys; `pattern` is cfgc's own keyword, on the same engine.
-        .with_pattern_options(jsonschema::PatternOptions::regex())
-        .with_keyword(pattern::KEYWORD, pattern::factory)
+        .with_pattern_options(patterns)
         .should_validate_formats(true);
     for &f in formats::FORMATS {
         options = options.with_format(f, move |s: &str| formats::check(f, s).is_ok());
@@ -148,8 +152,8 @@ fn unsupported_pattern(
     )
     .at(Span::new(file, at.start, at.end))
     .label("unsupported pattern")
-    .note("cfgc runs patterns on a linear-time engine, so that no pattern can give up on a long value and let it pass; that engine has no look-around (`(?=`, `(?!`, `(?<=`, `(?<!`) and no backreferences (`\\1`)")
-    .help("rewrite the pattern without look-around or backreferences (a second `pattern` in an `allOf` often does it), or use `not` with a pattern")
+    .note("cfgc runs patterns on a linear-time engine, so that no pattern can give up on a long value and let it pass; that engine has no look-around (`(?=`, `(?!`, `(?<=`, `(?<!`) and no backreferences (`\\1`), and a compiled pattern has a size limit (10 MiB)")
+    .help("rewrite the pattern without look-around or backreferences (a second `pattern` in an `allOf` often does it), or use `not` with a pattern; split a long repetition")
 }
 
 /// Roughly where a JSON pointer's last key is written: each key is searched

@@ -4,7 +4,6 @@
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind as K};
 
-use super::pattern::{self, Failure};
 use super::{Merged, Schema, formats};
 use crate::diagnostic::Diagnostic;
 use crate::node::entry_at;
@@ -153,8 +152,7 @@ pub(super) fn code(kind: &K) -> &'static str {
         | K::Maximum { .. }
         | K::ExclusiveMinimum { .. }
         | K::ExclusiveMaximum { .. } => "schema-range",
-        K::MinLength { .. } | K::MaxLength { .. } => "schema-string",
-        K::Custom { keyword, .. } if keyword == pattern::KEYWORD => "schema-string",
+        K::MinLength { .. } | K::MaxLength { .. } | K::Pattern { .. } => "schema-string",
         K::MinItems { .. } | K::MaxItems { .. } | K::UniqueItems | K::Contains => "schema-array",
         K::AdditionalProperties { .. } | K::UnevaluatedProperties { .. } => "unknown-key",
         _ => "schema",
@@ -223,18 +221,10 @@ pub(super) fn describe(kind: &K, key: &str, found: &str) -> (String, String) {
             format!("`{key}` must be at most {limit} characters long"),
             "too long".into(),
         ),
-        K::Custom { keyword, message } if keyword == pattern::KEYWORD => {
-            match pattern::failure(message) {
-                Failure::NoMatch { pattern } => (
-                    format!("`{key}` must match the pattern `{pattern}`"),
-                    "does not match".into(),
-                ),
-                Failure::CannotRun { pattern, why } => (
-                    format!("`{key}` cannot be checked against the pattern `{pattern}`"),
-                    format!("the pattern cannot run on this value: {why}"),
-                ),
-            }
-        }
+        K::Pattern { pattern } => (
+            format!("`{key}` must match the pattern `{pattern}`"),
+            "does not match".into(),
+        ),
         K::MinItems { limit } => (
             format!("`{key}` must have at least {limit} items"),
             "too few items".into(),
