@@ -27,6 +27,8 @@ mod import;
 mod init;
 mod keys;
 mod loopback;
+mod loopback_corpus;
+mod loopback_node;
 mod masking;
 mod nginx_live;
 mod plan_apply;

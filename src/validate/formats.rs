@@ -1,7 +1,7 @@
 //! The string formats cfgc adds to JSON Schema. Each check returns why a
 //! value fails, in words that never repeat the value itself.
 
-mod loopback;
+pub mod loopback;
 
 use url::Url;
 
@@ -60,9 +60,15 @@ fn https_url(s: &str) -> Result<(), &'static str> {
 }
 
 /// Rejects loopback and unspecified hosts in a URL of any scheme, a `[user@]host[:port]`,
-/// or a comma- or space-separated list of either (see `loopback`).
+/// or a comma- or space-separated list of either (see `loopback`). A URL parser removes a
+/// tab or line break inside a URL (`local<TAB>host` is `localhost`), while a list may be
+/// split by them: both readings are checked, and either one finding this machine is enough.
 fn no_localhost(s: &str) -> Result<(), &'static str> {
-    for item in s.split([',', ' ', '\t', '\n']).filter(|i| !i.is_empty()) {
+    let joined = s.replace(['\t', '\n', '\r'], "");
+    let items = joined
+        .split([',', ' '])
+        .chain(s.split([',', ' ', '\t', '\n', '\r']));
+    for item in items.filter(|i| !i.is_empty()) {
         if loopback::is_local(item) {
             return Err(
                 "it points at a loopback or unspecified host (localhost, 127.0.0.0/8, ::1, 0.0.0.0)",
