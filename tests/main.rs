@@ -44,3 +44,4 @@ mod secrets_pending;
 mod secrets_review;
 mod streamed_load;
 mod tiers;
+mod yaml_scalars;
