@@ -18,9 +18,11 @@
 //! Loopback: `localhost`, `localhost.`, `*.localhost`, 127.0.0.0/8, `::1`, and IPv4-mapped
 //! or -compatible forms of those; unspecified (`0.0.0.0`, `0`, `::`) reaches the local
 //! machine too. A zone (`[::1%25lo]`, `fe80::1%eth0`) is dropped before reading, as curl
-//! and the socket layer do. Text that no WHATWG parser accepts as a URL or host (`08`, a
-//! 12-digit number past 2^32) names no host a URL consumer would connect to: it is not
-//! local (the `url` format refuses malformed URLs where a schema asks for one).
+//! and the socket layer do. Where only what follows the host is unreadable
+//! (`localhost:${PORT}`, a port past 65535), the host it names still counts: fail closed.
+//! A host that the WHATWG host parser refuses itself (`08`, a 12-digit number past 2^32)
+//! names nothing a URL consumer would connect to, and is not local (the `url` format
+//! refuses malformed URLs where a schema asks for one).
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -43,14 +45,35 @@ pub fn host_of(item: &str) -> Option<Host<String>> {
     if let Some(ip) = bare_ipv6(&text) {
         return Some(Host::Ipv6(ip));
     }
-    match scheme(&text) {
-        Some((scheme, _)) if SPECIAL.contains(&scheme.to_ascii_lowercase().as_str()) => {
-            Url::parse(&text).ok()?.host().map(|h| h.to_owned())
+    let (url, authority) = match scheme(&text) {
+        Some((scheme, rest)) if SPECIAL.contains(&scheme.to_ascii_lowercase().as_str()) => {
+            (text.clone(), rest.trim_start_matches(['/', '\\']))
         }
-        Some((_, rest)) if rest.starts_with("//") => http_host(&format!("http:{rest}")),
+        Some((_, rest)) if rest.starts_with("//") => (format!("http:{rest}"), &rest[2..]),
         // `localhost:8080` and `mailto:x@localhost` look like a scheme and a path.
-        _ => http_host(&format!("http://{text}")),
+        _ => (format!("http://{text}"), text.as_str()),
+    };
+    match Url::parse(&url) {
+        Ok(url) => url.host().map(|h| h.to_owned()),
+        Err(_) => named_host(authority),
     }
+}
+
+/// The host named at the start of an authority that is no valid URL for what follows
+/// its host (`localhost:${PORT}`, a port past 65535): a consumer that fills in or
+/// ignores the rest still connects there, so it counts (fail closed). The host itself is
+/// still read by the WHATWG host parser, so `08` names none.
+fn named_host(authority: &str) -> Option<Host<String>> {
+    let end = authority
+        .find(['/', '?', '#', '\\'])
+        .unwrap_or(authority.len());
+    let authority = &authority[..end];
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host_port.find(']') {
+        Some(close) if host_port.starts_with('[') => &host_port[..=close],
+        _ => host_port.split(':').next().unwrap_or(host_port),
+    };
+    Host::parse(host).ok()
 }
 
 /// The schemes whose hosts the URL standard itself parses (IPv4 forms, IDNA).
@@ -86,10 +109,6 @@ fn is_local_v4(ip: Ipv4Addr) -> bool {
 
 fn is_local_v6(ip: Ipv6Addr) -> bool {
     ip.is_loopback() || ip.is_unspecified() || ip.to_ipv4().is_some_and(is_local_v4)
-}
-
-fn http_host(text: &str) -> Option<Host<String>> {
-    Url::parse(text).ok()?.host().map(|h| h.to_owned())
 }
 
 /// The text as the URL parser sees it: without leading and trailing C0 controls and spaces,
@@ -187,6 +206,20 @@ mod tests {
     }
 
     #[test]
+    fn a_host_before_an_unreadable_port_still_counts() {
+        for local in [
+            "http://localhost:${PORT}/api",
+            "https://localhost:99999/",
+            "redis://u:p@127.0.0.1:{{port}}/0",
+            "[::1]:${PORT}",
+            "localhost:${PORT}",
+            "https:\\\\0x7f.1:port",
+        ] {
+            assert!(is_local(local), "{local:?} is this machine");
+        }
+    }
+
+    #[test]
     fn other_hosts_and_plain_words_pass() {
         for other in [
             "https://taskpilot.example.com",
@@ -205,6 +238,8 @@ mod tests {
             "urn:isbn:0451450523",
             "db.internal:5432",
             "::1:6379",
+            "https://08:99999/",
+            "https://example.com:${PORT}/",
         ] {
             assert!(!is_local(other), "{other} is not this machine");
         }
