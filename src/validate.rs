@@ -7,6 +7,7 @@
 
 pub mod credentials;
 pub mod formats;
+mod integral_float;
 pub mod rules;
 pub mod schema;
 mod schema_check;
@@ -237,9 +238,15 @@ fn check_env(merged: &Merged, schema: &Schema, sources: &SourceMap) -> Vec<Diagn
         object.insert(name.clone(), Value::String(String::new()));
     }
     let instance = Value::Object(object);
-    schema
+    let mut failing = std::collections::BTreeSet::new();
+    let mut findings: Vec<Diagnostic> = schema
         .validator
         .iter_errors(&instance)
-        .filter_map(|e| schema_error::diagnose(&e, merged, schema, sources))
-        .collect()
+        .filter_map(|e| {
+            failing.insert(e.instance_path().as_str().to_string());
+            schema_error::diagnose(&e, merged, schema, sources)
+        })
+        .collect();
+    findings.extend(integral_float::check(merged, schema, &instance, &failing));
+    findings
 }

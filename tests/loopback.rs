@@ -36,7 +36,47 @@ const LOCAL: &[&str] = &[
     "::1",
     "::",
     "[::1]:6379",
+    // Issue 19 c: spellings a hand-written host reader let through.
+    "https:/localhost/",
+    "https:localhost:8443",
+    "https://0x000000000000007f000001/",
+    "https://127.000000000000000000001/",
+    "ｌｏｃａｌｈｏｓｔ",
+    "https://local\thost/",
+    "https://localhost%E3%80%82/",
+    "redis://0x7f.1:6379",
 ];
+
+/// Issue 19 c: each of these passed `check production` as `FRONTEND_URL`; Node's `URL`,
+/// glibc's `inet_aton` and the `url` crate all read them as this machine.
+const FRONTEND_BYPASSES: &[&str] = &[
+    "https:/localhost/",
+    "https:localhost:8443",
+    "https://0x000000000000007f000001/",
+    "https://127.000000000000000000001/",
+    "https://ｌｏｃａｌｈｏｓｔ/",
+    "https://local\thost/", // a real tab inside the YAML double-quoted string
+    "https://localhost%E3%80%82/",
+];
+
+#[test]
+fn issue_19_c_frontend_url_bypasses_are_findings_in_production() {
+    for url in FRONTEND_BYPASSES {
+        let p = Project::example().edit(
+            "environments/production.yaml",
+            "FRONTEND_URL: https://app.taskpilot.example.com\n",
+            &format!("FRONTEND_URL: \"{url}\"\n"),
+        );
+        let run = p.run(&["check", "production"]);
+        assert_eq!(run.code, 1, "{url:?}: {}", run.transcript());
+        assert!(
+            run.stdout
+                .contains("`FRONTEND_URL` is not a valid `no-localhost`"),
+            "{url:?} is not reported as loopback: {}",
+            run.transcript()
+        );
+    }
+}
 
 /// The example with `SERVICE_URLS` (a list of strings) new in the schema, set in `env`.
 fn with_new_variable(env: &str) -> Project {

@@ -6,6 +6,9 @@
 //! a file mode or a zip code means.
 
 mod flat;
+mod scalar;
+
+pub(crate) use scalar::resolve_plain;
 
 use std::collections::HashMap;
 
@@ -398,64 +401,6 @@ fn weigh(node: &Node) -> (usize, u64) {
     }
 }
 
-/// YAML 1.2 core schema for plain scalars, with strict booleans and leading
-/// zeros kept as strings.
-pub(crate) fn resolve_plain(v: &str) -> Kind {
-    match v {
-        "" | "~" | "null" | "Null" | "NULL" => return Kind::Null,
-        "true" | "True" | "TRUE" => return Kind::Bool(true),
-        "false" | "False" | "FALSE" => return Kind::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return Kind::Float(f64::INFINITY);
-        }
-        "-.inf" | "-.Inf" | "-.INF" => return Kind::Float(f64::NEG_INFINITY),
-        ".nan" | ".NaN" | ".NAN" => return Kind::Float(f64::NAN),
-        _ => {}
-    }
-    let digits = v.strip_prefix(['-', '+']).unwrap_or(v);
-    let leading_zero =
-        digits.len() > 1 && digits.starts_with('0') && digits.as_bytes()[1].is_ascii_digit();
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        if leading_zero {
-            return Kind::Str(v.to_string());
-        }
-        return v
-            .parse()
-            .map_or_else(|_| Kind::Str(v.to_string()), Kind::Int);
-    }
-    if let Some(hex) = v.strip_prefix("0x") {
-        return i64::from_str_radix(hex, 16).map_or_else(|_| Kind::Str(v.to_string()), Kind::Int);
-    }
-    if let Some(oct) = v.strip_prefix("0o") {
-        return i64::from_str_radix(oct, 8).map_or_else(|_| Kind::Str(v.to_string()), Kind::Int);
-    }
-    if !leading_zero
-        && is_float(digits)
-        && let Ok(f) = v.parse::<f64>()
-    {
-        return Kind::Float(f);
-    }
-    Kind::Str(v.to_string())
-}
-
-fn is_float(s: &str) -> bool {
-    let (mantissa, exp) = match s.find(['e', 'E']) {
-        Some(i) => (&s[..i], Some(&s[i + 1..])),
-        None => (s, None),
-    };
-    let exp_ok = exp.is_none_or(|e| {
-        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
-        !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
-    });
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let has_digits = !int.is_empty() || !frac.is_empty();
-    exp_ok
-        && has_digits
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.bytes().all(|b| b.is_ascii_digit())
-        && (mantissa.contains('.') || exp.is_some())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,18 +408,6 @@ mod tests {
     fn load(text: &str) -> Result<Node, Diagnostic> {
         let src = Source::new("t.yaml".into(), "t.yaml".into(), text.into());
         parse(FileId(0), &src)
-    }
-
-    #[test]
-    fn resolves_scalars_strictly() {
-        assert!(matches!(resolve_plain("no"), Kind::Str(_)));
-        assert!(matches!(resolve_plain("0644"), Kind::Str(_)));
-        assert!(matches!(resolve_plain("8080"), Kind::Int(8080)));
-        assert!(matches!(resolve_plain("1.5"), Kind::Float(_)));
-        assert!(matches!(resolve_plain("1e3"), Kind::Float(_)));
-        assert!(matches!(resolve_plain("7d"), Kind::Str(_)));
-        assert!(matches!(resolve_plain("true"), Kind::Bool(true)));
-        assert!(matches!(resolve_plain("~"), Kind::Null));
     }
 
     #[test]

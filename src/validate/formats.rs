@@ -1,7 +1,7 @@
 //! The string formats cfgc adds to JSON Schema. Each check returns why a
 //! value fails, in words that never repeat the value itself.
 
-pub(crate) mod loopback;
+pub mod loopback;
 
 use url::Url;
 
@@ -60,9 +60,18 @@ fn https_url(s: &str) -> Result<(), &'static str> {
 }
 
 /// Rejects loopback and unspecified hosts in a URL of any scheme, a `[user@]host[:port]`,
-/// or a comma- or space-separated list of either (see `loopback`).
+/// or a comma- or space-separated list of either (see `loopback`). A URL parser removes a
+/// tab or line break inside a URL (`local<TAB>host` is `localhost`), while a list may be
+/// split by them: both readings are checked, and either one finding this machine is enough.
 fn no_localhost(s: &str) -> Result<(), &'static str> {
-    for item in s.split([',', ' ', '\t', '\n']).filter(|i| !i.is_empty()) {
+    let breaks = ['\t', '\n', '\r'];
+    let joined = s.replace(breaks, "");
+    // Without a tab or line break the two readings are one: read it once.
+    let split = s
+        .contains(breaks)
+        .then(|| s.split([',', ' ', '\t', '\n', '\r']));
+    let items = joined.split([',', ' ']).chain(split.into_iter().flatten());
+    for item in items.filter(|i| !i.is_empty()) {
         if loopback::is_local(item) {
             return Err(
                 "it points at a loopback or unspecified host (localhost, 127.0.0.0/8, ::1, 0.0.0.0)",
@@ -134,6 +143,9 @@ mod tests {
             "rediss://127.0.0.2",
             "https://localhost./",
             "http://127.1/",
+            "https://local\thost/",
+            "https://a.example\nhttp://localhost",
+            "https://a.example\thttp://localhost",
         ] {
             assert!(no_localhost(bad).is_err(), "{bad} should be rejected");
         }

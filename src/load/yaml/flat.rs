@@ -306,6 +306,12 @@ mod tests {
             agree(&(lines.join("\n") + &end))?;
         }
 
+        /// Number-like values (issue 19 h: `0x+14`, `8.08e3`) read the same on both routes.
+        #[test]
+        fn agrees_on_number_like_values(value in "[-+]?(0x|0o|[.])?[0-9a-fA-F.eE+_-]{0,6}") {
+            agree(&format!("PORT: {value}\nNEXT: 1\n"))?;
+        }
+
         #[test]
         fn agrees_on_every_single_entry(key in "[A-Za-z_][A-Za-z0-9_]{0,4}", value in value()) {
             agree(&format!("{key}: {value}\n"))?;
