@@ -80,7 +80,7 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
     let keys = boundary::keys(config, &loaded.project, &envs, keyring);
     let per_env: Vec<Streamed<(Vec<Diagnostic>, Checks)>> = each_env(&envs, |i, env| {
         streamed(&loaded, i, env, &sources, |layers, sources| {
-            let mut merged = merge::merge_env(env, layers);
+            let mut merged = merge::merge_env(env, layers, &loaded.schema.defaults);
             inputs
                 .lock()
                 .expect("no task panics holding it")
@@ -198,7 +198,7 @@ fn merge_env<'p>(
     schema: &validate::Schema,
     sources: Option<&SourceMap>,
 ) -> (merge::Merged<'p>, Vec<Diagnostic>) {
-    let mut merged = merge::merge_env(env, layers);
+    let mut merged = merge::merge_env(env, layers, &schema.defaults);
     let found = derive::derive(&mut merged, schema, sources);
     (merged, found)
 }
