@@ -546,6 +546,8 @@ fn adopt(sources: &mut SourceMap, failed: render::Failed) -> Vec<Diagnostic> {
 fn sorted(found: Vec<Diagnostic>, loaded: &Loaded, sources: &SourceMap) -> Vec<Diagnostic> {
     let order: Vec<&str> = loaded.environments().map(|e| e.name.as_str()).collect();
     let rank = |e: &String| order.iter().position(|o| o == e).unwrap_or(usize::MAX);
+    let checked: Vec<_> = loaded.environments().collect();
+    let found = validate::missing::group(found, &checked);
     let mut found = crate::diagnostic::dedupe_and_sort(found, crate::report::order(sources));
     for d in &mut found {
         d.environments.sort_by_key(rank);

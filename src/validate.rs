@@ -7,6 +7,7 @@
 
 pub mod credentials;
 pub mod formats;
+pub mod missing;
 mod pattern;
 pub mod rules;
 pub mod schema;
