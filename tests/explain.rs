@@ -147,3 +147,39 @@ fn a_secret_takes_no_default_and_its_default_is_a_finding() {
             .contains("(masked: a secret takes no default)")
     );
 }
+
+#[test]
+fn a_secrets_default_is_not_copied_into_the_docs() {
+    let canary = "canary-docs-default-51b0-not-for-output";
+    let p = Project::example().edit(
+        "schema/env.schema.json",
+        "\"JWT_SECRET\": {",
+        &format!("\"JWT_SECRET\": {{ \"default\": \"{canary}\","),
+    );
+    let run = p.run(&["docs"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(!run.stdout.contains(canary) && !run.stderr.contains(canary));
+    for entry in walk(&p.path("")) {
+        let text = std::fs::read(&entry).unwrap_or_default();
+        let text = String::from_utf8_lossy(&text);
+        assert!(
+            entry.ends_with("env.schema.json") || !text.contains(canary),
+            "{} holds the secret's default",
+            entry.display()
+        );
+    }
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
