@@ -104,3 +104,38 @@ fn from_json(value: &Value, at: Span) -> Node {
     };
     Node::new(kind, at)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    #[test]
+    fn a_layer_wins_over_the_default() {
+        let at = |f| Span::new(FileId(f), 0, 1);
+        let mut defaults = Defaults::default();
+        for (name, v) in [("PORT", 8080), ("WORKERS", 4)] {
+            let node = from_json(&Value::from(v), at(9));
+            defaults.values.insert(
+                name.into(),
+                Entry {
+                    key_span: at(9),
+                    node,
+                },
+            );
+        }
+        let mut vars = Map::new();
+        let node = Node::new(Kind::Int(80), at(1));
+        vars.insert(
+            "PORT".into(),
+            Entry {
+                key_span: at(1),
+                node,
+            },
+        );
+        apply(&mut vars, &defaults);
+        assert!(matches!(vars["PORT"].node.kind, Kind::Int(80)));
+        assert!(matches!(vars["WORKERS"].node.kind, Kind::Int(4)));
+        assert_eq!(vars["WORKERS"].node.span.file, FileId(9));
+    }
+}
