@@ -1,7 +1,10 @@
 //! Stage 2, merge: an environment's layers, in declared order, into one tree.
 //!
 //! Maps merge deeply; scalars and lists are replaced by the later layer, which
-//! records the definition it overrode; `!unset` removes a key.
+//! records the definition it overrode; `!unset` removes a key. The schema's defaults
+//! fill what no layer sets (see `defaults`).
+
+pub mod defaults;
 
 use std::collections::BTreeMap;
 
@@ -23,8 +26,13 @@ pub struct Merged<'p> {
     pub derived: BTreeMap<String, crate::derive::Derivation>,
 }
 
-/// Stage 2 for one environment: its layers merged, with the names in its secrets file.
-pub fn merge_env<'p>(env: &'p Environment, layers: &Layers) -> Merged<'p> {
+/// Stage 2 for one environment: its layers merged over the schema's `defaults`, with the
+/// names in its secrets file.
+pub fn merge_env<'p>(
+    env: &'p Environment,
+    layers: &Layers,
+    defaults: &defaults::Defaults,
+) -> Merged<'p> {
     let maps = env
         .layers
         .iter()
@@ -40,9 +48,11 @@ pub fn merge_env<'p>(env: &'p Environment, layers: &Layers) -> Merged<'p> {
                 .collect()
         })
         .unwrap_or_default();
+    let mut vars = merge(maps);
+    defaults::apply(&mut vars, defaults);
     Merged {
         env,
-        vars: merge(maps),
+        vars,
         secret_names,
         derived: BTreeMap::new(),
     }

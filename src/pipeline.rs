@@ -80,7 +80,7 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
     let keys = boundary::keys(config, &loaded.project, &envs, keyring);
     let per_env: Vec<Streamed<(Vec<Diagnostic>, Checks)>> = each_env(&envs, |i, env| {
         streamed(&loaded, i, env, &sources, |layers, sources| {
-            let mut merged = merge::merge_env(env, layers);
+            let mut merged = merge::merge_env(env, layers, &loaded.schema.defaults);
             inputs
                 .lock()
                 .expect("no task panics holding it")
@@ -198,7 +198,7 @@ fn merge_env<'p>(
     schema: &validate::Schema,
     sources: Option<&SourceMap>,
 ) -> (merge::Merged<'p>, Vec<Diagnostic>) {
-    let mut merged = merge::merge_env(env, layers);
+    let mut merged = merge::merge_env(env, layers, &schema.defaults);
     let found = derive::derive(&mut merged, schema, sources);
     (merged, found)
 }
@@ -546,6 +546,8 @@ fn adopt(sources: &mut SourceMap, failed: render::Failed) -> Vec<Diagnostic> {
 fn sorted(found: Vec<Diagnostic>, loaded: &Loaded, sources: &SourceMap) -> Vec<Diagnostic> {
     let order: Vec<&str> = loaded.environments().map(|e| e.name.as_str()).collect();
     let rank = |e: &String| order.iter().position(|o| o == e).unwrap_or(usize::MAX);
+    let checked: Vec<_> = loaded.environments().collect();
+    let found = validate::missing::group(found, &checked);
     let mut found = crate::diagnostic::dedupe_and_sort(found, crate::report::order(sources));
     for d in &mut found {
         d.environments.sort_by_key(rank);

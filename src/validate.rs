@@ -8,6 +8,7 @@
 pub mod credentials;
 pub mod formats;
 mod integral_float;
+pub mod missing;
 pub mod rules;
 pub mod schema;
 mod schema_check;
@@ -88,7 +89,26 @@ pub fn check_files(envs: &[&Environment], layers: &Layers, schema: &Schema) -> F
         out.findings.extend(d);
         out.redactions.extend(r);
     }
+    for (name, at) in &schema.defaults.secrets {
+        out.redactions.push(at.value);
+        out.findings.push(secret_default(name, at.key));
+    }
     out
+}
+
+/// A secret's `default` is a secret committed in plain text, and never applied.
+fn secret_default(name: &str, at: Span) -> Diagnostic {
+    Diagnostic::finding(
+        "secret-default",
+        format!("secret `{name}` has a default in the schema"),
+    )
+    .at(at)
+    .label("a default is committed in plain text")
+    .key(name)
+    .note("a secret never takes a default: this one is not used")
+    .help(format!(
+        "remove `default` from `{name}` in the schema and store the value with `cfgc secrets set <ENV> {name}`; if it was ever a real secret, rotate it"
+    ))
 }
 
 /// Stage 3 for one environment: the merged variables against the schema, and the

@@ -293,3 +293,97 @@ fn yaml_strictness_no_and_leading_zero_stay_strings() {
     let p = Project::fixture("minimal").append("environments/dev.yaml", "PORT: 0808\n");
     assert_snapshot!(check(&p));
 }
+
+#[test]
+fn missing_everywhere_is_one_finding_pointing_at_the_base_layer() {
+    let p = Project::example().edit(
+        "environments/base.yaml",
+        "S3_BUCKET_NAME: taskpilot-uploads\n",
+        "",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert_eq!(run.stdout.matches("error[missing-variable]").count(), 1);
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn missing_in_some_environments_points_at_their_own_layers() {
+    let p = Project::fixture("minimal")
+        .edit("environments/base.yaml", "LOG_LEVEL: info\n", "")
+        .append("environments/dev.yaml", "LOG_LEVEL: debug\n");
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("is missing in environment `prod`")
+            && run
+                .stdout
+                .contains("help: add `LOG_LEVEL: <value>` to environments/prod.yaml"),
+        "{}",
+        run.transcript()
+    );
+}
+
+/// A project whose schema requires eleven variables no layer sets, in three environments.
+fn eleven_missing() -> Project {
+    let names: Vec<String> = (b'A'..=b'K')
+        .map(|c| format!("VAR_{}", c as char))
+        .collect();
+    let props: Vec<String> = names
+        .iter()
+        .map(|n| format!("\"{n}\": {{\"type\": \"string\"}}"))
+        .collect();
+    let required: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    let schema = format!(
+        "{{\"type\": \"object\", \"properties\": {{{}}}, \"required\": [{}]}}\n",
+        props.join(", "),
+        required.join(", ")
+    );
+    let mut toml = "[project]\nname = \"eleven\"\nschema = \"schema.json\"\n".to_string();
+    let mut p = Project::empty()
+        .file("schema.json", &schema)
+        .file("base.yaml", "{}\n");
+    for env in ["dev", "staging", "production"] {
+        toml.push_str(&format!(
+            "\n[environments.{env}]\ntier = \"local\"\nlayers = [\"base.yaml\", \"{env}.yaml\"]\n"
+        ));
+        p = p.file(&format!("{env}.yaml"), "{}\n");
+    }
+    p.file("cfgc.toml", &toml)
+}
+
+#[test]
+fn eleven_missing_variables_are_eleven_findings() {
+    let run = eleven_missing().run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert_eq!(
+        run.stdout.matches("error[missing-variable]").count(),
+        11,
+        "{}",
+        run.transcript()
+    );
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn missing_variables_grouped_in_json_and_github() {
+    let p = eleven_missing();
+    let run = p.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("a JSON document");
+    let findings = doc["findings"].as_array().expect("a list of findings");
+    assert_eq!(findings.len(), 11, "{}", run.stdout);
+    assert_eq!(
+        findings[0]["environments"],
+        serde_json::json!(["dev", "staging", "production"])
+    );
+    assert_eq!(findings[0]["code"], "missing-variable");
+    assert_eq!(findings[0]["key"], "VAR_A");
+    let run = p.run(&["check", "--format", "github"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert_eq!(run.stdout.matches("::error").count(), 11, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("(environments: dev, staging, production)")
+    );
+}

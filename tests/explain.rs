@@ -61,3 +61,125 @@ fn unknown_environment_suggests_the_closest() {
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
+
+/// The example without `PORT` in any layer: the schema's `default` (8080) fills it.
+fn example_without_port() -> Project {
+    Project::example().edit("environments/base.yaml", "PORT: 8080\n", "")
+}
+
+#[test]
+fn schema_default_applies_when_no_layer_sets_it() {
+    let run = example_without_port().run(&["explain", "production", "PORT"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("set in:      default from schema (schema/env.schema.json:")
+    );
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn schema_default_in_json_says_where_it_came_from() {
+    let p = example_without_port();
+    let run = p.run(&["explain", "staging", "PORT", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("a JSON document");
+    assert_eq!(doc["value"], 8080);
+    assert_eq!(doc["default_applied"], true);
+    assert_eq!(doc["set_in"]["file"], "schema/env.schema.json");
+}
+
+#[test]
+fn schema_default_flows_into_rendered_outputs() {
+    // Another default than the committed outputs hold, so the plan shows it rendered.
+    let p = example_without_port().edit(
+        "schema/env.schema.json",
+        "\"default\": 8080",
+        "\"default\": 8181",
+    );
+    let check = p.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.transcript());
+    let run = p.run(&["plan", "--no-decrypt"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("+      - \"8181\""),
+        "{}",
+        run.transcript()
+    );
+}
+
+#[test]
+fn schema_default_is_validated_like_any_value() {
+    let p = example_without_port().edit(
+        "schema/env.schema.json",
+        "\"default\": 8080",
+        "\"default\": 70000",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("error[schema-range]: `PORT` must be at most 65535")
+            && run.stdout.contains("--> schema/env.schema.json:"),
+        "{}",
+        run.transcript()
+    );
+}
+
+#[test]
+fn a_secret_takes_no_default_and_its_default_is_a_finding() {
+    let canary = "canary-default-7d1e-not-for-output";
+    let p = Project::example().edit(
+        "schema/env.schema.json",
+        "\"JWT_SECRET\": {",
+        &format!("\"JWT_SECRET\": {{ \"default\": \"{canary}\","),
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(!run.stdout.contains(canary) && !run.stderr.contains(canary));
+    assert_snapshot!(run.transcript());
+    let explain = p.run(&["explain", "development", "JWT_SECRET"]);
+    assert_eq!(explain.code, 0, "{}", explain.transcript());
+    assert!(!explain.stdout.contains(canary) && !explain.stderr.contains(canary));
+    assert!(
+        explain
+            .stdout
+            .contains("(masked: a secret takes no default)")
+    );
+}
+
+#[test]
+fn a_secrets_default_is_not_copied_into_the_docs() {
+    let canary = "canary-docs-default-51b0-not-for-output";
+    let p = Project::example().edit(
+        "schema/env.schema.json",
+        "\"JWT_SECRET\": {",
+        &format!("\"JWT_SECRET\": {{ \"default\": \"{canary}\","),
+    );
+    let run = p.run(&["docs"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(!run.stdout.contains(canary) && !run.stderr.contains(canary));
+    for entry in walk(&p.path("")) {
+        let text = std::fs::read(&entry).unwrap_or_default();
+        let text = String::from_utf8_lossy(&text);
+        assert!(
+            entry.ends_with("env.schema.json") || !text.contains(canary),
+            "{} holds the secret's default",
+            entry.display()
+        );
+    }
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}

@@ -198,7 +198,8 @@ fn variables(i: &Inspection) -> Vec<Variable> {
                 .and_then(Value::as_str)
                 .map(str::to_string),
             secret,
-            default: prop.get("default").cloned(),
+            // A secret's default is a committed secret (`check` reports it): not copied.
+            default: prop.get("default").filter(|_| !secret).cloned(),
             required_in,
             rules: rules::keywords(prop),
             env_rules,

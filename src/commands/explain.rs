@@ -98,6 +98,8 @@ fn explain(i: &Inspection, name: &str) -> Result<Explanation, Failed> {
         }
         (None, None) => (None, None, None, Vec::new()),
     };
+    let default_applied =
+        entry.is_some_and(|e| crate::merge::defaults::is_default(&e.node, schema));
     let merged_map = entry.is_some_and(|e| matches!(e.node.kind, Kind::Map(_)));
     let mut instance = crate::validate::instance(merged, schema);
     for s in merged.secret_names.keys() {
@@ -173,6 +175,7 @@ fn explain(i: &Inspection, name: &str) -> Result<Explanation, Failed> {
         value,
         value_note,
         set_in,
+        default_applied,
         derived,
         merged_map,
         overrides,
@@ -181,9 +184,14 @@ fn explain(i: &Inspection, name: &str) -> Result<Explanation, Failed> {
             .and_then(|p| p.get("description"))
             .and_then(Value::as_str)
             .map(str::to_string),
-        default: property
-            .and_then(|p| p.get("default"))
-            .map(Value::to_string),
+        // A secret's default is a committed secret: never shown (`check` reports it).
+        default: property.and_then(|p| p.get("default")).map(|d| {
+            if secret {
+                "(masked: a secret takes no default)".into()
+            } else {
+                d.to_string()
+            }
+        }),
         required,
         rules: rules_out,
         uses,

@@ -71,6 +71,8 @@ pub struct Explanation {
     /// In place of the value: "secret, set in FILE:LINE", or why it is masked.
     pub value_note: Option<String>,
     pub set_in: Option<Location>,
+    /// No layer sets the variable: its value is the schema's `default` (at `set_in`).
+    pub default_applied: bool,
     /// The value is derived from other variables (`{ derive: "…" }`).
     pub derived: Option<Derived>,
     /// The value is a map merged from several layers (`overrides` then lists the others).
@@ -123,7 +125,12 @@ fn human(e: &Explanation) -> String {
         row(&mut s, "description:", d);
     }
     if let Some(at) = &e.set_in {
-        row(&mut s, "set in:", &at.to_string());
+        let at = if e.default_applied {
+            format!("default from schema ({at})")
+        } else {
+            at.to_string()
+        };
+        row(&mut s, "set in:", &at);
     }
     if let Some(d) = &e.derived {
         row(

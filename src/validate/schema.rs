@@ -25,6 +25,8 @@ pub struct Schema {
     /// Variables marked `x-infra: true`: for the deploy files (nginx, Cloud Build), not
     /// the app's environment, so templates' `app_env` leaves them out.
     pub infra: BTreeSet<String>,
+    /// Top-level non-secret defaults, the layer under every environment's (`merge`).
+    pub defaults: crate::merge::defaults::Defaults,
 }
 
 /// Keys cfgc adds to every instance so that schema rules can key on them.
@@ -105,7 +107,7 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
             .map(|(k, _)| k.clone())
             .collect()
     };
-    Ok(Schema {
+    let mut schema = Schema {
         variables: props
             .into_iter()
             .flatten()
@@ -117,7 +119,10 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
         validator,
         json,
         file,
-    })
+        defaults: Default::default(),
+    };
+    schema.defaults = crate::merge::defaults::collect(&schema, sources);
+    Ok(schema)
 }
 
 /// `regex`'s default size limit on a compiled pattern, set explicitly: with a limit set,

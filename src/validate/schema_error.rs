@@ -102,32 +102,11 @@ fn missing(
             env.name
         ));
     }
-    let consulted: Vec<&str> = env
-        .layers
-        .iter()
-        .filter_map(|l| {
-            sources
-                .find(&l.value)
-                .map(|id| sources.get(id).name.as_str())
-        })
-        .collect();
-    let last = consulted.last().copied().unwrap_or("a layer");
     if parent.is_empty() {
-        return Diagnostic::finding(
-            "missing-variable",
-            format!(
-                "required variable `{name}` is missing in environment `{}`",
-                env.name
-            ),
-        )
-        .at(env.layers_span)
-        .label(format!(
-            "none of the layers of `{}` sets `{name}`",
-            env.name
-        ))
-        .key(name)
-        .note(format!("layers consulted: {}", consulted.join(", ")))
-        .help(format!("add `{name}: <value>` to {last}"));
+        // Grouped with the other environments' once every one is checked (`missing::group`).
+        let mut d = super::missing::variable(name, &[env], &[env]);
+        d.environments.clear();
+        return d;
     }
     let key = display_key(parent);
     let d = Diagnostic::finding(
