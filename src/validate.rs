@@ -7,6 +7,7 @@
 
 pub mod credentials;
 pub mod formats;
+mod guardrails;
 mod pattern;
 pub mod rules;
 pub mod schema;
@@ -100,6 +101,7 @@ pub fn validate<'p>(
     sources: &SourceMap,
 ) -> Validated<'p> {
     let mut findings = check_env(&merged, schema, sources);
+    findings.extend(guardrails::check(&merged, schema));
     findings.extend(secrets_meta::check(merged.env, layers, sources));
     Validated { merged, findings }
 }

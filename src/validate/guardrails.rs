@@ -1,0 +1,92 @@
+//! The built-in rules of a deployed tier (`[tiers.NAME] deployed = true` in cfgc.toml): no
+//! loopback or unspecified host, and https for every http(s) URL, in every plain string
+//! value at any depth. Built in so that every project gets them without copying schema
+//! rules, with findings that say which rule and how to switch it off.
+//!
+//! Secrets are left out: without keys their values are unknown, and a finding about a
+//! decrypted value names no rule (SECURITY.md, 9.), so the schema's generic finding covers
+//! them there.
+
+use crate::diagnostic::Diagnostic;
+use crate::merge::Merged;
+use crate::node::{Kind, Node};
+use crate::project::deployed::{LOOPBACK, PLAIN_HTTP};
+use crate::source::Span;
+use crate::validate::formats::loopback;
+
+use super::Schema;
+
+/// The findings of the built-in rules for one environment, if its tier is deployed.
+pub fn check(merged: &Merged, schema: &Schema) -> Vec<Diagnostic> {
+    let Some(rules) = merged.env.deployed.as_deref() else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for (name, entry) in &merged.vars {
+        if schema.secrets.contains(name) {
+            continue;
+        }
+        let mut strings = Vec::new();
+        walk(&entry.node, name.clone(), &mut strings);
+        for (path, s, span) in strings {
+            let items = || s.split([',', ' ', '\t', '\n']).filter(|i| !i.is_empty());
+            if !rules.allows(LOOPBACK, name) && items().any(loopback::is_local) {
+                found.push(finding(merged, name, &path, span, LOOPBACK));
+            }
+            if !rules.allows(PLAIN_HTTP, name) && items().any(is_plain_http) {
+                found.push(finding(merged, name, &path, span, PLAIN_HTTP));
+            }
+        }
+    }
+    found
+}
+
+/// Every string below `node`, with its display path (`NAME`, `NAME[1]`, `NAME.key`).
+fn walk<'n>(node: &'n Node, path: String, out: &mut Vec<(String, &'n str, Span)>) {
+    match &node.kind {
+        Kind::Str(s) => out.push((path, s, node.span)),
+        Kind::List(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk(item, format!("{path}[{i}]"), out);
+            }
+        }
+        Kind::Map(m) => {
+            for (k, e) in m {
+                walk(&e.node, format!("{path}.{k}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// An absolute URL whose scheme is `http`: what a deployed tier must not send in clear.
+fn is_plain_http(item: &str) -> bool {
+    url::Url::parse(item).is_ok_and(|u| u.scheme() == "http")
+}
+
+fn finding(merged: &Merged, name: &str, path: &str, span: Span, rule: &'static str) -> Diagnostic {
+    let tier = &merged.env.tier;
+    let (message, label, fix) = match rule {
+        LOOPBACK => (
+            format!(
+                "`{path}` points at a loopback or unspecified host in the deployed tier `{tier}`"
+            ),
+            "localhost, 127.0.0.0/8, ::1, 0.0.0.0 or :: is this machine, not a deployed host",
+            "use the deployed service's host name",
+        ),
+        _ => (
+            format!("`{path}` is a plain http URL in the deployed tier `{tier}`"),
+            "http sends this traffic in clear text",
+            "use `https://`",
+        ),
+    };
+    Diagnostic::finding(rule, message)
+        .at(span)
+        .label(label)
+        .key(name)
+        .env(&merged.env.name)
+        .note(format!("rule: built-in `{rule}` of deployed tiers (`[tiers.{tier}] deployed = true` in cfgc.toml)"))
+        .help(format!(
+            "{fix}; if `{name}` must break this rule, switch it off in cfgc.toml with a reason: `[tiers.{tier}.allow] {rule} = {{ names = [\"{name}\"], reason = \"…\" }}`"
+        ))
+}

@@ -1,0 +1,135 @@
+//! Guardrails built in, not copied (issue 20): a tier declared deployed in cfgc.toml holds
+//! every variable to cfgc's built-in rules (no loopback host, https URLs) with no rule in
+//! the schema; a rule is switched off per variable only with a reason.
+
+use crate::common::Project;
+use insta::assert_snapshot;
+
+const SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "FRONTEND_URL": { "type": "string", "format": "url" },
+    "API_URL": { "type": "string" },
+    "HEALTHCHECK_URL": { "type": "string" }
+  }
+}
+"#;
+
+/// A fresh project: a schema with no hand-written rule, one environment in a deployed tier.
+fn fresh(tiers: &str, values: &str) -> Project {
+    Project::empty()
+        .file(
+            "cfgc.toml",
+            &format!(
+                "[project]\nname = \"fresh\"\nschema = \"schema.json\"\ntiers = [\"deployed\"]\n\n\
+                 [environments.production]\ntier = \"deployed\"\nlayers = [\"production.yaml\"]\n\n{tiers}"
+            ),
+        )
+        .file("schema.json", SCHEMA)
+        .file("production.yaml", values)
+}
+
+const DEPLOYED: &str = "[tiers.deployed]\ndeployed = true\n";
+
+#[test]
+fn a_deployed_tier_refuses_localhost_and_plain_http_without_schema_rules() {
+    let p = fresh(
+        DEPLOYED,
+        "FRONTEND_URL: http://localhost:5173\nAPI_URL: http://api.example.com\n",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn a_tier_not_declared_deployed_allows_localhost() {
+    let p = fresh("", "FRONTEND_URL: http://localhost:5173\n");
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+}
+
+#[test]
+fn https_and_list_items_deep_values_are_checked() {
+    let p = fresh(
+        DEPLOYED,
+        "FRONTEND_URL: https://app.example.com\nAPI_URL: https://api.example.com\n",
+    );
+    assert_eq!(p.run(&["check"]).code, 0);
+}
+
+#[test]
+fn a_switch_off_with_a_reason_allows_one_name_and_not_another() {
+    let p = fresh(
+        &format!(
+            "{DEPLOYED}\n[tiers.deployed.allow]\nplain-http = {{ names = [\"HEALTHCHECK_URL\"], reason = \"the load balancer probes over the private network\" }}\n"
+        ),
+        "HEALTHCHECK_URL: http://10.0.0.7/health\nAPI_URL: http://api.example.com\n",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("error[plain-http]: `API_URL`"),
+        "{}",
+        run.transcript()
+    );
+    assert!(
+        !run.stdout.contains("`HEALTHCHECK_URL`"),
+        "{}",
+        run.transcript()
+    );
+}
+
+#[test]
+fn a_switch_off_without_a_reason_is_an_error_with_its_place() {
+    let p = fresh(
+        &format!("{DEPLOYED}\n[tiers.deployed.allow]\nloopback = {{ names = [\"API_URL\"] }}\n"),
+        "API_URL: http://127.0.0.1:3000\n",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("cfgc.toml:14:12") || run.stderr.contains("cfgc.toml:14:12"),
+        "{}",
+        run.transcript()
+    );
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn a_switch_off_of_an_unknown_rule_is_an_error() {
+    let p = fresh(
+        &format!(
+            "{DEPLOYED}\n[tiers.deployed.allow]\nlocalhost = {{ names = [\"API_URL\"], reason = \"r\" }}\n"
+        ),
+        "API_URL: https://api.example.com\n",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(
+        run.transcript().contains("loopback, plain-http"),
+        "{}",
+        run.transcript()
+    );
+}
+
+#[test]
+fn the_example_holds_production_to_the_built_in_rules() {
+    let p = Project::example().edit(
+        "environments/production.yaml",
+        "FRONTEND_URL: https://app.taskpilot.example.com",
+        "FRONTEND_URL: http://localhost:5173",
+    );
+    let run = p.run(&["check", "production"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("error[loopback]"),
+        "{}",
+        run.transcript()
+    );
+    assert!(
+        run.stdout.contains("error[plain-http]"),
+        "{}",
+        run.transcript()
+    );
+}
