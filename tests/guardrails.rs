@@ -10,7 +10,8 @@ const SCHEMA: &str = r#"{
   "properties": {
     "FRONTEND_URL": { "type": "string", "format": "url" },
     "API_URL": { "type": "string" },
-    "HEALTHCHECK_URL": { "type": "string" }
+    "HEALTHCHECK_URL": { "type": "string" },
+    "SERVICES": { "type": "object" }
   }
 }
 "#;
@@ -50,12 +51,52 @@ fn a_tier_not_declared_deployed_allows_localhost() {
 }
 
 #[test]
-fn https_and_list_items_deep_values_are_checked() {
+fn https_urls_on_real_hosts_pass() {
     let p = fresh(
         DEPLOYED,
         "FRONTEND_URL: https://app.example.com\nAPI_URL: https://api.example.com\n",
     );
-    assert_eq!(p.run(&["check"]).code, 0);
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+}
+
+#[test]
+fn values_inside_maps_and_lists_are_checked_with_their_path() {
+    let p = fresh(
+        DEPLOYED,
+        "SERVICES:\n  api:\n    urls:\n      - https://api.example.com\n      - http://10.0.0.1/\n      - redis://127.0.0.1:6379\n",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("error[plain-http]: `SERVICES.api.urls[1]`"),
+        "{}",
+        run.transcript()
+    );
+    assert!(
+        run.stdout.contains("production.yaml:5:9"),
+        "{}",
+        run.transcript()
+    );
+    assert!(
+        run.stdout
+            .contains("error[loopback]: `SERVICES.api.urls[2]`"),
+        "{}",
+        run.transcript()
+    );
+    assert!(run.stdout.contains("2 findings"), "{}", run.transcript());
+}
+
+#[test]
+fn a_switch_off_in_a_tier_not_deployed_is_an_error() {
+    let p = fresh(
+        "[tiers.deployed.allow]\nloopback = { names = [\"API_URL\"], reason = \"r\" }\n",
+        "API_URL: https://api.example.com\n",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(run.stderr.contains("not deployed"), "{}", run.transcript());
 }
 
 #[test]
@@ -129,6 +170,30 @@ fn the_example_holds_production_to_the_built_in_rules() {
     );
     assert!(
         run.stdout.contains("error[plain-http]"),
+        "{}",
+        run.transcript()
+    );
+}
+
+const CANARY: &str = "canary-guard-5e1f-never-print-me";
+
+#[test]
+fn a_decrypted_secret_gets_no_built_in_rule_finding_and_is_never_shown() {
+    // A finding about a decrypted value names no rule (SECURITY.md, 9.): the built-in rules
+    // run on plain values only, and the schema's own checks cover secrets.
+    let (p, _key) = Project::with_secrets();
+    p.set(
+        "prod",
+        "DATABASE_URL",
+        &format!("http://app:{CANARY}@localhost:5432/app"),
+    );
+    let run = p.run(&["check", "prod"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(!run.transcript().contains(CANARY), "{}", run.transcript());
+    assert!(!run.stdout.contains("loopback"), "{}", run.transcript());
+    assert!(!run.stdout.contains("plain-http"), "{}", run.transcript());
+    assert!(
+        run.stdout.contains("values checked in"),
         "{}",
         run.transcript()
     );
