@@ -198,3 +198,29 @@ fn a_decrypted_secret_gets_no_built_in_rule_finding_and_is_never_shown() {
         run.transcript()
     );
 }
+
+#[test]
+fn a_switch_off_naming_an_undeclared_variable_is_a_finding() {
+    let p = fresh(
+        &format!(
+            "{DEPLOYED}\n[tiers.deployed.allow]\nplain-http = {{ names = [\"HEALTHCHECK_UR\"], reason = \"probed inside the VPC\" }}\n"
+        ),
+        "HEALTHCHECK_URL: http://10.0.0.7/health\n",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("names `HEALTHCHECK_UR`, which the schema does not declare")
+            && run.stdout.contains("cfgc.toml:14:25")
+            && run.stdout.contains("did you mean `HEALTHCHECK_URL`?"),
+        "{}",
+        run.transcript()
+    );
+    // The typo switched nothing off.
+    assert!(
+        run.stdout.contains("error[plain-http]: `HEALTHCHECK_URL`"),
+        "{}",
+        run.transcript()
+    );
+}

@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Environment, Resolver};
+use super::{Environment, Located, Resolver};
 use crate::diagnostic::Diagnostic;
 
 /// The built-in rules of a deployed tier, by the name that switches each off.
@@ -34,7 +34,7 @@ pub(super) struct TierFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AllowFile {
-    names: Vec<String>,
+    names: Vec<Spanned<String>>,
     reason: Option<String>,
 }
 
@@ -42,8 +42,8 @@ struct AllowFile {
 /// variables a rule is switched off for.
 #[derive(Clone, Debug, Default)]
 pub struct Deployed {
-    /// Rule name → the variables it does not apply to.
-    pub allowed: BTreeMap<String, Vec<String>>,
+    /// Rule name → the variables it does not apply to, where cfgc.toml names each.
+    pub allowed: BTreeMap<String, Vec<Located<String>>>,
 }
 
 impl Deployed {
@@ -51,7 +51,7 @@ impl Deployed {
     pub fn allows(&self, rule: &str, name: &str) -> bool {
         self.allowed
             .get(rule)
-            .is_some_and(|names| names.iter().any(|n| n == name))
+            .is_some_and(|names| names.iter().any(|n| n.value == name))
     }
 }
 
@@ -94,7 +94,7 @@ fn switch_off(
     rule: &str,
     allow: Spanned<AllowFile>,
     deployed: bool,
-) -> Option<Vec<String>> {
+) -> Option<Vec<Located<String>>> {
     let at = r.span(allow.span());
     let allow = allow.into_inner();
     let problem = if !RULES.contains(&rule) {
@@ -127,6 +127,15 @@ fn switch_off(
             );
             None
         }
-        None => Some(allow.names),
+        None => Some(
+            allow
+                .names
+                .iter()
+                .map(|n| Located {
+                    value: n.get_ref().clone(),
+                    span: r.span(n.span()),
+                })
+                .collect(),
+        ),
     }
 }

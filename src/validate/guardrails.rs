@@ -10,7 +10,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::merge::Merged;
 use crate::node::{Kind, Node};
-use crate::project::deployed::{LOOPBACK, PLAIN_HTTP};
+use crate::project::deployed::{Deployed, LOOPBACK, PLAIN_HTTP};
 use crate::source::Span;
 use crate::validate::formats::loopback;
 
@@ -21,7 +21,7 @@ pub fn check(merged: &Merged, schema: &Schema) -> Vec<Diagnostic> {
     let Some(rules) = merged.env.deployed.as_deref() else {
         return Vec::new();
     };
-    let mut found = Vec::new();
+    let mut found = unknown_names(merged, rules, schema);
     for (name, entry) in &merged.vars {
         if schema.secrets.contains(name) {
             continue;
@@ -89,4 +89,33 @@ fn finding(merged: &Merged, name: &str, path: &str, span: Span, rule: &'static s
         .help(format!(
             "{fix}; if `{name}` must break this rule, switch it off in cfgc.toml with a reason: `[tiers.{tier}.allow] {rule} = {{ names = [\"{name}\"], reason = \"…\" }}`"
         ))
+}
+
+/// A switch-off naming a variable the schema does not declare switches nothing off: a typo
+/// there would leave the variable it meant under the rule, or hide that the rule is off.
+fn unknown_names(merged: &Merged, rules: &Deployed, schema: &Schema) -> Vec<Diagnostic> {
+    let tier = &merged.env.tier;
+    let mut found = Vec::new();
+    for (rule, names) in &rules.allowed {
+        for name in names
+            .iter()
+            .filter(|n| !schema.variables.contains(&n.value))
+        {
+            let d = Diagnostic::finding(
+                "unknown-variable",
+                format!(
+                    "`[tiers.{tier}.allow] {rule}` names `{}`, which the schema does not declare",
+                    name.value
+                ),
+            )
+            .at(name.span)
+            .label("not declared in the schema")
+            .env(&merged.env.name);
+            found.push(match schema.suggest(&name.value) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help("name a variable the schema declares, or remove it"),
+            });
+        }
+    }
+    found
 }
