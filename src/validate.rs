@@ -7,7 +7,7 @@
 
 pub mod credentials;
 pub mod formats;
-mod guardrails;
+pub mod guardrails;
 mod pattern;
 pub mod rules;
 pub mod schema;

@@ -224,3 +224,22 @@ fn a_switch_off_naming_an_undeclared_variable_is_a_finding() {
         run.transcript()
     );
 }
+
+#[test]
+fn explain_lists_the_built_in_rules_and_what_is_switched_off() {
+    let p = fresh(
+        &format!(
+            "{DEPLOYED}\n[tiers.deployed.allow]\nplain-http = {{ names = [\"HEALTHCHECK_URL\"], reason = \"probed inside the VPC\" }}\n"
+        ),
+        "HEALTHCHECK_URL: http://10.0.0.7/health\n",
+    );
+    let run = p.run(&["explain", "production", "HEALTHCHECK_URL"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("loopback: no loopback or unspecified host")
+            && run.stdout.contains("plain-http: switched off in cfgc.toml"),
+        "{}",
+        run.transcript()
+    );
+}

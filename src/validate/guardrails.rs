@@ -119,3 +119,33 @@ fn unknown_names(merged: &Merged, rules: &Deployed, schema: &Schema) -> Vec<Diag
     }
     found
 }
+
+/// What the built-in rules ask of the variable `name` in `env`, in words, for `explain` and
+/// `docs`: one item per rule that holds for it (none in a tier not deployed, or for a
+/// secret, which the rules do not check).
+pub fn describe(env: &crate::project::Environment, name: &str, secret: bool) -> Vec<String> {
+    let Some(rules) = env.deployed.as_deref() else {
+        return Vec::new();
+    };
+    if secret {
+        return Vec::new();
+    }
+    [
+        (LOOPBACK, "no loopback or unspecified host"),
+        (PLAIN_HTTP, "http(s) URLs use https"),
+    ]
+    .into_iter()
+    .map(|(rule, what)| {
+        if rules.allows(rule, name) {
+            format!("{rule}: switched off in cfgc.toml")
+        } else {
+            format!("{rule}: {what}")
+        }
+    })
+    .collect()
+}
+
+/// The heading `explain` and `docs` give the built-in rules of `tier`.
+pub fn heading(tier: &str) -> String {
+    format!("built-in rules of deployed tiers, cfgc.toml [tiers.{tier}]")
+}
