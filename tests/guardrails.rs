@@ -243,3 +243,18 @@ fn explain_lists_the_built_in_rules_and_what_is_switched_off() {
         run.transcript()
     );
 }
+
+#[test]
+fn a_credential_in_a_plain_url_stays_masked_in_the_rules_findings() {
+    let canary = "Zq8vT3kP9mW2xR7yL4nB6cD1";
+    let p = fresh(
+        DEPLOYED,
+        &format!("API_URL: http://app:{canary}@localhost/\n"),
+    );
+    for format in ["human", "json", "github"] {
+        let run = p.run(&["check", "--format", format]);
+        assert_eq!(run.code, 1, "{}", run.transcript());
+        assert!(run.stdout.contains("loopback"), "{}", run.transcript());
+        assert!(!run.transcript().contains(canary), "{}", run.transcript());
+    }
+}
