@@ -29,6 +29,8 @@ pub fn check(merged: &Merged, schema: &Schema) -> Vec<Diagnostic> {
         let mut strings = Vec::new();
         walk(&entry.node, name.clone(), &mut strings);
         for (path, s, span) in strings {
+            // One string may hold several hosts (`"https://a.example, http://localhost"`),
+            // as `no-localhost` reads it.
             let items = || s.split([',', ' ', '\t', '\n']).filter(|i| !i.is_empty());
             if !rules.allows(LOOPBACK, name) && items().any(loopback::is_local) {
                 found.push(finding(merged, name, &path, span, LOOPBACK));
