@@ -78,6 +78,7 @@ fn fixture() -> Fixture {
         secrets: None,
         recipients: Vec::new(),
         identity: None,
+        deployed: None,
     };
     Fixture {
         _dir: dir,

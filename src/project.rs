@@ -14,6 +14,7 @@ use crate::fs::{Limits, ProjectFs, RelPath, Role};
 use crate::secrets::recipient::{Recipient, RecipientError};
 use crate::source::{FileId, Source, SourceMap, Span};
 
+pub mod deployed;
 pub mod directives;
 mod inputs;
 mod limits;
@@ -94,6 +95,8 @@ pub struct Environment {
     pub recipients: Vec<Located<Recipient>>,
     /// A demo identity for this environment (the example's development key).
     pub identity: Option<ProjectPath>,
+    /// Set when `[tiers.TIER] deployed = true`: the built-in rules this environment is held to.
+    pub deployed: Option<Arc<deployed::Deployed>>,
 }
 
 #[derive(Deserialize)]
@@ -107,6 +110,8 @@ struct ProjectFile {
     policies: Vec<Policy>,
     #[serde(default)]
     limits: limits::LimitsFile,
+    #[serde(default)]
+    tiers: IndexMap<String, Spanned<deployed::TierFile>>,
 }
 
 #[derive(Deserialize)]
@@ -314,7 +319,8 @@ fn resolve(
         );
     }
     let mut tier_spans = Vec::new();
-    let environments = environments(&mut r, raw.environments.into_inner(), &mut tier_spans);
+    let mut environments = environments(&mut r, raw.environments.into_inner(), &mut tier_spans);
+    deployed::resolve(&mut r, raw.tiers, &mut environments);
     tiers::check_environments(
         &mut r,
         raw.project.tiers.as_ref(),
@@ -431,6 +437,7 @@ fn environments(
             recipients,
             identity,
             name,
+            deployed: None,
         });
     }
 

@@ -7,6 +7,7 @@
 
 pub mod credentials;
 pub mod formats;
+pub mod guardrails;
 mod integral_float;
 pub mod missing;
 pub mod rules;
@@ -120,6 +121,7 @@ pub fn validate<'p>(
     sources: &SourceMap,
 ) -> Validated<'p> {
     let mut findings = check_env(&merged, schema, sources);
+    findings.extend(guardrails::check(&merged, schema));
     findings.extend(secrets_meta::check(merged.env, layers, sources));
     Validated { merged, findings }
 }

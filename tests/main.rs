@@ -22,6 +22,7 @@ mod exec;
 mod explain;
 mod fresh_clone;
 mod gixy;
+mod guardrails;
 mod help_man;
 mod hostile;
 mod import;

@@ -223,7 +223,7 @@ fn plan_with_findings_renders_nothing() {
     );
     let run = p.run(&["plan", "production"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(run.stdout.contains("no-localhost"), "{}", run.stdout);
+    assert!(run.stdout.contains("error[loopback]"), "{}", run.stdout);
 }
 
 const CANARY: &str = "canary-7f3a-never-print-me-0123456789abcdef";

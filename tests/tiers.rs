@@ -1,5 +1,6 @@
-//! Declared tiers: a tier typo is an error with "did you mean", and so is a policy or a
-//! schema rule naming a tier no environment has (it would silently never apply).
+//! Declared tiers: a tier typo is an error with "did you mean", and so is a policy, a
+//! schema rule or a `[tiers.NAME]` table naming a tier no environment has (it would
+//! silently never apply).
 
 use crate::common::Project;
 use insta::assert_snapshot;
@@ -32,11 +33,30 @@ fn a_policy_naming_a_tier_no_environment_has_is_an_error() {
 fn a_schema_rule_naming_a_tier_no_environment_has_is_an_error() {
     // No `tiers` declared: the typo is consistent across environments, and the schema's
     // deployed-tier rule would never apply.
+    let p = Project::fixture("minimal")
+        .edit("cfgc.toml", "tier = \"deployed\"", "tier = \"deploy\"")
+        .edit("cfgc.toml", "[tiers.deployed]\ndeployed = true\n", "");
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn a_tiers_table_naming_a_tier_no_environment_has_is_an_error() {
+    // `[tiers.deployed] deployed = true` over a misspelt tier would hold nothing to the
+    // built-in rules: an error at the table, not a silent no-op.
     let p =
         Project::fixture("minimal").edit("cfgc.toml", "tier = \"deployed\"", "tier = \"deploy\"");
     let run = p.run(&["check"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
-    assert_snapshot!(run.transcript());
+    assert!(
+        run.stderr
+            .contains("`[tiers.deployed]` names the tier `deployed`, which no environment has")
+            && run.stderr.contains("cfgc.toml:18:1")
+            && run.stderr.contains("did you mean `deploy`?"),
+        "{}",
+        run.transcript()
+    );
 }
 
 #[test]

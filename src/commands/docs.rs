@@ -167,6 +167,17 @@ fn variables(i: &Inspection) -> Vec<Variable> {
                     None => env_rules.push((why, vec![env.clone()], kw)),
                 }
             }
+            let built_in = crate::validate::guardrails::describe(m.env, name, secret);
+            if !built_in.is_empty() {
+                let why = crate::validate::guardrails::heading(&m.env.tier);
+                match env_rules
+                    .iter_mut()
+                    .find(|(w, _, k)| *w == why && *k == built_in)
+                {
+                    Some((_, envs, _)) => envs.push(env.clone()),
+                    None => env_rules.push((why, vec![env.clone()], built_in)),
+                }
+            }
             if req {
                 required_in.push(env.clone());
             }

@@ -132,6 +132,14 @@ fn explain(i: &Inspection, name: &str) -> Result<Explanation, Failed> {
             });
         }
     }
+    let built_in = crate::validate::guardrails::describe(env, name, secret);
+    if !built_in.is_empty() {
+        rules_out.push(Rule {
+            source: crate::validate::guardrails::heading(&env.tier),
+            description: None,
+            keywords: built_in,
+        });
+    }
     if value.is_none() && value_note.is_none() {
         notes.push(if required {
             format!(

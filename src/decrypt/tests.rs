@@ -15,6 +15,7 @@ fn env(identity: Option<PathBuf>) -> Environment {
         layers_span: span,
         secrets: None,
         recipients: Vec::new(),
+        deployed: None,
         identity: identity.map(|abs| crate::project::ProjectPath {
             rel: crate::fs::RelPath::parse(
                 abs.file_name()
