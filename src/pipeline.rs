@@ -595,6 +595,7 @@ fn sorted(found: Vec<Diagnostic>, loaded: &Loaded, sources: &SourceMap) -> Vec<D
 // secrets file rather than to render: these are their entry points.
 
 pub use crate::decrypt::{DemoKeys, Keyring, Opened};
+pub use rehearse::unplaceable;
 
 /// Stage 1 for the `secrets` commands; with `new_secrets_ok`, a secrets file not written
 /// yet loads as "no file yet".

@@ -10,6 +10,7 @@
 pub mod flatten;
 pub mod format;
 pub mod mask;
+pub mod placement;
 pub mod policy;
 mod secret_findings;
 pub mod templates;

@@ -243,3 +243,78 @@ fn a_secret_in_a_policy_finding_is_masked() {
         run.transcript()
     );
 }
+
+/// A secret that dotenv-expand would expand (`$` before a name), and a canary to look for.
+const EXPANDED_CANARY: &str = "KIWICANARY0123456789abcdefghij$HOME";
+
+#[test]
+fn unplaceable_value_was_named_by_its_loop_variable() {
+    let p = Project::example();
+    p.set("development", "JWT_SECRET", EXPANDED_CANARY);
+    let run = p.run(&["plan", "development"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    for wanted in [
+        "cannot place the value of `JWT_SECRET` safely in `templates/env.j2` (output `dotenv`)",
+        "--> templates/env.j2:10:15",
+        "= note: environment: development",
+    ] {
+        assert!(run.stdout.contains(wanted), "{wanted}:\n{}", run.stdout);
+    }
+    assert!(
+        !run.transcript().contains("KIWICANARY"),
+        "{}",
+        run.transcript()
+    );
+}
+
+#[test]
+fn secrets_set_accepted_an_unplaceable_value_without_a_warning() {
+    let p = Project::example();
+    let run = p.run_with_stdin(
+        &["secrets", "set", "development", "JWT_SECRET"],
+        Some(EXPANDED_CANARY),
+    );
+    // A warning: the value is stored all the same.
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    for wanted in [
+        "warning[secret-unplaceable]: the value of `JWT_SECRET` cannot be placed in `deploy/development/.env` (output `dotenv`)",
+        "--> templates/env.j2:9:24",
+        "`format = \"dotenv-literal\"` takes it",
+    ] {
+        assert!(run.stderr.contains(wanted), "{wanted}:\n{}", run.stderr);
+    }
+    assert!(
+        !run.transcript().contains("KIWICANARY"),
+        "{}",
+        run.transcript()
+    );
+    assert_eq!(p.get("development", "JWT_SECRET"), EXPANDED_CANARY);
+}
+
+#[test]
+fn secrets_set_warns_of_a_value_no_dotenv_format_takes() {
+    let p = Project::example();
+    let run = p.run_with_stdin(
+        &["secrets", "set", "development", "JWT_SECRET"],
+        Some("KIWICANARY0123456789abcdefghij'quote"),
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stderr.contains("contains `'`"), "{}", run.stderr);
+    assert!(!run.stderr.contains("dotenv-literal"), "{}", run.stderr);
+    assert!(
+        !run.transcript().contains("KIWICANARY"),
+        "{}",
+        run.transcript()
+    );
+}
+
+#[test]
+fn secrets_set_gives_no_warning_for_a_placeable_value() {
+    let p = Project::example();
+    let run = p.run_with_stdin(
+        &["secrets", "set", "development", "JWT_SECRET"],
+        Some("KIWICANARY0123456789abcdefghijklmnop"),
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+}

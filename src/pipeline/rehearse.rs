@@ -10,6 +10,7 @@ use crate::diagnostic::{Diagnostic, Kind};
 use crate::load::Loaded;
 use crate::merge::Merged;
 use crate::render::{self, Secrets, Templates};
+use crate::source::SourceMap;
 
 /// Why `check` renders without the secrets: shown nowhere, as no file is written.
 const KEYLESS: &str = "check renders with stand-ins";
@@ -42,4 +43,23 @@ pub(super) fn syntax_findings(errors: &[Diagnostic]) -> Option<Vec<Diagnostic>> 
         })
         .collect();
     Some(found)
+}
+
+/// Stage 5's placement check for `cfgc secrets set`: warnings for the outputs of `env` that
+/// use `name` and cannot hold `value`, in a map of their own (they point into templates).
+/// Templates that do not compile give none: `check` and `plan` report those.
+pub fn unplaceable(
+    loaded: &Loaded,
+    env: &crate::project::Environment,
+    name: &str,
+    value: &str,
+) -> (SourceMap, Vec<Diagnostic>) {
+    let mut sources = SourceMap::default();
+    let found = match render::templates::compile(&loaded.project, &mut sources) {
+        Ok(templates) => {
+            render::placement::unplaceable(&loaded.project, &templates, env, name, value)
+        }
+        Err(_) => Vec::new(),
+    };
+    (sources, found)
 }
