@@ -132,6 +132,9 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
                         sources,
                         &values,
                     ));
+                    found.extend(rehearse::unplaceable_values(
+                        &loaded, &templates, env, &values,
+                    ));
                     true
                 }
                 Ok(Resolved::Unavailable(_)) => false,

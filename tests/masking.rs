@@ -319,3 +319,24 @@ fn secrets_set_gives_no_warning_for_a_placeable_value() {
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
 }
+
+#[test]
+fn check_with_a_key_warns_of_an_unplaceable_value() {
+    let p = Project::example();
+    p.set("development", "JWT_SECRET", EXPANDED_CANARY);
+    let run = p.run(&["check"]);
+    // A warning: plan's real render decides (a template may transform the value first).
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains(
+            "warning[secret-unplaceable]: the value of `JWT_SECRET` cannot be placed in `deploy/development/.env`"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.transcript().contains("KIWICANARY"),
+        "{}",
+        run.transcript()
+    );
+}

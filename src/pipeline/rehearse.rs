@@ -63,3 +63,21 @@ pub fn unplaceable(
     };
     (sources, found)
 }
+
+/// The placement check for `check`'s decrypted values: warnings, as `plan` is where the
+/// real render decides (a template may transform the value first).
+pub(super) fn unplaceable_values(
+    loaded: &Loaded,
+    templates: &Templates,
+    env: &crate::project::Environment,
+    values: &std::collections::BTreeMap<String, crate::secrets::crypto::Plaintext>,
+) -> Vec<Diagnostic> {
+    use secrecy::ExposeSecret;
+    values
+        .iter()
+        .flat_map(|(name, value)| {
+            let value = value.expose_secret();
+            render::placement::unplaceable(&loaded.project, templates, env, name, value)
+        })
+        .collect()
+}

@@ -64,12 +64,12 @@ fn warning(
     // A dotenv value that only variable expansion refuses fits a file no expander reads.
     if format.name() == format::DOTENV.name() && format::DOTENV_LITERAL.escape_str(value).is_ok() {
         d.help(format!(
-            "the value is stored; `format = \"{}\"` takes it, if no reader of `{path}` expands variables; else change it before `cfgc plan`",
+            "`format = \"{}\"` takes it, if no reader of `{path}` expands variables; else change the value before `cfgc plan`",
             format::DOTENV_LITERAL.name()
         ))
     } else {
         d.help(format!(
-            "the value is stored, but `cfgc plan` refuses to render `{path}` with it: change it, or pass it some other way"
+            "`cfgc plan` refuses to render `{path}` with this value: change it, or pass it some other way"
         ))
     }
 }
