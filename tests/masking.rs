@@ -340,3 +340,33 @@ fn check_with_a_key_warns_of_an_unplaceable_value() {
         run.transcript()
     );
 }
+
+#[test]
+fn plan_labelled_a_changed_plain_value_as_a_secret() {
+    let p = Project::example();
+    p.set(
+        "development",
+        "JWT_SECRET",
+        "canary-first-value-never-printed-0123456",
+    );
+    let apply = p.run(&["apply", "--yes", "development"]);
+    assert_eq!(apply.code, 0, "{}", apply.transcript());
+    let p = p.edit("environments/base.yaml", "PORT: 8080", "PORT: 8081");
+    p.set(
+        "development",
+        "JWT_SECRET",
+        "canary-second-value-also-never-printed-987",
+    );
+    let run = p.run(&["plan", "development"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    // PORT is a plain value in a secret-holding output: shown before and after.
+    for wanted in [
+        "\n-PORT=8080\n",
+        "\n+PORT=8081\n",
+        "\n-JWT_SECRET=<secret ",
+        "\n+JWT_SECRET=<secret ",
+    ] {
+        assert!(run.stdout.contains(wanted), "{wanted:?}:\n{}", run.stdout);
+    }
+    assert!(!run.transcript().contains("canary"), "{}", run.transcript());
+}
