@@ -21,6 +21,7 @@ use crate::source::{self, FileId, SourceMap, Span};
 use crate::validate;
 
 mod boundary;
+mod rehearse;
 mod review;
 
 use boundary::Keys;
@@ -63,7 +64,15 @@ pub struct Planned<'a> {
 /// With `base` (a git revision), each secrets file is also compared with the same file
 /// there: rolled back, or re-created without a confirmation, is a finding.
 pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Checked, Stopped> {
-    let (mut sources, loaded, templates) = start(config, names)?;
+    let mut sources = SourceMap::default();
+    let loaded = match load::load_streamed(config.project.as_deref(), names, &mut sources) {
+        Ok(l) => l,
+        Err(errors) => return Err(Stopped { sources, errors }),
+    };
+    let templates = match render::templates::compile(&loaded.project, &mut sources) {
+        Ok(templates) => templates,
+        Err(errors) => return uncompiled(&loaded, sources, errors),
+    };
     let bases = match base {
         None => Vec::new(),
         Some(rev) => match secrets_at(&loaded, rev, &mut sources) {
@@ -95,8 +104,13 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
             } else {
                 found.append(&mut validated.findings);
             }
+            // Outputs rendered from an invalid configuration prove nothing (as in `plan`).
+            let rendered = found
+                .is_empty()
+                .then(|| rehearse::rehearse(&loaded, &templates, &validated.merged))
+                .flatten();
             let Some(declared) = &env.secrets else {
-                return (found, None);
+                return (found, None, rendered);
             };
             let parsed = layers.secrets(layers.id(&declared.value));
             if let Some(parsed) = parsed {
@@ -118,6 +132,9 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
                         sources,
                         &values,
                     ));
+                    found.extend(rehearse::unplaceable_values(
+                        &loaded, &templates, env, &values,
+                    ));
                     true
                 }
                 Ok(Resolved::Unavailable(_)) => false,
@@ -126,7 +143,7 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
                     true
                 }
             };
-            (found, Some(checked))
+            (found, Some(checked), rendered)
         })
     });
     let inputs = inputs.into_inner().expect("no task panicked holding it");
@@ -139,7 +156,7 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
     let mut load_errors = Vec::new();
     let (mut values_checked, mut names_only) = (Vec::new(), Vec::new());
     for (env, outcome) in envs.iter().zip(per_env) {
-        let (files, (found, checked)) = match outcome.take(&mut sources) {
+        let (files, (found, checked, rendered)) = match outcome.take(&mut sources) {
             Ok(done) => done,
             Err(errors) => {
                 load_errors.extend(errors);
@@ -148,6 +165,9 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
         };
         diagnostics.extend(files);
         diagnostics.extend(found);
+        if let Some(failed) = rendered {
+            diagnostics.extend(adopt(&mut sources, failed));
+        }
         match checked {
             Some(true) => values_checked.push(env.name.clone()),
             Some(false) => names_only.push(env.name.clone()),
@@ -173,6 +193,27 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
         values_checked,
         names_only,
         notice: keys.notice().cloned().map(Box::new),
+    })
+}
+
+/// `check` stopped by templates that do not compile: their syntax errors are its findings.
+fn uncompiled(
+    loaded: &Loaded,
+    sources: SourceMap,
+    errors: Vec<Diagnostic>,
+) -> Result<Checked, Stopped> {
+    let Some(found) = rehearse::syntax_findings(&errors) else {
+        return Err(Stopped { sources, errors });
+    };
+    let diagnostics = sorted(found, loaded, &sources);
+    Ok(Checked {
+        environments: loaded.environments().map(|e| e.name.clone()).collect(),
+        sources,
+        diagnostics,
+        redactions: Vec::new(),
+        values_checked: Vec::new(),
+        names_only: Vec::new(),
+        notice: None,
     })
 }
 
@@ -271,13 +312,13 @@ trait Reported {
     fn reports(&self) -> bool;
 }
 
-/// `check`'s result for one environment: its findings, and whether its secret values were
-/// checked (`None`: it has no secrets file).
-type Checks = (Vec<Diagnostic>, Option<bool>);
+/// `check`'s result for one environment: its findings, whether its secret values were
+/// checked (`None`: it has no secrets file), and what rendering its outputs found.
+type Checks = (Vec<Diagnostic>, Option<bool>, Option<render::Failed>);
 
 impl Reported for Checks {
     fn reports(&self) -> bool {
-        !self.0.is_empty()
+        !self.0.is_empty() || self.2.is_some()
     }
 }
 
@@ -559,6 +600,7 @@ fn sorted(found: Vec<Diagnostic>, loaded: &Loaded, sources: &SourceMap) -> Vec<D
 // secrets file rather than to render: these are their entry points.
 
 pub use crate::decrypt::{DemoKeys, Keyring, Opened};
+pub use rehearse::unplaceable;
 
 /// Stage 1 for the `secrets` commands; with `new_secrets_ok`, a secrets file not written
 /// yet loads as "no file yet".

@@ -10,6 +10,7 @@
 pub mod flatten;
 pub mod format;
 pub mod mask;
+pub mod placement;
 pub mod policy;
 mod secret_findings;
 pub mod templates;
@@ -184,6 +185,7 @@ pub fn line_mask(
         .zip(b.as_deref())
         .map(|(a, b)| [a.as_str(), b.as_str()]);
     LineMask::new(file.output.format.value, text, pair, key)
+        .with_secrets(values.values().map(|v| v.expose_secret()))
 }
 
 /// An environment's template context, converted once for all its outputs.

@@ -387,3 +387,76 @@ fn missing_variables_grouped_in_json_and_github() {
             .contains("(environments: dev, staging, production)")
     );
 }
+
+#[test]
+fn check_passed_with_an_undefined_template_variable() {
+    let p = Project::example().edit(
+        "templates/nginx.conf.j2",
+        "server_name {{ PUBLIC_DOMAIN }};",
+        "server_name {{ PUBLIC_DOMAN }};",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn check_passed_with_a_template_syntax_error() {
+    let p = Project::example().edit(
+        "templates/nginx.conf.j2",
+        "server_name {{ PUBLIC_DOMAIN }};",
+        "server_name {{ PUBLIC_DOMAIN };",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn check_passed_with_a_policy_violation() {
+    let p = Project::example().edit(
+        "templates/nginx.conf.j2",
+        "add_header Access-Control-Allow-Origin $cors_origin always;",
+        "add_header Access-Control-Allow-Origin * always;",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn check_with_a_key_never_shows_a_rendered_secret() {
+    let (p, _) = Project::with_secrets();
+    let p = p
+        .append(
+            "cfgc.toml",
+            "\n[outputs.secret_env]\ntemplate = \"templates/secret_env.j2\"\npath = \"deploy/{env}/.env\"\nformat = \"dotenv\"\nsecrets = true\nenvironments = [\"dev\"]\n",
+        )
+        .file(
+            "templates/secret_env.j2",
+            "JWT_SECRET={{ JWT_SECRET }}\nMISSING={{ NOT_A_VARIABLE }}\n",
+        );
+    p.set(
+        "dev",
+        "JWT_SECRET",
+        "KIWICANARY-0123456789-abcdefghijklmnopq",
+    );
+    let run = p.run(&["check", "dev"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("templates/secret_env.j2:2:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("values checked in dev"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.transcript().contains("KIWICANARY"),
+        "{}",
+        run.transcript()
+    );
+    assert!(!p.path("deploy/dev/.env").exists(), "check wrote a file");
+}

@@ -210,7 +210,8 @@ fn a_stale_secret_on_disk_is_never_shown() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("-<secret "), "{}", run.stdout);
+    // A line the new render has no counterpart for is not shown, and not called a secret.
+    assert!(run.stdout.contains("-<line not shown>"), "{}", run.stdout);
     assert!(run.stdout.contains(" PORT=8080"), "{}", run.stdout);
 }
 
@@ -242,4 +243,130 @@ fn a_secret_in_a_policy_finding_is_masked() {
         "{}",
         run.transcript()
     );
+}
+
+/// A secret that dotenv-expand would expand (`$` before a name), and a canary to look for.
+const EXPANDED_CANARY: &str = "KIWICANARY0123456789abcdefghij$HOME";
+
+#[test]
+fn unplaceable_value_was_named_by_its_loop_variable() {
+    let p = Project::example();
+    p.set("development", "JWT_SECRET", EXPANDED_CANARY);
+    let run = p.run(&["plan", "development"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    for wanted in [
+        "cannot place the value of `JWT_SECRET` safely in `templates/env.j2` (output `dotenv`)",
+        "--> templates/env.j2:10:15",
+        "= note: environment: development",
+    ] {
+        assert!(run.stdout.contains(wanted), "{wanted}:\n{}", run.stdout);
+    }
+    assert!(
+        !run.transcript().contains("KIWICANARY"),
+        "{}",
+        run.transcript()
+    );
+}
+
+#[test]
+fn secrets_set_accepted_an_unplaceable_value_without_a_warning() {
+    let p = Project::example();
+    let run = p.run_with_stdin(
+        &["secrets", "set", "development", "JWT_SECRET"],
+        Some(EXPANDED_CANARY),
+    );
+    // A warning: the value is stored all the same.
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    for wanted in [
+        "warning[secret-unplaceable]: the value of `JWT_SECRET` cannot be placed in `deploy/development/.env` (output `dotenv`)",
+        "--> templates/env.j2:9:24",
+        "`format = \"dotenv-literal\"` takes it",
+    ] {
+        assert!(run.stderr.contains(wanted), "{wanted}:\n{}", run.stderr);
+    }
+    assert!(
+        !run.transcript().contains("KIWICANARY"),
+        "{}",
+        run.transcript()
+    );
+    assert_eq!(p.get("development", "JWT_SECRET"), EXPANDED_CANARY);
+}
+
+#[test]
+fn secrets_set_warns_of_a_value_no_dotenv_format_takes() {
+    let p = Project::example();
+    let run = p.run_with_stdin(
+        &["secrets", "set", "development", "JWT_SECRET"],
+        Some("KIWICANARY0123456789abcdefghij'quote"),
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stderr.contains("contains `'`"), "{}", run.stderr);
+    assert!(!run.stderr.contains("dotenv-literal"), "{}", run.stderr);
+    assert!(
+        !run.transcript().contains("KIWICANARY"),
+        "{}",
+        run.transcript()
+    );
+}
+
+#[test]
+fn secrets_set_gives_no_warning_for_a_placeable_value() {
+    let p = Project::example();
+    let run = p.run_with_stdin(
+        &["secrets", "set", "development", "JWT_SECRET"],
+        Some("KIWICANARY0123456789abcdefghijklmnop"),
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+}
+
+#[test]
+fn check_with_a_key_warns_of_an_unplaceable_value() {
+    let p = Project::example();
+    p.set("development", "JWT_SECRET", EXPANDED_CANARY);
+    let run = p.run(&["check"]);
+    // A warning: plan's real render decides (a template may transform the value first).
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains(
+            "warning[secret-unplaceable]: the value of `JWT_SECRET` cannot be placed in `deploy/development/.env`"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.transcript().contains("KIWICANARY"),
+        "{}",
+        run.transcript()
+    );
+}
+
+#[test]
+fn plan_labelled_a_changed_plain_value_as_a_secret() {
+    let p = Project::example();
+    p.set(
+        "development",
+        "JWT_SECRET",
+        "canary-first-value-never-printed-0123456",
+    );
+    let apply = p.run(&["apply", "--yes", "development"]);
+    assert_eq!(apply.code, 0, "{}", apply.transcript());
+    let p = p.edit("environments/base.yaml", "PORT: 8080", "PORT: 8081");
+    p.set(
+        "development",
+        "JWT_SECRET",
+        "canary-second-value-also-never-printed-987",
+    );
+    let run = p.run(&["plan", "development"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    // PORT is a plain value in a secret-holding output: shown before and after.
+    for wanted in [
+        "\n-PORT=8080\n",
+        "\n+PORT=8081\n",
+        "\n-JWT_SECRET=<secret ",
+        "\n+JWT_SECRET=<secret ",
+    ] {
+        assert!(run.stdout.contains(wanted), "{wanted:?}:\n{}", run.stdout);
+    }
+    assert!(!run.transcript().contains("canary"), "{}", run.transcript());
 }

@@ -27,14 +27,28 @@ use super::format::Format;
 /// Shown in place of what depends on a secret.
 pub const MASK: &str = "<secret>";
 
+/// Shown in place of a line not proven free of secrets that is not known to hold one
+/// either (a line of the file on disk that the new render has no counterpart for): a
+/// `<secret …>` label there would say something untrue about a plain value.
+pub const NOT_SHOWN: &str = "<line not shown>";
+
 /// Per line of one rendered file: shown as it is, or masked keeping a prefix.
 pub struct LineMask {
     format: Format,
     /// `None` for a line shown as it is; `Some(n)` for a masked line keeping its first `n`
     /// bytes.
     lines: Vec<Option<usize>>,
-    /// Prefixes known not to depend on a secret, for masking lines of the file on disk.
-    safe_prefixes: HashSet<String>,
+    /// Prefixes of lines masked for a secret that kept them: an old line with one of them
+    /// is a secret's line.
+    secret_prefixes: HashSet<String>,
+    /// Prefixes of lines that do not depend on a secret at all (the same in every render):
+    /// what follows them is a plain value's text.
+    clean_prefixes: HashSet<String>,
+    /// Whether the stand-in renders failed, so no line is known to depend on a secret.
+    unproven: bool,
+    /// The environment's secret values, as they are and as the format writes them: a line
+    /// of the file on disk holding one is never shown, whatever its prefix.
+    secrets: Vec<Zeroizing<String>>,
     key: Zeroizing<[u8; 32]>,
 }
 
@@ -63,14 +77,18 @@ impl LineMask {
             return LineMask {
                 format,
                 lines: vec![Some(0); real_lines.len()],
-                safe_prefixes: HashSet::new(),
+                secret_prefixes: HashSet::new(),
+                clean_prefixes: HashSet::new(),
+                unproven: true,
+                secrets: Vec::new(),
                 key,
             };
         };
         let with_a = align(a, real, real_lines.len());
         let with_b = align(b, real, real_lines.len());
         let mut lines = Vec::with_capacity(real_lines.len());
-        let mut safe_prefixes = HashSet::new();
+        let mut secret_prefixes = HashSet::new();
+        let mut clean_prefixes = HashSet::new();
         for (i, line) in real_lines.iter().enumerate() {
             let prefix = format.mask_prefix(line);
             let same_prefix = |other: &Aligned| match other {
@@ -81,21 +99,45 @@ impl LineMask {
             match (&with_a[i], &with_b[i]) {
                 (Aligned::Equal, Aligned::Equal) => {
                     lines.push(None);
-                    safe_prefixes.insert(prefix.to_string());
+                    clean_prefixes.insert(prefix.to_string());
                 }
                 (a, b) if !prefix.is_empty() && same_prefix(a) && same_prefix(b) => {
                     lines.push(Some(prefix.len()));
-                    safe_prefixes.insert(prefix.to_string());
+                    secret_prefixes.insert(prefix.to_string());
                 }
                 _ => lines.push(Some(0)),
             }
         }
+        // A prefix that some line masks keeps no old line in view: that key's value
+        // depends on a secret in some line, so its old text may hold one.
+        clean_prefixes.retain(|p| {
+            !p.is_empty()
+                && real_lines
+                    .iter()
+                    .zip(&lines)
+                    .all(|(l, m)| m.is_none() || format.mask_prefix(l) != p.as_str())
+        });
         LineMask {
             format,
             lines,
-            safe_prefixes,
+            secret_prefixes,
+            clean_prefixes,
+            unproven: false,
+            secrets: Vec::new(),
             key,
         }
+    }
+
+    /// The environment's secret `values`: a line of the file on disk that holds one, as it
+    /// is or as the format writes it, is never shown.
+    pub fn with_secrets<'v>(mut self, values: impl Iterator<Item = &'v str>) -> LineMask {
+        for value in values.filter(|v| !v.is_empty()) {
+            if let Ok(escaped) = self.format.escape_str(value) {
+                self.secrets.push(Zeroizing::new(escaped));
+            }
+            self.secrets.push(Zeroizing::new(value.to_string()));
+        }
+        self
     }
 
     /// The texts of the lines of `new` that are shown as they are.
@@ -111,23 +153,34 @@ impl LineMask {
     pub fn new_line<'l>(&self, index: usize, line: &'l str) -> Cow<'l, str> {
         match self.lines.get(index).copied().unwrap_or(Some(0)) {
             None => Cow::Borrowed(line),
+            Some(_) if self.unproven => Cow::Borrowed(NOT_SHOWN),
             Some(keep) => Cow::Owned(self.masked(line, keep)),
         }
     }
 
     /// A line of the file on disk, as it may be shown: as it is only when identical to a
     /// shown line of the new render (`clean`).
+    ///
+    /// Otherwise it is shown as it is when its prefix is one that sets a plain value in the
+    /// new render (no line with that prefix depends on a secret) and it holds none of the
+    /// environment's secret values; it keeps a secret's label (`KEY=<secret …>`) when its
+    /// prefix is a secret's; and anything else is a line not shown.
     pub fn old_line<'l>(&self, line: &'l str, clean: &HashSet<&str>) -> Cow<'l, str> {
         if clean.contains(line) {
             return Cow::Borrowed(line);
         }
         let prefix = self.format.mask_prefix(line);
-        let keep = if self.safe_prefixes.contains(prefix) {
-            prefix.len()
-        } else {
-            0
-        };
-        Cow::Owned(self.masked(line, keep))
+        let holds_secret = || self.secrets.iter().any(|s| line.contains(s.as_str()));
+        if self.clean_prefixes.contains(prefix) {
+            if holds_secret() {
+                return Cow::Owned(format!("{prefix}{NOT_SHOWN}"));
+            }
+            return Cow::Borrowed(line);
+        }
+        if !prefix.is_empty() && self.secret_prefixes.contains(prefix) {
+            return Cow::Owned(self.masked(line, prefix.len()));
+        }
+        Cow::Borrowed(NOT_SHOWN)
     }
 
     fn masked(&self, line: &str, keep: usize) -> String {
@@ -262,8 +315,9 @@ mod tests {
             mask.old_line("S=old-secret", &clean)
                 .starts_with("S=<secret ")
         );
-        assert!(mask.old_line("OTHER=stale", &clean).starts_with("<secret "));
-        assert!(mask.old_line("A=2", &clean).starts_with("A=<secret "));
+        assert_eq!(mask.old_line("OTHER=stale", &clean), NOT_SHOWN);
+        // `A=` sets a plain value in every render: its old text is a plain value's.
+        assert_eq!(mask.old_line("A=2", &clean), "A=2");
     }
 
     #[test]
@@ -280,6 +334,48 @@ mod tests {
     #[test]
     fn without_stand_ins_everything_is_masked() {
         let mask = LineMask::new(DOTENV, "A=1\n", None, key());
-        assert!(mask.new_line(0, "A=1").starts_with("<secret "));
+        assert_eq!(mask.new_line(0, "A=1"), NOT_SHOWN);
+        let clean = mask.clean_lines("A=1\n");
+        assert_eq!(mask.old_line("A=0", &clean), NOT_SHOWN);
+    }
+
+    #[test]
+    fn plan_labelled_a_changed_plain_value_as_a_secret() {
+        let real = "PORT=3001\nS=new\n";
+        let mask = LineMask::new(
+            DOTENV,
+            real,
+            Some(["PORT=3001\nS=x\n", "PORT=3001\nS=yy\n"]),
+            key(),
+        )
+        .with_secrets(["new"].into_iter());
+        let clean = mask.clean_lines(real);
+        assert_eq!(mask.old_line("PORT=3000", &clean), "PORT=3000");
+        assert!(mask.old_line("S=old", &clean).starts_with("S=<secret "));
+    }
+
+    #[test]
+    fn an_old_plain_line_holding_a_secret_value_is_not_shown() {
+        let real = "PORT=3001\nS=hunter22\n";
+        let mask = LineMask::new(
+            DOTENV,
+            real,
+            Some(["PORT=3001\nS=x\n", "PORT=3001\nS=yy\n"]),
+            key(),
+        )
+        .with_secrets(["hunter22"].into_iter());
+        let clean = mask.clean_lines(real);
+        assert_eq!(
+            mask.old_line("PORT=hunter22", &clean),
+            "PORT=<line not shown>"
+        );
+    }
+
+    #[test]
+    fn a_prefix_some_line_masks_shows_no_old_line() {
+        let real = "A=1\nA=s\n";
+        let mask = LineMask::new(DOTENV, real, Some(["A=1\nA=x\n", "A=1\nA=yy\n"]), key());
+        let clean = mask.clean_lines(real);
+        assert!(mask.old_line("A=old", &clean).starts_with("A=<secret "));
     }
 }

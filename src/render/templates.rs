@@ -486,6 +486,14 @@ fn template_error(e: &Error, name: &str, id: FileId, src: &Source, compiling: bo
             "here".to_string(),
         ),
     };
+    // A refused value held by a loop variable is named by what holds it (`JWT_SECRET`),
+    // not by the loop variable (`value`), which tells the user nothing.
+    let (message, held_by) = match held_by {
+        Some(holders) if code == "template-escape" => {
+            (format!("cannot place {holders} safely in `{name}`"), None)
+        }
+        held_by => (message, held_by),
+    };
     let d = match held_by {
         _ if !matches!(code, "template-escape" | "template-undefined") => {
             Diagnostic::error(code, message)
@@ -516,6 +524,23 @@ fn template_error(e: &Error, name: &str, id: FileId, src: &Source, compiling: bo
 }
 
 impl Templates {
+    /// `output`'s template: its id and text, and the top-level names it reads (not those
+    /// only its includes read). `None` for a template not compiled.
+    pub fn of_output(
+        &self,
+        output: &Output,
+        project: &Project,
+    ) -> Option<(FileId, &Source, BTreeSet<String>)> {
+        let name = display_name(&project.root, &output.template.value);
+        let (id, source) = self.files.get(&name)?;
+        let template = self.env.get_template(&name).ok()?;
+        Some((
+            *id,
+            source,
+            template.undeclared_variables(false).into_iter().collect(),
+        ))
+    }
+
     /// Whether some template reads `name` at the top level: what no template reads need
     /// not be built for each environment.
     pub fn reads(&self, name: &str) -> bool {

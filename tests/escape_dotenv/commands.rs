@@ -83,7 +83,7 @@ fn a_command_in_a_secret_is_refused_by_plan_without_quoting_it() {
         "contains `$(`",
         "dotenv-expand 1000 runs",
         "format = \"dotenv-literal\"",
-        "note: the value of `JWT_SECRET`",
+        "cannot place the value of `JWT_SECRET` safely",
     ] {
         assert!(transcript.contains(wanted), "{wanted:?} in {transcript}");
     }

@@ -28,6 +28,7 @@ pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
             .is_none()
     {
         let value = read(&ctx, env, name)?;
+        warn_unplaceable(&ctx, env, name, &value);
         return super::pending::set(config, &ctx, env, parsed, name, value);
     }
     // Open (and verify) before asking for the value: a wrong key fails fast.
@@ -37,6 +38,7 @@ pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
     if !found.is_empty() {
         return Ok(ctx.findings(&found));
     }
+    warn_unplaceable(&ctx, env, name, &value);
     if current
         .get(name)
         .is_some_and(|old| old.expose_secret() == value.expose_secret())
@@ -63,6 +65,22 @@ pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
     );
     say(config, &ctx.recipients_note(env));
     Ok(Exit::Ok)
+}
+
+/// Warnings, on stderr, for the outputs that use `name` and cannot hold `value`: the value
+/// is stored all the same (it may be meant for a format not declared yet), but the user
+/// hears now, not at the next `plan`, and which format would take it.
+fn warn_unplaceable(ctx: &Context, env: &Environment, name: &str, value: &Plaintext) {
+    let (sources, found) =
+        crate::pipeline::unplaceable(&ctx.loaded, env, name, value.expose_secret());
+    if !found.is_empty() {
+        crate::commands::err(&crate::report::human::render(
+            &found,
+            &sources,
+            &[],
+            ctx.color,
+        ));
+    }
 }
 
 /// The value to store, from stdin or a hidden prompt.
