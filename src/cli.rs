@@ -289,7 +289,18 @@ pub enum Command {
     /// key file ($XDG_CONFIG_HOME/cfgc/age/keys.txt, default ~/.config/cfgc/age/keys.txt),
     /// appended if it exists, and prints where.
     #[command(after_help = INIT_EXAMPLES, display_order = 1)]
-    Init,
+    Init {
+        /// More environments to create, as `NAME` or `NAME:TIER` (repeatable; tier
+        /// `deployed` when not given); development is always made
+        #[arg(long = "env", value_name = "NAME[:TIER]")]
+        environments: Vec<String>,
+    },
+    /// Manage the project's environments
+    #[command(display_order = 2)]
+    Env {
+        #[command(subcommand)]
+        command: EnvCommand,
+    },
     /// Manage the encrypted secrets of an environment
     #[command(after_help = SECRETS_EXAMPLES, display_order = 7)]
     Secrets {
@@ -316,6 +327,27 @@ pub enum Command {
         /// missing) instead of printing cfgc.1
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EnvCommand {
+    /// Declare a new environment: its layer environments/NAME.yaml, its secrets file, its
+    /// table in cfgc.toml (comments kept) and, unless --recipient is given, a new age key
+    /// kept outside the project in cfgc's key file
+    Add {
+        /// The new environment's name (lowercase letters, digits, `-`, `_`)
+        name: String,
+        /// Its tier, one of `[project] tiers`
+        #[arg(long, default_value = "deployed")]
+        tier: String,
+        /// Start its layer as a copy of this environment's own (last) layer
+        #[arg(long, value_name = "ENV")]
+        from: Option<String>,
+        /// An age or SSH public key its secrets are encrypted to (repeatable); no key is
+        /// generated then
+        #[arg(long = "recipient", value_name = "PUBKEY")]
+        recipients: Vec<String>,
     },
 }
 
