@@ -190,7 +190,7 @@ fn init(config: &Config, extra: &[Extra]) -> Result<(), Box<Diagnostic>> {
         let key = NewKey::generate();
         contents.push((
             scaffold::layer_path(&e.name),
-            scaffold::layer_text("schema/env.schema.json", &e.name, None),
+            extra_layer(&e.name, &e.tier),
             0o644,
         ));
         let secrets = scaffold::secrets_path(&e.name);
@@ -245,6 +245,18 @@ fn init(config: &Config, extra: &[Extra]) -> Result<(), Box<Diagnostic>> {
         ),
     );
     Ok(())
+}
+
+/// An environment's own layer, setting what init's schema requires of it.
+fn extra_layer(env: &str, tier: &str) -> String {
+    let mode = if tier == "local" {
+        "development"
+    } else {
+        "production"
+    };
+    let mut text = scaffold::layer_text("schema/env.schema.json", env, None);
+    text.push_str(&format!("NODE_ENV: {mode}\n"));
+    text
 }
 
 /// Nothing of what init writes may be there already.
