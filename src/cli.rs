@@ -100,8 +100,18 @@ const IMPORT_EXAMPLES: &str = concat!(
 
 const INIT_EXAMPLES: &str = concat!(
     "Examples:\n",
-    "  mkdir myapp-config && cd myapp-config && cfgc init && cfgc check\n\n",
+    "  mkdir myapp-config && cd myapp-config && cfgc init && cfgc check\n",
+    "  cfgc init --env staging --env production     three environments, a key each\n\n",
     "Exit codes: 0 written; 2 a file already exists or an I/O error (nothing written)"
+);
+
+const ENV_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  cfgc env add staging --tier deployed\n",
+    "  cfgc env add production --from staging                   its layer starts as staging's\n",
+    "  cfgc env add ci --tier deployed --recipient age1...      encrypted to a key you hold\n\n",
+    "Exit codes: 0 added; 2 an existing or invalid name, an unknown tier or recipient, an I/O\n",
+    "error (nothing written)"
 );
 
 const SECRETS_EXAMPLES: &str = concat!(
@@ -296,7 +306,7 @@ pub enum Command {
         environments: Vec<String>,
     },
     /// Manage the project's environments
-    #[command(display_order = 2)]
+    #[command(after_help = ENV_EXAMPLES, display_order = 10)]
     Env {
         #[command(subcommand)]
         command: EnvCommand,
@@ -332,6 +342,7 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum EnvCommand {
+    #[command(after_help = ENV_EXAMPLES)]
     /// Declare a new environment: its layer environments/NAME.yaml, its secrets file, its
     /// table in cfgc.toml (comments kept) and, unless --recipient is given, a new age key
     /// kept outside the project in cfgc's key file
