@@ -186,32 +186,7 @@ fn init(config: &Config, extra: &[Extra]) -> Result<(), Box<Diagnostic>> {
     ];
     let mut doc = edit::parse(&project_file(&dev.public())).expect("init's own cfgc.toml parses");
     let mut keys = vec![("development", dev)];
-    for e in extra {
-        let key = NewKey::generate();
-        contents.push((
-            scaffold::layer_path(&e.name),
-            extra_layer(&e.name, &e.tier),
-            0o644,
-        ));
-        let secrets = scaffold::secrets_path(&e.name);
-        let text = scaffold::secrets_text(&e.name, &[key.recipient()])?;
-        contents.push((secrets.clone(), text, 0o600));
-        edit::declare(
-            &mut doc,
-            &Declaration {
-                name: &e.name,
-                tier: &e.tier,
-                layers: vec![
-                    "environments/base.yaml".into(),
-                    scaffold::layer_path(&e.name),
-                ],
-                secrets,
-                recipients: vec![key.public()],
-                key_kept_outside: true,
-            },
-        );
-        keys.push((&e.name, key));
-    }
+    add_extras(extra, &mut doc, &mut contents, &mut keys)?;
     contents.insert(0, ("cfgc.toml".into(), doc.to_string(), 0o644));
     refuse_existing(&root, &contents)?;
     let gitignore = gitignore_text(&root).map_err(|e| Box::new(e.diagnostic()))?;
@@ -244,6 +219,43 @@ fn init(config: &Config, extra: &[Extra]) -> Result<(), Box<Diagnostic>> {
             },
         ),
     );
+    Ok(())
+}
+
+/// `--env` environments, made as `env add` makes them: layer, secrets file, key,
+/// `[environments.NAME]` table.
+fn add_extras<'e>(
+    extra: &'e [Extra],
+    doc: &mut toml_edit::DocumentMut,
+    contents: &mut Vec<(String, String, u32)>,
+    keys: &mut Vec<(&'e str, NewKey)>,
+) -> Result<(), Box<Diagnostic>> {
+    for e in extra {
+        let key = NewKey::generate();
+        contents.push((
+            scaffold::layer_path(&e.name),
+            extra_layer(&e.name, &e.tier),
+            0o644,
+        ));
+        let secrets = scaffold::secrets_path(&e.name);
+        let text = scaffold::secrets_text(&e.name, &[key.recipient()])?;
+        contents.push((secrets.clone(), text, 0o600));
+        edit::declare(
+            doc,
+            &Declaration {
+                name: &e.name,
+                tier: &e.tier,
+                layers: vec![
+                    "environments/base.yaml".into(),
+                    scaffold::layer_path(&e.name),
+                ],
+                secrets,
+                recipients: vec![key.public()],
+                key_kept_outside: true,
+            },
+        );
+        keys.push((&e.name, key));
+    }
     Ok(())
 }
 

@@ -51,21 +51,12 @@ pub fn add(
     };
     let layer = scaffold::layer_path(req.name);
     let secrets = scaffold::secrets_path(req.name);
-    for path in [&layer, &secrets] {
-        let rel = RelPath::parse(path).expect("cfgc's own paths are valid");
-        if fs
-            .read_if_exists(&rel, Role::Layer)
-            .map_err(|e| one(e.diagnostic()))?
-            .is_some()
-        {
-            return Err(one(Diagnostic::error(
-                "env-exists",
-                format!("{path} already exists: nothing was written"),
-            )
-            .help("move it away, or declare the environment by hand in cfgc.toml")));
-        }
-    }
+    refuse_existing(fs, &[&layer, &secrets])?;
     let (recipients, key) = recipients(req.recipients)?;
+    let key_path = match key {
+        Some(_) => Some(key_file(config, req.name).map_err(|d| one(*d))?),
+        None => None,
+    };
     let mut layers: Vec<String> = base_layer(&project).into_iter().collect();
     layers.push(layer.clone());
     edit::declare(
@@ -96,30 +87,57 @@ pub fn add(
         ],
     )
     .map_err(|e| one(e.diagnostic().note("nothing was written")))?;
-    let mut said = format!(
+    let said = format!(
         "added environment `{}` (tier `{}`): {layer}, {secrets}, cfgc.toml\n",
         req.name, req.tier
     );
-    if let Some(key) = key {
-        let path = key_file(config, req.name).map_err(|d| one(*d))?;
-        // The key first: a secrets file whose key was not kept could never be opened.
-        key.save(&path, req.name).map_err(|d| one(*d))?;
+    let key = key.zip(key_path);
+    put_in_place(req.name, staged, key.as_ref(), said).map_err(one)
+}
+
+/// The key saved first (a secrets file whose key was not kept could never be opened),
+/// then the files, cfgc.toml last: until it names them, the new files are nobody's input.
+fn put_in_place(
+    name: &str,
+    staged: Vec<Staged>,
+    key: Option<&(NewKey, std::path::PathBuf)>,
+    mut said: String,
+) -> Result<String, Diagnostic> {
+    if let Some((key, path)) = key {
+        key.save(path, name).map_err(|d| *d)?;
         said.push_str(&format!(
-            "{}'s key: {} (outside the project; public key {})\n",
-            req.name,
+            "{name}'s key: {} (outside the project; public key {})\n",
             path.display(),
             key.public()
         ));
     }
-    // cfgc.toml last: until it names them, the new files are nobody's input.
     for file in staged {
-        file.commit().map_err(|e| one(e.diagnostic()))?;
+        file.commit().map_err(|e| e.diagnostic())?;
     }
     said.push_str(&format!(
-        "next: `cfgc import {} .env.{}` or `cfgc secrets set {} NAME`, then `cfgc check`\n",
-        req.name, req.name, req.name
+        "next: `cfgc import {name} .env.{name}` or `cfgc secrets set {name} NAME`, then `cfgc check`\n"
     ));
     Ok(said)
+}
+
+/// The new environment's files must not be there yet.
+fn refuse_existing(fs: &ProjectFs, paths: &[&str]) -> Result<(), Vec<Diagnostic>> {
+    for path in paths {
+        let rel = RelPath::parse(path).expect("cfgc's own paths are valid");
+        let found = fs
+            .read_if_exists(&rel, Role::Layer)
+            .map_err(|e| vec![e.diagnostic()])?;
+        if found.is_some() {
+            return Err(vec![
+                Diagnostic::error(
+                    "env-exists",
+                    format!("{path} already exists: nothing was written"),
+                )
+                .help("move it away, or declare the environment by hand in cfgc.toml"),
+            ]);
+        }
+    }
+    Ok(())
 }
 
 /// cfgc.toml as a path inside the project.
