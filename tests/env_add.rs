@@ -161,3 +161,20 @@ fn check_with_a_declared_secrets_file_not_written_yet_reports_findings() {
     );
     assert!(!run.stdout.contains("file-not-readable"), "{}", run.stdout);
 }
+
+/// env add writes through the project filesystem: a layer folder that is a symlink out
+/// of the project is refused before anything is written, cfgc.toml included.
+#[test]
+fn env_add_through_a_symlink_out_writes_nothing() {
+    let (p, _home) = initialised();
+    let outside = tempfile::tempdir().expect("outside");
+    let moved = outside.path().join("environments");
+    std::fs::rename(p.path("environments"), &moved).expect("move");
+    std::os::unix::fs::symlink(&moved, p.path("environments")).expect("symlink");
+    let before = p.read("cfgc.toml");
+    let run = p.run(&["env", "add", "staging"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(run.stderr.contains("symlink"), "{}", run.stderr);
+    assert_eq!(before, p.read("cfgc.toml"));
+    assert!(!moved.join("staging.yaml").exists());
+}

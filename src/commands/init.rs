@@ -169,8 +169,8 @@ fn init(config: &Config, extra: &[Extra]) -> Result<(), Box<Diagnostic>> {
     let key_file = key_file(config, "development")?;
     let dev = NewKey::generate();
     let mut contents: Vec<(String, String, u32)> = vec![
-        (PROJECT_SCHEMA_PATH.into(), PROJECT_SCHEMA.into(), 0o644),
         ("schema/env.schema.json".into(), SCHEMA.into(), 0o644),
+        (PROJECT_SCHEMA_PATH.into(), PROJECT_SCHEMA.into(), 0o644),
         ("environments/base.yaml".into(), BASE.into(), 0o644),
         (
             "environments/development.yaml".into(),
