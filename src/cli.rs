@@ -100,8 +100,18 @@ const IMPORT_EXAMPLES: &str = concat!(
 
 const INIT_EXAMPLES: &str = concat!(
     "Examples:\n",
-    "  mkdir myapp-config && cd myapp-config && cfgc init && cfgc check\n\n",
+    "  mkdir myapp-config && cd myapp-config && cfgc init && cfgc check\n",
+    "  cfgc init --env staging --env production     three environments, a key each\n\n",
     "Exit codes: 0 written; 2 a file already exists or an I/O error (nothing written)"
+);
+
+const ENV_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  cfgc env add staging --tier deployed\n",
+    "  cfgc env add production --from staging                   its layer starts as staging's\n",
+    "  cfgc env add ci --tier deployed --recipient age1...      encrypted to a key you hold\n\n",
+    "Exit codes: 0 added; 2 an existing or invalid name, an unknown tier or recipient, an I/O\n",
+    "error (nothing written)"
 );
 
 const SECRETS_EXAMPLES: &str = concat!(
@@ -289,7 +299,18 @@ pub enum Command {
     /// key file ($XDG_CONFIG_HOME/cfgc/age/keys.txt, default ~/.config/cfgc/age/keys.txt),
     /// appended if it exists, and prints where.
     #[command(after_help = INIT_EXAMPLES, display_order = 1)]
-    Init,
+    Init {
+        /// More environments to create, as `NAME` or `NAME:TIER` (repeatable; tier
+        /// `deployed` when not given); development is always made
+        #[arg(long = "env", value_name = "NAME[:TIER]")]
+        environments: Vec<String>,
+    },
+    /// Manage the project's environments
+    #[command(after_help = ENV_EXAMPLES, display_order = 10)]
+    Env {
+        #[command(subcommand)]
+        command: EnvCommand,
+    },
     /// Manage the encrypted secrets of an environment
     #[command(after_help = SECRETS_EXAMPLES, display_order = 7)]
     Secrets {
@@ -316,6 +337,28 @@ pub enum Command {
         /// missing) instead of printing cfgc.1
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EnvCommand {
+    #[command(after_help = ENV_EXAMPLES)]
+    /// Declare a new environment: its layer environments/NAME.yaml, its secrets file, its
+    /// table in cfgc.toml (comments kept) and, unless --recipient is given, a new age key
+    /// kept outside the project in cfgc's key file
+    Add {
+        /// The new environment's name (lowercase letters, digits, `-`, `_`)
+        name: String,
+        /// Its tier, one of `[project] tiers`
+        #[arg(long, default_value = "deployed")]
+        tier: String,
+        /// Start its layer as a copy of this environment's own (last) layer
+        #[arg(long, value_name = "ENV")]
+        from: Option<String>,
+        /// An age or SSH public key its secrets are encrypted to (repeatable); no key is
+        /// generated then
+        #[arg(long = "recipient", value_name = "PUBKEY")]
+        recipients: Vec<String>,
     },
 }
 

@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod check;
 pub mod docs;
+pub mod env;
 pub mod exec;
 pub mod explain;
 pub mod git_setup;
@@ -65,7 +66,8 @@ pub fn run(config: Config) -> Exit {
             command,
         } => exec::run(&config, environment, command),
         Command::Import { files, force } => import::run(&config, files, *force),
-        Command::Init => init::run(&config),
+        Command::Init { environments } => init::run(&config, environments),
+        Command::Env { command } => env::run(&config, command),
         Command::Completions { shell } => {
             let mut text = Vec::new();
             clap_complete::generate(*shell, &mut crate::cli::Args::command(), "cfgc", &mut text);

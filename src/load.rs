@@ -57,8 +57,9 @@ pub fn load_streamed(
     project_path: Option<&std::path::Path>,
     names: &[String],
     sources: &mut SourceMap,
+    options: Options,
 ) -> Result<Loaded, Vec<Diagnostic>> {
-    load_with(project_path, names, sources, Options::default(), true)
+    load_with(project_path, names, sources, options, true)
 }
 
 fn load_with(

@@ -65,7 +65,13 @@ pub struct Planned<'a> {
 /// there: rolled back, or re-created without a confirmation, is a finding.
 pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Checked, Stopped> {
     let mut sources = SourceMap::default();
-    let loaded = match load::load_streamed(config.project.as_deref(), names, &mut sources) {
+    // A declared secrets file not written yet (a new environment) holds no secret: what
+    // the schema requires of it is a finding, not a stop that hides every other one.
+    let options = load::Options {
+        new_secrets_ok: true,
+    };
+    let loaded = match load::load_streamed(config.project.as_deref(), names, &mut sources, options)
+    {
         Ok(l) => l,
         Err(errors) => return Err(Stopped { sources, errors }),
     };
@@ -219,9 +225,14 @@ fn uncompiled(
 
 /// What every run starts with: the project and the files several environments share
 /// loaded (the rest are streamed per environment), and the templates compiled.
-fn start(config: &Config, names: &[String]) -> Result<(SourceMap, Loaded, Templates), Stopped> {
+fn start(
+    config: &Config,
+    names: &[String],
+    options: load::Options,
+) -> Result<(SourceMap, Loaded, Templates), Stopped> {
     let mut sources = SourceMap::default();
-    let loaded = match load::load_streamed(config.project.as_deref(), names, &mut sources) {
+    let loaded = match load::load_streamed(config.project.as_deref(), names, &mut sources, options)
+    {
         Ok(l) => l,
         Err(errors) => return Err(Stopped { sources, errors }),
     };
@@ -365,7 +376,7 @@ pub fn plan<T>(
     decrypt: Option<DemoKeys>,
     then: impl FnOnce(&Loaded, SourceMap, Planned) -> T,
 ) -> Result<T, Stopped> {
-    let (mut sources, loaded, templates) = start(config, names)?;
+    let (mut sources, loaded, templates) = start(config, names, load::Options::default())?;
     let envs: Vec<_> = loaded.environments().collect();
     let files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
     let keyring = decrypt

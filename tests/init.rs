@@ -83,3 +83,132 @@ fn init_refuses_to_overwrite_and_writes_nothing() {
     assert_eq!(before, snapshot_files(&p));
     assert!(!home.path().join(".config").exists(), "no key was made");
 }
+
+/// The fresh project's cfgc.toml, with its key redacted.
+fn initialised(args: &[&str]) -> (Project, tempfile::TempDir) {
+    let home = tempfile::tempdir().expect("temp home");
+    let p = Project::empty()
+        .env("HOME", &home.path().to_string_lossy())
+        .env("XDG_CONFIG_HOME", "");
+    let run = p.run(args);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    (p, home)
+}
+
+#[test]
+fn init_writes_tiers_the_editor_lines_and_the_schema_line() {
+    let (p, _home) = initialised(&["init"]);
+    let toml = p.read("cfgc.toml");
+    assert!(
+        toml.starts_with("#:schema ./schema/cfgc.schema.json\n"),
+        "{toml}"
+    );
+    assert!(
+        toml.contains("\ntiers = [\"local\", \"deployed\"]\n"),
+        "{toml}"
+    );
+    assert_eq!(
+        p.read("schema/cfgc.schema.json"),
+        std::fs::read_to_string(crate::common::repo().join("schema/cfgc.schema.json"))
+            .expect("repo schema")
+    );
+    for layer in ["environments/base.yaml", "environments/development.yaml"] {
+        assert!(
+            p.read(layer)
+                .starts_with("# yaml-language-server: $schema=../schema/layer.schema.json\n"),
+            "{layer}"
+        );
+    }
+    // The line is true once `cfgc docs` has run.
+    let run = p.run(&["docs"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(p.path("schema/layer.schema.json").is_file());
+}
+
+/// A tier typo got "did you mean `deploy`?" pointing into the schema (no tiers were
+/// declared), which suggested breaking the schema instead of fixing cfgc.toml.
+#[test]
+fn init_tier_typo_is_refused_against_the_declared_tiers() {
+    let (p, _home) = initialised(&["init"]);
+    let p = p.edit("cfgc.toml", "tier = \"local\"", "tier = \"lcoal\"");
+    let run = p.run(&["check"]);
+    assert_ne!(run.code, 0, "{}", run.transcript());
+    assert!(run.stderr.contains("cfgc.toml"), "{}", run.stderr);
+    assert!(run.stderr.contains("`local`"), "{}", run.stderr);
+    assert!(!run.stderr.contains("env.schema.json"), "{}", run.stderr);
+}
+
+#[test]
+fn init_env_flags_create_environments_as_env_add_does() {
+    let (p, home) = initialised(&["init", "--env", "staging", "--env", "qa:local"]);
+    let toml = p.read("cfgc.toml");
+    assert!(toml.contains("[environments.staging]\ntier = \"deployed\"\nlayers = [\"environments/base.yaml\", \"environments/staging.yaml\"]\n"), "{toml}");
+    assert!(
+        toml.contains("[environments.qa]\ntier = \"local\"\n"),
+        "{toml}"
+    );
+    assert!(p.path("environments/staging.secrets.yaml").is_file());
+    let keys =
+        std::fs::read_to_string(home.path().join(".config/cfgc/age/keys.txt")).expect("keys");
+    assert_eq!(keys.matches("AGE-SECRET-KEY-").count(), 3, "{keys}");
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+}
+
+#[test]
+fn init_env_flags_refuse_a_bad_name_tier_or_twice() {
+    for spec in [
+        ["--env", "Staging"],
+        ["--env", "staging:deploy"],
+        ["--env", "development:deployed"],
+    ] {
+        let home = tempfile::tempdir().expect("temp home");
+        let p = Project::empty()
+            .env("HOME", &home.path().to_string_lossy())
+            .env("XDG_CONFIG_HOME", "");
+        let run = p.run(&["init", spec[0], spec[1]]);
+        assert_eq!(run.code, 2, "{}", run.transcript());
+        assert!(run.stderr.contains("error[init-env]"), "{}", run.stderr);
+        assert!(snapshot_files(&p).is_empty(), "nothing was written");
+    }
+}
+
+/// check-jsonschema on cfgc.toml (it reads TOML) against schema/cfgc.schema.json.
+fn schema_check(file: &std::path::Path) -> std::process::Output {
+    let schema = crate::common::repo().join("schema/cfgc.schema.json");
+    crate::common::tools::output(
+        crate::common::tools::command("check-jsonschema")
+            .arg("--schemafile")
+            .arg(schema)
+            .arg(file),
+    )
+}
+
+#[test]
+fn cfgc_schema_accepts_the_example_and_init_project_files() {
+    let (p, _home) = initialised(&["init", "--env", "staging"]);
+    for file in [crate::common::repo().join("cfgc.toml"), p.path("cfgc.toml")] {
+        let out = schema_check(&file);
+        assert!(
+            out.status.success(),
+            "{file:?}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
+
+#[test]
+fn cfgc_schema_refuses_a_typoed_key() {
+    let (p, _home) = initialised(&["init"]);
+    let p = p.edit(
+        "cfgc.toml",
+        "secrets = \"environments/",
+        "secret = \"environments/",
+    );
+    let out = schema_check(&p.path("cfgc.toml"));
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("'secret' was unexpected"), "{said}");
+    // cfgc refuses it too: the schema says what cfgc says.
+    assert_eq!(p.run(&["check"]).code, 2);
+}

@@ -15,6 +15,7 @@ mod cloudbuild;
 mod consumers;
 mod derive;
 mod docs;
+mod env_add;
 mod escape_dotenv;
 mod escape_nginx;
 mod escape_yaml;

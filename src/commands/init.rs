@@ -3,18 +3,19 @@
 //! at once, with development's age key generated and kept OUTSIDE the folder, in cfgc's
 //! own key file, where every later command finds it.
 
-use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use age::secrecy::ExposeSecret;
-
 use crate::cli::Config;
+use crate::commands::env::edit::{self, Declaration};
+use crate::commands::env::key::{NewKey, key_file};
+use crate::commands::env::scaffold;
 use crate::commands::{Exit, say};
 use crate::diagnostic::Diagnostic;
 use crate::fs::{Limits, ProjectFs, Purpose, RelPath};
-use crate::secrets::file::{create, serialize};
-use crate::secrets::recipient::Recipient;
+
+/// The JSON schema of cfgc.toml, for editors (taplo reads the `#:schema` line).
+const PROJECT_SCHEMA: &str = include_str!("../../schema/cfgc.schema.json");
+const PROJECT_SCHEMA_PATH: &str = "schema/cfgc.schema.json";
 
 const SCHEMA: &str = r#"{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -49,9 +50,9 @@ const SCHEMA: &str = r#"{
 }
 "#;
 
-const BASE: &str = "# Values every environment shares; an environment's own file overrides them.\nPORT: 8080\nLOG_LEVEL: info\n";
+const BASE: &str = "# yaml-language-server: $schema=../schema/layer.schema.json\n# Values every environment shares; an environment's own file overrides them.\nPORT: 8080\nLOG_LEVEL: info\n";
 
-const DEVELOPMENT: &str = "# development's own values, over environments/base.yaml.\nNODE_ENV: development\nLOG_LEVEL: debug\n";
+const DEVELOPMENT: &str = "# yaml-language-server: $schema=../schema/layer.schema.json\n# development's own values, over environments/base.yaml.\nNODE_ENV: development\nLOG_LEVEL: debug\n";
 
 const TEMPLATE: &str = r#"{#- The app's environment: every schema variable not marked `"x-infra": true`
     (app_env), then the secrets. Declared `secrets = true`: written 0600, gitignored. -#}
@@ -68,11 +69,16 @@ const GITIGNORE_LINE: &str = "/deploy/*/.env";
 
 fn project_file(recipient: &str) -> String {
     format!(
-        r#"# cfgc project file, written by `cfgc init`; see cfgc's README ("cfgc.toml reference").
+        r#"#:schema ./schema/cfgc.schema.json
+# cfgc project file, written by `cfgc init`; see cfgc's README ("cfgc.toml reference").
+# `cfgc env add NAME --tier deployed` declares another environment, with its key.
 
 [project]
 name = "app"
 schema = "schema/env.schema.json"
+# Every environment's tier is one of these: a typo is an error, not a tier that
+# silently escapes every deployed-tier rule.
+tiers = ["local", "deployed"]
 
 [environments.development]
 tier = "local"
@@ -92,8 +98,16 @@ mode = "0600"
     )
 }
 
-pub fn run(config: &Config) -> Exit {
-    match init(config) {
+/// An environment `--env` asked for, besides development.
+struct Extra {
+    name: String,
+    tier: String,
+}
+
+const TIERS: [&str; 2] = ["local", "deployed"];
+
+pub fn run(config: &Config, environments: &[String]) -> Exit {
+    match extras(environments).and_then(|extra| init(config, &extra)) {
         Ok(()) => Exit::Ok,
         Err(d) => crate::commands::check::fatal(
             &[*d],
@@ -103,7 +117,45 @@ pub fn run(config: &Config) -> Exit {
     }
 }
 
-fn init(config: &Config) -> Result<(), Box<Diagnostic>> {
+/// `--env NAME[:TIER]`, each checked as `env add` checks it (development is always made).
+fn extras(specs: &[String]) -> Result<Vec<Extra>, Box<Diagnostic>> {
+    let mut out: Vec<Extra> = Vec::new();
+    for spec in specs {
+        let (name, tier) = spec.split_once(':').unwrap_or((spec, "deployed"));
+        let refuse = |why: String| {
+            Box::new(
+                Diagnostic::error(
+                    "init-env",
+                    format!("`--env {spec}`: {why}; nothing was written"),
+                )
+                .help("give `--env NAME` or `--env NAME:TIER`, TIER `local` or `deployed`"),
+            )
+        };
+        if name == "development" && tier == "local" || spec == "development" {
+            continue;
+        }
+        if !crate::project::valid_name(name) {
+            return Err(refuse(format!(
+                "invalid environment name `{name}` (lowercase letters, digits, `-`, `_`, starting with a letter)"
+            )));
+        }
+        if name == "development" || out.iter().any(|e| e.name == name) {
+            return Err(refuse(format!("`{name}` is given twice")));
+        }
+        if !TIERS.contains(&tier) {
+            return Err(refuse(format!(
+                "unknown tier `{tier}`: init declares `local`, `deployed`"
+            )));
+        }
+        out.push(Extra {
+            name: name.to_string(),
+            tier: tier.to_string(),
+        });
+    }
+    Ok(out)
+}
+
+fn init(config: &Config, extra: &[Extra]) -> Result<(), Box<Diagnostic>> {
     let root = match &config.project {
         // `-C` may name the project file, as it may for every other command.
         Some(file) if !file.is_dir() && file.extension().is_some_and(|e| e == "toml") => file
@@ -114,94 +166,138 @@ fn init(config: &Config) -> Result<(), Box<Diagnostic>> {
         None => PathBuf::from("."),
     };
     let fs = ProjectFs::open(&root, Limits::default()).map_err(|e| Box::new(e.diagnostic()))?;
-    let files = [
-        "cfgc.toml",
-        "schema/env.schema.json",
-        "environments/base.yaml",
-        "environments/development.yaml",
-        "environments/development.secrets.yaml",
-        "templates/env.j2",
-    ];
-    let existing: Vec<&str> = files
-        .iter()
-        .copied()
-        .filter(|f| root.join(f).symlink_metadata().is_ok())
-        .collect();
-    if !existing.is_empty() {
-        return Err(Box::new(
-            Diagnostic::error(
-                "init-exists",
-                format!(
-                    "not overwriting what is here: {}; nothing was written",
-                    existing.join(", ")
-                ),
-            )
-            .help("run `cfgc init` in an empty folder, or move these files away first"),
-        ));
-    }
-    let key_file = config
-        .identity_sources
-        .default_path
-        .clone()
-        .ok_or_else(|| {
-            Box::new(
-                Diagnostic::error("init-no-home", "neither HOME nor XDG_CONFIG_HOME is set: there is no place outside the project for the development key")
-                    .help("set HOME (or XDG_CONFIG_HOME) and run `cfgc init` again"),
-            )
-        })?;
-    let identity = age::x25519::Identity::generate();
-    let public = identity.to_public();
-    let recipient = Recipient::from_x25519(public.clone());
-    let (secrets, _) = create("development", &[recipient])
-        .map_err(|e| Box::new(Diagnostic::error("secrets-data-key", e.to_string())))?;
-    let project = project_file(&public.to_string());
-    let secrets_text = serialize(&secrets);
-    let contents: [(&str, &str, u32); 6] = [
-        ("cfgc.toml", &project, 0o644),
-        ("schema/env.schema.json", SCHEMA, 0o644),
-        ("environments/base.yaml", BASE, 0o644),
-        ("environments/development.yaml", DEVELOPMENT, 0o644),
+    let key_file = key_file(config, "development")?;
+    let dev = NewKey::generate();
+    let mut contents: Vec<(String, String, u32)> = vec![
+        ("schema/env.schema.json".into(), SCHEMA.into(), 0o644),
+        (PROJECT_SCHEMA_PATH.into(), PROJECT_SCHEMA.into(), 0o644),
+        ("environments/base.yaml".into(), BASE.into(), 0o644),
         (
-            "environments/development.secrets.yaml",
-            &secrets_text,
+            "environments/development.yaml".into(),
+            DEVELOPMENT.into(),
+            0o644,
+        ),
+        (
+            scaffold::secrets_path("development"),
+            scaffold::secrets_text("development", &[dev.recipient()])?,
             0o600,
         ),
-        ("templates/env.j2", TEMPLATE, 0o644),
+        ("templates/env.j2".into(), TEMPLATE.into(), 0o644),
     ];
+    let mut doc = edit::parse(&project_file(&dev.public())).expect("init's own cfgc.toml parses");
+    let mut keys = vec![("development", dev)];
+    add_extras(extra, &mut doc, &mut contents, &mut keys)?;
+    contents.insert(0, ("cfgc.toml".into(), doc.to_string(), 0o644));
+    refuse_existing(&root, &contents)?;
     let gitignore = gitignore_text(&root).map_err(|e| Box::new(e.diagnostic()))?;
     let staged = stage(&fs, &contents, gitignore.as_deref())?;
-    // The key first: a project whose key was not kept would hold secrets nobody can open.
-    save_key(
-        &key_file,
-        identity.to_string().expose_secret(),
-        &public.to_string(),
-    )?;
+    // The keys first: a project whose key was not kept would hold secrets nobody can open.
+    let mut said = String::new();
+    for (env, key) in &keys {
+        key.save(&key_file, env)?;
+        said.push_str(&format!(
+            "{env}'s key: {} (outside the project; public key {})\n",
+            key_file.display(),
+            key.public()
+        ));
+    }
     for file in staged {
         file.commit()
             .map_err(|e| Box::new(e.diagnostic().note("nothing was written")))?;
     }
+    let names: Vec<&str> = keys.iter().map(|(env, _)| *env).collect();
     say(
         config,
         &format!(
-            "wrote cfgc.toml, schema/env.schema.json, environments/ (base, development, development.secrets.yaml), templates/env.j2{}\n\
-             development's key: {} (outside the project; public key {public})\n\
-             next: `cfgc check`, `cfgc secrets set development SESSION_SECRET`, `cfgc plan`, `cfgc apply`\n",
+            "wrote cfgc.toml, schema/ (env, cfgc), environments/ (base, {}, their secrets files), templates/env.j2{}\n{said}\
+             next: `cfgc check`, `cfgc secrets set development SESSION_SECRET`, `cfgc plan`, `cfgc apply`; `cfgc docs` writes schema/layer.schema.json for editors\n",
+            names.join(", "),
             if gitignore.is_some() {
                 ", .gitignore"
             } else {
                 ""
             },
-            key_file.display()
         ),
     );
     Ok(())
+}
+
+/// `--env` environments, made as `env add` makes them: layer, secrets file, key,
+/// `[environments.NAME]` table.
+fn add_extras<'e>(
+    extra: &'e [Extra],
+    doc: &mut toml_edit::DocumentMut,
+    contents: &mut Vec<(String, String, u32)>,
+    keys: &mut Vec<(&'e str, NewKey)>,
+) -> Result<(), Box<Diagnostic>> {
+    for e in extra {
+        let key = NewKey::generate();
+        contents.push((
+            scaffold::layer_path(&e.name),
+            extra_layer(&e.name, &e.tier),
+            0o644,
+        ));
+        let secrets = scaffold::secrets_path(&e.name);
+        let text = scaffold::secrets_text(&e.name, &[key.recipient()])?;
+        contents.push((secrets.clone(), text, 0o600));
+        edit::declare(
+            doc,
+            &Declaration {
+                name: &e.name,
+                tier: &e.tier,
+                layers: vec![
+                    "environments/base.yaml".into(),
+                    scaffold::layer_path(&e.name),
+                ],
+                secrets,
+                recipients: vec![key.public()],
+                key_kept_outside: true,
+            },
+        );
+        keys.push((&e.name, key));
+    }
+    Ok(())
+}
+
+/// An environment's own layer, setting what init's schema requires of it.
+fn extra_layer(env: &str, tier: &str) -> String {
+    let mode = if tier == "local" {
+        "development"
+    } else {
+        "production"
+    };
+    let mut text = scaffold::layer_text("schema/env.schema.json", env, None);
+    text.push_str(&format!("NODE_ENV: {mode}\n"));
+    text
+}
+
+/// Nothing of what init writes may be there already.
+fn refuse_existing(root: &Path, contents: &[(String, String, u32)]) -> Result<(), Box<Diagnostic>> {
+    let existing: Vec<&str> = contents
+        .iter()
+        .map(|(f, _, _)| f.as_str())
+        .filter(|f| root.join(f).symlink_metadata().is_ok())
+        .collect();
+    if existing.is_empty() {
+        return Ok(());
+    }
+    Err(Box::new(
+        Diagnostic::error(
+            "init-exists",
+            format!(
+                "not overwriting what is here: {}; nothing was written",
+                existing.join(", ")
+            ),
+        )
+        .help("run `cfgc init` in an empty folder, or move these files away first"),
+    ))
 }
 
 /// Every file of the new project staged, all or none: every target is checked before a
 /// folder is made, so a refusal leaves the folder as it was.
 fn stage(
     fs: &ProjectFs,
-    contents: &[(&str, &str, u32)],
+    contents: &[(String, String, u32)],
     gitignore: Option<&str>,
 ) -> Result<Vec<crate::fs::Staged>, Box<Diagnostic>> {
     let mut files: Vec<(RelPath, &[u8], u32)> = contents
@@ -241,41 +337,4 @@ fn gitignore_text(root: &Path) -> Result<Option<String>, crate::fs::FsError> {
     Ok(Some(format!(
         "{old}{sep}# Rendered outputs that hold secrets never enter git.\n{GITIGNORE_LINE}\n.cfgc.lock\n"
     )))
-}
-
-/// Appends the key to cfgc's key file (created 0600 in a 0700 folder), with a comment
-/// naming its public key, as age-keygen writes.
-fn save_key(path: &Path, secret: &str, public: &str) -> Result<(), Box<Diagnostic>> {
-    let fail = |e: std::io::Error| {
-        Box::new(
-            Diagnostic::error(
-                "init-key",
-                format!(
-                    "cannot write the development key to {}: {e}",
-                    path.display()
-                ),
-            )
-            .note("nothing was written in the project")
-            .help("fix the folder's permissions, or set XDG_CONFIG_HOME to a folder you own"),
-        )
-    };
-    if let Some(dir) = path.parent() {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(fail)?;
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(fail)?;
-    let text = zeroize::Zeroizing::new(format!(
-        "# created by cfgc init for a project's development environment\n# public key: {public}\n{secret}\n"
-    ));
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-        .map_err(fail)
 }

@@ -29,7 +29,8 @@ pub enum Input {
 }
 
 /// What a write is for: an output (apply, docs, git-setup, init) replaces no input; a
-/// layer edit (`import`) replaces only a layer, and its schema edit only the schema; a
+/// layer edit (`import`) replaces only a layer, and its schema edit only the schema;
+/// `env add` replaces only cfgc.toml; a
 /// secrets write only that environment's secrets file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose<'a> {
@@ -38,6 +39,8 @@ pub enum Purpose<'a> {
     /// `import` adding the names it found to the schema: replaces only the schema.
     Schema,
     Secrets(&'a str),
+    /// `env add` declaring an environment: replaces only cfgc.toml.
+    ProjectFile,
 }
 
 /// The project's inputs by path, set once cfgc.toml is read.
@@ -111,6 +114,7 @@ impl Purpose<'_> {
         match (self, input) {
             (Purpose::Layer, Input::Layer) => true,
             (Purpose::Schema, Input::Schema) => true,
+            (Purpose::ProjectFile, Input::ProjectFile) => true,
             (Purpose::Secrets(env), Input::Secrets(of)) => env == of,
             _ => false,
         }

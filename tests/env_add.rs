@@ -1,0 +1,180 @@
+//! `cfgc env add`: from an empty folder through init and two new environments to a
+//! `check` that reports only what is really missing, cfgc.toml's comments kept, `import`
+//! finding the new environment; and every refusal leaving the project as it was.
+
+use insta::assert_snapshot;
+
+use crate::common::{Project, snapshot_files};
+
+/// A fresh project made by `cfgc init`, its keys under a temp HOME.
+fn initialised() -> (Project, tempfile::TempDir) {
+    let home = tempfile::tempdir().expect("temp home");
+    let p = Project::empty()
+        .env("HOME", &home.path().to_string_lossy())
+        .env("XDG_CONFIG_HOME", "");
+    let run = p.run(&["init"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    (p, home)
+}
+
+/// The public keys in `text` replaced, so snapshots are the same on every run.
+fn redact_keys(text: &str) -> String {
+    text.split_inclusive('"')
+        .map(|part| match part.find("age1") {
+            Some(at) if part[at..].len() > 60 => format!("{}[PUBLIC KEY]\"", &part[..at]),
+            _ => part.to_string(),
+        })
+        .collect()
+}
+
+#[test]
+fn env_add_staging_and_production_after_init_then_check_and_import() {
+    let (p, home) = initialised();
+    let before = p.read("cfgc.toml");
+    let run = p.run(&["env", "add", "staging", "--tier", "deployed"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stdout.contains("staging's key: "), "{}", run.stdout);
+    let p = p.append("environments/staging.yaml", "NODE_ENV: production\n");
+    let run = p.run(&[
+        "env",
+        "add",
+        "production",
+        "--tier",
+        "deployed",
+        "--from",
+        "staging",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    // --from copies staging's own layer, under the editor line.
+    assert_eq!(
+        p.read("environments/production.yaml"),
+        p.read("environments/staging.yaml")
+    );
+    assert!(
+        p.read("environments/production.yaml")
+            .starts_with("# yaml-language-server: $schema=../schema/layer.schema.json\n")
+    );
+    // Every key went to cfgc's key file, none into the project.
+    let keys =
+        std::fs::read_to_string(home.path().join(".config/cfgc/age/keys.txt")).expect("key file");
+    assert_eq!(keys.matches("AGE-SECRET-KEY-").count(), 3, "{keys}");
+    for (path, bytes) in snapshot_files(&p) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("AGE-SECRET-KEY-"),
+            "{path:?}"
+        );
+    }
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    // Comments and layout kept: init's text is all still there, in order.
+    let after = p.read("cfgc.toml");
+    let dotenv = before
+        .find("# The app's .env")
+        .expect("init's outputs comment");
+    assert!(after.starts_with(&before[..dotenv]), "{after}");
+    assert!(after.ends_with(&before[dotenv..]), "{after}");
+    assert_snapshot!(redact_keys(&after));
+    let p = p.file(".env.production", "PORT=9000\nLOG_LEVEL=warn\n");
+    let run = p.run(&["import", ".env.production"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        p.read("environments/production.yaml")
+            .contains("PORT: 9000")
+    );
+    assert_eq!(p.run(&["check"]).code, 0);
+}
+
+#[test]
+fn env_add_without_values_reports_findings_not_a_stop() {
+    let (p, _home) = initialised();
+    assert_eq!(p.run(&["env", "add", "staging"]).code, 0);
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(run.stdout.contains("error[missing-variable]: required variable `NODE_ENV` is missing in environment `staging`"), "{}", run.stdout);
+}
+
+#[test]
+fn env_add_refuses_an_existing_name_a_bad_name_an_unknown_tier() {
+    let (p, home) = initialised();
+    let before = snapshot_files(&p);
+    let keys =
+        std::fs::read_to_string(home.path().join(".config/cfgc/age/keys.txt")).expect("key file");
+    let mut shown = String::new();
+    for args in [
+        &["env", "add", "development"][..],
+        &["env", "add", "Staging"],
+        &["env", "add", "staging", "--tier", "deploy"],
+        &["env", "add", "staging", "--from", "nope"],
+        &["env", "add", "staging", "--recipient", "age1nope"],
+    ] {
+        let run = p.run(args);
+        assert_eq!(run.code, 2, "{}", run.transcript());
+        shown.push_str(&format!(
+            "$ cfgc {}\n{}\n",
+            args.join(" "),
+            run.transcript()
+        ));
+    }
+    assert_snapshot!(shown);
+    assert_eq!(before, snapshot_files(&p), "nothing was written");
+    let now =
+        std::fs::read_to_string(home.path().join(".config/cfgc/age/keys.txt")).expect("key file");
+    assert_eq!(keys, now, "no key was made");
+}
+
+#[test]
+fn env_add_with_a_recipient_makes_no_key() {
+    let (p, home) = initialised();
+    let key = crate::common::age_key();
+    let run = p.run(&[
+        "env",
+        "add",
+        "qa",
+        "--tier",
+        "local",
+        "--recipient",
+        &key.public,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(!run.stdout.contains("key:"), "{}", run.stdout);
+    let keys =
+        std::fs::read_to_string(home.path().join(".config/cfgc/age/keys.txt")).expect("key file");
+    assert_eq!(keys.matches("AGE-SECRET-KEY-").count(), 1);
+    assert!(
+        p.read("cfgc.toml")
+            .contains(&format!("recipients = [\"{}\"]", key.public))
+    );
+}
+
+/// A declared secrets file not written yet stopped `check` with exit 2, hiding every
+/// other finding; now its secrets are missing, as findings.
+#[test]
+fn check_with_a_declared_secrets_file_not_written_yet_reports_findings() {
+    let p = Project::example();
+    std::fs::remove_file(p.path("environments/staging.secrets.yaml")).expect("remove");
+    let run = p.run(&["check", "staging"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("error[missing-secret]"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("file-not-readable"), "{}", run.stdout);
+}
+
+/// env add writes through the project filesystem: a layer folder that is a symlink out
+/// of the project is refused before anything is written, cfgc.toml included.
+#[test]
+fn env_add_through_a_symlink_out_writes_nothing() {
+    let (p, _home) = initialised();
+    let outside = tempfile::tempdir().expect("outside");
+    let moved = outside.path().join("environments");
+    std::fs::rename(p.path("environments"), &moved).expect("move");
+    std::os::unix::fs::symlink(&moved, p.path("environments")).expect("symlink");
+    let before = p.read("cfgc.toml");
+    let run = p.run(&["env", "add", "staging"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(run.stderr.contains("symlink"), "{}", run.stderr);
+    assert_eq!(before, p.read("cfgc.toml"));
+    assert!(!moved.join("staging.yaml").exists());
+}
