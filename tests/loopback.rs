@@ -71,7 +71,7 @@ fn issue_19_c_frontend_url_bypasses_are_findings_in_production() {
         assert_eq!(run.code, 1, "{url:?}: {}", run.transcript());
         assert!(
             run.stdout
-                .contains("`FRONTEND_URL` is not a valid `no-localhost`"),
+                .contains("error[loopback]: `FRONTEND_URL` points at a loopback"),
             "{url:?} is not reported as loopback: {}",
             run.transcript()
         );

@@ -60,23 +60,12 @@ fn https_url(s: &str) -> Result<(), &'static str> {
 }
 
 /// Rejects loopback and unspecified hosts in a URL of any scheme, a `[user@]host[:port]`,
-/// or a comma- or space-separated list of either (see `loopback`). A URL parser removes a
-/// tab or line break inside a URL (`local<TAB>host` is `localhost`), while a list may be
-/// split by them: both readings are checked, and either one finding this machine is enough.
+/// or a comma- or space-separated list of either (see `loopback::names_local`).
 fn no_localhost(s: &str) -> Result<(), &'static str> {
-    let breaks = ['\t', '\n', '\r'];
-    let joined = s.replace(breaks, "");
-    // Without a tab or line break the two readings are one: read it once.
-    let split = s
-        .contains(breaks)
-        .then(|| s.split([',', ' ', '\t', '\n', '\r']));
-    let items = joined.split([',', ' ']).chain(split.into_iter().flatten());
-    for item in items.filter(|i| !i.is_empty()) {
-        if loopback::is_local(item) {
-            return Err(
-                "it points at a loopback or unspecified host (localhost, 127.0.0.0/8, ::1, 0.0.0.0)",
-            );
-        }
+    if loopback::names_local(s) {
+        return Err(
+            "it points at a loopback or unspecified host (localhost, 127.0.0.0/8, ::1, 0.0.0.0)",
+        );
     }
     Ok(())
 }

@@ -30,12 +30,11 @@ pub fn check(merged: &Merged, schema: &Schema) -> Vec<Diagnostic> {
         walk(&entry.node, name.clone(), &mut strings);
         for (path, s, span) in strings {
             // One string may hold several hosts (`"https://a.example, http://localhost"`),
-            // as `no-localhost` reads it.
-            let items = || s.split([',', ' ', '\t', '\n']).filter(|i| !i.is_empty());
-            if !rules.allows(LOOPBACK, name) && items().any(loopback::is_local) {
+            // read as `no-localhost` reads it.
+            if !rules.allows(LOOPBACK, name) && loopback::names_local(&s) {
                 found.push(finding(merged, name, &path, span, LOOPBACK));
             }
-            if !rules.allows(PLAIN_HTTP, name) && items().any(is_plain_http) {
+            if !rules.allows(PLAIN_HTTP, name) && loopback::any_item(&s, is_plain_http) {
                 found.push(finding(merged, name, &path, span, PLAIN_HTTP));
             }
         }

@@ -30,6 +30,27 @@ use url::{Host, Url};
 
 /// Whether a URL, host or `host:port` (one item, no list separators) names a loopback or
 /// unspecified host. The one host reading cfgc uses for "this machine": the
+/// Whether a value (a URL, a `[user@]host[:port]`, or a comma- or space-separated list of
+/// either) names this machine anywhere. A URL parser removes a tab or line break inside a
+/// URL (`local<TAB>host` is `localhost`), while a list may be split by them: both readings
+/// are checked, and either one finding this machine is enough. The `no-localhost` format
+/// and the built-in `loopback` rule of deployed tiers both read values through this.
+pub fn names_local(s: &str) -> bool {
+    any_item(s, is_local)
+}
+
+/// Whether `test` holds for an item of `s` in either reading `names_local` describes.
+pub fn any_item(s: &str, test: impl Fn(&str) -> bool) -> bool {
+    let breaks = ['\t', '\n', '\r'];
+    let joined = s.replace(breaks, "");
+    // Without a tab or line break the two readings are one: read it once.
+    let split = s
+        .contains(breaks)
+        .then(|| s.split([',', ' ', '\t', '\n', '\r']));
+    let items = joined.split([',', ' ']).chain(split.into_iter().flatten());
+    items.filter(|i| !i.is_empty()).any(test)
+}
+
 /// `no-localhost` format and the nginx room's `proxy_pass` check both call it.
 pub fn is_local(item: &str) -> bool {
     host_of(item).is_some_and(|host| is_local_host(&host))
