@@ -31,10 +31,10 @@ pub fn check(merged: &Merged, schema: &Schema) -> Vec<Diagnostic> {
         for (path, s, span) in strings {
             // One string may hold several hosts (`"https://a.example, http://localhost"`),
             // read as `no-localhost` reads it.
-            if !rules.allows(LOOPBACK, name) && loopback::names_local(&s) {
+            if !rules.allows(LOOPBACK, name) && loopback::names_local(s) {
                 found.push(finding(merged, name, &path, span, LOOPBACK));
             }
-            if !rules.allows(PLAIN_HTTP, name) && loopback::any_item(&s, is_plain_http) {
+            if !rules.allows(PLAIN_HTTP, name) && loopback::any_item(s, is_plain_http) {
                 found.push(finding(merged, name, &path, span, PLAIN_HTTP));
             }
         }
