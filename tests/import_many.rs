@@ -186,7 +186,11 @@ fn an_unknown_environment_says_to_declare_it() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("declare it first"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("declare it first with `cfgc env add"),
+        "{}",
+        run.stderr
+    );
     assert!(
         run.stderr.contains(".env.production:2:5: `BAD`"),
         "the file's problems too: {}",

@@ -119,7 +119,7 @@ fn declare_hint(d: Diagnostic) -> Diagnostic {
     if d.code != "unknown-environment" {
         return d;
     }
-    d.note("import does not create environments: declare it first, as an `[environments.NAME]` table with its tier and layers in cfgc.toml")
+    d.note("import does not create environments: declare it first with `cfgc env add NAME --tier TIER`, then import again")
 }
 
 /// Every problem of the run on stderr (exit 2): nothing was imported.
