@@ -320,7 +320,13 @@ fn resolve(
     }
     let mut tier_spans = Vec::new();
     let mut environments = environments(&mut r, raw.environments.into_inner(), &mut tier_spans);
-    deployed::resolve(&mut r, raw.tiers, &mut environments);
+    let declared: Vec<String> = raw
+        .project
+        .tiers
+        .as_ref()
+        .map(|t| t.get_ref().iter().map(|s| s.get_ref().clone()).collect())
+        .unwrap_or_default();
+    deployed::resolve(&mut r, raw.tiers, &declared, &mut environments);
     tiers::check_environments(
         &mut r,
         raw.project.tiers.as_ref(),

@@ -69,8 +69,8 @@ fn env_add_staging_and_production_after_init_then_check_and_import() {
     // Comments and layout kept: init's text is all still there, in order.
     let after = p.read("cfgc.toml");
     let dotenv = before
-        .find("# The app's .env")
-        .expect("init's outputs comment");
+        .find("# Deployed tiers are held")
+        .expect("init's tiers comment");
     assert!(after.starts_with(&before[..dotenv]), "{after}");
     assert!(after.ends_with(&before[dotenv..]), "{after}");
     assert_snapshot!(redact_keys(&after));

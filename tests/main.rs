@@ -22,6 +22,7 @@ mod escape_yaml;
 mod exec;
 mod explain;
 mod fresh_clone;
+mod getting_started;
 mod gixy;
 mod guardrails;
 mod help_man;

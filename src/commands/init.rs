@@ -87,6 +87,12 @@ secrets = "environments/development.secrets.yaml"
 # Its private key is in your cfgc key file, outside this folder (see `cfgc init`'s output).
 recipients = ["{recipient}"]
 
+# Deployed tiers are held to cfgc's built-in production rules: no loopback host in any
+# value, https for every URL. `[tiers.deployed.allow]` switches one off for a variable,
+# with a reason (see the README's cfgc.toml reference).
+[tiers.deployed]
+deployed = true
+
 # The app's .env per environment: holds secrets, so written 0600 and gitignored.
 [outputs.dotenv]
 template = "templates/env.j2"

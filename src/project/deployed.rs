@@ -56,16 +56,20 @@ impl Deployed {
 }
 
 /// Reads the `[tiers]` tables into each environment of a deployed tier. A table for a tier
-/// no environment has, an unknown rule, a switch-off without a reason, or one in a tier
-/// that is not deployed is an error: each would silently mean nothing.
+/// that `[project] tiers` does not declare and no environment has, an unknown rule, a
+/// switch-off without a reason, or one in a tier that is not deployed is an error: each
+/// would silently mean nothing. A declared tier no environment has yet may have its table
+/// (`cfgc init` writes `[tiers.deployed]` before `cfgc env add` makes the first one).
 pub(super) fn resolve(
     r: &mut Resolver,
     raw: IndexMap<String, Spanned<TierFile>>,
+    declared: &[String],
     environments: &mut [Environment],
 ) {
     for (tier, table) in raw {
         let at = r.span(table.span());
-        if let Some(d) = super::tiers::unused(&tier, environments, &format!("`[tiers.{tier}]`")) {
+        let unused = super::tiers::unused(&tier, environments, &format!("`[tiers.{tier}]`"));
+        if let Some(d) = unused.filter(|_| !declared.contains(&tier)) {
             r.errors
                 .push(d.at(at).label("no environment has this tier"));
             continue;
