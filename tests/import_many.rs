@@ -187,7 +187,8 @@ fn an_unknown_environment_says_to_declare_it() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("declare it first with `cfgc env add"),
+        run.stderr
+            .contains("or declare it first with `cfgc env add"),
         "{}",
         run.stderr
     );
@@ -222,4 +223,41 @@ fn a_reference_to_a_name_the_file_does_not_set_is_an_error_naming_the_key() {
     let got = exec_values(&p, "production", &names.iter().collect::<Vec<_>>());
     assert_eq!(got["URL"], "postgres://db.example.com/app");
     assert_eq!(got["DIR"], "/srv/x");
+}
+
+#[test]
+fn a_missing_environment_is_declared_after_saying_so() {
+    let home = tempfile::tempdir().expect("temp home");
+    let p = bare()
+        .env("HOME", &home.path().to_string_lossy())
+        .env("XDG_CONFIG_HOME", "")
+        .file(
+            ".env.staging",
+            "PORT=1\nAPI_TOKEN=canary-token-0123456789\n",
+        );
+    let run = p.run(&["import", ".env.staging"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains(
+            "import: `staging` is not declared in cfgc.toml; declaring it as `cfgc env add staging --tier deployed` would:"
+        ),
+        "{}",
+        run.transcript()
+    );
+    assert!(!run.stdout.contains("canary-token"), "{}", run.transcript());
+    let toml = p.read("cfgc.toml");
+    assert!(toml.contains("[environments.staging]"), "{toml}");
+    assert!(p.read("environments/staging.yaml").contains("PORT: 1"));
+    let run = p.run(&["exec", "staging", "--", "printenv", "API_TOKEN"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert_eq!(run.stdout, "canary-token-0123456789\n");
+}
+
+#[test]
+fn a_refused_import_declares_no_environment() {
+    let p = bare().file(".env.staging", "PORT=1\nBAD LINE\n");
+    let before = snapshot_files(&p);
+    let run = p.run(&["import", ".env.staging"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert_eq!(before, snapshot_files(&p));
 }

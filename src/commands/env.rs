@@ -1,7 +1,7 @@
 //! `cfgc env`: the project's environments. `env add` declares a new one with everything
 //! it needs; `init` makes its environments the same way (`scaffold`, `key`).
 
-mod add;
+pub mod add;
 pub mod edit;
 pub mod key;
 pub mod scaffold;

@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 
 use secrecy::ExposeSecret;
 
+use super::env;
 use super::secrets::context::{self, Context};
 use crate::cli::Config;
 use crate::commands::{Exit, err, say};
@@ -52,6 +53,12 @@ fn import(config: &Config, args: &[String], force: bool) -> Result<Exit, Exit> {
     let names: Vec<String> = pairs.iter().map(|(e, _)| e.clone()).collect();
     let gathered = files::gather(pairs);
     let mut errors = gathered.errors;
+    if errors.is_empty() {
+        let mut sources = crate::source::SourceMap::default();
+        if let Err(found) = declare_missing(config, &names, &mut sources) {
+            return Err(refuse(config, &gathered.warnings, &found, &sources));
+        }
+    }
     let mut sources = crate::source::SourceMap::default();
     let loaded = match crate::pipeline::load_for_secrets(config, &names, true, &mut sources) {
         Ok(loaded) => loaded,
@@ -115,11 +122,47 @@ fn environment<'a>(ctx: &'a Context, name: &str) -> &'a Environment {
         .expect("load selected every named environment")
 }
 
+/// The environments the files are for that cfgc.toml does not declare yet, declared as
+/// `cfgc env add` declares them (layer, secrets file, a key outside the project), and said
+/// so. It runs only once every file has been read without a problem, so an import refused
+/// for its files declares nothing.
+fn declare_missing(
+    config: &Config,
+    names: &[String],
+    sources: &mut crate::source::SourceMap,
+) -> Result<(), Vec<Diagnostic>> {
+    let file = crate::project::locate(config.project.as_deref()).map_err(|d| vec![d])?;
+    let project = crate::project::load(&file, sources)?;
+    let mut missing: Vec<&String> = names
+        .iter()
+        .filter(|n| project.environment(n).is_none())
+        .collect();
+    missing.sort();
+    missing.dedup();
+    for name in missing {
+        let tier = env::add::tier_for(config, name, sources)?;
+        let request = env::add::Request {
+            name,
+            tier: &tier,
+            from: None,
+            recipients: &[],
+        };
+        let said = env::add::add(config, &request, sources)?;
+        say(
+            config,
+            &format!(
+                "import: `{name}` is not declared in cfgc.toml; declaring it as `cfgc env add {name} --tier {tier}` would:\n{said}"
+            ),
+        );
+    }
+    Ok(())
+}
+
 fn declare_hint(d: Diagnostic) -> Diagnostic {
     if d.code != "unknown-environment" {
         return d;
     }
-    d.note("import does not create environments: declare it first with `cfgc env add NAME --tier TIER`, then import again")
+    d.note("import declares a missing environment once every file reads without a problem; or declare it first with `cfgc env add NAME --tier TIER`")
 }
 
 /// Every problem of the run on stderr (exit 2): nothing was imported.

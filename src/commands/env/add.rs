@@ -141,6 +141,29 @@ fn refuse_existing(fs: &ProjectFs, paths: &[&str]) -> Result<(), Vec<Diagnostic>
 }
 
 /// cfgc.toml as a path inside the project.
+/// The tier `import` gives an environment it declares: `local` for the names developers'
+/// machines use (`development`, `dev`, `local`, `test`), else `deployed`, when cfgc.toml
+/// declares that tier (or declares none); otherwise its first declared tier.
+pub fn tier_for(
+    config: &Config,
+    name: &str,
+    sources: &mut SourceMap,
+) -> Result<String, Vec<Diagnostic>> {
+    let file = project::locate(config.project.as_deref()).map_err(|d| vec![d])?;
+    let project = project::load(&file, sources)?;
+    let text = read_text(&project.fs, &project_rel(&project, &file), Role::Project)
+        .map_err(|e| vec![e.diagnostic()])?;
+    let declared = edit::parse(&text).ok().and_then(|doc| edit::tiers(&doc));
+    let local = matches!(name, "development" | "dev" | "local" | "test");
+    let wanted = if local { "local" } else { "deployed" };
+    Ok(match declared {
+        Some(tiers) if !tiers.iter().any(|t| t == wanted) => {
+            tiers.first().cloned().unwrap_or_else(|| wanted.to_string())
+        }
+        _ => wanted.to_string(),
+    })
+}
+
 fn project_rel(project: &Project, file: &std::path::Path) -> RelPath {
     let name = file
         .strip_prefix(&project.root)
