@@ -65,6 +65,7 @@ fn fixture() -> &'static Fixture {
             secrets: None,
             recipients: Vec::new(),
             identity: None,
+            deployed: None,
         };
         Fixture {
             keyring,
