@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 
 use cfgc::decrypt::{Keyring, open_file};
 use cfgc::project::Environment;
+use cfgc::project::recipient::Recipient;
 use cfgc::secrets::crypto::Plaintext;
 use cfgc::secrets::file::{Change, create, serialize, update};
 use cfgc::secrets::identity::IdentitySources;
-use cfgc::secrets::recipient::Recipient;
 use cfgc::source::{FileId, Source, SourceMap, Span};
 use criterion::{Criterion, criterion_group, criterion_main};
 use rayon::prelude::*;
@@ -93,7 +93,7 @@ fn decrypt_one(env_name: &str, path: &Path, fx: &Fixture) -> usize {
     let text = std::fs::read_to_string(path).expect("read");
     let mut sources = SourceMap::default();
     let id = sources.add(Source::new("bench".into(), path.to_path_buf(), text));
-    let node = cfgc::load::yaml::parse(id, sources.get(id)).expect("yaml");
+    let node = cfgc::yaml::parse(id, sources.get(id)).expect("yaml");
     let parsed = cfgc::secrets::file::parse(&node, id, "bench").expect("secrets file");
     let identities = fx.keyring.for_environment(&fx.env).expect("identities");
     let opened = open_file(&parsed, env_name, &identities, &sources).expect("decrypts");
@@ -133,7 +133,7 @@ fn bench(c: &mut Criterion) {
                 let text = std::fs::read_to_string(path).expect("read");
                 let mut sources = SourceMap::default();
                 let id = sources.add(Source::new("bench".into(), path.clone(), text));
-                let node = cfgc::load::yaml::parse(id, sources.get(id)).expect("yaml");
+                let node = cfgc::yaml::parse(id, sources.get(id)).expect("yaml");
                 cfgc::secrets::file::parse(&node, id, "bench").expect("secrets file");
             }
         })

@@ -16,9 +16,9 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use age::secrecy::ExposeSecret;
+use cfgc::project::recipient::Recipient;
 use cfgc::secrets::crypto::Plaintext;
 use cfgc::secrets::file::{Change, create, serialize, update};
-use cfgc::secrets::recipient::Recipient;
 use rayon::prelude::*;
 use serde::Deserialize;
 

@@ -91,10 +91,10 @@ pub fn out(text: &str) {
 }
 
 /// Write human text to stdout with terminal control bytes escaped
-/// (`report::human::escape_controls`): names in it come from the project's files. Never for
+/// (`crate::diagnostic::human::escape_controls`): names in it come from the project's files. Never for
 /// a value a script reads (`secrets get`), which must arrive byte for byte.
 pub fn show(text: &str) {
-    out(&crate::report::human::escape_controls(text));
+    out(&crate::diagnostic::human::escape_controls(text));
 }
 
 /// Write to stderr; a closed pipe is not an error.

@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 use crate::diagnostic::Diagnostic;
 use crate::merge::Merged;
 use crate::node::{Kind, Node};
+use crate::schema::Schema;
 use crate::source::{SourceMap, Span};
-use crate::validate::Schema;
 use expr::Part;
 
 /// The key that marks a derived value.
@@ -27,15 +27,7 @@ pub const MAX_DEPTH: usize = 16;
 /// Longest derived value, in bytes: bounds a chain that doubles its text at every step.
 pub const MAX_VALUE: usize = 8192;
 
-/// How a derived value was made: for provenance (`cfgc explain`).
-#[derive(Clone, Debug)]
-pub struct Derivation {
-    pub expression: String,
-    /// Where the expression is written.
-    pub at: Span,
-    /// Each variable it refers to and where that variable is set, in order of first use.
-    pub inputs: Vec<(String, Span)>,
-}
+pub use crate::merge::Derivation;
 
 /// The expression node of a value written `{ derive: … }`, if it is one.
 pub fn marked(node: &Node) -> Option<&Node> {

@@ -1,9 +1,11 @@
-//! Findings and errors, as data. `report` turns them into text, JSON or
-//! GitHub annotations; nothing here prints.
+//! Findings and errors, as data, and their human form (`human`); `report` turns them into
+//! text, JSON or GitHub annotations and prints them.
 //!
 //! A diagnostic never holds a value from the user's files: messages name keys,
 //! types and rules. The source line shown under it is masked where a value
-//! may be secret (see `report::human`).
+//! may be secret (see `human`).
+
+pub mod human;
 
 use crate::source::Span;
 

@@ -4,7 +4,6 @@
 //! one stops the run like a YAML syntax error does.
 
 pub mod toml;
-pub mod yaml;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -15,9 +14,9 @@ use crate::diagnostic::Diagnostic;
 use crate::fs::{ProjectFs, Role};
 use crate::node::{Kind, Node};
 use crate::project::{self, Environment, LayerFormat, Located, Project, ProjectPath, layer_format};
+use crate::schema::Schema;
 use crate::secrets;
 use crate::source::{FileId, Source, SourceMap, Span, display_name};
-use crate::validate::{self, Schema};
 
 /// Stage 1's product: the project, its schema, and the files of the selected environments
 /// (those only one environment uses are left to [`load_env`] when loading is streamed).
@@ -72,7 +71,7 @@ fn load_with(
     let file = project::locate(project_path).map_err(|d| vec![d])?;
     let project = project::load(&file, sources)?;
     let selected = select(&project, names)?;
-    let schema = validate::schema::load(&project, sources).map_err(|d| vec![d])?;
+    let schema = crate::schema::load(&project, sources).map_err(|d| vec![d])?;
     let unused_tiers: Vec<Diagnostic> = schema
         .tiers_named()
         .into_iter()
@@ -353,7 +352,7 @@ fn parse_files(
             // Values in a secrets file are never shown, even when it failed to parse
             // (a hand-edited file may hold plaintext).
             let spans = match &result {
-                Ok(node) => value_spans(node),
+                Ok(node) => secrets::file::value_spans(node),
                 Err(_) => secrets::file::redact_unparsed(&source, id),
             };
             spans.into_iter().for_each(|s| sources.redact(s));
@@ -380,16 +379,6 @@ fn parse_files(
 type ReadFile = (Source, Result<Node, Diagnostic>);
 /// A secrets file's structure (`None` for layers and for a file not written yet).
 type SecretsParse = Option<Result<secrets::file::Parsed, Vec<Diagnostic>>>;
-
-/// The spans of a secrets file's values: never shown, whatever they hold.
-pub fn value_spans(node: &Node) -> Vec<Span> {
-    node.as_map()
-        .into_iter()
-        .flatten()
-        .filter(|(k, _)| k.as_str() != secrets::file::META_KEY)
-        .map(|(_, e)| e.node.span)
-        .collect()
-}
 
 /// The file's source, its tree, and whether it is a secrets file not written yet. Only a
 /// file that does not exist is "new": an empty one was emptied, and is reported like any
@@ -441,7 +430,7 @@ fn read_and_parse(
     };
     let source = Source::new(name, w.path.abs.clone(), text);
     let parsed = match w.format {
-        LayerFormat::Yaml => yaml::parse_with(id, &source, fs.limits()),
+        LayerFormat::Yaml => crate::yaml::parse_with(id, &source, fs.limits()),
         LayerFormat::Toml => toml::parse_with(id, &source, fs.limits()),
     };
     let result = parsed.and_then(|node| match node.kind {

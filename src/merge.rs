@@ -4,8 +4,6 @@
 //! records the definition it overrode; `!unset` removes a key. The schema's defaults
 //! fill what no layer sets (see `defaults`).
 
-pub mod defaults;
-
 use std::collections::BTreeMap;
 
 use crate::load::Layers;
@@ -23,7 +21,7 @@ pub struct Merged<'p> {
     /// Secret names in the environment's secrets file, with their spans.
     pub secret_names: BTreeMap<String, Span>,
     /// How each derived value was made, once `derive` has resolved them.
-    pub derived: BTreeMap<String, crate::derive::Derivation>,
+    pub derived: BTreeMap<String, Derivation>,
 }
 
 /// Stage 2 for one environment: its layers merged over the schema's `defaults`, with the
@@ -31,7 +29,7 @@ pub struct Merged<'p> {
 pub fn merge_env<'p>(
     env: &'p Environment,
     layers: &Layers,
-    defaults: &defaults::Defaults,
+    defaults: &crate::schema::defaults::Defaults,
 ) -> Merged<'p> {
     let maps = env
         .layers
@@ -49,7 +47,7 @@ pub fn merge_env<'p>(
         })
         .unwrap_or_default();
     let mut vars = merge(maps);
-    defaults::apply(&mut vars, defaults);
+    crate::schema::defaults::apply(&mut vars, defaults);
     Merged {
         env,
         vars,
@@ -117,9 +115,9 @@ fn strip_unset(mut entry: Entry) -> Entry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::yaml;
     use crate::node::Node;
     use crate::source::{FileId, Source};
+    use crate::yaml;
 
     fn layer(id: u32, text: &str) -> Node {
         let src = Source::new("l".into(), "l".into(), text.into());
@@ -140,4 +138,14 @@ mod tests {
         assert!(matches!(&m["L"].node.kind, Kind::List(v) if v.len() == 1));
         assert!(!m.contains_key("GONE"));
     }
+}
+
+/// How a derived value was made (`derive` records it here): for provenance (`cfgc explain`).
+#[derive(Clone, Debug)]
+pub struct Derivation {
+    pub expression: String,
+    /// Where the expression is written.
+    pub at: Span,
+    /// Each variable it refers to and where that variable is set, in order of first use.
+    pub inputs: Vec<(String, Span)>,
 }

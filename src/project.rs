@@ -11,7 +11,7 @@ use toml::Spanned;
 
 use crate::diagnostic::Diagnostic;
 use crate::fs::{Limits, ProjectFs, RelPath, Role};
-use crate::secrets::recipient::{Recipient, RecipientError};
+use crate::project::recipient::{Recipient, RecipientError};
 use crate::source::{FileId, Source, SourceMap, Span};
 
 pub mod deployed;
@@ -20,6 +20,7 @@ mod inputs;
 mod limits;
 mod outputs;
 mod pattern;
+pub mod recipient;
 pub mod tiers;
 use outputs::OutputFile;
 pub use outputs::{Output, Policy, Rule};

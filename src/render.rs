@@ -8,7 +8,7 @@
 //! construction (see `mask`).
 
 pub mod flatten;
-pub mod format;
+
 pub mod mask;
 pub mod placement;
 pub mod policy;
@@ -23,9 +23,9 @@ use zeroize::Zeroizing;
 use crate::diagnostic::Diagnostic;
 use crate::merge::Merged;
 use crate::project::{Output, Project};
+use crate::schema::Schema;
 use crate::secrets::crypto::Plaintext;
 use crate::source::Source;
-use crate::validate::Schema;
 pub use mask::LineMask;
 pub use templates::Templates;
 

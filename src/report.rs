@@ -4,7 +4,6 @@
 pub mod docs;
 pub mod explain;
 pub mod github;
-pub mod human;
 pub mod json;
 pub mod plan;
 

@@ -1,13 +1,11 @@
 //! Secrets files: their format (`file`) and the cryptographic core under it: data keys,
 //! sealed values, the file MAC, and the age keys that wrap them.
 
-pub mod confirm;
 pub mod crypto;
 pub mod file;
 pub mod history;
 pub mod identity;
 pub mod pending;
-pub mod recipient;
 pub mod review;
 
 #[cfg(test)]

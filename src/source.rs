@@ -124,7 +124,7 @@ pub struct SourceMap {
     local: Vec<(FileId, Arc<Source>)>,
     forked: bool,
     /// Spans whose text is never shown, whoever reports on them: secret values and
-    /// anything that may hold one (see `report::human`).
+    /// anything that may hold one (see `crate::diagnostic::human`).
     redactions: Vec<Span>,
 }
 

@@ -6,13 +6,10 @@
 //! run once per environment, in parallel, against the schema compiled once.
 
 pub mod credentials;
-pub mod formats;
 pub mod guardrails;
 mod integral_float;
 pub mod missing;
 pub mod rules;
-pub mod schema;
-mod schema_check;
 mod schema_error;
 mod secret_values;
 mod secrets_meta;
@@ -22,7 +19,8 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde_json::Value;
 
-pub use schema::Schema;
+use crate::schema;
+pub use crate::schema::Schema;
 pub use secret_values::{check_decrypted, check_secret_values, required_secrets};
 
 use crate::diagnostic::Diagnostic;

@@ -7,9 +7,9 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Stdio;
 
+use cfgc::project::recipient::Recipient;
 use cfgc::secrets::crypto::{DataKey, unwrap, wrap};
 use cfgc::secrets::identity::{Identity, IdentitySources, discover};
-use cfgc::secrets::recipient::Recipient;
 
 use crate::common::tools;
 

@@ -15,7 +15,7 @@
 
 use std::collections::BTreeMap;
 
-use cfgc::render::format::cloudbuild;
+use cfgc::format::cloudbuild;
 use proptest::prelude::*;
 use serde_json::Value;
 

@@ -8,7 +8,7 @@
 //! `target/node-readers` and `target/node-readers-current` (`scripts/test` installs or checks
 //! them); a missing reader fails the test with how to install it, it does not skip it.
 
-use cfgc::render::format::{DOTENV, DOTENV_LITERAL, Format, dotenv, escape};
+use cfgc::format::{DOTENV, DOTENV_LITERAL, Format, dotenv, escape};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -7,7 +7,7 @@
 //!
 //! Needs nginx (`apt-get install -y nginx-light`); a missing nginx fails the test.
 
-use cfgc::render::format::{NGINX, escape};
+use cfgc::format::{NGINX, escape};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::io::{Read, Write};
@@ -298,8 +298,8 @@ fn hostile_values_cannot_add_a_directive() {
 #[test]
 fn the_longest_accepted_argument_passes_nginx() {
     let longest = [
-        "a".repeat(cfgc::render::format::nginx::MAX_ARGUMENT_BYTES),
-        " ".repeat(cfgc::render::format::nginx::MAX_ARGUMENT_BYTES - 2),
+        "a".repeat(cfgc::format::nginx::MAX_ARGUMENT_BYTES),
+        " ".repeat(cfgc::format::nginx::MAX_ARGUMENT_BYTES - 2),
     ];
     assert_eq!(check_batch(&longest), Ok(2));
     for value in longest {

@@ -6,7 +6,7 @@
 //! Needs `python3` with PyYAML (`scripts/test` puts it in target/test-venv); without it the
 //! PyYAML tests fail with how to install it.
 
-use cfgc::render::format::{YAML, escape};
+use cfgc::format::{YAML, escape};
 use proptest::prelude::*;
 use regex::Regex;
 use saphyr_parser::{Event, Parser, ScalarStyle};

@@ -1,7 +1,7 @@
 //! cfgc's loopback reading against Node's `URL` (issue 19 c): a few thousand spellings of
 //! hosts, this machine's and others', in the shapes a config holds them, each asked of one
 //! `node` process (one JSON string a line in, `1` or `0` a line out) and of
-//! `cfgc::validate::formats::loopback::is_local`. They must agree on every line.
+//! `cfgc::loopback::is_local`. They must agree on every line.
 //!
 //! Node reads each text the way `loopback` says it does: a special-scheme URL as it is, an
 //! opaque-scheme URL's authority under `http:`, anything else after `http://`; then
@@ -11,7 +11,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
-use cfgc::validate::formats::loopback::is_local;
+use cfgc::loopback::is_local;
 
 use crate::common::tools;
 

@@ -37,6 +37,7 @@ mod loopback;
 mod loopback_corpus;
 mod loopback_node;
 mod masking;
+mod module_graph;
 mod nginx_live;
 mod nginx_meaning;
 mod pattern_semantics;

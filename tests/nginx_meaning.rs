@@ -181,7 +181,7 @@ const LISTEN_SPELLINGS: [&str; 19] = [
 
 /// cfgc's canonical `listen` address, read through the nginx room as a policy sees it.
 fn canonical(spelling: &str) -> String {
-    use cfgc::render::format::nginx::{meaning, parse};
+    use cfgc::format::nginx::{meaning, parse};
     let file = parse::parse(&format!("server {{ listen {spelling}; }}")).expect("parses");
     let file = meaning::normalise(file);
     let server = file[0].block.as_ref().expect("a block");

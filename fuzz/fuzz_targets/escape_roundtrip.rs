@@ -7,7 +7,7 @@
 #![no_main]
 
 use cfgc::node::Kind;
-use cfgc::render::format;
+use cfgc::format;
 use cfgc::source::{FileId, Source};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
@@ -77,7 +77,7 @@ fn yaml(escaped: &str, value: &Value) {
         "yaml parse-back refused {doc:?}"
     );
     let src = Source::new("out.yaml".into(), "out.yaml".into(), doc.clone());
-    let node = cfgc::load::yaml::parse(FileId(0), &src)
+    let node = cfgc::yaml::parse(FileId(0), &src)
         .unwrap_or_else(|d| panic!("cfgc's YAML reader refused {doc:?}: {}", d.message));
     let Kind::Map(map) = &node.kind else {
         panic!("not a map: {doc:?}");

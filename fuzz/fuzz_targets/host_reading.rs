@@ -5,7 +5,7 @@
 //! alone. It must also never panic, whatever the text.
 #![no_main]
 
-use cfgc::validate::formats::loopback::{host_of, is_local, is_local_host};
+use cfgc::loopback::{host_of, is_local, is_local_host};
 use libfuzzer_sys::fuzz_target;
 use url::Host;
 

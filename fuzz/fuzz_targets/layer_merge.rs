@@ -42,9 +42,9 @@ fuzz_target!(|data: &[u8]| {
         let parsed = if toml {
             cfgc::load::toml::parse_with(FileId(id.0), src, &limits)
         } else {
-            let parsed = cfgc::load::yaml::parse_with(FileId(id.0), src, &limits);
+            let parsed = cfgc::yaml::parse_with(FileId(id.0), src, &limits);
             // The flat-lines reader must build exactly what the full parser builds.
-            let full = cfgc::load::yaml::parse_full(FileId(id.0), src, &limits);
+            let full = cfgc::yaml::parse_full(FileId(id.0), src, &limits);
             assert_eq!(
                 format!("{parsed:?}"),
                 format!("{full:?}"),
@@ -69,6 +69,6 @@ fuzz_target!(|data: &[u8]| {
     let _ = serde_json::to_string(&json).expect("a merged layer serialises");
     // Diagnostics point into the sources by span: rendering must not slice off a char
     // boundary or past the end.
-    let _ = cfgc::report::human::render(&errors, &sources, &[], false);
+    let _ = cfgc::diagnostic::human::render(&errors, &sources, &[], false);
     let _ = cfgc::report::json::render(&errors, &[], &sources);
 });

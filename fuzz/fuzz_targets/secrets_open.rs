@@ -13,7 +13,7 @@ use cfgc::project::Environment;
 use cfgc::secrets::crypto::Plaintext;
 use cfgc::secrets::file::{Change, create, serialize, update};
 use cfgc::secrets::identity::IdentitySources;
-use cfgc::secrets::recipient::Recipient;
+use cfgc::project::recipient::Recipient;
 use cfgc::source::{FileId, Source, SourceMap, Span};
 use libfuzzer_sys::fuzz_target;
 use secrecy::ExposeSecret;
@@ -104,17 +104,17 @@ fuzz_target!(|data: &[u8]| {
         "secrets/prod.yaml".into(),
         text,
     ));
-    let node = match cfgc::load::yaml::parse(id, sources.get(id)) {
+    let node = match cfgc::yaml::parse(id, sources.get(id)) {
         Ok(node) => node,
         Err(d) => {
-            let _ = cfgc::report::human::render(&[d], &sources, &[], false);
+            let _ = cfgc::diagnostic::human::render(&[d], &sources, &[], false);
             return;
         }
     };
     let parsed = match cfgc::secrets::file::parse(&node, id, "secrets/prod.yaml") {
         Ok(p) => p,
         Err(ds) => {
-            let _ = cfgc::report::human::render(&ds, &sources, &[], false);
+            let _ = cfgc::diagnostic::human::render(&ds, &sources, &[], false);
             return;
         }
     };
@@ -135,10 +135,10 @@ fuzz_target!(|data: &[u8]| {
             );
         }
         Err(DecryptError::NoIdentity(d)) => {
-            let _ = cfgc::report::human::render(&[d], &sources, &[], false);
+            let _ = cfgc::diagnostic::human::render(&[d], &sources, &[], false);
         }
         Err(DecryptError::Failed(ds)) => {
-            let out = cfgc::report::human::render(&ds, &sources, &[], false);
+            let out = cfgc::diagnostic::human::render(&ds, &sources, &[], false);
             // A value that failed to open is named, never shown (unless the input itself
             // spelled the canary out, which the source line may then show).
             if !sources.get(id).text.contains("hunter2-canary") {

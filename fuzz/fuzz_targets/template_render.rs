@@ -7,7 +7,7 @@
 
 use std::io::{self, Write};
 
-use cfgc::render::format::{self, Format};
+use cfgc::format::{self, Format};
 use libfuzzer_sys::fuzz_target;
 use minijinja::AutoEscape;
 

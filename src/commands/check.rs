@@ -22,7 +22,7 @@ pub fn run(config: &Config, names: &[String], format: Format, base: Option<&str>
     }
     match format {
         Format::Human => {
-            out(&report::human::render(
+            out(&crate::diagnostic::human::render(
                 diagnostics,
                 &checked.sources,
                 &checked.redactions,
@@ -45,7 +45,7 @@ pub fn run(config: &Config, names: &[String], format: Format, base: Option<&str>
 
 /// Why secrets were not decrypted (the trust boundary), on stderr.
 pub fn notify(notice: &Diagnostic, sources: &SourceMap, config: &Config) {
-    err(&report::human::render(
+    err(&crate::diagnostic::human::render(
         std::slice::from_ref(notice),
         sources,
         &[],
@@ -122,6 +122,11 @@ fn stopped_in(format: Format, config: &Config, errors: &[Diagnostic], sources: &
 /// Errors that stop the run (exit 2), shown on stderr.
 pub fn fatal(errors: &[Diagnostic], sources: &SourceMap, color: bool) -> Exit {
     let sorted = crate::diagnostic::dedupe_and_sort(errors.to_vec(), report::order(sources));
-    err(&report::human::render(&sorted, sources, &[], color));
+    err(&crate::diagnostic::human::render(
+        &sorted,
+        sources,
+        &[],
+        color,
+    ));
     Exit::Error
 }

@@ -11,10 +11,10 @@ use super::{err, say};
 use crate::cli::Config;
 use crate::diagnostic::Diagnostic;
 use crate::exit::Exit;
+use crate::format::Format;
 use crate::fs::{FsError, ProjectFs, Purpose, RelPath, Role};
 use crate::pipeline::{self, Inspection};
 use crate::render::flatten::flatten;
-use crate::render::format::Format;
 use crate::report::docs::{self, Docs, Variable, code};
 use crate::validate::{credentials, rules};
 
@@ -224,7 +224,7 @@ fn variables(i: &Inspection) -> Vec<Variable> {
 /// rule, escaped as cfgc escapes `.env` values), secrets and the rest empty. Variables
 /// marked `x-infra` are for the deploy files, not the app: left out, as templates'
 /// `app_env` leaves them out of the app's `.env`.
-fn env_example_lines(schema: &crate::validate::Schema) -> Vec<(Option<String>, String, String)> {
+fn env_example_lines(schema: &crate::schema::Schema) -> Vec<(Option<String>, String, String)> {
     let dotenv = Format::named("dotenv").expect("the dotenv format exists");
     let Some(props) = schema.json.get("properties").and_then(Value::as_object) else {
         return Vec::new();

@@ -15,7 +15,6 @@ use crate::diagnostic::Diagnostic;
 use crate::exit::Exit;
 use crate::pipeline::{self, Unresolved};
 use crate::render::flatten::{flatten, is_env_name};
-use crate::report;
 
 pub fn run(config: &Config, env: &str, argv: &[OsString]) -> Exit {
     let Some((program, args)) = argv.split_first() else {
@@ -68,7 +67,7 @@ pub fn run(config: &Config, env: &str, argv: &[OsString]) -> Exit {
             return fatal(&stopped.errors, &stopped.sources, config.color_err);
         }
         Err(Unresolved::Findings(checked)) => {
-            out(&report::human::render(
+            out(&crate::diagnostic::human::render(
                 &checked.diagnostics,
                 &checked.sources,
                 &checked.redactions,

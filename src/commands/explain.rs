@@ -99,7 +99,7 @@ fn explain(i: &Inspection, name: &str) -> Result<Explanation, Failed> {
         (None, None) => (None, None, None, Vec::new()),
     };
     let default_applied =
-        entry.is_some_and(|e| crate::merge::defaults::is_default(&e.node, schema));
+        entry.is_some_and(|e| crate::schema::defaults::is_default(&e.node, schema));
     let merged_map = entry.is_some_and(|e| matches!(e.node.kind, Kind::Map(_)));
     let mut instance = crate::validate::instance(merged, schema);
     for s in merged.secret_names.keys() {

@@ -184,7 +184,7 @@ fn refuse(
 
 fn show_warnings(ctx: &Context, warnings: &[Diagnostic]) {
     if !warnings.is_empty() {
-        err(&crate::report::human::render(
+        err(&crate::diagnostic::human::render(
             warnings,
             &ctx.sources,
             &[],
@@ -364,7 +364,7 @@ fn report(config: &Config, ctx: &Context, env: &Environment, sorted: &Sorted, la
                 format!("`{name}` was encrypted because {why}, but the schema does not mark it secret"),
             )
             .help(format!("add `\"x-secret\": true` to `{name}` in the schema (`cfgc check` reports it until then)"));
-            err(&crate::report::human::render(
+            err(&crate::diagnostic::human::render(
                 &[d],
                 &ctx.sources,
                 &[],

@@ -115,7 +115,7 @@ pub fn findings(
     planned: &Planned,
     diagnostics: &[Diagnostic],
 ) -> Exit {
-    out(&report::human::render(
+    out(&crate::diagnostic::human::render(
         diagnostics,
         sources,
         &planned.redactions,

@@ -137,7 +137,7 @@ fn is_loopback_url(arg: &str) -> bool {
         s.starts_with(|c: char| c.is_ascii_alphabetic())
             && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
-    }) && crate::validate::formats::loopback::is_local(arg)
+    }) && crate::loopback::is_local(arg)
 }
 
 impl<'de> Deserialize<'de> for Pattern {

@@ -7,8 +7,8 @@ use toml::Spanned;
 
 use super::{Environment, Located, ProjectPath, ProjectSection, Resolver, bad_path};
 use crate::diagnostic::Diagnostic;
+use crate::format::Format;
 use crate::fs::{Inputs, RelPath};
-use crate::render::format::Format;
 use crate::source::Span;
 
 #[derive(Debug)]
@@ -159,7 +159,7 @@ pub(super) fn outputs(
                 .at(r.span(out.format.span()))
                 .help(format!("use one of: {}", Format::names())),
             );
-            crate::render::format::TEXT
+            crate::format::TEXT
         });
         for env in &out.environments {
             if !environments.iter().any(|e| &e.name == env.get_ref()) {
@@ -333,7 +333,7 @@ fn directive_rules(r: &mut Resolver, policy: &Policy, outputs: &[Output]) {
     let not_nginx: Vec<&str> = outputs
         .iter()
         .filter(|o| policy.outputs.is_empty() || policy.outputs.contains(&o.name))
-        .filter(|o| o.format.value != crate::render::format::NGINX)
+        .filter(|o| o.format.value != crate::format::NGINX)
         .map(|o| o.name.as_str())
         .collect();
     if !not_nginx.is_empty() {

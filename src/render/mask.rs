@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use similar::{DiffOp, TextDiff};
 use zeroize::Zeroizing;
 
-use super::format::Format;
+use crate::format::Format;
 
 /// Shown in place of what depends on a secret.
 pub const MASK: &str = "<secret>";
@@ -258,7 +258,7 @@ fn set<'t>(out: &mut [Aligned<'t>], i: usize, value: Aligned<'t>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::format::{DOTENV, YAML};
+    use crate::format::{DOTENV, YAML};
 
     fn key() -> Zeroizing<[u8; 32]> {
         fingerprint_key([("S", "v")].into_iter())

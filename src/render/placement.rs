@@ -5,9 +5,9 @@
 //! A warning names the secret, the output, the template line that uses it and the room's
 //! reason, never the value (the reasons name a character class only).
 
-use super::format::{self, Format};
 use super::templates::Templates;
 use crate::diagnostic::Diagnostic;
+use crate::format::{self, Format};
 use crate::project::{Environment, Output, Project};
 use crate::source::Span;
 

@@ -41,10 +41,8 @@ pub fn check(
     // them (`nginx::meaning`), or None if the file does not parse: that is reported as a
     // syntax error below.
     let mut directives = None;
-    if format == crate::render::format::NGINX
-        && project.policies.iter().any(|p| !p.directives.is_empty())
-    {
-        use crate::render::format::nginx::{meaning, parse};
+    if format == crate::format::NGINX && project.policies.iter().any(|p| !p.directives.is_empty()) {
+        use crate::format::nginx::{meaning, parse};
         directives = parse::parse(text).ok().map(meaning::normalise);
     }
     if let Err(e) = format.parse_back(text) {

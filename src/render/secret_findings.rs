@@ -13,9 +13,9 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::project::Project;
+use crate::schema::Schema;
 use crate::secrets::crypto::Plaintext;
 use crate::source::FileId;
-use crate::validate::Schema;
 
 use super::{Content, Context, Failed, RenderedFile, Templates, mask, policy, with_secrets};
 

@@ -18,12 +18,12 @@ use std::sync::Arc;
 use minijinja::{AutoEscape, Error, ErrorKind, UndefinedBehavior};
 use zeroize::Zeroizing;
 
-use super::format::Format;
 use crate::diagnostic::Diagnostic;
+use crate::format::Format;
 use crate::fs::Role;
 use crate::project::{Environment, Output, Project};
+use crate::schema::Schema;
 use crate::source::{FileId, Source, SourceMap, Span, display_name};
-use crate::validate::Schema;
 
 /// Marks the errors cfgc's own escaping formatter raises, so that their reason (which names
 /// a character class, never the value) is shown, while the detail of any other error (which
@@ -260,7 +260,7 @@ fn gcloud_dict(value: minijinja::Value) -> Result<String, Error> {
         };
         pairs.push((key.to_string(), text));
     }
-    super::format::cloudbuild::gcloud_dict(&pairs).map_err(|e| refuse(e.to_string()))
+    crate::format::cloudbuild::gcloud_dict(&pairs).map_err(|e| refuse(e.to_string()))
 }
 
 /// Compiles `text` into `env`. `Err(None)` when minijinja panicked on it: its code generator

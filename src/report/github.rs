@@ -38,10 +38,10 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
 }
 
 /// Escaping for the message part of a workflow command. Terminal control bytes are
-/// written out first (`report::human::escape_controls`): the Actions log renders ANSI
+/// written out first (`crate::diagnostic::human::escape_controls`): the Actions log renders ANSI
 /// sequences.
 fn data(s: &str) -> String {
-    super::human::escape_controls(s)
+    crate::diagnostic::human::escape_controls(s)
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

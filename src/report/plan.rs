@@ -27,7 +27,7 @@ pub fn human(plans: &[FilePlan], color: bool) -> String {
     for p in plans {
         if let Some(why) = &p.reason {
             let line = format!("skipped {}: {why}\n", p.rel);
-            text.push_str(&crate::report::human::escape_controls(&line));
+            text.push_str(&crate::diagnostic::human::escape_controls(&line));
         }
     }
     text.push_str(&format!("plan: {}\n", counts(plans)));
@@ -49,7 +49,7 @@ fn counts(plans: &[FilePlan]) -> String {
 fn paint_diff(diff: &str, color: bool) -> String {
     // A rendered line may hold terminal control bytes from a layer's value: show them
     // as escapes, never let them act on the terminal.
-    let diff = crate::report::human::escape_controls(diff);
+    let diff = crate::diagnostic::human::escape_controls(diff);
     if !color {
         return diff.into_owned();
     }

@@ -6,11 +6,13 @@
 //! deterministically, so a value's line changes only when its value does. Written
 //! through the project filesystem (`crate::fs`: `stage`, `commit`, `lock`).
 
+pub mod confirm;
 mod edit;
 mod names;
 mod parse;
 mod redact;
 mod serialize;
+pub mod shown;
 
 use std::collections::BTreeMap;
 
@@ -65,3 +67,13 @@ impl SecretsFile {
 
 #[cfg(test)]
 mod tests;
+
+/// The spans of a secrets file's values: never shown, whatever they hold.
+pub fn value_spans(node: &crate::node::Node) -> Vec<crate::source::Span> {
+    node.as_map()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| k.as_str() != META_KEY)
+        .map(|(_, e)| e.node.span)
+        .collect()
+}

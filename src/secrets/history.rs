@@ -95,7 +95,7 @@ pub fn parse_text(
 ) -> Result<Parsed, Vec<Diagnostic>> {
     let id = sources.add(Source::new(name.clone(), abs, text));
     // Values of a secrets file are never shown, even in an old one (as `load` does).
-    let node = match crate::load::yaml::parse_with(id, sources.get(id), limits) {
+    let node = match crate::yaml::parse_with(id, sources.get(id), limits) {
         Ok(node) => node,
         Err(d) => {
             for span in crate::secrets::file::redact_unparsed(sources.get(id), id) {
@@ -104,7 +104,7 @@ pub fn parse_text(
             return Err(vec![d]);
         }
     };
-    for span in crate::load::value_spans(&node) {
+    for span in crate::secrets::file::value_spans(&node) {
         sources.redact(span);
     }
     parse(&node, id, &name)

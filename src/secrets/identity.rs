@@ -12,7 +12,11 @@ use std::fmt;
 pub use discover::{IdentitySources, Searched, discover, discover_project_file};
 pub use error::IdentityError;
 
-use super::recipient::Recipient;
+use crate::project::recipient::Recipient;
+
+/// Key files are tiny; a bigger file was named by mistake, and reading it whole would
+/// only waste memory.
+pub(crate) const MAX_FILE_LEN: u64 = 1 << 20;
 
 /// One private key, with a note of where it came from for messages such as "decrypted
 /// with …" or "tried …".

@@ -13,9 +13,9 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use secrecy::ExposeSecret;
 use zeroize::Zeroizing;
 
+use crate::project::recipient::Recipient;
 use crate::secrets::crypto::{CryptoError, Plaintext};
 use crate::secrets::identity::Identity;
-use crate::secrets::recipient::Recipient;
 
 const MAGIC: &[u8] = b"cfgc pending v1\0";
 const AGE_HEADER: &[u8] = b"age-encryption.org/v1\n";

@@ -13,8 +13,6 @@ use std::collections::BTreeSet;
 
 use super::file::SecretsFile;
 
-pub mod shown;
-
 /// What changed from `base` to `head` of one secrets file; `None` where it did not exist.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Changes {
@@ -76,7 +74,7 @@ pub fn compare(base: Option<&SecretsFile>, head: Option<&SecretsFile>) -> Change
     c.recipients_added = hr.difference(&br).map(|s| s.to_string()).collect();
     c.recipients_removed = br.difference(&hr).map(|s| s.to_string()).collect();
     c.key_changed = base.is_some() && head.is_some() && key_changed(b, h);
-    c.confirmed = c.key_changed && super::confirm::confirms(b, h);
+    c.confirmed = c.key_changed && super::file::confirm::confirms(b, h);
     // A confirmed signer that stayed is the same key, re-wrapped: values kept their text.
     c.resealed = c.key_changed && !(c.confirmed && b.signer == h.signer);
     for (name, sealed) in &h.values {
@@ -150,7 +148,7 @@ pub fn concerns(base: &SecretsFile, head: &SecretsFile) -> Vec<Concern> {
             head: head.generation,
         });
     }
-    if key_changed(base, head) && !super::confirm::confirms(base, head) {
+    if key_changed(base, head) && !super::file::confirm::confirms(base, head) {
         out.push(Concern::Recreated {
             legacy: base.signer.is_none(),
         });

@@ -8,11 +8,11 @@
 //! them there.
 
 use crate::diagnostic::Diagnostic;
+use crate::loopback;
 use crate::merge::Merged;
 use crate::node::{Kind, Node};
 use crate::project::deployed::{Deployed, LOOPBACK, PLAIN_HTTP};
 use crate::source::Span;
-use crate::validate::formats::loopback;
 
 use super::Schema;
 

@@ -51,11 +51,11 @@ impl Schema {
         };
         let mut named = Vec::new();
         for (i, block) in all.iter().enumerate() {
-            let Some(tier) = block.pointer(&format!("/if/properties/{}", super::schema::TIER_KEY))
+            let Some(tier) = block.pointer(&format!("/if/properties/{}", crate::schema::TIER_KEY))
             else {
                 continue;
             };
-            let pointer = format!("/allOf/{i}/if/properties/{}", super::schema::TIER_KEY);
+            let pointer = format!("/allOf/{i}/if/properties/{}", crate::schema::TIER_KEY);
             if let Some(t) = tier.get("const").and_then(Value::as_str) {
                 named.push((t.to_string(), format!("{pointer}/const")));
             }

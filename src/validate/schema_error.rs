@@ -4,9 +4,10 @@
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind as K};
 
-use super::{Merged, Schema, formats};
+use super::{Merged, Schema};
 use crate::diagnostic::Diagnostic;
 use crate::node::entry_at;
+use crate::schema::formats;
 use crate::source::SourceMap;
 
 pub fn diagnose(

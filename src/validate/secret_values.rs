@@ -13,8 +13,9 @@ use serde_json::Value;
 use zeroize::Zeroize;
 
 use super::schema_error::{code, describe, display_key, segments};
-use super::{Merged, Schema, formats, instance};
+use super::{Merged, Schema, instance};
 use crate::diagnostic::Diagnostic;
+use crate::schema::formats;
 use crate::source::{SourceMap, Span};
 
 /// Secrets the schema requires in this environment, given its layers (`if`/`then`

@@ -1,7 +1,7 @@
 //! Issue 19 g: dotenv-expand 1000 runs `$(…)` in values; what cfgc writes runs nothing in
 //! any reader, pinned or current (each runs in an empty folder that must stay empty).
 
-use cfgc::render::format::{DOTENV, DOTENV_LITERAL, escape};
+use cfgc::format::{DOTENV, DOTENV_LITERAL, escape};
 use serde_json::Value;
 
 use super::{check_batch, check_batch_as};

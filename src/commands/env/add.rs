@@ -5,8 +5,8 @@
 use crate::cli::Config;
 use crate::diagnostic::Diagnostic;
 use crate::fs::{FsError, ProjectFs, Purpose, RelPath, Role, Staged};
+use crate::project::recipient::Recipient;
 use crate::project::{self, Project};
-use crate::secrets::recipient::Recipient;
 use crate::source::SourceMap;
 
 use super::edit::{self, Declaration};

@@ -10,7 +10,7 @@ use age::secrecy::ExposeSecret;
 
 use crate::cli::Config;
 use crate::diagnostic::Diagnostic;
-use crate::secrets::recipient::Recipient;
+use crate::project::recipient::Recipient;
 
 /// A key generated for one environment, not saved yet.
 pub struct NewKey {

@@ -3,8 +3,8 @@
 //! `cfgc docs` writes), its secrets file with no values yet, and where both go.
 
 use crate::diagnostic::Diagnostic;
+use crate::project::recipient::Recipient;
 use crate::secrets::file::{create, serialize};
-use crate::secrets::recipient::Recipient;
 
 /// The layer's own file, by convention.
 pub fn layer_path(env: &str) -> String {

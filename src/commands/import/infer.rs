@@ -3,7 +3,7 @@
 //! added. A type is only inferred when the value comes back unchanged through cfgc's
 //! layer and `cfgc exec` (`007` stays a string: YAML would keep it, but not as 7).
 
-use crate::validate::formats;
+use crate::schema::formats;
 
 /// What import adds for a new name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,8 +6,8 @@
 
 use serde_json::Value;
 
+use crate::format::yaml::double_quoted;
 use crate::node::Map;
-use crate::render::format::yaml::double_quoted;
 
 /// One `NAME: value` line for `value` as read from a `.env` file, typed by the variable's
 /// schema: integers, numbers and booleans plain when they parse as such, an array the

@@ -12,7 +12,6 @@ use super::{layer_edit, schema_edit};
 use crate::cli::Config;
 use crate::commands::Exit;
 use crate::commands::secrets::context::Context;
-use crate::commands::secrets::values::check_values;
 use crate::diagnostic::Diagnostic;
 use crate::fs::{FsError, Purpose, Role, Staged};
 use crate::pipeline::Keyring;
@@ -113,7 +112,7 @@ fn stage_secrets(
         .filter(|(n, _, _)| !new.contains_key(n))
         .map(|(n, v, _)| (n.as_str(), v))
         .collect();
-    let found = check_values(ctx, p.env, &current, &changed);
+    let found = ctx.check_values(p.env, &current, &changed);
     if !found.is_empty() {
         return Err(ctx.findings(&found));
     }

@@ -8,7 +8,7 @@ use crate::cli::Config;
 use crate::commands::{Exit, say};
 use crate::diagnostic::Diagnostic;
 use crate::pipeline::{Keyring, open_secrets};
-use crate::secrets::confirm::sign;
+use crate::secrets::file::confirm::sign;
 use crate::secrets::file::reseal;
 use crate::secrets::history::Revision;
 use crate::secrets::review::compare;

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use secrecy::ExposeSecret;
+
 use crate::cli::Config;
 use crate::commands::{Exit, err};
 use crate::diagnostic::Diagnostic;
@@ -82,7 +84,7 @@ impl Context {
     pub fn findings(&self, found: &[Diagnostic]) -> Exit {
         let sorted =
             crate::diagnostic::dedupe_and_sort(found.to_vec(), report::order(&self.sources));
-        err(&report::human::render(
+        err(&crate::diagnostic::human::render(
             &sorted,
             &self.sources,
             &[],
@@ -245,7 +247,7 @@ impl Context {
     pub fn recipients(
         &self,
         env: &Environment,
-    ) -> Result<Vec<crate::secrets::recipient::Recipient>, Exit> {
+    ) -> Result<Vec<crate::project::recipient::Recipient>, Exit> {
         let list: Vec<_> = env.recipients.iter().map(|r| r.value.clone()).collect();
         if list.is_empty() {
             return Err(self.fatal(&[Diagnostic::error(
@@ -310,5 +312,25 @@ impl Context {
             None => d.help(format!("`cfgc secrets list {}` shows every name", env.name)),
         };
         self.fatal(&[d])
+    }
+}
+
+impl Context {
+    /// Schema findings about `changed` values, checked together with the file's other values.
+    pub fn check_values(
+        &self,
+        env: &Environment,
+        current: &BTreeMap<String, Plaintext>,
+        changed: &[(&str, &Plaintext)],
+    ) -> Vec<Diagnostic> {
+        let mut values: BTreeMap<String, &str> = current
+            .iter()
+            .map(|(k, v)| (k.clone(), v.expose_secret()))
+            .collect();
+        for (k, v) in changed {
+            values.insert((*k).to_string(), v.expose_secret());
+        }
+        let only: Vec<&str> = changed.iter().map(|(name, _)| *name).collect();
+        crate::pipeline::check_secret_values(&self.loaded, env, &self.sources, &values, &only)
     }
 }

@@ -5,8 +5,8 @@
 use super::context;
 use crate::cli::Config;
 use crate::commands::{Exit, show};
+use crate::secrets::file::shown::field;
 use crate::secrets::history::Revision;
-use crate::secrets::review::shown::field;
 use crate::secrets::review::{Changes, compare};
 
 pub fn run(config: &Config, rev: &str) -> Result<Exit, Exit> {

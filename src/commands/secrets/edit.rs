@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 
 use super::context::{self, Context};
 use super::edit_rounds::Refused;
-use super::values::{check_values, name_problem};
+use super::values::name_problem;
 use crate::cli::Config;
 use crate::commands::{Exit, say};
 use crate::diagnostic::Diagnostic;
@@ -170,7 +170,7 @@ fn validate(
         });
     }
     let changed = changed_values(current, &wanted);
-    let found = check_values(ctx, env, current, &changed);
+    let found = ctx.check_values(env, current, &changed);
     if !found.is_empty() {
         return Err(Refused {
             diagnostics: found,
@@ -261,7 +261,7 @@ fn parse_edited(
         diagnostics: vec![d.note("nothing was changed; the decrypted copy was removed")],
         sources: Some(sources),
     };
-    let parsed = crate::load::yaml::parse(FileId(id.0), sources.get(id));
+    let parsed = crate::yaml::parse(FileId(id.0), sources.get(id));
     let node = match parsed {
         Ok(node) => node,
         Err(d) => return Err(fail(d, sources)),

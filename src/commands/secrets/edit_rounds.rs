@@ -36,7 +36,7 @@ impl Refused {
             self.diagnostics.clone(),
             crate::report::order(sources),
         );
-        crate::commands::err(&crate::report::human::render(
+        crate::commands::err(&crate::diagnostic::human::render(
             &sorted,
             sources,
             &[],
@@ -58,7 +58,7 @@ impl Refused {
                 d
             })
             .collect();
-        let text = crate::report::human::render(&shown, sources, &[], false);
+        let text = crate::diagnostic::human::render(&shown, sources, &[], false);
         let mut out = format!(
             "{HEADER_START} Fix what is below, save and quit to try again.\n\
              # To give up (nothing is changed): quit without saving, save it empty, or make\n\

@@ -19,9 +19,9 @@ use crate::commands::{Exit, err, say};
 use crate::pipeline::{Keyring, Opened, open_secrets_if_held};
 use crate::project::Environment;
 use crate::secrets::crypto::{Plaintext, seal};
+use crate::secrets::file::shown::field;
 use crate::secrets::file::{Parsed, SecretsFile, reseal, serialize};
 use crate::secrets::history::parse_text;
-use crate::secrets::review::shown::field;
 use crate::secrets::review::{Concern, concerns};
 use crate::source::SourceMap;
 

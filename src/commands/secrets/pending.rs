@@ -9,9 +9,9 @@ use crate::cli::Config;
 use crate::commands::{Exit, say};
 use crate::diagnostic::Diagnostic;
 use crate::project::Environment;
+use crate::project::recipient::Recipient;
 use crate::secrets::crypto::Plaintext;
 use crate::secrets::file::Parsed;
-use crate::secrets::recipient::Recipient;
 
 pub fn set(
     config: &Config,
@@ -22,7 +22,7 @@ pub fn set(
     value: Plaintext,
 ) -> Result<Exit, Exit> {
     // The value alone against the schema: the others cannot be read without a key.
-    let found = super::values::check_values(ctx, env, &BTreeMap::new(), &[(name, &value)]);
+    let found = ctx.check_values(env, &BTreeMap::new(), &[(name, &value)]);
     if !found.is_empty() {
         return Ok(ctx.findings(&found));
     }

@@ -7,8 +7,8 @@ use crate::cli::Config;
 use crate::commands::{Exit, say};
 use crate::diagnostic::Diagnostic;
 use crate::pipeline::Keyring;
+use crate::project::recipient::Recipient;
 use crate::secrets::file::{Rekeyed, rekey};
-use crate::secrets::recipient::Recipient;
 
 pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit> {
     let ctx = context::load_to_write(config, names, false)?;

@@ -84,7 +84,7 @@ pub fn run(config: &Config, environment: &str, show: bool) -> Result<Exit, Exit>
     }
     let changed: Vec<(&str, &crate::secrets::crypto::Plaintext)> =
         values.iter().map(|(k, v)| (k.as_str(), v)).collect();
-    let found = super::values::check_values(&ctx, env, &opened.values, &changed);
+    let found = ctx.check_values(env, &opened.values, &changed);
     if !found.is_empty() {
         return Ok(ctx.findings(&found));
     }

@@ -16,8 +16,8 @@ use sha2::{Digest, Sha256};
 use crate::commands::{Exit, err, show};
 use crate::fs::Limits;
 use crate::secrets::file::SecretsFile;
+use crate::secrets::file::shown::field;
 use crate::secrets::history::parse_text;
-use crate::secrets::review::shown::field;
 use crate::source::SourceMap;
 
 pub fn run(file: &Path) -> Result<Exit, Exit> {

@@ -34,7 +34,7 @@ pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
     // Open (and verify) before asking for the value: a wrong key fails fast.
     let (file, key, current) = ctx.open_or_create(env, &keyring)?;
     let value = read(&ctx, env, name)?;
-    let found = check_values(&ctx, env, &current, &[(name, &value)]);
+    let found = ctx.check_values(env, &current, &[(name, &value)]);
     if !found.is_empty() {
         return Ok(ctx.findings(&found));
     }
@@ -74,7 +74,7 @@ fn warn_unplaceable(ctx: &Context, env: &Environment, name: &str, value: &Plaint
     let (sources, found) =
         crate::pipeline::unplaceable(&ctx.loaded, env, name, value.expose_secret());
     if !found.is_empty() {
-        crate::commands::err(&crate::report::human::render(
+        crate::commands::err(&crate::diagnostic::human::render(
             &found,
             &sources,
             &[],
@@ -196,7 +196,7 @@ pub fn name_problem(ctx: &Context, env: &Environment, name: &str) -> Option<Diag
             "secrets-name",
             format!(
                 "`{}` cannot be a secret's name: a secret's name is a variable name",
-                crate::secrets::review::shown::field(name)
+                crate::secrets::file::shown::field(name)
             ),
         )
         .key(name)
@@ -206,22 +206,4 @@ pub fn name_problem(ctx: &Context, env: &Environment, name: &str) -> Option<Diag
         return None;
     };
     Some(d)
-}
-
-/// Schema findings about `changed` values, checked together with the file's other values.
-pub fn check_values(
-    ctx: &Context,
-    env: &Environment,
-    current: &BTreeMap<String, Plaintext>,
-    changed: &[(&str, &Plaintext)],
-) -> Vec<Diagnostic> {
-    let mut values: BTreeMap<String, &str> = current
-        .iter()
-        .map(|(k, v)| (k.clone(), v.expose_secret()))
-        .collect();
-    for (k, v) in changed {
-        values.insert((*k).to_string(), v.expose_secret());
-    }
-    let only: Vec<&str> = changed.iter().map(|(name, _)| *name).collect();
-    crate::pipeline::check_secret_values(&ctx.loaded, env, &ctx.sources, &values, &only)
 }

@@ -5,8 +5,8 @@
 
 use std::ops::Range;
 
+use crate::format::nginx::parse::{Directive, walk};
 use crate::project::directives::DirectiveRule;
-use crate::render::format::nginx::parse::{Directive, walk};
 
 /// One way a file breaks a rule: what is wrong and, when it is one directive or block, where.
 pub struct Broken {
@@ -100,7 +100,7 @@ fn scopes<'a>(file: &'a [Directive], rule: &DirectiveRule) -> Vec<Scope<'a>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::format::nginx::parse::parse;
+    use crate::format::nginx::parse::parse;
 
     fn rule(toml_text: &str) -> DirectiveRule {
         toml::from_str(toml_text).expect("valid rule")

@@ -5,8 +5,8 @@
 //! user needs is the secret's, found on the template line the error points at.
 
 use crate::diagnostic::Diagnostic;
+use crate::schema::Schema;
 use crate::source::Source;
-use crate::validate::Schema;
 
 /// The name under which an output declared `secrets = true` sees every secret.
 pub(super) const SECRETS_MAP: &str = "secrets";

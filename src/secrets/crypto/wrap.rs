@@ -9,8 +9,8 @@ use zeroize::Zeroizing;
 
 use super::key::KEY_LEN;
 use super::{CryptoError, DataKey, UnwrapError};
+use crate::project::recipient::Recipient;
 use crate::secrets::identity::Identity;
-use crate::secrets::recipient::Recipient;
 
 /// Encrypts the data key to every recipient (any one of them can unwrap it).
 pub fn wrap(key: &DataKey, recipients: &[Recipient]) -> Result<String, CryptoError> {

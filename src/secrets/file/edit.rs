@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use secrecy::ExposeSecret;
 
 use super::SecretsFile;
+use crate::project::recipient::Recipient;
 use crate::secrets::crypto::{
     Covered, CryptoError, DataKey, Plaintext, file_mac, seal, verify_file_mac, wrap,
 };
-use crate::secrets::recipient::Recipient;
 
 /// What to do to one secret.
 pub enum Change {
@@ -116,7 +116,7 @@ pub fn rekey(
             .collect();
         // cfgc holds the old key here, so it confirms the new one itself: `check --base`
         // tells this rotation from a file re-created without a key.
-        next.confirmed = Some(crate::secrets::confirm::sign(
+        next.confirmed = Some(crate::secrets::file::confirm::sign(
             &file.environment,
             key,
             &fresh,
@@ -128,7 +128,7 @@ pub fn rekey(
         next.data_key = wrap(key, recipients)?;
         // Signed by the key itself: keyless review cannot tell the same key re-wrapped from
         // a new one, only that the new wrapping was signed by a holder of the old key.
-        next.confirmed = Some(crate::secrets::confirm::sign(
+        next.confirmed = Some(crate::secrets::file::confirm::sign(
             &file.environment,
             key,
             key,
@@ -150,7 +150,7 @@ fn canonical(recipients: &[Recipient]) -> Vec<String> {
 /// the written file is newer than the one it came from.
 pub fn reseal(file: &mut SecretsFile, key: &DataKey) {
     file.generation += 1;
-    file.signer = Some(crate::secrets::confirm::signer(key));
+    file.signer = Some(crate::secrets::file::confirm::signer(key));
     file.mac = compute_mac(file, key);
 }
 

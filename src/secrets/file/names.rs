@@ -5,7 +5,7 @@
 //! could rewrite the terminal. A file that names anything else is refused at parse.
 
 use crate::diagnostic::Diagnostic;
-use crate::secrets::review::shown::field;
+use crate::secrets::file::shown::field;
 use crate::source::Span;
 
 const HELP: &str = "secrets files are written by `cfgc secrets`, which never writes such a name: restore the file from version control (`git checkout -- FILE`) and review who changed it";

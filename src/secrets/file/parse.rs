@@ -7,7 +7,7 @@ use super::{META_KEY, SecretsFile, VERSION, names};
 use crate::diagnostic::Diagnostic;
 use crate::node::{Kind, Node};
 use crate::secrets::crypto::{CryptoError, check_sealed};
-use crate::secrets::review::shown::field;
+use crate::secrets::file::shown::field;
 use crate::source::{FileId, Span};
 
 /// A file as read, with where each part was written.
@@ -267,7 +267,7 @@ pub fn parse(node: &Node, file: FileId, name: &str) -> Result<Parsed, Vec<Diagno
             let mut list = Vec::new();
             for item in items {
                 match &item.kind {
-                    Kind::Str(s) if s.parse::<crate::secrets::recipient::Recipient>().is_ok() => {
+                    Kind::Str(s) if s.parse::<crate::project::recipient::Recipient>().is_ok() => {
                         list.push(s.clone())
                     }
                     _ => errors.push(format_error(

@@ -2,10 +2,10 @@
 //! The output depends only on the data, so an unchanged value keeps its line byte for byte.
 
 use super::{META_KEY, SecretsFile, VERSION};
-use crate::load::yaml::resolve_plain;
 use crate::node::Kind;
+use crate::yaml::resolve_plain;
 // The program's one YAML quoter, shared with rendered YAML outputs.
-pub(crate) use crate::render::format::yaml::double_quoted as quoted;
+pub(crate) use crate::format::yaml::double_quoted as quoted;
 
 pub const HEADER: &str =
     "# cfgc secrets file: names are plain, values are sealed. Edit with `cfgc secrets`.\n";

@@ -4,9 +4,9 @@ use secrecy::ExposeSecret;
 
 use super::serialize::{quoted, scalar};
 use super::*;
+use crate::project::recipient::Recipient;
 use crate::secrets::crypto::{DataKey, Plaintext, open, unwrap};
 use crate::secrets::identity::Identity;
-use crate::secrets::recipient::Recipient;
 use crate::source::{FileId, Source};
 
 fn key() -> (Identity, Recipient) {
@@ -17,7 +17,7 @@ fn key() -> (Identity, Recipient) {
 
 fn reparse(text: &str) -> Result<Parsed, Vec<crate::diagnostic::Diagnostic>> {
     let src = Source::new("s.yaml".into(), "s.yaml".into(), text.into());
-    let node = crate::load::yaml::parse(FileId(0), &src).map_err(|d| vec![d])?;
+    let node = crate::yaml::parse(FileId(0), &src).map_err(|d| vec![d])?;
     parse(&node, FileId(0), "s.yaml")
 }
 
@@ -139,7 +139,7 @@ fn scalars_read_back_unchanged() {
     ] {
         let text = format!("K: {}\n", scalar(s));
         let src = Source::new("t".into(), "t".into(), text.clone());
-        let node = crate::load::yaml::parse(FileId(0), &src)
+        let node = crate::yaml::parse(FileId(0), &src)
             .unwrap_or_else(|e| panic!("{s:?} -> {text}: {e:?}"));
         match &node.as_map().expect("map")["K"].node.kind {
             crate::node::Kind::Str(got) => assert_eq!(got, s, "{text}"),

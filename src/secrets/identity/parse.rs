@@ -15,9 +15,7 @@ use zeroize::Zeroizing;
 use super::{Identity, IdentityError, Key, passphrase};
 use crate::diagnostic::Diagnostic;
 
-/// Key files are tiny; a bigger file was named by mistake, and reading it whole would
-/// only waste memory.
-pub(super) const MAX_FILE_LEN: u64 = 1 << 20;
+use super::MAX_FILE_LEN;
 
 // Longest key-type token echoed back in an error.
 const MAX_ECHOED_TYPE_LEN: usize = 64;
@@ -108,12 +106,10 @@ fn warn_open_permissions(path: &Path, mode: u32) {
     )
     .note("it is used anyway; ssh would refuse such a private key")
     .help(format!("make it private: `chmod 600 {shown}`"));
-    crate::commands::err(&crate::report::human::render(
-        &[d],
-        &crate::source::SourceMap::default(),
-        &[],
-        false,
-    ));
+    let text =
+        crate::diagnostic::human::render(&[d], &crate::source::SourceMap::default(), &[], false);
+    // A warning, not a finding: the key is used, so it is said where ssh says it, now.
+    let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), text.as_bytes());
 }
 
 /// Parses the text of a key file or of a key variable (`CFGC_AGE_KEY`, `SOPS_AGE_KEY`).

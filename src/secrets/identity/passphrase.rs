@@ -10,7 +10,7 @@ use age::secrecy::SecretString;
 use zeroize::Zeroizing;
 
 use super::IdentityError;
-use super::parse::MAX_FILE_LEN;
+use super::MAX_FILE_LEN;
 
 /// The most scrypt work accepted from an identity file: 2^20 is about 1 GiB and a second
 /// or two; `age -p` writes 2^18 on most machines. More is a hostile file, not a key.

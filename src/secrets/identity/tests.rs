@@ -143,7 +143,7 @@ fn huge_file_is_refused_without_reading_it() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("big");
     let file = std::fs::File::create(&path).expect("create");
-    file.set_len(parse::MAX_FILE_LEN + 1).expect("sparse file");
+    file.set_len(super::MAX_FILE_LEN + 1).expect("sparse file");
     let err = load(&path, "big").expect_err("rejected");
     assert!(matches!(err, IdentityError::TooLarge { .. }), "{err}");
 }

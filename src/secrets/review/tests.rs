@@ -1,9 +1,9 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::project::recipient::Recipient;
 use crate::secrets::crypto::{DataKey, Plaintext};
 use crate::secrets::file::{Change, create, rekey, update};
-use crate::secrets::recipient::Recipient;
 
 fn set(file: &SecretsFile, key: &DataKey, name: &str, value: &str) -> SecretsFile {
     let changes = BTreeMap::from([(

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use zeroize::Zeroizing;
 
 use super::super::IdentityError;
-use super::super::parse::MAX_FILE_LEN;
+use super::super::MAX_FILE_LEN;
 
 pub(super) const PLACE: &str = "SOPS_AGE_KEY_CMD";
 

@@ -141,7 +141,7 @@ fn one(pattern: &str, as_property: bool) -> Value {
 }
 
 fn builds(schema: &Value) -> bool {
-    super::schema::compile(schema).is_ok()
+    super::compile(schema).is_ok()
 }
 
 #[cfg(test)]

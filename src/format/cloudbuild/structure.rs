@@ -36,7 +36,7 @@ const BUILT_IN: &[&str] = &[
 
 pub fn check(text: &str) -> Vec<SyntaxError> {
     let src = Source::new(String::new(), Default::default(), text.to_string());
-    let Ok(root) = crate::load::yaml::parse(FileId(0), &src) else {
+    let Ok(root) = crate::yaml::parse(FileId(0), &src) else {
         return Vec::new(); // parse_back reports it
     };
     let at = |node: &Node, message: String| {

@@ -1,8 +1,6 @@
 //! The string formats cfgc adds to JSON Schema. Each check returns why a
 //! value fails, in words that never repeat the value itself.
 
-pub mod loopback;
-
 use url::Url;
 
 pub const FORMATS: &[&str] = &[
@@ -62,7 +60,7 @@ fn https_url(s: &str) -> Result<(), &'static str> {
 /// Rejects loopback and unspecified hosts in a URL of any scheme, a `[user@]host[:port]`,
 /// or a comma- or space-separated list of either (see `loopback::names_local`).
 fn no_localhost(s: &str) -> Result<(), &'static str> {
-    if loopback::names_local(s) {
+    if crate::loopback::names_local(s) {
         return Err(
             "it points at a loopback or unspecified host (localhost, 127.0.0.0/8, ::1, 0.0.0.0)",
         );
@@ -99,7 +97,7 @@ fn port(s: &str) -> Result<(), &'static str> {
 }
 
 fn age_recipient(s: &str) -> Result<(), &'static str> {
-    let ok = s.parse::<crate::secrets::recipient::Recipient>().is_ok();
+    let ok = s.parse::<crate::project::recipient::Recipient>().is_ok();
     if ok {
         Ok(())
     } else {

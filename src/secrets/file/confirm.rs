@@ -17,8 +17,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use ed25519_dalek::{Signature, Signer, VerifyingKey};
 
-use super::crypto::DataKey;
-use super::file::SecretsFile;
+use super::SecretsFile;
+use crate::secrets::crypto::DataKey;
 
 const LABEL: &[u8] = b"cfgc v1 succession";
 
@@ -74,8 +74,8 @@ fn decode<const N: usize>(text: &str) -> Option<[u8; N]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::project::recipient::Recipient;
     use crate::secrets::file::{create, reseal};
-    use crate::secrets::recipient::Recipient;
 
     #[test]
     fn only_the_old_key_confirms_a_new_one() {

@@ -6,11 +6,15 @@ use std::collections::BTreeSet;
 use jsonschema::{Draft, Validator};
 use serde_json::Value;
 
-use super::{formats, schema_check};
+pub mod check;
+pub mod defaults;
+pub mod formats;
+
 use crate::diagnostic::Diagnostic;
 use crate::fs::Role;
 use crate::project::Project;
 use crate::source::{Source, SourceMap, Span};
+use check as schema_check;
 
 pub struct Schema {
     pub validator: Validator,
@@ -26,7 +30,7 @@ pub struct Schema {
     /// the app's environment, so templates' `app_env` leaves them out.
     pub infra: BTreeSet<String>,
     /// Top-level non-secret defaults, the layer under every environment's (`merge`).
-    pub defaults: crate::merge::defaults::Defaults,
+    pub defaults: crate::schema::defaults::Defaults,
 }
 
 /// Keys cfgc adds to every instance so that schema rules can key on them.
@@ -121,7 +125,7 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
         file,
         defaults: Default::default(),
     };
-    schema.defaults = crate::merge::defaults::collect(&schema, sources);
+    schema.defaults = crate::schema::defaults::collect(&schema, sources);
     Ok(schema)
 }
 

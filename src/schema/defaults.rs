@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::node::{Entry, Kind, Map, Node};
+use crate::schema::Schema;
 use crate::source::{SourceMap, Span};
-use crate::validate::Schema;
 
 /// The schema's top-level defaults, read once when the schema is loaded.
 #[derive(Default)]

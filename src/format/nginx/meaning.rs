@@ -81,7 +81,7 @@ fn ssl_flag(directives: &[Directive]) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::format::nginx::parse::{parse, walk};
+    use crate::format::nginx::parse::{parse, walk};
 
     /// Every `listen` of the normalised file, its arguments joined.
     fn listens(text: &str) -> Vec<String> {

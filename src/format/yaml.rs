@@ -31,7 +31,7 @@ impl Room for Yaml {
     /// Read with cfgc's own strict YAML 1.2 reader: one document, no duplicate keys.
     fn parse_back(&self, text: &str) -> Result<(), SyntaxError> {
         let src = Source::new(String::new(), Default::default(), text.to_string());
-        crate::load::yaml::parse(FileId(0), &src)
+        crate::yaml::parse(FileId(0), &src)
             .map(|_| ())
             .map_err(|d| {
                 let (line, column) = d.span.map_or((1, 1), |s| src.line_col(s.start as usize));
