@@ -75,5 +75,27 @@ pub fn decrypt(
     }
 }
 
+/// Stage 4 where the command cannot go on without the secrets (`exec`): no identity that
+/// fits is an error listing every place searched.
+pub fn decrypt_required(
+    env: &Environment,
+    layers: &Layers,
+    keyring: &Keyring,
+    sources: &SourceMap,
+) -> Result<BTreeMap<String, Plaintext>, Vec<Diagnostic>> {
+    let Some(parsed) = env
+        .secrets
+        .as_ref()
+        .and_then(|declared| layers.secrets(layers.id(&declared.value)))
+    else {
+        return Ok(BTreeMap::new());
+    };
+    keyring
+        .for_environment(env)
+        .and_then(|identities| open_file(parsed, &env.name, &identities, sources))
+        .map(|opened| opened.values)
+        .map_err(DecryptError::into_diagnostics)
+}
+
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,264 @@
+//! `check`: every environment through stage 4 (validated, and its secret values too where
+//! an identity fits), its outputs rendered keylessly to prove the templates.
+
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+
+use super::boundary::{self, Keys};
+use super::chain::{Env, Need};
+use super::{Reported, Stopped, each_env, leak, rehearse, review, sorted, streamed};
+use crate::cli::Config;
+use crate::decrypt::Keyring;
+use crate::diagnostic::Diagnostic;
+use crate::load::{self, Loaded};
+use crate::render::{self, Templates};
+use crate::secrets::file::Parsed;
+use crate::source::{SourceMap, Span};
+use crate::validate;
+
+/// What `check` found.
+pub struct Checked {
+    pub sources: SourceMap,
+    pub environments: Vec<String>,
+    /// Findings and errors, sorted by file and line.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Spans whose text is never shown.
+    pub redactions: Vec<Span>,
+    /// Environments whose secret values were checked, and those checked by name only.
+    pub values_checked: Vec<String>,
+    pub names_only: Vec<String>,
+    /// Why secrets were not decrypted, where the trust boundary refused (see `trust`).
+    pub notice: Option<Box<Diagnostic>>,
+}
+
+/// `check`'s result for one environment: its findings, whether its secret values were
+/// checked (`None`: it has no secrets file), and what rendering its outputs found.
+struct Checks {
+    found: Vec<Diagnostic>,
+    checked: Option<bool>,
+    rendered: Option<render::Failed>,
+}
+
+impl Reported for Checks {
+    fn reports(&self) -> bool {
+        !self.found.is_empty() || self.rendered.is_some()
+    }
+}
+
+/// What every environment's check reads.
+struct Shared<'a> {
+    loaded: &'a Loaded,
+    templates: &'a Templates,
+    keys: &'a Keys,
+    /// Each environment's secrets file at `--base` (by its index), when one is given.
+    bases: Vec<(usize, Option<Parsed>)>,
+    base: &'a str,
+    /// Variables derived values refer to: used, even if no template names them.
+    inputs: Mutex<BTreeSet<String>>,
+}
+
+/// Stages 1–4, for `check`: every environment validated, and its secret values too where
+/// an identity fits.
+///
+/// With `base` (a git revision), each secrets file is also compared with the same file
+/// there: rolled back, or re-created without a confirmation, is a finding.
+pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Checked, Stopped> {
+    let mut sources = SourceMap::default();
+    // A declared secrets file not written yet (a new environment) holds no secret: what
+    // the schema requires of it is a finding, not a stop that hides every other one.
+    let options = load::Options {
+        new_secrets_ok: true,
+    };
+    let loaded = match load::load_streamed(config.project.as_deref(), names, &mut sources, options)
+    {
+        Ok(l) => l,
+        Err(errors) => return Err(Stopped { sources, errors }),
+    };
+    let templates = match render::templates::compile(&loaded.project, &mut sources) {
+        Ok(templates) => templates,
+        Err(errors) => return uncompiled(&loaded, sources, errors),
+    };
+    let bases = match base {
+        None => Vec::new(),
+        Some(rev) => match secrets_at(&loaded, rev, &mut sources) {
+            Ok(b) => b,
+            Err(errors) => return Err(Stopped { sources, errors }),
+        },
+    };
+    let envs: Vec<_> = loaded.environments().collect();
+    let keyring = Keyring::from_sources(config.identity_sources.clone());
+    let keys = boundary::keys(config, &loaded.project, &envs, keyring);
+    let shared = Shared {
+        loaded: &loaded,
+        templates: &templates,
+        keys: &keys,
+        bases,
+        base: base.unwrap_or(""),
+        inputs: Mutex::new(BTreeSet::new()),
+    };
+    let per_env = each_env(&envs, |i, env| {
+        streamed(&loaded, i, env, &sources, |layers, sources| {
+            let at = Env {
+                loaded: &loaded,
+                env,
+                layers,
+                sources,
+            };
+            check_env(&shared, i, at)
+        })
+    });
+    let inputs = shared
+        .inputs
+        .into_inner()
+        .expect("no task panicked holding it");
+    let mut files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
+    let unused = templates.unused_variables(&loaded.schema, &sources);
+    files.findings.extend(
+        unused
+            .into_iter()
+            .filter(|d| !d.key.as_ref().is_some_and(|k| inputs.contains(k))),
+    );
+    let mut diagnostics = files.findings;
+    let mut load_errors = Vec::new();
+    let (mut values_checked, mut names_only) = (Vec::new(), Vec::new());
+    for (env, outcome) in envs.iter().zip(per_env) {
+        let (files, checks) = match outcome.take(&mut sources) {
+            Ok(done) => done,
+            Err(errors) => {
+                load_errors.extend(errors);
+                continue;
+            }
+        };
+        diagnostics.extend(files);
+        diagnostics.extend(checks.found);
+        if let Some(failed) = checks.rendered {
+            diagnostics.extend(super::adopt(&mut sources, failed));
+        }
+        match checks.checked {
+            Some(true) => values_checked.push(env.name.clone()),
+            Some(false) => names_only.push(env.name.clone()),
+            None => {}
+        }
+    }
+    load_errors.extend(keys.error().cloned());
+    if !load_errors.is_empty() {
+        leak(loaded);
+        return Err(Stopped {
+            sources,
+            errors: load_errors,
+        });
+    }
+    let environments = envs.iter().map(|e| e.name.clone()).collect();
+    let diagnostics = sorted(diagnostics, &loaded, &sources);
+    let notice = keys.notice().cloned().map(Box::new);
+    leak((templates, loaded));
+    Ok(Checked {
+        sources,
+        environments,
+        diagnostics,
+        redactions: files.redactions,
+        values_checked,
+        names_only,
+        notice,
+    })
+}
+
+/// Stages 2–4 for one environment (its own files just loaded), and its outputs rendered
+/// keylessly when its configuration is valid (outputs rendered from an invalid one prove
+/// nothing, as in `plan`).
+fn check_env(shared: &Shared, index: usize, at: Env) -> Checks {
+    let derived = at.derive(true);
+    (shared.inputs.lock().expect("no task panics holding it"))
+        .extend(derived.inputs.iter().cloned());
+    let mut validated = derived.validate(at);
+    let rendered = validated
+        .findings
+        .is_empty()
+        .then(|| rehearse::rehearse(shared.loaded, shared.templates, &validated.merged))
+        .flatten();
+    let mut found = std::mem::take(&mut validated.findings);
+    let Some(declared) = &at.env.secrets else {
+        return Checks {
+            found,
+            checked: None,
+            rendered,
+        };
+    };
+    let parsed = at.layers.secrets(at.layers.id(&declared.value));
+    if let Some(parsed) = parsed {
+        found.extend(review::pending_findings(at.env, parsed));
+    }
+    if let Some((_, Some(old))) = shared.bases.iter().find(|(e, _)| *e == index) {
+        found.extend(review::against_base(at.env, old, parsed, shared.base));
+    }
+    let need = match shared.keys.keyring() {
+        Some(keyring) => Need::IfHeld(keyring),
+        None => Need::Withheld(shared.keys.reason()),
+    };
+    let checked = match validated.decrypt(at, need) {
+        Ok(decrypted) => {
+            if let Some(values) = decrypted.values() {
+                let (loaded, templates) = (shared.loaded, shared.templates);
+                found.extend(rehearse::unplaceable_values(
+                    loaded, templates, at.env, values,
+                ));
+            }
+            let checked = decrypted.values().is_some();
+            found.extend(decrypted.validated.findings);
+            checked
+        }
+        Err(errors) => {
+            found.extend(errors);
+            true
+        }
+    };
+    Checks {
+        found,
+        checked: Some(checked),
+        rendered,
+    }
+}
+
+/// `check` stopped by templates that do not compile: their syntax errors are its findings.
+fn uncompiled(
+    loaded: &Loaded,
+    sources: SourceMap,
+    errors: Vec<Diagnostic>,
+) -> Result<Checked, Stopped> {
+    let Some(found) = rehearse::syntax_findings(&errors) else {
+        return Err(Stopped { sources, errors });
+    };
+    let diagnostics = sorted(found, loaded, &sources);
+    Ok(Checked {
+        environments: loaded.environments().map(|e| e.name.clone()).collect(),
+        sources,
+        diagnostics,
+        redactions: Vec::new(),
+        values_checked: Vec::new(),
+        names_only: Vec::new(),
+        notice: None,
+    })
+}
+
+/// Each selected environment's secrets file at `rev` (by the environment's index), parsed
+/// without a key; `None` where it did not exist there.
+fn secrets_at(
+    loaded: &Loaded,
+    rev: &str,
+    sources: &mut SourceMap,
+) -> Result<Vec<(usize, Option<Parsed>)>, Vec<Diagnostic>> {
+    let limits = loaded.project.fs.limits().clone();
+    if loaded.environments().all(|env| env.secrets.is_none()) {
+        return Ok(Vec::new());
+    }
+    let revision = crate::secrets::history::Revision::open(&loaded.project.root, rev)?;
+    let mut out = Vec::new();
+    for (i, env) in loaded.environments().enumerate() {
+        if let Some(declared) = &env.secrets {
+            // By environment: a file moved since `rev` is compared with the one it replaces.
+            let old = revision.secrets_of(&env.name, &declared.value, &limits, sources)?;
+            out.push((i, old));
+        }
+    }
+    Ok(out)
+}
