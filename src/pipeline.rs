@@ -87,7 +87,7 @@ fn each_env<'e, T: Send>(
 
 /// What one environment's task left: its result, or the errors of loading its own files;
 /// and the texts of its own files when something may be shown from them.
-struct Streamed<T> {
+pub(super) struct Streamed<T> {
     result: Result<T, Vec<Diagnostic>>,
     kept: Option<source::Local>,
 }

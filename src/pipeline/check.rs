@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use super::boundary::{self, Keys};
 use super::chain::{Env, Need};
-use super::{Reported, Stopped, each_env, leak, rehearse, review, sorted, streamed};
+use super::{Reported, Stopped, Streamed, each_env, leak, rehearse, review, sorted, streamed};
 use crate::cli::Config;
 use crate::decrypt::Keyring;
 use crate::diagnostic::Diagnostic;
@@ -118,38 +118,23 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
             .into_iter()
             .filter(|d| !d.key.as_ref().is_some_and(|k| inputs.contains(k))),
     );
-    let mut diagnostics = files.findings;
-    let mut load_errors = Vec::new();
-    let (mut values_checked, mut names_only) = (Vec::new(), Vec::new());
+    let mut gathered = Gathered {
+        diagnostics: files.findings,
+        ..Gathered::default()
+    };
     for (env, outcome) in envs.iter().zip(per_env) {
-        let (files, checks) = match outcome.take(&mut sources) {
-            Ok(done) => done,
-            Err(errors) => {
-                load_errors.extend(errors);
-                continue;
-            }
-        };
-        diagnostics.extend(files);
-        diagnostics.extend(checks.found);
-        if let Some(failed) = checks.rendered {
-            diagnostics.extend(super::adopt(&mut sources, failed));
-        }
-        match checks.checked {
-            Some(true) => values_checked.push(env.name.clone()),
-            Some(false) => names_only.push(env.name.clone()),
-            None => {}
-        }
+        gathered.take(&env.name, outcome, &mut sources);
     }
-    load_errors.extend(keys.error().cloned());
-    if !load_errors.is_empty() {
+    gathered.load_errors.extend(keys.error().cloned());
+    if !gathered.load_errors.is_empty() {
         leak(loaded);
         return Err(Stopped {
             sources,
-            errors: load_errors,
+            errors: gathered.load_errors,
         });
     }
     let environments = envs.iter().map(|e| e.name.clone()).collect();
-    let diagnostics = sorted(diagnostics, &loaded, &sources);
+    let diagnostics = sorted(gathered.diagnostics, &loaded, &sources);
     let notice = keys.notice().cloned().map(Box::new);
     leak((templates, loaded));
     Ok(Checked {
@@ -157,10 +142,43 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
         environments,
         diagnostics,
         redactions: files.redactions,
-        values_checked,
-        names_only,
+        values_checked: gathered.values_checked,
+        names_only: gathered.names_only,
         notice,
     })
+}
+
+/// Every environment's checks, gathered in declared order.
+#[derive(Default)]
+struct Gathered {
+    diagnostics: Vec<Diagnostic>,
+    load_errors: Vec<Diagnostic>,
+    values_checked: Vec<String>,
+    names_only: Vec<String>,
+}
+
+impl Gathered {
+    fn take(
+        &mut self,
+        env: &str,
+        outcome: Streamed<(Vec<Diagnostic>, Checks)>,
+        sources: &mut SourceMap,
+    ) {
+        let (files, checks) = match outcome.take(sources) {
+            Ok(done) => done,
+            Err(errors) => return self.load_errors.extend(errors),
+        };
+        self.diagnostics.extend(files);
+        self.diagnostics.extend(checks.found);
+        if let Some(failed) = checks.rendered {
+            self.diagnostics.extend(super::adopt(sources, failed));
+        }
+        match checks.checked {
+            Some(true) => self.values_checked.push(env.to_string()),
+            Some(false) => self.names_only.push(env.to_string()),
+            None => {}
+        }
+    }
 }
 
 /// Stages 2–4 for one environment (its own files just loaded), and its outputs rendered
