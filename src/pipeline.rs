@@ -13,7 +13,8 @@ use rayon::prelude::*;
 use crate::cli::Config;
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, Layers, Loaded};
-use crate::project::Environment;
+use crate::plan::FilePlan;
+use crate::project::{Environment, Project};
 use crate::render::{self, Templates};
 use crate::source::{self, FileId, SourceMap};
 use crate::validate;
@@ -173,4 +174,33 @@ fn sorted(found: Vec<Diagnostic>, loaded: &Loaded, sources: &SourceMap) -> Vec<D
 /// anything holding a decrypted value (those are zeroized when dropped).
 fn leak<T>(value: T) {
     std::mem::forget(value);
+}
+
+// Stage 7. `apply` holds the project lock from before the plan to the last write, so what
+// is confirmed is what is written; between `ready` and `write` it shows the plan and asks.
+
+pub use crate::apply::Applied;
+
+/// The project lock for a plan-then-write.
+pub fn lock(config: &Config) -> Result<crate::fs::Lock, Diagnostic> {
+    let file = crate::project::locate(config.project.as_deref())?;
+    let root = file.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    let fs = crate::fs::ProjectFs::open(&root, crate::fs::Limits::default())
+        .map_err(|e| e.diagnostic())?;
+    crate::apply::lock(&fs)
+}
+
+/// Stage 7's preflight on a plan about to be shown: every pending write is allowed, and
+/// no temp file of an interrupted apply is left in the output folder.
+pub fn ready(project: &Project, plans: &[FilePlan]) -> Result<(), Vec<Diagnostic>> {
+    let refused = crate::apply::preflight(&project.fs, plans);
+    if !refused.is_empty() {
+        return Err(refused);
+    }
+    crate::apply::remove_stale_temps(&project.fs, &project.output_dir).map_err(|d| vec![d])
+}
+
+/// Stage 7: the confirmed plan written, each file atomically.
+pub fn write(project: &Project, plans: &[FilePlan]) -> Result<Applied, Vec<Diagnostic>> {
+    crate::apply::write_all(&project.fs, plans)
 }

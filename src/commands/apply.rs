@@ -4,7 +4,6 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use super::check::fatal;
 use super::{err, out};
-use crate::apply;
 use crate::cli::Config;
 use crate::exit::Exit;
 use crate::pipeline;
@@ -12,15 +11,7 @@ use crate::source::SourceMap;
 
 pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) -> Exit {
     // The lock is taken before the plan, so what is confirmed is what is written.
-    let root = match crate::project::locate(config.project.as_deref()) {
-        Ok(file) => file.parent().map(|p| p.to_path_buf()).unwrap_or_default(),
-        Err(d) => return fatal(&[d], &SourceMap::default(), config.color_err),
-    };
-    let lock_fs = match crate::fs::ProjectFs::open(&root, crate::fs::Limits::default()) {
-        Ok(fs) => fs,
-        Err(e) => return fatal(&[e.diagnostic()], &SourceMap::default(), config.color_err),
-    };
-    let _lock = match apply::lock(&lock_fs) {
+    let _lock = match pipeline::lock(config) {
         Ok(l) => l,
         Err(d) => return fatal(&[d], &SourceMap::default(), config.color_err),
     };
@@ -41,12 +32,8 @@ pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) ->
             }
             let plans = &planned.plans;
             let project = &loaded.project;
-            let refused = apply::preflight(&project.fs, plans);
-            if !refused.is_empty() {
+            if let Err(refused) = pipeline::ready(project, plans) {
                 return fatal(&refused, &sources, config.color_err);
-            }
-            if let Err(d) = apply::remove_stale_temps(&project.fs, &project.output_dir) {
-                return fatal(&[d], &sources, config.color_err);
             }
             if !config.quiet {
                 out(&crate::report::plan::human(plans, config.color));
@@ -70,7 +57,7 @@ pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) ->
                     return Exit::Error;
                 }
             }
-            match apply::write_all(&project.fs, plans) {
+            match pipeline::write(project, plans) {
                 Ok(applied) => {
                     if !config.quiet {
                         out(&format!("apply: wrote {} file(s)\n", applied.written));
