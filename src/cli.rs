@@ -18,7 +18,8 @@ const TOP_EXAMPLES: &str = concat!(
     "  cfgc apply production --yes         write production's files atomically\n",
     "  cfgc secrets set production JWT_SECRET < value.txt\n\n",
     "More: `cfgc help identities` (where keys are looked for), `cfgc help plumbing`\n",
-    "(what git and packagers run), `cfgc man --out DIR` (a man page per command)\n\n",
+    "(what git and packagers run), `cfgc help codes` (every diagnostic code and what to\n",
+    "do), `cfgc man --out DIR` (a man page per command)\n\n",
     crate::exit_codes_help!()
 );
 

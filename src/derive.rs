@@ -13,7 +13,7 @@ pub mod expr;
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::merge::Merged;
 use crate::node::{Kind, Node};
 use crate::schema::Schema;
@@ -160,7 +160,7 @@ impl Resolver<'_, '_> {
             self.report(
                 name,
                 at,
-                "derive-syntax",
+                Code::DeriveSyntax,
                 format!(
                     "`{name}`'s `derive` is a {}, not a string",
                     node.type_name()
@@ -175,7 +175,7 @@ impl Resolver<'_, '_> {
                 self.report(
                     name,
                     at,
-                    "derive-syntax",
+                    Code::DeriveSyntax,
                     format!("`{name}` is not a valid derived value: {why}"),
                     "references are `${NAME}`; write `$$` for a literal `$`".into(),
                 );
@@ -203,7 +203,7 @@ impl Resolver<'_, '_> {
             self.report(
                 name,
                 at,
-                "derive-too-long",
+                Code::DeriveTooLong,
                 format!("`{name}` derives a value longer than {MAX_VALUE} bytes"),
                 "a derived value is a URL or a name; look for references that repeat a long value"
                     .into(),
@@ -226,7 +226,7 @@ impl Resolver<'_, '_> {
         self.report(
             name,
             at,
-            "derive-depth",
+            Code::DeriveDepth,
             format!("derived values build on each other more than {MAX_DEPTH} deep at `{name}`"),
             "refer to the variables the chain starts from instead".into(),
         );
@@ -269,7 +269,7 @@ impl Resolver<'_, '_> {
                 (Kind::Bool(b), _) => out.push_str(&b.to_string()),
                 (Kind::List(_) | Kind::Map(_), true) => {}
                 _ => {
-                    self.report(name, at, "derive-type", format!("`{name}` interpolates `{r}`, which is a {}", type_of(&kind)), format!("only strings, numbers and booleans can be placed in text; `{{ derive: \"${{{r}}}\" }}` alone copies `{r}` whole"));
+                    self.report(name, at, Code::DeriveType, format!("`{name}` interpolates `{r}`, which is a {}", type_of(&kind)), format!("only strings, numbers and booleans can be placed in text; `{{ derive: \"${{{r}}}\" }}` alone copies `{r}` whole"));
                     return None;
                 }
             }
@@ -287,7 +287,7 @@ impl Resolver<'_, '_> {
             self.report(
                 name,
                 at,
-                "derive-secret",
+                Code::DeriveSecret,
                 format!(
                     "`{name}` refers to the secret `{r}`: a secret is never placed in a plain value"
                 ),
@@ -302,7 +302,7 @@ impl Resolver<'_, '_> {
             self.report(
                 name,
                 at,
-                "derive-cycle",
+                Code::DeriveCycle,
                 format!("derived values refer to each other in a cycle: {cycle}"),
                 "give one of them a plain value".into(),
             );
@@ -330,7 +330,7 @@ impl Resolver<'_, '_> {
                 self.report(
                     name,
                     at,
-                    "derive-unknown",
+                    Code::DeriveUnknown,
                     format!("`{name}` refers to `{r}`, which has no value here"),
                     help,
                 );
@@ -363,9 +363,9 @@ impl Resolver<'_, '_> {
         )
     }
 
-    fn report(&mut self, name: &str, at: Span, code: &'static str, message: String, help: String) {
+    fn report(&mut self, name: &str, at: Span, code: Code, message: String, help: String) {
         self.found.push(
-            Diagnostic::finding(code, message)
+            Diagnostic::new(code, message)
                 .at(at)
                 .label("in this derived value")
                 .key(name)

@@ -5,7 +5,10 @@
 //! types and rules. The source line shown under it is masked where a value
 //! may be secret (see `human`).
 
+pub mod code;
 pub mod human;
+
+pub use code::Code;
 
 use crate::source::Span;
 
@@ -30,8 +33,8 @@ pub enum Kind {
 pub struct Diagnostic {
     pub kind: Kind,
     pub severity: Severity,
-    /// Stable identifier, e.g. `schema-format` or `secret-in-plain-layer`.
-    pub code: &'static str,
+    /// Its entry in the catalogue (`code`), which decides its kind and severity.
+    pub code: Code,
     pub message: String,
     /// Primary location; `None` for findings about the project as a whole.
     pub span: Option<Span>,
@@ -48,27 +51,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// An error that stops the run (exit 2).
-    pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(Kind::Error, code, message)
-    }
-
-    /// A finding about the project's content (exit 1).
-    pub fn finding(code: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(Kind::Finding, code, message)
-    }
-
-    /// A warning: shown, but the run goes on and its exit code is not changed.
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
-        let mut d = Diagnostic::new(Kind::Finding, code, message);
-        d.severity = Severity::Warning;
-        d
-    }
-
-    fn new(kind: Kind, code: &'static str, message: impl Into<String>) -> Diagnostic {
+    /// A diagnostic of `code`: its kind, its severity and its help until `help` says
+    /// something more precise come from the catalogue.
+    pub fn new(code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
-            kind,
-            severity: Severity::Error,
+            kind: code.kind(),
+            severity: code.severity(),
             code,
             message: message.into(),
             span: None,
@@ -77,7 +65,7 @@ impl Diagnostic {
             environments: Vec::new(),
             schema_path: None,
             notes: Vec::new(),
-            help: None,
+            help: Some(code.help().to_string()),
         }
     }
 

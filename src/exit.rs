@@ -58,17 +58,17 @@ pub const HELP: &str = exit_codes_help!();
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Code;
 
     #[test]
     fn errors_outrank_findings_outrank_pending() {
-        let finding = Diagnostic::finding("schema-type", "x");
-        let error = Diagnostic::error("io", "x");
+        let finding = Diagnostic::new(Code::SchemaType, "x");
+        let error = Diagnostic::new(Code::Io, "x");
         assert_eq!(decide(&[], false), Exit::Ok);
         assert_eq!(decide(&[], true), Exit::Pending);
         assert_eq!(decide(std::slice::from_ref(&finding), true), Exit::Findings);
         assert_eq!(decide(&[finding, error], true), Exit::Error);
-        let mut warning = Diagnostic::finding("unused", "x");
-        warning.severity = Severity::Warning;
+        let warning = Diagnostic::new(Code::UnusedVariable, "x");
         assert_eq!(decide(&[warning], false), Exit::Ok);
     }
 }

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// A file read from history is a secrets file: far below this.
 const MAX_BYTES: usize = 16 * 1024 * 1024;
@@ -21,13 +21,13 @@ pub enum GitError {
 impl GitError {
     pub fn diagnostic(&self) -> Diagnostic {
         match self {
-            GitError::NotInstalled => Diagnostic::error("git", "`git` is not installed or not on PATH")
+            GitError::NotInstalled => Diagnostic::new(Code::Git, "`git` is not installed or not on PATH")
                 .help("install git (`apt-get install git`, `brew install git`) and run the command again"),
-            GitError::NotARepo => Diagnostic::error("git", "the project is not in a git repository")
+            GitError::NotARepo => Diagnostic::new(Code::Git, "the project is not in a git repository")
                 .help("comparing with a revision needs the project's git history: run it in a clone"),
-            GitError::BadRevision(rev) => Diagnostic::error("git-revision", format!("`{rev}` is not a revision of this repository"))
+            GitError::BadRevision(rev) => Diagnostic::new(Code::GitRevision, format!("`{rev}` is not a revision of this repository"))
                 .help("give a branch, tag or commit (in CI, fetch the pull request's target branch first: `git fetch origin main`, then `--base origin/main`)"),
-            GitError::Failed(why) => Diagnostic::error("git", format!("git failed: {why}")),
+            GitError::Failed(why) => Diagnostic::new(Code::Git, format!("git failed: {why}")),
         }
     }
 }

@@ -34,12 +34,16 @@ documented in their man pages (`cfgc man --out DIR`) and the README:
 const TOPICS: [(&str, &str); 2] = [("identities", IDENTITIES), ("plumbing", PLUMBING)];
 
 /// The topic's text when the arguments are exactly `help TOPIC` (after the program name).
-pub fn requested(args: &[OsString]) -> Option<&'static str> {
+/// `codes` is made from the catalogue, so it cannot drift from what cfgc reports.
+pub fn requested(args: &[OsString]) -> Option<String> {
     match args {
+        [help, topic] if help == "help" && topic == "codes" => {
+            Some(crate::diagnostic::code::listing())
+        }
         [help, topic] if help == "help" => TOPICS
             .iter()
             .find(|(name, _)| topic == name)
-            .map(|(_, text)| *text),
+            .map(|(_, text)| text.to_string()),
         _ => None,
     }
 }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::{ProjectFs, Role};
 use crate::node::{Kind, Node};
 use crate::project::{self, Environment, LayerFormat, Located, Project, ProjectPath, layer_format};
@@ -136,8 +136,8 @@ fn select(project: &Project, names: &[String]) -> Result<Vec<usize>, Vec<Diagnos
             Some(i) if !out.contains(&i) => out.push(i),
             Some(_) => {}
             None => {
-                let mut d = Diagnostic::error(
-                    "unknown-environment",
+                let mut d = Diagnostic::new(
+                    Code::UnknownEnvironment,
                     format!("unknown environment `{name}`"),
                 );
                 if let Some(close) = declared
@@ -421,7 +421,7 @@ fn read_and_parse(
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let src = Source::new(name.clone(), w.path.abs.clone(), lossy);
             let start = String::from_utf8_lossy(&e.as_bytes()[..at]).len();
-            let d = Diagnostic::error("invalid-utf8", format!("`{name}` is not valid UTF-8"))
+            let d = Diagnostic::new(Code::InvalidUtf8, format!("`{name}` is not valid UTF-8"))
                 .at(Span::new(id, start, start + '\u{FFFD}'.len_utf8()))
                 .label("invalid byte here")
                 .help("save the file as UTF-8");
@@ -435,8 +435,8 @@ fn read_and_parse(
     };
     let result = parsed.and_then(|node| match node.kind {
         Kind::Map(_) => Ok(node),
-        _ => Err(Diagnostic::error(
-            "layer-not-a-map",
+        _ => Err(Diagnostic::new(
+            Code::LayerNotAMap,
             "a layer must be a mapping of variable names to values",
         )
         .at(node.span)

@@ -9,7 +9,7 @@ fn main() -> std::process::ExitCode {
     let _ = cfgc::harden::no_core_dumps();
     let raw: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     if let Some(text) = cfgc::help_topics::requested(&raw) {
-        cfgc::commands::out(text);
+        cfgc::commands::out(&text);
         return std::process::ExitCode::SUCCESS;
     }
     let args = cfgc::cli::Args::parse();

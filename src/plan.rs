@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use similar::{ChangeTag, TextDiff};
 use zeroize::Zeroizing;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::{ProjectFs, RelPath, Role};
 use crate::project::{Environment, Output};
 use crate::render::{Content, LineMask, RenderedFile};
@@ -112,7 +112,7 @@ fn plan_file<'a>(
 /// (the rendered text always is).
 fn on_disk(fs: &ProjectFs, rel: &str) -> Result<Option<Zeroizing<String>>, Diagnostic> {
     let path = RelPath::parse(rel).map_err(|e| {
-        Diagnostic::error("file-refused", format!("cannot read `{rel}`: {e}")).help(e.help())
+        Diagnostic::new(Code::FileRefused, format!("cannot read `{rel}`: {e}")).help(e.help())
     })?;
     let bytes = fs
         .read_if_exists(&path, Role::Output)

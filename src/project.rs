@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::{Limits, ProjectFs, RelPath, Role};
 use crate::project::recipient::{Recipient, RecipientError};
 use crate::source::{FileId, Source, SourceMap, Span};
@@ -151,8 +151,8 @@ pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, Diagnostic> {
         return if file.is_file() {
             Ok(anchored(&file))
         } else {
-            Err(Diagnostic::error(
-                "project-not-found",
+            Err(Diagnostic::new(
+                Code::ProjectNotFound,
                 format!("no project file at `{}`", file.display()),
             )
             .help(
@@ -162,7 +162,7 @@ pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, Diagnostic> {
         };
     }
     let cwd = std::env::current_dir()
-        .map_err(|e| Diagnostic::error("io", format!("cannot read the current folder: {e}")))?;
+        .map_err(|e| Diagnostic::new(Code::Io, format!("cannot read the current folder: {e}")))?;
     let mut searched = Vec::new();
     for dir in cwd.ancestors() {
         let file = dir.join(PROJECT_FILE);
@@ -171,8 +171,8 @@ pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, Diagnostic> {
         }
         searched.push(dir.display().to_string());
     }
-    let mut d = Diagnostic::error(
-        "project-not-found",
+    let mut d = Diagnostic::new(
+        Code::ProjectNotFound,
         "no cfgc.toml in this folder or any parent",
     )
     .help(
@@ -213,8 +213,8 @@ pub fn load(file: &Path, sources: &mut SourceMap) -> Result<Project, Vec<Diagnos
         .and_then(|n| n.to_str())
         .and_then(|n| RelPath::parse(n).ok())
         .ok_or_else(|| {
-            vec![Diagnostic::error(
-                "io",
+            vec![Diagnostic::new(
+                Code::Io,
                 format!("`{}` is not a file name", file.display()),
             )]
         })?;
@@ -225,8 +225,8 @@ pub fn load(file: &Path, sources: &mut SourceMap) -> Result<Project, Vec<Diagnos
     let shown = name.as_path().display().to_string();
     let text = String::from_utf8(text).map_err(|e| {
         vec![
-            Diagnostic::error(
-                "io",
+            Diagnostic::new(
+                Code::Io,
                 format!(
                     "`{shown}` is not UTF-8 (byte {})",
                     e.utf8_error().valid_up_to()
@@ -245,7 +245,7 @@ pub fn load(file: &Path, sources: &mut SourceMap) -> Result<Project, Vec<Diagnos
             .unwrap_or("invalid project file")
             .to_string();
         vec![
-            Diagnostic::error("project", format!("invalid {shown}: {message}"))
+            Diagnostic::new(Code::Project, format!("invalid {shown}: {message}"))
                 .at(Span::new(id, span.start, span.end))
                 .label("here")
                 .help("see the cfgc.toml reference in the README"),
@@ -266,7 +266,7 @@ struct Resolver {
 
 /// A path from cfgc.toml refused at load: what is wrong, with the span of the value.
 fn bad_path(at: Span, what: &str, e: crate::fs::PathError) -> Diagnostic {
-    Diagnostic::error("project", format!("invalid path for {what}: {e}"))
+    Diagnostic::new(Code::Project, format!("invalid path for {what}: {e}"))
         .at(at)
         .label("not a path inside the project")
         .help(e.help())
@@ -314,7 +314,7 @@ fn resolve(
     if raw.environments.get_ref().is_empty() {
         let at = r.span(raw.environments.span());
         r.errors.push(
-            Diagnostic::error("project", "the project declares no environments")
+            Diagnostic::new(Code::Project, "the project declares no environments")
                 .at(at)
                 .help("add an [environments.NAME] table with a tier and layers"),
         );
@@ -378,14 +378,14 @@ fn environments(
         let env = env.into_inner();
         if !valid_name(&name) {
             r.errors.push(
-                Diagnostic::error("project", format!("invalid environment name `{name}`"))
+                Diagnostic::new(Code::Project, format!("invalid environment name `{name}`"))
                     .at(env_span)
                     .help("use lowercase letters, digits, `-` and `_`, starting with a letter"),
             );
         }
         if env.layers.get_ref().is_empty() {
             r.errors.push(
-                Diagnostic::error("project", format!("environment `{name}` has no layers"))
+                Diagnostic::new(Code::Project, format!("environment `{name}` has no layers"))
                     .at(r.span(env.layers.span()))
                     .help("list at least one YAML or TOML file in `layers`"),
             );
@@ -393,7 +393,7 @@ fn environments(
         for layer in env.layers.get_ref() {
             if layer_format(Path::new(layer.get_ref())).is_none() {
                 r.errors.push(
-                    Diagnostic::error("project", "a layer must be a .yaml, .yml or .toml file")
+                    Diagnostic::new(Code::Project, "a layer must be a .yaml, .yml or .toml file")
                         .at(r.span(layer.span()))
                         .label("unknown extension"),
                 );
@@ -410,7 +410,7 @@ fn environments(
                         r.redactions.push(at);
                     }
                     r.errors.push(
-                        Diagnostic::error("project", format!("invalid recipient for environment `{name}`: {e}"))
+                        Diagnostic::new(Code::Project, format!("invalid recipient for environment `{name}`: {e}"))
                             .at(at)
                             .label("not a recipient")
                             .help("list public keys: `age1…` (from `age-keygen -y KEYFILE`) or `ssh-ed25519 …` (a `.pub` file)"),

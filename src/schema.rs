@@ -10,7 +10,7 @@ pub mod check;
 pub mod defaults;
 pub mod formats;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::Role;
 use crate::project::Project;
 use crate::source::{Source, SourceMap, Span};
@@ -47,8 +47,8 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
         .map_err(|e| declared(e.diagnostic()))?
         .map_err(|e| {
             declared(
-                Diagnostic::error(
-                    "schema",
+                Diagnostic::new(
+                    Code::Schema,
                     format!(
                         "the schema `{name}` is not UTF-8 (byte {})",
                         e.utf8_error().valid_up_to()
@@ -61,8 +61,7 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
     let src = sources.get(file);
     let max_depth = project.fs.limits().depth;
     if let Some(at) = schema_check::too_deep_at(&src.text, max_depth) {
-        return Err(Diagnostic::error(
-            "json-too-deep",
+        return Err(Diagnostic::new(Code::JsonTooDeep,
             format!("the schema `{name}` nests deeper than {max_depth} levels"),
         )
         .at(Span::new(file, at, at + 1))
@@ -77,9 +76,12 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
             .next()
             .unwrap_or(&message)
             .to_string();
-        Diagnostic::error("schema", format!("the schema is not valid JSON: {message}"))
-            .at(Span::new(file, at, at + 1))
-            .label("here")
+        Diagnostic::new(
+            Code::Schema,
+            format!("the schema is not valid JSON: {message}"),
+        )
+        .at(Span::new(file, at, at + 1))
+        .label("here")
     })?;
     let validator = compile(&json).map_err(|e| {
         // A pattern the engine cannot run fails the compile too: say which, and why,
@@ -90,8 +92,8 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
         }
         let pointer = e.instance_path().as_str().to_string();
         let at = locate_pointer(&src.text, &pointer);
-        Diagnostic::error(
-            "schema",
+        Diagnostic::new(
+            Code::Schema,
             format!("`{name}` is not a valid JSON Schema: {}", e.masked()),
         )
         .at(Span::new(file, at.start, at.end))
@@ -155,8 +157,7 @@ fn unsupported_pattern(
     pointer: &str,
 ) -> Diagnostic {
     let at = locate_pointer(text, pointer);
-    Diagnostic::error(
-        "pattern-unsupported",
+    Diagnostic::new(Code::PatternUnsupported,
         format!("the schema `{name}` has a pattern cfgc cannot run, at `{pointer}`"),
     )
     .at(Span::new(file, at.start, at.end))

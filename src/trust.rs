@@ -11,7 +11,7 @@
 mod code;
 mod revision;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::project::Project;
 
 pub use revision::Trusted;
@@ -100,8 +100,7 @@ fn refused(leaves: &str, trusted: &Trusted, changed: &[String]) -> Gate {
         .map(|f| format!("`{f}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    let notice = Diagnostic::warning(
-        "secrets-not-decrypted",
+    let notice = Diagnostic::new(Code::SecretsNotDecrypted,
         format!(
             "secrets were not decrypted: code that would see them differs from the trusted revision {} ({list})",
             trusted.named
@@ -129,8 +128,7 @@ fn refused(leaves: &str, trusted: &Trusted, changed: &[String]) -> Gate {
 }
 
 fn no_trusted_revision(leaves: &str, why: &str) -> Diagnostic {
-    Diagnostic::error(
-        "trusted-revision",
+    Diagnostic::new(Code::TrustedRevision,
         format!("a key is at hand and output leaves the key holder ({leaves}), but no trusted revision to compare the code with: {why}"),
     )
     .help("pass `--trusted REV` (a revision the templates, schema and cfgc.toml are reviewed at, e.g. `origin/main`), or set `trusted_branch = \"main\"` under [project] in cfgc.toml; in CI fetch it first (`git fetch origin main`). Or run without a key (`plan --no-decrypt`)")

@@ -23,7 +23,7 @@ use crate::schema;
 pub use crate::schema::Schema;
 pub use secret_values::{check_decrypted, check_secret_values, required_secrets};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::load::Layers;
 use crate::merge::Merged;
 use crate::node::{Kind, Node};
@@ -97,8 +97,7 @@ pub fn check_files(envs: &[&Environment], layers: &Layers, schema: &Schema) -> F
 
 /// A secret's `default` is a secret committed in plain text, and never applied.
 fn secret_default(name: &str, at: Span) -> Diagnostic {
-    Diagnostic::finding(
-        "secret-default",
+    Diagnostic::new(Code::SecretDefault,
         format!("secret `{name}` has a default in the schema"),
     )
     .at(at)
@@ -141,7 +140,7 @@ fn check_layer_file(node: &Node, schema: &Schema, envs: &[String]) -> (Vec<Diagn
         if schema.secrets.contains(key) {
             redact.push(entry.node.span);
             found.push(with_envs(
-                Diagnostic::finding("secret-in-plain-layer", format!("secret `{key}` is defined in a plain layer"))
+                Diagnostic::new(Code::SecretInPlainLayer, format!("secret `{key}` is defined in a plain layer"))
                     .at(entry.node.span)
                     .label("a secret's value must not be committed in plain text")
                     .key(key)
@@ -164,7 +163,7 @@ fn check_layer_file(node: &Node, schema: &Schema, envs: &[String]) -> (Vec<Diagn
             if let Some(why) = credentials::scan(s) {
                 redact.push(span);
                 found.push(with_envs(
-                    Diagnostic::finding("plaintext-credential", format!("`{key}` holds a plaintext credential"))
+                    Diagnostic::new(Code::PlaintextCredential, format!("`{key}` holds a plaintext credential"))
                         .at(span)
                         .label(why)
                         .key(key)
@@ -193,8 +192,8 @@ fn check_secrets_file(
         let mut d = if !schema.variables.contains(key) {
             unknown(key, entry.key_span, schema, "secret")
         } else if !schema.secrets.contains(key) {
-            Diagnostic::finding(
-                "secret-not-declared-secret",
+            Diagnostic::new(
+                Code::SecretNotDeclaredSecret,
                 format!("`{key}` is stored as a secret but the schema does not mark it secret"),
             )
             .at(entry.key_span)
@@ -213,11 +212,11 @@ fn check_secrets_file(
 }
 
 fn unknown(key: &str, at: Span, schema: &Schema, what: &str) -> Diagnostic {
-    let d = Diagnostic::finding(
+    let d = Diagnostic::new(
         if what == "secret" {
-            "unknown-secret"
+            Code::UnknownSecret
         } else {
-            "unknown-variable"
+            Code::UnknownVariable
         },
         format!("unknown {what} `{key}`"),
     )

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YSpan, Tag};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::Limits;
 use crate::node::{Entry, Kind, Map, Node};
 use crate::source::{FileId, Source, Span};
@@ -155,7 +155,7 @@ impl<'a> Builder<'a> {
             .chars()
             .next()
             .map_or(start, |c| start + c.len_utf8());
-        Diagnostic::error("yaml-syntax", format!("YAML syntax error: {info}"))
+        Diagnostic::new(Code::YamlSyntax, format!("YAML syntax error: {info}"))
             .at(Span::new(self.file, start, end))
             .label("here")
             .help("fix the YAML syntax at this point; the file was not loaded")
@@ -171,8 +171,8 @@ impl<'a> Builder<'a> {
                 Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
                 Event::StreamEnd => return Ok(root.unwrap_or(empty)),
                 Event::DocumentStart(_) if root.is_some() => {
-                    return Err(Diagnostic::error(
-                        "yaml-syntax",
+                    return Err(Diagnostic::new(
+                        Code::YamlSyntax,
                         "a layer file holds one YAML document, found a second one",
                     )
                     .at(self.span(&span))
@@ -190,8 +190,8 @@ impl<'a> Builder<'a> {
 
     fn too_deep(&self, at: &Marker) -> Diagnostic {
         let start = self.byte(at);
-        Diagnostic::error(
-            "yaml-too-deep",
+        Diagnostic::new(
+            Code::YamlTooDeep,
             format!("YAML nesting is deeper than {} levels", self.max_depth),
         )
         .at(Span::new(self.file, start, start + 1))
@@ -241,8 +241,7 @@ impl<'a> Builder<'a> {
                 }
                 self.alias_bytes = self.alias_bytes.saturating_add(anchored.bytes);
                 if self.alias_bytes > self.max_alias_bytes {
-                    return Err(Diagnostic::error(
-                        "yaml-alias-budget",
+                    return Err(Diagnostic::new(Code::YamlAliasBudget,
                         format!(
                             "YAML aliases expand to more than {} bytes",
                             self.max_alias_bytes
@@ -301,8 +300,8 @@ impl<'a> Builder<'a> {
             let node = self.node(event, vspan)?;
             if let Some(first) = map.get(&key) {
                 let (line, col) = self.src.line_col(first.key_span.start as usize);
-                return Err(Diagnostic::error(
-                    "yaml-duplicate-key",
+                return Err(Diagnostic::new(
+                    Code::YamlDuplicateKey,
                     format!("duplicate key `{key}`"),
                 )
                 .at(key_span)
@@ -325,7 +324,7 @@ impl<'a> Builder<'a> {
     }
 
     fn bad_tag(&self, tag: &Tag, span: &YSpan) -> Diagnostic {
-        Diagnostic::error("yaml-tag", format!("unsupported tag `{}{}`", tag.handle, tag.suffix))
+        Diagnostic::new(Code::YamlTag, format!("unsupported tag `{}{}`", tag.handle, tag.suffix))
             .at(self.span(span))
             .label("here")
             .help("cfgc understands `!unset` (remove an inherited key) and the core tags `!!str`, `!!int`, `!!float`, `!!bool`, `!!null`")
@@ -352,8 +351,8 @@ impl<'a> Builder<'a> {
                         k => k,
                     },
                     _ => {
-                        return Err(Diagnostic::error(
-                            "yaml-tag",
+                        return Err(Diagnostic::new(
+                            Code::YamlTag,
                             format!("this scalar is not a valid `!!{}`", t.suffix),
                         )
                         .at(span)
@@ -362,7 +361,7 @@ impl<'a> Builder<'a> {
                 }
             }
             Some(t) => {
-                return Err(Diagnostic::error("yaml-tag", format!("unsupported tag `{}{}`", t.handle, t.suffix))
+                return Err(Diagnostic::new(Code::YamlTag, format!("unsupported tag `{}{}`", t.handle, t.suffix))
                     .at(span)
                     .label("here")
                     .help("cfgc understands `!unset` (remove an inherited key) and the core tags `!!str`, `!!int`, `!!float`, `!!bool`, `!!null`"));
@@ -404,6 +403,7 @@ fn weigh(node: &Node) -> (usize, u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Code;
 
     fn load(text: &str) -> Result<Node, Diagnostic> {
         let src = Source::new("t.yaml".into(), "t.yaml".into(), text.into());
@@ -422,7 +422,7 @@ mod tests {
     #[test]
     fn rejects_duplicate_keys() {
         let err = load("A: 1\nA: 2\n").expect_err("duplicate");
-        assert_eq!(err.code, "yaml-duplicate-key");
+        assert_eq!(err.code, Code::YamlDuplicateKey);
         assert_eq!(err.span.map(|s| s.start), Some(5));
     }
 
@@ -438,7 +438,7 @@ mod tests {
             text.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         let err = load(&text).expect_err("bomb");
-        assert_eq!(err.code, "yaml-alias-budget");
+        assert_eq!(err.code, Code::YamlAliasBudget);
     }
 
     #[test]
@@ -447,7 +447,7 @@ mod tests {
         let mut text = format!("a: &a \"{}\"\n", "x".repeat(100_000));
         text.push_str("b: [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n");
         let err = load(&text).expect_err("bomb");
-        assert_eq!(err.code, "yaml-alias-budget");
+        assert_eq!(err.code, Code::YamlAliasBudget);
         assert_eq!(
             err.message,
             "YAML aliases expand to more than 1048576 bytes"
@@ -458,14 +458,14 @@ mod tests {
     fn refuses_nesting_past_the_limit_in_block_and_flow_style() {
         let flow = format!("a: {}{}\n", "[".repeat(5000), "]".repeat(5000));
         let err = load(&flow).expect_err("too deep");
-        assert_eq!(err.code, "yaml-too-deep");
+        assert_eq!(err.code, Code::YamlTooDeep);
         let mut block = String::new();
         for i in 0..5000 {
             block.push_str(&" ".repeat(i));
             block.push_str("k:\n");
         }
         let err = load(&block).expect_err("too deep");
-        assert_eq!(err.code, "yaml-too-deep");
+        assert_eq!(err.code, Code::YamlTooDeep);
         assert_eq!(err.message, "YAML nesting is deeper than 64 levels");
         // Exactly at the limit is fine: the root map is level 1.
         let ok = format!("a: {}{}\n", "[".repeat(63), "]".repeat(63));
@@ -477,6 +477,6 @@ mod tests {
         let deep = format!("a: &a {}{}\n", "[".repeat(40), "]".repeat(40));
         let text = format!("{deep}b: {}*a{}\n", "[".repeat(30), "]".repeat(30));
         let err = load(&text).expect_err("too deep");
-        assert_eq!(err.code, "yaml-too-deep");
+        assert_eq!(err.code, Code::YamlTooDeep);
     }
 }

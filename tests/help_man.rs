@@ -150,3 +150,29 @@ fn secrets_edit_help_says_how_to_give_up() {
     assert!(text.contains("opened again with the error"), "{text}");
     assert!(text.contains(":cq"), "{text}");
 }
+
+/// `cfgc help codes` is the catalogue: a code a run reports is listed there, under the exit
+/// code it gives (an invalid schema stops the run; a wrong type is a finding).
+#[test]
+fn help_codes_lists_what_a_run_reports_under_its_exit_code() {
+    let text = help(&["help", "codes"]);
+    let section = |title: &str| {
+        let start = text
+            .find(title)
+            .unwrap_or_else(|| panic!("{title} missing:\n{text}"));
+        let rest = &text[start..];
+        rest[..rest[1..].find("\n\n").map_or(rest.len(), |e| e + 1)].to_string()
+    };
+    let findings = section("Findings (");
+    let errors = section("Errors (");
+    assert!(findings.contains("\n  schema-type "), "{findings}");
+    assert!(errors.contains("\n  schema-file "), "{errors}");
+    let p = Project::example().file("schema/env.schema.json", "{ not json");
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(
+        run.stderr.contains("error[schema-file]"),
+        "{}",
+        run.transcript()
+    );
+}

@@ -35,14 +35,14 @@ fn a_value_set_without_a_key_is_pending_refused_by_plan_then_sealed() {
     let apply = p.run(&["apply", "prod", "--yes"]);
     assert_eq!(apply.code, 2, "{}", apply.transcript());
     assert!(
-        apply.stderr.contains("error[secrets-pending]"),
+        apply.stderr.contains("error[secrets-unsealed]"),
         "{}",
         apply.transcript()
     );
     let exec = p.run(&["exec", "prod", "--", "true"]);
     assert_eq!(exec.code, 2, "{}", exec.transcript());
     assert!(
-        exec.stderr.contains("error[secrets-pending]"),
+        exec.stderr.contains("error[secrets-unsealed]"),
         "{}",
         exec.transcript()
     );

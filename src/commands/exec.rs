@@ -11,7 +11,7 @@ use secrecy::ExposeSecret;
 use super::check::fatal;
 use super::{err, out};
 use crate::cli::Config;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::exit::Exit;
 use crate::pipeline::{self, Unresolved};
 use crate::render::flatten::{flatten, is_env_name};
@@ -32,8 +32,8 @@ pub fn run(config: &Config, env: &str, argv: &[OsString]) -> Exit {
         let mut set = |name: &str, value: &str| {
             if !is_env_name(name) {
                 bad.push(
-                    Diagnostic::error(
-                        "exec-name",
+                    Diagnostic::new(
+                        Code::ExecName,
                         format!("`{name}` cannot be an environment variable name"),
                     )
                     .key(name)
@@ -41,8 +41,7 @@ pub fn run(config: &Config, env: &str, argv: &[OsString]) -> Exit {
                 );
             } else if value.contains('\0') {
                 bad.push(
-                    Diagnostic::error(
-                        "exec-value",
+                    Diagnostic::new(Code::ExecValue,
                         format!("the value of `{name}` holds a NUL byte, which no environment variable can"),
                     )
                     .key(name)

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::check::fatal;
 use super::out;
 use crate::cli::Config;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::exit::Exit;
 use crate::node::Kind;
 use crate::pipeline::{self, Inspection};
@@ -47,8 +47,8 @@ fn explain(i: &Inspection, name: &str) -> Result<Explanation, Failed> {
     let entry = merged.vars.get(name);
     let secret_at = merged.secret_names.get(name);
     if property.is_none() && entry.is_none() && secret_at.is_none() {
-        let mut d = Diagnostic::error(
-            "unknown-variable",
+        let mut d = Diagnostic::new(
+            Code::ExplainUnknownVariable,
             format!("`{name}` is not a variable of `{}`", env.name),
         )
         .key(name);

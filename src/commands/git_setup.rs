@@ -9,7 +9,7 @@
 
 use crate::cli::Config;
 use crate::commands::{Exit, say};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::{Purpose, RelPath, Role};
 use crate::git;
 use crate::source::SourceMap;
@@ -34,7 +34,7 @@ pub fn run(config: &Config, program: Option<&str>) -> Exit {
             Ok(exe) => shell_quote(&exe.to_string_lossy()),
             Err(e) => {
                 return fail(
-                    Diagnostic::error("io", format!("cannot find this program's path: {e}"))
+                    Diagnostic::new(Code::Io, format!("cannot find this program's path: {e}"))
                         .help("name it with `--program cfgc`"),
                 );
             }

@@ -25,7 +25,7 @@ use super::env;
 use super::secrets::context::{self, Context};
 use crate::cli::Config;
 use crate::commands::{Exit, err, say};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::pipeline::Keyring;
 use crate::project::Environment;
 use crate::secrets::crypto::Plaintext;
@@ -159,7 +159,7 @@ fn declare_missing(
 }
 
 fn declare_hint(d: Diagnostic) -> Diagnostic {
-    if d.code != "unknown-environment" {
+    if d.code != Code::UnknownEnvironment {
         return d;
     }
     d.note("import declares a missing environment once every file reads without a problem; or declare it first with `cfgc env add NAME --tier TIER`")
@@ -217,8 +217,7 @@ fn layer_refusal(ctx: &Context, env: &Environment, target: &Target) -> Option<Di
         .collect();
     if !sharing.is_empty() {
         return Some(
-            Diagnostic::error(
-                "import-shared-layer",
+            Diagnostic::new(Code::ImportSharedLayer,
                 format!(
                     "`{layer_name}`, {}'s last layer, is shared with {}: importing there would change them too",
                     env.name,
@@ -234,16 +233,15 @@ fn layer_refusal(ctx: &Context, env: &Environment, target: &Target) -> Option<Di
     }
     if !is_yaml(target.layer) {
         return Some(
-            Diagnostic::error(
-                "import-layer-format",
+            Diagnostic::new(
+                Code::ImportLayerFormat,
                 format!("`{layer_name}` is not a YAML file; import edits YAML layers only"),
             )
             .help("add the values by hand, or make the environment's last layer a .yaml file"),
         );
     }
     (!layer_edit::appendable(&target.text)).then(|| {
-        Diagnostic::error(
-            "import-layer-format",
+        Diagnostic::new(Code::ImportLayerFormat,
             format!("`{layer_name}` is a flow map (`{{…}}`); import appends `NAME: value` lines to a block map"),
         )
         .help("rewrite it as one `NAME: value` per line, then import again")
@@ -286,8 +284,7 @@ fn no_secrets_file(env: &Environment, sorted: &Sorted) -> Option<Diagnostic> {
     }
     let names: Vec<&str> = sorted.secret.iter().map(|s| s.0.as_str()).collect();
     Some(
-        Diagnostic::error(
-            "no-secrets-file",
+        Diagnostic::new(Code::NoSecretsFile,
             format!(
                 "environment `{}` declares no secrets file for {}",
                 env.name,
@@ -359,8 +356,7 @@ fn report(config: &Config, ctx: &Context, env: &Environment, sorted: &Sorted, la
     }
     for (name, _, why) in &sorted.secret {
         if let Some(why) = why {
-            let d = Diagnostic::warning(
-                "import-credential",
+            let d = Diagnostic::new(Code::ImportCredential,
                 format!("`{name}` was encrypted because {why}, but the schema does not mark it secret"),
             )
             .help(format!("add `\"x-secret\": true` to `{name}` in the schema (`cfgc check` reports it until then)"));
@@ -375,8 +371,8 @@ fn report(config: &Config, ctx: &Context, env: &Environment, sorted: &Sorted, la
 }
 
 fn exists(name: &str, file: &str) -> Diagnostic {
-    Diagnostic::error(
-        "import-exists",
+    Diagnostic::new(
+        Code::ImportExists,
         format!("`{name}` is already set in {file}"),
     )
     .help("pass `--force` to replace it (its old value is not shown), or remove it from the .env")

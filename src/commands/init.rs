@@ -10,7 +10,7 @@ use crate::commands::env::edit::{self, Declaration};
 use crate::commands::env::key::{NewKey, key_file};
 use crate::commands::env::scaffold;
 use crate::commands::{Exit, say};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::{Limits, ProjectFs, Purpose, RelPath};
 
 /// The JSON schema of cfgc.toml, for editors (taplo reads the `#:schema` line).
@@ -130,8 +130,8 @@ fn extras(specs: &[String]) -> Result<Vec<Extra>, Box<Diagnostic>> {
         let (name, tier) = spec.split_once(':').unwrap_or((spec, "deployed"));
         let refuse = |why: String| {
             Box::new(
-                Diagnostic::error(
-                    "init-env",
+                Diagnostic::new(
+                    Code::InitEnv,
                     format!("`--env {spec}`: {why}; nothing was written"),
                 )
                 .help("give `--env NAME` or `--env NAME:TIER`, TIER `local` or `deployed`"),
@@ -288,8 +288,8 @@ fn refuse_existing(root: &Path, contents: &[(String, String, u32)]) -> Result<()
         return Ok(());
     }
     Err(Box::new(
-        Diagnostic::error(
-            "init-exists",
+        Diagnostic::new(
+            Code::InitExists,
             format!(
                 "not overwriting what is here: {}; nothing was written",
                 existing.join(", ")

@@ -3,7 +3,7 @@
 use super::check::fatal;
 use super::out;
 use crate::cli::Config;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::exit::{self, Exit};
 use crate::pipeline::{self, Planned};
 use crate::plan::FilePlan;
@@ -91,8 +91,7 @@ pub fn skipped_but_expected(
         .filter(|p| p.reason.is_some())
         .filter(|p| identity_given || names.contains(&p.env.name))
         .map(|p| {
-            Diagnostic::error(
-                "secrets-skipped",
+            Diagnostic::new(Code::SecretsSkipped,
                 format!(
                     "`{}` was not rendered: {}",
                     p.rel,

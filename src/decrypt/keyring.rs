@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use zeroize::Zeroizing;
 
 use super::DecryptError;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::{Limits, ProjectFs, Role};
 use crate::project::{Environment, ProjectPath};
 use crate::secrets::identity::{
@@ -139,7 +139,7 @@ fn read_project_identity(path: &ProjectPath) -> Result<Zeroizing<Vec<u8>>, Diagn
 }
 
 fn identity_error(e: IdentityError) -> Diagnostic {
-    Diagnostic::error("identity", format!("cannot load an identity: {e}")).help(
+    Diagnostic::new(Code::Identity, format!("cannot load an identity: {e}")).help(
         "fix or remove the identity source named above; identities are read from --identity, CFGC_AGE_KEY_FILE, CFGC_AGE_KEY, ~/.config/cfgc/age/keys.txt, SOPS_AGE_SSH_PRIVATE_KEY_FILE (else ~/.ssh/id_ed25519 and ~/.ssh/id_rsa), SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD, ~/.config/sops/age/keys.txt and the environment's `identity` in cfgc.toml",
     )
 }

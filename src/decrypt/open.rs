@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::DecryptError;
 use super::keyring::Identities;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::secrets::crypto::{CryptoError, DataKey, Plaintext, UnwrapError, open, unwrap};
 use crate::secrets::file::Parsed;
 use crate::source::SourceMap;
@@ -37,7 +37,7 @@ pub fn open_file(
         }
         Err(UnwrapError::Malformed(why)) => {
             return Err(DecryptError::Failed(vec![
-                Diagnostic::error("secrets-data-key", format!("cannot unwrap the data key of `{name}`: {why}"))
+                Diagnostic::new(Code::SecretsDataKey, format!("cannot unwrap the data key of `{name}`: {why}"))
                     .at(spans.data_key)
                     .label("wrapped data key")
                     .env(env)
@@ -49,7 +49,7 @@ pub fn open_file(
     let mut errors = Vec::new();
     if file.environment != env {
         errors.push(
-            Diagnostic::error("secrets-environment", format!("`{name}` was written for environment `{}`, not `{env}`", file.environment))
+            Diagnostic::new(Code::DecryptEnvironment, format!("`{name}` was written for environment `{}`, not `{env}`", file.environment))
                 .at(spans.environment)
                 .label(format!("expected `{env}`"))
                 .env(env)
@@ -76,7 +76,7 @@ pub fn open_file(
                         other.to_string(),
                     ),
                 };
-                let mut d = Diagnostic::error("secrets-value", message)
+                let mut d = Diagnostic::new(Code::SecretsValue, message)
                     .label("this value")
                     .key(secret)
                     .env(env)
@@ -91,7 +91,7 @@ pub fn open_file(
     }
     if !crate::secrets::file::mac_verifies(file, &key) {
         errors.push(
-            Diagnostic::error("secrets-mac", format!("`{name}` failed its integrity check (MAC)"))
+            Diagnostic::new(Code::SecretsMac, format!("`{name}` failed its integrity check (MAC)"))
                 .at(spans.mac)
                 .label("does not match the file's content")
                 .env(env)
@@ -107,8 +107,8 @@ pub fn open_file(
 }
 
 fn no_identity(parsed: &Parsed, env: &str, identities: &Identities, name: &str) -> Diagnostic {
-    let mut d = Diagnostic::error(
-        "no-identity",
+    let mut d = Diagnostic::new(
+        Code::NoIdentity,
         format!("no identity can decrypt the secrets of environment `{env}`"),
     )
     .at(parsed.spans.recipients)

@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use super::*;
+use crate::diagnostic::Code;
 use crate::project::Environment;
 use crate::secrets::identity::IdentitySources;
 use crate::source::{FileId, Span};
@@ -79,7 +80,7 @@ fn a_missing_named_identity_is_an_error_not_a_lack_of_identity() {
     });
     match keyring.for_environment(&env(None)) {
         Err(DecryptError::Failed(ds)) => {
-            assert_eq!(ds[0].code, "identity");
+            assert_eq!(ds[0].code, Code::Identity);
             assert!(
                 ds[0].message.contains("/no/such/key.txt"),
                 "{}",

@@ -44,7 +44,11 @@ fn render_one(
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let mut group = Group::with_title(level.primary_title(escape_controls(&d.message)).id(d.code));
+    let mut group = Group::with_title(
+        level
+            .primary_title(escape_controls(&d.message))
+            .id(d.code.as_str()),
+    );
     if let Some(span) = d.span {
         let src = sources.get(span.file);
         let (line, _) = src.line_col(span.start as usize);
@@ -193,14 +197,16 @@ mod tests {
         assert_eq!(blank_controls("a\x1bb\u{9b}c\td"), "a?b??c\td");
     }
 
+    use crate::diagnostic::Code;
     use crate::source::Source;
 
     fn one(text: &str, span: (usize, usize), redact: Option<(usize, usize)>) -> String {
         let mut sources = SourceMap::default();
         let id = sources.add(Source::new("f".into(), "f".into(), text.into()));
-        let d = Diagnostic::error("x", "m")
+        let mut d = Diagnostic::new(Code::Project, "m")
             .at(Span::new(id, span.0, span.1))
             .label("here");
+        d.help = None;
         let redactions: Vec<Span> = redact
             .map(|(s, e)| Span::new(id, s, e))
             .into_iter()
@@ -219,7 +225,7 @@ mod tests {
     #[test]
     fn span_past_the_end_of_the_file_does_not_panic() {
         let out = one("a: 1\n", (40, 50), None);
-        assert!(out.contains("error[x]: m"), "{out}");
+        assert!(out.contains("error[project]: m"), "{out}");
     }
 
     #[test]

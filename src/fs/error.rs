@@ -5,7 +5,7 @@ use std::fmt;
 use std::io;
 
 use super::Role;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// What cfgc was doing with the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,7 +103,7 @@ impl FsError {
     /// The error as a diagnostic: exit 2, never a finding.
     pub fn diagnostic(&self) -> Diagnostic {
         let code = match (&self.why, self.op) {
-            (Why::TooLarge { .. }, _) => "file-too-large",
+            (Why::TooLarge { .. }, _) => Code::FileTooLarge,
             (
                 Why::Outside
                 | Why::Git
@@ -112,11 +112,11 @@ impl FsError {
                 | Why::NotAFolder(_)
                 | Why::Input(_),
                 _,
-            ) => "file-refused",
-            (_, Op::Read) => "file-not-readable",
-            _ => "io",
+            ) => Code::FileRefused,
+            (_, Op::Read) => Code::FileNotReadable,
+            _ => Code::Io,
         };
-        Diagnostic::error(code, self.to_string()).help(self.help())
+        Diagnostic::new(code, self.to_string()).help(self.help())
     }
 }
 

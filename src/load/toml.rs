@@ -5,7 +5,7 @@
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::Limits;
 use crate::node::{Entry, Kind, Map, Node};
 use crate::source::{FileId, Source, Span};
@@ -33,8 +33,8 @@ pub fn parse_with(file: FileId, src: &Source, limits: &Limits) -> Result<Node, D
 }
 
 fn too_deep(file: FileId, span: std::ops::Range<usize>, max_depth: usize) -> Diagnostic {
-    Diagnostic::error(
-        "toml-too-deep",
+    Diagnostic::new(
+        Code::TomlTooDeep,
         format!("TOML nesting is deeper than {max_depth} levels"),
     )
     .at(Span::new(file, span.start, span.start + 1))
@@ -62,11 +62,11 @@ fn syntax(file: FileId, src: &Source, e: &toml::de::Error, limits: &Limits) -> D
         .unwrap_or("invalid TOML")
         .trim_end_matches('.');
     let code = if message.contains("duplicate key") {
-        "toml-duplicate-key"
+        Code::TomlDuplicateKey
     } else {
-        "toml-syntax"
+        Code::TomlSyntax
     };
-    Diagnostic::error(code, format!("TOML syntax error: {message}"))
+    Diagnostic::new(code, format!("TOML syntax error: {message}"))
         .at(Span::new(file, span.start, end))
         .label("here")
         .help("fix the TOML syntax at this point; the file was not loaded")
@@ -169,7 +169,7 @@ mod tests {
     fn duplicate_key_is_an_error_with_location() {
         let src = Source::new("t.toml".into(), "t.toml".into(), "A = 1\nA = 2\n".into());
         let err = parse(FileId(0), &src).expect_err("duplicate");
-        assert_eq!(err.code, "toml-duplicate-key");
+        assert_eq!(err.code, Code::TomlDuplicateKey);
         assert_eq!(err.span.map(|s| s.start), Some(6));
     }
 
@@ -183,13 +183,13 @@ mod tests {
         for n in [5000, 70] {
             let text = format!("a = {}{}\n", "[".repeat(n), "]".repeat(n));
             let err = parse_text(text).expect_err("too deep");
-            assert_eq!(err.code, "toml-too-deep", "{n}: {}", err.message);
+            assert_eq!(err.code, Code::TomlTooDeep, "{n}: {}", err.message);
             assert_eq!(err.message, "TOML nesting is deeper than 64 levels");
         }
         // A table header's dotted keys nest too.
         let keys: Vec<String> = (0..70).map(|i| format!("k{i}")).collect();
         let err = parse_text(format!("[{}]\nx = 1\n", keys.join("."))).expect_err("too deep");
-        assert_eq!(err.code, "toml-too-deep");
+        assert_eq!(err.code, Code::TomlTooDeep);
         // The root table is level 1: 63 arrays inside it is the limit.
         parse_text(format!("a = {}{}\n", "[".repeat(63), "]".repeat(63))).expect("64 levels");
     }

@@ -6,7 +6,7 @@
 //! The render is keyless whatever identity `check` holds: the secrets it decrypts to check
 //! their values never reach a template here, so the trust boundary is not widened.
 
-use crate::diagnostic::{Diagnostic, Kind};
+use crate::diagnostic::{Code, Diagnostic, Kind};
 use crate::load::Loaded;
 use crate::merge::Merged;
 use crate::render::{self, Secrets, Templates};
@@ -30,7 +30,7 @@ pub(super) fn rehearse(
 /// (exit 1), like any other broken input `check` is run to catch, where `plan` stops.
 /// `None` when something else stopped the compile (then it is an error, exit 2).
 pub(super) fn syntax_findings(errors: &[Diagnostic]) -> Option<Vec<Diagnostic>> {
-    let syntax = |d: &Diagnostic| d.code == "template-syntax";
+    let syntax = |d: &Diagnostic| d.code == Code::TemplateSyntax;
     if errors.is_empty() || !errors.iter().all(syntax) {
         return None;
     }

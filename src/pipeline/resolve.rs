@@ -6,7 +6,7 @@ use super::chain::{Env, Need};
 use super::{Checked, Stopped, review, sorted};
 use crate::cli::Config;
 use crate::decrypt::{Keyring, Resolved};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::load;
 use crate::merge;
 use crate::source::SourceMap;
@@ -111,7 +111,7 @@ pub fn resolve<T>(
 /// The boundary's notice as the error that stops `exec`: its command would run without
 /// the secrets it was started for.
 fn refusal(notice: Diagnostic) -> Diagnostic {
-    let mut d = Diagnostic::error(notice.code, notice.message);
+    let mut d = Diagnostic::new(Code::ExecNotDecrypted, notice.message);
     d.notes = notice.notes;
     d.help = notice.help;
     d

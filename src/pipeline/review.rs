@@ -2,7 +2,7 @@
 //! `check`, refused by `plan`, `apply` and `exec`), and a file compared with the same
 //! file at a base revision (`check --base`).
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::project::Environment;
 use crate::secrets::file::{Parsed, Spans};
 use crate::secrets::review::{Concern, concerns};
@@ -16,8 +16,7 @@ pub fn pending_findings(env: &Environment, parsed: &Parsed) -> Vec<Diagnostic> {
         .pending
         .keys()
         .map(|name| {
-            let mut d = Diagnostic::finding(
-                "secrets-pending",
+            let mut d = Diagnostic::new(Code::SecretsPending,
                 format!("`{name}` is pending: set without a key, outside the MAC, unauthenticated"),
             )
             .label("pending value")
@@ -43,8 +42,7 @@ pub fn pending_refusal(env: &Environment, parsed: &Parsed) -> Option<Diagnostic>
         .map(|n| format!("`{n}`"))
         .collect();
     Some(
-        Diagnostic::error(
-            "secrets-pending",
+        Diagnostic::new(Code::SecretsUnsealed,
             format!(
                 "environment `{}` has pending secrets, set without a key and not yet sealed: {}",
                 env.name,
@@ -83,8 +81,7 @@ pub fn against_base(
                 } else {
                     format!("has generation {now}")
                 };
-                Diagnostic::finding(
-                    "secrets-rolled-back",
+                Diagnostic::new(Code::SecretsRolledBack,
                     format!("the secrets file of `{}` was rolled back: it {state}, and at `{rev}` it had generation {was}", env.name),
                 )
                 .at(spans.generation.unwrap_or(spans.meta))
@@ -101,8 +98,7 @@ pub fn against_base(
 /// The finding for a file whose data key changed without the base key's signature, with
 /// recipients added or removed or not, after any number of writes.
 fn recreated(env: &Environment, spans: &Spans, rev: &str, legacy: bool) -> Diagnostic {
-    let d = Diagnostic::finding(
-        "secrets-recreated",
+    let d = Diagnostic::new(Code::SecretsRecreated,
         format!("the secrets file of `{}` was re-created: its data key was replaced without a confirmation, so every value may be its writer's own", env.name),
     )
     .at(spans.data_key)

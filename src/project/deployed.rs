@@ -11,7 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Environment, Located, Resolver};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// The built-in rules of a deployed tier, by the name that switches each off.
 pub const RULES: &[&str] = &[LOOPBACK, PLAIN_HTTP];
@@ -124,7 +124,7 @@ fn switch_off(
     match problem {
         Some((message, help)) => {
             r.errors.push(
-                Diagnostic::error("tier-allow", message)
+                Diagnostic::new(Code::TierAllow, message)
                     .at(at)
                     .label("this switch-off")
                     .help(help),

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::Resolver;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::{Limits, MAX_BYTES, MAX_DEPTH};
 
 #[derive(Default, Deserialize)]
@@ -27,8 +27,7 @@ pub(super) fn limits(r: &mut Resolver, raw: &LimitsFile) -> Limits {
         match u64::try_from(*v.get_ref()) {
             Ok(n) if (1..=max).contains(&n) => *into = n,
             _ => r.errors.push(
-                Diagnostic::error(
-                    "project",
+                Diagnostic::new(Code::Project,
                     format!("`limits.{key}` must be a whole number from 1 to {max}"),
                 )
                 .at(r.span(v.span()))

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Environment, Located, ProjectPath, ProjectSection, Resolver, bad_path};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::format::Format;
 use crate::fs::{Inputs, RelPath};
 use crate::source::Span;
@@ -115,8 +115,8 @@ pub(super) fn outputs(
         };
         let mode = mode.unwrap_or_else(|at| {
             r.errors.push(
-                Diagnostic::error(
-                    "project",
+                Diagnostic::new(
+                    Code::Project,
                     "`mode` must be an octal file mode such as \"0644\"",
                 )
                 .at(at),
@@ -129,8 +129,8 @@ pub(super) fn outputs(
             r.errors.push(bad_path(at, &format!("output `{name}`"), e));
         } else if !p.starts_with(&format!("{output_dir}/")) {
             r.errors.push(
-                Diagnostic::error(
-                    "project",
+                Diagnostic::new(
+                    Code::Project,
                     format!("output `{name}` must be written under `{output_dir}/`"),
                 )
                 .at(r.span(out.path.span()))
@@ -142,8 +142,8 @@ pub(super) fn outputs(
         }
         if !p.contains("{env}") && environments.len() > 1 && out.environments.len() != 1 {
             r.errors.push(
-                Diagnostic::error(
-                    "project",
+                Diagnostic::new(
+                    Code::Project,
                     format!("output `{name}` would write every environment to the same file"),
                 )
                 .at(r.span(out.path.span()))
@@ -152,8 +152,8 @@ pub(super) fn outputs(
         }
         let format = Format::named(out.format.get_ref()).unwrap_or_else(|| {
             r.errors.push(
-                Diagnostic::error(
-                    "project",
+                Diagnostic::new(
+                    Code::Project,
                     format!("unknown output format `{}`", out.format.get_ref()),
                 )
                 .at(r.span(out.format.span()))
@@ -164,8 +164,8 @@ pub(super) fn outputs(
         for env in &out.environments {
             if !environments.iter().any(|e| &e.name == env.get_ref()) {
                 r.errors.push(
-                    Diagnostic::error(
-                        "project",
+                    Diagnostic::new(
+                        Code::Project,
                         format!("output `{name}` names an unknown environment"),
                     )
                     .at(r.span(env.span())),
@@ -213,8 +213,8 @@ fn same_path(r: &mut Resolver, outputs: &[Output], environments: &[Environment])
             match seen.get(&path) {
                 Some(first) if reported.insert((first.name.clone(), out.name.clone())) => {
                     r.errors.push(
-                        Diagnostic::error(
-                            "project",
+                        Diagnostic::new(
+                            Code::Project,
                             format!(
                                 "outputs `{}` and `{}` are both written to `{path}`",
                                 first.name, out.name
@@ -256,8 +256,8 @@ pub(super) fn over_inputs(
             };
             if reported.insert((out.name.clone(), path.clone())) {
                 r.errors.push(
-                    Diagnostic::error(
-                        "project",
+                    Diagnostic::new(
+                        Code::Project,
                         format!(
                             "output `{}` would be written over `{path}`, {what} of this project",
                             out.name
@@ -278,16 +278,15 @@ pub(super) fn policies(r: &mut Resolver, raw: Vec<Policy>, outputs: &[Output]) -
         for rule in policy.require.iter_mut().chain(policy.forbid.iter_mut()) {
             match super::pattern::compile(&rule.pattern) {
                 Ok(re) => rule.regex = Some(re),
-                Err(e) => r.errors.push(Diagnostic::error(
-                    "project",
+                Err(e) => r.errors.push(Diagnostic::new(
+                    Code::Project,
                     format!("policy `{}` has an invalid pattern: {e}", policy.name),
                 )),
             }
         }
         if let Some(kind) = &policy.structure {
             r.errors.push(
-                Diagnostic::error(
-                    "project",
+                Diagnostic::new(Code::Project,
                     format!(
                         "policy `{}` names a structure (`{kind}`): structures are checked by an output's format now",
                         policy.name
@@ -298,8 +297,8 @@ pub(super) fn policies(r: &mut Resolver, raw: Vec<Policy>, outputs: &[Output]) -
         }
         for o in &policy.outputs {
             if !outputs.iter().any(|out: &Output| &out.name == o) {
-                r.errors.push(Diagnostic::error(
-                    "project",
+                r.errors.push(Diagnostic::new(
+                    Code::Project,
                     format!("policy `{}` names an unknown output `{o}`", policy.name),
                 ));
             }
@@ -315,8 +314,8 @@ fn directive_rules(r: &mut Resolver, policy: &Policy, outputs: &[Output]) {
     for (i, rule) in policy.directives.iter().enumerate() {
         if let Some(problem) = rule.shape_problem() {
             r.errors.push(
-                Diagnostic::error(
-                    "project",
+                Diagnostic::new(
+                    Code::Project,
                     format!(
                         "directive rule {} of policy `{}` {problem}",
                         i + 1,
@@ -338,8 +337,8 @@ fn directive_rules(r: &mut Resolver, policy: &Policy, outputs: &[Output]) {
         .collect();
     if !not_nginx.is_empty() {
         r.errors.push(
-            Diagnostic::error(
-                "project",
+            Diagnostic::new(
+                Code::Project,
                 format!(
                     "policy `{}` has directive rules but applies to outputs that are not nginx: {}",
                     policy.name,

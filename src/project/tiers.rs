@@ -6,7 +6,7 @@
 use toml::Spanned;
 
 use super::{Environment, Policy, Resolver};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// Every environment's tier is declared (when `tiers` is given), and every declared tier is
 /// spelled once.
@@ -27,7 +27,7 @@ pub(super) fn check_environments(
     if names.is_empty() {
         let at = r.span(declared.span());
         r.errors.push(
-            Diagnostic::error("project", "`tiers` declares no tier")
+            Diagnostic::new(Code::Project, "`tiers` declares no tier")
                 .at(at)
                 .help("list the tiers environments use, e.g. `tiers = [\"local\", \"deployed\"]`"),
         );
@@ -37,8 +37,8 @@ pub(super) fn check_environments(
             continue;
         }
         let at = r.span(span.clone());
-        let mut d = Diagnostic::error(
-            "undeclared-tier",
+        let mut d = Diagnostic::new(
+            Code::UndeclaredTier,
             format!(
                 "environment `{}` has the tier `{}`, which `[project] tiers` does not declare",
                 env.name, env.tier
@@ -93,8 +93,8 @@ pub fn unused(tier: &str, environments: &[Environment], what: &str) -> Option<Di
     let mut have: Vec<&str> = environments.iter().map(|e| e.tier.as_str()).collect();
     have.sort_unstable();
     have.dedup();
-    let d = Diagnostic::error(
-        "unknown-tier",
+    let d = Diagnostic::new(
+        Code::UnknownTier,
         format!("{what} names the tier `{tier}`, which no environment has: it would never apply"),
     );
     Some(match closest(tier, have.iter().copied()) {

@@ -6,7 +6,7 @@
 //! reason, never the value (the reasons name a character class only).
 
 use super::templates::Templates;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::format::{self, Format};
 use crate::project::{Environment, Output, Project};
 use crate::source::Span;
@@ -53,8 +53,8 @@ fn warning(
     value: &str,
 ) -> Diagnostic {
     let path = output.path.value.replace("{env}", &env.name);
-    let d = Diagnostic::warning(
-        "secret-unplaceable",
+    let d = Diagnostic::new(
+        Code::SecretUnplaceable,
         format!(
             "the value of `{name}` cannot be placed in `{path}` (output `{}`): {reason}",
             output.name

@@ -14,7 +14,7 @@ use memchr::memmem;
 use secrecy::ExposeSecret;
 
 use super::{Content, DETACHED, Failed, RenderedFile};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::project::{Policy, Project, Rule};
 use crate::secrets::crypto::Plaintext;
 use crate::source::{FileId, Source, Span};
@@ -50,7 +50,7 @@ pub fn check(
         found.push((
             finding(
                 file,
-                "output-syntax",
+                Code::OutputSyntax,
                 format!("`{}` is not valid {format}: {}", file.rel, e.message),
             ),
             Some(at..at),
@@ -59,7 +59,7 @@ pub fn check(
         for e in format.check(text) {
             let at = byte_of(text, e.line, e.column);
             let message = format!("`{}` is not a valid {format} file: {}", file.rel, e.message);
-            found.push((finding(file, "output-structure", message), Some(at..at)));
+            found.push((finding(file, Code::OutputStructure, message), Some(at..at)));
         }
     }
     for policy in project.policies.iter().filter(|p| applies(p, file)) {
@@ -92,7 +92,7 @@ pub fn check(
                         file.rel, policy.name, rule.message
                     );
                     found.push((
-                        finding(file, "policy", message).note(broken.note),
+                        finding(file, Code::Policy, message).note(broken.note),
                         broken.at,
                     ));
                 }
@@ -172,7 +172,7 @@ fn broken(file: &RenderedFile, policy: &Policy, rule: &Rule) -> Diagnostic {
         "`{}` breaks policy `{}`: {}",
         file.rel, policy.name, rule.message
     );
-    finding(file, "policy", message)
+    finding(file, Code::Policy, message)
 }
 
 /// A policy whose pattern cannot be compiled: broken, never passed.
@@ -180,8 +180,8 @@ fn cannot_run(file: &RenderedFile, policy: &Policy, rule: &Rule, why: &str) -> D
     broken(file, policy, rule).note(format!("the pattern `{}` cannot run: {why}", rule.pattern))
 }
 
-fn finding(file: &RenderedFile, code: &'static str, message: String) -> Diagnostic {
-    Diagnostic::finding(code, message)
+fn finding(file: &RenderedFile, code: Code, message: String) -> Diagnostic {
+    Diagnostic::new(code, message)
         .env(&file.env.name)
         .help(format!(
             "fix the template `{}` or the values it uses; nothing was written",
@@ -257,7 +257,7 @@ pub fn no_secret_in_plain_outputs(
             }
             let line = first + 1;
             found.push(
-                Diagnostic::finding("secret-in-plain-output", format!("the value of secret `{name}` appears in `{}`, which is not declared to hold secrets", file.rel))
+                Diagnostic::new(Code::SecretInPlainOutput, format!("the value of secret `{name}` appears in `{}`, which is not declared to hold secrets", file.rel))
                     .key(name.clone())
                     .env(&file.env.name)
                     .note(format!("at line {line} of the rendered `{}`", file.output.name))

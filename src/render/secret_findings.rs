@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::project::Project;
 use crate::schema::Schema;
 use crate::secrets::crypto::Plaintext;
@@ -97,8 +97,7 @@ fn same(a: &Diagnostic, b: &Diagnostic) -> bool {
 }
 
 fn about(file: &RenderedFile) -> Diagnostic {
-    Diagnostic::finding(
-        "output-secret-check",
+    Diagnostic::new(Code::OutputSecretCheck,
         format!(
             "`{}` does not pass the project's checks with its secret values in",
             file.rel

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use minijinja::{AutoEscape, Error, ErrorKind, UndefinedBehavior};
 use zeroize::Zeroizing;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::format::Format;
 use crate::fs::Role;
 use crate::project::{Environment, Output, Project};
@@ -148,8 +148,8 @@ pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, 
             && other != format
         {
             errors.push(
-                Diagnostic::error(
-                    "template",
+                Diagnostic::new(
+                    Code::Template,
                     format!("`{name}` is used with two formats, {other} and {format}"),
                 )
                 .at(output.format.span)
@@ -180,8 +180,8 @@ pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, 
             Ok(Ok(t)) => t,
             Ok(Err(e)) => {
                 errors.push(
-                    Diagnostic::error(
-                        "template",
+                    Diagnostic::new(
+                        Code::Template,
                         format!(
                             "the template `{name}` is not UTF-8 (byte {})",
                             e.utf8_error().valid_up_to()
@@ -212,8 +212,7 @@ pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, 
             Ok(()) => {}
             Err(Some(e)) => errors.push(template_error(&e, &name, id, sources.get(id), true)),
             Err(None) => errors.push(
-                Diagnostic::error(
-                    "template",
+                Diagnostic::new(Code::Template,
                     format!("cannot compile the template `{name}`: the template engine failed on it"),
                 )
                 .at(output.template.span)
@@ -338,8 +337,7 @@ impl Templates {
             let e = match e {
                 Bound::Error(e) => e,
                 Bound::Output(limit, span) => {
-                    let mut d = Diagnostic::error(
-                        "template-output-too-large",
+                    let mut d = Diagnostic::new(Code::TemplateOutputTooLarge,
                         format!(
                             "`{name}` renders more than the output limit of {limit} bytes (output `{}`)",
                             output.name
@@ -360,7 +358,7 @@ impl Templates {
                 .key
                 .clone()
                 .filter(|k| schema.variables.contains(k) && !schema.secrets.contains(k));
-            if d.code == "template-undefined"
+            if d.code == Code::TemplateUndefined
                 && let Some(key) = declared
             {
                 // A declared variable this environment does not set: suggesting its own
@@ -373,12 +371,12 @@ impl Templates {
                     "guard it in the template: `{{% if {key} is defined %}}…{{% endif %}}`, or give it a value in `{}`'s layers",
                     env.name
                 ));
-            } else if d.code == "template-undefined"
+            } else if d.code == Code::TemplateUndefined
                 && let Some(s) = d.key.as_deref().and_then(|k| schema.suggest(k))
             {
                 d = d.help(format!("did you mean `{s}`?"));
             }
-            if !output.secrets && d.code == "template-undefined" {
+            if !output.secrets && d.code == Code::TemplateUndefined {
                 d = secret_use::explain(d, source, schema, &name, &output.name);
             }
             d
@@ -443,45 +441,45 @@ fn template_error(e: &Error, name: &str, id: FileId, src: &Source, compiling: bo
     let (detail, held_by) = split_holders(e.detail().unwrap_or(""), &expr);
     let (code, message, label) = match e.kind() {
         ErrorKind::SyntaxError if !compiling => (
-            "template",
+            Code::Template,
             format!("cannot render `{name}`: {}", e.kind()),
             "here".to_string(),
         ),
         ErrorKind::OutOfFuel => (
-            "template-fuel",
+            Code::TemplateFuel,
             format!("`{name}` does more work than one render may: it ran out of fuel"),
             "still running here".to_string(),
         ),
         // minijinja's own fixed text, never a value.
         ErrorKind::InvalidOperation if detail == "recursion limit exceeded" => (
-            "template-recursion",
+            Code::TemplateRecursion,
             format!("`{name}` nests macros, includes or blocks too deeply"),
             format!("deeper than {RECURSION_LIMIT} levels here"),
         ),
         ErrorKind::UndefinedError => (
-            "template-undefined",
+            Code::TemplateUndefined,
             format!("undefined variable `{expr}` in `{name}`"),
             "here".to_string(),
         ),
         ErrorKind::SyntaxError => (
-            "template-syntax",
+            Code::TemplateSyntax,
             format!("template syntax error in `{name}`: {detail}"),
             detail.to_string(),
         ),
         ErrorKind::InvalidOperation if detail.starts_with(ESCAPE_MARK) => (
-            "template-escape",
+            Code::TemplateEscape,
             format!("cannot place `{expr}` safely in `{name}`"),
             detail[ESCAPE_MARK.len()..].to_string(),
         ),
         ErrorKind::TemplateNotFound => (
-            "template",
+            Code::Template,
             format!(
                 "cannot render `{name}`: a template it includes, imports or extends is not one of the project's"
             ),
             "here".to_string(),
         ),
         kind => (
-            "template",
+            Code::Template,
             format!("cannot render `{name}`: {kind}"),
             "here".to_string(),
         ),
@@ -489,21 +487,21 @@ fn template_error(e: &Error, name: &str, id: FileId, src: &Source, compiling: bo
     // A refused value held by a loop variable is named by what holds it (`JWT_SECRET`),
     // not by the loop variable (`value`), which tells the user nothing.
     let (message, held_by) = match held_by {
-        Some(holders) if code == "template-escape" => {
+        Some(holders) if code == Code::TemplateEscape => {
             (format!("cannot place {holders} safely in `{name}`"), None)
         }
         held_by => (message, held_by),
     };
     let d = match held_by {
-        _ if !matches!(code, "template-escape" | "template-undefined") => {
-            Diagnostic::error(code, message)
+        _ if !matches!(code, Code::TemplateEscape | Code::TemplateUndefined) => {
+            Diagnostic::new(code, message)
         }
-        Some(note) => Diagnostic::finding(code, message).note(note),
-        None => Diagnostic::finding(code, message),
+        Some(note) => Diagnostic::new(code, message).note(note),
+        None => Diagnostic::new(code, message),
     };
     let d = match code {
-        "template-fuel" => d.help("cfgc bounds each render: look for nested loops over large ranges, or a string or list that grows in a loop"),
-        "template-recursion" => d.help("look for a macro that calls itself without end, or templates that include each other"),
+        Code::TemplateFuel => d.help("cfgc bounds each render: look for nested loops over large ranges, or a string or list that grows in a loop"),
+        Code::TemplateRecursion => d.help("look for a macro that calls itself without end, or templates that include each other"),
         _ => d,
     };
     let d = d.at(span).label(if label.is_empty() {
@@ -565,7 +563,7 @@ impl Templates {
             .filter(|v| !(app_env && !schema.infra.contains(*v) && !schema.secrets.contains(*v)))
             .filter(|v| !(every_secret && schema.secrets.contains(*v)))
             .map(|v| {
-                Diagnostic::warning("unused-variable", format!("`{v}` is used by no output"))
+                Diagnostic::new(Code::UnusedVariable, format!("`{v}` is used by no output"))
                     .at(schema.property_span(sources, v))
                     .label("declared here")
                     .key(v.clone())

@@ -50,7 +50,7 @@ pub fn findings<'a>(diagnostics: &'a [Diagnostic], sources: &SourceMap) -> Vec<F
             Finding {
                 kind: if d.is_finding() { "finding" } else { "error" },
                 severity: d.severity,
-                code: d.code,
+                code: d.code.as_str(),
                 message: &d.message,
                 file: pos.as_ref().map(|p| p.file.clone()),
                 line: pos.as_ref().map(|p| p.line),

@@ -1,7 +1,7 @@
 //! A secrets file as it was at a git revision, parsed without a key: what `secrets diff`,
 //! `check --base` and `secrets confirm-recreate` compare the working tree with.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::Limits;
 use crate::fs::RelPath;
 use crate::git;
@@ -73,8 +73,8 @@ fn at_revision(
         return Ok(None);
     };
     if text.len() as u64 > limits.secrets {
-        return Err(vec![Diagnostic::error(
-            "file-too-large",
+        return Err(vec![Diagnostic::new(
+            Code::FileTooLarge,
             format!(
                 "`{rev}:{rel}` is larger than the secrets file limit ({} bytes)",
                 limits.secrets

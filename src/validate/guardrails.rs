@@ -7,7 +7,7 @@
 //! decrypted value names no rule (SECURITY.md, 9.), so the schema's generic finding covers
 //! them there.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::loopback;
 use crate::merge::Merged;
 use crate::node::{Kind, Node};
@@ -67,8 +67,9 @@ fn is_plain_http(item: &str) -> bool {
 
 fn finding(merged: &Merged, name: &str, path: &str, span: Span, rule: &'static str) -> Diagnostic {
     let tier = &merged.env.tier;
-    let (message, label, fix) = match rule {
+    let (code, message, label, fix) = match rule {
         LOOPBACK => (
+            Code::Loopback,
             format!(
                 "`{path}` points at a loopback or unspecified host in the deployed tier `{tier}`"
             ),
@@ -76,12 +77,13 @@ fn finding(merged: &Merged, name: &str, path: &str, span: Span, rule: &'static s
             "use the deployed service's host name",
         ),
         _ => (
+            Code::PlainHttp,
             format!("`{path}` is a plain http URL in the deployed tier `{tier}`"),
             "http sends this traffic in clear text",
             "use `https://`",
         ),
     };
-    Diagnostic::finding(rule, message)
+    Diagnostic::new(code, message)
         .at(span)
         .label(label)
         .key(name)
@@ -102,8 +104,8 @@ fn unknown_names(merged: &Merged, rules: &Deployed, schema: &Schema) -> Vec<Diag
             .iter()
             .filter(|n| !schema.variables.contains(&n.value))
         {
-            let d = Diagnostic::finding(
-                "unknown-variable",
+            let d = Diagnostic::new(
+                Code::UnknownVariable,
                 format!(
                     "`[tiers.{tier}.allow] {rule}` names `{}`, which the schema does not declare",
                     name.value

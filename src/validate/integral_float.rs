@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::schema_error::display_key;
 use super::{Merged, Schema};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::node::{Kind, Map, Node};
 
 /// Findings for the whole floats of `instance` the schema accepts only as integers.
@@ -105,8 +105,7 @@ fn pointer(path: &[String]) -> String {
 
 fn finding(merged: &Merged, path: &[String], node: &Node) -> Diagnostic {
     let key = display_key(path);
-    Diagnostic::finding(
-        "schema-type",
+    Diagnostic::new(Code::SchemaType,
         format!("`{key}` must be of type integer, and is written as a float"),
     )
     .at(node.span)

@@ -7,10 +7,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::project::Environment;
 
-const CODE: &str = "missing-variable";
+const CODE: Code = Code::MissingVariable;
 /// How a top-level variable's finding begins (a nested key's reads differently).
 const PREFIX: &str = "required variable `";
 
@@ -24,7 +24,7 @@ pub fn variable(name: &str, lacking: &[&Environment], checked: &[&Environment]) 
     } else {
         "environments"
     };
-    let mut d = Diagnostic::finding(
+    let mut d = Diagnostic::new(
         CODE,
         format!("{PREFIX}{name}` is missing in {noun} {}", names.join(", ")),
     )

@@ -5,7 +5,7 @@ use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind as K};
 
 use super::{Merged, Schema};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::node::entry_at;
 use crate::schema::formats;
 use crate::source::SourceMap;
@@ -53,7 +53,7 @@ pub fn diagnose(
     {
         label = why.to_string();
     }
-    let mut d = Diagnostic::finding(code(e.kind()), message)
+    let mut d = Diagnostic::new(code(e.kind()), message)
         .at(node.span)
         .label(label)
         .key(&key);
@@ -88,8 +88,8 @@ fn missing(
             ),
             None => (env.span, "a secrets file".to_string()),
         };
-        return Diagnostic::finding(
-            "missing-secret",
+        return Diagnostic::new(
+            Code::MissingSecret,
             format!(
                 "required secret `{name}` is missing in environment `{}`",
                 env.name
@@ -110,8 +110,8 @@ fn missing(
         return d;
     }
     let key = display_key(parent);
-    let d = Diagnostic::finding(
-        "missing-variable",
+    let d = Diagnostic::new(
+        Code::MissingVariable,
         format!("`{key}` is missing the required key `{name}`"),
     )
     .key(format!("{key}.{name}"));
@@ -122,20 +122,20 @@ fn missing(
     .help(format!("add `{name}` under `{key}`"))
 }
 
-pub(super) fn code(kind: &K) -> &'static str {
+pub(super) fn code(kind: &K) -> Code {
     match kind {
-        K::Type { .. } => "schema-type",
-        K::Enum { .. } | K::Constant { .. } => "schema-enum",
-        K::Format { .. } => "schema-format",
-        K::Required { .. } => "missing-variable",
+        K::Type { .. } => Code::SchemaType,
+        K::Enum { .. } | K::Constant { .. } => Code::SchemaEnum,
+        K::Format { .. } => Code::SchemaFormat,
+        K::Required { .. } => Code::MissingVariable,
         K::Minimum { .. }
         | K::Maximum { .. }
         | K::ExclusiveMinimum { .. }
-        | K::ExclusiveMaximum { .. } => "schema-range",
-        K::MinLength { .. } | K::MaxLength { .. } | K::Pattern { .. } => "schema-string",
-        K::MinItems { .. } | K::MaxItems { .. } | K::UniqueItems | K::Contains => "schema-array",
-        K::AdditionalProperties { .. } | K::UnevaluatedProperties { .. } => "unknown-key",
-        _ => "schema",
+        | K::ExclusiveMaximum { .. } => Code::SchemaRange,
+        K::MinLength { .. } | K::MaxLength { .. } | K::Pattern { .. } => Code::SchemaString,
+        K::MinItems { .. } | K::MaxItems { .. } | K::UniqueItems | K::Contains => Code::SchemaArray,
+        K::AdditionalProperties { .. } | K::UnevaluatedProperties { .. } => Code::UnknownKey,
+        _ => Code::SchemaRule,
     }
 }
 

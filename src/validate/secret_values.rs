@@ -14,7 +14,7 @@ use zeroize::Zeroize;
 
 use super::schema_error::{code, describe, display_key, segments};
 use super::{Merged, Schema, instance};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::schema::formats;
 use crate::source::{SourceMap, Span};
 
@@ -77,8 +77,7 @@ fn generic(found: Vec<Diagnostic>, env: &str, at: &BTreeMap<String, Span>) -> Ve
     names
         .into_iter()
         .map(|name| {
-            let mut d = Diagnostic::finding(
-                "secret-value",
+            let mut d = Diagnostic::new(Code::SecretValue,
                 format!("`{name}` does not satisfy the schema"),
             )
             .key(&name)
@@ -129,7 +128,7 @@ pub fn check_secret_values(
             label = why.to_string();
         }
         let schema_path = e.schema_path().as_str().to_string();
-        let mut d = Diagnostic::finding(code(e.kind()), message)
+        let mut d = Diagnostic::new(code(e.kind()), message)
             .label(format!("decrypted value: {label}"))
             .key(&key)
             .env(&merged.env.name)

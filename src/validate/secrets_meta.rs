@@ -1,7 +1,7 @@
 //! What can be checked about an environment's secrets file without a key: that it was
 //! written for this environment, and to the recipients cfgc.toml lists now.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::load::Layers;
 use crate::project::Environment;
 use crate::source::SourceMap;
@@ -18,8 +18,7 @@ pub fn check(env: &Environment, layers: &Layers, sources: &SourceMap) -> Vec<Dia
     let file = &parsed.file;
     if file.environment != env.name {
         found.push(
-            Diagnostic::finding(
-                "secrets-environment",
+            Diagnostic::new(Code::SecretsEnvironment,
                 format!(
                     "`{name}` was written for environment `{}`, but `{}` uses it",
                     file.environment, env.name
@@ -50,8 +49,8 @@ pub fn check(env: &Environment, layers: &Layers, sources: &SourceMap) -> Vec<Dia
         .filter(|r| !wanted.contains(r))
         .collect();
     if !missing.is_empty() || !extra.is_empty() {
-        let mut d = Diagnostic::finding(
-            "secrets-recipients",
+        let mut d = Diagnostic::new(
+            Code::SecretsRecipients,
             format!(
                 "the recipients of `{name}` differ from those of `{}` in cfgc.toml",
                 env.name

@@ -119,13 +119,13 @@ case!(project_file_environment_name_with_control_bytes: |c| c.edit("cfgc.toml", 
 
 // The schema.
 const SCHEMA: &str = "schema/env.schema.json";
-case!(schema_truncated_json: |c| c.write(SCHEMA, "{\"type\": ") => ["check"], 2, ["error[schema]: the schema is not valid JSON: EOF while parsing a value", "schema/env.schema.json:1:"]);
+case!(schema_truncated_json: |c| c.write(SCHEMA, "{\"type\": ") => ["check"], 2, ["error[schema-file]: the schema is not valid JSON: EOF while parsing a value", "schema/env.schema.json:1:"]);
 case!(schema_nested_200_levels: |c| c.write(SCHEMA, format!("{}{{}}{}", "{\"properties\": {\"A\": ".repeat(200), "}}".repeat(200))) => ["check"], 2, ["error[json-too-deep]: the schema `schema/env.schema.json` nests deeper than 64 levels"]);
 case!(schema_nested_arrays_100k: |c| c.write(SCHEMA, format!("{}{}", "[".repeat(100_000), "]".repeat(100_000))) => ["check"], 2, ["schema/env.schema.json"]);
 case!(schema_not_an_object: |c| c.write(SCHEMA, "[1, 2]\n") => ["check"], 2, ["is not a valid JSON Schema"]);
-case!(schema_invalid_utf8: |c| c.write(SCHEMA, b"{\"description\": \"\xff\"}") => ["check"], 2, ["error[schema]: the schema `schema/env.schema.json` is not UTF-8 (byte 17)"]);
+case!(schema_invalid_utf8: |c| c.write(SCHEMA, b"{\"description\": \"\xff\"}") => ["check"], 2, ["error[schema-file]: the schema `schema/env.schema.json` is not UTF-8 (byte 17)"]);
 // Found by this corpus: the BOM made the JSON error point inside it and the reporter panicked.
-case!(schema_with_a_bom_does_not_panic: |c| { let t = c.read(SCHEMA); c.write(SCHEMA, format!("\u{feff}{t}")) } => ["check"], 2, ["error[schema]: the schema is not valid JSON", "schema/env.schema.json:1:1"]);
+case!(schema_with_a_bom_does_not_panic: |c| { let t = c.read(SCHEMA); c.write(SCHEMA, format!("\u{feff}{t}")) } => ["check"], 2, ["error[schema-file]: the schema is not valid JSON", "schema/env.schema.json:1:1"]);
 case!(schema_over_a_lowered_limit: |c| c.append("cfgc.toml", "\n[limits]\nschema_bytes = 64\n") => ["check"], 2, ["error[file-too-large]: cannot read `schema/env.schema.json`: it is larger than the schema limit of 64 bytes"]);
 case!(schema_remote_ref_is_not_fetched: |c| c.edit(SCHEMA, "\"type\": \"integer\", ", "\"$ref\": \"https://example.com/x.json\", ") => ["check"], 2, ["is not a valid JSON Schema", "https://example.com/x.json"]);
 case!(schema_file_ref_is_not_read: |c| { let o = c.outside("schema.json"); c.edit(SCHEMA, "\"type\": \"integer\", ", &format!("\"$ref\": \"file://{}\", ", o.display())) } => ["check"], 2, ["is not a valid JSON Schema"]);

@@ -3,7 +3,7 @@
 //! outside the project, so that `check`, `import` and `secrets set` know it at once.
 
 use crate::cli::Config;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::{FsError, ProjectFs, Purpose, RelPath, Role, Staged};
 use crate::project::recipient::Recipient;
 use crate::project::{self, Project};
@@ -29,8 +29,8 @@ pub fn add(
 ) -> Result<String, Vec<Diagnostic>> {
     let one = |d: Diagnostic| vec![d];
     if !project::valid_name(req.name) {
-        return Err(one(Diagnostic::error(
-            "env-name",
+        return Err(one(Diagnostic::new(
+            Code::EnvName,
             format!("invalid environment name `{}`", req.name),
         )
         .help(
@@ -43,7 +43,7 @@ pub fn add(
     let toml_rel = project_rel(&project, &file);
     let text = read_text(fs, &toml_rel, Role::Project).map_err(|e| one(e.diagnostic()))?;
     let mut doc = edit::parse(&text)
-        .map_err(|e| one(Diagnostic::error("project", format!("{toml_rel}: {e}"))))?;
+        .map_err(|e| one(Diagnostic::new(Code::Project, format!("{toml_rel}: {e}"))))?;
     refuse(&project, &doc, req)?;
     let copied = match req.from {
         Some(from) => Some(from_layer(&project, from)?),
@@ -129,8 +129,8 @@ fn refuse_existing(fs: &ProjectFs, paths: &[&str]) -> Result<(), Vec<Diagnostic>
             .map_err(|e| vec![e.diagnostic()])?;
         if found.is_some() {
             return Err(vec![
-                Diagnostic::error(
-                    "env-exists",
+                Diagnostic::new(
+                    Code::EnvExists,
                     format!("{path} already exists: nothing was written"),
                 )
                 .help("move it away, or declare the environment by hand in cfgc.toml"),
@@ -187,8 +187,8 @@ fn refuse(
 ) -> Result<(), Vec<Diagnostic>> {
     if project.environment(req.name).is_some() {
         return Err(vec![
-            Diagnostic::error(
-                "env-exists",
+            Diagnostic::new(
+                Code::EnvExists,
                 format!(
                     "environment `{}` is already declared in cfgc.toml",
                     req.name
@@ -199,8 +199,8 @@ fn refuse(
     }
     match edit::tiers(doc) {
         Some(tiers) if !tiers.iter().any(|t| t == req.tier) => Err(vec![
-            Diagnostic::error(
-                "unknown-tier",
+            Diagnostic::new(
+                Code::UnknownTier,
                 format!(
                     "unknown tier `{}`: cfgc.toml declares {}",
                     req.tier,
@@ -226,8 +226,8 @@ fn from_layer(project: &Project, from: &str) -> Result<String, Vec<Diagnostic>> 
             .iter()
             .map(|e| e.name.clone())
             .collect();
-        return Err(vec![Diagnostic::error(
-            "unknown-environment",
+        return Err(vec![Diagnostic::new(
+            Code::UnknownEnvironment,
             format!(
                 "`--from {from}`: no such environment; cfgc.toml declares {}",
                 list(&names)
@@ -236,8 +236,8 @@ fn from_layer(project: &Project, from: &str) -> Result<String, Vec<Diagnostic>> 
     };
     let last = env.layers.last().expect("every environment has a layer");
     if project::layer_format(&last.value.abs) != Some(project::LayerFormat::Yaml) {
-        return Err(vec![Diagnostic::error(
-            "env-from",
+        return Err(vec![Diagnostic::new(
+            Code::EnvFrom,
             format!(
                 "`--from {from}`: its own layer {} is not YAML; the new layer is",
                 last.value.rel
@@ -269,8 +269,8 @@ fn recipients(given: &[String]) -> Result<(Vec<Recipient>, Option<NewKey>), Vec<
     for text in given {
         match text.parse::<Recipient>() {
             Ok(r) => parsed.push(r),
-            Err(e) => errors.push(Diagnostic::error(
-                "recipient",
+            Err(e) => errors.push(Diagnostic::new(
+                Code::Recipient,
                 format!("`--recipient`: {e}"),
             )),
         }

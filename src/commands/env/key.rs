@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use age::secrecy::ExposeSecret;
 
 use crate::cli::Config;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::project::recipient::Recipient;
 
 /// A key generated for one environment, not saved yet.
@@ -38,8 +38,8 @@ impl NewKey {
     pub fn save(&self, path: &Path, env: &str) -> Result<(), Box<Diagnostic>> {
         let fail = |e: std::io::Error| {
             Box::new(
-                Diagnostic::error(
-                    "init-key",
+                Diagnostic::new(
+                    Code::InitKey,
                     format!("cannot write {env}'s key to {}: {e}", path.display()),
                 )
                 .note("nothing was written in the project")
@@ -74,8 +74,7 @@ impl NewKey {
 pub fn key_file(config: &Config, env: &str) -> Result<PathBuf, Box<Diagnostic>> {
     config.identity_sources.default_path.clone().ok_or_else(|| {
         Box::new(
-            Diagnostic::error(
-                "init-no-home",
+            Diagnostic::new(Code::InitNoHome,
                 format!("neither HOME nor XDG_CONFIG_HOME is set: there is no place outside the project for {env}'s key"),
             )
             .help("set HOME (or XDG_CONFIG_HOME) and run the command again, or give `--recipient`"),

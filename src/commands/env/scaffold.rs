@@ -2,7 +2,7 @@
 //! (opened by the editor line that points YAML language servers at the layer schema
 //! `cfgc docs` writes), its secrets file with no values yet, and where both go.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::project::recipient::Recipient;
 use crate::secrets::file::{create, serialize};
 
@@ -47,6 +47,6 @@ pub fn layer_text(schema_rel: &str, env: &str, copied: Option<&str>) -> String {
 /// so `check` passes and `cfgc secrets set` adds to it.
 pub fn secrets_text(env: &str, recipients: &[Recipient]) -> Result<String, Box<Diagnostic>> {
     let (file, _) = create(env, recipients)
-        .map_err(|e| Box::new(Diagnostic::error("secrets-data-key", e.to_string())))?;
+        .map_err(|e| Box::new(Diagnostic::new(Code::SecretsDataKey, e.to_string())))?;
     Ok(serialize(&file))
 }

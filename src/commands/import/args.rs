@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// Each (environment, file) pair, in argument order, or every argument that names none.
 pub fn resolve(args: &[String]) -> Result<Vec<(String, PathBuf)>, Vec<Diagnostic>> {
@@ -18,8 +18,8 @@ pub fn resolve(args: &[String]) -> Result<Vec<(String, PathBuf)>, Vec<Diagnostic
     for arg in args {
         let Some((env, file)) = pair(arg) else {
             errors.push(
-                Diagnostic::error(
-                    "import-which-environment",
+                Diagnostic::new(
+                    Code::ImportWhichEnvironment,
                     format!("cannot tell which environment `{arg}` is for"),
                 )
                 .help("name the file `.env.ENV` (e.g. `.env.production`), or write `ENV=FILE`"),
@@ -28,8 +28,8 @@ pub fn resolve(args: &[String]) -> Result<Vec<(String, PathBuf)>, Vec<Diagnostic
         };
         if pairs.iter().any(|(e, _)| *e == env) {
             errors.push(
-                Diagnostic::error(
-                    "import-environment-twice",
+                Diagnostic::new(
+                    Code::ImportEnvironmentTwice,
                     format!("two files are given for environment `{env}`"),
                 )
                 .help("import one file per environment per run"),

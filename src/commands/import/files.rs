@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::dotenv::{self, Problem};
 use super::{refs, source};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::secrets::crypto::Plaintext;
 
 /// One file's variables for one environment; a name given twice keeps its last value, as
@@ -68,8 +68,8 @@ fn finding(error: bool, file: &Path, p: &Problem) -> Diagnostic {
         .unwrap_or_default();
     let message = format!("{}:{}:{}:{key} {}", file.display(), p.line, p.col, p.reason);
     if !error {
-        return Diagnostic::warning("import-reading", message);
+        return Diagnostic::new(Code::ImportReading, message);
     }
-    Diagnostic::error("import-syntax", message)
+    Diagnostic::new(Code::ImportSyntax, message)
         .help("fix that line; its text is not shown, as it may hold a secret")
 }

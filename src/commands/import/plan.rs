@@ -9,7 +9,7 @@ use super::files::Read;
 use super::summary::NewName;
 use super::{Sorted, Target, already_set, layer_refusal, no_secrets_file, sort};
 use crate::commands::secrets::context::Context;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::pipeline::Keyring;
 use crate::project::Environment;
 use crate::secrets::crypto::Plaintext;
@@ -31,8 +31,8 @@ pub(super) fn plan<'a>(
 ) -> Result<Plan<'a>, Vec<Diagnostic>> {
     let Some(layer) = env.layers.last().map(|l| &l.value) else {
         return Err(vec![
-            Diagnostic::error(
-                "import-no-layer",
+            Diagnostic::new(
+                Code::ImportNoLayer,
                 format!(
                     "environment `{}` has no layer file to import into",
                     env.name

@@ -7,7 +7,7 @@ use std::io::Read;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// A `.env` to import is small; a bigger file was named by mistake.
 const MAX_LEN: u64 = 1 << 20;
@@ -16,8 +16,8 @@ const MAX_LEN: u64 = 1 << 20;
 /// a regular file (a FIFO is refused without blocking), at most `MAX_LEN` bytes, UTF-8.
 pub(super) fn read(path: &Path) -> Result<zeroize::Zeroizing<String>, Diagnostic> {
     let cannot = |why: String| {
-        Diagnostic::error(
-            "import-read",
+        Diagnostic::new(
+            Code::ImportRead,
             format!("cannot read {}: {why}", path.display()),
         )
         .help("name an existing .env file, e.g. `cfgc import production .env.production`")

@@ -12,7 +12,7 @@ use super::{layer_edit, schema_edit};
 use crate::cli::Config;
 use crate::commands::Exit;
 use crate::commands::secrets::context::Context;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::{FsError, Purpose, Role, Staged};
 use crate::pipeline::Keyring;
 use crate::secrets::crypto::Plaintext;
@@ -57,8 +57,8 @@ pub(super) fn write(
     for (rel, role, text) in &as_read {
         let now = ctx.fs().read_if_exists(rel, *role).map_err(io)?;
         if now.as_deref() != Some(text.as_bytes()) {
-            return Err(ctx.fatal(&[Diagnostic::error(
-                "layer-changed",
+            return Err(ctx.fatal(&[Diagnostic::new(
+                Code::LayerChanged,
                 format!("{rel} changed while cfgc was working on it: nothing was imported"),
             )]));
         }
@@ -82,8 +82,8 @@ fn stage_schema(ctx: &Context, new: &BTreeMap<String, NewName>) -> Result<(Stage
         .map(|(name, n)| (name.clone(), n.kind.property(n.secret)))
         .collect();
     let Some(next) = schema_edit::add(&text, &properties) else {
-        return Err(ctx.fatal(&[Diagnostic::error(
-            "import-schema-format",
+        return Err(ctx.fatal(&[Diagnostic::new(
+            Code::ImportSchemaFormat,
             format!(
                 "{rel} has no top-level `\"properties\": {{…}}` object to add the new names to"
             ),

@@ -6,7 +6,7 @@
 use std::ffi::OsString;
 
 use crate::commands::Exit;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::SourceMap;
 
 /// Refuse a NAME holding `=` or any argument after it. `extra` is what clap captured
@@ -41,8 +41,7 @@ pub fn refuse_values(
             "`cfgc {command}` takes an environment and a name: `cfgc {command} {environment} {shown}`"
         )
     };
-    let d = Diagnostic::error(
-        "value-in-arguments",
+    let d = Diagnostic::new(Code::ValueInArguments,
         format!("values are read from stdin or the prompt, never from arguments: {what}"),
     )
     .help(hint)

@@ -6,7 +6,7 @@
 use super::context;
 use crate::cli::Config;
 use crate::commands::{Exit, say};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::pipeline::{Keyring, open_secrets};
 use crate::secrets::file::confirm::sign;
 use crate::secrets::file::reseal;
@@ -44,8 +44,7 @@ pub fn run(config: &Config, environment: &str, rev: &str) -> Result<Exit, Exit> 
         return Ok(Exit::Ok);
     }
     if base.file.signer.is_none() {
-        return Err(ctx.fatal(&[Diagnostic::error(
-            "secrets-legacy-base",
+        return Err(ctx.fatal(&[Diagnostic::new(Code::SecretsLegacyBase,
             format!("{file_name} at `{rev}` was written before cfgc signed its files: a confirmation could not be checked without a key"),
         )
         .env(&env.name)

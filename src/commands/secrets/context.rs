@@ -7,7 +7,7 @@ use secrecy::ExposeSecret;
 
 use crate::cli::Config;
 use crate::commands::{Exit, err};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::{FsError, Lock, ProjectFs, Purpose, RelPath, Role, Staged};
 use crate::load::Loaded;
 use crate::pipeline::{self, Keyring, Opened};
@@ -102,8 +102,8 @@ impl Context {
     pub fn secrets_path(&self, env: &Environment) -> Result<ProjectPath, Exit> {
         match &env.secrets {
             Some(s) => Ok(s.value.clone()),
-            None => Err(self.fatal(&[Diagnostic::error(
-                "no-secrets-file",
+            None => Err(self.fatal(&[Diagnostic::new(
+                Code::NoSecretsFile,
                 format!("environment `{}` declares no secrets file", env.name),
             )
             .at(env.span)
@@ -146,7 +146,7 @@ impl Context {
             }
             None => {
                 let (file, key) = create(&env.name, &self.recipients(env)?).map_err(|e| {
-                    self.fatal(&[Diagnostic::error("secrets-data-key", e.to_string())])
+                    self.fatal(&[Diagnostic::new(Code::SecretsDataKey, e.to_string())])
                 })?;
                 Ok((file, key, BTreeMap::new()))
             }
@@ -229,8 +229,8 @@ impl Context {
         if now.as_deref() == self.as_read(env).map(str::as_bytes) {
             return Ok(());
         }
-        Err(self.fatal(&[Diagnostic::error(
-            "secrets-changed",
+        Err(self.fatal(&[Diagnostic::new(
+            Code::SecretsChanged,
             format!(
                 "`{}` changed while cfgc was working on it: nothing was written",
                 self.display_name(env)
@@ -250,8 +250,7 @@ impl Context {
     ) -> Result<Vec<crate::project::recipient::Recipient>, Exit> {
         let list: Vec<_> = env.recipients.iter().map(|r| r.value.clone()).collect();
         if list.is_empty() {
-            return Err(self.fatal(&[Diagnostic::error(
-                "no-recipients",
+            return Err(self.fatal(&[Diagnostic::new(Code::NoRecipients,
                 format!("environment `{}` has no recipients", env.name),
             )
             .at(env.span)
@@ -295,8 +294,8 @@ impl Context {
         name: &str,
         known: &BTreeMap<String, impl Sized>,
     ) -> Exit {
-        let mut d = Diagnostic::finding(
-            "unknown-secret",
+        let mut d = Diagnostic::new(
+            Code::UnknownSecret,
             format!("`{}` holds no secret `{name}`", self.display_name(env)),
         )
         .env(&env.name);

@@ -17,7 +17,7 @@ use super::edit_rounds::Refused;
 use super::values::name_problem;
 use crate::cli::Config;
 use crate::commands::{Exit, say};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::node::Kind;
 use crate::pipeline::Keyring;
 use crate::secrets::crypto::Plaintext;
@@ -33,8 +33,8 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
         .clone()
         .filter(|e| !e.trim().is_empty())
         .ok_or_else(|| {
-            ctx.fatal(&[Diagnostic::error(
-                "no-editor",
+            ctx.fatal(&[Diagnostic::new(
+                Code::NoEditor,
                 "no editor: neither VISUAL nor EDITOR is set",
             )
             .help(format!(
@@ -118,8 +118,8 @@ fn edit_once(
         .arg(path)
         .status();
     if interrupted.load(Ordering::SeqCst) {
-        return Err(ctx.fatal(&[Diagnostic::error(
-            "interrupted",
+        return Err(ctx.fatal(&[Diagnostic::new(
+            Code::Interrupted,
             "interrupted: nothing was changed",
         )
         .note("the decrypted copy was removed")]));
@@ -127,15 +127,15 @@ fn edit_once(
     match status {
         Ok(s) if s.success() => {}
         Ok(s) => {
-            return Err(ctx.fatal(&[Diagnostic::error(
-                "editor-failed",
+            return Err(ctx.fatal(&[Diagnostic::new(
+                Code::EditorFailed,
                 format!("the editor `{editor}` exited with {s}: nothing was changed"),
             )
             .note("the decrypted copy was removed")]));
         }
         Err(e) => {
-            return Err(ctx.fatal(&[Diagnostic::error(
-                "editor-failed",
+            return Err(ctx.fatal(&[Diagnostic::new(
+                Code::EditorFailed,
                 format!("cannot run the editor `{editor}`: {e}"),
             )
             .help("set VISUAL or EDITOR to an editor on your PATH")]));
@@ -209,7 +209,7 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 fn io_error(ctx: &Context, what: &str, e: &std::io::Error) -> Exit {
-    ctx.fatal(&[Diagnostic::error("io", format!("{what}: {e}")).note("nothing was changed")])
+    ctx.fatal(&[Diagnostic::new(Code::Io, format!("{what}: {e}")).note("nothing was changed")])
 }
 
 fn plaintext_file(
@@ -268,8 +268,8 @@ fn parse_edited(
     };
     let Some(map) = node.as_map() else {
         return Err(fail(
-            Diagnostic::error(
-                "edit",
+            Diagnostic::new(
+                Code::Edit,
                 "the edited copy must be a mapping of secret names to values",
             )
             .at(node.span),
@@ -284,7 +284,7 @@ fn parse_edited(
                 text[entry.node.span.start as usize..entry.node.span.end as usize].to_string()
             }
             _ => {
-                let d = Diagnostic::error("edit", format!("`{key}` has no text value"))
+                let d = Diagnostic::new(Code::Edit, format!("`{key}` has no text value"))
                     .at(entry.key_span)
                     .key(key)
                     .help("give it a value, or delete the line to remove the secret");

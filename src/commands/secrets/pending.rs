@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::context::Context;
 use crate::cli::Config;
 use crate::commands::{Exit, say};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::project::Environment;
 use crate::project::recipient::Recipient;
 use crate::secrets::crypto::Plaintext;
@@ -34,7 +34,7 @@ pub fn set(
         .filter_map(|r| r.parse().ok())
         .collect();
     let sealed = crate::secrets::pending::seal(&env.name, name, &value, &recipients)
-        .map_err(|e| ctx.fatal(&[Diagnostic::error("secrets-data-key", e.to_string())]))?;
+        .map_err(|e| ctx.fatal(&[Diagnostic::new(Code::SecretsDataKey, e.to_string())]))?;
     let mut next = parsed.file.clone();
     next.pending.insert(name.to_string(), sealed);
     ctx.write(env, &next)?;

@@ -5,7 +5,7 @@
 use super::context;
 use crate::cli::Config;
 use crate::commands::{Exit, say};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::pipeline::Keyring;
 use crate::project::recipient::Recipient;
 use crate::secrets::file::{Rekeyed, rekey};
@@ -21,8 +21,8 @@ pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit
         let Some(parsed) = ctx.parsed(env) else {
             if !names.is_empty() {
                 errors.push(
-                    Diagnostic::error(
-                        "no-secrets-file",
+                    Diagnostic::new(
+                        Code::NoSecretsFile,
                         format!("environment `{}` declares no secrets file", env.name),
                     )
                     .at(env.span)
@@ -36,7 +36,7 @@ pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit
         let recipients: Vec<Recipient> = env.recipients.iter().map(|r| r.value.clone()).collect();
         if recipients.is_empty() {
             errors.push(
-                Diagnostic::error("no-recipients", format!("environment `{}` has no recipients", env.name))
+                Diagnostic::new(Code::NoRecipients, format!("environment `{}` has no recipients", env.name))
                     .at(env.span)
                     .help("list the public keys that may decrypt its secrets in `recipients = [...]`; removing every recipient would lock the secrets away"),
             );
@@ -45,8 +45,8 @@ pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit
         if !parsed.file.pending.is_empty() {
             // They are sealed to the old recipients: a removed one could still read them.
             errors.push(
-                Diagnostic::error(
-                    "secrets-pending",
+                Diagnostic::new(
+                    Code::RekeyPending,
                     format!(
                         "`{}` holds pending values, sealed to its current recipients",
                         ctx.display_name(env)
@@ -75,8 +75,8 @@ pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit
             &recipients,
             rotate,
         ) {
-            Err(e) => errors.push(Diagnostic::error(
-                "secrets-data-key",
+            Err(e) => errors.push(Diagnostic::new(
+                Code::SecretsDataKey,
                 format!("cannot rekey `{name}`: {e}"),
             )),
             Ok(None) => lines.push(format!("{}: {name} is up to date\n", env.name)),

@@ -9,7 +9,7 @@ use secrecy::ExposeSecret;
 use super::context;
 use crate::cli::Config;
 use crate::commands::{Exit, out, say};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::pipeline::Keyring;
 use crate::secrets::file::{Change, update};
 use crate::secrets::pending::open;
@@ -44,8 +44,7 @@ pub fn run(config: &Config, environment: &str, show: bool) -> Result<Exit, Exit>
                 values.insert(name.clone(), value);
             }
             Err(e) => {
-                let mut d = Diagnostic::error(
-                    "secrets-pending",
+                let mut d = Diagnostic::new(Code::SealFailed,
                     format!("the pending value of `{name}` cannot be sealed: {}", e.describe()),
                 )
                 .key(name)

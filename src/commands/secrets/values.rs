@@ -9,7 +9,7 @@ use super::context::{self, Context};
 use super::input::read_value;
 use crate::cli::Config;
 use crate::commands::{Exit, out, say};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::pipeline::{Keyring, Opened};
 use crate::project::Environment;
 use crate::secrets::crypto::Plaintext;
@@ -86,7 +86,7 @@ fn warn_unplaceable(ctx: &Context, env: &Environment, name: &str, value: &Plaint
 /// The value to store, from stdin or a hidden prompt.
 fn read(ctx: &Context, env: &Environment, name: &str) -> Result<Plaintext, Exit> {
     read_value(&format!("Value for {name} in {} (input hidden): ", env.name))
-        .map_err(|e| ctx.fatal(&[Diagnostic::error("input", e.message()).help(format!(
+        .map_err(|e| ctx.fatal(&[Diagnostic::new(Code::Input, e.message()).help(format!(
             "pipe the value in: `printf %s \"$VALUE\" | cfgc secrets set {} {name}`, or run on a terminal to be prompted",
             env.name
         ))]))
@@ -164,13 +164,13 @@ pub fn check_name(ctx: &Context, env: &Environment, name: &str) -> Result<(), Ex
 pub fn name_problem(ctx: &Context, env: &Environment, name: &str) -> Option<Diagnostic> {
     let schema = &ctx.loaded.schema;
     if name == META_KEY {
-        return Some(Diagnostic::error(
-            "reserved-name",
+        return Some(Diagnostic::new(
+            Code::ReservedName,
             format!("`{META_KEY}` is reserved for the secrets file's metadata"),
         ));
     }
     let d = if !schema.variables.contains(name) {
-        let d = Diagnostic::finding("unknown-secret", format!("unknown secret `{name}`"))
+        let d = Diagnostic::new(Code::UnknownSecret, format!("unknown secret `{name}`"))
             .key(name)
             .env(&env.name);
         match schema.suggest(name) {
@@ -180,8 +180,8 @@ pub fn name_problem(ctx: &Context, env: &Environment, name: &str) -> Option<Diag
             )),
         }
     } else if !schema.secrets.contains(name) {
-        Diagnostic::finding(
-            "secret-not-declared-secret",
+        Diagnostic::new(
+            Code::SecretNotDeclaredSecret,
             format!("the schema does not mark `{name}` secret"),
         )
         .key(name)
@@ -192,8 +192,8 @@ pub fn name_problem(ctx: &Context, env: &Environment, name: &str) -> Option<Diag
     } else if !crate::secrets::file::is_secret_name(name) {
         // Secrets files hold variable names only (`secrets::file::names`): anything else
         // would be written here and refused by every later read.
-        Diagnostic::finding(
-            "secrets-name",
+        Diagnostic::new(
+            Code::SchemaSecretName,
             format!(
                 "`{}` cannot be a secret's name: a secret's name is a variable name",
                 crate::secrets::file::shown::field(name)

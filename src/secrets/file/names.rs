@@ -4,7 +4,7 @@
 //! a newline could forge a line ("data key replacement: confirmed") and a control byte
 //! could rewrite the terminal. A file that names anything else is refused at parse.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::secrets::file::shown::field;
 use crate::source::Span;
 
@@ -26,8 +26,7 @@ pub fn check_secret(name: &str, at: Span, what: &str) -> Option<Diagnostic> {
         return None;
     }
     Some(
-        Diagnostic::error(
-            "secrets-name",
+        Diagnostic::new(Code::SecretsName,
             format!("`{}` is not a valid {what} name", field(name)),
         )
         .at(at)
@@ -43,8 +42,7 @@ pub fn check_environment(env: &str, at: Span) -> Option<Diagnostic> {
         return None;
     }
     Some(
-        Diagnostic::error(
-            "secrets-format",
+        Diagnostic::new(Code::SecretsFormat,
             format!("`cfgc.environment` `{}` is not an environment name", field(env)),
         )
         .at(at)

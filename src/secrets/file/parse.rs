@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::{META_KEY, SecretsFile, VERSION, names};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::node::{Kind, Node};
 use crate::secrets::crypto::{CryptoError, check_sealed};
 use crate::secrets::file::shown::field;
@@ -67,7 +67,7 @@ pub fn parse(node: &Node, file: FileId, name: &str) -> Result<Parsed, Vec<Diagno
     };
     if map.is_empty() {
         return Err(vec![
-            Diagnostic::error("secrets-empty", format!("secrets file `{name}` is empty"))
+            Diagnostic::new(Code::SecretsEmpty, format!("secrets file `{name}` is empty"))
                 .at(top)
                 .label("no secrets and no `cfgc:` metadata")
                 .help("restore the file from version control; to start afresh, delete it and run `cfgc secrets set ENV NAME`, which writes a new one"),
@@ -83,7 +83,7 @@ pub fn parse(node: &Node, file: FileId, name: &str) -> Result<Parsed, Vec<Diagno
         }
         // The message names the key, never the value: a hand-edited value may be plaintext.
         let not_sealed = |why: String| {
-            Diagnostic::error("secrets-value", format!("the value of `{key}` is not an encrypted value: {why}"))
+            Diagnostic::new(Code::SecretsValue, format!("the value of `{key}` is not an encrypted value: {why}"))
                 .at(entry.node.span)
                 .label("expected `ENC[v1,…]`")
                 .key(key)
@@ -102,8 +102,8 @@ pub fn parse(node: &Node, file: FileId, name: &str) -> Result<Parsed, Vec<Diagno
                     );
                 }
                 Err(CryptoError::UnsupportedVersion(v)) => errors.push(
-                    Diagnostic::error(
-                        "secrets-version",
+                    Diagnostic::new(
+                        Code::SecretsVersion,
                         format!(
                             "the value of `{key}` has format version `{v}`; this cfgc reads `v1`"
                         ),
@@ -120,7 +120,7 @@ pub fn parse(node: &Node, file: FileId, name: &str) -> Result<Parsed, Vec<Diagno
     }
     let Some(meta) = map.get(META_KEY) else {
         errors.push(
-            Diagnostic::error("secrets-format", format!("`{name}` has no `{META_KEY}:` metadata"))
+            Diagnostic::new(Code::SecretsFormat, format!("`{name}` has no `{META_KEY}:` metadata"))
                 .at(first_key(map).unwrap_or(top))
                 .label("a secrets file ends with a `cfgc:` block")
                 .note("the metadata holds the format version, environment, recipients, the wrapped data key and the MAC; without it no value can be decrypted or verified")
@@ -185,8 +185,8 @@ pub fn parse(node: &Node, file: FileId, name: &str) -> Result<Parsed, Vec<Diagno
             span,
             ..
         }) => errors.push(
-            Diagnostic::error(
-                "secrets-version",
+            Diagnostic::new(
+                Code::SecretsVersion,
                 format!("`{name}` has format version {v}; this cfgc reads version {VERSION}"),
             )
             .at(*span)
@@ -358,7 +358,7 @@ fn pending_values(
 }
 
 fn format_error(message: String, at: Span, label: impl Into<String>) -> Diagnostic {
-    Diagnostic::error("secrets-format", message)
+    Diagnostic::new(Code::SecretsFormat, message)
         .at(at)
         .label(label)
         .help(HELP_RESTORE)

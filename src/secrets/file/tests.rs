@@ -4,6 +4,7 @@ use secrecy::ExposeSecret;
 
 use super::serialize::{quoted, scalar};
 use super::*;
+use crate::diagnostic::Code;
 use crate::project::recipient::Recipient;
 use crate::secrets::crypto::{DataKey, Plaintext, open, unwrap};
 use crate::secrets::identity::Identity;
@@ -75,15 +76,18 @@ fn changing_one_value_changes_its_line_and_the_mac_only() {
 #[test]
 fn empty_and_incomplete_files_are_errors_with_lines() {
     let errs = reparse("").expect_err("empty");
-    assert_eq!(errs[0].code, "secrets-empty");
+    assert_eq!(errs[0].code, Code::SecretsEmpty);
     let errs = reparse("# only a comment\n").expect_err("comment only");
-    assert_eq!(errs[0].code, "secrets-empty");
+    assert_eq!(errs[0].code, Code::SecretsEmpty);
     let errs = reparse("A: ENC[v1,AAAA]\n").expect_err("no meta");
-    assert!(errs.iter().any(|e| e.code == "secrets-format"), "{errs:?}");
+    assert!(
+        errs.iter().any(|e| e.code == Code::SecretsFormat),
+        "{errs:?}"
+    );
     let errs = reparse("A: hunter2\ncfgc: {}\n").expect_err("plain value");
     assert!(
         errs.iter()
-            .any(|e| e.code == "secrets-value" && !e.message.contains("hunter2")),
+            .any(|e| e.code == Code::SecretsValue && !e.message.contains("hunter2")),
         "{errs:?}"
     );
 }
@@ -94,9 +98,9 @@ fn wrong_versions_are_named() {
     let (file, dk) = create("e", &[r]).expect("create");
     let text = serialize(&set(&file, &dk, &[("A", "1")]));
     let errs = reparse(&text.replace("version: 1", "version: 2")).expect_err("v2");
-    assert_eq!(errs[0].code, "secrets-version");
+    assert_eq!(errs[0].code, Code::SecretsVersion);
     let errs = reparse(&text.replace("ENC[v1,", "ENC[v9,")).expect_err("v9 value");
-    assert_eq!(errs[0].code, "secrets-version");
+    assert_eq!(errs[0].code, Code::SecretsVersion);
 }
 
 #[test]

@@ -13,7 +13,7 @@ use age::ssh::UnsupportedKey;
 use zeroize::Zeroizing;
 
 use super::{Identity, IdentityError, Key, passphrase};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 use super::MAX_FILE_LEN;
 
@@ -97,8 +97,8 @@ pub(super) fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Vec<Identity>, I
 /// common) but says so, once per file and run.
 fn warn_open_permissions(path: &Path, mode: u32) {
     let shown = path.display().to_string();
-    let d = Diagnostic::warning(
-        "identity-permissions",
+    let d = Diagnostic::new(
+        Code::IdentityPermissions,
         format!(
             "identity file `{shown}` may be read by others (mode {:04o})",
             mode & 0o7777
