@@ -18,9 +18,11 @@ use std::io::Write;
 use clap::CommandFactory;
 
 use crate::cli::{Command, Config};
-pub use crate::exit::Exit;
+use crate::diagnostic::Diagnostic;
+pub use crate::exit::Outcome;
+use crate::source::SourceMap;
 
-pub fn run(config: Config) -> Exit {
+pub fn run(config: Config) -> Outcome {
     match &config.command {
         Command::Check {
             environments,
@@ -72,10 +74,24 @@ pub fn run(config: Config) -> Exit {
             let mut text = Vec::new();
             clap_complete::generate(*shell, &mut crate::cli::Args::command(), "cfgc", &mut text);
             out(&String::from_utf8_lossy(&text));
-            Exit::Ok
+            Outcome::OK
         }
-        Command::Man { out } => man::run(out.as_deref()),
+        Command::Man { out } => man::run(&config, out.as_deref()),
     }
+}
+
+/// Diagnostics on stderr, sorted by place and merged across environments (values of secrets
+/// files masked); the run's outcome is theirs: exit 2 if one is an error, 1 for a finding.
+pub fn emit(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> Outcome {
+    let sorted =
+        crate::diagnostic::dedupe_and_sort(diagnostics.to_vec(), crate::report::order(sources));
+    err(&crate::diagnostic::human::render(
+        &sorted,
+        sources,
+        &[],
+        color,
+    ));
+    Outcome::of(&sorted)
 }
 
 /// Write a confirmation or summary to stdout, unless `-q`.

@@ -25,18 +25,62 @@ impl From<Exit> for ExitCode {
     }
 }
 
-/// The exit code of a run that reported `diagnostics`; `pending` when it found changes to
-/// write and was asked to say so. An error outranks a finding, which outranks pending
-/// changes; warnings alone exit 0.
-pub fn decide(diagnostics: &[Diagnostic], pending: bool) -> Exit {
-    if diagnostics.iter().any(|d| !d.is_finding()) {
-        Exit::Error
-    } else if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-        Exit::Findings
-    } else if pending {
-        Exit::Pending
-    } else {
-        Exit::Ok
+/// What a run reported, which decides its exit code: commands return it, and `main` alone
+/// turns it into the code (`Outcome::exit`). A command cannot pick a code; it can only report
+/// diagnostics (`Outcome::of`), say it found changes to write (`pending`), or that what it
+/// compared differs (`differs`, `diff`'s exit 1).
+#[must_use]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    error: bool,
+    finding: bool,
+    pending: bool,
+}
+
+impl Outcome {
+    /// Nothing to report.
+    pub const OK: Outcome = Outcome {
+        error: false,
+        finding: false,
+        pending: false,
+    };
+
+    /// What reporting `diagnostics` means: an error stopped the run, a finding (not a
+    /// warning) is the project breaking a rule.
+    pub fn of(diagnostics: &[Diagnostic]) -> Outcome {
+        Outcome {
+            error: diagnostics.iter().any(|d| !d.is_finding()),
+            finding: diagnostics
+                .iter()
+                .any(|d| d.is_finding() && d.severity == Severity::Error),
+            pending: false,
+        }
+    }
+
+    /// Changes to write were found, and the run was asked to say so (`plan --exit-code`).
+    pub fn with_pending(self, pending: bool) -> Outcome {
+        Outcome { pending, ..self }
+    }
+
+    /// What was compared differs (`docs --check`, `secrets diff`): exit 1, as `diff` does.
+    pub fn differs() -> Outcome {
+        Outcome {
+            finding: true,
+            ..Outcome::OK
+        }
+    }
+
+    /// An error outranks a finding, which outranks pending changes; warnings alone exit 0.
+    pub fn exit(self) -> Exit {
+        if self.error {
+            Exit::Error
+        } else if self.finding {
+            Exit::Findings
+        } else if self.pending {
+            Exit::Pending
+        } else {
+            Exit::Ok
+        }
     }
 }
 
@@ -64,11 +108,13 @@ mod tests {
     fn errors_outrank_findings_outrank_pending() {
         let finding = Diagnostic::new(Code::SchemaType, "x");
         let error = Diagnostic::new(Code::Io, "x");
-        assert_eq!(decide(&[], false), Exit::Ok);
-        assert_eq!(decide(&[], true), Exit::Pending);
-        assert_eq!(decide(std::slice::from_ref(&finding), true), Exit::Findings);
-        assert_eq!(decide(&[finding, error], true), Exit::Error);
         let warning = Diagnostic::new(Code::UnusedVariable, "x");
-        assert_eq!(decide(&[warning], false), Exit::Ok);
+        let exit = |d: &[Diagnostic], pending| Outcome::of(d).with_pending(pending).exit();
+        assert_eq!(exit(&[], false), Exit::Ok);
+        assert_eq!(exit(&[], true), Exit::Pending);
+        assert_eq!(exit(std::slice::from_ref(&finding), true), Exit::Findings);
+        assert_eq!(exit(&[finding, error], true), Exit::Error);
+        assert_eq!(exit(&[warning], false), Exit::Ok);
+        assert_eq!(Outcome::differs().exit(), Exit::Findings);
     }
 }

@@ -13,5 +13,7 @@ fn main() -> std::process::ExitCode {
         return std::process::ExitCode::SUCCESS;
     }
     let args = cfgc::cli::Args::parse();
-    cfgc::commands::run(cfgc::cli::Config::from_args(args)).into()
+    cfgc::commands::run(cfgc::cli::Config::from_args(args))
+        .exit()
+        .into()
 }

@@ -2,18 +2,19 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use super::check::fatal;
-use super::{err, out};
+use super::emit;
+use super::out;
 use crate::cli::Config;
-use crate::exit::Exit;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::exit::Outcome;
 use crate::pipeline;
 use crate::source::SourceMap;
 
-pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) -> Exit {
+pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) -> Outcome {
     // The lock is taken before the plan, so what is confirmed is what is written.
     let _lock = match pipeline::lock(config) {
         Ok(l) => l,
-        Err(d) => return fatal(&[d], &SourceMap::default(), config.color_err),
+        Err(d) => return emit(&[d], &SourceMap::default(), config.color_err),
     };
     let result = pipeline::plan(
         config,
@@ -33,7 +34,7 @@ pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) ->
             let plans = &planned.plans;
             let project = &loaded.project;
             if let Err(refused) = pipeline::ready(project, plans) {
-                return fatal(&refused, &sources, config.color_err);
+                return emit(&refused, &sources, config.color_err);
             }
             if !config.quiet {
                 out(&crate::report::plan::human(plans, config.color));
@@ -43,18 +44,19 @@ pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) ->
                 if !config.quiet {
                     out("apply: nothing to write\n");
                 }
-                return Exit::Ok;
+                return Outcome::OK;
             }
             if !yes {
                 if !std::io::stdin().is_terminal() {
-                    err(
-                        "error: refusing to apply without confirmation: standard input is not a terminal\nhelp: review `cfgc plan`, then run `cfgc apply --yes`\n",
+                    let d = Diagnostic::new(
+                        Code::ApplyUnconfirmed,
+                        "refusing to apply without confirmation: standard input is not a terminal",
                     );
-                    return Exit::Error;
+                    return emit(&[d], &sources, config.color_err);
                 }
                 if !confirm(pending) {
-                    err("apply: cancelled, nothing written\n");
-                    return Exit::Error;
+                    let d = Diagnostic::new(Code::ApplyCancelled, "cancelled, nothing written");
+                    return emit(&[d], &sources, config.color_err);
                 }
             }
             match pipeline::write(project, plans) {
@@ -62,13 +64,13 @@ pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) ->
                     if !config.quiet {
                         out(&format!("apply: wrote {} file(s)\n", applied.written));
                     }
-                    Exit::Ok
+                    Outcome::OK
                 }
-                Err(ds) => fatal(&ds, &sources, config.color_err),
+                Err(ds) => emit(&ds, &sources, config.color_err),
             }
         },
     );
-    result.unwrap_or_else(|stopped| fatal(&stopped.errors, &stopped.sources, config.color_err))
+    result.unwrap_or_else(|stopped| emit(&stopped.errors, &stopped.sources, config.color_err))
 }
 
 fn confirm(pending: usize) -> bool {

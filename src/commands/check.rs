@@ -3,12 +3,13 @@
 use super::{err, out};
 use crate::cli::Config;
 use crate::diagnostic::Diagnostic;
-use crate::exit::{self, Exit};
+use crate::diagnostic::human::summary_line;
+use crate::exit::Outcome;
 use crate::pipeline::{self, Checked};
 use crate::report::{self, Format};
 use crate::source::SourceMap;
 
-pub fn run(config: &Config, names: &[String], format: Format, base: Option<&str>) -> Exit {
+pub fn run(config: &Config, names: &[String], format: Format, base: Option<&str>) -> Outcome {
     let checked = match pipeline::check(config, names, base) {
         Ok(c) => c,
         Err(stopped) => return stopped_in(format, config, &stopped.errors, &stopped.sources),
@@ -40,7 +41,7 @@ pub fn run(config: &Config, names: &[String], format: Format, base: Option<&str>
         )),
         Format::Github => out(&report::github::render(&shown, &checked.sources)),
     }
-    exit::decide(diagnostics, false)
+    Outcome::of(diagnostics)
 }
 
 /// Why secrets were not decrypted (the trust boundary), on stderr.
@@ -96,37 +97,30 @@ fn summary(diagnostics: &[Diagnostic], envs: &[String]) -> String {
     let list = envs.join(", ");
     match errors {
         0 => format!("ok: {} {noun} valid ({list}){warnings}\n", envs.len()),
-        1 => format!(
-            "error: 1 finding in {} {noun} ({list}){warnings}\n",
+        1 => summary_line(&format!(
+            "1 finding in {} {noun} ({list}){warnings}",
             envs.len()
-        ),
-        n => format!(
-            "error: {n} findings in {} {noun} ({list}){warnings}\n",
+        )),
+        n => summary_line(&format!(
+            "{n} findings in {} {noun} ({list}){warnings}",
             envs.len()
-        ),
+        )),
     }
 }
 
 /// Errors that stopped the run: on stderr for people, and in the machine format on stdout
 /// too, so CI annotates the most common mistake of a pull request (a syntax error).
-fn stopped_in(format: Format, config: &Config, errors: &[Diagnostic], sources: &SourceMap) -> Exit {
+fn stopped_in(
+    format: Format,
+    config: &Config,
+    errors: &[Diagnostic],
+    sources: &SourceMap,
+) -> Outcome {
     let sorted = crate::diagnostic::dedupe_and_sort(errors.to_vec(), report::order(sources));
     match format {
         Format::Human => {}
         Format::Json => out(&report::json::render(&sorted, &[], sources)),
         Format::Github => out(&report::github::render(&sorted, sources)),
     }
-    fatal(&sorted, sources, config.color_err)
-}
-
-/// Errors that stop the run (exit 2), shown on stderr.
-pub fn fatal(errors: &[Diagnostic], sources: &SourceMap, color: bool) -> Exit {
-    let sorted = crate::diagnostic::dedupe_and_sort(errors.to_vec(), report::order(sources));
-    err(&crate::diagnostic::human::render(
-        &sorted,
-        sources,
-        &[],
-        color,
-    ));
-    Exit::Error
+    super::emit(&sorted, sources, config.color_err)
 }

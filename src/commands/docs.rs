@@ -6,11 +6,11 @@
 
 use serde_json::Value;
 
-use super::check::fatal;
-use super::{err, say};
+use super::emit;
+use super::say;
 use crate::cli::Config;
-use crate::diagnostic::Diagnostic;
-use crate::exit::Exit;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::exit::Outcome;
 use crate::format::Format;
 use crate::fs::{FsError, ProjectFs, Purpose, RelPath, Role};
 use crate::pipeline::{self, Inspection};
@@ -22,7 +22,7 @@ pub const REFERENCE: &str = "docs/configuration.md";
 pub const ENV_EXAMPLE: &str = ".env.example";
 pub const LAYER_SCHEMA: &str = "layer.schema.json";
 
-pub fn run(config: &Config, check: bool) -> Exit {
+pub fn run(config: &Config, check: bool) -> Outcome {
     let result = pipeline::inspect(config, &[], |i| {
         let files = generate(&i);
         let fs = &i.loaded.project.fs;
@@ -42,30 +42,40 @@ pub fn run(config: &Config, check: bool) -> Exit {
     });
     let (stale, errors) = match result {
         Ok(r) => r,
-        Err(stopped) => return fatal(&stopped.errors, &stopped.sources, config.color_err),
+        Err(stopped) => return emit(&stopped.errors, &stopped.sources, config.color_err),
     };
     if !errors.is_empty() {
-        return fatal(&errors, &Default::default(), config.color_err);
+        return emit(&errors, &Default::default(), config.color_err);
     }
     match (check, stale.is_empty()) {
         (_, true) => {
             say(config, "ok: the docs are current\n");
-            Exit::Ok
+            Outcome::OK
         }
         (true, false) => {
-            for f in &stale {
-                err(&format!(
-                    "error[docs-stale]: `{f}` is not what `cfgc docs` writes\n"
-                ));
-            }
-            err("  = help: run `cfgc docs` and commit the result\n");
-            Exit::Findings
+            // One help, after the last file, rather than the same line under each.
+            let last = stale.len() - 1;
+            let found: Vec<Diagnostic> = stale
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    let mut d = Diagnostic::new(
+                        Code::DocsStale,
+                        format!("`{f}` is not what `cfgc docs` writes"),
+                    );
+                    if i != last {
+                        d.help = None;
+                    }
+                    d
+                })
+                .collect();
+            emit(&found, &Default::default(), config.color_err)
         }
         (false, false) => {
             for f in &stale {
                 say(config, &format!("wrote {f}\n"));
             }
-            Exit::Ok
+            Outcome::OK
         }
     }
 }

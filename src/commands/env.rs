@@ -7,10 +7,10 @@ pub mod key;
 pub mod scaffold;
 
 use crate::cli::{Config, EnvCommand};
-use crate::commands::{Exit, say};
+use crate::commands::{Outcome, say};
 use crate::source::SourceMap;
 
-pub fn run(config: &Config, command: &EnvCommand) -> Exit {
+pub fn run(config: &Config, command: &EnvCommand) -> Outcome {
     match command {
         EnvCommand::Add {
             name,
@@ -28,9 +28,9 @@ pub fn run(config: &Config, command: &EnvCommand) -> Exit {
             match add::add(config, &req, &mut sources) {
                 Ok(said) => {
                     say(config, &said);
-                    Exit::Ok
+                    Outcome::OK
                 }
-                Err(errors) => crate::commands::check::fatal(&errors, &sources, config.color_err),
+                Err(errors) => crate::commands::emit(&errors, &sources, config.color_err),
             }
         }
     }

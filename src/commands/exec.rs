@@ -8,18 +8,18 @@ use std::process::Command;
 
 use secrecy::ExposeSecret;
 
-use super::check::fatal;
-use super::{err, out};
+use super::emit;
+use super::out;
 use crate::cli::Config;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::exit::Exit;
+use crate::exit::Outcome;
 use crate::pipeline::{self, Unresolved};
 use crate::render::flatten::{flatten, is_env_name};
 
-pub fn run(config: &Config, env: &str, argv: &[OsString]) -> Exit {
+pub fn run(config: &Config, env: &str, argv: &[OsString]) -> Outcome {
     let Some((program, args)) = argv.split_first() else {
-        err("error: no command given\n  = help: cfgc exec ENV -- CMD [ARGS…]\n");
-        return Exit::Error;
+        let d = Diagnostic::new(Code::ExecNoCommand, "no command given");
+        return emit(&[d], &Default::default(), config.color_err);
     };
     let built = pipeline::resolve(config, env, |environ| {
         let mut vars = Vec::new();
@@ -61,9 +61,9 @@ pub fn run(config: &Config, env: &str, argv: &[OsString]) -> Exit {
     });
     let mut cmd = match built {
         Ok(Ok(cmd)) => cmd,
-        Ok(Err(bad)) => return fatal(&bad, &Default::default(), config.color_err),
+        Ok(Err(bad)) => return emit(&bad, &Default::default(), config.color_err),
         Err(Unresolved::Stopped(stopped)) => {
-            return fatal(&stopped.errors, &stopped.sources, config.color_err);
+            return emit(&stopped.errors, &stopped.sources, config.color_err);
         }
         Err(Unresolved::Findings(checked)) => {
             out(&crate::diagnostic::human::render(
@@ -72,10 +72,13 @@ pub fn run(config: &Config, env: &str, argv: &[OsString]) -> Exit {
                 &checked.redactions,
                 config.color,
             ));
-            err(&format!(
-                "error: `{env}` has findings; the command was not run\n  = help: fix them (`cfgc check {env}`), then run it again\n"
-            ));
-            return Exit::Findings;
+            let refused = Diagnostic::new(
+                Code::ExecRefused,
+                format!("`{env}` has findings; the command was not run"),
+            )
+            .help(format!("fix them (`cfgc check {env}`), then run it again"));
+            // A finding (exit 1): the environment's content is what stopped the command.
+            return emit(&[refused], &Default::default(), config.color_err);
         }
     };
     let name = program.to_string_lossy();
@@ -85,9 +88,9 @@ pub fn run(config: &Config, env: &str, argv: &[OsString]) -> Exit {
         std::io::ErrorKind::PermissionDenied => (126, "not executable"),
         _ => (126, "could not be started"),
     };
-    err(&format!(
-        "error: the command `{name}` {why}: {e}\n  = help: check its name and PATH; cfgc exec ENV -- CMD [ARGS…]\n"
-    ));
+    let d = Diagnostic::new(Code::ExecSpawn, format!("the command `{name}` {why}: {e}"));
+    let _ = emit(&[d], &Default::default(), config.color_err);
+    // A shell's codes for a command that did not start: `CMD`'s exit code is cfgc's.
     std::process::exit(code)
 }
 

@@ -4,11 +4,11 @@
 
 use serde_json::Value;
 
-use super::check::fatal;
+use super::emit;
 use super::out;
 use crate::cli::Config;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::exit::Exit;
+use crate::exit::Outcome;
 use crate::node::Kind;
 use crate::pipeline::{self, Inspection};
 use crate::report::explain::{Derived, ExplainFormat, Explanation, Input, Location, Rule, Use};
@@ -16,15 +16,15 @@ use crate::report::position;
 use crate::source::{SourceMap, Span};
 use crate::validate::{credentials, rules};
 
-pub fn run(config: &Config, env: &str, name: &str, format: ExplainFormat) -> Exit {
+pub fn run(config: &Config, env: &str, name: &str, format: ExplainFormat) -> Outcome {
     let names = [env.to_string()];
     let result = pipeline::inspect(config, &names, |inspection| {
         explain(&inspection, name).map(|e| out(&crate::report::explain::render(&e, format)))
     });
     match result {
-        Ok(Ok(())) => Exit::Ok,
-        Ok(Err((errors, sources))) => fatal(&errors, &sources, config.color_err),
-        Err(stopped) => fatal(&stopped.errors, &stopped.sources, config.color_err),
+        Ok(Ok(())) => Outcome::OK,
+        Ok(Err((errors, sources))) => emit(&errors, &sources, config.color_err),
+        Err(stopped) => emit(&stopped.errors, &stopped.sources, config.color_err),
     }
 }
 

@@ -8,7 +8,7 @@
 //! on PATH would be worse than none. After moving cfgc, run `cfgc git-setup` again.
 
 use crate::cli::Config;
-use crate::commands::{Exit, say};
+use crate::commands::{Outcome, say};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::{Purpose, RelPath, Role};
 use crate::git;
@@ -16,14 +16,14 @@ use crate::source::SourceMap;
 
 const DRIVER: &str = "cfgc-secrets";
 
-pub fn run(config: &Config, program: Option<&str>) -> Exit {
+pub fn run(config: &Config, program: Option<&str>) -> Outcome {
     let mut sources = SourceMap::default();
     let loaded = match crate::pipeline::load_for_secrets(config, &[], true, &mut sources) {
         Ok(l) => l,
-        Err(errors) => return crate::commands::check::fatal(&errors, &sources, config.color_err),
+        Err(errors) => return crate::commands::emit(&errors, &sources, config.color_err),
     };
     let project = &loaded.project;
-    let fail = |d: Diagnostic| crate::commands::check::fatal(&[d], &sources, config.color_err);
+    let fail = |d: Diagnostic| crate::commands::emit(&[d], &sources, config.color_err);
     let prefix = match git::prefix(&project.root) {
         Ok(p) => p,
         Err(e) => return fail(e.diagnostic()),
@@ -102,7 +102,7 @@ pub fn run(config: &Config, program: Option<&str>) -> Exit {
     }
     text.push_str("commit .gitattributes; every clone runs `cfgc git-setup` once\n");
     say(config, &text);
-    Exit::Ok
+    Outcome::OK
 }
 
 /// The patterns for the declared secrets files: `*.secrets.yaml` for those named so (the

@@ -22,9 +22,10 @@ use std::collections::BTreeMap;
 use secrecy::ExposeSecret;
 
 use super::env;
-use super::secrets::context::{self, Context};
+use super::secrets::context::Context;
 use crate::cli::Config;
-use crate::commands::{Exit, err, say};
+use crate::commands::{Outcome, err, say};
+use crate::diagnostic::human::summary_line;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::pipeline::Keyring;
 use crate::project::Environment;
@@ -39,15 +40,15 @@ struct Sorted {
     secret: Vec<(String, Plaintext, Option<&'static str>)>,
 }
 
-pub fn run(config: &Config, args: &[String], force: bool) -> Exit {
+pub fn run(config: &Config, args: &[String], force: bool) -> Outcome {
     match import(config, args, force) {
         Ok(exit) | Err(exit) => exit,
     }
 }
 
-fn import(config: &Config, args: &[String], force: bool) -> Result<Exit, Exit> {
+fn import(config: &Config, args: &[String], force: bool) -> Result<Outcome, Outcome> {
     let plain_fatal = |ds: &[Diagnostic]| {
-        context::fatal_with(ds, &crate::source::SourceMap::default(), config.color_err)
+        crate::commands::emit(ds, &crate::source::SourceMap::default(), config.color_err)
     };
     let pairs = args::resolve(args).map_err(|ds| plain_fatal(&ds))?;
     let names: Vec<String> = pairs.iter().map(|(e, _)| e.clone()).collect();
@@ -97,7 +98,7 @@ fn import(config: &Config, args: &[String], force: bool) -> Result<Exit, Exit> {
             config,
             "import: nothing to import (every value is already set as it is)\n",
         );
-        return Ok(Exit::Ok);
+        return Ok(Outcome::OK);
     }
     write::write(config, &ctx, &plans, &new)?;
     for p in &plans {
@@ -111,7 +112,7 @@ fn import(config: &Config, args: &[String], force: bool) -> Result<Exit, Exit> {
             "next: review the names marked (new), added to the schema, then `cfgc check`\n"
         },
     );
-    Ok(Exit::Ok)
+    Ok(Outcome::OK)
 }
 
 /// An environment `load` selected; it reported every name it does not know.
@@ -171,14 +172,14 @@ fn refuse(
     warnings: &[Diagnostic],
     errors: &[Diagnostic],
     sources: &crate::source::SourceMap,
-) -> Exit {
+) -> Outcome {
     let mut all = warnings.to_vec();
     all.extend_from_slice(errors);
-    let exit = context::fatal_with(&all, sources, config.color_err);
-    err(&format!(
-        "error: {} problem(s); nothing was imported\n",
+    let exit = crate::commands::emit(&all, sources, config.color_err);
+    err(&summary_line(&format!(
+        "{} problem(s); nothing was imported",
         errors.len()
-    ));
+    )));
     exit
 }
 

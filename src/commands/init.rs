@@ -9,7 +9,7 @@ use crate::cli::Config;
 use crate::commands::env::edit::{self, Declaration};
 use crate::commands::env::key::{NewKey, key_file};
 use crate::commands::env::scaffold;
-use crate::commands::{Exit, say};
+use crate::commands::{Outcome, say};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::{Limits, ProjectFs, Purpose, RelPath};
 
@@ -112,10 +112,10 @@ struct Extra {
 
 const TIERS: [&str; 2] = ["local", "deployed"];
 
-pub fn run(config: &Config, environments: &[String]) -> Exit {
+pub fn run(config: &Config, environments: &[String]) -> Outcome {
     match extras(environments).and_then(|extra| init(config, &extra)) {
-        Ok(()) => Exit::Ok,
-        Err(d) => crate::commands::check::fatal(
+        Ok(()) => Outcome::OK,
+        Err(d) => crate::commands::emit(
             &[*d],
             &crate::source::SourceMap::default(),
             config.color_err,

@@ -6,7 +6,9 @@ use std::path::Path;
 
 use clap::CommandFactory;
 
-use super::{Exit, err, out};
+use super::{Outcome, out};
+use crate::cli::Config;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// The command tree as the man pages show it: no `help` subcommand (it has no page),
 /// plumbing unhidden (documented here rather than in `--help`).
@@ -18,7 +20,7 @@ pub fn command() -> clap::Command {
     cmd.mut_subcommands(unhide)
 }
 
-pub fn run(dir: Option<&Path>) -> Exit {
+pub fn run(config: &Config, dir: Option<&Path>) -> Outcome {
     let result = match dir {
         None => {
             let mut text = Vec::new();
@@ -32,10 +34,10 @@ pub fn run(dir: Option<&Path>) -> Exit {
         }
     };
     match result {
-        Ok(()) => Exit::Ok,
+        Ok(()) => Outcome::OK,
         Err(e) => {
-            err(&format!("error[io]: cannot write the man pages: {e}\n"));
-            Exit::Error
+            let d = Diagnostic::new(Code::Io, format!("cannot write the man pages: {e}"));
+            super::emit(&[d], &Default::default(), config.color_err)
         }
     }
 }

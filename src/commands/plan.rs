@@ -1,10 +1,11 @@
 //! `cfgc plan [ENV...]`: render every output and diff it against the disk.
 
-use super::check::fatal;
+use super::emit;
 use super::out;
 use crate::cli::Config;
+use crate::diagnostic::human::summary_line;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::exit::{self, Exit};
+use crate::exit::Outcome;
 use crate::pipeline::{self, Planned};
 use crate::plan::FilePlan;
 use crate::report::{self, plan::PlanFormat};
@@ -18,7 +19,7 @@ pub struct Options {
     pub allow_skipped: bool,
 }
 
-pub fn run(config: &Config, names: &[String], options: Options) -> Exit {
+pub fn run(config: &Config, names: &[String], options: Options) -> Outcome {
     // `--exit-code` asks whether the committed files are current: a demo key in cfgc.toml
     // is used only for environments named, so a fresh clone is not "pending" for the
     // gitignored outputs only that key can render.
@@ -52,7 +53,7 @@ pub fn run(config: &Config, names: &[String], options: Options) -> Exit {
             PlanFormat::Markdown => report::plan::markdown(plans, &diagnostics, &notices, &sources),
         });
         let pending = plans.iter().any(|p| p.pending());
-        exit::decide(&diagnostics, options.exit_code && pending)
+        Outcome::of(&diagnostics).with_pending(options.exit_code && pending)
     });
     result.unwrap_or_else(|stopped| {
         stopped_in(options.format, config, &stopped.errors, &stopped.sources)
@@ -66,7 +67,7 @@ pub fn stopped_in(
     config: &Config,
     errors: &[Diagnostic],
     sources: &SourceMap,
-) -> Exit {
+) -> Outcome {
     let sorted = crate::diagnostic::dedupe_and_sort(errors.to_vec(), report::order(sources));
     match format {
         PlanFormat::Human => {}
@@ -74,7 +75,7 @@ pub fn stopped_in(
         PlanFormat::Github => out(&report::plan::github(&[], &sorted, sources)),
         PlanFormat::Markdown => out(&report::plan::markdown(&[], &sorted, &[], sources)),
     }
-    fatal(&sorted, sources, config.color_err)
+    emit(&sorted, sources, config.color_err)
 }
 
 /// A release must not ship without its secrets: outputs skipped for lack of a key are an
@@ -113,7 +114,7 @@ pub fn findings(
     sources: &SourceMap,
     planned: &Planned,
     diagnostics: &[Diagnostic],
-) -> Exit {
+) -> Outcome {
     out(&crate::diagnostic::human::render(
         diagnostics,
         sources,
@@ -122,15 +123,17 @@ pub fn findings(
     ));
     let n = diagnostics.len();
     if diagnostics.iter().any(|d| !d.is_finding()) {
-        out(&format!("error: {n} problem(s); nothing was written\n"));
+        out(&summary_line(&format!(
+            "{n} problem(s); nothing was written"
+        )));
     } else if planned.in_outputs {
-        out(&format!(
-            "error: {n} finding(s) in the rendered outputs; nothing was written\n"
-        ));
+        out(&summary_line(&format!(
+            "{n} finding(s) in the rendered outputs; nothing was written"
+        )));
     } else {
-        out(&format!(
-            "error: {n} finding(s): fix them (see `cfgc check`) before rendering\n"
-        ));
+        out(&summary_line(&format!(
+            "{n} finding(s): fix them (see `cfgc check`) before rendering"
+        )));
     }
-    exit::decide(diagnostics, false)
+    Outcome::of(diagnostics)
 }

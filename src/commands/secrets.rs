@@ -18,10 +18,10 @@ mod seal;
 mod textconv;
 pub(crate) mod values;
 
-use super::Exit;
+use super::Outcome;
 use crate::cli::{Config, SecretsCommand};
 
-pub fn run(config: &Config, command: &SecretsCommand) -> Exit {
+pub fn run(config: &Config, command: &SecretsCommand) -> Outcome {
     let result = match command {
         SecretsCommand::List { environment } => list::run(config, environment),
         SecretsCommand::Set {

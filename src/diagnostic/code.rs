@@ -195,12 +195,17 @@ catalogue! {
     Recipient = "recipient", Error, "give an age public key (`age1…`) or an SSH public key (`ssh-ed25519 …`, `ssh-rsa …`)";
     RekeyPending = "rekey-pending", Error, "seal the pending values with `cfgc secrets seal ENV` before changing recipients";
     SealFailed = "seal-failed", Error, "ask for the value to be set again with `cfgc secrets set ENV NAME`";
+    NoSuchSecret = "no-such-secret", Error, "`cfgc secrets list ENV` shows every name";
     ReservedName = "reserved-name", Error, "choose another name";
     ValueInArguments = "value-in-arguments", Error, "pipe the value in (`printf %s \"$VALUE\" | cfgc secrets set ENV NAME`), or run on a terminal to be prompted";
     Input = "input", Error, "pipe the value in, or run on a terminal to be prompted";
     Edit = "edit", Error, "keep the edited copy a mapping of secret names to string values";
     NoEditor = "no-editor", Error, "set `VISUAL` or `EDITOR`";
     EditorFailed = "editor-failed", Error, "check the editor named by `VISUAL` or `EDITOR`";
+    MergeConflict = "merge-conflict", Finding, "keep one side (`git checkout --ours|--theirs -- FILE`), set the names both changed with `cfgc secrets set`, then `git add FILE`";
+    MergeRecreated = "merge-recreated", Finding, "review the re-created side, keep one, and re-apply the other side's changes with `cfgc secrets set`";
+    MergeNoIdentity = "merge-no-identity", Error, "merge where a key for the environment is at hand, or keep one side and re-apply the other's changes with `cfgc secrets set`";
+    NothingWritten = "nothing-written", Error, "fix the errors above: the command changes all of its files or none";
     Interrupted = "interrupted", Error, "run the command again";
 
     // Rendering: templates, the rooms' escaping and the project's policies.
@@ -224,7 +229,13 @@ catalogue! {
     ExplainUnknownVariable = "explain-unknown-variable", Error, "name a variable of the schema (`cfgc docs` lists them)";
     ExecName = "exec-name", Error, "rename the variable: an environment variable name cannot hold `=` or a NUL byte";
     ExecValue = "exec-value", Error, "remove the NUL byte from the value";
+    ExecNoCommand = "exec-no-command", Error, "give the command after `--`: cfgc exec ENV -- CMD [ARGS…]";
+    ExecRefused = "exec-refused", Finding, "fix the findings (`cfgc check ENV`), then run the command again";
+    ExecSpawn = "exec-spawn", Error, "check the command's name and PATH: cfgc exec ENV -- CMD [ARGS…]";
     ExecNotDecrypted = "exec-not-decrypted", Error, "merge the change first, or name the trusted revision with `--trusted REV`";
+    DocsStale = "docs-stale", Finding, "run `cfgc docs` and commit the result";
+    ApplyUnconfirmed = "apply-unconfirmed", Error, "review `cfgc plan`, then run `cfgc apply --yes`";
+    ApplyCancelled = "apply-cancelled", Error, "run `cfgc apply` again when the plan is what you want";
     EnvName = "env-name", Error, "name the environment with letters, digits, `-` or `_`";
     EnvExists = "env-exists", Error, "choose another name, or edit the environment's table in cfgc.toml";
     EnvFrom = "env-from", Error, "name a declared environment with `--from`";

@@ -13,6 +13,12 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{SourceMap, Span};
 
+/// The line that closes a run which stopped or found something (`error: 3 findings in …`),
+/// as rustc's "aborting due to" closes its: the one place its form is written.
+pub fn summary_line(text: &str) -> String {
+    format!("error: {text}\n")
+}
+
 pub fn render(
     diagnostics: &[Diagnostic],
     sources: &SourceMap,

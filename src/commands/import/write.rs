@@ -10,7 +10,7 @@ use super::plan::Plan;
 use super::summary::NewName;
 use super::{layer_edit, schema_edit};
 use crate::cli::Config;
-use crate::commands::Exit;
+use crate::commands::Outcome;
 use crate::commands::secrets::context::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::{FsError, Purpose, Role, Staged};
@@ -23,8 +23,8 @@ pub(super) fn write(
     ctx: &Context,
     plans: &[Plan],
     new: &BTreeMap<String, NewName>,
-) -> Result<(), Exit> {
-    let io = |e: FsError| ctx.fatal(&[e.diagnostic().note("nothing was imported")]);
+) -> Result<(), Outcome> {
+    let io = |e: FsError| ctx.emit(&[e.diagnostic().note("nothing was imported")]);
     let mut staged = Vec::new();
     let mut as_read = Vec::new();
     if !new.is_empty() {
@@ -57,7 +57,7 @@ pub(super) fn write(
     for (rel, role, text) in &as_read {
         let now = ctx.fs().read_if_exists(rel, *role).map_err(io)?;
         if now.as_deref() != Some(text.as_bytes()) {
-            return Err(ctx.fatal(&[Diagnostic::new(
+            return Err(ctx.emit(&[Diagnostic::new(
                 Code::LayerChanged,
                 format!("{rel} changed while cfgc was working on it: nothing was imported"),
             )]));
@@ -70,8 +70,11 @@ pub(super) fn write(
 }
 
 /// The schema with every new name added at the end of its `properties`, in its own style.
-fn stage_schema(ctx: &Context, new: &BTreeMap<String, NewName>) -> Result<(Staged, String), Exit> {
-    let io = |e: FsError| ctx.fatal(&[e.diagnostic().note("nothing was imported")]);
+fn stage_schema(
+    ctx: &Context,
+    new: &BTreeMap<String, NewName>,
+) -> Result<(Staged, String), Outcome> {
+    let io = |e: FsError| ctx.emit(&[e.diagnostic().note("nothing was imported")]);
     let rel = &ctx.loaded.project.schema.value.rel;
     let bytes = ctx.fs().read_if_exists(rel, Role::Schema).map_err(io)?;
     let text = bytes
@@ -82,7 +85,7 @@ fn stage_schema(ctx: &Context, new: &BTreeMap<String, NewName>) -> Result<(Stage
         .map(|(name, n)| (name.clone(), n.kind.property(n.secret)))
         .collect();
     let Some(next) = schema_edit::add(&text, &properties) else {
-        return Err(ctx.fatal(&[Diagnostic::new(
+        return Err(ctx.emit(&[Diagnostic::new(
             Code::ImportSchemaFormat,
             format!(
                 "{rel} has no top-level `\"properties\": {{…}}` object to add the new names to"
@@ -102,7 +105,7 @@ fn stage_secrets(
     p: &Plan,
     new: &BTreeMap<String, NewName>,
     keyring: &Keyring,
-) -> Result<Staged, Exit> {
+) -> Result<Staged, Outcome> {
     let (file, key, current) = ctx.open_or_create(p.env, keyring)?;
     // Names added to the schema by this run are typed from these very values.
     let changed: Vec<(&str, &Plaintext)> = p
@@ -114,7 +117,7 @@ fn stage_secrets(
         .collect();
     let found = ctx.check_values(p.env, &current, &changed);
     if !found.is_empty() {
-        return Err(ctx.findings(&found));
+        return Err(ctx.emit(&found));
     }
     let changes = p
         .sorted
@@ -129,7 +132,7 @@ fn stage_secrets(
         .collect();
     let next = update(&file, &key, &current, changes);
     ctx.stage(p.env, &next)
-        .map_err(|e| ctx.fatal(&[e.diagnostic().note("nothing was imported")]))
+        .map_err(|e| ctx.emit(&[e.diagnostic().note("nothing was imported")]))
 }
 
 fn stage_layer(

@@ -5,7 +5,7 @@
 
 use std::ffi::OsString;
 
-use crate::commands::Exit;
+use crate::commands::Outcome;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::SourceMap;
 
@@ -18,7 +18,7 @@ pub fn refuse_values(
     name: &str,
     extra: &[OsString],
     color: bool,
-) -> Result<(), Exit> {
+) -> Result<(), Outcome> {
     let (shown, had_value) = match name.split_once('=') {
         Some((before, _)) => (before, true),
         None => (name, false),
@@ -46,9 +46,5 @@ pub fn refuse_values(
     )
     .help(hint)
     .note("an argument can be seen by other users (`ps`) and stays in shell history: if it was a real secret, consider it leaked and replace it");
-    Err(crate::commands::check::fatal(
-        &[d],
-        &SourceMap::default(),
-        color,
-    ))
+    Err(crate::commands::emit(&[d], &SourceMap::default(), color))
 }

@@ -5,7 +5,7 @@
 
 use super::context;
 use crate::cli::Config;
-use crate::commands::{Exit, say};
+use crate::commands::{Outcome, say};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::pipeline::{Keyring, open_secrets};
 use crate::secrets::file::confirm::sign;
@@ -13,7 +13,7 @@ use crate::secrets::file::reseal;
 use crate::secrets::history::Revision;
 use crate::secrets::review::compare;
 
-pub fn run(config: &Config, environment: &str, rev: &str) -> Result<Exit, Exit> {
+pub fn run(config: &Config, environment: &str, rev: &str) -> Result<Outcome, Outcome> {
     let mut ctx = context::load_to_write(config, &[environment.to_string()], false)?;
     let path = ctx.secrets_path(ctx.env())?;
     let root = ctx.loaded.project.root.clone();
@@ -21,7 +21,7 @@ pub fn run(config: &Config, environment: &str, rev: &str) -> Result<Exit, Exit> 
     let env_name = ctx.env().name.clone();
     let base = Revision::open(&root, rev)
         .and_then(|r| r.secrets_of(&env_name, &path, &limits, &mut ctx.sources))
-        .map_err(|ds| ctx.fatal(&ds))?;
+        .map_err(|ds| ctx.emit(&ds))?;
     let env = ctx.env();
     let file_name = ctx.display_name(env);
     let (Some(base), Some(head)) = (base, ctx.parsed(env)) else {
@@ -31,7 +31,7 @@ pub fn run(config: &Config, environment: &str, rev: &str) -> Result<Exit, Exit> 
                 "nothing to confirm: {file_name} is not in both `{rev}` and the working tree\n"
             ),
         );
-        return Ok(Exit::Ok);
+        return Ok(Outcome::OK);
     };
     let changes = compare(Some(&base.file), Some(&head.file));
     if !changes.key_changed || changes.confirmed {
@@ -41,10 +41,10 @@ pub fn run(config: &Config, environment: &str, rev: &str) -> Result<Exit, Exit> 
                 "nothing to confirm: {file_name} keeps the data key it had at `{rev}`, or its new one is already signed by it\n"
             ),
         );
-        return Ok(Exit::Ok);
+        return Ok(Outcome::OK);
     }
     if base.file.signer.is_none() {
-        return Err(ctx.fatal(&[Diagnostic::new(Code::SecretsLegacyBase,
+        return Err(ctx.emit(&[Diagnostic::new(Code::SecretsLegacyBase,
             format!("{file_name} at `{rev}` was written before cfgc signed its files: a confirmation could not be checked without a key"),
         )
         .env(&env.name)
@@ -52,7 +52,7 @@ pub fn run(config: &Config, environment: &str, rev: &str) -> Result<Exit, Exit> 
     }
     let keyring = Keyring::from_sources(config.identity_sources.clone());
     // Both keys: the old one signs, and the new file is verified before it is re-signed.
-    let old = open_secrets(env, &base, &keyring, &ctx.sources).map_err(|ds| ctx.fatal(&ds))?;
+    let old = open_secrets(env, &base, &keyring, &ctx.sources).map_err(|ds| ctx.emit(&ds))?;
     let new = ctx.open(env, head, &keyring)?;
     let mut next = head.file.clone();
     next.confirmed = Some(sign(&env.name, &old.key, &new.key, &next.data_key));
@@ -67,5 +67,5 @@ pub fn run(config: &Config, environment: &str, rev: &str) -> Result<Exit, Exit> 
             env.name
         ),
     );
-    Ok(Exit::Ok)
+    Ok(Outcome::OK)
 }

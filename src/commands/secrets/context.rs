@@ -6,14 +6,13 @@ use std::collections::BTreeMap;
 use secrecy::ExposeSecret;
 
 use crate::cli::Config;
-use crate::commands::{Exit, err};
+use crate::commands::Outcome;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::{FsError, Lock, ProjectFs, Purpose, RelPath, Role, Staged};
 use crate::load::Loaded;
 use crate::pipeline::{self, Keyring, Opened};
 use crate::project::Environment;
 use crate::project::ProjectPath;
-use crate::report;
 use crate::secrets::crypto::{DataKey, Plaintext};
 use crate::secrets::file::{Parsed, SecretsFile, create, serialize};
 use crate::source::SourceMap;
@@ -26,7 +25,7 @@ pub struct Context {
 
 /// Loads the project for `names`; with `new_ok`, a missing or empty secrets file is
 /// "not written yet" rather than an error.
-pub fn load(config: &Config, names: &[String], new_ok: bool) -> Result<Context, Exit> {
+pub fn load(config: &Config, names: &[String], new_ok: bool) -> Result<Context, Outcome> {
     let mut sources = SourceMap::default();
     match pipeline::load_for_secrets(config, names, new_ok, &mut sources) {
         Ok(loaded) => Ok(Context {
@@ -34,26 +33,21 @@ pub fn load(config: &Config, names: &[String], new_ok: bool) -> Result<Context, 
             loaded,
             color: config.color_err,
         }),
-        Err(errors) => Err(fatal_with(&errors, &sources, config.color_err)),
+        Err(errors) => Err(crate::commands::emit(&errors, &sources, config.color_err)),
     }
 }
 
 /// `load`, for a command that writes the secrets files of `names`: each is checked against
 /// the project filesystem's write rule first (never over another input, never through a
 /// symlink), so a refused file is reported before any value is asked for or decrypted.
-pub fn load_to_write(config: &Config, names: &[String], new_ok: bool) -> Result<Context, Exit> {
+pub fn load_to_write(config: &Config, names: &[String], new_ok: bool) -> Result<Context, Outcome> {
     let ctx = load(config, names, new_ok)?;
     let refused = ctx.write_refusals();
     if refused.is_empty() {
         Ok(ctx)
     } else {
-        Err(ctx.fatal(&refused))
+        Err(ctx.emit(&refused))
     }
-}
-
-/// Shows errors on stderr (exit 2); values of secrets files are masked.
-pub fn fatal_with(errors: &[Diagnostic], sources: &SourceMap, color: bool) -> Exit {
-    crate::commands::check::fatal(errors, sources, color)
 }
 
 impl Context {
@@ -75,22 +69,9 @@ impl Context {
             .collect()
     }
 
-    pub fn fatal(&self, errors: &[Diagnostic]) -> Exit {
-        fatal_with(errors, &self.sources, self.color)
-    }
-
-    /// Findings on stderr; the exit code is `exit::decide`'s (1 for findings about the
-    /// values, 2 if one of them is an error, such as a pattern that cannot be evaluated).
-    pub fn findings(&self, found: &[Diagnostic]) -> Exit {
-        let sorted =
-            crate::diagnostic::dedupe_and_sort(found.to_vec(), report::order(&self.sources));
-        err(&crate::diagnostic::human::render(
-            &sorted,
-            &self.sources,
-            &[],
-            self.color,
-        ));
-        crate::exit::decide(found, false)
+    /// Diagnostics about this command's files on stderr, and their outcome.
+    pub fn emit(&self, diagnostics: &[Diagnostic]) -> Outcome {
+        crate::commands::emit(diagnostics, &self.sources, self.color)
     }
 
     /// The one environment this command was given.
@@ -99,10 +80,10 @@ impl Context {
     }
 
     /// The secrets file path declared for `env`, or a usage error.
-    pub fn secrets_path(&self, env: &Environment) -> Result<ProjectPath, Exit> {
+    pub fn secrets_path(&self, env: &Environment) -> Result<ProjectPath, Outcome> {
         match &env.secrets {
             Some(s) => Ok(s.value.clone()),
-            None => Err(self.fatal(&[Diagnostic::new(
+            None => Err(self.emit(&[Diagnostic::new(
                 Code::NoSecretsFile,
                 format!("environment `{}` declares no secrets file", env.name),
             )
@@ -138,7 +119,7 @@ impl Context {
         &self,
         env: &Environment,
         keyring: &Keyring,
-    ) -> Result<(SecretsFile, DataKey, BTreeMap<String, Plaintext>), Exit> {
+    ) -> Result<(SecretsFile, DataKey, BTreeMap<String, Plaintext>), Outcome> {
         match self.parsed(env) {
             Some(parsed) => {
                 let opened = self.open(env, parsed, keyring)?;
@@ -146,7 +127,7 @@ impl Context {
             }
             None => {
                 let (file, key) = create(&env.name, &self.recipients(env)?).map_err(|e| {
-                    self.fatal(&[Diagnostic::new(Code::SecretsDataKey, e.to_string())])
+                    self.emit(&[Diagnostic::new(Code::SecretsDataKey, e.to_string())])
                 })?;
                 Ok((file, key, BTreeMap::new()))
             }
@@ -158,9 +139,9 @@ impl Context {
         env: &Environment,
         parsed: &Parsed,
         keyring: &Keyring,
-    ) -> Result<Opened, Exit> {
+    ) -> Result<Opened, Outcome> {
         self.try_open(env, parsed, keyring)
-            .map_err(|ds| self.fatal(&ds))
+            .map_err(|ds| self.emit(&ds))
     }
 
     /// `open`, returning the errors for the caller to gather.
@@ -175,7 +156,7 @@ impl Context {
 
     /// Writes `file` over `env`'s secrets file, atomically and 0600, if the file on disk
     /// is still the one this run read.
-    pub fn write(&self, env: &Environment, file: &SecretsFile) -> Result<(), Exit> {
+    pub fn write(&self, env: &Environment, file: &SecretsFile) -> Result<(), Outcome> {
         let staged = self.stage(env, file).map_err(|e| self.io(&e))?;
         let _lock = self.lock()?;
         self.still_as_read(env)?;
@@ -202,7 +183,7 @@ impl Context {
 
     /// The project lock (the one `apply` takes too), held while secrets files are
     /// compared with what was read and replaced: two cfgc processes cannot interleave.
-    pub fn lock(&self) -> Result<Lock, Exit> {
+    pub fn lock(&self) -> Result<Lock, Outcome> {
         let rel =
             RelPath::parse(crate::fs::LOCK_FILE).expect("the lock file's name is a valid path");
         self.fs().lock(&rel).map_err(|e| self.io(&e))
@@ -220,7 +201,7 @@ impl Context {
     }
 
     /// Refuses to write when another process changed the file since it was read.
-    pub fn still_as_read(&self, env: &Environment) -> Result<(), Exit> {
+    pub fn still_as_read(&self, env: &Environment) -> Result<(), Outcome> {
         let path = self.secrets_path(env)?;
         let now = self
             .fs()
@@ -229,7 +210,7 @@ impl Context {
         if now.as_deref() == self.as_read(env).map(str::as_bytes) {
             return Ok(());
         }
-        Err(self.fatal(&[Diagnostic::new(
+        Err(self.emit(&[Diagnostic::new(
             Code::SecretsChanged,
             format!(
                 "`{}` changed while cfgc was working on it: nothing was written",
@@ -239,18 +220,18 @@ impl Context {
         .help("another process (or an editor) wrote the file meanwhile; run the command again")]))
     }
 
-    fn io(&self, e: &FsError) -> Exit {
-        self.fatal(&[e.diagnostic().note("the secrets file was left as it was")])
+    fn io(&self, e: &FsError) -> Outcome {
+        self.emit(&[e.diagnostic().note("the secrets file was left as it was")])
     }
 
     /// The recipients cfgc.toml lists for `env` (already checked when it was loaded).
     pub fn recipients(
         &self,
         env: &Environment,
-    ) -> Result<Vec<crate::project::recipient::Recipient>, Exit> {
+    ) -> Result<Vec<crate::project::recipient::Recipient>, Outcome> {
         let list: Vec<_> = env.recipients.iter().map(|r| r.value.clone()).collect();
         if list.is_empty() {
-            return Err(self.fatal(&[Diagnostic::new(Code::NoRecipients,
+            return Err(self.emit(&[Diagnostic::new(Code::NoRecipients,
                 format!("environment `{}` has no recipients", env.name),
             )
             .at(env.span)
@@ -293,9 +274,9 @@ impl Context {
         env: &Environment,
         name: &str,
         known: &BTreeMap<String, impl Sized>,
-    ) -> Exit {
+    ) -> Outcome {
         let mut d = Diagnostic::new(
-            Code::UnknownSecret,
+            Code::NoSuchSecret,
             format!("`{}` holds no secret `{name}`", self.display_name(env)),
         )
         .env(&env.name);
@@ -310,7 +291,7 @@ impl Context {
             )),
             None => d.help(format!("`cfgc secrets list {}` shows every name", env.name)),
         };
-        self.fatal(&[d])
+        self.emit(&[d])
     }
 }
 

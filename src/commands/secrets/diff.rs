@@ -4,18 +4,18 @@
 
 use super::context;
 use crate::cli::Config;
-use crate::commands::{Exit, show};
+use crate::commands::{Outcome, show};
 use crate::secrets::file::shown::field;
 use crate::secrets::history::Revision;
 use crate::secrets::review::{Changes, compare};
 
-pub fn run(config: &Config, rev: &str) -> Result<Exit, Exit> {
+pub fn run(config: &Config, rev: &str) -> Result<Outcome, Outcome> {
     let mut ctx = context::load(config, &[], true)?;
     let root = ctx.loaded.project.root.clone();
     let limits = ctx.fs().limits().clone();
     let mut text = String::new();
     let mut changed = false;
-    let revision = Revision::open(&root, rev).map_err(|ds| ctx.fatal(&ds))?;
+    let revision = Revision::open(&root, rev).map_err(|ds| ctx.emit(&ds))?;
     for &i in &ctx.loaded.selected.clone() {
         let env = &ctx.loaded.project.environments[i];
         let Some(declared) = &env.secrets else {
@@ -23,7 +23,7 @@ pub fn run(config: &Config, rev: &str) -> Result<Exit, Exit> {
         };
         let base = revision
             .secrets_of(&env.name, &declared.value, &limits, &mut ctx.sources)
-            .map_err(|ds| ctx.fatal(&ds))?;
+            .map_err(|ds| ctx.emit(&ds))?;
         let head = ctx.parsed(env);
         let changes = compare(base.as_ref().map(|p| &p.file), head.map(|p| &p.file));
         let name = ctx.display_name(env);
@@ -35,7 +35,11 @@ pub fn run(config: &Config, rev: &str) -> Result<Exit, Exit> {
         }
     }
     show(&text);
-    Ok(if changed { Exit::Findings } else { Exit::Ok })
+    Ok(if changed {
+        Outcome::differs()
+    } else {
+        Outcome::OK
+    })
 }
 
 /// The changes to one file, a line per name; never a value or a ciphertext. Every field

@@ -16,7 +16,7 @@ use super::context::{self, Context};
 use super::edit_rounds::Refused;
 use super::values::name_problem;
 use crate::cli::Config;
-use crate::commands::{Exit, say};
+use crate::commands::{Outcome, say};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::node::Kind;
 use crate::pipeline::Keyring;
@@ -24,7 +24,7 @@ use crate::secrets::crypto::Plaintext;
 use crate::secrets::file::{Change, update};
 use crate::source::{FileId, Source, SourceMap, Span};
 
-pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
+pub fn run(config: &Config, environment: &str) -> Result<Outcome, Outcome> {
     let ctx = context::load_to_write(config, &[environment.to_string()], true)?;
     let env = ctx.env();
     ctx.secrets_path(env)?;
@@ -33,7 +33,7 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
         .clone()
         .filter(|e| !e.trim().is_empty())
         .ok_or_else(|| {
-            ctx.fatal(&[Diagnostic::new(
+            ctx.emit(&[Diagnostic::new(
                 Code::NoEditor,
                 "no editor: neither VISUAL nor EDITOR is set",
             )
@@ -73,7 +73,7 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
             config,
             &format!("no changes to {}\n", ctx.display_name(env)),
         );
-        return Ok(Exit::Ok);
+        return Ok(Outcome::OK);
     }
     let summary = format!(
         "{} ({}): {} changed or added, {} removed\n",
@@ -97,7 +97,7 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
     ctx.write(env, &next)?;
     say(config, &summary);
     say(config, &ctx.recipients_note(env));
-    Ok(Exit::Ok)
+    Ok(Outcome::OK)
 }
 
 /// One round: the copy written, the editor run on it, what it saved read back and
@@ -108,7 +108,7 @@ fn edit_once(
     interrupted: &AtomicBool,
     path: &Path,
     shown: &str,
-) -> Result<Zeroizing<String>, Exit> {
+) -> Result<Zeroizing<String>, Outcome> {
     write_private(path, shown).map_err(|e| io_error(ctx, "cannot write the decrypted copy", &e))?;
     let status = std::process::Command::new("sh")
         .arg("-c")
@@ -118,7 +118,7 @@ fn edit_once(
         .arg(path)
         .status();
     if interrupted.load(Ordering::SeqCst) {
-        return Err(ctx.fatal(&[Diagnostic::new(
+        return Err(ctx.emit(&[Diagnostic::new(
             Code::Interrupted,
             "interrupted: nothing was changed",
         )
@@ -127,14 +127,14 @@ fn edit_once(
     match status {
         Ok(s) if s.success() => {}
         Ok(s) => {
-            return Err(ctx.fatal(&[Diagnostic::new(
+            return Err(ctx.emit(&[Diagnostic::new(
                 Code::EditorFailed,
                 format!("the editor `{editor}` exited with {s}: nothing was changed"),
             )
             .note("the decrypted copy was removed")]));
         }
         Err(e) => {
-            return Err(ctx.fatal(&[Diagnostic::new(
+            return Err(ctx.emit(&[Diagnostic::new(
                 Code::EditorFailed,
                 format!("cannot run the editor `{editor}`: {e}"),
             )
@@ -208,8 +208,8 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     options.open(path)?.write_all(text.as_bytes())
 }
 
-fn io_error(ctx: &Context, what: &str, e: &std::io::Error) -> Exit {
-    ctx.fatal(&[Diagnostic::new(Code::Io, format!("{what}: {e}")).note("nothing was changed")])
+fn io_error(ctx: &Context, what: &str, e: &std::io::Error) -> Outcome {
+    ctx.emit(&[Diagnostic::new(Code::Io, format!("{what}: {e}")).note("nothing was changed")])
 }
 
 fn plaintext_file(

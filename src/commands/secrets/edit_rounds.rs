@@ -30,7 +30,7 @@ impl Refused {
     }
 
     /// The diagnostics on stderr; the exit code is that of the worst of them.
-    pub fn report(&self, ctx: &Context) -> crate::commands::Exit {
+    pub fn report(&self, ctx: &Context) -> crate::commands::Outcome {
         let sources = self.sources(ctx);
         let sorted = crate::diagnostic::dedupe_and_sort(
             self.diagnostics.clone(),
@@ -42,7 +42,7 @@ impl Refused {
             &[],
             ctx.color,
         ));
-        crate::exit::decide(&self.diagnostics, false)
+        crate::commands::Outcome::of(&self.diagnostics)
     }
 
     /// The diagnostics as `#` comment lines for the top of the reopened copy.
@@ -90,9 +90,9 @@ pub fn can_reopen() -> bool {
 pub fn until_valid<T>(
     ctx: &Context,
     text: Zeroizing<String>,
-    mut edit: impl FnMut(&str) -> Result<Zeroizing<String>, crate::commands::Exit>,
+    mut edit: impl FnMut(&str) -> Result<Zeroizing<String>, crate::commands::Outcome>,
     validate: impl Fn(&str) -> Result<T, Refused>,
-) -> Result<T, crate::commands::Exit> {
+) -> Result<T, crate::commands::Outcome> {
     let mut shown = text;
     let mut first = true;
     loop {

@@ -3,9 +3,9 @@
 
 use super::context;
 use crate::cli::Config;
-use crate::commands::{Exit, show};
+use crate::commands::{Outcome, show};
 
-pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
+pub fn run(config: &Config, environment: &str) -> Result<Outcome, Outcome> {
     let ctx = context::load(config, &[environment.to_string()], false)?;
     let env = ctx.env();
     ctx.secrets_path(env)?;
@@ -86,5 +86,5 @@ pub fn run(config: &Config, environment: &str) -> Result<Exit, Exit> {
     }
     text.push_str(&ctx.recipients_note(env));
     show(&text);
-    Ok(Exit::Ok)
+    Ok(Outcome::OK)
 }

@@ -12,10 +12,12 @@ use std::path::PathBuf;
 
 use secrecy::ExposeSecret;
 
-use super::context;
+use super::context::{self, Context};
 use super::textconv::read_bounded;
 use crate::cli::Config;
-use crate::commands::{Exit, err, say};
+use crate::commands::emit;
+use crate::commands::{Outcome, say};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::pipeline::{Keyring, Opened, open_secrets_if_held};
 use crate::project::Environment;
 use crate::secrets::crypto::{Plaintext, seal};
@@ -27,7 +29,7 @@ use crate::source::SourceMap;
 
 const SIDES: [&str; 3] = ["base", "ours", "theirs"];
 
-pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<Exit, Exit> {
+pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<Outcome, Outcome> {
     // The path git names (`%P`) can hold any byte a file name can: shown escaped.
     let shown = field(path.unwrap_or("the secrets file")).into_owned();
     let limits = crate::fs::Limits::default();
@@ -35,8 +37,8 @@ pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<
     for file in files {
         texts.push(read_bounded(file, limits.secrets).map_err(|why| {
             let name = file.display().to_string();
-            err(&format!("error: cannot read `{}`: {why}\n", field(&name)));
-            Exit::Error
+            let d = Diagnostic::new(Code::Io, format!("cannot read `{}`: {why}", field(&name)));
+            emit(&[d], &SourceMap::default(), config.color_err)
         })?);
     }
     // Which environment: the one OURS was written for (its MAC binds it).
@@ -49,7 +51,7 @@ pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<
         &limits,
         &mut scratch,
     )
-    .map_err(|ds| crate::commands::check::fatal(&ds, &scratch, config.color_err))?;
+    .map_err(|ds| crate::commands::emit(&ds, &scratch, config.color_err))?;
     let mut ctx = context::load(config, std::slice::from_ref(&ours.file.environment), true)?;
     let mut parsed: Vec<Option<Parsed>> = Vec::new();
     for ((file, text), side) in files.iter().zip(texts).zip(SIDES) {
@@ -64,7 +66,7 @@ pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<
             &limits,
             &mut ctx.sources,
         )
-        .map_err(|ds| ctx.fatal(&ds))?;
+        .map_err(|ds| ctx.emit(&ds))?;
         parsed.push(Some(p));
     }
     let [base, Some(ours), Some(theirs)] =
@@ -79,23 +81,25 @@ pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<
                 .iter()
                 .any(|c| matches!(c, Concern::Recreated { .. }));
             if recreated {
-                err(&format!(
-                    "conflict: {shown} ({}) was re-created on {side}: its data key was replaced without a confirmation (no holder of the base's data key signed it, whatever its recipients); cfgc never merges it, and OURS is left as it was. Review that side, keep one (`git checkout --ours|--theirs -- {shown}`), and re-apply the other side's changes with `cfgc secrets set`\n",
-                    env.name
-                ));
-                return Err(Exit::Findings);
+                let d = Diagnostic::new(
+                    Code::MergeRecreated,
+                    format!("{shown} ({}) was re-created on {side}: its data key was replaced without a confirmation (no holder of the base's data key signed it, whatever its recipients); cfgc never merges it, and OURS is left as it was", env.name),
+                )
+                .help(format!("review that side, keep one (`git checkout --ours|--theirs -- {shown}`), and re-apply the other side's changes with `cfgc secrets set`"));
+                return Err(ctx.emit(&[d]));
             }
         }
     }
     let keyring = Keyring::from_sources(config.identity_sources.clone());
-    let open = |p: &Parsed| -> Result<Opened, Exit> {
+    let open = |p: &Parsed| -> Result<Opened, Outcome> {
         match open_secrets_if_held(env, p, &keyring, &ctx.sources) {
             Ok(Some(o)) => Ok(o),
-            Ok(None) => Err(refuse(&format!(
-                "cannot merge {shown} ({env}) name by name: no identity for environment `{env}` is at hand, and the merged file must be sealed again with its data key. OURS is left as it was and git reports a conflict: resolve it where a key for `{env}` is at hand (`git merge` again with CFGC_AGE_KEY_FILE set), or keep one side (`git checkout --ours|--theirs -- {shown}`) and re-apply the other side's changes with `cfgc secrets set {env} NAME`",
-                env = env.name
-            ))),
-            Err(ds) => Err(ctx.fatal(&ds)),
+            Ok(None) => Err(ctx.emit(&[Diagnostic::new(
+                Code::MergeNoIdentity,
+                format!("cannot merge {shown} ({env}) name by name: no identity for environment `{env}` is at hand, and the merged file must be sealed again with its data key. OURS is left as it was and git reports a conflict", env = env.name),
+            )
+            .help(format!("resolve it where a key for `{env}` is at hand (`git merge` again with CFGC_AGE_KEY_FILE set), or keep one side (`git checkout --ours|--theirs -- {shown}`) and re-apply the other side's changes with `cfgc secrets set {env} NAME`", env = env.name))])),
+            Err(ds) => Err(ctx.emit(&ds)),
         }
     };
     let ours_open = open(&ours)?;
@@ -127,7 +131,7 @@ pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<
         }
     };
     if !conflicts.is_empty() {
-        return Err(conflict(env, &shown, &conflicts));
+        return Err(conflict(&ctx, env, &shown, &conflicts));
     }
     let (primary, key, primary_values) = if take_theirs {
         (&theirs.file, &theirs_open.key, &theirs_open.values)
@@ -154,7 +158,7 @@ pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<
     let purpose = crate::fs::Purpose::Secrets(&env.name);
     ctx.fs()
         .write_named(files[1], serialize(&next).as_bytes(), 0o600, purpose)
-        .map_err(|e| ctx.fatal(&[e.diagnostic().note("OURS is left as it was")]))?;
+        .map_err(|e| ctx.emit(&[e.diagnostic().note("OURS is left as it was")]))?;
     say(
         config,
         &format!(
@@ -162,29 +166,26 @@ pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<
             env.name, next.generation
         ),
     );
-    Ok(Exit::Ok)
+    Ok(Outcome::OK)
 }
 
-/// Stderr for git's log, exit 2: OURS untouched.
-fn refuse(message: &str) -> Exit {
-    err(&format!("error: {message}\n"));
-    Exit::Error
-}
-
-fn conflict(env: &Environment, shown: &str, conflicts: &[String]) -> Exit {
-    let mut text = format!(
-        "conflict: {shown} ({}) cannot be merged name by name; OURS is left as it was.\n",
-        env.name
+/// Both sides changed the same names: a finding (exit 1) for git's log; OURS untouched.
+fn conflict(ctx: &Context, env: &Environment, shown: &str, conflicts: &[String]) -> Outcome {
+    let mut d = Diagnostic::new(
+        Code::MergeConflict,
+        format!(
+            "{shown} ({}) cannot be merged name by name; OURS is left as it was",
+            env.name
+        ),
     );
     for c in conflicts {
-        text.push_str(&format!("  both sides changed {c}\n"));
+        d = d.note(format!("both sides changed {c}"));
     }
-    text.push_str(&format!(
-        "resolve: keep one side (`git checkout --ours|--theirs -- {shown}`), set the names above to the value meant with `cfgc secrets set {} NAME`, then `git add {shown}`\n",
+    let d = d.help(format!(
+        "keep one side (`git checkout --ours|--theirs -- {shown}`), set the names above to the value meant with `cfgc secrets set {} NAME`, then `git add {shown}`",
         env.name
     ));
-    err(&text);
-    Exit::Findings
+    ctx.emit(&[d])
 }
 
 struct Merged {

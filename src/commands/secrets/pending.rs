@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::context::Context;
 use crate::cli::Config;
-use crate::commands::{Exit, say};
+use crate::commands::{Outcome, say};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::project::Environment;
 use crate::project::recipient::Recipient;
@@ -20,11 +20,11 @@ pub fn set(
     parsed: &Parsed,
     name: &str,
     value: Plaintext,
-) -> Result<Exit, Exit> {
+) -> Result<Outcome, Outcome> {
     // The value alone against the schema: the others cannot be read without a key.
     let found = ctx.check_values(env, &BTreeMap::new(), &[(name, &value)]);
     if !found.is_empty() {
-        return Ok(ctx.findings(&found));
+        return Ok(ctx.emit(&found));
     }
     // The file's own recipients: those who can open it are those who can seal it.
     let recipients: Vec<Recipient> = parsed
@@ -34,7 +34,7 @@ pub fn set(
         .filter_map(|r| r.parse().ok())
         .collect();
     let sealed = crate::secrets::pending::seal(&env.name, name, &value, &recipients)
-        .map_err(|e| ctx.fatal(&[Diagnostic::new(Code::SecretsDataKey, e.to_string())]))?;
+        .map_err(|e| ctx.emit(&[Diagnostic::new(Code::SecretsDataKey, e.to_string())]))?;
     let mut next = parsed.file.clone();
     next.pending.insert(name.to_string(), sealed);
     ctx.write(env, &next)?;
@@ -57,5 +57,5 @@ pub fn set(
             },
         ),
     );
-    Ok(Exit::Ok)
+    Ok(Outcome::OK)
 }

@@ -4,13 +4,13 @@
 
 use super::context;
 use crate::cli::Config;
-use crate::commands::{Exit, say};
+use crate::commands::{Outcome, say};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::pipeline::Keyring;
 use crate::project::recipient::Recipient;
 use crate::secrets::file::{Rekeyed, rekey};
 
-pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit> {
+pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Outcome, Outcome> {
     let ctx = context::load_to_write(config, names, false)?;
     let keyring = Keyring::from_sources(config.identity_sources.clone());
     let mut errors: Vec<Diagnostic> = Vec::new();
@@ -107,10 +107,12 @@ pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit
         // Dropping the staged files removes them: nothing was changed.
         drop(staged);
         // Sorted by file, a summary without a location would come first: it goes last.
-        let exit = ctx.fatal(&errors);
-        crate::commands::err(
-            "error: no secrets file was changed\n  = help: rekey changes all the files it was given or none; fix the errors above, or name fewer environments\n",
-        );
+        let exit = ctx.emit(&errors);
+        let _ = ctx.emit(&[Diagnostic::new(
+            Code::NothingWritten,
+            "no secrets file was changed",
+        )
+        .help("rekey changes all the files it was given or none; fix the errors above, or name fewer environments")]);
         return Err(exit);
     }
     // Under the project lock, check that no file changed since it was read, then rename
@@ -120,9 +122,9 @@ pub fn run(config: &Config, names: &[String], rotate: bool) -> Result<Exit, Exit
         ctx.still_as_read(env)?;
     }
     for (_, s) in staged {
-        s.commit().map_err(|e| ctx.fatal(&[e.diagnostic()]))?;
+        s.commit().map_err(|e| ctx.emit(&[e.diagnostic()]))?;
     }
     drop(lock);
     say(config, &lines.concat());
-    Ok(Exit::Ok)
+    Ok(Outcome::OK)
 }

@@ -8,13 +8,13 @@ use secrecy::ExposeSecret;
 
 use super::context;
 use crate::cli::Config;
-use crate::commands::{Exit, out, say};
+use crate::commands::{Outcome, out, say};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::pipeline::Keyring;
 use crate::secrets::file::{Change, update};
 use crate::secrets::pending::open;
 
-pub fn run(config: &Config, environment: &str, show: bool) -> Result<Exit, Exit> {
+pub fn run(config: &Config, environment: &str, show: bool) -> Result<Outcome, Outcome> {
     let ctx = context::load_to_write(config, &[environment.to_string()], false)?;
     let env = ctx.env();
     ctx.secrets_path(env)?;
@@ -24,7 +24,7 @@ pub fn run(config: &Config, environment: &str, show: bool) -> Result<Exit, Exit>
             config,
             &format!("nothing pending in {file_name} ({})\n", env.name),
         );
-        return Ok(Exit::Ok);
+        return Ok(Outcome::OK);
     };
     // A pending name is held to the rules `set` applies: declared, and a secret.
     for name in parsed.file.pending.keys() {
@@ -35,7 +35,7 @@ pub fn run(config: &Config, environment: &str, show: bool) -> Result<Exit, Exit>
     let opened = ctx.open(env, parsed, &keyring)?;
     let identities = keyring
         .for_environment(env)
-        .map_err(|e| ctx.fatal(&e.into_diagnostics()))?;
+        .map_err(|e| ctx.emit(&e.into_diagnostics()))?;
     let mut values = BTreeMap::new();
     let mut errors = Vec::new();
     for (name, text) in &parsed.file.pending {
@@ -58,7 +58,7 @@ pub fn run(config: &Config, environment: &str, show: bool) -> Result<Exit, Exit>
         }
     }
     if !errors.is_empty() {
-        return Err(ctx.fatal(&errors));
+        return Err(ctx.emit(&errors));
     }
     let mut listing = format!(
         "pending in {file_name} ({}), set without a key and unauthenticated until sealed:\n",
@@ -85,7 +85,7 @@ pub fn run(config: &Config, environment: &str, show: bool) -> Result<Exit, Exit>
         values.iter().map(|(k, v)| (k.as_str(), v)).collect();
     let found = ctx.check_values(env, &opened.values, &changed);
     if !found.is_empty() {
-        return Ok(ctx.findings(&found));
+        return Ok(ctx.emit(&found));
     }
     let changes: BTreeMap<String, Change> = values
         .into_iter()
@@ -105,5 +105,5 @@ pub fn run(config: &Config, environment: &str, show: bool) -> Result<Exit, Exit>
             next.generation
         ),
     );
-    Ok(Exit::Ok)
+    Ok(Outcome::OK)
 }

@@ -13,32 +13,33 @@ use rustix::fs::OFlags;
 
 use sha2::{Digest, Sha256};
 
-use crate::commands::{Exit, err, show};
+use crate::commands::{Outcome, show};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::Limits;
 use crate::secrets::file::SecretsFile;
 use crate::secrets::file::shown::field;
 use crate::secrets::history::parse_text;
 use crate::source::SourceMap;
 
-pub fn run(file: &Path) -> Result<Exit, Exit> {
+pub fn run(file: &Path) -> Result<Outcome, Outcome> {
     let limits = Limits::default();
     // A file git names on our command line (a temporary copy), not a project file.
     let text = read_bounded(file, limits.secrets).map_err(|why| {
         let shown = file.display().to_string();
-        err(&format!("error: cannot read `{}`: {why}\n", field(&shown)));
-        Exit::Error
+        let d = Diagnostic::new(Code::Io, format!("cannot read `{}`: {why}", field(&shown)));
+        crate::commands::emit(&[d], &SourceMap::default(), false)
     })?;
     if text.trim().is_empty() {
-        return Ok(Exit::Ok);
+        return Ok(Outcome::OK);
     }
     let mut sources = SourceMap::default();
     let name = file.display().to_string();
     match parse_text(name, file.to_path_buf(), text, &limits, &mut sources) {
         Ok(parsed) => {
             show(&summary(&parsed.file));
-            Ok(Exit::Ok)
+            Ok(Outcome::OK)
         }
-        Err(errors) => Err(crate::commands::check::fatal(&errors, &sources, false)),
+        Err(errors) => Err(crate::commands::emit(&errors, &sources, false)),
     }
 }
 

@@ -8,14 +8,14 @@ use secrecy::ExposeSecret;
 use super::context::{self, Context};
 use super::input::read_value;
 use crate::cli::Config;
-use crate::commands::{Exit, out, say};
+use crate::commands::{Outcome, out, say};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::pipeline::{Keyring, Opened};
 use crate::project::Environment;
 use crate::secrets::crypto::Plaintext;
 use crate::secrets::file::{Change, META_KEY, Parsed, update};
 
-pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit> {
+pub fn set(config: &Config, environment: &str, name: &str) -> Result<Outcome, Outcome> {
     let ctx = context::load_to_write(config, &[environment.to_string()], true)?;
     let env = ctx.env();
     ctx.secrets_path(env)?;
@@ -24,7 +24,7 @@ pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
     // Without a key for an existing file, the value can still be contributed, as pending.
     if let Some(parsed) = ctx.parsed(env)
         && crate::pipeline::open_secrets_if_held(env, parsed, &keyring, &ctx.sources)
-            .map_err(|ds| ctx.fatal(&ds))?
+            .map_err(|ds| ctx.emit(&ds))?
             .is_none()
     {
         let value = read(&ctx, env, name)?;
@@ -36,7 +36,7 @@ pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
     let value = read(&ctx, env, name)?;
     let found = ctx.check_values(env, &current, &[(name, &value)]);
     if !found.is_empty() {
-        return Ok(ctx.findings(&found));
+        return Ok(ctx.emit(&found));
     }
     warn_unplaceable(&ctx, env, name, &value);
     if current
@@ -48,7 +48,7 @@ pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
             config,
             &format!("`{name}` in {} is unchanged\n", ctx.display_name(env)),
         );
-        return Ok(Exit::Ok);
+        return Ok(Outcome::OK);
     }
     let existed = current.contains_key(name);
     let changes = BTreeMap::from([(name.to_string(), Change::Set(value))]);
@@ -64,7 +64,7 @@ pub fn set(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
         ),
     );
     say(config, &ctx.recipients_note(env));
-    Ok(Exit::Ok)
+    Ok(Outcome::OK)
 }
 
 /// Warnings, on stderr, for the outputs that use `name` and cannot hold `value`: the value
@@ -84,9 +84,9 @@ fn warn_unplaceable(ctx: &Context, env: &Environment, name: &str, value: &Plaint
 }
 
 /// The value to store, from stdin or a hidden prompt.
-fn read(ctx: &Context, env: &Environment, name: &str) -> Result<Plaintext, Exit> {
+fn read(ctx: &Context, env: &Environment, name: &str) -> Result<Plaintext, Outcome> {
     read_value(&format!("Value for {name} in {} (input hidden): ", env.name))
-        .map_err(|e| ctx.fatal(&[Diagnostic::new(Code::Input, e.message()).help(format!(
+        .map_err(|e| ctx.emit(&[Diagnostic::new(Code::Input, e.message()).help(format!(
             "pipe the value in: `printf %s \"$VALUE\" | cfgc secrets set {} {name}`, or run on a terminal to be prompted",
             env.name
         ))]))
@@ -98,7 +98,7 @@ fn open_holding<'c>(
     ctx: &'c Context,
     config: &Config,
     name: &str,
-) -> Result<(&'c Parsed, Opened), Exit> {
+) -> Result<(&'c Parsed, Opened), Outcome> {
     let env = ctx.env();
     ctx.secrets_path(env)?;
     let Some(parsed) = ctx.parsed(env) else {
@@ -112,7 +112,7 @@ fn open_holding<'c>(
     Ok((parsed, opened))
 }
 
-pub fn get(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit> {
+pub fn get(config: &Config, environment: &str, name: &str) -> Result<Outcome, Outcome> {
     let ctx = context::load(config, &[environment.to_string()], false)?;
     let (_, opened) = open_holding(&ctx, config, name)?;
     let value = &opened.values[name];
@@ -120,10 +120,10 @@ pub fn get(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit>
     text.push_str(value.expose_secret());
     text.push('\n');
     out(&text);
-    Ok(Exit::Ok)
+    Ok(Outcome::OK)
 }
 
-pub fn rm(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit> {
+pub fn rm(config: &Config, environment: &str, name: &str) -> Result<Outcome, Outcome> {
     let ctx = context::load_to_write(config, &[environment.to_string()], false)?;
     let env = ctx.env();
     let (parsed, opened) = open_holding(&ctx, config, name)?;
@@ -148,15 +148,14 @@ pub fn rm(config: &Config, environment: &str, name: &str) -> Result<Exit, Exit> 
             ),
         );
     }
-    Ok(Exit::Ok)
+    Ok(Outcome::OK)
 }
 
 /// A name `set` or `edit` may store: declared in the schema and marked secret.
-pub fn check_name(ctx: &Context, env: &Environment, name: &str) -> Result<(), Exit> {
+pub fn check_name(ctx: &Context, env: &Environment, name: &str) -> Result<(), Outcome> {
     match name_problem(ctx, env, name) {
         None => Ok(()),
-        Some(d) if d.is_finding() => Err(ctx.findings(&[d])),
-        Some(d) => Err(ctx.fatal(&[d])),
+        Some(d) => Err(ctx.emit(&[d])),
     }
 }
 
