@@ -250,7 +250,7 @@ fn killing_apply_never_leaves_a_torn_file() {
     println!("outputs of A: {}", sizes.join(", "));
 
     let big = BigProject::new(MARKS[0]);
-    let check = big.project.run(&["check"]);
+    let check = big.project.run_args(&["check"]);
     assert_eq!(
         check.code,
         0,
@@ -462,7 +462,7 @@ fn killing_apply_never_leaves_a_torn_file() {
             got.map(|g| format!("{:o}", g.1))
         );
     }
-    let plan = big.project.run(&["plan", "--exit-code"]);
+    let plan = big.project.run_args(&["plan", "--exit-code"]);
     assert_eq!(
         plan.code,
         0,

@@ -4,26 +4,26 @@ use crate::common::Project;
 use insta::assert_snapshot;
 
 fn check(p: &Project) -> String {
-    p.run(&["check"]).transcript()
+    p.run_args(&["check"]).transcript()
 }
 
 /// A run that must stop with exit 2 (malformed input, usage), as a transcript.
 fn stopped(p: &Project, args: &[&str]) -> String {
-    let run = p.run(args);
+    let run = p.run_args(args);
     assert_eq!(run.code, 2, "{}", run.transcript());
     run.transcript()
 }
 
 #[test]
 fn valid_fixture_passes() {
-    let run = Project::fixture("minimal").run(&["check"]);
+    let run = Project::fixture("minimal").run_args(&["check"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
 
 #[test]
 fn bundled_example_passes() {
-    let run = Project::example().run(&["check"]);
+    let run = Project::example().run_args(&["check"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     // development's demo key (cfgc.toml `identity`) decrypts its values; the other keys are
     // not in the repository, so staging and production are checked by name.
@@ -206,7 +206,7 @@ fn json_format() {
             "http://localhost:3000\nCORS",
         )
         .append("environments/dev.yaml", "FRONTEND_ULR: x\n");
-    let run = p.run(&["check", "--format", "json"]);
+    let run = p.run_args(&["check", "--format", "json"]);
     assert_eq!(run.code, 1);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("stdout is JSON");
     assert_eq!(doc["summary"]["errors"], 3);
@@ -222,7 +222,7 @@ fn github_format() {
             "http://localhost:3000\nCORS",
         )
         .append("environments/dev.yaml", "FRONTEND_ULR: x\n");
-    let run = p.run(&["check", "--format", "github"]);
+    let run = p.run_args(&["check", "--format", "github"]);
     assert_eq!(run.code, 1);
     assert!(
         run.stdout.lines().all(|l| l.starts_with("::error file=")),
@@ -284,7 +284,7 @@ fn check_selected_environment_only() {
         "https://app.example.com\nCORS",
         "http://localhost:3000\nCORS",
     );
-    let run = p.run(&["check", "dev"]);
+    let run = p.run_args(&["check", "dev"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
 }
 
@@ -301,7 +301,7 @@ fn missing_everywhere_is_one_finding_pointing_at_the_base_layer() {
         "S3_BUCKET_NAME: taskpilot-uploads\n",
         "",
     );
-    let run = p.run(&["check"]);
+    let run = p.run_args(&["check"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert_eq!(run.stdout.matches("error[missing-variable]").count(), 1);
     assert_snapshot!(run.transcript());
@@ -312,7 +312,7 @@ fn missing_in_some_environments_points_at_their_own_layers() {
     let p = Project::fixture("minimal")
         .edit("environments/base.yaml", "LOG_LEVEL: info\n", "")
         .append("environments/dev.yaml", "LOG_LEVEL: debug\n");
-    let run = p.run(&["check"]);
+    let run = p.run_args(&["check"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(
         run.stdout.contains("is missing in environment `prod`")
@@ -354,7 +354,7 @@ fn eleven_missing() -> Project {
 
 #[test]
 fn eleven_missing_variables_are_eleven_findings() {
-    let run = eleven_missing().run(&["check"]);
+    let run = eleven_missing().run_args(&["check"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert_eq!(
         run.stdout.matches("error[missing-variable]").count(),
@@ -368,7 +368,7 @@ fn eleven_missing_variables_are_eleven_findings() {
 #[test]
 fn missing_variables_grouped_in_json_and_github() {
     let p = eleven_missing();
-    let run = p.run(&["check", "--format", "json"]);
+    let run = p.run_args(&["check", "--format", "json"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("a JSON document");
     let findings = doc["findings"].as_array().expect("a list of findings");
@@ -379,7 +379,7 @@ fn missing_variables_grouped_in_json_and_github() {
     );
     assert_eq!(findings[0]["code"], "missing-variable");
     assert_eq!(findings[0]["key"], "VAR_A");
-    let run = p.run(&["check", "--format", "github"]);
+    let run = p.run_args(&["check", "--format", "github"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert_eq!(run.stdout.matches("::error").count(), 11, "{}", run.stdout);
     assert!(
@@ -395,7 +395,7 @@ fn check_passed_with_an_undefined_template_variable() {
         "server_name {{ PUBLIC_DOMAIN }};",
         "server_name {{ PUBLIC_DOMAN }};",
     );
-    let run = p.run(&["check"]);
+    let run = p.run_args(&["check"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
@@ -407,7 +407,7 @@ fn check_passed_with_a_template_syntax_error() {
         "server_name {{ PUBLIC_DOMAIN }};",
         "server_name {{ PUBLIC_DOMAIN };",
     );
-    let run = p.run(&["check"]);
+    let run = p.run_args(&["check"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
@@ -419,7 +419,7 @@ fn check_passed_with_a_policy_violation() {
         "add_header Access-Control-Allow-Origin $cors_origin always;",
         "add_header Access-Control-Allow-Origin * always;",
     );
-    let run = p.run(&["check"]);
+    let run = p.run_args(&["check"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
@@ -441,7 +441,7 @@ fn check_with_a_key_never_shows_a_rendered_secret() {
         "JWT_SECRET",
         "KIWICANARY-0123456789-abcdefghijklmnopq",
     );
-    let run = p.run(&["check", "dev"]);
+    let run = p.run_args(&["check", "dev"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(
         run.stdout.contains("templates/secret_env.j2:2:"),

@@ -6,14 +6,14 @@ use crate::common::Project;
 #[test]
 fn a_yaml_syntax_error_reaches_check_json_and_github() {
     let p = Project::fixture("minimal").append("environments/dev.yaml", "PORT: [1\n");
-    let json = p.run(&["check", "--format", "json"]);
+    let json = p.run_args(&["check", "--format", "json"]);
     assert_eq!(json.code, 2, "{}", json.transcript());
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("a JSON document");
     let first = &doc["findings"][0];
     assert_eq!(first["kind"], "error", "{doc}");
     assert_eq!(first["file"], "environments/dev.yaml", "{doc}");
     assert!(first["line"].as_u64().is_some(), "{doc}");
-    let github = p.run(&["check", "--format", "github"]);
+    let github = p.run_args(&["check", "--format", "github"]);
     assert_eq!(github.code, 2);
     assert!(
         github
@@ -30,18 +30,18 @@ fn a_duplicate_key_reaches_plan_json_github_and_markdown() {
         "environments/production.yaml",
         "CLOUD_RUN_MAX_INSTANCES: 5\n",
     ));
-    let json = p.run(&["plan", "--format", "json"]);
+    let json = p.run_args(&["plan", "--format", "json"]);
     assert_eq!(json.code, 2, "{}", json.transcript());
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("a JSON document");
     assert_eq!(doc["findings"][0]["file"], "environments/production.yaml");
     assert_eq!(doc["files"], serde_json::json!([]));
-    let github = p.run(&["plan", "--format", "github"]);
+    let github = p.run_args(&["plan", "--format", "github"]);
     assert!(
         github
             .stdout
             .contains("::error file=environments/production.yaml")
     );
-    let markdown = p.run(&["plan", "--format", "markdown"]);
+    let markdown = p.run_args(&["plan", "--format", "markdown"]);
     assert!(
         markdown.stdout.contains("### Findings"),
         "{}",
@@ -57,7 +57,7 @@ fn plan_github_and_markdown_show_what_would_change() {
         "CLOUD_RUN_MAX_INSTANCES: 20",
         "CLOUD_RUN_MAX_INSTANCES: 30",
     );
-    let github = p.run(&[
+    let github = p.run_args(&[
         "plan",
         "production",
         "--no-decrypt",
@@ -73,7 +73,7 @@ fn plan_github_and_markdown_show_what_would_change() {
         "{}",
         github.stdout
     );
-    let markdown = p.run(&["plan", "production", "--no-decrypt", "--format", "markdown"]);
+    let markdown = p.run_args(&["plan", "production", "--no-decrypt", "--format", "markdown"]);
     assert_eq!(markdown.code, 0);
     let text = &markdown.stdout;
     assert!(text.starts_with("## cfgc plan\n"), "{text}");
@@ -90,7 +90,7 @@ fn plan_github_and_markdown_show_what_would_change() {
 #[test]
 fn a_broken_secret_bearing_template_fails_a_keyless_plan() {
     let p = Project::example().append("templates/env.j2", "EXTRA={{ JWT_SECRETT }}\n");
-    let run = p.run(&["plan", "--no-decrypt"]);
+    let run = p.run_args(&["plan", "--no-decrypt"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(
         run.stdout.contains("undefined variable `JWT_SECRETT`"),
@@ -114,7 +114,7 @@ fn a_release_with_a_key_that_does_not_fit_is_an_error() {
         &["plan", "production", "--exit-code"],
         &["apply", "production", "--yes", "-i", "wrong.key"],
     ] {
-        let run = p.run(args);
+        let run = p.run_args(args);
         assert_eq!(run.code, 2, "{args:?}: {}", run.transcript());
         assert!(
             run.stdout
@@ -124,10 +124,10 @@ fn a_release_with_a_key_that_does_not_fit_is_an_error() {
         );
         assert!(run.stdout.contains("--allow-skipped"));
     }
-    let run = p.run(&["plan", "production", "-i", "wrong.key", "--allow-skipped"]);
+    let run = p.run_args(&["plan", "production", "-i", "wrong.key", "--allow-skipped"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(run.stdout.contains("skipped deploy/production/.env"));
     // Without a key named, the other environments' skipped outputs are expected.
-    let run = p.run(&["plan", "--no-decrypt", "--exit-code"]);
+    let run = p.run_args(&["plan", "--no-decrypt", "--exit-code"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
 }

@@ -190,7 +190,7 @@ fn the_gcloud_rule_as_documented() {
 #[test]
 fn every_rendered_cloudbuild_deploys_the_values_of_its_environment() {
     let p = Project::example();
-    let run = p.run(&["apply", "--yes"]);
+    let run = p.run_args(&["apply", "--yes"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     for (env, dsn, origins, service) in [
         (
@@ -295,7 +295,7 @@ fn hostile_project() -> Project {
 #[test]
 fn hostile_values_reach_the_build_unchanged() {
     let p = hostile_project();
-    let run = p.run(&["apply", "--yes"]);
+    let run = p.run_args(&["apply", "--yes"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let run = as_run(&p.read("deploy/prod/cloudbuild.yaml"));
     let step = &run["steps"][0];
@@ -326,7 +326,7 @@ fn a_value_holding_every_delimiter_is_refused_by_name() {
         "V1: \"${_REGION}\"",
         &format!("V1: {}", serde_json::to_string(&every).expect("json")),
     );
-    let run = p.run(&["plan"]);
+    let run = p.run_args(&["plan"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(
         run.stdout.contains("`V1` holds the most of them"),
@@ -347,7 +347,7 @@ fn an_undefined_substitution_or_secret_is_found_before_writing() {
         )
         .edit("cloudbuild.yaml.j2", "_SUB: {{ V5 }}", "_SUB: {{ V0 }}")
         .append("cloudbuild.yaml.j2", "    secretEnv: [API_KEY]\n");
-    let run = p.run(&["plan"]);
+    let run = p.run_args(&["plan"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     for want in [
         "`_REGOIN` is used but not defined",

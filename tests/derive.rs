@@ -8,7 +8,7 @@ const UPSTREAM: &str = "APP_UPSTREAM: { derive: \"https://${CLOUD_RUN_SERVICE}-$
 
 #[test]
 fn explain_shows_the_value_its_expression_and_each_input() {
-    let run = Project::example().run(&["explain", "production", "APP_UPSTREAM"]);
+    let run = Project::example().run_args(&["explain", "production", "APP_UPSTREAM"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
         run.stdout
@@ -19,7 +19,7 @@ fn explain_shows_the_value_its_expression_and_each_input() {
 
 #[test]
 fn explain_json_lists_the_inputs() {
-    let run = Project::example().run(&["explain", "staging", "APP_UPSTREAM", "--format", "json"]);
+    let run = Project::example().run_args(&["explain", "staging", "APP_UPSTREAM", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
     assert_eq!(
@@ -50,7 +50,7 @@ fn a_derived_value_is_checked_by_the_schema_like_any_other() {
         "https://${CLOUD_RUN_SERVICE}",
         "http://localhost/${CLOUD_RUN_SERVICE}",
     );
-    let run = p.run(&["check", "production"]);
+    let run = p.run_args(&["check", "production"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(run.stdout.contains("APP_UPSTREAM"), "{}", run.transcript());
     assert!(
@@ -67,7 +67,7 @@ fn a_cycle_is_an_error_at_its_location() {
         "CLOUD_RUN_SERVICE: taskpilot\n",
         "CLOUD_RUN_SERVICE: { derive: \"x-${APP_UPSTREAM}\" }\n",
     );
-    let run = p.run(&["check", "production"]);
+    let run = p.run_args(&["check", "production"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
@@ -75,7 +75,7 @@ fn a_cycle_is_an_error_at_its_location() {
 #[test]
 fn an_unknown_reference_is_an_error_with_a_suggestion() {
     let p = Project::example().edit("environments/base.yaml", "${GCP_REGION}", "${GCP_REGOIN}");
-    let run = p.run(&["check", "production"]);
+    let run = p.run_args(&["check", "production"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
@@ -94,7 +94,7 @@ fn a_secret_reference_is_refused_and_never_shown() {
         "APP_UPSTREAM: http://127.0.0.1:3000\n",
         "",
     );
-    let run = p.run(&["plan", "development"]);
+    let run = p.run_args(&["plan", "development"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(!run.stdout.contains(&secret) && !run.stderr.contains(&secret));
     assert!(!p.read("deploy/development/nginx.conf").contains(&secret));
@@ -108,7 +108,7 @@ fn a_dollar_outside_a_reference_is_refused() {
         "${GCP_REGION}.run.app",
         "$GCP_REGION.run.app",
     );
-    let run = p.run(&["check", "production"]);
+    let run = p.run_args(&["check", "production"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(
         run.stdout.contains("derive-syntax") || run.stdout.contains("starts no reference"),
@@ -125,7 +125,7 @@ fn a_plain_value_with_a_dollar_stays_as_written() {
         UPSTREAM,
         "APP_UPSTREAM: https://x.example/${GCP_REGION}",
     );
-    let run = p.run(&["explain", "production", "APP_UPSTREAM", "--format", "json"]);
+    let run = p.run_args(&["explain", "production", "APP_UPSTREAM", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
     assert_eq!(doc["value"], "https://x.example/${GCP_REGION}");
@@ -138,7 +138,7 @@ fn toml_layers_derive_the_same_way() {
         .edit("environments/base.yaml", &format!("{UPSTREAM}\n"), "")
         .file("environments/derived.toml", "APP_UPSTREAM = { derive = \"https://${CLOUD_RUN_SERVICE}-${GCP_PROJECT_NUMBER}.${GCP_REGION}.run.app\" }\n")
         .edit("cfgc.toml", "\"environments/base.yaml\", \"environments/production.yaml\"", "\"environments/base.yaml\", \"environments/derived.toml\", \"environments/production.yaml\"");
-    let run = p.run(&["explain", "production", "APP_UPSTREAM", "--format", "json"]);
+    let run = p.run_args(&["explain", "production", "APP_UPSTREAM", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
     assert_eq!(
@@ -171,7 +171,7 @@ fn a_chain_deeper_than_the_bound_is_a_finding() {
         .map(|i| format!("V{i}: {{ derive: \"${{V{}}}\" }}\n", i + 1))
         .collect();
     layer.push_str(&format!("V{n}: x\n"));
-    let run = chain(n, &layer).run(&["check"]);
+    let run = chain(n, &layer).run_args(&["check"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(run.stdout.contains("derive-depth"), "{}", run.transcript());
 }
@@ -184,7 +184,7 @@ fn a_value_that_doubles_at_every_step_stops_at_the_bound() {
         .map(|i| format!("V{i}: {{ derive: \"${{V{0}}}${{V{0}}}\" }}\n", i + 1))
         .collect();
     layer.push_str(&format!("V{n}: {}\n", "x".repeat(100)));
-    let run = chain(n, &layer).run(&["check"]);
+    let run = chain(n, &layer).run_args(&["check"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(
         run.stdout.contains("derive-too-long"),
@@ -204,7 +204,7 @@ fn a_whole_list_is_copied_by_a_single_reference_but_not_interpolated() {
         "FRONTEND_URL: https://app.taskpilot.example.com\n",
         "",
     );
-    let run = p.run(&["check", "production"]);
+    let run = p.run_args(&["check", "production"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(run.stdout.contains("derive-type"), "{}", run.transcript());
 }
@@ -212,7 +212,7 @@ fn a_whole_list_is_copied_by_a_single_reference_but_not_interpolated() {
 #[test]
 fn explain_says_when_a_derived_value_does_not_resolve() {
     let p = Project::example().edit("environments/base.yaml", "${GCP_REGION}", "${GCP_REGOIN}");
-    let run = p.run(&["explain", "production", "APP_UPSTREAM"]);
+    let run = p.run_args(&["explain", "production", "APP_UPSTREAM"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
         run.stdout
@@ -243,7 +243,7 @@ fn bottom_up(n: usize) -> Project {
 
 #[test]
 fn derive_chain_of_24_sorted_bottom_up_was_accepted() {
-    let run = bottom_up(24).run(&["check"]);
+    let run = bottom_up(24).run_args(&["check"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(run.stdout.contains("derive-depth"), "{}", run.transcript());
     assert!(
@@ -255,9 +255,9 @@ fn derive_chain_of_24_sorted_bottom_up_was_accepted() {
 
 #[test]
 fn derive_chain_of_16_sorted_bottom_up_is_accepted_and_17_is_not() {
-    let run = bottom_up(16).run(&["check"]);
+    let run = bottom_up(16).run_args(&["check"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    let run = bottom_up(17).run(&["check"]);
+    let run = bottom_up(17).run_args(&["check"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(
         run.stdout.contains("more than 16 deep at `D17`"),
@@ -278,7 +278,7 @@ fn broken_derive_and_a_bad_port() -> Project {
 #[test]
 fn a_failing_derived_value_hid_the_environments_other_findings() {
     for command in ["check", "plan"] {
-        let run = broken_derive_and_a_bad_port().run(&[command]);
+        let run = broken_derive_and_a_bad_port().run_args(&[command]);
         assert_eq!(run.code, 1, "{command}\n{}", run.transcript());
         let all = format!("{}{}", run.stdout, run.stderr);
         assert!(

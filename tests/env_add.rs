@@ -12,7 +12,7 @@ fn initialised() -> (Project, tempfile::TempDir) {
     let p = Project::empty()
         .env("HOME", &home.path().to_string_lossy())
         .env("XDG_CONFIG_HOME", "");
-    let run = p.run(&["init"]);
+    let run = p.run_args(&["init"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     (p, home)
 }
@@ -31,11 +31,11 @@ fn redact_keys(text: &str) -> String {
 fn env_add_staging_and_production_after_init_then_check_and_import() {
     let (p, home) = initialised();
     let before = p.read("cfgc.toml");
-    let run = p.run(&["env", "add", "staging", "--tier", "deployed"]);
+    let run = p.run_args(&["env", "add", "staging", "--tier", "deployed"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(run.stdout.contains("staging's key: "), "{}", run.stdout);
     let p = p.append("environments/staging.yaml", "NODE_ENV: production\n");
-    let run = p.run(&[
+    let run = p.run_args(&[
         "env",
         "add",
         "production",
@@ -64,7 +64,7 @@ fn env_add_staging_and_production_after_init_then_check_and_import() {
             "{path:?}"
         );
     }
-    let run = p.run(&["check"]);
+    let run = p.run_args(&["check"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     // Comments and layout kept: init's text is all still there, in order.
     let after = p.read("cfgc.toml");
@@ -75,20 +75,20 @@ fn env_add_staging_and_production_after_init_then_check_and_import() {
     assert!(after.ends_with(&before[dotenv..]), "{after}");
     assert_snapshot!(redact_keys(&after));
     let p = p.file(".env.production", "PORT=9000\nLOG_LEVEL=warn\n");
-    let run = p.run(&["import", ".env.production"]);
+    let run = p.run_args(&["import", ".env.production"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
         p.read("environments/production.yaml")
             .contains("PORT: 9000")
     );
-    assert_eq!(p.run(&["check"]).code, 0);
+    assert_eq!(p.run_args(&["check"]).code, 0);
 }
 
 #[test]
 fn env_add_without_values_reports_findings_not_a_stop() {
     let (p, _home) = initialised();
-    assert_eq!(p.run(&["env", "add", "staging"]).code, 0);
-    let run = p.run(&["check"]);
+    assert_eq!(p.run_args(&["env", "add", "staging"]).code, 0);
+    let run = p.run_args(&["check"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(run.stdout.contains("error[missing-variable]: required variable `NODE_ENV` is missing in environment `staging`"), "{}", run.stdout);
 }
@@ -107,7 +107,7 @@ fn env_add_refuses_an_existing_name_a_bad_name_an_unknown_tier() {
         &["env", "add", "staging", "--from", "nope"],
         &["env", "add", "staging", "--recipient", "age1nope"],
     ] {
-        let run = p.run(args);
+        let run = p.run_args(args);
         assert_eq!(run.code, 2, "{}", run.transcript());
         shown.push_str(&format!(
             "$ cfgc {}\n{}\n",
@@ -126,7 +126,7 @@ fn env_add_refuses_an_existing_name_a_bad_name_an_unknown_tier() {
 fn env_add_with_a_recipient_makes_no_key() {
     let (p, home) = initialised();
     let key = crate::common::age_key();
-    let run = p.run(&[
+    let run = p.run_args(&[
         "env",
         "add",
         "qa",
@@ -152,7 +152,7 @@ fn env_add_with_a_recipient_makes_no_key() {
 fn check_with_a_declared_secrets_file_not_written_yet_reports_findings() {
     let p = Project::example();
     std::fs::remove_file(p.path("environments/staging.secrets.yaml")).expect("remove");
-    let run = p.run(&["check", "staging"]);
+    let run = p.run_args(&["check", "staging"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(
         run.stdout.contains("error[missing-secret]"),
@@ -172,7 +172,7 @@ fn env_add_through_a_symlink_out_writes_nothing() {
     std::fs::rename(p.path("environments"), &moved).expect("move");
     std::os::unix::fs::symlink(&moved, p.path("environments")).expect("symlink");
     let before = p.read("cfgc.toml");
-    let run = p.run(&["env", "add", "staging"]);
+    let run = p.run_args(&["env", "add", "staging"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(run.stderr.contains("symlink"), "{}", run.stderr);
     assert_eq!(before, p.read("cfgc.toml"));

@@ -11,7 +11,7 @@ fn the_child_gets_values_and_secrets_and_its_exit_code_is_returned() {
     let script = format!(
         "test \"$JWT_SECRET\" = '{JWT}' && echo secret-reached; echo \"port=$PORT\"; exit 7"
     );
-    let run = p.run(&["exec", "dev", "--", "sh", "-c", &script]);
+    let run = p.run_args(&["exec", "dev", "--", "sh", "-c", &script]);
     assert_eq!(run.code, 7, "{}", run.transcript());
     assert!(
         run.stdout.contains("secret-reached"),
@@ -25,7 +25,7 @@ fn the_child_gets_values_and_secrets_and_its_exit_code_is_returned() {
 #[test]
 fn lists_are_comma_joined() {
     let (p, _key) = Project::with_secrets();
-    let run = p.run(&[
+    let run = p.run_args(&[
         "exec",
         "dev",
         "--",
@@ -45,14 +45,14 @@ fn lists_are_comma_joined() {
 fn nothing_is_written_to_disk() {
     let (p, _key) = Project::with_secrets();
     let before = crate::common::snapshot_files(&p);
-    let run = p.run(&["exec", "dev", "--", "true"]);
+    let run = p.run_args(&["exec", "dev", "--", "true"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert_eq!(before, crate::common::snapshot_files(&p));
 }
 
 #[test]
 fn without_an_identity_the_command_is_not_run() {
-    let run = Project::fixture("minimal").run(&["exec", "dev", "--", "sh", "-c", "echo ran"]);
+    let run = Project::fixture("minimal").run_args(&["exec", "dev", "--", "sh", "-c", "echo ran"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(!run.stdout.contains("ran"));
     assert!(run.stderr.contains("no identity"), "{}", run.stderr);
@@ -62,7 +62,7 @@ fn without_an_identity_the_command_is_not_run() {
 fn findings_stop_the_command() {
     let (p, _key) = Project::with_secrets();
     let p = p.append("environments/dev.yaml", "PORT: \"80\"\n");
-    let run = p.run(&["exec", "dev", "--", "sh", "-c", "echo ran"]);
+    let run = p.run_args(&["exec", "dev", "--", "sh", "-c", "echo ran"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(!run.stdout.contains("ran"));
     assert!(
@@ -75,7 +75,7 @@ fn findings_stop_the_command() {
 #[test]
 fn a_missing_command_exits_127() {
     let (p, _key) = Project::with_secrets();
-    let run = p.run(&["exec", "dev", "--", "cfgc-no-such-command"]);
+    let run = p.run_args(&["exec", "dev", "--", "cfgc-no-such-command"]);
     assert_eq!(run.code, 127, "{}", run.transcript());
     assert!(run.stderr.contains("not found on PATH"), "{}", run.stderr);
 }

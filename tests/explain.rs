@@ -6,14 +6,14 @@ use insta::assert_snapshot;
 
 #[test]
 fn a_plain_value_with_what_it_overrode() {
-    let run = Project::example().run(&["explain", "development", "LOG_LEVEL"]);
+    let run = Project::example().run_args(&["explain", "development", "LOG_LEVEL"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
 
 #[test]
 fn a_rule_of_the_environment_applies() {
-    let run = Project::example().run(&["explain", "production", "GCP_REGION"]);
+    let run = Project::example().run_args(&["explain", "production", "GCP_REGION"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
@@ -23,7 +23,7 @@ fn a_secret_says_where_it_is_set_never_its_value() {
     // The example's demo key opens development's secrets: the value is at hand, and must
     // still not be shown.
     let p = Project::example();
-    let run = p.run(&["explain", "development", "JWT_SECRET"]);
+    let run = p.run_args(&["explain", "development", "JWT_SECRET"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let value = p.get("development", "JWT_SECRET");
     assert!(!run.stdout.contains(&value) && !run.stderr.contains(&value));
@@ -32,14 +32,14 @@ fn a_secret_says_where_it_is_set_never_its_value() {
 
 #[test]
 fn an_optional_variable_not_set() {
-    let run = Project::example().run(&["explain", "development", "SENTRY_DSN"]);
+    let run = Project::example().run_args(&["explain", "development", "SENTRY_DSN"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
 
 #[test]
 fn json_format() {
-    let run = Project::example().run(&["explain", "production", "PORT", "--format", "json"]);
+    let run = Project::example().run_args(&["explain", "production", "PORT", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("a JSON document");
     assert_eq!(doc["value"], 8080);
@@ -50,14 +50,14 @@ fn json_format() {
 
 #[test]
 fn unknown_variable_suggests_the_closest() {
-    let run = Project::example().run(&["explain", "production", "PROT"]);
+    let run = Project::example().run_args(&["explain", "production", "PROT"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
 
 #[test]
 fn unknown_environment_suggests_the_closest() {
-    let run = Project::example().run(&["explain", "prod", "PORT"]);
+    let run = Project::example().run_args(&["explain", "prod", "PORT"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
@@ -69,7 +69,7 @@ fn example_without_port() -> Project {
 
 #[test]
 fn schema_default_applies_when_no_layer_sets_it() {
-    let run = example_without_port().run(&["explain", "production", "PORT"]);
+    let run = example_without_port().run_args(&["explain", "production", "PORT"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
         run.stdout
@@ -81,7 +81,7 @@ fn schema_default_applies_when_no_layer_sets_it() {
 #[test]
 fn schema_default_in_json_says_where_it_came_from() {
     let p = example_without_port();
-    let run = p.run(&["explain", "staging", "PORT", "--format", "json"]);
+    let run = p.run_args(&["explain", "staging", "PORT", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("a JSON document");
     assert_eq!(doc["value"], 8080);
@@ -97,9 +97,9 @@ fn schema_default_flows_into_rendered_outputs() {
         "\"default\": 8080",
         "\"default\": 8181",
     );
-    let check = p.run(&["check"]);
+    let check = p.run_args(&["check"]);
     assert_eq!(check.code, 0, "{}", check.transcript());
-    let run = p.run(&["plan", "--no-decrypt"]);
+    let run = p.run_args(&["plan", "--no-decrypt"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
         run.stdout.contains("+      - \"8181\""),
@@ -115,7 +115,7 @@ fn schema_default_is_validated_like_any_value() {
         "\"default\": 8080",
         "\"default\": 70000",
     );
-    let run = p.run(&["check"]);
+    let run = p.run_args(&["check"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(
         run.stdout
@@ -134,11 +134,11 @@ fn a_secret_takes_no_default_and_its_default_is_a_finding() {
         "\"JWT_SECRET\": {",
         &format!("\"JWT_SECRET\": {{ \"default\": \"{canary}\","),
     );
-    let run = p.run(&["check"]);
+    let run = p.run_args(&["check"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(!run.stdout.contains(canary) && !run.stderr.contains(canary));
     assert_snapshot!(run.transcript());
-    let explain = p.run(&["explain", "development", "JWT_SECRET"]);
+    let explain = p.run_args(&["explain", "development", "JWT_SECRET"]);
     assert_eq!(explain.code, 0, "{}", explain.transcript());
     assert!(!explain.stdout.contains(canary) && !explain.stderr.contains(canary));
     assert!(
@@ -156,7 +156,7 @@ fn a_secrets_default_is_not_copied_into_the_docs() {
         "\"JWT_SECRET\": {",
         &format!("\"JWT_SECRET\": {{ \"default\": \"{canary}\","),
     );
-    let run = p.run(&["docs"]);
+    let run = p.run_args(&["docs"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(!run.stdout.contains(canary) && !run.stderr.contains(canary));
     for entry in walk(&p.path("")) {

@@ -47,7 +47,7 @@ fn fresh_clone() -> (Project, tempfile::TempDir) {
 #[test]
 fn plan_exit_code_on_a_fresh_clone_is_zero_without_flags() {
     let (p, _origin) = fresh_clone();
-    let run = p.run(&["plan", "--exit-code"]);
+    let run = p.run_args(&["plan", "--exit-code"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
         run.stdout.contains("skipped deploy/development/.env"),
@@ -61,7 +61,7 @@ fn plan_exit_code_on_a_fresh_clone_is_zero_without_flags() {
         run.stdout
     );
     // The README's first command still decrypts development with the demo key.
-    let run = p.run(&["plan"]);
+    let run = p.run_args(&["plan"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
         run.stdout.contains("deploy/development/.env"),
@@ -79,10 +79,10 @@ fn plan_exit_code_on_a_fresh_clone_is_zero_without_flags() {
 fn a_named_environment_still_uses_its_demo_key_and_releases_still_fail() {
     let (p, _origin) = fresh_clone();
     // Named: the demo key is used, so its gitignored `.env` is pending.
-    let run = p.run(&["plan", "development", "--exit-code"]);
+    let run = p.run_args(&["plan", "development", "--exit-code"]);
     assert_eq!(run.code, 3, "{}", run.transcript());
     // A release names its environment: without its key it fails, not skips.
-    let run = p.run(&["plan", "production", "--exit-code"]);
+    let run = p.run_args(&["plan", "production", "--exit-code"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(
         run.stdout.contains("secrets-skipped"),
@@ -92,7 +92,7 @@ fn a_named_environment_still_uses_its_demo_key_and_releases_still_fail() {
     // An identity given that fits nothing: every environment skipped is an error.
     let key = crate::common::age_key();
     let p = p.private_file("other.key", &format!("{}\n", key.secret));
-    let run = p.run(&["plan", "--exit-code", "-i", "other.key"]);
+    let run = p.run_args(&["plan", "--exit-code", "-i", "other.key"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(
         run.stdout.contains("secrets-skipped"),

@@ -34,7 +34,7 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
     let p = Project::empty()
         .env("HOME", &home.path().to_string_lossy())
         .env("XDG_CONFIG_HOME", "");
-    ok(&p.run(&["init"]));
+    ok(&p.run_args(&["init"]));
     let toml = p.read("cfgc.toml");
     assert!(
         toml.starts_with("#:schema ./schema/cfgc.schema.json\n"),
@@ -43,7 +43,7 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
     assert!(toml.contains("[tiers.deployed]\ndeployed = true"), "{toml}");
 
     // 2. env add: two deployed environments, each with its own key outside the folder.
-    ok(&p.run(&["env", "add", "staging", "--tier", "deployed"]));
+    ok(&p.run_args(&["env", "add", "staging", "--tier", "deployed"]));
     let add = &[
         "env",
         "add",
@@ -53,7 +53,7 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
         "--from",
         "staging",
     ];
-    ok(&p.run(add));
+    ok(&p.run_args(add));
 
     // 3. import: both files in one run, by suffix, read as python-dotenv reads them.
     let dotenv = |url: &str| {
@@ -64,7 +64,7 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
     let p = p
         .file(".env.staging", &dotenv("https://staging.example.com"))
         .file(".env.production", &dotenv("https://app.example.com"));
-    let run = p.run(&["import", ".env.staging", ".env.production"]);
+    let run = p.run_args(&["import", ".env.staging", ".env.production"]);
     ok(&run);
     for row in ["API_TOKEN", "APP_URL", "FEATURE_X", "MAX_WORKERS"] {
         assert!(run.stdout.contains(row), "{}", run.transcript());
@@ -81,7 +81,7 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
         &["secrets", "set", "staging", "SESSION_SECRET"],
         Some(SESSION),
     ));
-    let refused = p.run(&[
+    let refused = p.run_args(&[
         "secrets",
         "set",
         "staging",
@@ -95,7 +95,7 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
     );
 
     // 5. check: NODE_ENV is missing in both deployed environments, said once.
-    let run = p.run(&["check"]);
+    let run = p.run_args(&["check"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(
         run.stdout.contains(
@@ -107,7 +107,7 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
     let p = p
         .append("environments/staging.yaml", "NODE_ENV: production\n")
         .append("environments/production.yaml", "NODE_ENV: production\n");
-    ok(&p.run(&["check"]));
+    ok(&p.run_args(&["check"]));
 
     // A loopback URL in a deployed tier is refused with no rule of the project's own.
     let local = set_line(
@@ -116,7 +116,7 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
         "APP_URL",
         "APP_URL: http://localhost:5173",
     );
-    let run = local.run(&["check"]);
+    let run = local.run_args(&["check"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(
         run.stdout.contains("error[loopback]: `APP_URL`"),
@@ -134,12 +134,12 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
         "APP_URL",
         "APP_URL: https://app.example.com",
     );
-    ok(&p.run(&["check"]));
+    ok(&p.run_args(&["check"]));
 
     // 6. plan and apply: a value no layer sets takes the schema's default; secrets masked.
     let base = p.read("environments/base.yaml").replace("PORT: 8080\n", "");
     let p = p.file("environments/base.yaml", &base);
-    let run = p.run(&["plan", "staging"]);
+    let run = p.run_args(&["plan", "staging"]);
     ok(&run);
     assert!(run.stdout.contains("+PORT=8080"), "{}", run.transcript());
     assert!(
@@ -147,14 +147,14 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
         "{}",
         run.transcript()
     );
-    let run = p.run(&["explain", "staging", "PORT"]);
+    let run = p.run_args(&["explain", "staging", "PORT"]);
     ok(&run);
     assert!(
         run.stdout.contains("default from schema"),
         "{}",
         run.transcript()
     );
-    ok(&p.run(&["apply", "staging", "--yes"]));
+    ok(&p.run_args(&["apply", "staging", "--yes"]));
     let written = p.read("deploy/staging/.env");
     assert!(
         written.contains(&format!("API_TOKEN={CANARY}")),
@@ -163,7 +163,7 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
     assert!(written.contains("MAX_WORKERS=4\n"), "{written}");
 
     // 7. exec: the app gets its environment, secrets included, and nothing is written.
-    let run = p.run(&["exec", "staging", "--", "printenv", "APP_URL", "FEATURE_X"]);
+    let run = p.run_args(&["exec", "staging", "--", "printenv", "APP_URL", "FEATURE_X"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert_eq!(run.stdout, "https://staging.example.com\ntrue\n");
     assert_eq!(run.stderr, "", "{}", run.transcript());

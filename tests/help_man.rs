@@ -5,7 +5,7 @@
 use crate::common::Project;
 
 fn help(args: &[&str]) -> String {
-    let run = Project::empty().run(args);
+    let run = Project::empty().run_args(args);
     assert_eq!(run.code, 0, "{}", run.transcript());
     run.stdout
 }
@@ -101,7 +101,7 @@ fn named_pages(roff: &str) -> Vec<String> {
 #[test]
 fn cfgc_man_listed_pages_that_do_not_exist() {
     let p = Project::empty();
-    let run = p.run(&["man", "--out", "pages"]);
+    let run = p.run_args(&["man", "--out", "pages"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let dir = p.path("pages");
     let mut pages: Vec<String> = std::fs::read_dir(&dir)
@@ -138,7 +138,7 @@ fn cfgc_man_listed_pages_that_do_not_exist() {
     let top = std::fs::read_to_string(dir.join("cfgc.1")).expect("cfgc.1");
     assert!(!named_pages(&top).is_empty(), "cfgc.1 names no page");
     // Plain `cfgc man` prints the same cfgc.1.
-    let plain = p.run(&["man"]);
+    let plain = p.run_args(&["man"]);
     assert_eq!(plain.code, 0, "{}", plain.transcript());
     assert_eq!(plain.stdout, top);
 }

@@ -49,7 +49,7 @@ fn no_canary(run: &crate::common::Run) {
 fn import_sorts_plain_values_and_secrets_and_adds_unknown_names_to_the_schema() {
     let (p, _key) = preview();
     let p = p.file(".env.production", &dotenv());
-    let run = p.run(&["import", "preview", ".env.production"]);
+    let run = p.run_args(&["import", "preview", ".env.production"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     no_canary(&run);
     assert_snapshot!(run.transcript());
@@ -74,16 +74,16 @@ fn import_sorts_plain_values_and_secrets_and_adds_unknown_names_to_the_schema() 
 fn nothing_is_overwritten_without_force() {
     let (p, _key) = preview();
     let p = p.file(".env.production", &dotenv());
-    assert_eq!(p.run(&["import", "preview", ".env.production"]).code, 0);
+    assert_eq!(p.run_args(&["import", "preview", ".env.production"]).code, 0);
     let p = p.edit(".env.production", "PORT=9090", "PORT=9191");
     let before = snapshot_files(&p);
-    let run = p.run(&["import", "preview", ".env.production"]);
+    let run = p.run_args(&["import", "preview", ".env.production"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     no_canary(&run);
     assert_snapshot!(run.transcript());
     assert_eq!(before, snapshot_files(&p), "nothing changed");
 
-    let run = p.run(&["import", "preview", ".env.production", "--force"]);
+    let run = p.run_args(&["import", "preview", ".env.production", "--force"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     no_canary(&run);
     let layer = p.read("environments/preview.yaml");
@@ -98,7 +98,7 @@ fn nothing_is_overwritten_without_force() {
 #[test]
 fn a_missing_file_is_an_error() {
     let (p, _key) = preview();
-    let run = p.run(&["import", "preview", "no-such.env"]);
+    let run = p.run_args(&["import", "preview", "no-such.env"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
@@ -111,7 +111,7 @@ fn a_bad_line_is_named_by_line_and_column_never_shown() {
         &format!("PORT=1\n\nthis line has {JWT} and no equals sign\n"),
     );
     let before = snapshot_files(&p);
-    let run = p.run(&["import", "preview", ".env"]);
+    let run = p.run_args(&["import", "preview", ".env"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     no_canary(&run);
     assert!(
@@ -132,7 +132,7 @@ fn a_layer_other_environments_share_is_not_edited() {
         )
         .file(".env", "PORT=1234\n");
     let before = snapshot_files(&p);
-    let run = p.run(&["import", "lonely", ".env"]);
+    let run = p.run_args(&["import", "lonely", ".env"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(
         run.stderr

@@ -54,7 +54,7 @@ fn no_canary(run: &crate::common::Run) {
 #[test]
 fn the_21_variable_env_production_imports_in_one_run() {
     let p = bare().file(".env.production", PRODUCTION);
-    let run = p.run(&["import", ".env.production"]);
+    let run = p.run_args(&["import", ".env.production"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     no_canary(&run);
     assert_snapshot!(run.transcript());
@@ -70,7 +70,7 @@ fn the_21_variable_env_production_imports_in_one_run() {
             "a secret went into the layer: {layer}"
         );
     }
-    let check = p.run(&["check"]);
+    let check = p.run_args(&["check"]);
     assert_eq!(check.code, 0, "{}", check.transcript());
 }
 
@@ -79,7 +79,7 @@ fn every_bad_line_is_reported_in_one_run_with_its_key() {
     let text = "GOOD=1\n9LIVES=canary1\nNO_EQUALS canary2\nQUOTED=\"a\" canary3\nOPEN=\"canary4\n";
     let p = bare().file(".env.production", text);
     let before = snapshot_files(&p);
-    let run = p.run(&["import", ".env.production"]);
+    let run = p.run_args(&["import", ".env.production"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     for finding in [
         ".env.production:2:1: expected a variable name",
@@ -105,8 +105,8 @@ fn every_bad_line_is_reported_in_one_run_with_its_key() {
 #[test]
 fn an_identical_value_needs_no_force_a_different_one_does() {
     let p = bare().file(".env.production", PRODUCTION);
-    assert_eq!(p.run(&["import", ".env.production"]).code, 0);
-    let again = p.run(&["import", "production", ".env.production"]);
+    assert_eq!(p.run_args(&["import", ".env.production"]).code, 0);
+    let again = p.run_args(&["import", "production", ".env.production"]);
     assert_eq!(again.code, 0, "{}", again.transcript());
     assert!(
         again.stdout.contains("nothing to import"),
@@ -120,7 +120,7 @@ fn an_identical_value_needs_no_force_a_different_one_does() {
         "SMTP_PASSWORD='canary-smtp-pass2'",
     );
     let before = snapshot_files(&p);
-    let run = p.run(&["import", ".env.production"]);
+    let run = p.run_args(&["import", ".env.production"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     no_canary(&run);
     assert!(
@@ -135,7 +135,7 @@ fn an_identical_value_needs_no_force_a_different_one_does() {
     );
     assert!(run.stderr.contains("2 problem(s)"), "{}", run.stderr);
     assert_eq!(before, snapshot_files(&p));
-    let run = p.run(&["import", ".env.production", "--force"]);
+    let run = p.run_args(&["import", ".env.production", "--force"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let names = ["WORKERS".to_string(), "SMTP_PASSWORD".to_string()];
     let got = exec_values(&p, "production", &names.iter().collect::<Vec<_>>());
@@ -154,7 +154,7 @@ fn several_files_map_to_environments_by_suffix_or_by_name() {
             "old/prod.env",
             "FRONTEND_URL=https://app.example.com\nPORT=8080\nREGION=eu\n",
         );
-    let run = p.run(&["import", ".env.local", "production=old/prod.env"]);
+    let run = p.run_args(&["import", ".env.local", "production=old/prod.env"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert_snapshot!(run.transcript());
     let names = ["FRONTEND_URL".to_string(), "PORT".to_string()];
@@ -179,7 +179,7 @@ fn an_unknown_environment_says_to_declare_it() {
         .file(".env.staging", "PORT=1\n")
         .file(".env.production", "PORT=1\nBAD LINE\n");
     let before = snapshot_files(&p);
-    let run = p.run(&["import", ".env.production", ".env.staging"]);
+    let run = p.run_args(&["import", ".env.production", ".env.staging"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(
         run.stderr.contains("unknown environment `staging`"),
@@ -205,7 +205,7 @@ fn a_reference_to_a_name_the_file_does_not_set_is_an_error_naming_the_key() {
     let text = "HOST=db.example.com\nURL=postgres://${HOST}/app\nCACHE=${REDIS_HOST}:6379\nDIR=${DATA_DIR:-/srv}/x\n";
     let p = bare().file(".env.production", text);
     let before = snapshot_files(&p);
-    let run = p.run(&["import", ".env.production"]);
+    let run = p.run_args(&["import", ".env.production"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(
         run.stderr.contains(
@@ -217,7 +217,7 @@ fn a_reference_to_a_name_the_file_does_not_set_is_an_error_naming_the_key() {
     assert!(run.stderr.contains("1 problem(s)"), "{}", run.stderr);
     assert_eq!(before, snapshot_files(&p));
     let p = p.edit(".env.production", "CACHE=${REDIS_HOST}:6379\n", "");
-    let run = p.run(&["import", ".env.production"]);
+    let run = p.run_args(&["import", ".env.production"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let names = ["URL".to_string(), "DIR".to_string()];
     let got = exec_values(&p, "production", &names.iter().collect::<Vec<_>>());
@@ -235,7 +235,7 @@ fn a_missing_environment_is_declared_after_saying_so() {
             ".env.staging",
             "PORT=1\nAPI_TOKEN=canary-token-0123456789\n",
         );
-    let run = p.run(&["import", ".env.staging"]);
+    let run = p.run_args(&["import", ".env.staging"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
         run.stdout.contains(
@@ -248,7 +248,7 @@ fn a_missing_environment_is_declared_after_saying_so() {
     let toml = p.read("cfgc.toml");
     assert!(toml.contains("[environments.staging]"), "{toml}");
     assert!(p.read("environments/staging.yaml").contains("PORT: 1"));
-    let run = p.run(&["exec", "staging", "--", "printenv", "API_TOKEN"]);
+    let run = p.run_args(&["exec", "staging", "--", "printenv", "API_TOKEN"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert_eq!(run.stdout, "canary-token-0123456789\n");
 }
@@ -257,7 +257,7 @@ fn a_missing_environment_is_declared_after_saying_so() {
 fn a_refused_import_declares_no_environment() {
     let p = bare().file(".env.staging", "PORT=1\nBAD LINE\n");
     let before = snapshot_files(&p);
-    let run = p.run(&["import", ".env.staging"]);
+    let run = p.run_args(&["import", ".env.staging"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert_eq!(before, snapshot_files(&p));
 }

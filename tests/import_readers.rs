@@ -80,7 +80,7 @@ pub fn dotenvx(files: &[&Path]) -> Vec<Vars> {
 
 /// The `names` `cfgc exec ENV` gives a program (read back with `env -0`).
 pub fn exec_values(p: &Project, env: &str, names: &[&String]) -> Vars {
-    let run = p.run(&["exec", env, "--", "env", "-0"]);
+    let run = p.run_args(&["exec", env, "--", "env", "-0"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     run.stdout
         .split_terminator('\0')
@@ -94,7 +94,7 @@ pub fn exec_values(p: &Project, env: &str, names: &[&String]) -> Vars {
 /// what python-dotenv reads and what dotenvx reads, with the import's transcript.
 fn import_and_read(text: &str) -> (Vars, Vars, Vars, String) {
     let p = bare().file(".env.local", text);
-    let run = p.run(&["import", ".env.local"]);
+    let run = p.run_args(&["import", ".env.local"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let file = p.path(".env.local");
     let python = python_dotenv(&[&file]).remove(0);

@@ -43,7 +43,7 @@ fn never_shown(
         &["plan", "dev", "--format", "json"],
         &["apply", "--yes", "dev"],
     ] {
-        let run = p.run(args);
+        let run = p.run_args(args);
         assert_eq!(run.code, 0, "{args:?}: {}", run.transcript());
         transcripts.push(run.transcript());
     }
@@ -53,7 +53,7 @@ fn never_shown(
         &["plan", "dev", "--format", "json"],
         &["apply", "--yes", "dev"],
     ] {
-        let run = p.run(args);
+        let run = p.run_args(args);
         assert!(matches!(run.code, 0 | 3), "{args:?}: {}", run.transcript());
         transcripts.push(run.transcript());
     }
@@ -194,7 +194,7 @@ fn a_stale_secret_on_disk_is_never_shown() {
         "KIWICANARY-0123456789-abcdefghijklmnopq",
     );
     for args in [&["plan", "dev"][..], &["plan", "dev", "--format", "json"]] {
-        let run = p.run(args);
+        let run = p.run_args(args);
         assert_eq!(run.code, 0, "{}", run.transcript());
         for word in ["OLDSTALECANARY", "SECONDSTALECANARY", "KIWICANARY"] {
             assert!(
@@ -204,7 +204,7 @@ fn a_stale_secret_on_disk_is_never_shown() {
             );
         }
     }
-    let run = p.run(&["plan", "dev"]);
+    let run = p.run_args(&["plan", "dev"]);
     assert!(
         run.stdout.contains("-JWT_SECRET=<secret "),
         "{}",
@@ -226,7 +226,7 @@ fn a_secret_in_a_policy_finding_is_masked() {
         "JWT_SECRET",
         "KIWICANARY-0123456789-abcdefghijklmnopq",
     );
-    let run = p.run(&["plan", "dev"]);
+    let run = p.run_args(&["plan", "dev"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     // With stand-ins the policy passes: which rule fails with the real values, and where,
     // is not said (it would tell something about them; see SECURITY.md, section 8).
@@ -252,7 +252,7 @@ const EXPANDED_CANARY: &str = "KIWICANARY0123456789abcdefghij$HOME";
 fn unplaceable_value_was_named_by_its_loop_variable() {
     let p = Project::example();
     p.set("development", "JWT_SECRET", EXPANDED_CANARY);
-    let run = p.run(&["plan", "development"]);
+    let run = p.run_args(&["plan", "development"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     for wanted in [
         "cannot place the value of `JWT_SECRET` safely in `templates/env.j2` (output `dotenv`)",
@@ -324,7 +324,7 @@ fn secrets_set_gives_no_warning_for_a_placeable_value() {
 fn check_with_a_key_warns_of_an_unplaceable_value() {
     let p = Project::example();
     p.set("development", "JWT_SECRET", EXPANDED_CANARY);
-    let run = p.run(&["check"]);
+    let run = p.run_args(&["check"]);
     // A warning: plan's real render decides (a template may transform the value first).
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
@@ -349,7 +349,7 @@ fn plan_labelled_a_changed_plain_value_as_a_secret() {
         "JWT_SECRET",
         "canary-first-value-never-printed-0123456",
     );
-    let apply = p.run(&["apply", "--yes", "development"]);
+    let apply = p.run_args(&["apply", "--yes", "development"]);
     assert_eq!(apply.code, 0, "{}", apply.transcript());
     let p = p.edit("environments/base.yaml", "PORT: 8080", "PORT: 8081");
     p.set(
@@ -357,7 +357,7 @@ fn plan_labelled_a_changed_plain_value_as_a_secret() {
         "JWT_SECRET",
         "canary-second-value-also-never-printed-987",
     );
-    let run = p.run(&["plan", "development"]);
+    let run = p.run_args(&["plan", "development"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     // PORT is a plain value in a secret-holding output: shown before and after.
     for wanted in [

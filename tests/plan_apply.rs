@@ -7,7 +7,7 @@ use insta::assert_snapshot;
 
 #[test]
 fn committed_deploy_files_are_current() {
-    let run = Project::example().run(&["plan", "--exit-code", "--no-decrypt"]);
+    let run = Project::example().run_args(&["plan", "--exit-code", "--no-decrypt"]);
     assert_eq!(
         run.code,
         0,
@@ -23,7 +23,7 @@ fn plan_shows_a_diff_and_a_summary() {
         "CLOUD_RUN_MAX_INSTANCES: 20",
         "CLOUD_RUN_MAX_INSTANCES: 30",
     );
-    let run = p.run(&["plan", "production", "--exit-code", "--allow-skipped"]);
+    let run = p.run_args(&["plan", "production", "--exit-code", "--allow-skipped"]);
     assert_eq!(run.code, 3, "pending changes exit 3: {}", run.transcript());
     assert_snapshot!(run.transcript());
 }
@@ -35,7 +35,7 @@ fn plan_json_lists_every_file() {
         "CLOUD_RUN_MAX_INSTANCES: 20",
         "CLOUD_RUN_MAX_INSTANCES: 30",
     ));
-    let run = p.run(&["plan", "--format", "json"]);
+    let run = p.run_args(&["plan", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
     assert_eq!(doc["version"], 1);
@@ -62,7 +62,7 @@ fn apply_refuses_without_a_terminal() {
         "CLOUD_RUN_MAX_INSTANCES: 30",
     );
     let before = p.read("deploy/production/cloudbuild.yaml");
-    let run = p.run(&["apply", "production", "--allow-skipped"]);
+    let run = p.run_args(&["apply", "production", "--allow-skipped"]);
     assert_eq!(run.code, 2);
     assert_eq!(
         p.read("deploy/production/cloudbuild.yaml"),
@@ -80,7 +80,7 @@ fn apply_writes_changed_files_with_their_mode() {
         "CLOUD_RUN_MAX_INSTANCES: 30",
     );
     std::fs::remove_file(p.path("deploy/staging/nginx.conf")).expect("remove");
-    let run = p.run(&["apply", "--yes"]);
+    let run = p.run_args(&["apply", "--yes"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
         p.read("deploy/production/cloudbuild.yaml")
@@ -93,7 +93,7 @@ fn apply_writes_changed_files_with_their_mode() {
         & 0o777;
     assert_eq!(mode, 0o644);
     assert_eq!(
-        p.run(&["plan", "--exit-code"]).code,
+        p.run_args(&["plan", "--exit-code"]).code,
         0,
         "apply left changes pending"
     );
@@ -108,7 +108,7 @@ fn apply_writes_changed_files_with_their_mode() {
 #[test]
 fn apply_removes_temp_files_a_killed_apply_left() {
     let p = Project::example().file("deploy/production/.cfgc-abc123.tmp", "half a file");
-    let run = p.run(&["apply", "--yes"]);
+    let run = p.run_args(&["apply", "--yes"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(!p.path("deploy/production/.cfgc-abc123.tmp").exists());
 }
@@ -127,7 +127,7 @@ fn apply_never_writes_through_a_symlink() {
         p.path("deploy/production/cloudbuild.yaml"),
     )
     .expect("symlink");
-    let run = p.run(&["apply", "--yes"]);
+    let run = p.run_args(&["apply", "--yes"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     // Refused already when plan reads the target to diff against it.
     assert!(
@@ -150,7 +150,7 @@ fn outputs_outside_the_output_folder_are_refused() {
         "path = \"deploy/{env}/nginx.conf\"",
         "path = \"deploy/../../{env}/nginx.conf\"",
     );
-    let run = p.run(&["plan"]);
+    let run = p.run_args(&["plan"]);
     assert_eq!(run.code, 2);
     assert_snapshot!(run.transcript());
 }
@@ -162,7 +162,7 @@ fn undefined_template_variable_names_the_line() {
         "server_name {{ PUBLIC_DOMAIN }};\n\n        ssl",
         "server_name {{ PUBLIC_DOMIAN }};\n\n        ssl",
     );
-    let run = p.run(&["plan", "production"]);
+    let run = p.run_args(&["plan", "production"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
@@ -174,7 +174,7 @@ fn value_that_cannot_be_escaped_names_the_template_line() {
         "FRONTEND_ROOT: /usr/share/nginx/html",
         "FRONTEND_ROOT: /usr/share/nginx/$html",
     );
-    let run = p.run(&["plan", "production"]);
+    let run = p.run_args(&["plan", "production"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
@@ -186,7 +186,7 @@ fn policy_forbids_wildcard_cors() {
         "add_header Access-Control-Allow-Origin $cors_origin always;",
         "add_header Access-Control-Allow-Origin * always;",
     );
-    let run = p.run(&["plan", "staging"]);
+    let run = p.run_args(&["plan", "staging"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
@@ -198,7 +198,7 @@ fn policy_requires_tls_1_2_or_later() {
         "ssl_protocols TLSv1.2 TLSv1.3;",
         "ssl_protocols TLSv1 TLSv1.2 TLSv1.3;",
     );
-    let run = p.run(&["plan", "production"]);
+    let run = p.run_args(&["plan", "production"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
@@ -210,7 +210,7 @@ fn cloudbuild_secret_env_must_be_declared() {
         "    secretEnv:\n      - DATABASE_URL",
         "    secretEnv:\n      - JWT_SECRET",
     );
-    let run = p.run(&["plan", "production"]);
+    let run = p.run_args(&["plan", "production"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
@@ -221,7 +221,7 @@ fn plan_with_findings_renders_nothing() {
         "environments/production.yaml",
         "APP_UPSTREAM: http://127.0.0.1:3000\n",
     );
-    let run = p.run(&["plan", "production"]);
+    let run = p.run_args(&["plan", "production"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(run.stdout.contains("error[loopback]"), "{}", run.stdout);
 }
@@ -242,7 +242,7 @@ fn with_canary_secret() -> Project {
 #[test]
 fn plan_masks_secret_values_in_diffs() {
     let p = with_canary_secret();
-    let run = p.run(&["plan", "development"]);
+    let run = p.run_args(&["plan", "development"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
         !run.stdout.contains(CANARY) && !run.stderr.contains(CANARY),
@@ -255,7 +255,7 @@ fn plan_masks_secret_values_in_diffs() {
         run.stdout
     );
     // A changed secret shows that it changed, not what it was or became.
-    let apply = p.run(&["apply", "--yes", "development"]);
+    let apply = p.run_args(&["apply", "--yes", "development"]);
     assert_eq!(apply.code, 0, "{}", apply.transcript());
     assert!(
         !apply.stdout.contains(CANARY) && !apply.stderr.contains(CANARY),
@@ -267,7 +267,7 @@ fn plan_masks_secret_values_in_diffs() {
         Some(new_value),
     );
     assert_eq!(set.code, 0, "{}", set.transcript());
-    let run = p.run(&["plan", "development", "--exit-code"]);
+    let run = p.run_args(&["plan", "development", "--exit-code"]);
     assert_eq!(run.code, 3);
     for secret in [CANARY, new_value] {
         assert!(
@@ -282,7 +282,7 @@ fn plan_masks_secret_values_in_diffs() {
 #[test]
 fn secrets_land_only_in_outputs_declared_to_hold_them() {
     let p = with_canary_secret();
-    let run = p.run(&["apply", "--yes"]);
+    let run = p.run_args(&["apply", "--yes"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let env_file = p.read("deploy/development/.env");
     assert!(env_file.contains(CANARY), "the .env misses the secret");
@@ -322,7 +322,7 @@ fn a_secret_value_in_a_plain_output_stops_the_render() {
         Some(value),
     );
     assert_eq!(set.code, 0, "{}", set.transcript());
-    let run = p.run(&["apply", "--yes", "development"]);
+    let run = p.run_args(&["apply", "--yes", "development"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(
         run.stdout.contains("error[secret-in-plain-output]"),
@@ -347,7 +347,7 @@ fn invalid_policy_pattern_is_a_project_error() {
         "\n[[policies]]\nname = \"text\"\noutputs = [\"cloudbuild\"]\n\
          forbid = [ { pattern = '(unclosed', message = \"broken\" } ]\n",
     );
-    let run = p.run(&["plan"]);
+    let run = p.run_args(&["plan"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(
         run.stderr.contains("has an invalid pattern"),
@@ -363,7 +363,7 @@ fn invalid_directive_pattern_is_a_project_error_at_its_line() {
         "forbid = [[\"add_header\", \"(?i)access-control-allow-origin\", '\\*', \"...\"]]",
         "forbid = [[\"add_header\", \"(?i)access-control-allow-origin\", '(unclosed', \"...\"]]",
     );
-    let run = p.run(&["plan"]);
+    let run = p.run_args(&["plan"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
@@ -376,7 +376,7 @@ fn directive_rules_on_an_output_that_is_not_nginx_are_refused() {
          [[policies.directives]]\nmessage = \"m\"\nforbid = [[\"x\"]]\n\
          [[policies.directives]]\nmessage = \"both\"\nforbid = [[\"x\"]]\nrequire = [[\"y\"]]\n",
     );
-    let run = p.run(&["plan"]);
+    let run = p.run_args(&["plan"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert_snapshot!(run.transcript());
 }
@@ -390,7 +390,7 @@ fn a_string_or_comment_cannot_satisfy_the_tls_policy() {
         "ssl_protocols TLSv1.2 TLSv1.3;",
         "add_header X-Note \"\n        ssl_protocols TLSv1.2 TLSv1.3;\";\n        # ssl_protocols TLSv1.2 TLSv1.3;",
     );
-    let run = p.run(&["plan", "production"]);
+    let run = p.run_args(&["plan", "production"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(
         run.stdout
@@ -408,7 +408,7 @@ fn a_quoted_wildcard_cannot_dodge_the_cors_policy() {
         "add_header Access-Control-Allow-Origin $cors_origin always;",
         "add_header 'Access-Control-Allow-Origin' '*' always;",
     );
-    let run = p.run(&["plan", "production"]);
+    let run = p.run_args(&["plan", "production"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(
         run.stdout

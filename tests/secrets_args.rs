@@ -66,7 +66,7 @@ fn explain_echoed_a_value_given_after_the_name() {
     let arg = format!("JWT_SECRET={CANARY}");
     assert_refused(&p, &["explain", "dev", &arg]);
     assert_refused(&p, &["explain", "dev", "JWT_SECRET", CANARY]);
-    let run = p.run(&["explain", "dev", "JWT_SECRET", "--format", "json"]);
+    let run = p.run_args(&["explain", "dev", "JWT_SECRET", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
 }
 

@@ -121,7 +121,7 @@ fn damaged_data_key() {
     };
     std::fs::write(p.path(PROD), &bytes).expect("write");
     let before = snapshot_files(&p);
-    let run = p.run(&["secrets", "get", "prod", "JWT_SECRET"]);
+    let run = p.run_args(&["secrets", "get", "prod", "JWT_SECRET"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(
         run.stderr.contains("environments/prod.secrets.yaml:"),

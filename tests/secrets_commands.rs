@@ -24,7 +24,7 @@ fn list_shows_names_and_what_the_schema_requires_without_a_key() {
         "cfgc:\n",
         &format!("{}\ncfgc:\n", line.replacen("JWT_SECRET", "STRAY_TOKEN", 1)),
     );
-    snap!(p.run(&["secrets", "list", "prod"]).transcript());
+    snap!(p.run_args(&["secrets", "list", "prod"]).transcript());
 }
 
 #[test]
@@ -101,7 +101,7 @@ fn set_creates_a_missing_file_encrypted_to_the_recipients() {
 #[test]
 fn get_of_an_unknown_name_suggests_one() {
     let (p, _) = Project::with_secrets();
-    let run = p.run(&["secrets", "get", "prod", "JWT_SECRETS"]);
+    let run = p.run_args(&["secrets", "get", "prod", "JWT_SECRETS"]);
     assert_eq!(run.code, 2);
     snap!(run.transcript());
 }
@@ -110,12 +110,12 @@ fn get_of_an_unknown_name_suggests_one() {
 fn rm_removes_one_value_and_notes_a_required_one() {
     let (p, _) = Project::with_secrets();
     let db = p.line(PROD, "DATABASE_URL: ");
-    let run = p.run(&["secrets", "rm", "prod", "JWT_SECRET"]);
+    let run = p.run_args(&["secrets", "rm", "prod", "JWT_SECRET"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     snap!(run.transcript());
     assert!(!p.read(PROD).contains("JWT_SECRET"));
     assert_eq!(p.line(PROD, "DATABASE_URL: "), db);
-    let check = p.run(&["check", "prod"]);
+    let check = p.run_args(&["check", "prod"]);
     assert_eq!(check.code, 1);
     assert!(
         check
@@ -139,13 +139,13 @@ fn check_validates_decrypted_values_when_a_key_fits() {
         "\"minLength\": 32,",
         "\"minLength\": 32, \"pattern\": \"^jwt-\",",
     );
-    let run = p.run(&["check"]);
+    let run = p.run_args(&["check"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(!run.stdout.contains("canary-7c21") && !run.stderr.contains("canary-7c21"));
     snap!(run.transcript());
     // Without the key, only names are checked: no finding.
     let p = p.env("CFGC_AGE_KEY_FILE", "");
-    let run = p.run(&["check"]);
+    let run = p.run_args(&["check"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
         run.stdout.contains("names only in dev, prod (no identity)"),
@@ -162,7 +162,7 @@ fn no_identity_lists_the_file_recipients_and_every_place_searched() {
     let wrong_file = p.path("keys/wrong.key").to_string_lossy().into_owned();
     let p = p.env("CFGC_AGE_KEY_FILE", &wrong_file);
     let before = snapshot_files(&p);
-    let run = p.run(&["secrets", "get", "prod", "JWT_SECRET"]);
+    let run = p.run_args(&["secrets", "get", "prod", "JWT_SECRET"]);
     assert_eq!(run.code, 2);
     assert!(snapshot_files(&p) == before);
     snap!(run.transcript());
@@ -184,7 +184,7 @@ fn identities_are_found_in_every_documented_place() {
     let other = age_key();
     let p = p.file("keys/other.key", &other.secret);
     let other_file = p.path("keys/other.key").to_string_lossy().into_owned();
-    let run = p.run(&[
+    let run = p.run_args(&[
         "secrets",
         "get",
         "prod",
@@ -259,7 +259,7 @@ fn ssh_ed25519_keys_work_as_recipient_and_identity() {
         "{}",
         p.read(PROD)
     );
-    let run = p.run(&["secrets", "get", "prod", "JWT_SECRET", "-i", &key]);
+    let run = p.run_args(&["secrets", "get", "prod", "JWT_SECRET", "-i", &key]);
     assert_eq!(
         run.stdout,
         "ssh-jwt-secret-0123456789abcdefghijklm\n",
@@ -286,7 +286,7 @@ fn edit_reencrypts_only_what_changed() {
         p,
         "stat -c '%a' \"$(dirname \"$1\")\" \"$1\" > \"$(dirname \"$0\")/modes\"\nsed -i 's/^JWT_SECRET: .*/JWT_SECRET: edited-jwt-secret-0123456789abcdefghijk/' \"$1\"",
     );
-    let run = p.run(&["secrets", "edit", "prod"]);
+    let run = p.run_args(&["secrets", "edit", "prod"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     snap!(run.transcript());
     assert_eq!(p.read("modes"), "700\n600\n");
@@ -309,12 +309,12 @@ fn edit_removes_deleted_lines_and_changes_nothing_when_nothing_changed() {
     let (p, _) = Project::with_secrets();
     let before = p.read(PROD);
     let p = editor(p, "true");
-    let run = p.run(&["secrets", "edit", "prod"]);
+    let run = p.run_args(&["secrets", "edit", "prod"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(run.stdout.contains("no changes"), "{}", run.stdout);
     assert_eq!(p.read(PROD), before);
     let p = editor(p, "sed -i '/^DATABASE_URL:/d' \"$1\"");
-    let run = p.run(&["secrets", "edit", "prod"]);
+    let run = p.run_args(&["secrets", "edit", "prod"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(!p.read(PROD).contains("DATABASE_URL"));
 }
@@ -328,7 +328,7 @@ fn edit_fails_and_cleans_up(action: &str, expect: &str) {
         &format!("echo \"$1\" > \"$(dirname \"$0\")/copy-path\"\n{action}"),
     );
     let before = p.read(PROD);
-    let run = p.run(&["secrets", "edit", "prod"]);
+    let run = p.run_args(&["secrets", "edit", "prod"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(run.stderr.contains(expect), "{}", run.stderr);
     let copy = std::path::PathBuf::from(p.read("copy-path").trim());
@@ -363,7 +363,7 @@ fn edit_removes_the_copy_on_ctrl_c() {
 fn edit_with_invalid_yaml_shows_the_line_masked() {
     let (p, _) = Project::with_secrets();
     let p = editor(p, "echo 'JWT_SECRET: \"canary-9e0f unterminated' >> \"$1\"");
-    let run = p.run(&["secrets", "edit", "prod"]);
+    let run = p.run_args(&["secrets", "edit", "prod"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(!run.stderr.contains("canary-9e0f"), "{}", run.stderr);
     assert!(!run.stderr.contains("prod-jwt-secret"), "{}", run.stderr);
@@ -378,7 +378,7 @@ fn edit_refuses_a_value_that_fails_the_schema() {
         p,
         "sed -i 's/^JWT_SECRET: .*/JWT_SECRET: short-canary-3d2a/' \"$1\"",
     );
-    let run = p.run(&["secrets", "edit", "prod"]);
+    let run = p.run_args(&["secrets", "edit", "prod"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(!run.stderr.contains("canary-3d2a"), "{}", run.stderr);
     assert!(
@@ -401,7 +401,7 @@ fn a_file_changed_by_someone_else_meanwhile_is_not_overwritten() {
             "printf %s other-writer-jwt-secret-0123456789abcdef | {cfgc} secrets set prod JWT_SECRET\nsed -i 's/^DATABASE_URL: .*/DATABASE_URL: postgres:\\/\\/lost@db\\/x/' \"$1\""
         ),
     );
-    let run = p.run(&["secrets", "edit", "prod"]);
+    let run = p.run_args(&["secrets", "edit", "prod"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(
         run.stderr
@@ -428,7 +428,7 @@ fn check_reports_recipients_that_differ_from_cfgc_toml() {
     let mut changed = toml.clone();
     changed.replace_range(at..at + key.public.len(), &other.public);
     let p = p.file("cfgc.toml", &changed).env("CFGC_AGE_KEY_FILE", "");
-    let run = p.run(&["check"]);
+    let run = p.run_args(&["check"]);
     assert_eq!(run.code, 1);
     snap!(run.transcript());
     // A write keeps the file's recipients, and says so.
@@ -454,7 +454,7 @@ fn edit_creates_a_missing_file() {
         p,
         "sed -i 's/^# JWT_SECRET: $/JWT_SECRET: created-in-editor-0123456789abcdefghij/' \"$1\"",
     );
-    let run = p.run(&["secrets", "edit", "prod"]);
+    let run = p.run_args(&["secrets", "edit", "prod"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert_eq!(
         p.get("prod", "JWT_SECRET"),

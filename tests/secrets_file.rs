@@ -77,7 +77,7 @@ fn secrets_files_are_written_0600() {
 /// Runs `get`, expects exit 2, an error naming `expect` and no file changed.
 fn fails(p: &Project, args: &[&str], expect: &[&str]) -> String {
     let before = snapshot_files(p);
-    let run = p.run(args);
+    let run = p.run_args(args);
     assert_eq!(run.code, 2, "{}", run.transcript());
     for e in expect {
         assert!(run.stderr.contains(e), "expected `{e}` in:\n{}", run.stderr);
@@ -132,7 +132,7 @@ fn file_copied_from_another_environment_fails_naming_the_keys() {
     // And `check`, without any key, names the mix-up too.
     let (p, _) = Project::with_secrets();
     let p = p.file(PROD, &dev).env("CFGC_AGE_KEY_FILE", "");
-    let run = p.run(&["check"]);
+    let run = p.run_args(&["check"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(
         run.stdout
@@ -208,7 +208,7 @@ fn adding_a_recipient_only_wraps_the_data_key_for_it() {
         &format!("{}\", \"{}", key.public, second.public),
     );
     let p = p.file("cfgc.toml", &toml2);
-    let check = p.run(&["check"]);
+    let check = p.run_args(&["check"]);
     assert!(
         check
             .stdout
@@ -218,7 +218,7 @@ fn adding_a_recipient_only_wraps_the_data_key_for_it() {
         check.stdout
     );
 
-    let run = p.run(&["secrets", "rekey"]);
+    let run = p.run_args(&["secrets", "rekey"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
         run.stdout.contains(
@@ -252,7 +252,7 @@ fn adding_a_recipient_only_wraps_the_data_key_for_it() {
         p.get("prod", "JWT_SECRET"),
         "prod-jwt-secret-0123456789abcdefghijk"
     );
-    assert_eq!(p.run(&["check"]).code, 0);
+    assert_eq!(p.run_args(&["check"]).code, 0);
 }
 
 #[test]
@@ -263,7 +263,7 @@ fn removing_a_recipient_rotates_the_data_key_and_reencrypts_every_value() {
     let toml = p.read("cfgc.toml");
     let p = p.file("cfgc.toml", &toml.replace(&key.public, &second.public));
     let before = p.read(PROD);
-    let run = p.run(&["secrets", "rekey", "prod"]);
+    let run = p.run_args(&["secrets", "rekey", "prod"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(run.stdout.contains("prod: environments/prod.secrets.yaml has a new data key for 1 recipient; 2 values re-encrypted"), "{}", run.stdout);
     let after = p.read(PROD);
@@ -277,7 +277,7 @@ fn removing_a_recipient_rotates_the_data_key_and_reencrypts_every_value() {
         assert_ne!(line(&before), line(&after), "{name} kept its ciphertext");
     }
     // The removed key no longer opens it; the remaining one does.
-    let run = p.run(&["secrets", "get", "prod", "JWT_SECRET"]);
+    let run = p.run_args(&["secrets", "get", "prod", "JWT_SECRET"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(
         run.stderr
@@ -303,7 +303,7 @@ fn rekey_changes_all_files_or_none() {
     let line = p.line(PROD, "JWT_SECRET: ");
     let p = p.edit(PROD, &format!("{line}\n"), "");
     let before = snapshot_files(&p);
-    let run = p.run(&["secrets", "rekey"]);
+    let run = p.run_args(&["secrets", "rekey"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(
         run.stderr.contains("no secrets file was changed"),
@@ -317,7 +317,7 @@ fn rekey_changes_all_files_or_none() {
 fn rotate_replaces_the_data_key_with_the_same_recipients() {
     let (p, _) = Project::with_secrets();
     let before = p.read(DEV);
-    let run = p.run(&["secrets", "rekey", "dev", "--rotate"]);
+    let run = p.run_args(&["secrets", "rekey", "dev", "--rotate"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(run.stdout.contains("new data key"), "{}", run.stdout);
     assert_ne!(

@@ -70,7 +70,7 @@ fn the_canary_never_appears_outside_secrets_get() {
             &mut seen,
         ));
     }
-    let get = p.run(&["secrets", "get", "prod", "JWT_SECRET"]);
+    let get = p.run_args(&["secrets", "get", "prod", "JWT_SECRET"]);
     assert_eq!(get.stdout, format!("{jwt}\n"), "get prints the value");
     let p = editor(p, "true");
     ok(assert_clean(

@@ -12,7 +12,7 @@ use crate::common::{Project, Run};
 /// `on_theirs`, `main` runs `on_main`, each committed.
 fn branches(on_theirs: impl Fn(&Project), on_main: impl Fn(&Project)) -> Project {
     let p = repo();
-    assert_eq!(p.run(&["git-setup"]).code, 0);
+    assert_eq!(p.run_args(&["git-setup"]).code, 0);
     commit(&p, "git-setup");
     git(&p, &["checkout", "-q", "-b", "theirs"]);
     on_theirs(&p);
@@ -66,7 +66,7 @@ fn two_branches_setting_different_keys_merge_cleanly() {
     let merge = clean_merge(&p);
     assert_eq!(p.get("prod", "JWT_SECRET"), jwt);
     assert_eq!(p.get("prod", "DATABASE_URL"), db);
-    let check = p.run(&["check", "prod", "--base", "HEAD~1"]);
+    let check = p.run_args(&["check", "prod", "--base", "HEAD~1"]);
     assert_eq!(check.code, 0, "{}", check.transcript());
     assert!(
         merge
@@ -160,7 +160,7 @@ fn a_rotation_on_one_branch_merges_with_a_change_on_the_other() {
     let jwt = format!("{CANARY}-jwt-0123456789abcdefghijklmnop");
     let p = branches(
         |p| {
-            let run = p.run(&["secrets", "rekey", "prod", "--rotate"]);
+            let run = p.run_args(&["secrets", "rekey", "prod", "--rotate"]);
             assert_eq!(run.code, 0, "{}", run.transcript());
         },
         |p| p.set("prod", "JWT_SECRET", &jwt),

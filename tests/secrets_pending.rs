@@ -30,16 +30,16 @@ fn a_value_set_without_a_key_is_pending_refused_by_plan_then_sealed() {
     let diff = keyless(&p, &["secrets", "diff"], None);
     let check = keyless(&p, &["check", "prod"], None);
     assert_eq!(check.code, 1, "{}", check.transcript());
-    let plan = p.run(&["plan", "prod"]);
+    let plan = p.run_args(&["plan", "prod"]);
     assert_eq!(plan.code, 2, "{}", plan.transcript());
-    let apply = p.run(&["apply", "prod", "--yes"]);
+    let apply = p.run_args(&["apply", "prod", "--yes"]);
     assert_eq!(apply.code, 2, "{}", apply.transcript());
     assert!(
         apply.stderr.contains("error[secrets-unsealed]"),
         "{}",
         apply.transcript()
     );
-    let exec = p.run(&["exec", "prod", "--", "true"]);
+    let exec = p.run_args(&["exec", "prod", "--", "true"]);
     assert_eq!(exec.code, 2, "{}", exec.transcript());
     assert!(
         exec.stderr.contains("error[secrets-unsealed]"),
@@ -47,13 +47,13 @@ fn a_value_set_without_a_key_is_pending_refused_by_plan_then_sealed() {
         exec.transcript()
     );
     assert!(!p.path("deploy").exists(), "nothing was written");
-    let rekey = p.run(&["secrets", "rekey", "prod", "--rotate"]);
+    let rekey = p.run_args(&["secrets", "rekey", "prod", "--rotate"]);
     assert_eq!(rekey.code, 2, "seal first: {}", rekey.transcript());
-    let seal = p.run(&["secrets", "seal", "prod"]);
+    let seal = p.run_args(&["secrets", "seal", "prod"]);
     assert_eq!(seal.code, 0, "{}", seal.transcript());
     assert_eq!(p.get("prod", "JWT_SECRET"), value);
     assert!(!p.read(PROD).contains("pending"));
-    let planned = p.run(&["plan", "prod"]);
+    let planned = p.run_args(&["plan", "prod"]);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
     no_canary(&[
         &set, &diff, &check, &plan, &apply, &exec, &rekey, &seal, &planned,
@@ -84,7 +84,7 @@ fn seal_shows_pending_values_only_when_asked() {
     let no_key = keyless(&p, &["secrets", "seal", "prod", "--show"], None);
     assert_eq!(no_key.code, 2, "{}", no_key.transcript());
     no_canary(&[&no_key]);
-    let shown = p.run(&["secrets", "seal", "prod", "--show"]);
+    let shown = p.run_args(&["secrets", "seal", "prod", "--show"]);
     assert_eq!(shown.code, 0, "{}", shown.transcript());
     assert!(
         shown.stdout.contains(&format!("DATABASE_URL={value}\n")),

@@ -18,12 +18,12 @@ fn secrets_diff_names_what_changed_without_a_key() {
         "JWT_SECRET",
         &format!("{CANARY}-0123456789abcdefghijklmnop"),
     );
-    let rm = p.run(&["secrets", "rm", "dev", "DATABASE_URL"]);
+    let rm = p.run_args(&["secrets", "rm", "dev", "DATABASE_URL"]);
     assert_eq!(rm.code, 0, "{}", rm.transcript());
     let changed = keyless(&p, &["secrets", "diff"], None);
     assert_eq!(changed.code, 1, "{}", changed.transcript());
     commit(&p, "change");
-    let rotated = p.run(&["secrets", "rekey", "prod", "--rotate"]);
+    let rotated = p.run_args(&["secrets", "rekey", "prod", "--rotate"]);
     assert_eq!(rotated.code, 0, "{}", rotated.transcript());
     let resealed = keyless(&p, &["secrets", "diff", "HEAD"], None);
     assert_eq!(resealed.code, 1);
@@ -53,7 +53,7 @@ fn secrets_diff_outside_a_git_repository_is_an_error() {
 #[test]
 fn git_diff_and_log_show_names_through_the_diff_driver() {
     let p = repo();
-    let setup = p.run(&["git-setup"]);
+    let setup = p.run_args(&["git-setup"]);
     assert_eq!(setup.code, 0, "{}", setup.transcript());
     assert_eq!(
         p.read(".gitattributes"),
@@ -64,7 +64,7 @@ fn git_diff_and_log_show_names_through_the_diff_driver() {
         ".gitattributes",
         "*.png binary\n*.secrets.yaml merge=cfgc-secrets diff=cfgc-secrets\n",
     );
-    assert_eq!(p.run(&["git-setup"]).code, 0);
+    assert_eq!(p.run_args(&["git-setup"]).code, 0);
     assert_eq!(
         p.read(".gitattributes"),
         "*.png binary\n*.secrets.yaml merge=cfgc-secrets diff=cfgc-secrets\n"
@@ -123,7 +123,7 @@ fn check_base_catches_a_rollback_and_a_stripped_generation() {
     let p = p.file(PROD, &old);
     let rolled_back = keyless(&p, &["check", "--base", "HEAD"], None);
     assert_eq!(rolled_back.code, 1, "{}", rolled_back.transcript());
-    let with_key = p.run(&["check", "prod"]);
+    let with_key = p.run_args(&["check", "prod"]);
     assert_eq!(
         with_key.code,
         0,
@@ -135,7 +135,7 @@ fn check_base_catches_a_rollback_and_a_stripped_generation() {
     let p = p.file(PROD, &old.replace(&format!("{line}\n"), ""));
     let stripped = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
     assert_eq!(stripped.code, 1, "{}", stripped.transcript());
-    let mac = p.run(&["check", "prod"]);
+    let mac = p.run_args(&["check", "prod"]);
     assert_eq!(
         mac.code,
         2,
@@ -173,7 +173,7 @@ fn check_base_catches_a_recreated_file_until_a_key_holder_confirms_it() {
         diff.transcript()
     );
     // A key holder who meant it (here: reviewed it) confirms with the old key.
-    let confirm = p.run(&["secrets", "confirm-recreate", "prod", "--base", "HEAD"]);
+    let confirm = p.run_args(&["secrets", "confirm-recreate", "prod", "--base", "HEAD"]);
     assert_eq!(confirm.code, 0, "{}", confirm.transcript());
     let confirmed = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
     assert!(
@@ -202,7 +202,7 @@ fn check_base_catches_a_recreated_file_until_a_key_holder_confirms_it() {
     assert_eq!(refused.code, 2, "{}", refused.transcript());
     // A rotation by cfgc is signed by the old key: not a finding.
     let p3 = repo();
-    assert_eq!(p3.run(&["secrets", "rekey", "prod", "--rotate"]).code, 0);
+    assert_eq!(p3.run_args(&["secrets", "rekey", "prod", "--rotate"]).code, 0);
     let rotated = keyless(&p3, &["check", "prod", "--base", "HEAD"], None);
     assert_eq!(rotated.code, 0, "{}", rotated.transcript());
     no_canary(&[
@@ -262,7 +262,7 @@ fn recreated_then_rekeyed_to_the_remaining_recipient_is_not_an_offboarding() {
     let p = repo();
     let (me, colleague) = (owner(&p), crate::common::age_key().public);
     set_prod_recipients(&p, &[&me, &colleague]);
-    let added = p.run(&["secrets", "rekey", "prod"]);
+    let added = p.run_args(&["secrets", "rekey", "prod"]);
     assert_eq!(added.code, 0, "{}", added.transcript());
     commit(&p, "a colleague joins prod");
     let evil = attacker(&p);
@@ -302,7 +302,7 @@ fn every_honest_rekey_signs_with_the_old_key() {
     let (me, colleague) = (owner(&p), crate::common::age_key().public);
     // A recipient added: the same key re-wrapped, and signed by it.
     set_prod_recipients(&p, &[&me, &colleague]);
-    assert_eq!(p.run(&["secrets", "rekey", "prod"]).code, 0);
+    assert_eq!(p.run_args(&["secrets", "rekey", "prod"]).code, 0);
     let added = keyless(&p, &["secrets", "diff", "HEAD"], None);
     assert!(
         added
@@ -316,7 +316,7 @@ fn every_honest_rekey_signs_with_the_old_key() {
     commit(&p, "a colleague joins");
     // A recipient removed, then a rotation, then a write: a new key, signed by the old.
     set_prod_recipients(&p, &[&me]);
-    assert_eq!(p.run(&["secrets", "rekey", "prod"]).code, 0);
+    assert_eq!(p.run_args(&["secrets", "rekey", "prod"]).code, 0);
     p.set(
         "prod",
         "JWT_SECRET",
@@ -337,12 +337,12 @@ fn every_honest_rekey_signs_with_the_old_key() {
 fn two_rekeys_on_one_branch_are_reported_until_confirmed_against_the_base() {
     let p = repo();
     let (me, colleague) = (owner(&p), crate::common::age_key().public);
-    assert_eq!(p.run(&["secrets", "rekey", "prod", "--rotate"]).code, 0);
+    assert_eq!(p.run_args(&["secrets", "rekey", "prod", "--rotate"]).code, 0);
     set_prod_recipients(&p, &[&me, &colleague]);
-    assert_eq!(p.run(&["secrets", "rekey", "prod"]).code, 0);
+    assert_eq!(p.run_args(&["secrets", "rekey", "prod"]).code, 0);
     // The re-wrap is signed by the rotated key, which HEAD's file does not know.
     assert_recreated(&p);
-    let confirm = p.run(&["secrets", "confirm-recreate", "prod", "--base", "HEAD"]);
+    let confirm = p.run_args(&["secrets", "confirm-recreate", "prod", "--base", "HEAD"]);
     assert_eq!(confirm.code, 0, "{}", confirm.transcript());
     let check = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
     assert_eq!(check.code, 0, "{}", check.transcript());

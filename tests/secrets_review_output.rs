@@ -89,13 +89,13 @@ fn forged_names_and_environments_are_refused_by_every_review_command() {
         // The merge driver, with THEIRS forged: OURS stays as it was.
         std::fs::write(p.path(PROD), &honest).expect("write");
         std::fs::write(p.path("base.yaml"), &honest).expect("write");
-        let merge = p.run(&["secrets", "merge", "base.yaml", PROD, "theirs.yaml", PROD]);
+        let merge = p.run_args(&["secrets", "merge", "base.yaml", PROD, "theirs.yaml", PROD]);
         refused(&merge, what);
         assert_eq!(p.read(PROD), honest);
         // A forged file in history, read by `check --base` and through git's diff driver.
         std::fs::remove_file(p.path("theirs.yaml")).expect("rm");
         std::fs::remove_file(p.path("base.yaml")).expect("rm");
-        assert_eq!(p.run(&["git-setup"]).code, 0);
+        assert_eq!(p.run_args(&["git-setup"]).code, 0);
         std::fs::write(p.path(PROD), &forged).expect("write");
         commit(&p, "forged");
         std::fs::write(p.path(PROD), &honest).expect("write");

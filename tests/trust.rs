@@ -113,7 +113,7 @@ fn plan_masking_oracle_in_a_changed_template_reads_nothing_in_ci() {
 #[test]
 fn a_machine_format_is_output_that_leaves_even_without_ci() {
     let p = pull_request(true, |p| p.file("templates/env.j2", &oracle_template()));
-    let run = p.run(&["plan", "dev", "--format", "json", "--allow-skipped"]);
+    let run = p.run_args(&["plan", "dev", "--format", "json", "--allow-skipped"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     refused(&run, "templates/env.j2");
     assert!(
@@ -237,7 +237,7 @@ fn unchanged_code_against_the_trusted_revision_decrypts_as_before() {
 #[test]
 fn on_the_key_holders_machine_changed_code_decrypts_as_before() {
     let p = pull_request(true, |p| p.file("templates/env.j2", &oracle_template()));
-    let run = p.run(&["plan", "dev"]);
+    let run = p.run_args(&["plan", "dev"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
         run.stdout.contains("+JWT_SECRET=<secret "),
