@@ -91,11 +91,7 @@ fn base() -> &'static Base {
         let p = p.private_file("key.txt", format!("{}\n", key.secret));
         let key_file = p.path("key.txt").to_string_lossy().into_owned();
         let p = p.env("CFGC_AGE_KEY_FILE", &key_file);
-        let _ = p
-            .args(["secrets", "set", "dev", "JWT_SECRET"])
-            .stdin(SECRET)
-            .status(0)
-            .run();
+        p.set("dev", "JWT_SECRET", SECRET);
         files.push((
             "env/dev.secrets.yaml".into(),
             std::fs::read(p.path("env/dev.secrets.yaml")).expect("sealed file"),

@@ -1,6 +1,6 @@
-//! What the integration tests share: [`Project`], one builder that is both a scratch cfgc
-//! project in a temp folder and a run of the real binary in it with the expectations that
-//! run must meet (as casey/just's `Test`), plus the tools, git and nginx helpers.
+//! What the integration tests share: [`Project`], a scratch cfgc project in a temp folder,
+//! and [`Test`], one run of the real binary in it with everything that run must show (as
+//! casey/just's `Test`); plus the tools, git and nginx helpers.
 //!
 //! ```ignore
 //! Project::example().args(["check"]).status(1).stdout_has("missing-variable").run();
@@ -19,6 +19,7 @@ mod project;
 mod run;
 mod secrets;
 mod snapshot;
+mod test;
 pub mod tools;
 
 use std::path::PathBuf;
@@ -29,6 +30,7 @@ pub use project::Project;
 pub use run::Run;
 pub use secrets::{Key, age_key};
 pub use snapshot::snapshot_files;
+pub use test::Test;
 
 /// `tests/fixtures/<name>`.
 pub fn fixture(name: &str) -> PathBuf {

@@ -1,22 +1,17 @@
 //! [`Project`]: a scratch cfgc project in a temp folder, and the command line that runs the
 //! real binary in it, isolated from the developer's keys, editor and CI variables.
 
-use std::cell::Cell;
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use super::expect::Pending;
 use super::{fixture, repo, strip_user_env, tools};
 
-/// A project to run cfgc in, and the run to make with what it must show: built as a
-/// fixture (`Project::example().file(..)`), then given a command (`.args(..)`), its input
-/// and expectations (`.status(..)`, `.stderr_has(..)`, …) and run with `.run()`.
-///
-/// The fixture (files, `.env`, `.timeout`, …) lasts as long as the project; a command and
-/// its expectations last until `.run()`, which spends them, so one project can run several
-/// commands in turn.
+/// A project to run cfgc in: built as a fixture (`Project::example().file(..)`), then run
+/// as often as a test needs through [`Project::args`], which starts a [`Test`](super::Test): the one
+/// command, its input and what it must show. What the project sets (files, `.env(..)`,
+/// canaries) holds for every run; what a `Test` sets, for that run only.
 pub struct Project {
     // Declared before `dir`, so that it is dropped (and its folders writable) first.
     _writable: Writable,
@@ -34,10 +29,9 @@ pub struct Project {
     pub(super) through: Option<(String, Vec<String>)>,
     /// How long a run may take before it is stopped and the test fails.
     pub(super) timeout: Option<Duration>,
-    /// Texts no run may print when `.no_canary()` is expected.
+    /// Texts no run may print, nor leave in a file, when `.no_canary()` is expected.
     pub(super) canaries: Vec<String>,
     pub(super) hostile: bool,
-    pub(super) pending: Cell<Pending>,
 }
 
 impl Project {
@@ -56,7 +50,6 @@ impl Project {
             timeout: None,
             canaries: Vec::new(),
             hostile: false,
-            pending: Cell::default(),
         }
         .env("XDG_CONFIG_HOME", &config.to_string_lossy())
         .env("HOME", &home.to_string_lossy())
@@ -119,13 +112,15 @@ impl Project {
         self
     }
 
-    /// A run that outlives `limit` is stopped (by its pid) and fails the test.
-    pub fn timeout(mut self, limit: Duration) -> Project {
-        self.timeout = Some(limit);
+    /// A text `.no_canary()` makes sure no run prints or leaves in a file (a secret
+    /// value, a file's content).
+    pub fn canary(mut self, text: &str) -> Project {
+        self.canaries.push(text.into());
         self
     }
 
-    /// cfgc with `args`, in the project, isolated (see [`Project::isolate`]).
+    /// cfgc with `args`, in the project, isolated (see [`Project::isolate`]). Not through a
+    /// [`Test`](super::Test): for tests that drive the process themselves (a signal, a kill mid-write).
     pub fn command(&self, args: &[&str]) -> Command {
         let args: Vec<OsString> = args.iter().map(OsString::from).collect();
         self.cfgc(&args)
@@ -146,7 +141,7 @@ impl Project {
     }
 
     /// cfgc run through another program (`setsid`, `script`): `program` and its arguments,
-    /// where `{cfgc}` in an argument stands for the binary's path. Not through the builder:
+    /// where `{cfgc}` in an argument stands for the binary's path. Not through a `Test`:
     /// for tests that drive the process themselves (a pty, a signal).
     pub fn command_through(&self, program: &str, args: &[&str]) -> Command {
         let mut cmd = tools::command(program);

@@ -58,14 +58,15 @@ impl Project {
 
     /// `cfgc secrets set ENV NAME` with the value on stdin; must succeed.
     pub fn set(&self, env: &str, name: &str, value: &str) {
-        let run = self.run_with_stdin(&["secrets", "set", env, name], Some(value));
-        assert_eq!(run.code, 0, "set {env} {name}: {}", run.transcript());
+        self.args(["secrets", "set", env, name])
+            .stdin(value)
+            .status(0)
+            .run();
     }
 
     /// The value of a secret, through `cfgc secrets get`; must succeed.
     pub fn get(&self, env: &str, name: &str) -> String {
-        let run = self.run_args(&["secrets", "get", env, name]);
-        assert_eq!(run.code, 0, "get {env} {name}: {}", run.transcript());
+        let run = self.args(["secrets", "get", env, name]).status(0).run();
         run.stdout
             .strip_suffix('\n')
             .expect("a newline")

@@ -70,6 +70,16 @@ impl Snapshot {
             "left behind {added:?}, removed {removed:?}, changed {changed:?}"
         ))
     }
+
+    /// The regular files that are new or changed in `after`: what a run wrote.
+    pub fn written<'a>(&self, after: &'a Snapshot) -> Vec<&'a Path> {
+        after
+            .0
+            .iter()
+            .filter(|(k, v)| v.starts_with("file ") && self.0.get(*k) != Some(*v))
+            .map(|(k, _)| k.as_path())
+            .collect()
+    }
 }
 
 fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, String>) {
