@@ -250,7 +250,7 @@ fn killing_apply_never_leaves_a_torn_file() {
     println!("outputs of A: {}", sizes.join(", "));
 
     let big = BigProject::new(MARKS[0]);
-    let check = big.project.run_args(&["check"]);
+    let check = big.project.args(["check"]).run();
     assert_eq!(
         check.code,
         0,
@@ -462,7 +462,7 @@ fn killing_apply_never_leaves_a_torn_file() {
             got.map(|g| format!("{:o}", g.1))
         );
     }
-    let plan = big.project.run_args(&["plan", "--exit-code"]);
+    let plan = big.project.args(["plan", "--exit-code"]).run();
     assert_eq!(
         plan.code,
         0,

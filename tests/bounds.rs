@@ -5,8 +5,7 @@
 use crate::common::Project;
 
 fn stopped(p: &Project, message: &str, at: &str) {
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["check"]).status(2).run();
     assert!(
         run.stderr.contains(message),
         "expected `{message}`:\n{}",
@@ -125,7 +124,7 @@ fn a_deep_but_legal_schema_compiles_and_validates() {
     let p = Project::fixture("minimal")
         .append("cfgc.toml", "\n[limits]\ndepth = 128\n")
         .file("schema/env.schema.json", &text);
-    let run = p.run_args(&["check"]);
+    let run = p.args(["check"]).run();
     assert!(matches!(run.code, 0 | 1), "{}", run.transcript());
 }
 
@@ -165,7 +164,7 @@ fn yaml_at_the_highest_depth_limit_loads_without_overflowing() {
     let p = Project::fixture("minimal")
         .append("cfgc.toml", "\n[limits]\ndepth = 128\n")
         .file("environments/dev.yaml", &text);
-    let run = p.run_args(&["check"]);
+    let run = p.args(["check"]).run();
     assert!(matches!(run.code, 0 | 1), "{}", run.transcript());
     let too_deep = format!("DEEP: {}1{}\n", "[".repeat(128), "]".repeat(128));
     let p = p.file("environments/dev.yaml", &too_deep);

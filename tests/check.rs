@@ -4,27 +4,24 @@ use crate::common::Project;
 use insta::assert_snapshot;
 
 fn check(p: &Project) -> String {
-    p.run_args(&["check"]).transcript()
+    p.args(["check"]).run().transcript()
 }
 
 /// A run that must stop with exit 2 (malformed input, usage), as a transcript.
 fn stopped(p: &Project, args: &[&str]) -> String {
-    let run = p.run_args(args);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(args).status(2).run();
     run.transcript()
 }
 
 #[test]
 fn valid_fixture_passes() {
-    let run = Project::fixture("minimal").run_args(&["check"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = Project::fixture("minimal").args(["check"]).status(0).run();
     assert_snapshot!(run.transcript());
 }
 
 #[test]
 fn bundled_example_passes() {
-    let run = Project::example().run_args(&["check"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = Project::example().args(["check"]).status(0).run();
     // development's demo key (cfgc.toml `identity`) decrypts its values; the other keys are
     // not in the repository, so staging and production are checked by name.
     assert!(
@@ -206,8 +203,7 @@ fn json_format() {
             "http://localhost:3000\nCORS",
         )
         .append("environments/dev.yaml", "FRONTEND_ULR: x\n");
-    let run = p.run_args(&["check", "--format", "json"]);
-    assert_eq!(run.code, 1);
+    let run = p.args(["check", "--format", "json"]).status(1).run();
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("stdout is JSON");
     assert_eq!(doc["summary"]["errors"], 3);
     assert_snapshot!(run.transcript());
@@ -222,8 +218,7 @@ fn github_format() {
             "http://localhost:3000\nCORS",
         )
         .append("environments/dev.yaml", "FRONTEND_ULR: x\n");
-    let run = p.run_args(&["check", "--format", "github"]);
-    assert_eq!(run.code, 1);
+    let run = p.args(["check", "--format", "github"]).status(1).run();
     assert!(
         run.stdout.lines().all(|l| l.starts_with("::error file=")),
         "{}",
@@ -284,8 +279,7 @@ fn check_selected_environment_only() {
         "https://app.example.com\nCORS",
         "http://localhost:3000\nCORS",
     );
-    let run = p.run_args(&["check", "dev"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["check", "dev"]).status(0).run();
 }
 
 #[test]
@@ -301,8 +295,7 @@ fn missing_everywhere_is_one_finding_pointing_at_the_base_layer() {
         "S3_BUCKET_NAME: taskpilot-uploads\n",
         "",
     );
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["check"]).status(1).run();
     assert_eq!(run.stdout.matches("error[missing-variable]").count(), 1);
     assert_snapshot!(run.transcript());
 }
@@ -312,8 +305,7 @@ fn missing_in_some_environments_points_at_their_own_layers() {
     let p = Project::fixture("minimal")
         .edit("environments/base.yaml", "LOG_LEVEL: info\n", "")
         .append("environments/dev.yaml", "LOG_LEVEL: debug\n");
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["check"]).status(1).run();
     assert!(
         run.stdout.contains("is missing in environment `prod`")
             && run
@@ -354,8 +346,7 @@ fn eleven_missing() -> Project {
 
 #[test]
 fn eleven_missing_variables_are_eleven_findings() {
-    let run = eleven_missing().run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = eleven_missing().args(["check"]).status(1).run();
     assert_eq!(
         run.stdout.matches("error[missing-variable]").count(),
         11,
@@ -368,8 +359,7 @@ fn eleven_missing_variables_are_eleven_findings() {
 #[test]
 fn missing_variables_grouped_in_json_and_github() {
     let p = eleven_missing();
-    let run = p.run_args(&["check", "--format", "json"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["check", "--format", "json"]).status(1).run();
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("a JSON document");
     let findings = doc["findings"].as_array().expect("a list of findings");
     assert_eq!(findings.len(), 11, "{}", run.stdout);
@@ -379,8 +369,7 @@ fn missing_variables_grouped_in_json_and_github() {
     );
     assert_eq!(findings[0]["code"], "missing-variable");
     assert_eq!(findings[0]["key"], "VAR_A");
-    let run = p.run_args(&["check", "--format", "github"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["check", "--format", "github"]).status(1).run();
     assert_eq!(run.stdout.matches("::error").count(), 11, "{}", run.stdout);
     assert!(
         run.stdout
@@ -395,8 +384,7 @@ fn check_passed_with_an_undefined_template_variable() {
         "server_name {{ PUBLIC_DOMAIN }};",
         "server_name {{ PUBLIC_DOMAN }};",
     );
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["check"]).status(1).run();
     assert_snapshot!(run.transcript());
 }
 
@@ -407,8 +395,7 @@ fn check_passed_with_a_template_syntax_error() {
         "server_name {{ PUBLIC_DOMAIN }};",
         "server_name {{ PUBLIC_DOMAIN };",
     );
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["check"]).status(1).run();
     assert_snapshot!(run.transcript());
 }
 
@@ -419,8 +406,7 @@ fn check_passed_with_a_policy_violation() {
         "add_header Access-Control-Allow-Origin $cors_origin always;",
         "add_header Access-Control-Allow-Origin * always;",
     );
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["check"]).status(1).run();
     assert_snapshot!(run.transcript());
 }
 
@@ -441,18 +427,12 @@ fn check_with_a_key_never_shows_a_rendered_secret() {
         "JWT_SECRET",
         "KIWICANARY-0123456789-abcdefghijklmnopq",
     );
-    let run = p.run_args(&["check", "dev"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("templates/secret_env.j2:2:"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("values checked in dev"),
-        "{}",
-        run.stdout
-    );
+    let run = p
+        .args(["check", "dev"])
+        .status(1)
+        .stdout_has("templates/secret_env.j2:2:")
+        .stdout_has("values checked in dev")
+        .run();
     assert!(
         !run.transcript().contains("KIWICANARY"),
         "{}",

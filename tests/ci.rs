@@ -6,15 +6,13 @@ use crate::common::Project;
 #[test]
 fn a_yaml_syntax_error_reaches_check_json_and_github() {
     let p = Project::fixture("minimal").append("environments/dev.yaml", "PORT: [1\n");
-    let json = p.run_args(&["check", "--format", "json"]);
-    assert_eq!(json.code, 2, "{}", json.transcript());
+    let json = p.args(["check", "--format", "json"]).status(2).run();
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("a JSON document");
     let first = &doc["findings"][0];
     assert_eq!(first["kind"], "error", "{doc}");
     assert_eq!(first["file"], "environments/dev.yaml", "{doc}");
     assert!(first["line"].as_u64().is_some(), "{doc}");
-    let github = p.run_args(&["check", "--format", "github"]);
-    assert_eq!(github.code, 2);
+    let github = p.args(["check", "--format", "github"]).status(2).run();
     assert!(
         github
             .stdout
@@ -30,24 +28,20 @@ fn a_duplicate_key_reaches_plan_json_github_and_markdown() {
         "environments/production.yaml",
         "CLOUD_RUN_MAX_INSTANCES: 5\n",
     ));
-    let json = p.run_args(&["plan", "--format", "json"]);
-    assert_eq!(json.code, 2, "{}", json.transcript());
+    let json = p.args(["plan", "--format", "json"]).status(2).run();
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("a JSON document");
     assert_eq!(doc["findings"][0]["file"], "environments/production.yaml");
     assert_eq!(doc["files"], serde_json::json!([]));
-    let github = p.run_args(&["plan", "--format", "github"]);
+    let github = p.args(["plan", "--format", "github"]).run();
     assert!(
         github
             .stdout
             .contains("::error file=environments/production.yaml")
     );
-    let markdown = p.run_args(&["plan", "--format", "markdown"]);
-    assert!(
-        markdown.stdout.contains("### Findings"),
-        "{}",
-        markdown.stdout
-    );
-    assert!(markdown.stdout.contains("`environments/production.yaml:"));
+    p.args(["plan", "--format", "markdown"])
+        .stdout_has("### Findings")
+        .stdout_has("`environments/production.yaml:")
+        .run();
 }
 
 #[test]
@@ -57,15 +51,17 @@ fn plan_github_and_markdown_show_what_would_change() {
         "CLOUD_RUN_MAX_INSTANCES: 20",
         "CLOUD_RUN_MAX_INSTANCES: 30",
     );
-    let github = p.run_args(&[
-        "plan",
-        "production",
-        "--no-decrypt",
-        "--format",
-        "github",
-        "--exit-code",
-    ]);
-    assert_eq!(github.code, 3, "{}", github.transcript());
+    let github = p
+        .args([
+            "plan",
+            "production",
+            "--no-decrypt",
+            "--format",
+            "github",
+            "--exit-code",
+        ])
+        .status(3)
+        .run();
     assert!(
         github.stdout.contains(
             "::notice file=deploy/production/cloudbuild.yaml,title=cfgc plan::`deploy/production/cloudbuild.yaml` is stale"
@@ -73,8 +69,10 @@ fn plan_github_and_markdown_show_what_would_change() {
         "{}",
         github.stdout
     );
-    let markdown = p.run_args(&["plan", "production", "--no-decrypt", "--format", "markdown"]);
-    assert_eq!(markdown.code, 0);
+    let markdown = p
+        .args(["plan", "production", "--no-decrypt", "--format", "markdown"])
+        .status(0)
+        .run();
     let text = &markdown.stdout;
     assert!(text.starts_with("## cfgc plan\n"), "{text}");
     assert!(text.contains("### production"), "{text}");
@@ -90,18 +88,11 @@ fn plan_github_and_markdown_show_what_would_change() {
 #[test]
 fn a_broken_secret_bearing_template_fails_a_keyless_plan() {
     let p = Project::example().append("templates/env.j2", "EXTRA={{ JWT_SECRETT }}\n");
-    let run = p.run_args(&["plan", "--no-decrypt"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("undefined variable `JWT_SECRETT`"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("did you mean `JWT_SECRET`?"),
-        "{}",
-        run.stdout
-    );
+    p.args(["plan", "--no-decrypt"])
+        .status(1)
+        .stdout_has("undefined variable `JWT_SECRETT`")
+        .stdout_has("did you mean `JWT_SECRET`?")
+        .run();
 }
 
 #[test]
@@ -114,7 +105,7 @@ fn a_release_with_a_key_that_does_not_fit_is_an_error() {
         &["plan", "production", "--exit-code"],
         &["apply", "production", "--yes", "-i", "wrong.key"],
     ] {
-        let run = p.run_args(args);
+        let run = p.args(args).run();
         assert_eq!(run.code, 2, "{args:?}: {}", run.transcript());
         assert!(
             run.stdout
@@ -124,10 +115,12 @@ fn a_release_with_a_key_that_does_not_fit_is_an_error() {
         );
         assert!(run.stdout.contains("--allow-skipped"));
     }
-    let run = p.run_args(&["plan", "production", "-i", "wrong.key", "--allow-skipped"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(run.stdout.contains("skipped deploy/production/.env"));
+    p.args(["plan", "production", "-i", "wrong.key", "--allow-skipped"])
+        .status(0)
+        .stdout_has("skipped deploy/production/.env")
+        .run();
     // Without a key named, the other environments' skipped outputs are expected.
-    let run = p.run_args(&["plan", "--no-decrypt", "--exit-code"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["plan", "--no-decrypt", "--exit-code"])
+        .status(0)
+        .run();
 }

@@ -6,8 +6,7 @@ use crate::common::Project;
 #[test]
 fn bash_completions_are_valid_bash_and_know_the_subcommands() {
     let p = Project::example();
-    let run = p.run_args(&["completions", "bash"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p.args(["completions", "bash"]).status(0).run();
     for word in [
         "check",
         "plan",
@@ -28,8 +27,7 @@ fn bash_completions_are_valid_bash_and_know_the_subcommands() {
 #[test]
 fn the_man_page_renders_with_groff() {
     let p = Project::example();
-    let run = p.run_args(&["man"]);
-    assert_eq!(run.code, 0);
+    let run = p.args(["man"]).status(0).run();
     assert!(
         run.stdout.starts_with(".ie"),
         "{}",
@@ -58,16 +56,16 @@ fn the_man_page_renders_with_groff() {
 #[test]
 fn quiet_prints_only_what_matters() {
     let p = Project::example();
-    let run = p.run_args(&["-q", "check"]);
-    assert_eq!(run.code, 0);
+    let run = p.args(["-q", "check"]).status(0).run();
     assert_eq!(run.stdout, "", "{}", run.transcript());
-    let run = p.run_args(&["plan", "-q", "--no-decrypt"]);
-    assert_eq!(run.code, 0);
+    let run = p.args(["plan", "-q", "--no-decrypt"]).status(0).run();
     assert_eq!(run.stdout, "", "{}", run.transcript());
     let broken = p.append("environments/production.yaml", "PORT: eighty\n");
-    let run = broken.run_args(&["-q", "check"]);
-    assert_eq!(run.code, 1);
-    assert!(run.stdout.contains("error["), "{}", run.transcript());
+    broken
+        .args(["-q", "check"])
+        .status(1)
+        .stdout_has("error[")
+        .run();
 }
 
 #[test]
@@ -107,8 +105,7 @@ fn help_shows_examples_and_exit_codes() {
         &["secrets", "merge", "--help"],
         &["secrets", "seal", "--help"],
     ] {
-        let run = p.run_args(args);
-        assert_eq!(run.code, 0);
+        let run = p.args(args).status(0).run();
         assert!(run.stdout.contains("Examples:"), "{args:?}");
         assert!(run.stdout.contains("Exit codes"), "{args:?}");
     }
@@ -117,8 +114,7 @@ fn help_shows_examples_and_exit_codes() {
 #[test]
 fn an_optional_variable_says_so_and_how_to_guard_it() {
     let p = Project::example().append("templates/env.j2", "SENTRY_DSN={{ SENTRY_DSN }}\n");
-    let run = p.run_args(&["plan", "development"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["plan", "development"]).status(1).run();
     assert!(
         run.stdout
             .contains("`SENTRY_DSN` is not set in `development`, and `templates/env.j2` uses it"),
@@ -142,12 +138,13 @@ fn a_project_file_of_another_name_is_named_in_messages() {
     let p = Project::example();
     let toml = p.read("cfgc.toml");
     let p = p.file("other.toml", &format!("{toml}oops = 1\n"));
-    let run = p.run_args(&["-C", "other.toml", "check"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(run.stderr.contains("invalid other.toml:"), "{}", run.stderr);
-    assert!(run.stderr.contains("--> other.toml:"), "{}", run.stderr);
-    assert!(!run.stderr.contains("invalid cfgc.toml"), "{}", run.stderr);
-    assert!(!run.stderr.contains("--> cfgc.toml"), "{}", run.stderr);
+    p.args(["-C", "other.toml", "check"])
+        .status(2)
+        .stderr_has("invalid other.toml:")
+        .stderr_has("--> other.toml:")
+        .stderr_lacks("invalid cfgc.toml")
+        .stderr_lacks("--> cfgc.toml")
+        .run();
 }
 
 #[test]
@@ -158,7 +155,7 @@ fn a_schema_variable_no_output_uses_is_a_warning() {
         "\"properties\": {\n    \"FEATURE_FLAGS\": { \"type\": \"string\", \"description\": \"new\", \"x-infra\": true },",
     );
     // `x-infra`: not in `.env`'s `app_env`, so no template uses it.
-    let run = p.run_args(&["check"]);
+    let run = p.args(["check"]).run();
     assert_eq!(run.code, 0, "warnings alone exit 0: {}", run.transcript());
     assert!(
         run.stdout
@@ -182,10 +179,9 @@ fn a_schema_variable_no_output_uses_is_a_warning() {
 #[test]
 fn project_not_found_never_mentioned_cfgc_init() {
     let p = Project::empty();
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(run.stderr.contains("`cfgc init`"), "{}", run.transcript());
-    let run = p.run_args(&["-C", "nowhere", "check"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(run.stderr.contains("`cfgc init`"), "{}", run.transcript());
+    p.args(["check"]).status(2).stderr_has("`cfgc init`").run();
+    p.args(["-C", "nowhere", "check"])
+        .status(2)
+        .stderr_has("`cfgc init`")
+        .run();
 }

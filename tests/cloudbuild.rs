@@ -190,8 +190,7 @@ fn the_gcloud_rule_as_documented() {
 #[test]
 fn every_rendered_cloudbuild_deploys_the_values_of_its_environment() {
     let p = Project::example();
-    let run = p.run_args(&["apply", "--yes"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["apply", "--yes"]).status(0).run();
     for (env, dsn, origins, service) in [
         (
             "staging",
@@ -295,8 +294,7 @@ fn hostile_project() -> Project {
 #[test]
 fn hostile_values_reach_the_build_unchanged() {
     let p = hostile_project();
-    let run = p.run_args(&["apply", "--yes"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["apply", "--yes"]).status(0).run();
     let run = as_run(&p.read("deploy/prod/cloudbuild.yaml"));
     let step = &run["steps"][0];
     let args = step["args"].as_array().expect("args");
@@ -326,13 +324,11 @@ fn a_value_holding_every_delimiter_is_refused_by_name() {
         "V1: \"${_REGION}\"",
         &format!("V1: {}", serde_json::to_string(&every).expect("json")),
     );
-    let run = p.run_args(&["plan"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("`V1` holds the most of them"),
-        "{}",
-        run.transcript()
-    );
+    let run = p
+        .args(["plan"])
+        .status(1)
+        .stdout_has("`V1` holds the most of them")
+        .run();
     assert!(!run.stdout.contains(&every) && !run.stderr.contains(&every));
     assert!(!p.path("deploy/prod/cloudbuild.yaml").exists());
 }
@@ -347,8 +343,7 @@ fn an_undefined_substitution_or_secret_is_found_before_writing() {
         )
         .edit("cloudbuild.yaml.j2", "_SUB: {{ V5 }}", "_SUB: {{ V0 }}")
         .append("cloudbuild.yaml.j2", "    secretEnv: [API_KEY]\n");
-    let run = p.run_args(&["plan"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["plan"]).status(1).run();
     for want in [
         "`_REGOIN` is used but not defined",
         "`$HOME` is not a Cloud Build substitution",

@@ -6,8 +6,7 @@ use crate::common::{Project, tools};
 
 fn rendered() -> Project {
     let p = Project::example();
-    let run = p.run_args(&["apply", "--yes"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["apply", "--yes"]).status(0).run();
     p
 }
 

@@ -8,8 +8,10 @@ const UPSTREAM: &str = "APP_UPSTREAM: { derive: \"https://${CLOUD_RUN_SERVICE}-$
 
 #[test]
 fn explain_shows_the_value_its_expression_and_each_input() {
-    let run = Project::example().run_args(&["explain", "production", "APP_UPSTREAM"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = Project::example()
+        .args(["explain", "production", "APP_UPSTREAM"])
+        .status(0)
+        .run();
     assert!(
         run.stdout
             .contains("\"https://taskpilot-728214876651.europe-west1.run.app\"")
@@ -19,8 +21,10 @@ fn explain_shows_the_value_its_expression_and_each_input() {
 
 #[test]
 fn explain_json_lists_the_inputs() {
-    let run = Project::example().run_args(&["explain", "staging", "APP_UPSTREAM", "--format", "json"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = Project::example()
+        .args(["explain", "staging", "APP_UPSTREAM", "--format", "json"])
+        .status(0)
+        .run();
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
     assert_eq!(
         doc["value"],
@@ -50,14 +54,11 @@ fn a_derived_value_is_checked_by_the_schema_like_any_other() {
         "https://${CLOUD_RUN_SERVICE}",
         "http://localhost/${CLOUD_RUN_SERVICE}",
     );
-    let run = p.run_args(&["check", "production"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(run.stdout.contains("APP_UPSTREAM"), "{}", run.transcript());
-    assert!(
-        run.stdout.contains("environments/base.yaml"),
-        "{}",
-        run.transcript()
-    );
+    p.args(["check", "production"])
+        .status(1)
+        .stdout_has("APP_UPSTREAM")
+        .stdout_has("environments/base.yaml")
+        .run();
 }
 
 #[test]
@@ -67,16 +68,14 @@ fn a_cycle_is_an_error_at_its_location() {
         "CLOUD_RUN_SERVICE: taskpilot\n",
         "CLOUD_RUN_SERVICE: { derive: \"x-${APP_UPSTREAM}\" }\n",
     );
-    let run = p.run_args(&["check", "production"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["check", "production"]).status(1).run();
     assert_snapshot!(run.transcript());
 }
 
 #[test]
 fn an_unknown_reference_is_an_error_with_a_suggestion() {
     let p = Project::example().edit("environments/base.yaml", "${GCP_REGION}", "${GCP_REGOIN}");
-    let run = p.run_args(&["check", "production"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["check", "production"]).status(1).run();
     assert_snapshot!(run.transcript());
 }
 
@@ -94,8 +93,7 @@ fn a_secret_reference_is_refused_and_never_shown() {
         "APP_UPSTREAM: http://127.0.0.1:3000\n",
         "",
     );
-    let run = p.run_args(&["plan", "development"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["plan", "development"]).status(1).run();
     assert!(!run.stdout.contains(&secret) && !run.stderr.contains(&secret));
     assert!(!p.read("deploy/development/nginx.conf").contains(&secret));
     assert_snapshot!(run.transcript());
@@ -108,8 +106,7 @@ fn a_dollar_outside_a_reference_is_refused() {
         "${GCP_REGION}.run.app",
         "$GCP_REGION.run.app",
     );
-    let run = p.run_args(&["check", "production"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["check", "production"]).status(1).run();
     assert!(
         run.stdout.contains("derive-syntax") || run.stdout.contains("starts no reference"),
         "{}",
@@ -125,8 +122,10 @@ fn a_plain_value_with_a_dollar_stays_as_written() {
         UPSTREAM,
         "APP_UPSTREAM: https://x.example/${GCP_REGION}",
     );
-    let run = p.run_args(&["explain", "production", "APP_UPSTREAM", "--format", "json"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p
+        .args(["explain", "production", "APP_UPSTREAM", "--format", "json"])
+        .status(0)
+        .run();
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
     assert_eq!(doc["value"], "https://x.example/${GCP_REGION}");
     assert!(doc["derived"].is_null());
@@ -138,8 +137,10 @@ fn toml_layers_derive_the_same_way() {
         .edit("environments/base.yaml", &format!("{UPSTREAM}\n"), "")
         .file("environments/derived.toml", "APP_UPSTREAM = { derive = \"https://${CLOUD_RUN_SERVICE}-${GCP_PROJECT_NUMBER}.${GCP_REGION}.run.app\" }\n")
         .edit("cfgc.toml", "\"environments/base.yaml\", \"environments/production.yaml\"", "\"environments/base.yaml\", \"environments/derived.toml\", \"environments/production.yaml\"");
-    let run = p.run_args(&["explain", "production", "APP_UPSTREAM", "--format", "json"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p
+        .args(["explain", "production", "APP_UPSTREAM", "--format", "json"])
+        .status(0)
+        .run();
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
     assert_eq!(
         doc["value"],
@@ -171,9 +172,11 @@ fn a_chain_deeper_than_the_bound_is_a_finding() {
         .map(|i| format!("V{i}: {{ derive: \"${{V{}}}\" }}\n", i + 1))
         .collect();
     layer.push_str(&format!("V{n}: x\n"));
-    let run = chain(n, &layer).run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(run.stdout.contains("derive-depth"), "{}", run.transcript());
+    chain(n, &layer)
+        .args(["check"])
+        .status(1)
+        .stdout_has("derive-depth")
+        .run();
 }
 
 #[test]
@@ -184,13 +187,11 @@ fn a_value_that_doubles_at_every_step_stops_at_the_bound() {
         .map(|i| format!("V{i}: {{ derive: \"${{V{0}}}${{V{0}}}\" }}\n", i + 1))
         .collect();
     layer.push_str(&format!("V{n}: {}\n", "x".repeat(100)));
-    let run = chain(n, &layer).run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("derive-too-long"),
-        "{}",
-        run.transcript()
-    );
+    chain(n, &layer)
+        .args(["check"])
+        .status(1)
+        .stdout_has("derive-too-long")
+        .run();
 }
 
 #[test]
@@ -204,16 +205,19 @@ fn a_whole_list_is_copied_by_a_single_reference_but_not_interpolated() {
         "FRONTEND_URL: https://app.taskpilot.example.com\n",
         "",
     );
-    let run = p.run_args(&["check", "production"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(run.stdout.contains("derive-type"), "{}", run.transcript());
+    p.args(["check", "production"])
+        .status(1)
+        .stdout_has("derive-type")
+        .run();
 }
 
 #[test]
 fn explain_says_when_a_derived_value_does_not_resolve() {
     let p = Project::example().edit("environments/base.yaml", "${GCP_REGION}", "${GCP_REGOIN}");
-    let run = p.run_args(&["explain", "production", "APP_UPSTREAM"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p
+        .args(["explain", "production", "APP_UPSTREAM"])
+        .status(0)
+        .run();
     assert!(
         run.stdout
             .contains("could not be resolved in `production`: `cfgc check production` says why"),
@@ -243,27 +247,22 @@ fn bottom_up(n: usize) -> Project {
 
 #[test]
 fn derive_chain_of_24_sorted_bottom_up_was_accepted() {
-    let run = bottom_up(24).run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(run.stdout.contains("derive-depth"), "{}", run.transcript());
-    assert!(
-        run.stdout.contains("more than 16 deep at `D17`"),
-        "{}",
-        run.transcript()
-    );
+    bottom_up(24)
+        .args(["check"])
+        .status(1)
+        .stdout_has("derive-depth")
+        .stdout_has("more than 16 deep at `D17`")
+        .run();
 }
 
 #[test]
 fn derive_chain_of_16_sorted_bottom_up_is_accepted_and_17_is_not() {
-    let run = bottom_up(16).run_args(&["check"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    let run = bottom_up(17).run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("more than 16 deep at `D17`"),
-        "{}",
-        run.transcript()
-    );
+    bottom_up(16).args(["check"]).status(0).run();
+    bottom_up(17)
+        .args(["check"])
+        .status(1)
+        .stdout_has("more than 16 deep at `D17`")
+        .run();
 }
 
 /// One environment with a derived value that cannot resolve and a plain value the schema
@@ -278,7 +277,7 @@ fn broken_derive_and_a_bad_port() -> Project {
 #[test]
 fn a_failing_derived_value_hid_the_environments_other_findings() {
     for command in ["check", "plan"] {
-        let run = broken_derive_and_a_bad_port().run_args(&[command]);
+        let run = broken_derive_and_a_bad_port().args([command]).run();
         assert_eq!(run.code, 1, "{command}\n{}", run.transcript());
         let all = format!("{}{}", run.stdout, run.stderr);
         assert!(
@@ -313,8 +312,9 @@ fn a_failing_derived_value_hid_the_check_base_findings() {
         "environments/prod.yaml",
         "LOG_LEVEL: { derive: \"${MISSING}\" }\n",
     );
-    let run = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = keyless(&p, &["check", "prod", "--base", "HEAD"])
+        .status(1)
+        .run();
     let all = format!("{}{}", run.stdout, run.stderr);
     assert!(all.contains("derive-unknown"), "{}", run.transcript());
     assert!(all.contains("secrets-rolled-back"), "{}", run.transcript());

@@ -13,8 +13,7 @@ fn example() -> Project {
 
 #[test]
 fn the_committed_docs_are_current() {
-    let run = example().run_args(&["docs", "--check"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    example().args(["docs", "--check"]).status(0).run();
 }
 
 #[test]
@@ -25,17 +24,15 @@ fn check_fails_when_stale_and_writes_nothing() {
         "Minimum log level shown.",
     );
     let before = crate::common::snapshot_files(&p);
-    let run = p.run_args(&["docs", "--check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["docs", "--check"]).status(1).run();
     insta::assert_snapshot!(run.transcript());
     assert_eq!(before, crate::common::snapshot_files(&p));
-    let run = p.run_args(&["docs"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["docs"]).status(0).run();
     assert!(
         p.read("docs/configuration.md")
             .contains("Minimum log level shown.")
     );
-    assert_eq!(p.run_args(&["docs", "--check"]).code, 0);
+    assert_eq!(p.args(["docs", "--check"]).run().code, 0);
 }
 
 #[test]
@@ -81,28 +78,28 @@ fn adding_a_variable_end_to_end() {
         "    \"FEATURE_FLAGS\": { \"description\": \"Enabled feature flags.\", \"type\": \"string\" },\n    \"SENTRY_DSN\": {",
     ).edit("schema/env.schema.json", "\"NODE_ENV\", \"FRONTEND_URL\",", "\"NODE_ENV\", \"FEATURE_FLAGS\", \"FRONTEND_URL\",");
     // 2. check names each environment that needs a value.
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(run.stdout.contains("FEATURE_FLAGS"), "{}", run.stdout);
+    let run = p
+        .args(["check"])
+        .status(1)
+        .stdout_has("FEATURE_FLAGS")
+        .run();
     for env in ["development", "staging", "production"] {
         assert!(run.stdout.contains(env), "{}", run.stdout);
     }
     // 3. Values added: check passes.
     let p = p.append("environments/base.yaml", "FEATURE_FLAGS: beta-search\n");
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p.args(["check"]).status(0).run();
     // No "used by no output" warning: `.env` iterates over `app_env`.
     assert!(!run.stdout.contains("unused-variable"), "{}", run.stdout);
     // 4. The docs are stale until `cfgc docs`.
-    assert_eq!(p.run_args(&["docs", "--check"]).code, 1);
-    assert_eq!(p.run_args(&["docs"]).code, 0);
-    assert_eq!(p.run_args(&["docs", "--check"]).code, 0);
+    assert_eq!(p.args(["docs", "--check"]).run().code, 1);
+    assert_eq!(p.args(["docs"]).run().code, 0);
+    assert_eq!(p.args(["docs", "--check"]).run().code, 0);
     assert!(p.read("docs/configuration.md").contains("## FEATURE_FLAGS"));
     // 5. The variable reaches `.env` with no template edit: env.j2 iterates over `app_env`.
     let template = p.read("templates/env.j2");
     assert!(!template.contains("FEATURE_FLAGS"), "{template}");
-    let run = p.run_args(&["apply", "development", "--yes"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["apply", "development", "--yes"]).status(0).run();
     assert!(
         p.read("deploy/development/.env")
             .contains("FEATURE_FLAGS=beta-search")
@@ -112,8 +109,9 @@ fn adding_a_variable_end_to_end() {
         template,
         "the template was not edited"
     );
-    let run = p.run_args(&["explain", "development", "FEATURE_FLAGS"]);
-    assert!(run.stdout.contains("templates/env.j2"), "{}", run.stdout);
+    p.args(["explain", "development", "FEATURE_FLAGS"])
+        .stdout_has("templates/env.j2")
+        .run();
 }
 
 #[test]
@@ -121,8 +119,7 @@ fn infrastructure_variables_stay_out_of_the_env_file() {
     // `"x-infra": true` keeps nginx's and Cloud Build's variables out of `app_env`; the
     // app's own are all there, numbers and lists flattened as `cfgc exec` does.
     let p = example();
-    let run = p.run_args(&["apply", "development", "--yes"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["apply", "development", "--yes"]).status(0).run();
     let env = p.read("deploy/development/.env");
     assert!(env.contains("\nPORT=8080\n"), "{env}");
     assert!(env.contains("\nLOG_LEVEL="), "{env}");

@@ -12,8 +12,7 @@ fn initialised() -> (Project, tempfile::TempDir) {
     let p = Project::empty()
         .env("HOME", &home.path().to_string_lossy())
         .env("XDG_CONFIG_HOME", "");
-    let run = p.run_args(&["init"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["init"]).status(0).run();
     (p, home)
 }
 
@@ -31,11 +30,12 @@ fn redact_keys(text: &str) -> String {
 fn env_add_staging_and_production_after_init_then_check_and_import() {
     let (p, home) = initialised();
     let before = p.read("cfgc.toml");
-    let run = p.run_args(&["env", "add", "staging", "--tier", "deployed"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(run.stdout.contains("staging's key: "), "{}", run.stdout);
+    p.args(["env", "add", "staging", "--tier", "deployed"])
+        .status(0)
+        .stdout_has("staging's key: ")
+        .run();
     let p = p.append("environments/staging.yaml", "NODE_ENV: production\n");
-    let run = p.run_args(&[
+    p.args([
         "env",
         "add",
         "production",
@@ -43,8 +43,9 @@ fn env_add_staging_and_production_after_init_then_check_and_import() {
         "deployed",
         "--from",
         "staging",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    ])
+    .status(0)
+    .run();
     // --from copies staging's own layer, under the editor line.
     assert_eq!(
         p.read("environments/production.yaml"),
@@ -64,8 +65,7 @@ fn env_add_staging_and_production_after_init_then_check_and_import() {
             "{path:?}"
         );
     }
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["check"]).status(0).run();
     // Comments and layout kept: init's text is all still there, in order.
     let after = p.read("cfgc.toml");
     let dotenv = before
@@ -75,22 +75,19 @@ fn env_add_staging_and_production_after_init_then_check_and_import() {
     assert!(after.ends_with(&before[dotenv..]), "{after}");
     assert_snapshot!(redact_keys(&after));
     let p = p.file(".env.production", "PORT=9000\nLOG_LEVEL=warn\n");
-    let run = p.run_args(&["import", ".env.production"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["import", ".env.production"]).status(0).run();
     assert!(
         p.read("environments/production.yaml")
             .contains("PORT: 9000")
     );
-    assert_eq!(p.run_args(&["check"]).code, 0);
+    assert_eq!(p.args(["check"]).run().code, 0);
 }
 
 #[test]
 fn env_add_without_values_reports_findings_not_a_stop() {
     let (p, _home) = initialised();
-    assert_eq!(p.run_args(&["env", "add", "staging"]).code, 0);
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(run.stdout.contains("error[missing-variable]: required variable `NODE_ENV` is missing in environment `staging`"), "{}", run.stdout);
+    assert_eq!(p.args(["env", "add", "staging"]).run().code, 0);
+    p.args(["check"]).status(1).stdout_has("error[missing-variable]: required variable `NODE_ENV` is missing in environment `staging`").run();
 }
 
 #[test]
@@ -107,8 +104,7 @@ fn env_add_refuses_an_existing_name_a_bad_name_an_unknown_tier() {
         &["env", "add", "staging", "--from", "nope"],
         &["env", "add", "staging", "--recipient", "age1nope"],
     ] {
-        let run = p.run_args(args);
-        assert_eq!(run.code, 2, "{}", run.transcript());
+        let run = p.args(args).status(2).run();
         shown.push_str(&format!(
             "$ cfgc {}\n{}\n",
             args.join(" "),
@@ -126,7 +122,7 @@ fn env_add_refuses_an_existing_name_a_bad_name_an_unknown_tier() {
 fn env_add_with_a_recipient_makes_no_key() {
     let (p, home) = initialised();
     let key = crate::common::age_key();
-    let run = p.run_args(&[
+    p.args([
         "env",
         "add",
         "qa",
@@ -134,9 +130,10 @@ fn env_add_with_a_recipient_makes_no_key() {
         "local",
         "--recipient",
         &key.public,
-    ]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(!run.stdout.contains("key:"), "{}", run.stdout);
+    ])
+    .status(0)
+    .stdout_lacks("key:")
+    .run();
     let keys =
         std::fs::read_to_string(home.path().join(".config/cfgc/age/keys.txt")).expect("key file");
     assert_eq!(keys.matches("AGE-SECRET-KEY-").count(), 1);
@@ -152,14 +149,11 @@ fn env_add_with_a_recipient_makes_no_key() {
 fn check_with_a_declared_secrets_file_not_written_yet_reports_findings() {
     let p = Project::example();
     std::fs::remove_file(p.path("environments/staging.secrets.yaml")).expect("remove");
-    let run = p.run_args(&["check", "staging"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("error[missing-secret]"),
-        "{}",
-        run.stdout
-    );
-    assert!(!run.stdout.contains("file-not-readable"), "{}", run.stdout);
+    p.args(["check", "staging"])
+        .status(1)
+        .stdout_has("error[missing-secret]")
+        .stdout_lacks("file-not-readable")
+        .run();
 }
 
 /// env add writes through the project filesystem: a layer folder that is a symlink out
@@ -172,9 +166,10 @@ fn env_add_through_a_symlink_out_writes_nothing() {
     std::fs::rename(p.path("environments"), &moved).expect("move");
     std::os::unix::fs::symlink(&moved, p.path("environments")).expect("symlink");
     let before = p.read("cfgc.toml");
-    let run = p.run_args(&["env", "add", "staging"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(run.stderr.contains("symlink"), "{}", run.stderr);
+    p.args(["env", "add", "staging"])
+        .status(2)
+        .stderr_has("symlink")
+        .run();
     assert_eq!(before, p.read("cfgc.toml"));
     assert!(!moved.join("staging.yaml").exists());
 }

@@ -396,7 +396,6 @@ fn a_dollar_before_a_name_is_refused_naming_the_variable() {
         "do not edit, do not commit.",
         "do not edit, do not commit.\nLOG_LEVEL={{ LOG_LEVEL ~ '$HOME' }}",
     );
-    let run = p.run_args(&["plan", "development"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["plan", "development"]).status(1).run();
     insta::assert_snapshot!(run.transcript());
 }

@@ -11,13 +11,11 @@ fn the_child_gets_values_and_secrets_and_its_exit_code_is_returned() {
     let script = format!(
         "test \"$JWT_SECRET\" = '{JWT}' && echo secret-reached; echo \"port=$PORT\"; exit 7"
     );
-    let run = p.run_args(&["exec", "dev", "--", "sh", "-c", &script]);
-    assert_eq!(run.code, 7, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("secret-reached"),
-        "{}",
-        run.transcript()
-    );
+    let run = p
+        .args(["exec", "dev", "--", "sh", "-c", &script])
+        .status(7)
+        .stdout_has("secret-reached")
+        .run();
     // The canary reached the child, and neither cfgc nor the child printed it.
     assert!(!run.stdout.contains(JWT) && !run.stderr.contains(JWT));
 }
@@ -25,15 +23,17 @@ fn the_child_gets_values_and_secrets_and_its_exit_code_is_returned() {
 #[test]
 fn lists_are_comma_joined() {
     let (p, _key) = Project::with_secrets();
-    let run = p.run_args(&[
-        "exec",
-        "dev",
-        "--",
-        "sh",
-        "-c",
-        "echo \"$CORS_ALLOWED_ORIGINS\"",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p
+        .args([
+            "exec",
+            "dev",
+            "--",
+            "sh",
+            "-c",
+            "echo \"$CORS_ALLOWED_ORIGINS\"",
+        ])
+        .status(0)
+        .run();
     assert!(
         !run.stdout.trim().is_empty() && !run.stdout.contains('['),
         "{}",
@@ -45,37 +45,36 @@ fn lists_are_comma_joined() {
 fn nothing_is_written_to_disk() {
     let (p, _key) = Project::with_secrets();
     let before = crate::common::snapshot_files(&p);
-    let run = p.run_args(&["exec", "dev", "--", "true"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["exec", "dev", "--", "true"]).status(0).run();
     assert_eq!(before, crate::common::snapshot_files(&p));
 }
 
 #[test]
 fn without_an_identity_the_command_is_not_run() {
-    let run = Project::fixture("minimal").run_args(&["exec", "dev", "--", "sh", "-c", "echo ran"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(!run.stdout.contains("ran"));
-    assert!(run.stderr.contains("no identity"), "{}", run.stderr);
+    Project::fixture("minimal")
+        .args(["exec", "dev", "--", "sh", "-c", "echo ran"])
+        .status(2)
+        .stdout_lacks("ran")
+        .stderr_has("no identity")
+        .run();
 }
 
 #[test]
 fn findings_stop_the_command() {
     let (p, _key) = Project::with_secrets();
     let p = p.append("environments/dev.yaml", "PORT: \"80\"\n");
-    let run = p.run_args(&["exec", "dev", "--", "sh", "-c", "echo ran"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(!run.stdout.contains("ran"));
-    assert!(
-        run.stderr.contains("the command was not run"),
-        "{}",
-        run.stderr
-    );
+    p.args(["exec", "dev", "--", "sh", "-c", "echo ran"])
+        .status(1)
+        .stdout_lacks("ran")
+        .stderr_has("the command was not run")
+        .run();
 }
 
 #[test]
 fn a_missing_command_exits_127() {
     let (p, _key) = Project::with_secrets();
-    let run = p.run_args(&["exec", "dev", "--", "cfgc-no-such-command"]);
-    assert_eq!(run.code, 127, "{}", run.transcript());
-    assert!(run.stderr.contains("not found on PATH"), "{}", run.stderr);
+    p.args(["exec", "dev", "--", "cfgc-no-such-command"])
+        .status(127)
+        .stderr_has("not found on PATH")
+        .run();
 }

@@ -6,15 +6,19 @@ use insta::assert_snapshot;
 
 #[test]
 fn a_plain_value_with_what_it_overrode() {
-    let run = Project::example().run_args(&["explain", "development", "LOG_LEVEL"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = Project::example()
+        .args(["explain", "development", "LOG_LEVEL"])
+        .status(0)
+        .run();
     assert_snapshot!(run.transcript());
 }
 
 #[test]
 fn a_rule_of_the_environment_applies() {
-    let run = Project::example().run_args(&["explain", "production", "GCP_REGION"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = Project::example()
+        .args(["explain", "production", "GCP_REGION"])
+        .status(0)
+        .run();
     assert_snapshot!(run.transcript());
 }
 
@@ -23,8 +27,10 @@ fn a_secret_says_where_it_is_set_never_its_value() {
     // The example's demo key opens development's secrets: the value is at hand, and must
     // still not be shown.
     let p = Project::example();
-    let run = p.run_args(&["explain", "development", "JWT_SECRET"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p
+        .args(["explain", "development", "JWT_SECRET"])
+        .status(0)
+        .run();
     let value = p.get("development", "JWT_SECRET");
     assert!(!run.stdout.contains(&value) && !run.stderr.contains(&value));
     assert_snapshot!(run.transcript());
@@ -32,15 +38,19 @@ fn a_secret_says_where_it_is_set_never_its_value() {
 
 #[test]
 fn an_optional_variable_not_set() {
-    let run = Project::example().run_args(&["explain", "development", "SENTRY_DSN"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = Project::example()
+        .args(["explain", "development", "SENTRY_DSN"])
+        .status(0)
+        .run();
     assert_snapshot!(run.transcript());
 }
 
 #[test]
 fn json_format() {
-    let run = Project::example().run_args(&["explain", "production", "PORT", "--format", "json"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = Project::example()
+        .args(["explain", "production", "PORT", "--format", "json"])
+        .status(0)
+        .run();
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("a JSON document");
     assert_eq!(doc["value"], 8080);
     assert_eq!(doc["set_in"]["file"], "environments/base.yaml");
@@ -50,15 +60,19 @@ fn json_format() {
 
 #[test]
 fn unknown_variable_suggests_the_closest() {
-    let run = Project::example().run_args(&["explain", "production", "PROT"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = Project::example()
+        .args(["explain", "production", "PROT"])
+        .status(2)
+        .run();
     assert_snapshot!(run.transcript());
 }
 
 #[test]
 fn unknown_environment_suggests_the_closest() {
-    let run = Project::example().run_args(&["explain", "prod", "PORT"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = Project::example()
+        .args(["explain", "prod", "PORT"])
+        .status(2)
+        .run();
     assert_snapshot!(run.transcript());
 }
 
@@ -69,8 +83,10 @@ fn example_without_port() -> Project {
 
 #[test]
 fn schema_default_applies_when_no_layer_sets_it() {
-    let run = example_without_port().run_args(&["explain", "production", "PORT"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = example_without_port()
+        .args(["explain", "production", "PORT"])
+        .status(0)
+        .run();
     assert!(
         run.stdout
             .contains("set in:      default from schema (schema/env.schema.json:")
@@ -81,8 +97,10 @@ fn schema_default_applies_when_no_layer_sets_it() {
 #[test]
 fn schema_default_in_json_says_where_it_came_from() {
     let p = example_without_port();
-    let run = p.run_args(&["explain", "staging", "PORT", "--format", "json"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p
+        .args(["explain", "staging", "PORT", "--format", "json"])
+        .status(0)
+        .run();
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("a JSON document");
     assert_eq!(doc["value"], 8080);
     assert_eq!(doc["default_applied"], true);
@@ -97,15 +115,11 @@ fn schema_default_flows_into_rendered_outputs() {
         "\"default\": 8080",
         "\"default\": 8181",
     );
-    let check = p.run_args(&["check"]);
-    assert_eq!(check.code, 0, "{}", check.transcript());
-    let run = p.run_args(&["plan", "--no-decrypt"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("+      - \"8181\""),
-        "{}",
-        run.transcript()
-    );
+    p.args(["check"]).status(0).run();
+    p.args(["plan", "--no-decrypt"])
+        .status(0)
+        .stdout_has("+      - \"8181\"")
+        .run();
 }
 
 #[test]
@@ -115,8 +129,7 @@ fn schema_default_is_validated_like_any_value() {
         "\"default\": 8080",
         "\"default\": 70000",
     );
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["check"]).status(1).run();
     assert!(
         run.stdout
             .contains("error[schema-range]: `PORT` must be at most 65535")
@@ -134,12 +147,13 @@ fn a_secret_takes_no_default_and_its_default_is_a_finding() {
         "\"JWT_SECRET\": {",
         &format!("\"JWT_SECRET\": {{ \"default\": \"{canary}\","),
     );
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["check"]).status(1).run();
     assert!(!run.stdout.contains(canary) && !run.stderr.contains(canary));
     assert_snapshot!(run.transcript());
-    let explain = p.run_args(&["explain", "development", "JWT_SECRET"]);
-    assert_eq!(explain.code, 0, "{}", explain.transcript());
+    let explain = p
+        .args(["explain", "development", "JWT_SECRET"])
+        .status(0)
+        .run();
     assert!(!explain.stdout.contains(canary) && !explain.stderr.contains(canary));
     assert!(
         explain
@@ -156,8 +170,7 @@ fn a_secrets_default_is_not_copied_into_the_docs() {
         "\"JWT_SECRET\": {",
         &format!("\"JWT_SECRET\": {{ \"default\": \"{canary}\","),
     );
-    let run = p.run_args(&["docs"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p.args(["docs"]).status(0).run();
     assert!(!run.stdout.contains(canary) && !run.stderr.contains(canary));
     for entry in walk(&p.path("")) {
         let text = std::fs::read(&entry).unwrap_or_default();

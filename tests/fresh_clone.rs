@@ -47,13 +47,11 @@ fn fresh_clone() -> (Project, tempfile::TempDir) {
 #[test]
 fn plan_exit_code_on_a_fresh_clone_is_zero_without_flags() {
     let (p, _origin) = fresh_clone();
-    let run = p.run_args(&["plan", "--exit-code"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("skipped deploy/development/.env"),
-        "{}",
-        run.stdout
-    );
+    let run = p
+        .args(["plan", "--exit-code"])
+        .status(0)
+        .stdout_has("skipped deploy/development/.env")
+        .run();
     assert!(
         run.stdout
             .contains("its demo key in cfgc.toml is used by `plan --exit-code` only when `development` is named"),
@@ -61,42 +59,30 @@ fn plan_exit_code_on_a_fresh_clone_is_zero_without_flags() {
         run.stdout
     );
     // The README's first command still decrypts development with the demo key.
-    let run = p.run_args(&["plan"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("deploy/development/.env"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        !run.stdout.contains("skipped deploy/development/.env"),
-        "{}",
-        run.stdout
-    );
+    p.args(["plan"])
+        .status(0)
+        .stdout_has("deploy/development/.env")
+        .stdout_lacks("skipped deploy/development/.env")
+        .run();
 }
 
 #[test]
 fn a_named_environment_still_uses_its_demo_key_and_releases_still_fail() {
     let (p, _origin) = fresh_clone();
     // Named: the demo key is used, so its gitignored `.env` is pending.
-    let run = p.run_args(&["plan", "development", "--exit-code"]);
-    assert_eq!(run.code, 3, "{}", run.transcript());
+    p.args(["plan", "development", "--exit-code"])
+        .status(3)
+        .run();
     // A release names its environment: without its key it fails, not skips.
-    let run = p.run_args(&["plan", "production", "--exit-code"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("secrets-skipped"),
-        "{}",
-        run.transcript()
-    );
+    p.args(["plan", "production", "--exit-code"])
+        .status(2)
+        .stdout_has("secrets-skipped")
+        .run();
     // An identity given that fits nothing: every environment skipped is an error.
     let key = crate::common::age_key();
     let p = p.private_file("other.key", &format!("{}\n", key.secret));
-    let run = p.run_args(&["plan", "--exit-code", "-i", "other.key"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("secrets-skipped"),
-        "{}",
-        run.transcript()
-    );
+    p.args(["plan", "--exit-code", "-i", "other.key"])
+        .status(2)
+        .stdout_has("secrets-skipped")
+        .run();
 }

@@ -34,7 +34,7 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
     let p = Project::empty()
         .env("HOME", &home.path().to_string_lossy())
         .env("XDG_CONFIG_HOME", "");
-    ok(&p.run_args(&["init"]));
+    ok(&p.args(["init"]).run());
     let toml = p.read("cfgc.toml");
     assert!(
         toml.starts_with("#:schema ./schema/cfgc.schema.json\n"),
@@ -43,7 +43,9 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
     assert!(toml.contains("[tiers.deployed]\ndeployed = true"), "{toml}");
 
     // 2. env add: two deployed environments, each with its own key outside the folder.
-    ok(&p.run_args(&["env", "add", "staging", "--tier", "deployed"]));
+    ok(&p
+        .args(["env", "add", "staging", "--tier", "deployed"])
+        .run());
     let add = &[
         "env",
         "add",
@@ -53,7 +55,7 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
         "--from",
         "staging",
     ];
-    ok(&p.run_args(add));
+    ok(&p.args(add).run());
 
     // 3. import: both files in one run, by suffix, read as python-dotenv reads them.
     let dotenv = |url: &str| {
@@ -64,7 +66,7 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
     let p = p
         .file(".env.staging", &dotenv("https://staging.example.com"))
         .file(".env.production", &dotenv("https://app.example.com"));
-    let run = p.run_args(&["import", ".env.staging", ".env.production"]);
+    let run = p.args(["import", ".env.staging", ".env.production"]).run();
     ok(&run);
     for row in ["API_TOKEN", "APP_URL", "FEATURE_X", "MAX_WORKERS"] {
         assert!(run.stdout.contains(row), "{}", run.transcript());
@@ -77,26 +79,22 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
     );
 
     // 4. secrets set: the value from stdin, never from an argument.
-    ok(&p.run_with_stdin(
-        &["secrets", "set", "staging", "SESSION_SECRET"],
-        Some(SESSION),
-    ));
-    let refused = p.run_args(&[
+    ok(&p
+        .args(["secrets", "set", "staging", "SESSION_SECRET"])
+        .stdin(SESSION)
+        .run());
+    p.args([
         "secrets",
         "set",
         "staging",
         &format!("SESSION_SECRET={SESSION}"),
-    ]);
-    assert_eq!(refused.code, 2, "{}", refused.transcript());
-    assert!(
-        !refused.stderr.contains(SESSION),
-        "{}",
-        refused.transcript()
-    );
+    ])
+    .status(2)
+    .stderr_lacks(SESSION)
+    .run();
 
     // 5. check: NODE_ENV is missing in both deployed environments, said once.
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["check"]).status(1).run();
     assert!(
         run.stdout.contains(
             "required variable `NODE_ENV` is missing in environments `staging`, `production`"
@@ -107,7 +105,7 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
     let p = p
         .append("environments/staging.yaml", "NODE_ENV: production\n")
         .append("environments/production.yaml", "NODE_ENV: production\n");
-    ok(&p.run_args(&["check"]));
+    ok(&p.args(["check"]).run());
 
     // A loopback URL in a deployed tier is refused with no rule of the project's own.
     let local = set_line(
@@ -116,30 +114,24 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
         "APP_URL",
         "APP_URL: http://localhost:5173",
     );
-    let run = local.run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("error[loopback]: `APP_URL`"),
-        "{}",
-        run.transcript()
-    );
-    assert!(
-        run.stdout.contains("error[plain-http]: `APP_URL`"),
-        "{}",
-        run.transcript()
-    );
+    local
+        .args(["check"])
+        .status(1)
+        .stdout_has("error[loopback]: `APP_URL`")
+        .stdout_has("error[plain-http]: `APP_URL`")
+        .run();
     let p = set_line(
         local,
         "environments/production.yaml",
         "APP_URL",
         "APP_URL: https://app.example.com",
     );
-    ok(&p.run_args(&["check"]));
+    ok(&p.args(["check"]).run());
 
     // 6. plan and apply: a value no layer sets takes the schema's default; secrets masked.
     let base = p.read("environments/base.yaml").replace("PORT: 8080\n", "");
     let p = p.file("environments/base.yaml", &base);
-    let run = p.run_args(&["plan", "staging"]);
+    let run = p.args(["plan", "staging"]).run();
     ok(&run);
     assert!(run.stdout.contains("+PORT=8080"), "{}", run.transcript());
     assert!(
@@ -147,14 +139,14 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
         "{}",
         run.transcript()
     );
-    let run = p.run_args(&["explain", "staging", "PORT"]);
+    let run = p.args(["explain", "staging", "PORT"]).run();
     ok(&run);
     assert!(
         run.stdout.contains("default from schema"),
         "{}",
         run.transcript()
     );
-    ok(&p.run_args(&["apply", "staging", "--yes"]));
+    ok(&p.args(["apply", "staging", "--yes"]).run());
     let written = p.read("deploy/staging/.env");
     assert!(
         written.contains(&format!("API_TOKEN={CANARY}")),
@@ -163,8 +155,10 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
     assert!(written.contains("MAX_WORKERS=4\n"), "{written}");
 
     // 7. exec: the app gets its environment, secrets included, and nothing is written.
-    let run = p.run_args(&["exec", "staging", "--", "printenv", "APP_URL", "FEATURE_X"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p
+        .args(["exec", "staging", "--", "printenv", "APP_URL", "FEATURE_X"])
+        .status(0)
+        .run();
     assert_eq!(run.stdout, "https://staging.example.com\ntrue\n");
     assert_eq!(run.stderr, "", "{}", run.transcript());
 }

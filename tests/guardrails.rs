@@ -38,16 +38,14 @@ fn a_deployed_tier_refuses_localhost_and_plain_http_without_schema_rules() {
         DEPLOYED,
         "FRONTEND_URL: http://localhost:5173\nAPI_URL: http://api.example.com\n",
     );
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["check"]).status(1).run();
     assert_snapshot!(run.transcript());
 }
 
 #[test]
 fn a_tier_not_declared_deployed_allows_localhost() {
     let p = fresh("", "FRONTEND_URL: http://localhost:5173\n");
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["check"]).status(0).run();
 }
 
 #[test]
@@ -56,8 +54,7 @@ fn https_urls_on_real_hosts_pass() {
         DEPLOYED,
         "FRONTEND_URL: https://app.example.com\nAPI_URL: https://api.example.com\n",
     );
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["check"]).status(0).run();
 }
 
 #[test]
@@ -66,8 +63,7 @@ fn values_inside_maps_and_lists_are_checked_with_their_path() {
         DEPLOYED,
         "SERVICES:\n  api:\n    urls:\n      - https://api.example.com\n      - http://10.0.0.1/\n      - redis://127.0.0.1:6379\n",
     );
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["check"]).status(1).run();
     assert!(
         run.stdout
             .contains("error[plain-http]: `SERVICES.api.urls[1]`"),
@@ -94,9 +90,7 @@ fn a_switch_off_in_a_tier_not_deployed_is_an_error() {
         "[tiers.deployed.allow]\nloopback = { names = [\"API_URL\"], reason = \"r\" }\n",
         "API_URL: https://api.example.com\n",
     );
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(run.stderr.contains("not deployed"), "{}", run.transcript());
+    p.args(["check"]).status(2).stderr_has("not deployed").run();
 }
 
 #[test]
@@ -107,18 +101,11 @@ fn a_switch_off_with_a_reason_allows_one_name_and_not_another() {
         ),
         "HEALTHCHECK_URL: http://10.0.0.7/health\nAPI_URL: http://api.example.com\n",
     );
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("error[plain-http]: `API_URL`"),
-        "{}",
-        run.transcript()
-    );
-    assert!(
-        !run.stdout.contains("`HEALTHCHECK_URL`"),
-        "{}",
-        run.transcript()
-    );
+    p.args(["check"])
+        .status(1)
+        .stdout_has("error[plain-http]: `API_URL`")
+        .stdout_lacks("`HEALTHCHECK_URL`")
+        .run();
 }
 
 #[test]
@@ -127,8 +114,7 @@ fn a_switch_off_without_a_reason_is_an_error_with_its_place() {
         &format!("{DEPLOYED}\n[tiers.deployed.allow]\nloopback = {{ names = [\"API_URL\"] }}\n"),
         "API_URL: http://127.0.0.1:3000\n",
     );
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["check"]).status(2).run();
     assert!(
         run.stdout.contains("cfgc.toml:14:12") || run.stderr.contains("cfgc.toml:14:12"),
         "{}",
@@ -145,8 +131,7 @@ fn a_switch_off_of_an_unknown_rule_is_an_error() {
         ),
         "API_URL: https://api.example.com\n",
     );
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["check"]).status(2).run();
     assert!(
         run.transcript().contains("loopback, plain-http"),
         "{}",
@@ -161,18 +146,11 @@ fn the_example_holds_production_to_the_built_in_rules() {
         "FRONTEND_URL: https://app.taskpilot.example.com",
         "FRONTEND_URL: http://localhost:5173",
     );
-    let run = p.run_args(&["check", "production"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("error[loopback]"),
-        "{}",
-        run.transcript()
-    );
-    assert!(
-        run.stdout.contains("error[plain-http]"),
-        "{}",
-        run.transcript()
-    );
+    p.args(["check", "production"])
+        .status(1)
+        .stdout_has("error[loopback]")
+        .stdout_has("error[plain-http]")
+        .run();
 }
 
 const CANARY: &str = "canary-guard-5e1f-never-print-me";
@@ -187,8 +165,7 @@ fn a_decrypted_secret_gets_no_built_in_rule_finding_and_is_never_shown() {
         "DATABASE_URL",
         &format!("http://app:{CANARY}@localhost:5432/app"),
     );
-    let run = p.run_args(&["check", "prod"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p.args(["check", "prod"]).status(0).run();
     assert!(!run.transcript().contains(CANARY), "{}", run.transcript());
     assert!(!run.stdout.contains("loopback"), "{}", run.transcript());
     assert!(!run.stdout.contains("plain-http"), "{}", run.transcript());
@@ -207,8 +184,7 @@ fn a_switch_off_naming_an_undeclared_variable_is_a_finding() {
         ),
         "HEALTHCHECK_URL: http://10.0.0.7/health\n",
     );
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["check"]).status(1).run();
     assert!(
         run.stdout
             .contains("names `HEALTHCHECK_UR`, which the schema does not declare")
@@ -233,8 +209,10 @@ fn explain_lists_the_built_in_rules_and_what_is_switched_off() {
         ),
         "HEALTHCHECK_URL: http://10.0.0.7/health\n",
     );
-    let run = p.run_args(&["explain", "production", "HEALTHCHECK_URL"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p
+        .args(["explain", "production", "HEALTHCHECK_URL"])
+        .status(0)
+        .run();
     assert!(
         run.stdout
             .contains("loopback: no loopback or unspecified host")
@@ -252,9 +230,11 @@ fn a_credential_in_a_plain_url_stays_masked_in_the_rules_findings() {
         &format!("API_URL: http://app:{canary}@localhost/\n"),
     );
     for format in ["human", "json", "github"] {
-        let run = p.run_args(&["check", "--format", format]);
-        assert_eq!(run.code, 1, "{}", run.transcript());
-        assert!(run.stdout.contains("loopback"), "{}", run.transcript());
+        let run = p
+            .args(["check", "--format", format])
+            .status(1)
+            .stdout_has("loopback")
+            .run();
         assert!(!run.transcript().contains(canary), "{}", run.transcript());
     }
 }

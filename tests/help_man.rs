@@ -5,8 +5,7 @@
 use crate::common::Project;
 
 fn help(args: &[&str]) -> String {
-    let run = Project::empty().run_args(args);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = Project::empty().args(args).status(0).run();
     run.stdout
 }
 
@@ -101,8 +100,7 @@ fn named_pages(roff: &str) -> Vec<String> {
 #[test]
 fn cfgc_man_listed_pages_that_do_not_exist() {
     let p = Project::empty();
-    let run = p.run_args(&["man", "--out", "pages"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["man", "--out", "pages"]).status(0).run();
     let dir = p.path("pages");
     let mut pages: Vec<String> = std::fs::read_dir(&dir)
         .expect("the man folder")
@@ -138,8 +136,7 @@ fn cfgc_man_listed_pages_that_do_not_exist() {
     let top = std::fs::read_to_string(dir.join("cfgc.1")).expect("cfgc.1");
     assert!(!named_pages(&top).is_empty(), "cfgc.1 names no page");
     // Plain `cfgc man` prints the same cfgc.1.
-    let plain = p.run_args(&["man"]);
-    assert_eq!(plain.code, 0, "{}", plain.transcript());
+    let plain = p.args(["man"]).status(0).run();
     assert_eq!(plain.stdout, top);
 }
 
@@ -168,11 +165,8 @@ fn help_codes_lists_what_a_run_reports_under_its_exit_code() {
     assert!(findings.contains("\n  schema-type "), "{findings}");
     assert!(errors.contains("\n  schema-file "), "{errors}");
     let p = Project::example().file("schema/env.schema.json", "{ not json");
-    let run = p.run(&["check"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(
-        run.stderr.contains("error[schema-file]"),
-        "{}",
-        run.transcript()
-    );
+    p.args(["check"])
+        .status(2)
+        .stderr_has("error[schema-file]")
+        .run();
 }

@@ -49,8 +49,10 @@ fn no_canary(run: &crate::common::Run) {
 fn import_sorts_plain_values_and_secrets_and_adds_unknown_names_to_the_schema() {
     let (p, _key) = preview();
     let p = p.file(".env.production", &dotenv());
-    let run = p.run_args(&["import", "preview", ".env.production"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p
+        .args(["import", "preview", ".env.production"])
+        .status(0)
+        .run();
     no_canary(&run);
     assert_snapshot!(run.transcript());
     let layer = p.read("environments/preview.yaml");
@@ -74,17 +76,24 @@ fn import_sorts_plain_values_and_secrets_and_adds_unknown_names_to_the_schema() 
 fn nothing_is_overwritten_without_force() {
     let (p, _key) = preview();
     let p = p.file(".env.production", &dotenv());
-    assert_eq!(p.run_args(&["import", "preview", ".env.production"]).code, 0);
+    assert_eq!(
+        p.args(["import", "preview", ".env.production"]).run().code,
+        0
+    );
     let p = p.edit(".env.production", "PORT=9090", "PORT=9191");
     let before = snapshot_files(&p);
-    let run = p.run_args(&["import", "preview", ".env.production"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p
+        .args(["import", "preview", ".env.production"])
+        .status(2)
+        .run();
     no_canary(&run);
     assert_snapshot!(run.transcript());
     assert_eq!(before, snapshot_files(&p), "nothing changed");
 
-    let run = p.run_args(&["import", "preview", ".env.production", "--force"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p
+        .args(["import", "preview", ".env.production", "--force"])
+        .status(0)
+        .run();
     no_canary(&run);
     let layer = p.read("environments/preview.yaml");
     assert_eq!(layer.matches("PORT:").count(), 1, "{layer}");
@@ -98,8 +107,7 @@ fn nothing_is_overwritten_without_force() {
 #[test]
 fn a_missing_file_is_an_error() {
     let (p, _key) = preview();
-    let run = p.run_args(&["import", "preview", "no-such.env"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["import", "preview", "no-such.env"]).status(2).run();
     assert_snapshot!(run.transcript());
 }
 
@@ -111,8 +119,7 @@ fn a_bad_line_is_named_by_line_and_column_never_shown() {
         &format!("PORT=1\n\nthis line has {JWT} and no equals sign\n"),
     );
     let before = snapshot_files(&p);
-    let run = p.run_args(&["import", "preview", ".env"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["import", "preview", ".env"]).status(2).run();
     no_canary(&run);
     assert!(
         run.stderr.contains(".env:3:6: `this`: expected `=`"),
@@ -132,8 +139,7 @@ fn a_layer_other_environments_share_is_not_edited() {
         )
         .file(".env", "PORT=1234\n");
     let before = snapshot_files(&p);
-    let run = p.run_args(&["import", "lonely", ".env"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["import", "lonely", ".env"]).status(2).run();
     assert!(
         run.stderr
             .contains("is shared with development, staging, production"),

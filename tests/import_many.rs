@@ -54,8 +54,7 @@ fn no_canary(run: &crate::common::Run) {
 #[test]
 fn the_21_variable_env_production_imports_in_one_run() {
     let p = bare().file(".env.production", PRODUCTION);
-    let run = p.run_args(&["import", ".env.production"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p.args(["import", ".env.production"]).status(0).run();
     no_canary(&run);
     assert_snapshot!(run.transcript());
     assert_snapshot!("the_21_variable_schema", p.read("schema/env.schema.json"));
@@ -70,8 +69,7 @@ fn the_21_variable_env_production_imports_in_one_run() {
             "a secret went into the layer: {layer}"
         );
     }
-    let check = p.run_args(&["check"]);
-    assert_eq!(check.code, 0, "{}", check.transcript());
+    p.args(["check"]).status(0).run();
 }
 
 #[test]
@@ -79,8 +77,7 @@ fn every_bad_line_is_reported_in_one_run_with_its_key() {
     let text = "GOOD=1\n9LIVES=canary1\nNO_EQUALS canary2\nQUOTED=\"a\" canary3\nOPEN=\"canary4\n";
     let p = bare().file(".env.production", text);
     let before = snapshot_files(&p);
-    let run = p.run_args(&["import", ".env.production"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["import", ".env.production"]).status(2).run();
     for finding in [
         ".env.production:2:1: expected a variable name",
         ".env.production:3:11: `NO_EQUALS`: expected `=`",
@@ -105,14 +102,11 @@ fn every_bad_line_is_reported_in_one_run_with_its_key() {
 #[test]
 fn an_identical_value_needs_no_force_a_different_one_does() {
     let p = bare().file(".env.production", PRODUCTION);
-    assert_eq!(p.run_args(&["import", ".env.production"]).code, 0);
-    let again = p.run_args(&["import", "production", ".env.production"]);
-    assert_eq!(again.code, 0, "{}", again.transcript());
-    assert!(
-        again.stdout.contains("nothing to import"),
-        "{}",
-        again.stdout
-    );
+    assert_eq!(p.args(["import", ".env.production"]).run().code, 0);
+    p.args(["import", "production", ".env.production"])
+        .status(0)
+        .stdout_has("nothing to import")
+        .run();
     let p = p.edit(".env.production", "WORKERS=4", "WORKERS=8");
     let p = p.edit(
         ".env.production",
@@ -120,8 +114,7 @@ fn an_identical_value_needs_no_force_a_different_one_does() {
         "SMTP_PASSWORD='canary-smtp-pass2'",
     );
     let before = snapshot_files(&p);
-    let run = p.run_args(&["import", ".env.production"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["import", ".env.production"]).status(2).run();
     no_canary(&run);
     assert!(
         run.stderr.contains("`WORKERS` is already set"),
@@ -135,8 +128,9 @@ fn an_identical_value_needs_no_force_a_different_one_does() {
     );
     assert!(run.stderr.contains("2 problem(s)"), "{}", run.stderr);
     assert_eq!(before, snapshot_files(&p));
-    let run = p.run_args(&["import", ".env.production", "--force"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["import", ".env.production", "--force"])
+        .status(0)
+        .run();
     let names = ["WORKERS".to_string(), "SMTP_PASSWORD".to_string()];
     let got = exec_values(&p, "production", &names.iter().collect::<Vec<_>>());
     assert_eq!(got["WORKERS"], "8");
@@ -154,8 +148,10 @@ fn several_files_map_to_environments_by_suffix_or_by_name() {
             "old/prod.env",
             "FRONTEND_URL=https://app.example.com\nPORT=8080\nREGION=eu\n",
         );
-    let run = p.run_args(&["import", ".env.local", "production=old/prod.env"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p
+        .args(["import", ".env.local", "production=old/prod.env"])
+        .status(0)
+        .run();
     assert_snapshot!(run.transcript());
     let names = ["FRONTEND_URL".to_string(), "PORT".to_string()];
     let names: Vec<&String> = names.iter().collect();
@@ -179,13 +175,11 @@ fn an_unknown_environment_says_to_declare_it() {
         .file(".env.staging", "PORT=1\n")
         .file(".env.production", "PORT=1\nBAD LINE\n");
     let before = snapshot_files(&p);
-    let run = p.run_args(&["import", ".env.production", ".env.staging"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(
-        run.stderr.contains("unknown environment `staging`"),
-        "{}",
-        run.stderr
-    );
+    let run = p
+        .args(["import", ".env.production", ".env.staging"])
+        .status(2)
+        .stderr_has("unknown environment `staging`")
+        .run();
     assert!(
         run.stderr
             .contains("or declare it first with `cfgc env add"),
@@ -205,8 +199,7 @@ fn a_reference_to_a_name_the_file_does_not_set_is_an_error_naming_the_key() {
     let text = "HOST=db.example.com\nURL=postgres://${HOST}/app\nCACHE=${REDIS_HOST}:6379\nDIR=${DATA_DIR:-/srv}/x\n";
     let p = bare().file(".env.production", text);
     let before = snapshot_files(&p);
-    let run = p.run_args(&["import", ".env.production"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["import", ".env.production"]).status(2).run();
     assert!(
         run.stderr.contains(
             ".env.production:3:1: `CACHE`: refers to `${…}` of a name this file does not set"
@@ -217,8 +210,7 @@ fn a_reference_to_a_name_the_file_does_not_set_is_an_error_naming_the_key() {
     assert!(run.stderr.contains("1 problem(s)"), "{}", run.stderr);
     assert_eq!(before, snapshot_files(&p));
     let p = p.edit(".env.production", "CACHE=${REDIS_HOST}:6379\n", "");
-    let run = p.run_args(&["import", ".env.production"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["import", ".env.production"]).status(0).run();
     let names = ["URL".to_string(), "DIR".to_string()];
     let got = exec_values(&p, "production", &names.iter().collect::<Vec<_>>());
     assert_eq!(got["URL"], "postgres://db.example.com/app");
@@ -235,8 +227,7 @@ fn a_missing_environment_is_declared_after_saying_so() {
             ".env.staging",
             "PORT=1\nAPI_TOKEN=canary-token-0123456789\n",
         );
-    let run = p.run_args(&["import", ".env.staging"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p.args(["import", ".env.staging"]).status(0).run();
     assert!(
         run.stdout.contains(
             "import: `staging` is not declared in cfgc.toml; declaring it as `cfgc env add staging --tier deployed` would:"
@@ -248,8 +239,10 @@ fn a_missing_environment_is_declared_after_saying_so() {
     let toml = p.read("cfgc.toml");
     assert!(toml.contains("[environments.staging]"), "{toml}");
     assert!(p.read("environments/staging.yaml").contains("PORT: 1"));
-    let run = p.run_args(&["exec", "staging", "--", "printenv", "API_TOKEN"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p
+        .args(["exec", "staging", "--", "printenv", "API_TOKEN"])
+        .status(0)
+        .run();
     assert_eq!(run.stdout, "canary-token-0123456789\n");
 }
 
@@ -257,7 +250,6 @@ fn a_missing_environment_is_declared_after_saying_so() {
 fn a_refused_import_declares_no_environment() {
     let p = bare().file(".env.staging", "PORT=1\nBAD LINE\n");
     let before = snapshot_files(&p);
-    let run = p.run_args(&["import", ".env.staging"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    p.args(["import", ".env.staging"]).status(2).run();
     assert_eq!(before, snapshot_files(&p));
 }

@@ -55,7 +55,7 @@ proptest! {
             })
             .collect();
         let p = bare().file(".env.local", &text);
-        let run = p.run_args(&["import", ".env.local"]);
+        let run = p.args(["import", ".env.local"]).run();
         prop_assert_eq!(run.code, 0, "{}\n{}", text, run.transcript());
         let python = python_dotenv(&[&p.path(".env.local")]).remove(0);
         prop_assert_eq!(python.len(), 30);

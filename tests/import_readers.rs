@@ -80,8 +80,7 @@ pub fn dotenvx(files: &[&Path]) -> Vec<Vars> {
 
 /// The `names` `cfgc exec ENV` gives a program (read back with `env -0`).
 pub fn exec_values(p: &Project, env: &str, names: &[&String]) -> Vars {
-    let run = p.run_args(&["exec", env, "--", "env", "-0"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p.args(["exec", env, "--", "env", "-0"]).status(0).run();
     run.stdout
         .split_terminator('\0')
         .filter_map(|pair| pair.split_once('='))
@@ -94,8 +93,7 @@ pub fn exec_values(p: &Project, env: &str, names: &[&String]) -> Vars {
 /// what python-dotenv reads and what dotenvx reads, with the import's transcript.
 fn import_and_read(text: &str) -> (Vars, Vars, Vars, String) {
     let p = bare().file(".env.local", text);
-    let run = p.run_args(&["import", ".env.local"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p.args(["import", ".env.local"]).status(0).run();
     let file = p.path(".env.local");
     let python = python_dotenv(&[&file]).remove(0);
     let node = dotenvx(&[&file]).remove(0);

@@ -14,8 +14,7 @@ fn init_scaffolds_a_project_that_checks_plans_and_applies() {
     let p = Project::empty()
         .env("HOME", &home.path().to_string_lossy())
         .env("XDG_CONFIG_HOME", "");
-    let run = p.run_args(&["init"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p.args(["init"]).status(0).run();
     let key_file = home.path().join(".config/cfgc/age/keys.txt");
     let shown = run
         .stdout
@@ -41,21 +40,15 @@ fn init_scaffolds_a_project_that_checks_plans_and_applies() {
     }
     assert!(p.read(".gitignore").contains("/deploy/*/.env\n"));
 
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(!run.stdout.contains("warning"), "{}", run.stdout);
-    let run = p.run_args(&["plan", "--exit-code"]);
-    assert_eq!(run.code, 3, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("deploy/development/.env"),
-        "{}",
-        run.stdout
-    );
+    p.args(["check"]).status(0).stdout_lacks("warning").run();
+    p.args(["plan", "--exit-code"])
+        .status(3)
+        .stdout_has("deploy/development/.env")
+        .run();
 
     let secret = "init-canary-0123456789abcdefghijklmnopq";
     p.set("development", "SESSION_SECRET", secret);
-    let run = p.run_args(&["apply", "--yes"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p.args(["apply", "--yes"]).status(0).run();
     assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret));
     let env = p.read("deploy/development/.env");
     assert!(env.contains("\nLOG_LEVEL=debug\n"), "{env}");
@@ -65,7 +58,7 @@ fn init_scaffolds_a_project_that_checks_plans_and_applies() {
         env.contains(&format!("\nSESSION_SECRET={secret}\n")),
         "{env}"
     );
-    assert_eq!(p.run_args(&["plan", "--exit-code"]).code, 0);
+    assert_eq!(p.args(["plan", "--exit-code"]).run().code, 0);
 }
 
 #[test]
@@ -77,8 +70,7 @@ fn init_refuses_to_overwrite_and_writes_nothing() {
         .file("cfgc.toml", "# mine\n")
         .file("templates/env.j2", "mine\n");
     let before = snapshot_files(&p);
-    let run = p.run_args(&["init"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["init"]).status(2).run();
     assert_snapshot!(run.transcript());
     assert_eq!(before, snapshot_files(&p));
     assert!(!home.path().join(".config").exists(), "no key was made");
@@ -90,8 +82,7 @@ fn initialised(args: &[&str]) -> (Project, tempfile::TempDir) {
     let p = Project::empty()
         .env("HOME", &home.path().to_string_lossy())
         .env("XDG_CONFIG_HOME", "");
-    let run = p.run_args(args);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(args).status(0).run();
     (p, home)
 }
 
@@ -120,8 +111,7 @@ fn init_writes_tiers_the_editor_lines_and_the_schema_line() {
         );
     }
     // The line is true once `cfgc docs` has run.
-    let run = p.run_args(&["docs"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["docs"]).status(0).run();
     assert!(p.path("schema/layer.schema.json").is_file());
 }
 
@@ -131,7 +121,7 @@ fn init_writes_tiers_the_editor_lines_and_the_schema_line() {
 fn init_tier_typo_is_refused_against_the_declared_tiers() {
     let (p, _home) = initialised(&["init"]);
     let p = p.edit("cfgc.toml", "tier = \"local\"", "tier = \"lcoal\"");
-    let run = p.run_args(&["check"]);
+    let run = p.args(["check"]).run();
     assert_ne!(run.code, 0, "{}", run.transcript());
     assert!(run.stderr.contains("cfgc.toml"), "{}", run.stderr);
     assert!(run.stderr.contains("`local`"), "{}", run.stderr);
@@ -151,8 +141,7 @@ fn init_env_flags_create_environments_as_env_add_does() {
     let keys =
         std::fs::read_to_string(home.path().join(".config/cfgc/age/keys.txt")).expect("keys");
     assert_eq!(keys.matches("AGE-SECRET-KEY-").count(), 3, "{keys}");
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["check"]).status(0).run();
 }
 
 #[test]
@@ -166,9 +155,10 @@ fn init_env_flags_refuse_a_bad_name_tier_or_twice() {
         let p = Project::empty()
             .env("HOME", &home.path().to_string_lossy())
             .env("XDG_CONFIG_HOME", "");
-        let run = p.run_args(&["init", spec[0], spec[1]]);
-        assert_eq!(run.code, 2, "{}", run.transcript());
-        assert!(run.stderr.contains("error[init-env]"), "{}", run.stderr);
+        p.args(["init", spec[0], spec[1]])
+            .status(2)
+            .stderr_has("error[init-env]")
+            .run();
         assert!(snapshot_files(&p).is_empty(), "nothing was written");
     }
 }
@@ -210,5 +200,5 @@ fn cfgc_schema_refuses_a_typoed_key() {
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("'secret' was unexpected"), "{said}");
     // cfgc refuses it too: the schema says what cfgc says.
-    assert_eq!(p.run_args(&["check"]).code, 2);
+    assert_eq!(p.args(["check"]).run().code, 2);
 }

@@ -19,7 +19,7 @@ fn keyless() -> (Project, Key) {
 }
 
 fn get_db(p: &Project) -> crate::common::Run {
-    p.run_args(&["secrets", "get", "dev", "DATABASE_URL"])
+    p.args(["secrets", "get", "dev", "DATABASE_URL"]).run()
 }
 
 #[test]

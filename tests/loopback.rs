@@ -10,14 +10,11 @@ fn openrouter_base_url_on_0_0_0_0_is_a_finding_in_production() {
         "environments/production.yaml",
         "OPENROUTER_BASE_URL: https://0.0.0.0/api/v1\n",
     );
-    let run = p.run_args(&["check", "production"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("OPENROUTER_BASE_URL"),
-        "{}",
-        run.transcript()
-    );
-    assert!(run.stdout.contains("loopback"), "{}", run.transcript());
+    p.args(["check", "production"])
+        .status(1)
+        .stdout_has("OPENROUTER_BASE_URL")
+        .stdout_has("loopback")
+        .run();
 }
 
 const LOCAL: &[&str] = &[
@@ -67,7 +64,7 @@ fn issue_19_c_frontend_url_bypasses_are_findings_in_production() {
             "FRONTEND_URL: https://app.taskpilot.example.com\n",
             &format!("FRONTEND_URL: \"{url}\"\n"),
         );
-        let run = p.run_args(&["check", "production"]);
+        let run = p.args(["check", "production"]).run();
         assert_eq!(run.code, 1, "{url:?}: {}", run.transcript());
         assert!(
             run.stdout
@@ -95,8 +92,10 @@ fn with_new_variable(env: &str) -> Project {
 
 #[test]
 fn every_spelling_in_a_variable_new_to_the_schema_is_a_finding() {
-    let run = with_new_variable("production").run_args(&["check", "production"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = with_new_variable("production")
+        .args(["check", "production"])
+        .status(1)
+        .run();
     for (i, url) in LOCAL.iter().enumerate() {
         assert!(
             run.stdout.contains(&format!("SERVICE_URLS[{i}]"))
@@ -109,6 +108,8 @@ fn every_spelling_in_a_variable_new_to_the_schema_is_a_finding() {
 
 #[test]
 fn a_local_tier_may_use_loopback() {
-    let run = with_new_variable("development").run_args(&["check", "development"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    with_new_variable("development")
+        .args(["check", "development"])
+        .status(0)
+        .run();
 }

@@ -43,7 +43,7 @@ fn never_shown(
         &["plan", "dev", "--format", "json"],
         &["apply", "--yes", "dev"],
     ] {
-        let run = p.run_args(args);
+        let run = p.args(args).run();
         assert_eq!(run.code, 0, "{args:?}: {}", run.transcript());
         transcripts.push(run.transcript());
     }
@@ -53,7 +53,7 @@ fn never_shown(
         &["plan", "dev", "--format", "json"],
         &["apply", "--yes", "dev"],
     ] {
-        let run = p.run_args(args);
+        let run = p.args(args).run();
         assert!(matches!(run.code, 0 | 3), "{args:?}: {}", run.transcript());
         transcripts.push(run.transcript());
     }
@@ -194,8 +194,7 @@ fn a_stale_secret_on_disk_is_never_shown() {
         "KIWICANARY-0123456789-abcdefghijklmnopq",
     );
     for args in [&["plan", "dev"][..], &["plan", "dev", "--format", "json"]] {
-        let run = p.run_args(args);
-        assert_eq!(run.code, 0, "{}", run.transcript());
+        let run = p.args(args).status(0).run();
         for word in ["OLDSTALECANARY", "SECONDSTALECANARY", "KIWICANARY"] {
             assert!(
                 !run.transcript().contains(word),
@@ -204,12 +203,10 @@ fn a_stale_secret_on_disk_is_never_shown() {
             );
         }
     }
-    let run = p.run_args(&["plan", "dev"]);
-    assert!(
-        run.stdout.contains("-JWT_SECRET=<secret "),
-        "{}",
-        run.stdout
-    );
+    let run = p
+        .args(["plan", "dev"])
+        .stdout_has("-JWT_SECRET=<secret ")
+        .run();
     // A line the new render has no counterpart for is not shown, and not called a secret.
     assert!(run.stdout.contains("-<line not shown>"), "{}", run.stdout);
     assert!(run.stdout.contains(" PORT=8080"), "{}", run.stdout);
@@ -226,8 +223,7 @@ fn a_secret_in_a_policy_finding_is_masked() {
         "JWT_SECRET",
         "KIWICANARY-0123456789-abcdefghijklmnopq",
     );
-    let run = p.run_args(&["plan", "dev"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["plan", "dev"]).status(1).run();
     // With stand-ins the policy passes: which rule fails with the real values, and where,
     // is not said (it would tell something about them; see SECURITY.md, section 8).
     assert!(
@@ -252,8 +248,7 @@ const EXPANDED_CANARY: &str = "KIWICANARY0123456789abcdefghij$HOME";
 fn unplaceable_value_was_named_by_its_loop_variable() {
     let p = Project::example();
     p.set("development", "JWT_SECRET", EXPANDED_CANARY);
-    let run = p.run_args(&["plan", "development"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["plan", "development"]).status(1).run();
     for wanted in [
         "cannot place the value of `JWT_SECRET` safely in `templates/env.j2` (output `dotenv`)",
         "--> templates/env.j2:10:15",
@@ -271,10 +266,10 @@ fn unplaceable_value_was_named_by_its_loop_variable() {
 #[test]
 fn secrets_set_accepted_an_unplaceable_value_without_a_warning() {
     let p = Project::example();
-    let run = p.run_with_stdin(
-        &["secrets", "set", "development", "JWT_SECRET"],
-        Some(EXPANDED_CANARY),
-    );
+    let run = p
+        .args(["secrets", "set", "development", "JWT_SECRET"])
+        .stdin(EXPANDED_CANARY)
+        .run();
     // A warning: the value is stored all the same.
     assert_eq!(run.code, 0, "{}", run.transcript());
     for wanted in [
@@ -295,13 +290,13 @@ fn secrets_set_accepted_an_unplaceable_value_without_a_warning() {
 #[test]
 fn secrets_set_warns_of_a_value_no_dotenv_format_takes() {
     let p = Project::example();
-    let run = p.run_with_stdin(
-        &["secrets", "set", "development", "JWT_SECRET"],
-        Some("KIWICANARY0123456789abcdefghij'quote"),
-    );
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(run.stderr.contains("contains `'`"), "{}", run.stderr);
-    assert!(!run.stderr.contains("dotenv-literal"), "{}", run.stderr);
+    let run = p
+        .args(["secrets", "set", "development", "JWT_SECRET"])
+        .stdin("KIWICANARY0123456789abcdefghij'quote")
+        .status(0)
+        .stderr_has("contains `'`")
+        .stderr_lacks("dotenv-literal")
+        .run();
     assert!(
         !run.transcript().contains("KIWICANARY"),
         "{}",
@@ -312,19 +307,18 @@ fn secrets_set_warns_of_a_value_no_dotenv_format_takes() {
 #[test]
 fn secrets_set_gives_no_warning_for_a_placeable_value() {
     let p = Project::example();
-    let run = p.run_with_stdin(
-        &["secrets", "set", "development", "JWT_SECRET"],
-        Some("KIWICANARY0123456789abcdefghijklmnop"),
-    );
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    p.args(["secrets", "set", "development", "JWT_SECRET"])
+        .stdin("KIWICANARY0123456789abcdefghijklmnop")
+        .status(0)
+        .stderr_lacks("warning")
+        .run();
 }
 
 #[test]
 fn check_with_a_key_warns_of_an_unplaceable_value() {
     let p = Project::example();
     p.set("development", "JWT_SECRET", EXPANDED_CANARY);
-    let run = p.run_args(&["check"]);
+    let run = p.args(["check"]).run();
     // A warning: plan's real render decides (a template may transform the value first).
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
@@ -349,16 +343,14 @@ fn plan_labelled_a_changed_plain_value_as_a_secret() {
         "JWT_SECRET",
         "canary-first-value-never-printed-0123456",
     );
-    let apply = p.run_args(&["apply", "--yes", "development"]);
-    assert_eq!(apply.code, 0, "{}", apply.transcript());
+    p.args(["apply", "--yes", "development"]).status(0).run();
     let p = p.edit("environments/base.yaml", "PORT: 8080", "PORT: 8081");
     p.set(
         "development",
         "JWT_SECRET",
         "canary-second-value-also-never-printed-987",
     );
-    let run = p.run_args(&["plan", "development"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p.args(["plan", "development"]).status(0).run();
     // PORT is a plain value in a secret-holding output: shown before and after.
     for wanted in [
         "\n-PORT=8080\n",

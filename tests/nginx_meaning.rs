@@ -63,7 +63,7 @@ fn refused(edits: &[(&str, &str)], broken: &[&str]) {
     for (from, to) in edits {
         p = p.edit("templates/nginx.conf.j2", from, to);
     }
-    let run = p.run_args(&["plan", "production"]);
+    let run = p.args(["plan", "production"]).run();
     let transcript = run.transcript();
     assert_eq!(run.code, 1, "{edits:?}\n{transcript}");
     for message in broken {

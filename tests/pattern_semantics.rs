@@ -19,7 +19,7 @@ fn named(pattern: &str, value: &str) -> Project {
 }
 
 fn check_dev(p: &Project) -> crate::common::Run {
-    p.run_args(&["check", "dev"])
+    p.args(["check", "dev"]).run()
 }
 
 /// Issue 19 (h): the ASCII build of a directive's argument pattern dropped Unicode case
@@ -32,8 +32,7 @@ fn ascii_build_dropped_case_folding_of_a_directive_pattern() {
          [[policies.directives]]\nmessage = \"no CORS headers\"\n\
          forbid = [[\"add_header\", \"(?i)acceſs-control-allow-origin\", \"...\"]]\n",
     );
-    let run = p.run_args(&["plan", "production"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["plan", "production"]).status(1).run();
     assert!(
         run.stdout
             .contains("breaks policy `no-cors`: no CORS headers"),

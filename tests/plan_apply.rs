@@ -7,7 +7,9 @@ use insta::assert_snapshot;
 
 #[test]
 fn committed_deploy_files_are_current() {
-    let run = Project::example().run_args(&["plan", "--exit-code", "--no-decrypt"]);
+    let run = Project::example()
+        .args(["plan", "--exit-code", "--no-decrypt"])
+        .run();
     assert_eq!(
         run.code,
         0,
@@ -23,7 +25,9 @@ fn plan_shows_a_diff_and_a_summary() {
         "CLOUD_RUN_MAX_INSTANCES: 20",
         "CLOUD_RUN_MAX_INSTANCES: 30",
     );
-    let run = p.run_args(&["plan", "production", "--exit-code", "--allow-skipped"]);
+    let run = p
+        .args(["plan", "production", "--exit-code", "--allow-skipped"])
+        .run();
     assert_eq!(run.code, 3, "pending changes exit 3: {}", run.transcript());
     assert_snapshot!(run.transcript());
 }
@@ -35,8 +39,7 @@ fn plan_json_lists_every_file() {
         "CLOUD_RUN_MAX_INSTANCES: 20",
         "CLOUD_RUN_MAX_INSTANCES: 30",
     ));
-    let run = p.run_args(&["plan", "--format", "json"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p.args(["plan", "--format", "json"]).status(0).run();
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
     assert_eq!(doc["version"], 1);
     assert_eq!(doc["summary"]["change"], 1);
@@ -62,8 +65,10 @@ fn apply_refuses_without_a_terminal() {
         "CLOUD_RUN_MAX_INSTANCES: 30",
     );
     let before = p.read("deploy/production/cloudbuild.yaml");
-    let run = p.run_args(&["apply", "production", "--allow-skipped"]);
-    assert_eq!(run.code, 2);
+    let run = p
+        .args(["apply", "production", "--allow-skipped"])
+        .status(2)
+        .run();
     assert_eq!(
         p.read("deploy/production/cloudbuild.yaml"),
         before,
@@ -80,8 +85,7 @@ fn apply_writes_changed_files_with_their_mode() {
         "CLOUD_RUN_MAX_INSTANCES: 30",
     );
     std::fs::remove_file(p.path("deploy/staging/nginx.conf")).expect("remove");
-    let run = p.run_args(&["apply", "--yes"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["apply", "--yes"]).status(0).run();
     assert!(
         p.read("deploy/production/cloudbuild.yaml")
             .contains("- \"30\"")
@@ -93,7 +97,7 @@ fn apply_writes_changed_files_with_their_mode() {
         & 0o777;
     assert_eq!(mode, 0o644);
     assert_eq!(
-        p.run_args(&["plan", "--exit-code"]).code,
+        p.args(["plan", "--exit-code"]).run().code,
         0,
         "apply left changes pending"
     );
@@ -108,8 +112,7 @@ fn apply_writes_changed_files_with_their_mode() {
 #[test]
 fn apply_removes_temp_files_a_killed_apply_left() {
     let p = Project::example().file("deploy/production/.cfgc-abc123.tmp", "half a file");
-    let run = p.run_args(&["apply", "--yes"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["apply", "--yes"]).status(0).run();
     assert!(!p.path("deploy/production/.cfgc-abc123.tmp").exists());
 }
 
@@ -127,8 +130,7 @@ fn apply_never_writes_through_a_symlink() {
         p.path("deploy/production/cloudbuild.yaml"),
     )
     .expect("symlink");
-    let run = p.run_args(&["apply", "--yes"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["apply", "--yes"]).status(2).run();
     // Refused already when plan reads the target to diff against it.
     assert!(
         run.stderr.contains(
@@ -150,8 +152,7 @@ fn outputs_outside_the_output_folder_are_refused() {
         "path = \"deploy/{env}/nginx.conf\"",
         "path = \"deploy/../../{env}/nginx.conf\"",
     );
-    let run = p.run_args(&["plan"]);
-    assert_eq!(run.code, 2);
+    let run = p.args(["plan"]).status(2).run();
     assert_snapshot!(run.transcript());
 }
 
@@ -162,8 +163,7 @@ fn undefined_template_variable_names_the_line() {
         "server_name {{ PUBLIC_DOMAIN }};\n\n        ssl",
         "server_name {{ PUBLIC_DOMIAN }};\n\n        ssl",
     );
-    let run = p.run_args(&["plan", "production"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["plan", "production"]).status(1).run();
     assert_snapshot!(run.transcript());
 }
 
@@ -174,8 +174,7 @@ fn value_that_cannot_be_escaped_names_the_template_line() {
         "FRONTEND_ROOT: /usr/share/nginx/html",
         "FRONTEND_ROOT: /usr/share/nginx/$html",
     );
-    let run = p.run_args(&["plan", "production"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["plan", "production"]).status(1).run();
     assert_snapshot!(run.transcript());
 }
 
@@ -186,8 +185,7 @@ fn policy_forbids_wildcard_cors() {
         "add_header Access-Control-Allow-Origin $cors_origin always;",
         "add_header Access-Control-Allow-Origin * always;",
     );
-    let run = p.run_args(&["plan", "staging"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["plan", "staging"]).status(1).run();
     assert_snapshot!(run.transcript());
 }
 
@@ -198,8 +196,7 @@ fn policy_requires_tls_1_2_or_later() {
         "ssl_protocols TLSv1.2 TLSv1.3;",
         "ssl_protocols TLSv1 TLSv1.2 TLSv1.3;",
     );
-    let run = p.run_args(&["plan", "production"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["plan", "production"]).status(1).run();
     assert_snapshot!(run.transcript());
 }
 
@@ -210,8 +207,7 @@ fn cloudbuild_secret_env_must_be_declared() {
         "    secretEnv:\n      - DATABASE_URL",
         "    secretEnv:\n      - JWT_SECRET",
     );
-    let run = p.run_args(&["plan", "production"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["plan", "production"]).status(1).run();
     assert_snapshot!(run.transcript());
 }
 
@@ -221,9 +217,10 @@ fn plan_with_findings_renders_nothing() {
         "environments/production.yaml",
         "APP_UPSTREAM: http://127.0.0.1:3000\n",
     );
-    let run = p.run_args(&["plan", "production"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(run.stdout.contains("error[loopback]"), "{}", run.stdout);
+    p.args(["plan", "production"])
+        .status(1)
+        .stdout_has("error[loopback]")
+        .run();
 }
 
 const CANARY: &str = "canary-7f3a-never-print-me-0123456789abcdef";
@@ -231,19 +228,17 @@ const CANARY: &str = "canary-7f3a-never-print-me-0123456789abcdef";
 /// The example with a known secret in development (the demo key decrypts it).
 fn with_canary_secret() -> Project {
     let p = Project::example();
-    let run = p.run_with_stdin(
-        &["secrets", "set", "development", "JWT_SECRET"],
-        Some(CANARY),
-    );
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["secrets", "set", "development", "JWT_SECRET"])
+        .stdin(CANARY)
+        .status(0)
+        .run();
     p
 }
 
 #[test]
 fn plan_masks_secret_values_in_diffs() {
     let p = with_canary_secret();
-    let run = p.run_args(&["plan", "development"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p.args(["plan", "development"]).status(0).run();
     assert!(
         !run.stdout.contains(CANARY) && !run.stderr.contains(CANARY),
         "the secret leaked into plan:\n{}",
@@ -255,20 +250,20 @@ fn plan_masks_secret_values_in_diffs() {
         run.stdout
     );
     // A changed secret shows that it changed, not what it was or became.
-    let apply = p.run_args(&["apply", "--yes", "development"]);
-    assert_eq!(apply.code, 0, "{}", apply.transcript());
+    let apply = p.args(["apply", "--yes", "development"]).status(0).run();
     assert!(
         !apply.stdout.contains(CANARY) && !apply.stderr.contains(CANARY),
         "the secret leaked into apply"
     );
     let new_value = "canary-second-value-also-never-printed-987";
-    let set = p.run_with_stdin(
-        &["secrets", "set", "development", "JWT_SECRET"],
-        Some(new_value),
-    );
-    assert_eq!(set.code, 0, "{}", set.transcript());
-    let run = p.run_args(&["plan", "development", "--exit-code"]);
-    assert_eq!(run.code, 3);
+    p.args(["secrets", "set", "development", "JWT_SECRET"])
+        .stdin(new_value)
+        .status(0)
+        .run();
+    let run = p
+        .args(["plan", "development", "--exit-code"])
+        .status(3)
+        .run();
     for secret in [CANARY, new_value] {
         assert!(
             !run.stdout.contains(secret) && !run.stderr.contains(secret),
@@ -282,8 +277,7 @@ fn plan_masks_secret_values_in_diffs() {
 #[test]
 fn secrets_land_only_in_outputs_declared_to_hold_them() {
     let p = with_canary_secret();
-    let run = p.run_args(&["apply", "--yes"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["apply", "--yes"]).status(0).run();
     let env_file = p.read("deploy/development/.env");
     assert!(env_file.contains(CANARY), "the .env misses the secret");
     let mode = std::fs::metadata(p.path("deploy/development/.env"))
@@ -317,18 +311,15 @@ fn a_secret_value_in_a_plain_output_stops_the_render() {
         "FRONTEND_ROOT: /usr/share/nginx/html",
         &format!("FRONTEND_ROOT: {value}"),
     );
-    let set = p.run_with_stdin(
-        &["secrets", "set", "development", "JWT_SECRET"],
-        Some(value),
-    );
-    assert_eq!(set.code, 0, "{}", set.transcript());
-    let run = p.run_args(&["apply", "--yes", "development"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("error[secret-in-plain-output]"),
-        "{}",
-        run.transcript()
-    );
+    p.args(["secrets", "set", "development", "JWT_SECRET"])
+        .stdin(value)
+        .status(0)
+        .run();
+    let run = p
+        .args(["apply", "--yes", "development"])
+        .status(1)
+        .stdout_has("error[secret-in-plain-output]")
+        .run();
     assert!(
         !run.stdout.contains(value) && !run.stderr.contains(value),
         "the secret was printed:\n{}",
@@ -347,13 +338,10 @@ fn invalid_policy_pattern_is_a_project_error() {
         "\n[[policies]]\nname = \"text\"\noutputs = [\"cloudbuild\"]\n\
          forbid = [ { pattern = '(unclosed', message = \"broken\" } ]\n",
     );
-    let run = p.run_args(&["plan"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(
-        run.stderr.contains("has an invalid pattern"),
-        "{}",
-        run.stderr
-    );
+    p.args(["plan"])
+        .status(2)
+        .stderr_has("has an invalid pattern")
+        .run();
 }
 
 #[test]
@@ -363,8 +351,7 @@ fn invalid_directive_pattern_is_a_project_error_at_its_line() {
         "forbid = [[\"add_header\", \"(?i)access-control-allow-origin\", '\\*', \"...\"]]",
         "forbid = [[\"add_header\", \"(?i)access-control-allow-origin\", '(unclosed', \"...\"]]",
     );
-    let run = p.run_args(&["plan"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["plan"]).status(2).run();
     assert_snapshot!(run.transcript());
 }
 
@@ -376,8 +363,7 @@ fn directive_rules_on_an_output_that_is_not_nginx_are_refused() {
          [[policies.directives]]\nmessage = \"m\"\nforbid = [[\"x\"]]\n\
          [[policies.directives]]\nmessage = \"both\"\nforbid = [[\"x\"]]\nrequire = [[\"y\"]]\n",
     );
-    let run = p.run_args(&["plan"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["plan"]).status(2).run();
     assert_snapshot!(run.transcript());
 }
 
@@ -390,8 +376,7 @@ fn a_string_or_comment_cannot_satisfy_the_tls_policy() {
         "ssl_protocols TLSv1.2 TLSv1.3;",
         "add_header X-Note \"\n        ssl_protocols TLSv1.2 TLSv1.3;\";\n        # ssl_protocols TLSv1.2 TLSv1.3;",
     );
-    let run = p.run_args(&["plan", "production"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["plan", "production"]).status(1).run();
     assert!(
         run.stdout
             .contains("this `server` block has no `ssl_protocols TLSv1\\.2 TLSv1\\.3`"),
@@ -408,8 +393,7 @@ fn a_quoted_wildcard_cannot_dodge_the_cors_policy() {
         "add_header Access-Control-Allow-Origin $cors_origin always;",
         "add_header 'Access-Control-Allow-Origin' '*' always;",
     );
-    let run = p.run_args(&["plan", "production"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["plan", "production"]).status(1).run();
     assert!(
         run.stdout
             .contains("breaks policy `nginx-deployed`: no wildcard CORS"),

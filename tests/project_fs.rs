@@ -12,8 +12,7 @@ const CANARY: &str = "CANARY-0123456789";
 /// canary.
 fn refused(p: &Project, message: &str) -> String {
     let before = snapshot_files(p);
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["check"]).status(2).run();
     assert!(
         run.stderr.contains(message),
         "expected `{message}` in:\n{}",
@@ -95,8 +94,7 @@ fn a_symlink_inside_the_project_is_followed() {
     )
     .expect("move");
     symlink("real-dev.yaml", p.path("environments/dev.yaml")).expect("symlink");
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["check"]).status(0).run();
 }
 
 #[test]

@@ -64,7 +64,7 @@ fn free_port() -> u16 {
 
 /// Apply; `Some(path)` of the written file, or `None` when the render was refused.
 fn render(p: &Project, file: &str, value: &str) -> Option<std::path::PathBuf> {
-    let run = p.run_args(&["apply", "--yes"]);
+    let run = p.args(["apply", "--yes"]).run();
     if run.code == 0 {
         return Some(p.path(&format!("deploy/prod/{file}")));
     }

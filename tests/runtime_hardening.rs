@@ -25,8 +25,10 @@ fn with_template(template: &str) -> Project {
 
 /// Set `JWT_SECRET` of dev to the canary (long enough for the schema).
 fn canary(p: &Project) {
-    let run = p.run_with_stdin(&["secrets", "set", "dev", "JWT_SECRET"], Some(CANARY));
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["secrets", "set", "dev", "JWT_SECRET"])
+        .stdin(CANARY)
+        .status(0)
+        .run();
 }
 
 fn no_canary(run: &Run) {
@@ -107,7 +109,7 @@ fn include_import_extends_of_a_secret_never_quote_it() {
     ] {
         let p = with_template(&format!("{tag}\n"));
         canary(&p);
-        let run = p.run_args(&["plan"]);
+        let run = p.args(["plan"]).run();
         assert_eq!(run.code, 2, "{tag}: {}", run.transcript());
         assert!(
             run.stderr.contains("is not one of the project's"),
@@ -134,7 +136,7 @@ fn filters_that_fail_on_a_secret_never_quote_it() {
     ] {
         let p = with_template(&format!("x={expr}\n"));
         canary(&p);
-        let run = p.run_args(&["plan"]);
+        let run = p.args(["plan"]).run();
         assert_ne!(run.code, 0, "{expr}: {}", run.transcript());
         no_canary(&run);
     }
@@ -146,7 +148,7 @@ fn bounded(template: &str, code: &str) -> Run {
     // A small output limit means little fuel: the bound is reached in a debug build quickly.
     let p = with_template(template).append("cfgc.toml", "\n[limits]\noutput_bytes = 65536\n");
     let start = Instant::now();
-    let run = p.run_args(&["plan"]);
+    let run = p.args(["plan"]).run();
     assert!(
         start.elapsed() < Duration::from_secs(60),
         "took {:?}",
@@ -179,8 +181,7 @@ fn a_string_doubled_forty_times_fails_fast() {
 fn a_rendered_file_past_the_output_limit_is_refused() {
     let p = with_template("{% for i in range(10000) %}0123456789{% endfor %}\n")
         .append("cfgc.toml", "\n[limits]\noutput_bytes = 4096\n");
-    let run = p.run_args(&["plan"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["plan"]).status(2).run();
     assert!(
         run.stderr
             .contains("`templates/t.j2` renders more than the output limit of 4096 bytes"),
@@ -208,8 +209,7 @@ fn a_template_symlinked_out_of_the_project_is_refused_unread() {
     std::fs::remove_file(p.path("templates/t.j2")).expect("rm");
     std::os::unix::fs::symlink(outside.path().join("t.j2"), p.path("templates/t.j2"))
         .expect("symlink");
-    let run = p.run_args(&["plan"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["plan"]).status(2).run();
     assert!(
         run.stderr.contains(
             "cannot read `templates/t.j2`: a symlink on the way leads outside the project"
@@ -226,7 +226,7 @@ fn a_template_that_is_a_fifo_is_refused_without_blocking() {
     std::fs::remove_file(p.path("templates/t.j2")).expect("rm");
     mkfifo(&p.path("templates/t.j2"));
     let start = Instant::now();
-    let run = p.run_args(&["plan"]);
+    let run = p.args(["plan"]).run();
     assert!(start.elapsed() < Duration::from_secs(30));
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(
@@ -245,16 +245,13 @@ fn an_output_on_disk_symlinked_out_of_the_project_is_an_error_not_absent() {
     std::fs::create_dir_all(p.path("deploy/dev")).expect("mkdir");
     std::os::unix::fs::symlink(outside.path().join("victim"), p.path("deploy/dev/t.txt"))
         .expect("symlink");
-    let run = p.run_args(&["plan"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(
-        run.stderr.contains("cannot read `deploy/dev/t.txt`"),
-        "{}",
-        run.stderr
-    );
+    let run = p
+        .args(["plan"])
+        .status(2)
+        .stderr_has("cannot read `deploy/dev/t.txt`")
+        .run();
     no_canary(&run);
-    let run = p.run_args(&["apply", "--yes"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    p.args(["apply", "--yes"]).status(2).run();
     assert_eq!(
         std::fs::read_to_string(outside.path().join("victim")).expect("read"),
         CANARY
@@ -278,8 +275,7 @@ fn a_target_that_is_a_folder_is_refused_before_any_write() {
     std::fs::remove_file(p.path("deploy/staging/nginx.conf")).expect("rm");
     std::fs::create_dir(p.path("deploy/staging/nginx.conf")).expect("mkdir");
     let before = snapshot_files(&p);
-    let run = p.run_args(&["apply", "--yes"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["apply", "--yes"]).status(2).run();
     assert!(
         run.stderr
             .contains("`deploy/staging/nginx.conf`: it is a folder, not a regular file"),
@@ -307,8 +303,7 @@ fn a_target_symlinked_inside_the_project_is_refused_before_any_write() {
     )
     .expect("symlink");
     let before = snapshot_files(&p);
-    let run = p.run_args(&["apply", "--yes"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["apply", "--yes"]).status(2).run();
     assert!(
         run.stderr.contains(
             "cannot write `deploy/staging/nginx.conf`: `deploy/staging/nginx.conf` is a symlink, and cfgc never writes through one"
@@ -328,8 +323,7 @@ fn an_output_folder_swapped_for_a_symlink_is_never_written_through() {
     let outside = tempfile::tempdir().expect("temp dir");
     std::fs::remove_dir_all(p.path("deploy/production")).expect("rm");
     std::os::unix::fs::symlink(outside.path(), p.path("deploy/production")).expect("symlink");
-    let run = p.run_args(&["apply", "--yes"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["apply", "--yes"]).status(2).run();
     assert!(
         run.stderr
             .contains("cannot read `deploy/production/nginx.conf`: a symlink on the way leads outside the project"),
@@ -348,8 +342,7 @@ fn an_output_folder_swapped_for_a_symlink_is_never_written_through() {
     std::fs::rename(p.path("deploy/production"), p.path("elsewhere")).expect("mv");
     std::os::unix::fs::symlink("../elsewhere", p.path("deploy/production")).expect("symlink");
     let before = snapshot_files(&p);
-    let run = p.run_args(&["apply", "--yes"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["apply", "--yes"]).status(2).run();
     assert!(
         run.stderr
             .contains("`deploy/production` is a symlink, and cfgc never writes through one"),
@@ -366,13 +359,10 @@ fn a_committed_lock_file_symlink_is_refused_and_not_created() {
     let victim = outside.path().join("created-by-cfgc");
     let p = example_with_changes();
     std::os::unix::fs::symlink(&victim, p.path(".cfgc.lock")).expect("symlink");
-    let run = p.run_args(&["apply", "--yes"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(
-        run.stderr.contains("cannot lock `.cfgc.lock`"),
-        "{}",
-        run.stderr
-    );
+    p.args(["apply", "--yes"])
+        .status(2)
+        .stderr_has("cannot lock `.cfgc.lock`")
+        .run();
     assert!(!victim.exists());
 
     let (p, _) = Project::with_secrets();
@@ -380,8 +370,11 @@ fn a_committed_lock_file_symlink_is_refused_and_not_created() {
     let _ = std::fs::remove_file(p.path(".cfgc.lock"));
     std::os::unix::fs::symlink(&victim, p.path(".cfgc.lock")).expect("symlink");
     let before = snapshot_files(&p);
-    let run = p.run_with_stdin(&["secrets", "set", "dev", "JWT_SECRET"], Some(CANARY));
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p
+        .args(["secrets", "set", "dev", "JWT_SECRET"])
+        .stdin(CANARY)
+        .status(2)
+        .run();
     assert!(!victim.exists());
     assert!(snapshot_files(&p) == before);
     no_temp_files(p.dir.path());
@@ -394,8 +387,11 @@ fn a_committed_lock_file_symlink_is_refused_and_not_created() {
 fn control_bytes_in_a_name_are_escaped_in_every_line() {
     let (p, _) = Project::with_secrets();
     let name = "EVIL\x1b[31m\x07\rNAME";
-    let run = p.run_with_stdin(&["secrets", "set", "dev", name], Some("x"));
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p
+        .args(["secrets", "set", "dev", name])
+        .stdin("x")
+        .status(1)
+        .run();
     no_controls(&run);
     // The help line names it too, escaped like the message.
     assert!(
@@ -413,7 +409,7 @@ fn control_bytes_in_a_layer_key_and_value_are_escaped() {
         "environments/dev.yaml",
         "\"BAD\\e[2J\\u009bKEY\": \"v\\e]0;title\\a\"\n",
     );
-    let run = p.run_args(&["check"]);
+    let run = p.args(["check"]).run();
     assert_ne!(run.code, 0, "{}", run.transcript());
     let all = format!("{}{}", run.stdout, run.stderr);
     assert!(
@@ -509,8 +505,10 @@ fn an_identity_file_others_may_read_is_used_with_a_warning() {
     let key = p.path("keys/test.key");
     std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o644))
         .expect("chmod");
-    let run = p.run_args(&["secrets", "get", "dev", "JWT_SECRET"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p
+        .args(["secrets", "get", "dev", "JWT_SECRET"])
+        .status(0)
+        .run();
     assert!(
         run.stderr.contains(
             "warning[identity-permissions]: identity file `[ROOT]/keys/test.key` may be read by others (mode 0644)"
@@ -526,9 +524,10 @@ fn an_identity_file_others_may_read_is_used_with_a_warning() {
     );
     std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600))
         .expect("chmod");
-    let run = p.run_args(&["secrets", "get", "dev", "JWT_SECRET"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    p.args(["secrets", "get", "dev", "JWT_SECRET"])
+        .status(0)
+        .stderr_lacks("warning")
+        .run();
 }
 
 #[test]
@@ -538,7 +537,7 @@ fn an_identity_fifo_is_refused_without_blocking() {
     let fifo = p.path("keys/fifo.key").to_string_lossy().into_owned();
     let p = p.env("CFGC_AGE_KEY_FILE", &fifo);
     let start = Instant::now();
-    let run = p.run_args(&["secrets", "get", "dev", "JWT_SECRET"]);
+    let run = p.args(["secrets", "get", "dev", "JWT_SECRET"]).run();
     assert!(start.elapsed() < Duration::from_secs(30));
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(
@@ -561,8 +560,10 @@ fn a_project_identity_symlinked_out_of_the_project_is_refused() {
             "identity = \"keys/demo.key\"\n\n[environments.prod]\n",
         )
         .env("CFGC_AGE_KEY_FILE", "");
-    let run = p.run_args(&["secrets", "get", "dev", "JWT_SECRET"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p
+        .args(["secrets", "get", "dev", "JWT_SECRET"])
+        .status(2)
+        .run();
     assert!(
         run.stderr.contains(
             "cannot read `keys/demo.key`: a symlink on the way leads outside the project"
@@ -589,7 +590,8 @@ fn control_bytes_in_a_secret_name_are_escaped_by_secrets_list() {
     let p = p.edit(prod, "cfgc:\n", &format!("{evil}\ncfgc:\n"));
     let run = p
         .env("CFGC_AGE_KEY_FILE", "")
-        .run_args(&["secrets", "list", "prod"]);
+        .args(["secrets", "list", "prod"])
+        .run();
     no_controls(&run);
     let all = format!("{}{}", run.stdout, run.stderr);
     assert!(all.contains("STRAY\\x1b[31m\\u{9b}TOKEN"), "{all}");

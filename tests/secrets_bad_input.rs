@@ -24,7 +24,7 @@ fn every_command_refuses(p: &Project, at: &str) -> String {
         (vec!["secrets", "list", "prod"], None),
         (vec!["check"], None),
     ] {
-        let run = p.run_with_stdin(&args, stdin);
+        let run = p.args(&args).stdin(stdin.unwrap_or_default()).run();
         let expect_code = if args == ["check"] && !run.stderr.contains("-->") {
             1
         } else {
@@ -121,13 +121,11 @@ fn damaged_data_key() {
     };
     std::fs::write(p.path(PROD), &bytes).expect("write");
     let before = snapshot_files(&p);
-    let run = p.run_args(&["secrets", "get", "prod", "JWT_SECRET"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(
-        run.stderr.contains("environments/prod.secrets.yaml:"),
-        "{}",
-        run.stderr
-    );
+    let run = p
+        .args(["secrets", "get", "prod", "JWT_SECRET"])
+        .status(2)
+        .stderr_has("environments/prod.secrets.yaml:")
+        .run();
     assert!(
         run.stderr.contains("secrets-data-key") || run.stderr.contains("no-identity"),
         "{}",

@@ -24,17 +24,17 @@ fn list_shows_names_and_what_the_schema_requires_without_a_key() {
         "cfgc:\n",
         &format!("{}\ncfgc:\n", line.replacen("JWT_SECRET", "STRAY_TOKEN", 1)),
     );
-    snap!(p.run_args(&["secrets", "list", "prod"]).transcript());
+    snap!(p.args(["secrets", "list", "prod"]).run().transcript());
 }
 
 #[test]
 fn set_reads_stdin_and_get_prints_the_value() {
     let (p, _) = Project::with_secrets();
-    let run = p.run_with_stdin(
-        &["secrets", "set", "dev", "JWT_SECRET"],
-        Some("multi\nline value that is long enough\r\n"),
-    );
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p
+        .args(["secrets", "set", "dev", "JWT_SECRET"])
+        .stdin("multi\nline value that is long enough\r\n")
+        .status(0)
+        .run();
     snap!(run.transcript());
     assert_eq!(
         p.get("dev", "JWT_SECRET"),
@@ -46,11 +46,11 @@ fn set_reads_stdin_and_get_prints_the_value() {
 fn set_refuses_a_value_that_fails_the_schema() {
     let (p, _) = Project::with_secrets();
     let before = snapshot_files(&p);
-    let run = p.run_with_stdin(
-        &["secrets", "set", "prod", "JWT_SECRET"],
-        Some("too-short-canary-41c7"),
-    );
-    assert_eq!(run.code, 1);
+    let run = p
+        .args(["secrets", "set", "prod", "JWT_SECRET"])
+        .stdin("too-short-canary-41c7")
+        .status(1)
+        .run();
     assert!(!run.stdout.contains("canary-41c7") && !run.stderr.contains("canary-41c7"));
     assert!(snapshot_files(&p) == before);
     snap!(run.transcript());
@@ -59,11 +59,17 @@ fn set_refuses_a_value_that_fails_the_schema() {
 #[test]
 fn set_refuses_names_the_schema_does_not_declare_secret() {
     let (p, _) = Project::with_secrets();
-    let run = p.run_with_stdin(&["secrets", "set", "prod", "JWT_SECRT"], Some("x"));
-    assert_eq!(run.code, 1);
+    let run = p
+        .args(["secrets", "set", "prod", "JWT_SECRT"])
+        .stdin("x")
+        .status(1)
+        .run();
     snap!(run.transcript());
-    let run = p.run_with_stdin(&["secrets", "set", "prod", "PORT"], Some("80"));
-    assert_eq!(run.code, 1);
+    let run = p
+        .args(["secrets", "set", "prod", "PORT"])
+        .stdin("80")
+        .status(1)
+        .run();
     assert!(
         run.stderr
             .contains("the schema does not mark `PORT` secret"),
@@ -75,9 +81,11 @@ fn set_refuses_names_the_schema_does_not_declare_secret() {
 #[test]
 fn set_with_empty_stdin_is_an_error() {
     let (p, _) = Project::with_secrets();
-    let run = p.run_with_stdin(&["secrets", "set", "prod", "JWT_SECRET"], Some(""));
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("no value given"), "{}", run.stderr);
+    p.args(["secrets", "set", "prod", "JWT_SECRET"])
+        .stdin("")
+        .status(2)
+        .stderr_has("no value given")
+        .run();
 }
 
 #[test]
@@ -101,8 +109,10 @@ fn set_creates_a_missing_file_encrypted_to_the_recipients() {
 #[test]
 fn get_of_an_unknown_name_suggests_one() {
     let (p, _) = Project::with_secrets();
-    let run = p.run_args(&["secrets", "get", "prod", "JWT_SECRETS"]);
-    assert_eq!(run.code, 2);
+    let run = p
+        .args(["secrets", "get", "prod", "JWT_SECRETS"])
+        .status(2)
+        .run();
     snap!(run.transcript());
 }
 
@@ -110,13 +120,14 @@ fn get_of_an_unknown_name_suggests_one() {
 fn rm_removes_one_value_and_notes_a_required_one() {
     let (p, _) = Project::with_secrets();
     let db = p.line(PROD, "DATABASE_URL: ");
-    let run = p.run_args(&["secrets", "rm", "prod", "JWT_SECRET"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p
+        .args(["secrets", "rm", "prod", "JWT_SECRET"])
+        .status(0)
+        .run();
     snap!(run.transcript());
     assert!(!p.read(PROD).contains("JWT_SECRET"));
     assert_eq!(p.line(PROD, "DATABASE_URL: "), db);
-    let check = p.run_args(&["check", "prod"]);
-    assert_eq!(check.code, 1);
+    let check = p.args(["check", "prod"]).status(1).run();
     assert!(
         check
             .stdout
@@ -139,19 +150,15 @@ fn check_validates_decrypted_values_when_a_key_fits() {
         "\"minLength\": 32,",
         "\"minLength\": 32, \"pattern\": \"^jwt-\",",
     );
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["check"]).status(1).run();
     assert!(!run.stdout.contains("canary-7c21") && !run.stderr.contains("canary-7c21"));
     snap!(run.transcript());
     // Without the key, only names are checked: no finding.
     let p = p.env("CFGC_AGE_KEY_FILE", "");
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("names only in dev, prod (no identity)"),
-        "{}",
-        run.stdout
-    );
+    p.args(["check"])
+        .status(0)
+        .stdout_has("names only in dev, prod (no identity)")
+        .run();
 }
 
 #[test]
@@ -162,8 +169,10 @@ fn no_identity_lists_the_file_recipients_and_every_place_searched() {
     let wrong_file = p.path("keys/wrong.key").to_string_lossy().into_owned();
     let p = p.env("CFGC_AGE_KEY_FILE", &wrong_file);
     let before = snapshot_files(&p);
-    let run = p.run_args(&["secrets", "get", "prod", "JWT_SECRET"]);
-    assert_eq!(run.code, 2);
+    let run = p
+        .args(["secrets", "get", "prod", "JWT_SECRET"])
+        .status(2)
+        .run();
     assert!(snapshot_files(&p) == before);
     snap!(run.transcript());
 }
@@ -184,7 +193,7 @@ fn identities_are_found_in_every_documented_place() {
     let other = age_key();
     let p = p.file("keys/other.key", &other.secret);
     let other_file = p.path("keys/other.key").to_string_lossy().into_owned();
-    let run = p.run_args(&[
+    p.args([
         "secrets",
         "get",
         "prod",
@@ -193,8 +202,9 @@ fn identities_are_found_in_every_documented_place() {
         &other_file,
         "--identity",
         &file,
-    ]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    ])
+    .status(0)
+    .run();
     // CFGC_AGE_KEY_FILE, CFGC_AGE_KEY (the key text), SOPS_AGE_KEY_FILE.
     for (var, value) in [
         ("CFGC_AGE_KEY_FILE", file.as_str()),
@@ -249,17 +259,18 @@ fn ssh_ed25519_keys_work_as_recipient_and_identity() {
     let p = p.file("cfgc.toml", &toml.replace(&old, public.trim()));
     std::fs::remove_file(p.path(PROD)).expect("rm");
     let key = p.path("id_ed25519").to_string_lossy().into_owned();
-    let run = p.run_with_stdin(
-        &["secrets", "set", "prod", "JWT_SECRET", "-i", &key],
-        Some("ssh-jwt-secret-0123456789abcdefghijklm"),
-    );
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["secrets", "set", "prod", "JWT_SECRET", "-i", &key])
+        .stdin("ssh-jwt-secret-0123456789abcdefghijklm")
+        .status(0)
+        .run();
     assert!(
         p.read(PROD).contains("    - ssh-ed25519 AAAA"),
         "{}",
         p.read(PROD)
     );
-    let run = p.run_args(&["secrets", "get", "prod", "JWT_SECRET", "-i", &key]);
+    let run = p
+        .args(["secrets", "get", "prod", "JWT_SECRET", "-i", &key])
+        .run();
     assert_eq!(
         run.stdout,
         "ssh-jwt-secret-0123456789abcdefghijklm\n",
@@ -286,8 +297,7 @@ fn edit_reencrypts_only_what_changed() {
         p,
         "stat -c '%a' \"$(dirname \"$1\")\" \"$1\" > \"$(dirname \"$0\")/modes\"\nsed -i 's/^JWT_SECRET: .*/JWT_SECRET: edited-jwt-secret-0123456789abcdefghijk/' \"$1\"",
     );
-    let run = p.run_args(&["secrets", "edit", "prod"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p.args(["secrets", "edit", "prod"]).status(0).run();
     snap!(run.transcript());
     assert_eq!(p.read("modes"), "700\n600\n");
     let after = p.read(PROD);
@@ -309,13 +319,13 @@ fn edit_removes_deleted_lines_and_changes_nothing_when_nothing_changed() {
     let (p, _) = Project::with_secrets();
     let before = p.read(PROD);
     let p = editor(p, "true");
-    let run = p.run_args(&["secrets", "edit", "prod"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(run.stdout.contains("no changes"), "{}", run.stdout);
+    p.args(["secrets", "edit", "prod"])
+        .status(0)
+        .stdout_has("no changes")
+        .run();
     assert_eq!(p.read(PROD), before);
     let p = editor(p, "sed -i '/^DATABASE_URL:/d' \"$1\"");
-    let run = p.run_args(&["secrets", "edit", "prod"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["secrets", "edit", "prod"]).status(0).run();
     assert!(!p.read(PROD).contains("DATABASE_URL"));
 }
 
@@ -328,9 +338,10 @@ fn edit_fails_and_cleans_up(action: &str, expect: &str) {
         &format!("echo \"$1\" > \"$(dirname \"$0\")/copy-path\"\n{action}"),
     );
     let before = p.read(PROD);
-    let run = p.run_args(&["secrets", "edit", "prod"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(run.stderr.contains(expect), "{}", run.stderr);
+    p.args(["secrets", "edit", "prod"])
+        .status(2)
+        .stderr_has(expect)
+        .run();
     let copy = std::path::PathBuf::from(p.read("copy-path").trim());
     assert!(
         !copy.exists(),
@@ -363,10 +374,12 @@ fn edit_removes_the_copy_on_ctrl_c() {
 fn edit_with_invalid_yaml_shows_the_line_masked() {
     let (p, _) = Project::with_secrets();
     let p = editor(p, "echo 'JWT_SECRET: \"canary-9e0f unterminated' >> \"$1\"");
-    let run = p.run_args(&["secrets", "edit", "prod"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(!run.stderr.contains("canary-9e0f"), "{}", run.stderr);
-    assert!(!run.stderr.contains("prod-jwt-secret"), "{}", run.stderr);
+    let run = p
+        .args(["secrets", "edit", "prod"])
+        .status(2)
+        .stderr_lacks("canary-9e0f")
+        .stderr_lacks("prod-jwt-secret")
+        .run();
     snap!(run.transcript());
 }
 
@@ -378,9 +391,11 @@ fn edit_refuses_a_value_that_fails_the_schema() {
         p,
         "sed -i 's/^JWT_SECRET: .*/JWT_SECRET: short-canary-3d2a/' \"$1\"",
     );
-    let run = p.run_args(&["secrets", "edit", "prod"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(!run.stderr.contains("canary-3d2a"), "{}", run.stderr);
+    let run = p
+        .args(["secrets", "edit", "prod"])
+        .status(1)
+        .stderr_lacks("canary-3d2a")
+        .run();
     assert!(
         run.stderr
             .contains("`JWT_SECRET` must be at least 32 characters long"),
@@ -401,8 +416,7 @@ fn a_file_changed_by_someone_else_meanwhile_is_not_overwritten() {
             "printf %s other-writer-jwt-secret-0123456789abcdef | {cfgc} secrets set prod JWT_SECRET\nsed -i 's/^DATABASE_URL: .*/DATABASE_URL: postgres:\\/\\/lost@db\\/x/' \"$1\""
         ),
     );
-    let run = p.run_args(&["secrets", "edit", "prod"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["secrets", "edit", "prod"]).status(2).run();
     assert!(
         run.stderr
             .contains("changed while cfgc was working on it: nothing was written"),
@@ -428,22 +442,12 @@ fn check_reports_recipients_that_differ_from_cfgc_toml() {
     let mut changed = toml.clone();
     changed.replace_range(at..at + key.public.len(), &other.public);
     let p = p.file("cfgc.toml", &changed).env("CFGC_AGE_KEY_FILE", "");
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 1);
+    let run = p.args(["check"]).status(1).run();
     snap!(run.transcript());
     // A write keeps the file's recipients, and says so.
     let file = p.path("keys/test.key").to_string_lossy().into_owned();
     let p = p.env("CFGC_AGE_KEY_FILE", &file);
-    let run = p.run_with_stdin(
-        &["secrets", "set", "prod", "JWT_SECRET"],
-        Some("still-old-recipients-0123456789abcdefghij"),
-    );
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("is encrypted to other recipients than cfgc.toml lists for prod; run `cfgc secrets rekey prod`"),
-        "{}",
-        run.stdout
-    );
+    p.args(["secrets", "set", "prod", "JWT_SECRET"]).stdin("still-old-recipients-0123456789abcdefghij").status(0).stdout_has("is encrypted to other recipients than cfgc.toml lists for prod; run `cfgc secrets rekey prod`").run();
 }
 
 #[test]
@@ -454,8 +458,7 @@ fn edit_creates_a_missing_file() {
         p,
         "sed -i 's/^# JWT_SECRET: $/JWT_SECRET: created-in-editor-0123456789abcdefghij/' \"$1\"",
     );
-    let run = p.run_args(&["secrets", "edit", "prod"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    p.args(["secrets", "edit", "prod"]).status(0).run();
     assert_eq!(
         p.get("prod", "JWT_SECRET"),
         "created-in-editor-0123456789abcdefghij"

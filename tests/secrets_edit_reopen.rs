@@ -106,8 +106,7 @@ fn without_a_terminal_the_first_error_ends_the_edit() {
     let (p, _) = Project::with_secrets();
     let before = p.read(PROD);
     let p = editor(p, &["echo 'NO_SUCH_SECRET: x' >> \"$1\"", "exit 9"]);
-    let run = p.run_args(&["secrets", "edit", "prod"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    p.args(["secrets", "edit", "prod"]).status(1).run();
     assert_eq!(p.read("rounds"), "1\n");
     assert_eq!(p.read(PROD), before);
 }

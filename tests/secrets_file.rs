@@ -36,12 +36,11 @@ fn changing_one_value_changes_only_its_line_the_generation_and_the_mac() {
 fn setting_the_same_value_changes_nothing() {
     let (p, _) = Project::with_secrets();
     let before = p.read(PROD);
-    let run = p.run_with_stdin(
-        &["secrets", "set", "prod", "DATABASE_URL"],
-        Some("postgres://app:prod@db.example.com/app\n"),
-    );
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(run.stdout.contains("unchanged"), "{}", run.stdout);
+    p.args(["secrets", "set", "prod", "DATABASE_URL"])
+        .stdin("postgres://app:prod@db.example.com/app\n")
+        .status(0)
+        .stdout_has("unchanged")
+        .run();
     assert_eq!(p.read(PROD), before);
 }
 
@@ -77,8 +76,7 @@ fn secrets_files_are_written_0600() {
 /// Runs `get`, expects exit 2, an error naming `expect` and no file changed.
 fn fails(p: &Project, args: &[&str], expect: &[&str]) -> String {
     let before = snapshot_files(p);
-    let run = p.run_args(args);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(args).status(2).run();
     for e in expect {
         assert!(run.stderr.contains(e), "expected `{e}` in:\n{}", run.stderr);
     }
@@ -132,8 +130,7 @@ fn file_copied_from_another_environment_fails_naming_the_keys() {
     // And `check`, without any key, names the mix-up too.
     let (p, _) = Project::with_secrets();
     let p = p.file(PROD, &dev).env("CFGC_AGE_KEY_FILE", "");
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p.args(["check"]).status(1).run();
     assert!(
         run.stdout
             .contains("was written for environment `dev`, but `prod` uses it"),
@@ -208,7 +205,7 @@ fn adding_a_recipient_only_wraps_the_data_key_for_it() {
         &format!("{}\", \"{}", key.public, second.public),
     );
     let p = p.file("cfgc.toml", &toml2);
-    let check = p.run_args(&["check"]);
+    let check = p.args(["check"]).run();
     assert!(
         check
             .stdout
@@ -218,8 +215,7 @@ fn adding_a_recipient_only_wraps_the_data_key_for_it() {
         check.stdout
     );
 
-    let run = p.run_args(&["secrets", "rekey"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p.args(["secrets", "rekey"]).status(0).run();
     assert!(
         run.stdout.contains(
             "prod: environments/prod.secrets.yaml re-wrapped for 2 recipients; values unchanged"
@@ -252,7 +248,7 @@ fn adding_a_recipient_only_wraps_the_data_key_for_it() {
         p.get("prod", "JWT_SECRET"),
         "prod-jwt-secret-0123456789abcdefghijk"
     );
-    assert_eq!(p.run_args(&["check"]).code, 0);
+    assert_eq!(p.args(["check"]).run().code, 0);
 }
 
 #[test]
@@ -263,9 +259,7 @@ fn removing_a_recipient_rotates_the_data_key_and_reencrypts_every_value() {
     let toml = p.read("cfgc.toml");
     let p = p.file("cfgc.toml", &toml.replace(&key.public, &second.public));
     let before = p.read(PROD);
-    let run = p.run_args(&["secrets", "rekey", "prod"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(run.stdout.contains("prod: environments/prod.secrets.yaml has a new data key for 1 recipient; 2 values re-encrypted"), "{}", run.stdout);
+    p.args(["secrets", "rekey", "prod"]).status(0).stdout_has("prod: environments/prod.secrets.yaml has a new data key for 1 recipient; 2 values re-encrypted").run();
     let after = p.read(PROD);
     for name in ["DATABASE_URL: ", "JWT_SECRET: ", "  mac: "] {
         let line = |t: &str| {
@@ -277,8 +271,10 @@ fn removing_a_recipient_rotates_the_data_key_and_reencrypts_every_value() {
         assert_ne!(line(&before), line(&after), "{name} kept its ciphertext");
     }
     // The removed key no longer opens it; the remaining one does.
-    let run = p.run_args(&["secrets", "get", "prod", "JWT_SECRET"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p
+        .args(["secrets", "get", "prod", "JWT_SECRET"])
+        .status(2)
+        .run();
     assert!(
         run.stderr
             .contains("no identity can decrypt the secrets of environment `prod`"),
@@ -303,13 +299,10 @@ fn rekey_changes_all_files_or_none() {
     let line = p.line(PROD, "JWT_SECRET: ");
     let p = p.edit(PROD, &format!("{line}\n"), "");
     let before = snapshot_files(&p);
-    let run = p.run_args(&["secrets", "rekey"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(
-        run.stderr.contains("no secrets file was changed"),
-        "{}",
-        run.stderr
-    );
+    p.args(["secrets", "rekey"])
+        .status(2)
+        .stderr_has("no secrets file was changed")
+        .run();
     assert!(snapshot_files(&p) == before, "a file changed");
 }
 
@@ -317,9 +310,10 @@ fn rekey_changes_all_files_or_none() {
 fn rotate_replaces_the_data_key_with_the_same_recipients() {
     let (p, _) = Project::with_secrets();
     let before = p.read(DEV);
-    let run = p.run_args(&["secrets", "rekey", "dev", "--rotate"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(run.stdout.contains("new data key"), "{}", run.stdout);
+    p.args(["secrets", "rekey", "dev", "--rotate"])
+        .status(0)
+        .stdout_has("new data key")
+        .run();
     assert_ne!(
         p.line(DEV, "JWT_SECRET: "),
         before

@@ -7,7 +7,7 @@ const CANARY: &str = "canary-0d9c7e41";
 const PROD: &str = "environments/prod.secrets.yaml";
 
 fn assert_clean(p: &Project, args: &[&str], stdin: Option<&str>, seen: &mut Vec<String>) -> i32 {
-    let run = p.run_with_stdin(args, stdin);
+    let run = p.args(args).stdin(stdin.unwrap_or_default()).run();
     assert!(
         !run.stdout.contains(CANARY) && !run.stderr.contains(CANARY),
         "`cfgc {}` printed the secret:\n{}",
@@ -70,7 +70,7 @@ fn the_canary_never_appears_outside_secrets_get() {
             &mut seen,
         ));
     }
-    let get = p.run_args(&["secrets", "get", "prod", "JWT_SECRET"]);
+    let get = p.args(["secrets", "get", "prod", "JWT_SECRET"]).run();
     assert_eq!(get.stdout, format!("{jwt}\n"), "get prints the value");
     let p = editor(p, "true");
     ok(assert_clean(

@@ -12,7 +12,7 @@ use crate::common::{Project, Run};
 /// `on_theirs`, `main` runs `on_main`, each committed.
 fn branches(on_theirs: impl Fn(&Project), on_main: impl Fn(&Project)) -> Project {
     let p = repo();
-    assert_eq!(p.run_args(&["git-setup"]).code, 0);
+    assert_eq!(p.args(["git-setup"]).run().code, 0);
     commit(&p, "git-setup");
     git(&p, &["checkout", "-q", "-b", "theirs"]);
     on_theirs(&p);
@@ -66,8 +66,9 @@ fn two_branches_setting_different_keys_merge_cleanly() {
     let merge = clean_merge(&p);
     assert_eq!(p.get("prod", "JWT_SECRET"), jwt);
     assert_eq!(p.get("prod", "DATABASE_URL"), db);
-    let check = p.run_args(&["check", "prod", "--base", "HEAD~1"]);
-    assert_eq!(check.code, 0, "{}", check.transcript());
+    p.args(["check", "prod", "--base", "HEAD~1"])
+        .status(0)
+        .run();
     assert!(
         merge
             .transcript()
@@ -121,8 +122,10 @@ fn a_file_recreated_on_one_branch_is_never_merged() {
         |p| {
             std::fs::remove_file(p.path(PROD)).expect("rm");
             let evil = format!("postgres://app:{CANARY}@evil.example.com/app");
-            let run = keyless(p, &["secrets", "set", "prod", "DATABASE_URL"], Some(&evil));
-            assert_eq!(run.code, 0, "{}", run.transcript());
+            keyless(p, &["secrets", "set", "prod", "DATABASE_URL"])
+                .stdin(&evil)
+                .status(0)
+                .run();
         },
         set_jwt_on_main,
     );
@@ -160,8 +163,9 @@ fn a_rotation_on_one_branch_merges_with_a_change_on_the_other() {
     let jwt = format!("{CANARY}-jwt-0123456789abcdefghijklmnop");
     let p = branches(
         |p| {
-            let run = p.run_args(&["secrets", "rekey", "prod", "--rotate"]);
-            assert_eq!(run.code, 0, "{}", run.transcript());
+            p.args(["secrets", "rekey", "prod", "--rotate"])
+                .status(0)
+                .run();
         },
         |p| p.set("prod", "JWT_SECRET", &jwt),
     );
@@ -174,6 +178,7 @@ fn a_rotation_on_one_branch_merges_with_a_change_on_the_other() {
         block(&p.read(PROD)).lines().take(8).collect::<Vec<_>>(),
         block(&theirs_key).lines().take(8).collect::<Vec<_>>()
     );
-    let check = keyless(&p, &["check", "prod", "--base", "HEAD~1"], None);
-    assert_eq!(check.code, 0, "{}", check.transcript());
+    keyless(&p, &["check", "prod", "--base", "HEAD~1"])
+        .status(0)
+        .run();
 }

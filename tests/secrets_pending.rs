@@ -19,42 +19,36 @@ fn a_value_set_without_a_key_is_pending_refused_by_plan_then_sealed() {
     let p = with_dotenv();
     let before = p.read(PROD);
     let value = format!("{CANARY}-pending-0123456789abcdefghijk");
-    let set = keyless(&p, &["secrets", "set", "prod", "JWT_SECRET"], Some(&value));
-    assert_eq!(set.code, 0, "{}", set.transcript());
+    let set = keyless(&p, &["secrets", "set", "prod", "JWT_SECRET"])
+        .stdin(&value)
+        .status(0)
+        .run();
     let after = p.read(PROD);
     assert!(
         after.starts_with(before.trim_end()),
         "the sealed part is left byte for byte"
     );
     assert!(after.contains("# UNAUTHENTICATED"));
-    let diff = keyless(&p, &["secrets", "diff"], None);
-    let check = keyless(&p, &["check", "prod"], None);
-    assert_eq!(check.code, 1, "{}", check.transcript());
-    let plan = p.run_args(&["plan", "prod"]);
-    assert_eq!(plan.code, 2, "{}", plan.transcript());
-    let apply = p.run_args(&["apply", "prod", "--yes"]);
-    assert_eq!(apply.code, 2, "{}", apply.transcript());
-    assert!(
-        apply.stderr.contains("error[secrets-unsealed]"),
-        "{}",
-        apply.transcript()
-    );
-    let exec = p.run_args(&["exec", "prod", "--", "true"]);
-    assert_eq!(exec.code, 2, "{}", exec.transcript());
-    assert!(
-        exec.stderr.contains("error[secrets-unsealed]"),
-        "{}",
-        exec.transcript()
-    );
+    let diff = keyless(&p, &["secrets", "diff"]).run();
+    let check = keyless(&p, &["check", "prod"]).status(1).run();
+    let plan = p.args(["plan", "prod"]).status(2).run();
+    let apply = p
+        .args(["apply", "prod", "--yes"])
+        .status(2)
+        .stderr_has("error[secrets-unsealed]")
+        .run();
+    let exec = p
+        .args(["exec", "prod", "--", "true"])
+        .status(2)
+        .stderr_has("error[secrets-unsealed]")
+        .run();
     assert!(!p.path("deploy").exists(), "nothing was written");
-    let rekey = p.run_args(&["secrets", "rekey", "prod", "--rotate"]);
+    let rekey = p.args(["secrets", "rekey", "prod", "--rotate"]).run();
     assert_eq!(rekey.code, 2, "seal first: {}", rekey.transcript());
-    let seal = p.run_args(&["secrets", "seal", "prod"]);
-    assert_eq!(seal.code, 0, "{}", seal.transcript());
+    let seal = p.args(["secrets", "seal", "prod"]).status(0).run();
     assert_eq!(p.get("prod", "JWT_SECRET"), value);
     assert!(!p.read(PROD).contains("pending"));
-    let planned = p.run_args(&["plan", "prod"]);
-    assert_eq!(planned.code, 0, "{}", planned.transcript());
+    let planned = p.args(["plan", "prod"]).status(0).run();
     no_canary(&[
         &set, &diff, &check, &plan, &apply, &exec, &rekey, &seal, &planned,
     ]);
@@ -73,23 +67,19 @@ fn seal_shows_pending_values_only_when_asked() {
     let p = with_dotenv();
     let value = format!("postgres://app:{CANARY}@db.example.com/app");
     assert_eq!(
-        keyless(
-            &p,
-            &["secrets", "set", "prod", "DATABASE_URL"],
-            Some(&value)
-        )
-        .code,
+        keyless(&p, &["secrets", "set", "prod", "DATABASE_URL"])
+            .stdin(&value)
+            .run()
+            .code,
         0
     );
-    let no_key = keyless(&p, &["secrets", "seal", "prod", "--show"], None);
-    assert_eq!(no_key.code, 2, "{}", no_key.transcript());
+    let no_key = keyless(&p, &["secrets", "seal", "prod", "--show"])
+        .status(2)
+        .run();
     no_canary(&[&no_key]);
-    let shown = p.run_args(&["secrets", "seal", "prod", "--show"]);
-    assert_eq!(shown.code, 0, "{}", shown.transcript());
-    assert!(
-        shown.stdout.contains(&format!("DATABASE_URL={value}\n")),
-        "{}",
-        shown.transcript()
-    );
-    assert!(!shown.stderr.contains(CANARY));
+    p.args(["secrets", "seal", "prod", "--show"])
+        .status(0)
+        .stdout_has(&format!("DATABASE_URL={value}\n"))
+        .stderr_lacks(CANARY)
+        .run();
 }

@@ -11,24 +11,24 @@ use crate::common::git::{
 #[test]
 fn secrets_diff_names_what_changed_without_a_key() {
     let p = repo();
-    let unchanged = keyless(&p, &["secrets", "diff"], None);
-    assert_eq!(unchanged.code, 0, "{}", unchanged.transcript());
+    let unchanged = keyless(&p, &["secrets", "diff"]).status(0).run();
     p.set(
         "prod",
         "JWT_SECRET",
         &format!("{CANARY}-0123456789abcdefghijklmnop"),
     );
-    let rm = p.run_args(&["secrets", "rm", "dev", "DATABASE_URL"]);
-    assert_eq!(rm.code, 0, "{}", rm.transcript());
-    let changed = keyless(&p, &["secrets", "diff"], None);
-    assert_eq!(changed.code, 1, "{}", changed.transcript());
+    p.args(["secrets", "rm", "dev", "DATABASE_URL"])
+        .status(0)
+        .run();
+    let changed = keyless(&p, &["secrets", "diff"]).status(1).run();
     commit(&p, "change");
-    let rotated = p.run_args(&["secrets", "rekey", "prod", "--rotate"]);
-    assert_eq!(rotated.code, 0, "{}", rotated.transcript());
-    let resealed = keyless(&p, &["secrets", "diff", "HEAD"], None);
-    assert_eq!(resealed.code, 1);
-    let bad_rev = keyless(&p, &["secrets", "diff", "no-such-branch"], None);
-    assert_eq!(bad_rev.code, 2);
+    p.args(["secrets", "rekey", "prod", "--rotate"])
+        .status(0)
+        .run();
+    let resealed = keyless(&p, &["secrets", "diff", "HEAD"]).status(1).run();
+    let bad_rev = keyless(&p, &["secrets", "diff", "no-such-branch"])
+        .status(2)
+        .run();
     no_canary(&[&unchanged, &changed, &resealed, &bad_rev]);
     for run in [&changed, &resealed] {
         assert!(!run.stdout.contains("ENC["), "{}", run.transcript());
@@ -45,16 +45,14 @@ fn secrets_diff_names_what_changed_without_a_key() {
 #[test]
 fn secrets_diff_outside_a_git_repository_is_an_error() {
     let (p, _) = Project::with_secrets();
-    let run = keyless(&p, &["secrets", "diff"], None);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = keyless(&p, &["secrets", "diff"]).status(2).run();
     snap!(run.transcript());
 }
 
 #[test]
 fn git_diff_and_log_show_names_through_the_diff_driver() {
     let p = repo();
-    let setup = p.run_args(&["git-setup"]);
-    assert_eq!(setup.code, 0, "{}", setup.transcript());
+    let setup = p.args(["git-setup"]).status(0).run();
     assert_eq!(
         p.read(".gitattributes"),
         "*.secrets.yaml merge=cfgc-secrets diff=cfgc-secrets\n"
@@ -64,7 +62,7 @@ fn git_diff_and_log_show_names_through_the_diff_driver() {
         ".gitattributes",
         "*.png binary\n*.secrets.yaml merge=cfgc-secrets diff=cfgc-secrets\n",
     );
-    assert_eq!(p.run_args(&["git-setup"]).code, 0);
+    assert_eq!(p.args(["git-setup"]).run().code, 0);
     assert_eq!(
         p.read(".gitattributes"),
         "*.png binary\n*.secrets.yaml merge=cfgc-secrets diff=cfgc-secrets\n"
@@ -117,13 +115,11 @@ fn check_base_catches_a_rollback_and_a_stripped_generation() {
         &format!("{CANARY}-0123456789abcdefghijklmnop"),
     );
     commit(&p, "new JWT secret");
-    let ok = keyless(&p, &["check", "--base", "HEAD~1"], None);
-    assert_eq!(ok.code, 0, "{}", ok.transcript());
+    let ok = keyless(&p, &["check", "--base", "HEAD~1"]).status(0).run();
     // The older file put back: valid on its own, and its MAC verifies.
     let p = p.file(PROD, &old);
-    let rolled_back = keyless(&p, &["check", "--base", "HEAD"], None);
-    assert_eq!(rolled_back.code, 1, "{}", rolled_back.transcript());
-    let with_key = p.run_args(&["check", "prod"]);
+    let rolled_back = keyless(&p, &["check", "--base", "HEAD"]).status(1).run();
+    let with_key = p.args(["check", "prod"]).run();
     assert_eq!(
         with_key.code,
         0,
@@ -133,9 +129,10 @@ fn check_base_catches_a_rollback_and_a_stripped_generation() {
     // The generation line removed: a legacy file to the parser, rolled back to `--base`.
     let line = p.line(PROD, "  generation: ");
     let p = p.file(PROD, &old.replace(&format!("{line}\n"), ""));
-    let stripped = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
-    assert_eq!(stripped.code, 1, "{}", stripped.transcript());
-    let mac = p.run_args(&["check", "prod"]);
+    let stripped = keyless(&p, &["check", "prod", "--base", "HEAD"])
+        .status(1)
+        .run();
+    let mac = p.args(["check", "prod"]).run();
     assert_eq!(
         mac.code,
         2,
@@ -161,11 +158,14 @@ fn check_base_catches_a_recreated_file_until_a_key_holder_confirms_it() {
     // Someone without a key writes a fresh file from the public recipients.
     std::fs::remove_file(p.path(PROD)).expect("rm");
     let evil = format!("postgres://app:{CANARY}@evil.example.com/app");
-    let run = keyless(&p, &["secrets", "set", "prod", "DATABASE_URL"], Some(&evil));
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    let recreated = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
-    assert_eq!(recreated.code, 1, "{}", recreated.transcript());
-    let diff = keyless(&p, &["secrets", "diff"], None);
+    let run = keyless(&p, &["secrets", "set", "prod", "DATABASE_URL"])
+        .stdin(&evil)
+        .status(0)
+        .run();
+    let recreated = keyless(&p, &["check", "prod", "--base", "HEAD"])
+        .status(1)
+        .run();
+    let diff = keyless(&p, &["secrets", "diff"]).run();
     assert!(
         diff.stdout
             .contains("data key replaced without a confirmation"),
@@ -173,38 +173,35 @@ fn check_base_catches_a_recreated_file_until_a_key_holder_confirms_it() {
         diff.transcript()
     );
     // A key holder who meant it (here: reviewed it) confirms with the old key.
-    let confirm = p.run_args(&["secrets", "confirm-recreate", "prod", "--base", "HEAD"]);
-    assert_eq!(confirm.code, 0, "{}", confirm.transcript());
-    let confirmed = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
-    assert!(
-        !confirmed.stdout.contains("secrets-recreated"),
-        "{}",
-        confirmed.transcript()
-    );
-    assert!(
-        !confirmed.stdout.contains("secrets-rolled-back"),
-        "{}",
-        confirmed.transcript()
-    );
+    let confirm = p
+        .args(["secrets", "confirm-recreate", "prod", "--base", "HEAD"])
+        .status(0)
+        .run();
+    let confirmed = keyless(&p, &["check", "prod", "--base", "HEAD"])
+        .stdout_lacks("secrets-recreated")
+        .stdout_lacks("secrets-rolled-back")
+        .run();
     // Without the old key there is nothing to sign with.
     let p2 = repo();
     std::fs::remove_file(p2.path(PROD)).expect("rm");
-    keyless(
-        &p2,
-        &["secrets", "set", "prod", "DATABASE_URL"],
-        Some(&evil),
-    );
+    keyless(&p2, &["secrets", "set", "prod", "DATABASE_URL"])
+        .stdin(&evil)
+        .run();
     let refused = keyless(
         &p2,
         &["secrets", "confirm-recreate", "prod", "--base", "HEAD"],
-        None,
-    );
-    assert_eq!(refused.code, 2, "{}", refused.transcript());
+    )
+    .status(2)
+    .run();
     // A rotation by cfgc is signed by the old key: not a finding.
     let p3 = repo();
-    assert_eq!(p3.run_args(&["secrets", "rekey", "prod", "--rotate"]).code, 0);
-    let rotated = keyless(&p3, &["check", "prod", "--base", "HEAD"], None);
-    assert_eq!(rotated.code, 0, "{}", rotated.transcript());
+    assert_eq!(
+        p3.args(["secrets", "rekey", "prod", "--rotate"]).run().code,
+        0
+    );
+    let rotated = keyless(&p3, &["check", "prod", "--base", "HEAD"])
+        .status(0)
+        .run();
     no_canary(&[
         &run, &recreated, &diff, &confirm, &confirmed, &refused, &rotated,
     ]);
@@ -219,15 +216,11 @@ fn check_base_catches_a_recreated_file_until_a_key_holder_confirms_it() {
 /// `check prod --base HEAD` and `secrets diff HEAD`, keyless: both must call the file
 /// re-created.
 fn assert_recreated(p: &crate::common::Project) -> (crate::common::Run, crate::common::Run) {
-    let check = keyless(p, &["check", "prod", "--base", "HEAD"], None);
-    assert_eq!(check.code, 1, "{}", check.transcript());
-    assert!(
-        check.stdout.contains("secrets-recreated"),
-        "{}",
-        check.transcript()
-    );
-    let diff = keyless(p, &["secrets", "diff", "HEAD"], None);
-    assert_eq!(diff.code, 1, "{}", diff.transcript());
+    let check = keyless(p, &["check", "prod", "--base", "HEAD"])
+        .status(1)
+        .stdout_has("secrets-recreated")
+        .run();
+    let diff = keyless(p, &["secrets", "diff", "HEAD"]).status(1).run();
     assert!(
         diff.stdout
             .contains("data key replaced without a confirmation"),
@@ -262,15 +255,15 @@ fn recreated_then_rekeyed_to_the_remaining_recipient_is_not_an_offboarding() {
     let p = repo();
     let (me, colleague) = (owner(&p), crate::common::age_key().public);
     set_prod_recipients(&p, &[&me, &colleague]);
-    let added = p.run_args(&["secrets", "rekey", "prod"]);
-    assert_eq!(added.code, 0, "{}", added.transcript());
+    p.args(["secrets", "rekey", "prod"]).status(0).run();
     commit(&p, "a colleague joins prod");
     let evil = attacker(&p);
     recreate_prod(&p, &[&me, &colleague, &evil], 1);
     // The attacker leaves, and takes the colleague with them: "recipient removed" alone.
     set_prod_recipients(&p, &[&me]);
-    let rekey = as_attacker(&p, &["secrets", "rekey", "prod"], None);
-    assert_eq!(rekey.code, 0, "{}", rekey.transcript());
+    as_attacker(&p, &["secrets", "rekey", "prod"])
+        .status(0)
+        .run();
     let (_, diff) = assert_recreated(&p);
     assert!(
         diff.stdout.contains("recipient removed") && !diff.stdout.contains("recipient added"),
@@ -287,12 +280,15 @@ fn recreated_after_a_move_is_compared_with_the_file_it_replaces() {
     let toml = p.read("cfgc.toml").replace(PROD, moved);
     std::fs::write(p.path("cfgc.toml"), toml).expect("write");
     // Moved and nothing else: the same file, found by environment.
-    let honest = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
-    assert_eq!(honest.code, 0, "{}", honest.transcript());
+    keyless(&p, &["check", "prod", "--base", "HEAD"])
+        .status(0)
+        .run();
     std::fs::remove_file(p.path(moved)).expect("rm");
     let evil = format!("postgres://app:{CANARY}@evil.example.com/app");
-    let run = keyless(&p, &["secrets", "set", "prod", "DATABASE_URL"], Some(&evil));
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    keyless(&p, &["secrets", "set", "prod", "DATABASE_URL"])
+        .stdin(&evil)
+        .status(0)
+        .run();
     assert_recreated(&p);
 }
 
@@ -302,8 +298,8 @@ fn every_honest_rekey_signs_with_the_old_key() {
     let (me, colleague) = (owner(&p), crate::common::age_key().public);
     // A recipient added: the same key re-wrapped, and signed by it.
     set_prod_recipients(&p, &[&me, &colleague]);
-    assert_eq!(p.run_args(&["secrets", "rekey", "prod"]).code, 0);
-    let added = keyless(&p, &["secrets", "diff", "HEAD"], None);
+    assert_eq!(p.args(["secrets", "rekey", "prod"]).run().code, 0);
+    let added = keyless(&p, &["secrets", "diff", "HEAD"]).run();
     assert!(
         added
             .stdout
@@ -311,25 +307,24 @@ fn every_honest_rekey_signs_with_the_old_key() {
         "{}",
         added.transcript()
     );
-    let check = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
-    assert_eq!(check.code, 0, "{}", check.transcript());
+    keyless(&p, &["check", "prod", "--base", "HEAD"])
+        .status(0)
+        .run();
     commit(&p, "a colleague joins");
     // A recipient removed, then a rotation, then a write: a new key, signed by the old.
     set_prod_recipients(&p, &[&me]);
-    assert_eq!(p.run_args(&["secrets", "rekey", "prod"]).code, 0);
+    assert_eq!(p.args(["secrets", "rekey", "prod"]).run().code, 0);
     p.set(
         "prod",
         "JWT_SECRET",
         &format!("{CANARY}-0123456789abcdefghijklmnop"),
     );
-    let removed = keyless(&p, &["secrets", "diff", "HEAD"], None);
-    assert!(
-        removed.stdout.contains("data key replaced: confirmed"),
-        "{}",
-        removed.transcript()
-    );
-    let check = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
-    assert_eq!(check.code, 0, "{}", check.transcript());
+    let removed = keyless(&p, &["secrets", "diff", "HEAD"])
+        .stdout_has("data key replaced: confirmed")
+        .run();
+    let check = keyless(&p, &["check", "prod", "--base", "HEAD"])
+        .status(0)
+        .run();
     no_canary(&[&added, &removed, &check]);
 }
 
@@ -337,13 +332,18 @@ fn every_honest_rekey_signs_with_the_old_key() {
 fn two_rekeys_on_one_branch_are_reported_until_confirmed_against_the_base() {
     let p = repo();
     let (me, colleague) = (owner(&p), crate::common::age_key().public);
-    assert_eq!(p.run_args(&["secrets", "rekey", "prod", "--rotate"]).code, 0);
+    assert_eq!(
+        p.args(["secrets", "rekey", "prod", "--rotate"]).run().code,
+        0
+    );
     set_prod_recipients(&p, &[&me, &colleague]);
-    assert_eq!(p.run_args(&["secrets", "rekey", "prod"]).code, 0);
+    assert_eq!(p.args(["secrets", "rekey", "prod"]).run().code, 0);
     // The re-wrap is signed by the rotated key, which HEAD's file does not know.
     assert_recreated(&p);
-    let confirm = p.run_args(&["secrets", "confirm-recreate", "prod", "--base", "HEAD"]);
-    assert_eq!(confirm.code, 0, "{}", confirm.transcript());
-    let check = keyless(&p, &["check", "prod", "--base", "HEAD"], None);
-    assert_eq!(check.code, 0, "{}", check.transcript());
+    p.args(["secrets", "confirm-recreate", "prod", "--base", "HEAD"])
+        .status(0)
+        .run();
+    keyless(&p, &["check", "prod", "--base", "HEAD"])
+        .status(0)
+        .run();
 }

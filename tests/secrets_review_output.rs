@@ -72,7 +72,7 @@ fn forged_names_and_environments_are_refused_by_every_review_command() {
         let forged = forge(&p);
         std::fs::write(p.path(PROD), &forged).expect("write");
         std::fs::write(p.path("theirs.yaml"), &forged).expect("write");
-        let textconv = keyless(&p, &["secrets", "textconv", PROD], None);
+        let textconv = keyless(&p, &["secrets", "textconv", PROD]).run();
         refused(&textconv, what);
         assert!(
             textconv.stderr.contains("prod.secrets.yaml:"),
@@ -84,23 +84,25 @@ fn forged_names_and_environments_are_refused_by_every_review_command() {
             &["check", "prod", "--base", "HEAD"],
             &["secrets", "list", "prod"],
         ] {
-            refused(&keyless(&p, args, None), what);
+            refused(&keyless(&p, args).run(), what);
         }
         // The merge driver, with THEIRS forged: OURS stays as it was.
         std::fs::write(p.path(PROD), &honest).expect("write");
         std::fs::write(p.path("base.yaml"), &honest).expect("write");
-        let merge = p.run_args(&["secrets", "merge", "base.yaml", PROD, "theirs.yaml", PROD]);
+        let merge = p
+            .args(["secrets", "merge", "base.yaml", PROD, "theirs.yaml", PROD])
+            .run();
         refused(&merge, what);
         assert_eq!(p.read(PROD), honest);
         // A forged file in history, read by `check --base` and through git's diff driver.
         std::fs::remove_file(p.path("theirs.yaml")).expect("rm");
         std::fs::remove_file(p.path("base.yaml")).expect("rm");
-        assert_eq!(p.run_args(&["git-setup"]).code, 0);
+        assert_eq!(p.args(["git-setup"]).run().code, 0);
         std::fs::write(p.path(PROD), &forged).expect("write");
         commit(&p, "forged");
         std::fs::write(p.path(PROD), &honest).expect("write");
         refused(
-            &keyless(&p, &["check", "prod", "--base", "HEAD"], None),
+            &keyless(&p, &["check", "prod", "--base", "HEAD"]).run(),
             what,
         );
         not_forged(&git_run(&p, &["diff", "--", PROD], false));
@@ -155,8 +157,11 @@ fn secrets_set_refuses_a_schema_name_a_secrets_file_cannot_hold() {
     );
     std::fs::write(p.path(schema), text).expect("write");
     let before = p.read(PROD);
-    let run = p.run_with_stdin(&["secrets", "set", "prod", "db.password"], Some("x"));
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let run = p
+        .args(["secrets", "set", "prod", "db.password"])
+        .stdin("x")
+        .status(1)
+        .run();
     assert!(
         run.stderr.contains(
             "`db.password` cannot be a secret's name: a secret's name is a variable name"

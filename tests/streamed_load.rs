@@ -11,8 +11,7 @@ fn syntax_errors_in_shared_and_own_files_are_all_reported_together() {
         .file("environments/dev.yaml", "NODE_ENV: {development\n")
         .file("environments/prod.yaml", "PORT: 1\nPORT: 2\n");
     for command in ["check", "plan"] {
-        let run = p.run_args(&[command]);
-        assert_eq!(run.code, 2, "{}", run.transcript());
+        let run = p.args([command]).status(2).run();
         for file in ["base.yaml", "dev.yaml", "prod.yaml"] {
             assert!(
                 run.stderr.contains(&format!("environments/{file}:")),
@@ -28,18 +27,11 @@ fn own_syntax_errors_of_two_environments_are_both_reported() {
     let p = Project::fixture("minimal")
         .file("environments/dev.yaml", "NODE_ENV: {development\n")
         .file("environments/prod.yaml", "PORT: [1\n");
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(
-        run.stderr.contains("environments/dev.yaml:"),
-        "{}",
-        run.transcript()
-    );
-    assert!(
-        run.stderr.contains("environments/prod.yaml:"),
-        "{}",
-        run.transcript()
-    );
+    p.args(["check"])
+        .status(2)
+        .stderr_has("environments/dev.yaml:")
+        .stderr_has("environments/prod.yaml:")
+        .run();
 }
 
 #[test]
@@ -50,8 +42,7 @@ fn a_finding_in_an_own_file_shows_its_line_and_redacts_the_credential() {
         &format!("SENTRY_DSN: https://user:{password}@sentry.example.com/1\n"),
     );
     for command in ["check", "plan"] {
-        let run = p.run_args(&[command]);
-        assert_eq!(run.code, 1, "{}", run.transcript());
+        let run = p.args([command]).status(1).run();
         let all = run.transcript();
         assert!(all.contains("plaintext-credential"), "{all}");
         // The source line is shown (so the file's text was kept for the report)...

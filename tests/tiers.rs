@@ -12,8 +12,7 @@ fn an_undeclared_tier_is_an_error_with_a_suggestion() {
         "[environments.staging]\ntier = \"deployed\"",
         "[environments.staging]\ntier = \"deploy\"",
     );
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["check"]).status(2).run();
     assert_snapshot!(run.transcript());
 }
 
@@ -24,8 +23,7 @@ fn a_policy_naming_a_tier_no_environment_has_is_an_error() {
         "tiers = [\"deployed\"]",
         "tiers = [\"deployd\"]",
     );
-    let run = p.run_args(&["plan"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["plan"]).status(2).run();
     assert_snapshot!(run.transcript());
 }
 
@@ -36,8 +34,7 @@ fn a_schema_rule_naming_a_tier_no_environment_has_is_an_error() {
     let p = Project::fixture("minimal")
         .edit("cfgc.toml", "tier = \"deployed\"", "tier = \"deploy\"")
         .edit("cfgc.toml", "[tiers.deployed]\ndeployed = true\n", "");
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["check"]).status(2).run();
     assert_snapshot!(run.transcript());
 }
 
@@ -47,8 +44,7 @@ fn a_tiers_table_naming_a_tier_no_environment_has_is_an_error() {
     // built-in rules: an error at the table, not a silent no-op.
     let p =
         Project::fixture("minimal").edit("cfgc.toml", "tier = \"deployed\"", "tier = \"deploy\"");
-    let run = p.run_args(&["check"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = p.args(["check"]).status(2).run();
     assert!(
         run.stderr
             .contains("`[tiers.deployed]` names the tier `deployed`, which no environment has")
@@ -61,6 +57,5 @@ fn a_tiers_table_naming_a_tier_no_environment_has_is_an_error() {
 
 #[test]
 fn the_example_declares_its_tiers() {
-    let run = Project::example().run_args(&["check"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    Project::example().args(["check"]).status(0).run();
 }

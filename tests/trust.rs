@@ -48,9 +48,11 @@ fn pull_request(setting: bool, change: impl FnOnce(Project) -> Project) -> Proje
 
 /// cfgc run in CI (`CI=true`) with `vars` on top.
 fn ci(p: &Project, args: &[&str], vars: &[(&str, &str)]) -> Run {
-    let mut all = vec![("CI", "true")];
-    all.extend_from_slice(vars);
-    p.run_with_env(args, None, &all)
+    let mut test = p.args(args).env("CI", "true");
+    for (k, v) in vars {
+        test = test.env(k, v);
+    }
+    test.run()
 }
 
 /// No part of the secret longer than the oracles' guesses is in `run`'s output.
@@ -113,8 +115,10 @@ fn plan_masking_oracle_in_a_changed_template_reads_nothing_in_ci() {
 #[test]
 fn a_machine_format_is_output_that_leaves_even_without_ci() {
     let p = pull_request(true, |p| p.file("templates/env.j2", &oracle_template()));
-    let run = p.run_args(&["plan", "dev", "--format", "json", "--allow-skipped"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = p
+        .args(["plan", "dev", "--format", "json", "--allow-skipped"])
+        .status(0)
+        .run();
     refused(&run, "templates/env.j2");
     assert!(
         run.stdout.contains("\"secrets-not-decrypted\""),
@@ -237,14 +241,12 @@ fn unchanged_code_against_the_trusted_revision_decrypts_as_before() {
 #[test]
 fn on_the_key_holders_machine_changed_code_decrypts_as_before() {
     let p = pull_request(true, |p| p.file("templates/env.j2", &oracle_template()));
-    let run = p.run_args(&["plan", "dev"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(
-        run.stdout.contains("+JWT_SECRET=<secret "),
-        "{}",
-        run.stdout
-    );
-    assert!(!run.stdout.contains("skipped deploy"), "{}", run.stdout);
+    let run = p
+        .args(["plan", "dev"])
+        .status(0)
+        .stdout_has("+JWT_SECRET=<secret ")
+        .stdout_lacks("skipped deploy")
+        .run();
     assert!(run.stderr.is_empty(), "{}", run.transcript());
     no_secret(&run);
 }

@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use super::{Project, Run, tools};
+use super::{Project, Run, Test, tools};
 
 /// The secrets file the review, merge and pending tests write to.
 pub const PROD: &str = "environments/prod.secrets.yaml";
@@ -107,8 +107,8 @@ pub fn no_canary(runs: &[&Run]) {
 }
 
 /// `cfgc ARGS` run by someone with no identity at hand.
-pub fn keyless(p: &Project, args: &[&str], stdin: Option<&str>) -> Run {
-    p.run_with_env(args, stdin, &[("CFGC_AGE_KEY_FILE", "")])
+pub fn keyless<'p>(p: &'p Project, args: &[&str]) -> Test<'p> {
+    p.args(args).env("CFGC_AGE_KEY_FILE", "")
 }
 
 /// The public key of the project's own key holder (`keys/test.key`), as prod lists it.
@@ -148,9 +148,9 @@ pub fn attacker(p: &Project) -> String {
 }
 
 /// `cfgc ARGS` run with the attacker's key only.
-pub fn as_attacker(p: &Project, args: &[&str], stdin: Option<&str>) -> Run {
-    let key = p.path("keys/attacker.key").to_string_lossy().into_owned();
-    p.run_with_env(args, stdin, &[("CFGC_AGE_KEY_FILE", &key)])
+pub fn as_attacker<'p>(p: &'p Project, args: &[&str]) -> Test<'p> {
+    p.args(args)
+        .env("CFGC_AGE_KEY_FILE", p.path("keys/attacker.key"))
 }
 
 /// The attack of issue 19 (b): prod's file deleted and re-created by the attacker under
@@ -160,12 +160,16 @@ pub fn recreate_prod(p: &Project, recipients: &[&str], writes: usize) {
     set_prod_recipients(p, recipients);
     std::fs::remove_file(p.path(PROD)).expect("rm");
     let evil = format!("postgres://app:{CANARY}@evil.example.com/app");
-    let run = as_attacker(p, &["secrets", "set", "prod", "DATABASE_URL"], Some(&evil));
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    as_attacker(p, &["secrets", "set", "prod", "DATABASE_URL"])
+        .stdin(&evil)
+        .status(0)
+        .run();
     for i in 0..writes {
         let jwt = format!("{CANARY}-evil-{i}-0123456789abcdefghijklmn");
-        let run = as_attacker(p, &["secrets", "set", "prod", "JWT_SECRET"], Some(&jwt));
-        assert_eq!(run.code, 0, "{}", run.transcript());
+        as_attacker(p, &["secrets", "set", "prod", "JWT_SECRET"])
+            .stdin(&jwt)
+            .status(0)
+            .run();
     }
 }
 

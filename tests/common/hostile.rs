@@ -130,7 +130,10 @@ impl Project {
         let outside = [
             ("canary.yaml", format!("KEY: {OUTSIDE}\n")),
             ("canary.j2", format!("{OUTSIDE}\n")),
-            ("schema.json", format!("{{\"description\": \"{OUTSIDE}\"}}\n")),
+            (
+                "schema.json",
+                format!("{{\"description\": \"{OUTSIDE}\"}}\n"),
+            ),
             (
                 "cfgc.toml",
                 format!("# {OUTSIDE}\n{}", String::from_utf8_lossy(&b.files[0].1)),

@@ -24,7 +24,7 @@ pub mod tools;
 
 use std::path::PathBuf;
 
-pub use env::{USER_VARS, strip_user_env};
+pub use env::strip_user_env;
 pub use hostile::{OUTSIDE, SECRET};
 pub use project::Project;
 pub use run::Run;

@@ -130,7 +130,11 @@ impl Project {
         let mut cmd = match &self.through {
             Some((program, before)) => {
                 let mut cmd = tools::command(program);
-                cmd.args(before.iter().map(|a| a.replace("{cfgc}", env!("CARGO_BIN_EXE_cfgc"))));
+                cmd.args(
+                    before
+                        .iter()
+                        .map(|a| a.replace("{cfgc}", env!("CARGO_BIN_EXE_cfgc"))),
+                );
                 cmd
             }
             None => Command::new(env!("CARGO_BIN_EXE_cfgc")),
@@ -172,7 +176,11 @@ impl Project {
         let mut words: Vec<String> = Vec::new();
         if let Some((program, before)) = &self.through {
             words.push(program.clone());
-            words.extend(before.iter().map(|a| a.replace("{cfgc}", "cfgc").replace(exe, "cfgc")));
+            words.extend(
+                before
+                    .iter()
+                    .map(|a| a.replace("{cfgc}", "cfgc").replace(exe, "cfgc")),
+            );
         } else {
             words.push("cfgc".into());
         }
@@ -185,8 +193,7 @@ impl Project {
 fn quote(arg: &OsStr) -> String {
     let s = arg.to_string_lossy();
     if !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@{}".contains(c))
     {
         s.into_owned()

@@ -74,7 +74,7 @@ fn a_command_in_a_secret_is_refused_by_plan_without_quoting_it() {
         "JWT_SECRET",
         "$(touch PWNED)-s3cr3t-canary-0123456789abcdef",
     );
-    let run = p.run_args(&["plan", "development"]);
+    let run = p.args(["plan", "development"]).run();
     let transcript = run.transcript();
     assert_eq!(run.code, 1, "{transcript}");
     for wanted in [

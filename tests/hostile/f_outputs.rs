@@ -1,18 +1,18 @@
 //! (f) Outputs: duplicate paths, an output over one of the project's inputs, bad modes, a
 //! read-only output folder, a full disk. Nothing is written, nothing is left behind.
 
-use super::harness::Case;
 use super::mount::{Tmpfs, can_mount};
+use crate::common::Project;
 
-each_command!(two_outputs_with_one_path: |c| c.edit("cfgc.toml", "out/{env}/app.yaml", "out/{env}/.env"), 2, ["error[project]: outputs `dotenv` and `app` are both written to `out/dev/.env`", "cfgc.toml:21:8"]);
-case!(two_outputs_with_one_path_after_normalising: |c| c.edit("cfgc.toml", "out/{env}/app.yaml", "out/./{env}//.env") => ["apply", "--yes"], 2, ["error[project]: outputs `dotenv` and `app` are both written to `out/dev/.env`"]);
+each_command!(two_outputs_with_one_path: |c| c.edit("cfgc.toml", "out/{env}/app.yaml", "out/{env}/.env"), 2, stderr: ["error[project]: outputs `dotenv` and `app` are both written to `out/dev/.env`", "cfgc.toml:21:8"]);
+case!(two_outputs_with_one_path_after_normalising: |c| c.edit("cfgc.toml", "out/{env}/app.yaml", "out/./{env}//.env") => ["apply", "--yes"], 2, stderr: ["error[project]: outputs `dotenv` and `app` are both written to `out/dev/.env`"]);
 case!(one_path_for_every_environment: |c| {
     let public = c.public_key();
     c.edit("cfgc.toml", "[outputs.dotenv]", &format!("[environments.prod]\ntier = \"deployed\"\nlayers = [\"env/base.yaml\"]\nrecipients = [\"{public}\"]\n\n[outputs.dotenv]"))
         .edit("cfgc.toml", "out/{env}/app.yaml", "out/app.yaml")
-} => ["check"], 2, ["error[project]: output `app` would write every environment to the same file", "put `{env}` in the path"]);
+} => ["check"], 2, stderr: ["error[project]: output `app` would write every environment to the same file", "put `{env}` in the path"]);
 
-fn over(c: Case, dir: &str, path: &str) -> Case {
+fn over(c: Project, dir: &str, path: &str) -> Project {
     c.edit(
         "cfgc.toml",
         "output_dir = \"out\"",
@@ -21,14 +21,14 @@ fn over(c: Case, dir: &str, path: &str) -> Case {
     .edit("cfgc.toml", "out/{env}/app.yaml", path)
 }
 const INPUT: &str = "error[project]: output `app` would be written over";
-each_command!(output_over_the_secrets_file: |c| over(c, "env", "env/dev.secrets.yaml").edit("cfgc.toml", "out/{env}/.env", "env/{env}.env"), 2, [INPUT, "`env/dev.secrets.yaml`, a secrets file of this project"]);
-case!(output_over_a_layer: |c| over(c, "env", "env/base.yaml").edit("cfgc.toml", "out/{env}/.env", "env/{env}.env") => ["apply", "--yes"], 2, [INPUT, "`env/base.yaml`, a layer of this project"]);
-case!(output_over_a_template: |c| over(c, "templates", "templates/env.j2").edit("cfgc.toml", "out/{env}/.env", "templates/{env}.env") => ["apply", "--yes"], 2, [INPUT, "`templates/env.j2`, a template of this project"]);
-case!(output_over_the_schema: |c| over(c, "schema", "schema/env.schema.json").edit("cfgc.toml", "out/{env}/.env", "schema/{env}.env") => ["apply", "--yes"], 2, [INPUT, "`schema/env.schema.json`, the schema of this project"]);
-case!(output_over_the_project_file: |c| over(c, ".", "cfgc.toml") => ["apply", "--yes"], 2, ["error[project]: invalid path for `output_dir`: the path is empty"]);
-case!(secret_output_over_a_layer_it_reads: |c| over(c, "env", "env/dev.yaml").edit("cfgc.toml", "out/{env}/.env", "env/{env}.env").edit("cfgc.toml", "format = \"yaml\"", "format = \"yaml\"\nsecrets = true") => ["apply", "--yes"], 2, [INPUT, "`env/dev.yaml`, a layer of this project"]);
+each_command!(output_over_the_secrets_file: |c| over(c, "env", "env/dev.secrets.yaml").edit("cfgc.toml", "out/{env}/.env", "env/{env}.env"), 2, stderr: [INPUT, "`env/dev.secrets.yaml`, a secrets file of this project"]);
+case!(output_over_a_layer: |c| over(c, "env", "env/base.yaml").edit("cfgc.toml", "out/{env}/.env", "env/{env}.env") => ["apply", "--yes"], 2, stderr: [INPUT, "`env/base.yaml`, a layer of this project"]);
+case!(output_over_a_template: |c| over(c, "templates", "templates/env.j2").edit("cfgc.toml", "out/{env}/.env", "templates/{env}.env") => ["apply", "--yes"], 2, stderr: [INPUT, "`templates/env.j2`, a template of this project"]);
+case!(output_over_the_schema: |c| over(c, "schema", "schema/env.schema.json").edit("cfgc.toml", "out/{env}/.env", "schema/{env}.env") => ["apply", "--yes"], 2, stderr: [INPUT, "`schema/env.schema.json`, the schema of this project"]);
+case!(output_over_the_project_file: |c| over(c, ".", "cfgc.toml") => ["apply", "--yes"], 2, stderr: ["error[project]: invalid path for `output_dir`: the path is empty"]);
+case!(secret_output_over_a_layer_it_reads: |c| over(c, "env", "env/dev.yaml").edit("cfgc.toml", "out/{env}/.env", "env/{env}.env").edit("cfgc.toml", "format = \"yaml\"", "format = \"yaml\"\nsecrets = true") => ["apply", "--yes"], 2, stderr: [INPUT, "`env/dev.yaml`, a layer of this project"]);
 
-fn mode(c: Case, m: &str) -> Case {
+fn mode(c: Project, m: &str) -> Project {
     c.edit(
         "cfgc.toml",
         "path = \"out/{env}/app.yaml\"",
@@ -36,35 +36,32 @@ fn mode(c: Case, m: &str) -> Case {
     )
 }
 const MODE: &str = "error[project]: `mode` must be an octal file mode such as \"0644\"";
-case!(mode_setuid: |c| mode(c, "4755") => ["apply", "--yes"], 2, [MODE]);
-case!(mode_not_octal: |c| mode(c, "0999") => ["check"], 2, [MODE]);
-case!(mode_not_a_number: |c| mode(c, "rwx") => ["check"], 2, [MODE]);
+case!(mode_setuid: |c| mode(c, "4755") => ["apply", "--yes"], 2, stderr: [MODE]);
+case!(mode_not_octal: |c| mode(c, "0999") => ["check"], 2, stderr: [MODE]);
+case!(mode_not_a_number: |c| mode(c, "rwx") => ["check"], 2, stderr: [MODE]);
 
 // What is on disk now is read under the output limit.
-case!(existing_target_over_the_output_limit: |c| c.mkdir("out/dev").write("out/dev/app.yaml", "x".repeat(10_000)).append("cfgc.toml", "\n[limits]\noutput_bytes = 4096\n") => ["plan"], 2, ["error[file-too-large]: cannot read `out/dev/app.yaml`: it is larger than the output limit of 4096 bytes"]);
+case!(existing_target_over_the_output_limit: |c| c.mkdir("out/dev").file("out/dev/app.yaml", "x".repeat(10_000)).append("cfgc.toml", "\n[limits]\noutput_bytes = 4096\n") => ["plan"], 2, stderr: ["error[file-too-large]: cannot read `out/dev/app.yaml`: it is larger than the output limit of 4096 bytes"]);
 
 /// apply into an output folder that cannot be written: a read-only tmpfs as root, a mode
 /// 0555 folder otherwise.
 #[test]
 fn read_only_output_folder() {
-    let c = Case::new();
+    let p = Project::hostile();
     let _fs = if can_mount() {
-        Some(Tmpfs::mount(&c.path("out"), "64k", true).expect("mount a read-only tmpfs as root"))
+        Some(Tmpfs::mount(&p.path("out"), "64k", true).expect("mount a read-only tmpfs as root"))
     } else {
-        let c2 = &c;
-        std::fs::create_dir_all(c2.path("out/dev")).expect("mkdir");
+        std::fs::create_dir_all(p.path("out/dev")).expect("mkdir");
         std::fs::set_permissions(
-            c2.path("out/dev"),
+            p.path("out/dev"),
             std::os::unix::fs::PermissionsExt::from_mode(0o555),
         )
         .expect("chmod");
         None
     };
-    let run = c.refuses(
-        &["apply", "--yes"],
-        2,
-        &["error[io]: cannot write `out/dev/"],
-    );
+    let run = super::refuses(&p, &["apply", "--yes"], 2)
+        .stderr_has("error[io]: cannot write `out/dev/")
+        .run();
     assert!(
         run.stderr.contains("Read-only file system") || run.stderr.contains("Permission denied"),
         "{}",
@@ -76,48 +73,33 @@ fn read_only_output_folder() {
 /// rlimit of 1 block with SIGXFSZ ignored, which turns the write into EFBIG.
 #[test]
 fn full_disk() {
-    let c = Case::new();
+    let p = Project::hostile();
     if can_mount() {
-        let _fs = Tmpfs::mount(&c.path("out"), "16k", false).expect("mount a tmpfs as root");
-        std::fs::create_dir_all(c.path("out/dev")).expect("mkdir");
+        let _fs = Tmpfs::mount(&p.path("out"), "16k", false).expect("mount a tmpfs as root");
+        std::fs::create_dir_all(p.path("out/dev")).expect("mkdir");
         // Fill it: the write stops at ENOSPC.
-        let fill = c.path("out/fill");
+        let fill = p.path("out/fill");
         let _ = std::fs::write(&fill, vec![b'x'; 64 << 10]);
-        let run = c.refuses(
-            &["apply", "--yes"],
-            2,
+        super::refuses(&p, &["apply", "--yes"], 2)
+            .stderr_has("error[io]: cannot write `out/dev/")
+            .stderr_has("No space left on device")
+            .run();
+    } else {
+        let p = p.mkdir("out/dev").through(
+            "bash",
+            // bash execs cfgc in place: the pid the timeout stops is cfgc's.
             &[
-                "error[io]: cannot write `out/dev/",
-                "No space left on device",
+                "-c",
+                "trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\"",
+                "{cfgc}",
             ],
         );
-        drop(run);
-    } else {
-        std::fs::create_dir_all(c.path("out/dev")).expect("mkdir");
-        let bash = c.command(&[]);
-        let bin = env!("CARGO_BIN_EXE_cfgc");
-        let mut cmd = std::process::Command::new("bash");
-        cmd.args([
-            "-c",
-            &format!("trap '' XFSZ; ulimit -f 0; exec {bin} apply --yes"),
-        ]);
-        for (k, v) in bash.get_envs() {
-            match v {
-                Some(v) => cmd.env(k, v),
-                None => cmd.env_remove(k),
-            };
-        }
-        cmd.current_dir(c.root());
-        let before = c.snapshot();
-        let run = c.run_command(cmd, "");
-        c.assert_outcome(
-            &run,
-            2,
-            &["error[io]: cannot write `out/dev/", "File too large"],
-        );
-        assert_eq!(before, c.snapshot(), "{}", run.transcript());
+        super::refuses(&p, &["apply", "--yes"], 2)
+            .stderr_has("error[io]: cannot write `out/dev/")
+            .stderr_has("File too large")
+            .run();
     }
 }
 
 // A target that is a folder: apply used to write the files before it and then fail.
-case!(target_is_a_folder_nothing_is_written: |c| c.mkdir("out/dev/app.yaml") => ["apply", "--yes"], 2, ["error[file-refused]: cannot read `out/dev/app.yaml`: it is a folder, not a regular file"]);
+case!(target_is_a_folder_nothing_is_written: |c| c.mkdir("out/dev/app.yaml") => ["apply", "--yes"], 2, stderr: ["error[file-refused]: cannot read `out/dev/app.yaml`: it is a folder, not a regular file"]);

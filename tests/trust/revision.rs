@@ -54,8 +54,13 @@ fn trusted_flag_names_the_trusted_revision() {
 #[test]
 fn github_base_ref_names_the_trusted_revision() {
     let p = pull_request(false, |p| p.file("templates/env.j2", &oracle_template()));
-    let gha = [("GITHUB_ACTIONS", "true"), ("GITHUB_BASE_REF", "main")];
-    let run = p.run_with_env(&["check"], None, &gha);
+    let gha = |p: &Project| {
+        p.args(["check"])
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_BASE_REF", "main")
+            .run()
+    };
+    let run = gha(&p);
     assert_eq!(run.code, 0, "{}", run.transcript());
     refused(&run, "templates/env.j2");
     assert!(
@@ -70,7 +75,7 @@ fn github_base_ref_names_the_trusted_revision() {
         "schema = \"schema/env.schema.json\"\ntrusted_branch = \"pr\"",
     );
     commit(&p, "trust myself");
-    let run = p.run_with_env(&["check"], None, &gha);
+    let run = gha(&p);
     refused(&run, "cfgc.toml");
 }
 
