@@ -4,22 +4,21 @@
 
 use std::os::unix::fs::symlink;
 
-use crate::common::{Project, snapshot_files};
+use crate::common::Project;
 
 const CANARY: &str = "CANARY-0123456789";
 
 /// `check` must stop with exit 2, say `message` on stderr, change no file, and print no
 /// canary.
 fn refused(p: &Project, message: &str) -> String {
-    let before = snapshot_files(p);
-    let run = p.args(["check"]).status(2).run();
-    assert!(
-        run.stderr.contains(message),
-        "expected `{message}` in:\n{}",
-        run.transcript()
-    );
-    assert!(!run.stdout.contains(CANARY) && !run.stderr.contains(CANARY));
-    assert_eq!(before, snapshot_files(p), "a refused check changed a file");
+    let run = p
+        .args(["check"])
+        .status(2)
+        .stderr_has(message)
+        .stdout_lacks(CANARY)
+        .stderr_lacks(CANARY)
+        .unchanged()
+        .run();
     run.stderr
 }
 

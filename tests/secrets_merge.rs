@@ -12,7 +12,7 @@ use crate::common::{Project, Run};
 /// `on_theirs`, `main` runs `on_main`, each committed.
 fn branches(on_theirs: impl Fn(&Project), on_main: impl Fn(&Project)) -> Project {
     let p = repo();
-    assert_eq!(p.args(["git-setup"]).run().code, 0);
+    p.args(["git-setup"]).status(0).run();
     commit(&p, "git-setup");
     git(&p, &["checkout", "-q", "-b", "theirs"]);
     on_theirs(&p);

@@ -62,7 +62,7 @@ fn git_diff_and_log_show_names_through_the_diff_driver() {
         ".gitattributes",
         "*.png binary\n*.secrets.yaml merge=cfgc-secrets diff=cfgc-secrets\n",
     );
-    assert_eq!(p.args(["git-setup"]).run().code, 0);
+    p.args(["git-setup"]).status(0).run();
     assert_eq!(
         p.read(".gitattributes"),
         "*.png binary\n*.secrets.yaml merge=cfgc-secrets diff=cfgc-secrets\n"
@@ -195,10 +195,9 @@ fn check_base_catches_a_recreated_file_until_a_key_holder_confirms_it() {
     .run();
     // A rotation by cfgc is signed by the old key: not a finding.
     let p3 = repo();
-    assert_eq!(
-        p3.args(["secrets", "rekey", "prod", "--rotate"]).run().code,
-        0
-    );
+    p3.args(["secrets", "rekey", "prod", "--rotate"])
+        .status(0)
+        .run();
     let rotated = keyless(&p3, &["check", "prod", "--base", "HEAD"])
         .status(0)
         .run();
@@ -298,7 +297,7 @@ fn every_honest_rekey_signs_with_the_old_key() {
     let (me, colleague) = (owner(&p), crate::common::age_key().public);
     // A recipient added: the same key re-wrapped, and signed by it.
     set_prod_recipients(&p, &[&me, &colleague]);
-    assert_eq!(p.args(["secrets", "rekey", "prod"]).run().code, 0);
+    p.args(["secrets", "rekey", "prod"]).status(0).run();
     let added = keyless(&p, &["secrets", "diff", "HEAD"]).run();
     assert!(
         added
@@ -313,7 +312,7 @@ fn every_honest_rekey_signs_with_the_old_key() {
     commit(&p, "a colleague joins");
     // A recipient removed, then a rotation, then a write: a new key, signed by the old.
     set_prod_recipients(&p, &[&me]);
-    assert_eq!(p.args(["secrets", "rekey", "prod"]).run().code, 0);
+    p.args(["secrets", "rekey", "prod"]).status(0).run();
     p.set(
         "prod",
         "JWT_SECRET",
@@ -332,12 +331,11 @@ fn every_honest_rekey_signs_with_the_old_key() {
 fn two_rekeys_on_one_branch_are_reported_until_confirmed_against_the_base() {
     let p = repo();
     let (me, colleague) = (owner(&p), crate::common::age_key().public);
-    assert_eq!(
-        p.args(["secrets", "rekey", "prod", "--rotate"]).run().code,
-        0
-    );
+    p.args(["secrets", "rekey", "prod", "--rotate"])
+        .status(0)
+        .run();
     set_prod_recipients(&p, &[&me, &colleague]);
-    assert_eq!(p.args(["secrets", "rekey", "prod"]).run().code, 0);
+    p.args(["secrets", "rekey", "prod"]).status(0).run();
     // The re-wrap is signed by the rotated key, which HEAD's file does not know.
     assert_recreated(&p);
     p.args(["secrets", "confirm-recreate", "prod", "--base", "HEAD"])

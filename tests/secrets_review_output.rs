@@ -97,7 +97,7 @@ fn forged_names_and_environments_are_refused_by_every_review_command() {
         // A forged file in history, read by `check --base` and through git's diff driver.
         std::fs::remove_file(p.path("theirs.yaml")).expect("rm");
         std::fs::remove_file(p.path("base.yaml")).expect("rm");
-        assert_eq!(p.args(["git-setup"]).run().code, 0);
+        p.args(["git-setup"]).status(0).run();
         std::fs::write(p.path(PROD), &forged).expect("write");
         commit(&p, "forged");
         std::fs::write(p.path(PROD), &honest).expect("write");
