@@ -265,20 +265,11 @@ fn a_named_ssh_key_with_a_passphrase_is_asked_for_on_the_terminal() {
 fn a_passphrase_protected_identity_file_without_a_terminal_says_what_to_do() {
     let p = with_encrypted_key("tr0ub4dor&3");
     // setsid: a new session has no controlling terminal, even when the tests run in one.
-    let mut cmd = p.command_through(
-        "setsid",
-        &["-w", "{cfgc}", "secrets", "get", "dev", "DATABASE_URL"],
-    );
-    cmd.stdin(Stdio::null());
-    let out = tools::output(&mut cmd);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains(
-            "is passphrase-protected, and there is no terminal to ask for its passphrase"
-        ),
-        "{stderr}"
-    );
-    assert!(stderr.contains("SOPS_AGE_KEY_CMD"), "{stderr}");
-    assert!(!stderr.contains("unencrypted"), "{stderr}");
+    p.through("setsid", &["-w", "{cfgc}"])
+        .args(["secrets", "get", "dev", "DATABASE_URL"])
+        .status(2)
+        .stderr_has("is passphrase-protected, and there is no terminal to ask for its passphrase")
+        .stderr_has("SOPS_AGE_KEY_CMD")
+        .stderr_lacks("unencrypted")
+        .run();
 }

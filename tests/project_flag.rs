@@ -3,7 +3,7 @@
 //! said "cannot read ``" for `-C cfgc.toml`, which `check` and `plan` accepted). Also:
 //! a file where an output's folder belongs is named, with what to do.
 
-use crate::common::{Project, Run};
+use crate::common::{Project, Test};
 
 const CFGC_TOML: &str = r#"[project]
 name = "plain"
@@ -33,19 +33,10 @@ fn project() -> Project {
 }
 
 /// `cfgc -C project args…` run in the folder `cwd` of the test's folder.
-fn run_in(p: &Project, cwd: &str, project: &str, args: &[&str]) -> Run {
+fn run_in<'p>(p: &'p Project, cwd: &str, project: &str, args: &[&str]) -> Test<'p> {
     let mut full = vec!["-C", project];
     full.extend_from_slice(args);
-    let out = p
-        .command(&full)
-        .current_dir(p.path(cwd))
-        .output()
-        .expect("run cfgc");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    p.args(full).cwd(cwd)
 }
 
 /// Every command that loads the project, with the exit code it gives on this one.
@@ -62,7 +53,7 @@ fn every_command_accepts(cwd: &str, project_arg: &str) {
     let p = project();
     let project_arg = project_arg.replace("{abs}", &p.path("sub").to_string_lossy());
     for (args, code) in COMMANDS {
-        let run = run_in(&p, cwd, &project_arg, args);
+        let run = run_in(&p, cwd, &project_arg, args).run();
         assert_eq!(
             run.code,
             *code,
@@ -111,12 +102,11 @@ fn every_command_accepts_c_naming_sub_from_another_folder() {
 #[test]
 fn apply_into_an_output_folder_that_is_a_file_said_not_a_directory() {
     let p = project();
-    assert_eq!(run_in(&p, "sub", ".", &["apply", "--yes"]).code, 0);
+    run_in(&p, "sub", ".", &["apply", "--yes"]).status(0).run();
     std::fs::remove_dir_all(p.path("sub/deploy/development")).expect("rm -r");
     std::fs::write(p.path("sub/deploy/development"), "").expect("touch");
     for args in [&["apply", "--yes"][..], &["plan"]] {
-        let run = run_in(&p, "sub", ".", args);
-        assert_eq!(run.code, 2, "{}", run.transcript());
+        let run = run_in(&p, "sub", ".", args).status(2).run();
         assert!(
             run.stderr
                 .contains("`deploy/development/.env`: `deploy/development` is not a folder"),
@@ -136,10 +126,12 @@ fn apply_into_an_output_folder_that_is_a_file_said_not_a_directory() {
 #[test]
 fn init_accepts_c_naming_the_project_file_it_creates() {
     let p = Project::empty().file("fresh/.keep", "");
-    let run = run_in(&p, ".", "fresh/cfgc.toml", &["init"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    run_in(&p, ".", "fresh/cfgc.toml", &["init"])
+        .status(0)
+        .run();
     assert!(p.path("fresh/cfgc.toml").is_file());
     assert!(!p.path("fresh/cfgc.toml/cfgc.toml").exists());
-    let check = run_in(&p, ".", "fresh/cfgc.toml", &["check"]);
-    assert_eq!(check.code, 0, "{}", check.transcript());
+    run_in(&p, ".", "fresh/cfgc.toml", &["check"])
+        .status(0)
+        .run();
 }

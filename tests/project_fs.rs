@@ -98,37 +98,17 @@ fn a_symlink_inside_the_project_is_followed() {
 
 #[test]
 fn a_fifo_layer_is_refused_without_hanging() {
-    let p = with_layer(Project::fixture("minimal"), "environments/pipe.yaml");
-    let status = std::process::Command::new("mkfifo")
-        .arg(p.path("environments/pipe.yaml"))
-        .status()
-        .expect("mkfifo (coreutils) must be installed: apt-get install coreutils");
-    assert!(status.success());
-    // Not `refused`: its snapshot of the files would block on the FIFO itself.
-    let mut child = p
-        .command(&["check"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run cfgc");
-    let started = std::time::Instant::now();
-    while child.try_wait().expect("poll cfgc").is_none() {
-        if started.elapsed() > std::time::Duration::from_secs(20) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("cfgc hung on a FIFO");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().expect("cfgc output");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains(
-            "cannot read `environments/pipe.yaml`: it is a FIFO (named pipe), not a regular file"
-        ),
-        "{stderr}"
-    );
+    let p = with_layer(Project::fixture("minimal"), "environments/pipe.yaml")
+        .fifo("environments/pipe.yaml");
+    // A read that blocks on the FIFO is stopped at the timeout, failing the test.
+    p.args(["check"])
+        .timeout(std::time::Duration::from_secs(20))
+        .status(2)
+        .stderr_has(
+            "cannot read `environments/pipe.yaml`: it is a FIFO (named pipe), not a regular file",
+        )
+        .unchanged()
+        .run();
 }
 
 #[test]

@@ -450,15 +450,10 @@ fn a_killed_edit_leaves_a_copy_the_next_edit_removes() {
     let copy = runtime.path().join(&during[0]).join("dev.secrets.yaml");
     assert!(copy.exists(), "the killed edit's copy is where it was put");
 
-    let mut cmd = p.command(&["secrets", "edit", "dev"]);
-    cmd.env("EDITOR", "true");
-    let out = cmd.output().expect("run cfgc");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    p.args(["secrets", "edit", "dev"])
+        .env("EDITOR", "true")
+        .status(0)
+        .run();
     assert_eq!(
         leftovers(runtime.path()),
         Vec::<String>::new(),

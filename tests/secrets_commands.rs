@@ -209,17 +209,10 @@ fn identities_are_found_in_every_documented_place() {
         ("CFGC_AGE_KEY", key.secret.as_str()),
         ("SOPS_AGE_KEY_FILE", file.as_str()),
     ] {
-        let run = p
-            .command(&["secrets", "get", "prod", "JWT_SECRET"])
+        p.args(["secrets", "get", "prod", "JWT_SECRET"])
             .env(var, value)
-            .output()
-            .expect("run");
-        assert_eq!(
-            String::from_utf8_lossy(&run.stdout),
-            "prod-jwt-secret-0123456789abcdefghijk\n",
-            "{var}: {}",
-            String::from_utf8_lossy(&run.stderr)
-        );
+            .stdout("prod-jwt-secret-0123456789abcdefghijk\n")
+            .run();
     }
     // The per-user default file under XDG_CONFIG_HOME.
     let p = p.file(".xdg/cfgc/age/keys.txt", &key.secret);

@@ -3,7 +3,7 @@
 //! command, with its line, and nothing from it reaches the terminal raw; `secrets
 //! textconv` refuses a FIFO at once instead of waiting for a writer.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::common::git::{PROD, commit, git_run, keyless, repo};
 use crate::common::{Project, Run};
@@ -112,38 +112,16 @@ fn forged_names_and_environments_are_refused_by_every_review_command() {
 
 #[test]
 fn secrets_textconv_on_a_fifo_is_refused_at_once() {
-    let p = repo();
-    let fifo = p.path("pipe.secrets.yaml");
-    let status = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .expect("mkfifo (coreutils) must be installed: apt-get install coreutils");
-    assert!(status.success(), "mkfifo failed");
-    let mut child = p
-        .command(&["secrets", "textconv", "pipe.secrets.yaml"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run cfgc");
-    let started = Instant::now();
-    while child.try_wait().expect("poll cfgc").is_none() {
-        if started.elapsed() > Duration::from_secs(20) {
-            // Child::kill signals this child by its process id, nothing else.
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("cfgc secrets textconv hung on a FIFO");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().expect("cfgc output");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains(
-            "cannot read `pipe.secrets.yaml`: it is a FIFO (named pipe), not a regular file"
-        ),
-        "{stderr}"
-    );
+    let p = repo().fifo("pipe.secrets.yaml");
+    // A read that blocks on the FIFO is stopped at the timeout, failing the test.
+    p.args(["secrets", "textconv", "pipe.secrets.yaml"])
+        .timeout(Duration::from_secs(20))
+        .status(2)
+        .stderr_has(
+            "cannot read `pipe.secrets.yaml`: it is a FIFO (named pipe), not a regular file",
+        )
+        .unchanged()
+        .run();
 }
 
 #[test]
