@@ -57,6 +57,7 @@ mod secrets_pending;
 mod secrets_review;
 mod secrets_review_output;
 mod streamed_load;
+mod test_builder;
 mod tiers;
 mod trust;
 mod yaml_scalars;
