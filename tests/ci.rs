@@ -32,12 +32,9 @@ fn a_duplicate_key_reaches_plan_json_github_and_markdown() {
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("a JSON document");
     assert_eq!(doc["findings"][0]["file"], "environments/production.yaml");
     assert_eq!(doc["files"], serde_json::json!([]));
-    let github = p.args(["plan", "--format", "github"]).run();
-    assert!(
-        github
-            .stdout
-            .contains("::error file=environments/production.yaml")
-    );
+    p.args(["plan", "--format", "github"])
+        .stdout_has("::error file=environments/production.yaml")
+        .run();
     p.args(["plan", "--format", "markdown"])
         .stdout_has("### Findings")
         .stdout_has("`environments/production.yaml:")
@@ -51,8 +48,7 @@ fn plan_github_and_markdown_show_what_would_change() {
         "CLOUD_RUN_MAX_INSTANCES: 20",
         "CLOUD_RUN_MAX_INSTANCES: 30",
     );
-    let github = p
-        .args([
+    p.args([
             "plan",
             "production",
             "--no-decrypt",
@@ -61,14 +57,8 @@ fn plan_github_and_markdown_show_what_would_change() {
             "--exit-code",
         ])
         .status(3)
+        .stdout_has("::notice file=deploy/production/cloudbuild.yaml,title=cfgc plan::`deploy/production/cloudbuild.yaml` is stale")
         .run();
-    assert!(
-        github.stdout.contains(
-            "::notice file=deploy/production/cloudbuild.yaml,title=cfgc plan::`deploy/production/cloudbuild.yaml` is stale"
-        ),
-        "{}",
-        github.stdout
-    );
     let markdown = p
         .args(["plan", "production", "--no-decrypt", "--format", "markdown"])
         .status(0)

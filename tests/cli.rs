@@ -114,23 +114,12 @@ fn help_shows_examples_and_exit_codes() {
 #[test]
 fn an_optional_variable_says_so_and_how_to_guard_it() {
     let p = Project::example().append("templates/env.j2", "SENTRY_DSN={{ SENTRY_DSN }}\n");
-    let run = p.args(["plan", "development"]).status(1).run();
-    assert!(
-        run.stdout
-            .contains("`SENTRY_DSN` is not set in `development`, and `templates/env.j2` uses it"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("{% if SENTRY_DSN is defined %}"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        !run.stdout.contains("did you mean `SENTRY_DSN`"),
-        "{}",
-        run.stdout
-    );
+    p.args(["plan", "development"])
+        .status(1)
+        .stdout_has("`SENTRY_DSN` is not set in `development`, and `templates/env.j2` uses it")
+        .stdout_has("{% if SENTRY_DSN is defined %}")
+        .stdout_lacks("did you mean `SENTRY_DSN`")
+        .run();
 }
 
 #[test]

@@ -87,7 +87,10 @@ fn env_add_staging_and_production_after_init_then_check_and_import() {
 fn env_add_without_values_reports_findings_not_a_stop() {
     let (p, _home) = initialised();
     p.args(["env", "add", "staging"]).status(0).run();
-    p.args(["check"]).status(1).stdout_has("error[missing-variable]: required variable `NODE_ENV` is missing in environment `staging`").run();
+    p.args(["check"])
+        .status(1)
+        .stdout_has("error[missing-variable]: required variable `NODE_ENV` is missing in environment `staging`")
+        .run();
 }
 
 #[test]

@@ -63,25 +63,13 @@ fn values_inside_maps_and_lists_are_checked_with_their_path() {
         DEPLOYED,
         "SERVICES:\n  api:\n    urls:\n      - https://api.example.com\n      - http://10.0.0.1/\n      - redis://127.0.0.1:6379\n",
     );
-    let run = p.args(["check"]).status(1).run();
-    assert!(
-        run.stdout
-            .contains("error[plain-http]: `SERVICES.api.urls[1]`"),
-        "{}",
-        run.transcript()
-    );
-    assert!(
-        run.stdout.contains("production.yaml:5:9"),
-        "{}",
-        run.transcript()
-    );
-    assert!(
-        run.stdout
-            .contains("error[loopback]: `SERVICES.api.urls[2]`"),
-        "{}",
-        run.transcript()
-    );
-    assert!(run.stdout.contains("2 findings"), "{}", run.transcript());
+    p.args(["check"])
+        .status(1)
+        .stdout_has("error[plain-http]: `SERVICES.api.urls[1]`")
+        .stdout_has("production.yaml:5:9")
+        .stdout_has("error[loopback]: `SERVICES.api.urls[2]`")
+        .stdout_has("2 findings")
+        .run();
 }
 
 #[test]

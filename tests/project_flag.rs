@@ -106,19 +106,12 @@ fn apply_into_an_output_folder_that_is_a_file_said_not_a_directory() {
     std::fs::remove_dir_all(p.path("sub/deploy/development")).expect("rm -r");
     std::fs::write(p.path("sub/deploy/development"), "").expect("touch");
     for args in [&["apply", "--yes"][..], &["plan"]] {
-        let run = run_in(&p, "sub", ".", args).status(2).run();
-        assert!(
-            run.stderr
-                .contains("`deploy/development/.env`: `deploy/development` is not a folder"),
-            "{}",
-            run.transcript()
-        );
-        assert!(
-            run.stderr.contains("remove or move that file"),
-            "{}",
-            run.transcript()
-        );
-        assert!(!run.stderr.contains("os error"), "{}", run.transcript());
+        run_in(&p, "sub", ".", args)
+            .status(2)
+            .stderr_has("`deploy/development/.env`: `deploy/development` is not a folder")
+            .stderr_has("remove or move that file")
+            .stderr_lacks("os error")
+            .run();
     }
     assert_eq!(p.read("sub/deploy/development"), "");
 }

@@ -152,14 +152,11 @@ fn a_string_doubled_forty_times_fails_fast() {
 fn a_rendered_file_past_the_output_limit_is_refused() {
     let p = with_template("{% for i in range(10000) %}0123456789{% endfor %}\n")
         .append("cfgc.toml", "\n[limits]\noutput_bytes = 4096\n");
-    let run = p.args(["plan"]).status(2).run();
-    assert!(
-        run.stderr
-            .contains("`templates/t.j2` renders more than the output limit of 4096 bytes"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("output_bytes"), "{}", run.stderr);
+    p.args(["plan"])
+        .status(2)
+        .stderr_has("`templates/t.j2` renders more than the output limit of 4096 bytes")
+        .stderr_has("output_bytes")
+        .run();
 }
 
 #[test]
@@ -180,14 +177,11 @@ fn a_template_symlinked_out_of_the_project_is_refused_unread() {
     std::fs::remove_file(p.path("templates/t.j2")).expect("rm");
     std::os::unix::fs::symlink(outside.path().join("t.j2"), p.path("templates/t.j2"))
         .expect("symlink");
-    let run = p.args(["plan"]).status(2).run();
-    assert!(
-        run.stderr.contains(
-            "cannot read `templates/t.j2`: a symlink on the way leads outside the project"
-        ),
-        "{}",
-        run.stderr
-    );
+    let run = p
+        .args(["plan"])
+        .status(2)
+        .stderr_has("cannot read `templates/t.j2`: a symlink on the way leads outside the project")
+        .run();
     no_canary(&run);
 }
 
@@ -251,13 +245,11 @@ fn a_target_that_is_a_folder_is_refused_before_any_write() {
     let p = with_lock_file(example_with_changes());
     std::fs::remove_file(p.path("deploy/staging/nginx.conf")).expect("rm");
     std::fs::create_dir(p.path("deploy/staging/nginx.conf")).expect("mkdir");
-    let run = p.args(["apply", "--yes"]).status(2).unchanged().run();
-    assert!(
-        run.stderr
-            .contains("`deploy/staging/nginx.conf`: it is a folder, not a regular file"),
-        "{}",
-        run.stderr
-    );
+    p.args(["apply", "--yes"])
+        .status(2)
+        .unchanged()
+        .stderr_has("`deploy/staging/nginx.conf`: it is a folder, not a regular file")
+        .run();
     no_temp_files(p.dir.path());
 }
 
@@ -277,15 +269,12 @@ fn a_target_symlinked_inside_the_project_is_refused_before_any_write() {
         p.path("deploy/staging/nginx.conf"),
     )
     .expect("symlink");
-    let run = p.args(["apply", "--yes"]).status(2).unchanged().run();
-    assert!(
-        run.stderr.contains(
-            "cannot write `deploy/staging/nginx.conf`: `deploy/staging/nginx.conf` is a symlink, and cfgc never writes through one"
-        ),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+    p.args(["apply", "--yes"])
+        .status(2)
+        .unchanged()
+        .stderr_has("cannot write `deploy/staging/nginx.conf`: `deploy/staging/nginx.conf` is a symlink, and cfgc never writes through one")
+        .stderr_has("nothing was written")
+        .run();
     no_temp_files(p.dir.path());
 }
 
@@ -296,13 +285,10 @@ fn an_output_folder_swapped_for_a_symlink_is_never_written_through() {
     let outside = tempfile::tempdir().expect("temp dir");
     std::fs::remove_dir_all(p.path("deploy/production")).expect("rm");
     std::os::unix::fs::symlink(outside.path(), p.path("deploy/production")).expect("symlink");
-    let run = p.args(["apply", "--yes"]).status(2).run();
-    assert!(
-        run.stderr
-            .contains("cannot read `deploy/production/nginx.conf`: a symlink on the way leads outside the project"),
-        "{}",
-        run.stderr
-    );
+    p.args(["apply", "--yes"])
+        .status(2)
+        .stderr_has("cannot read `deploy/production/nginx.conf`: a symlink on the way leads outside the project")
+        .run();
     assert_eq!(
         std::fs::read_dir(outside.path()).expect("read").count(),
         0,
@@ -314,13 +300,11 @@ fn an_output_folder_swapped_for_a_symlink_is_never_written_through() {
     let p = with_lock_file(example_with_changes());
     std::fs::rename(p.path("deploy/production"), p.path("elsewhere")).expect("mv");
     std::os::unix::fs::symlink("../elsewhere", p.path("deploy/production")).expect("symlink");
-    let run = p.args(["apply", "--yes"]).status(2).unchanged().run();
-    assert!(
-        run.stderr
-            .contains("`deploy/production` is a symlink, and cfgc never writes through one"),
-        "{}",
-        run.stderr
-    );
+    p.args(["apply", "--yes"])
+        .status(2)
+        .unchanged()
+        .stderr_has("`deploy/production` is a symlink, and cfgc never writes through one")
+        .run();
     no_temp_files(p.dir.path());
 }
 
@@ -470,23 +454,11 @@ fn an_identity_file_others_may_read_is_used_with_a_warning() {
     let key = p.path("keys/test.key");
     std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o644))
         .expect("chmod");
-    let run = p
-        .args(["secrets", "get", "dev", "JWT_SECRET"])
+    p.args(["secrets", "get", "dev", "JWT_SECRET"])
         .status(0)
+        .stderr_has("warning[identity-permissions]: identity file `[ROOT]/keys/test.key` may be read by others (mode 0644)")
+        .stderr_has("help: make it private: `chmod 600 [ROOT]/keys/test.key`")
         .run();
-    assert!(
-        run.stderr.contains(
-            "warning[identity-permissions]: identity file `[ROOT]/keys/test.key` may be read by others (mode 0644)"
-        ),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr
-            .contains("help: make it private: `chmod 600 [ROOT]/keys/test.key`"),
-        "{}",
-        run.stderr
-    );
     std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600))
         .expect("chmod");
     p.args(["secrets", "get", "dev", "JWT_SECRET"])
@@ -525,17 +497,10 @@ fn a_project_identity_symlinked_out_of_the_project_is_refused() {
             "identity = \"keys/demo.key\"\n\n[environments.prod]\n",
         )
         .env("CFGC_AGE_KEY_FILE", "");
-    let run = p
-        .args(["secrets", "get", "dev", "JWT_SECRET"])
+    p.args(["secrets", "get", "dev", "JWT_SECRET"])
         .status(2)
+        .stderr_has("cannot read `keys/demo.key`: a symlink on the way leads outside the project")
         .run();
-    assert!(
-        run.stderr.contains(
-            "cannot read `keys/demo.key`: a symlink on the way leads outside the project"
-        ),
-        "{}",
-        run.stderr
-    );
 }
 
 fn mkfifo(path: &Path) {

@@ -64,17 +64,11 @@ fn set_refuses_names_the_schema_does_not_declare_secret() {
         .status(1)
         .run();
     snap!(run.transcript());
-    let run = p
-        .args(["secrets", "set", "prod", "PORT"])
+    p.args(["secrets", "set", "prod", "PORT"])
         .stdin("80")
         .status(1)
+        .stderr_has("the schema does not mark `PORT` secret")
         .run();
-    assert!(
-        run.stderr
-            .contains("the schema does not mark `PORT` secret"),
-        "{}",
-        run.stderr
-    );
 }
 
 #[test]
@@ -126,14 +120,10 @@ fn rm_removes_one_value_and_notes_a_required_one() {
     snap!(run.transcript());
     assert!(!p.read(PROD).contains("JWT_SECRET"));
     assert_eq!(p.line(PROD, "DATABASE_URL: "), db);
-    let check = p.args(["check", "prod"]).status(1).run();
-    assert!(
-        check
-            .stdout
-            .contains("required secret `JWT_SECRET` is missing"),
-        "{}",
-        check.stdout
-    );
+    p.args(["check", "prod"])
+        .status(1)
+        .stdout_has("required secret `JWT_SECRET` is missing")
+        .run();
 }
 
 #[test]
@@ -382,17 +372,11 @@ fn edit_refuses_a_value_that_fails_the_schema() {
         p,
         "sed -i 's/^JWT_SECRET: .*/JWT_SECRET: short-canary-3d2a/' \"$1\"",
     );
-    let run = p
-        .args(["secrets", "edit", "prod"])
+    p.args(["secrets", "edit", "prod"])
         .status(1)
         .stderr_lacks("canary-3d2a")
+        .stderr_has("`JWT_SECRET` must be at least 32 characters long")
         .run();
-    assert!(
-        run.stderr
-            .contains("`JWT_SECRET` must be at least 32 characters long"),
-        "{}",
-        run.stderr
-    );
     assert_eq!(p.read(PROD), before);
 }
 
@@ -407,13 +391,10 @@ fn a_file_changed_by_someone_else_meanwhile_is_not_overwritten() {
             "printf %s other-writer-jwt-secret-0123456789abcdef | {cfgc} secrets set prod JWT_SECRET\nsed -i 's/^DATABASE_URL: .*/DATABASE_URL: postgres:\\/\\/lost@db\\/x/' \"$1\""
         ),
     );
-    let run = p.args(["secrets", "edit", "prod"]).status(2).run();
-    assert!(
-        run.stderr
-            .contains("changed while cfgc was working on it: nothing was written"),
-        "{}",
-        run.stderr
-    );
+    p.args(["secrets", "edit", "prod"])
+        .status(2)
+        .stderr_has("changed while cfgc was working on it: nothing was written")
+        .run();
     assert_eq!(
         p.get("prod", "JWT_SECRET"),
         "other-writer-jwt-secret-0123456789abcdef"
@@ -438,7 +419,11 @@ fn check_reports_recipients_that_differ_from_cfgc_toml() {
     // A write keeps the file's recipients, and says so.
     let file = p.path("keys/test.key").to_string_lossy().into_owned();
     let p = p.env("CFGC_AGE_KEY_FILE", &file);
-    p.args(["secrets", "set", "prod", "JWT_SECRET"]).stdin("still-old-recipients-0123456789abcdefghij").status(0).stdout_has("is encrypted to other recipients than cfgc.toml lists for prod; run `cfgc secrets rekey prod`").run();
+    p.args(["secrets", "set", "prod", "JWT_SECRET"])
+        .stdin("still-old-recipients-0123456789abcdefghij")
+        .status(0)
+        .stdout_has("is encrypted to other recipients than cfgc.toml lists for prod; run `cfgc secrets rekey prod`")
+        .run();
 }
 
 #[test]

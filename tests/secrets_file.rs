@@ -128,13 +128,10 @@ fn file_copied_from_another_environment_fails_naming_the_keys() {
     // And `check`, without any key, names the mix-up too.
     let (p, _) = Project::with_secrets();
     let p = p.file(PROD, &dev).env("CFGC_AGE_KEY_FILE", "");
-    let run = p.args(["check"]).status(1).run();
-    assert!(
-        run.stdout
-            .contains("was written for environment `dev`, but `prod` uses it"),
-        "{}",
-        run.stdout
-    );
+    p.args(["check"])
+        .status(1)
+        .stdout_has("was written for environment `dev`, but `prod` uses it")
+        .run();
 }
 
 #[test]
@@ -213,20 +210,13 @@ fn adding_a_recipient_only_wraps_the_data_key_for_it() {
         check.stdout
     );
 
-    let run = p.args(["secrets", "rekey"]).status(0).run();
-    assert!(
-        run.stdout.contains(
-            "prod: environments/prod.secrets.yaml re-wrapped for 2 recipients; values unchanged"
-        ),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout
-            .contains("dev: environments/dev.secrets.yaml is up to date"),
-        "{}",
-        run.stdout
-    );
+    p.args(["secrets", "rekey"])
+        .status(0)
+        .stdout_has(
+            "prod: environments/prod.secrets.yaml re-wrapped for 2 recipients; values unchanged",
+        )
+        .stdout_has("dev: environments/dev.secrets.yaml is up to date")
+        .run();
     let after = p.read(PROD);
     for name in ["DATABASE_URL: ", "JWT_SECRET: "] {
         let line = |t: &str| {
@@ -257,7 +247,10 @@ fn removing_a_recipient_rotates_the_data_key_and_reencrypts_every_value() {
     let toml = p.read("cfgc.toml");
     let p = p.file("cfgc.toml", &toml.replace(&key.public, &second.public));
     let before = p.read(PROD);
-    p.args(["secrets", "rekey", "prod"]).status(0).stdout_has("prod: environments/prod.secrets.yaml has a new data key for 1 recipient; 2 values re-encrypted").run();
+    p.args(["secrets", "rekey", "prod"])
+        .status(0)
+        .stdout_has("prod: environments/prod.secrets.yaml has a new data key for 1 recipient; 2 values re-encrypted")
+        .run();
     let after = p.read(PROD);
     for name in ["DATABASE_URL: ", "JWT_SECRET: ", "  mac: "] {
         let line = |t: &str| {
@@ -269,16 +262,10 @@ fn removing_a_recipient_rotates_the_data_key_and_reencrypts_every_value() {
         assert_ne!(line(&before), line(&after), "{name} kept its ciphertext");
     }
     // The removed key no longer opens it; the remaining one does.
-    let run = p
-        .args(["secrets", "get", "prod", "JWT_SECRET"])
+    p.args(["secrets", "get", "prod", "JWT_SECRET"])
         .status(2)
+        .stderr_has("no identity can decrypt the secrets of environment `prod`")
         .run();
-    assert!(
-        run.stderr
-            .contains("no identity can decrypt the secrets of environment `prod`"),
-        "{}",
-        run.stderr
-    );
     let second_file = p.path("keys/second.key").to_string_lossy().into_owned();
     let p = p.env("CFGC_AGE_KEY_FILE", &second_file);
     assert_eq!(

@@ -53,7 +53,11 @@ macro_rules! secrets_writer {
             #[test]
             fn over_another_environments_secrets_file() {
                 let p = prod_sharing_devs_secrets(Project::hostile()).env("EDITOR", "true");
-                refuses(&p, &[$($arg),+], 2).stdin(VALUE).stderr_has(SHARED).stderr_has(INPUT).run();
+                refuses(&p, &[$($arg),+], 2)
+                    .stdin(VALUE)
+                    .stderr_has(SHARED)
+                    .stderr_has(INPUT)
+                    .run();
             }
             #[test]
             fn through_a_symlink_out() {
