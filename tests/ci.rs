@@ -89,7 +89,7 @@ fn a_broken_secret_bearing_template_fails_a_keyless_plan() {
 fn a_release_with_a_key_that_does_not_fit_is_an_error() {
     let p = Project::example();
     let wrong = crate::common::age_key();
-    let p = p.file("wrong.key", &format!("{}\n", wrong.secret));
+    let p = p.file("wrong.key", format!("{}\n", wrong.secret));
     for args in [
         &["plan", "production", "-i", "wrong.key"][..],
         &["plan", "production", "--exit-code"],

@@ -126,7 +126,7 @@ fn an_optional_variable_says_so_and_how_to_guard_it() {
 fn a_project_file_of_another_name_is_named_in_messages() {
     let p = Project::example();
     let toml = p.read("cfgc.toml");
-    let p = p.file("other.toml", &format!("{toml}oops = 1\n"));
+    let p = p.file("other.toml", format!("{toml}oops = 1\n"));
     p.args(["-C", "other.toml", "check"])
         .status(2)
         .stderr_has("invalid other.toml:")

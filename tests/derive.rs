@@ -157,7 +157,7 @@ fn chain(n: usize, layer: &str) -> Project {
         )
         .file(
             "schema.json",
-            &format!("{{\"type\": \"object\", \"properties\": {{{}}}}}", props.join(", ")),
+            format!("{{\"type\": \"object\", \"properties\": {{{}}}}}", props.join(", ")),
         )
         .file("values.yaml", layer)
 }
@@ -229,7 +229,7 @@ fn bottom_up(n: usize) -> Project {
         .collect();
     chain(0, &layer).file(
         "schema.json",
-        &format!(
+        format!(
             "{{\"type\": \"object\", \"properties\": {{{}}}}}",
             props.join(", ")
         ),

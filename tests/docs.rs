@@ -7,8 +7,8 @@ use crate::common::{Project, repo};
 fn example() -> Project {
     let read = |rel: &str| std::fs::read_to_string(repo().join(rel)).expect("committed docs");
     Project::example()
-        .file("docs/configuration.md", &read("docs/configuration.md"))
-        .file(".env.example", &read(".env.example"))
+        .file("docs/configuration.md", read("docs/configuration.md"))
+        .file(".env.example", read(".env.example"))
 }
 
 #[test]

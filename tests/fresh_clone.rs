@@ -33,7 +33,7 @@ fn git(dir: &Path, args: &[&str]) {
 fn fresh_clone() -> (Project, tempfile::TempDir) {
     let origin = Project::example().file(
         ".gitignore",
-        &std::fs::read_to_string(repo().join(".gitignore")).expect(".gitignore"),
+        std::fs::read_to_string(repo().join(".gitignore")).expect(".gitignore"),
     );
     git(origin.dir.path(), &["init", "-q"]);
     git(origin.dir.path(), &["add", "-A"]);
@@ -74,7 +74,7 @@ fn a_named_environment_still_uses_its_demo_key_and_releases_still_fail() {
         .run();
     // An identity given that fits nothing: every environment skipped is an error.
     let key = crate::common::age_key();
-    let p = p.private_file("other.key", &format!("{}\n", key.secret));
+    let p = p.private_file("other.key", format!("{}\n", key.secret));
     p.args(["plan", "--exit-code", "-i", "other.key"])
         .status(2)
         .stdout_has("secrets-skipped")

@@ -24,7 +24,7 @@ fn set_line(p: Project, rel: &str, name: &str, line: &str) -> Project {
         .find(|l| l.starts_with(&format!("{name}:")))
         .unwrap_or_else(|| panic!("{rel} sets {name}:\n{text}"))
         .to_string();
-    p.file(rel, &text.replacen(&old, line, 1))
+    p.file(rel, text.replacen(&old, line, 1))
 }
 
 #[test]
@@ -64,8 +64,8 @@ fn getting_started_from_an_empty_folder_to_an_applied_staging_plan() {
         )
     };
     let p = p
-        .file(".env.staging", &dotenv("https://staging.example.com"))
-        .file(".env.production", &dotenv("https://app.example.com"));
+        .file(".env.staging", dotenv("https://staging.example.com"))
+        .file(".env.production", dotenv("https://app.example.com"));
     let run = p.args(["import", ".env.staging", ".env.production"]).run();
     ok(&run);
     for row in ["API_TOKEN", "APP_URL", "FEATURE_X", "MAX_WORKERS"] {

@@ -21,7 +21,7 @@ fn fresh(tiers: &str, values: &str) -> Project {
     Project::empty()
         .file(
             "cfgc.toml",
-            &format!(
+            format!(
                 "[project]\nname = \"fresh\"\nschema = \"schema.json\"\ntiers = [\"deployed\"]\n\n\
                  [environments.production]\ntier = \"deployed\"\nlayers = [\"production.yaml\"]\n\n{tiers}"
             ),

@@ -27,7 +27,7 @@ fn preview() -> (Project, Key) {
             "environments/preview.yaml",
             "# preview's own values: kept by import\nFRONTEND_URL: http://localhost:5173\n",
         )
-        .private_file("keys/preview.key", &format!("{}\n", key.secret));
+        .private_file("keys/preview.key", format!("{}\n", key.secret));
     let file = p.path("keys/preview.key").to_string_lossy().into_owned();
     (p.env("CFGC_AGE_KEY_FILE", &file), key)
 }
@@ -48,7 +48,7 @@ fn no_canary(run: &crate::common::Run) {
 #[test]
 fn import_sorts_plain_values_and_secrets_and_adds_unknown_names_to_the_schema() {
     let (p, _key) = preview();
-    let p = p.file(".env.production", &dotenv());
+    let p = p.file(".env.production", dotenv());
     let run = p
         .args(["import", "preview", ".env.production"])
         .status(0)
@@ -75,7 +75,7 @@ fn import_sorts_plain_values_and_secrets_and_adds_unknown_names_to_the_schema() 
 #[test]
 fn nothing_is_overwritten_without_force() {
     let (p, _key) = preview();
-    let p = p.file(".env.production", &dotenv());
+    let p = p.file(".env.production", dotenv());
     p.args(["import", "preview", ".env.production"])
         .status(0)
         .run();
@@ -114,7 +114,7 @@ fn a_bad_line_is_named_by_line_and_column_never_shown() {
     let (p, _key) = preview();
     let p = p.file(
         ".env",
-        &format!("PORT=1\n\nthis line has {JWT} and no equals sign\n"),
+        format!("PORT=1\n\nthis line has {JWT} and no equals sign\n"),
     );
     let run = p
         .args(["import", "preview", ".env"])

@@ -32,7 +32,7 @@ pub fn bare() -> Project {
         )
         .file("environments/local.yaml", "# local's own values\n")
         .file("environments/production.yaml", "# production's own values\n")
-        .private_file("keys/bare.key", &format!("{}\n", key.secret));
+        .private_file("keys/bare.key", format!("{}\n", key.secret));
     let file = p.path("keys/bare.key").to_string_lossy().into_owned();
     let p = p.env("CFGC_AGE_KEY_FILE", &file);
     p.set("local", "SEED", "seed");

@@ -34,13 +34,13 @@ fn sops_age_key_holds_the_identities() {
 #[test]
 fn sops_age_key_file_and_sops_key_path_under_xdg_config_home() {
     let (p, key) = keyless();
-    let p = p.private_file("elsewhere/k.txt", &format!("{}\n", key.secret));
+    let p = p.private_file("elsewhere/k.txt", format!("{}\n", key.secret));
     let file = p.path("elsewhere/k.txt").to_string_lossy().into_owned();
     let run = get_db(&p.env("SOPS_AGE_KEY_FILE", &file));
     assert_eq!(run.code, 0, "{}", run.transcript());
 
     let (p, key) = keyless();
-    let p = p.private_file("xdg/sops/age/keys.txt", &format!("{}\n", key.secret));
+    let p = p.private_file("xdg/sops/age/keys.txt", format!("{}\n", key.secret));
     let xdg = p.path("xdg").to_string_lossy().into_owned();
     let run = get_db(&p.env("XDG_CONFIG_HOME", &xdg));
     assert_eq!(run.code, 0, "{}", run.transcript());
@@ -51,7 +51,7 @@ fn sops_key_path_under_home_when_xdg_config_home_is_unset() {
     let (p, key) = keyless();
     let p = p.private_file(
         "home/.config/sops/age/keys.txt",
-        &format!("{}\n", key.secret),
+        format!("{}\n", key.secret),
     );
     let home = p.path("home").to_string_lossy().into_owned();
     let p = p.env("HOME", &home).env("XDG_CONFIG_HOME", "");
@@ -62,7 +62,7 @@ fn sops_key_path_under_home_when_xdg_config_home_is_unset() {
 #[test]
 fn sops_age_key_cmd_output_is_read_and_never_echoed() {
     let (p, key) = keyless();
-    let p = p.private_file("vault/k.txt", &format!("{}\n", key.secret));
+    let p = p.private_file("vault/k.txt", format!("{}\n", key.secret));
     let file = p.path("vault/k.txt").to_string_lossy().into_owned();
     let ok = p.env("SOPS_AGE_KEY_CMD", &format!("cat '{file}'"));
     let run = get_db(&ok);
@@ -128,7 +128,7 @@ fn project_for(p: Project, recipient: &str) -> Project {
     std::fs::remove_file(p.path("environments/prod.secrets.yaml")).expect("rm");
     let home = p.path("home").to_string_lossy().into_owned();
     let p = p
-        .file("cfgc.toml", &toml.replace(&old, recipient))
+        .file("cfgc.toml", toml.replace(&old, recipient))
         .env("HOME", &home);
     p.set("dev", "DATABASE_URL", DB);
     p

@@ -51,7 +51,7 @@ fn project_for(output: &str, value: &str) -> Project {
         serde_json::to_string(value).expect("a JSON string is a YAML double-quoted scalar");
     p.file("cfgc.toml", &kept).file(
         "environments/base.yaml",
-        &format!("VALUE: {value_yaml}\nPORT: {}\n", free_port()),
+        format!("VALUE: {value_yaml}\nPORT: {}\n", free_port()),
     )
 }
 

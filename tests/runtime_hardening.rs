@@ -388,7 +388,7 @@ fn a_killed_edit_leaves_a_copy_the_next_edit_removes() {
     let p = p
         .file(
             "editor.sh",
-            &format!(
+            format!(
                 "#!/bin/sh\necho $$ > '{}'\nexec sleep 60\n",
                 editor_pid.display()
             ),

@@ -141,7 +141,7 @@ fn metadata_missing_or_unknown() {
     let text = p.read(PROD);
     let p = p.file(
         PROD,
-        &text.replace(
+        text.replace(
             "  environment: prod\n",
             "  environment: prod\n  comment: hello\n",
         ),

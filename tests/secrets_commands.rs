@@ -237,7 +237,7 @@ fn ssh_ed25519_keys_work_as_recipient_and_identity() {
         .find(|s| s.starts_with("age1"))
         .expect("recipient")
         .to_string();
-    let p = p.file("cfgc.toml", &toml.replace(&old, public.trim()));
+    let p = p.file("cfgc.toml", toml.replace(&old, public.trim()));
     std::fs::remove_file(p.path(PROD)).expect("rm");
     let key = p.path("id_ed25519").to_string_lossy().into_owned();
     p.args(["secrets", "set", "prod", "JWT_SECRET", "-i", &key])
@@ -263,7 +263,7 @@ fn ssh_ed25519_keys_work_as_recipient_and_identity() {
 /// An EDITOR script in the project; `$1` is the decrypted copy.
 fn editor(p: Project, script: &str) -> Project {
     use std::os::unix::fs::PermissionsExt;
-    let p = p.file("editor.sh", &format!("#!/bin/sh\nset -e\n{script}\n"));
+    let p = p.file("editor.sh", format!("#!/bin/sh\nset -e\n{script}\n"));
     std::fs::set_permissions(p.path("editor.sh"), std::fs::Permissions::from_mode(0o755))
         .expect("chmod");
     let path = p.path("editor.sh").to_string_lossy().into_owned();

@@ -245,7 +245,7 @@ fn removing_a_recipient_rotates_the_data_key_and_reencrypts_every_value() {
     let second = age_key();
     let p = p.file("keys/second.key", &second.secret);
     let toml = p.read("cfgc.toml");
-    let p = p.file("cfgc.toml", &toml.replace(&key.public, &second.public));
+    let p = p.file("cfgc.toml", toml.replace(&key.public, &second.public));
     let before = p.read(PROD);
     p.args(["secrets", "rekey", "prod"])
         .status(0)
@@ -279,7 +279,7 @@ fn rekey_changes_all_files_or_none() {
     let (p, key) = Project::with_secrets();
     let second = age_key();
     let toml = p.read("cfgc.toml");
-    let p = p.file("cfgc.toml", &toml.replace(&key.public, &second.public));
+    let p = p.file("cfgc.toml", toml.replace(&key.public, &second.public));
     // dev can be opened, prod cannot: its file is damaged.
     let line = p.line(PROD, "JWT_SECRET: ");
     let p = p.edit(PROD, &format!("{line}\n"), "");

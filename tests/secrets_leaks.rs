@@ -20,7 +20,7 @@ fn assert_clean(p: &Project, args: &[&str], stdin: Option<&str>, seen: &mut Vec<
 
 fn editor(p: Project, script: &str) -> Project {
     use std::os::unix::fs::PermissionsExt;
-    let p = p.file("editor.sh", &format!("#!/bin/sh\n{script}\n"));
+    let p = p.file("editor.sh", format!("#!/bin/sh\n{script}\n"));
     std::fs::set_permissions(p.path("editor.sh"), std::fs::Permissions::from_mode(0o755))
         .expect("chmod");
     let path = p.path("editor.sh").to_string_lossy().into_owned();

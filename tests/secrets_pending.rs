@@ -76,7 +76,7 @@ fn seal_shows_pending_values_only_when_asked() {
     no_canary(&[&no_key]);
     p.args(["secrets", "seal", "prod", "--show"])
         .status(0)
-        .stdout_has(&format!("DATABASE_URL={value}\n"))
+        .stdout_has(format!("DATABASE_URL={value}\n"))
         .stderr_lacks(CANARY)
         .run();
 }

@@ -128,7 +128,7 @@ fn check_base_catches_a_rollback_and_a_stripped_generation() {
     );
     // The generation line removed: a legacy file to the parser, rolled back to `--base`.
     let line = p.line(PROD, "  generation: ");
-    let p = p.file(PROD, &old.replace(&format!("{line}\n"), ""));
+    let p = p.file(PROD, old.replace(&format!("{line}\n"), ""));
     let stripped = keyless(&p, &["check", "prod", "--base", "HEAD"])
         .status(1)
         .run();

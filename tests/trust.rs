@@ -90,7 +90,7 @@ fn oracle_template() -> String {
 
 #[test]
 fn plan_masking_oracle_in_a_changed_template_reads_nothing_in_ci() {
-    let p = pull_request(true, |p| p.file("templates/env.j2", &oracle_template()));
+    let p = pull_request(true, |p| p.file("templates/env.j2", oracle_template()));
     let run = ci(
         &p,
         &["plan", "--format", "markdown", "--allow-skipped"],
@@ -114,7 +114,7 @@ fn plan_masking_oracle_in_a_changed_template_reads_nothing_in_ci() {
 
 #[test]
 fn a_machine_format_is_output_that_leaves_even_without_ci() {
-    let p = pull_request(true, |p| p.file("templates/env.j2", &oracle_template()));
+    let p = pull_request(true, |p| p.file("templates/env.j2", oracle_template()));
     let run = p
         .args(["plan", "dev", "--format", "json", "--allow-skipped"])
         .status(0)
@@ -240,7 +240,7 @@ fn unchanged_code_against_the_trusted_revision_decrypts_as_before() {
 
 #[test]
 fn on_the_key_holders_machine_changed_code_decrypts_as_before() {
-    let p = pull_request(true, |p| p.file("templates/env.j2", &oracle_template()));
+    let p = pull_request(true, |p| p.file("templates/env.j2", oracle_template()));
     let run = p
         .args(["plan", "dev"])
         .status(0)
@@ -303,7 +303,7 @@ fn policy_finding_on_secret_values_names_no_rule_on_a_trusted_run() {
 
 #[test]
 fn exec_in_ci_with_changed_code_does_not_run_with_secrets() {
-    let p = pull_request(true, |p| p.file("templates/env.j2", &oracle_template()));
+    let p = pull_request(true, |p| p.file("templates/env.j2", oracle_template()));
     let run = ci(&p, &["exec", "dev", "--", "sh", "-c", "echo ran"], &[]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     refused(&run, "templates/env.j2");
@@ -312,7 +312,7 @@ fn exec_in_ci_with_changed_code_does_not_run_with_secrets() {
 
 #[test]
 fn apply_in_ci_with_changed_code_writes_no_secret_holding_file() {
-    let p = pull_request(true, |p| p.file("templates/env.j2", &oracle_template()));
+    let p = pull_request(true, |p| p.file("templates/env.j2", oracle_template()));
     let run = ci(&p, &["apply", "dev", "--yes"], &[]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     refused(&run, "templates/env.j2");

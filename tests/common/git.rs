@@ -187,7 +187,7 @@ pub fn committed(p: Project) -> Project {
         )
     };
     let ignored = std::fs::read_to_string(p.path(".gitignore")).unwrap_or_default();
-    let p = p.file(".gitignore", &format!("{ignored}keys/\n.cfgc.lock\n"));
+    let p = p.file(".gitignore", format!("{ignored}keys/\n.cfgc.lock\n"));
     git(&p, &["init", "-q", "-b", "main"]);
     git(&p, &["config", "user.name", "Test"]);
     git(&p, &["config", "user.email", "test@example.com"]);

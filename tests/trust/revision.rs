@@ -8,7 +8,7 @@ use crate::common::git::{commit, git};
 
 #[test]
 fn no_trusted_revision_in_ci_with_a_key_fails_closed() {
-    let p = pull_request(false, |p| p.file("templates/env.j2", &oracle_template()));
+    let p = pull_request(false, |p| p.file("templates/env.j2", oracle_template()));
     for args in [&["check"][..], &["plan", "--allow-skipped"]] {
         let run = ci(&p, args, &[]);
         assert_eq!(run.code, 2, "{}", run.transcript());
@@ -36,7 +36,7 @@ fn no_trusted_revision_in_ci_with_a_key_fails_closed() {
 
 #[test]
 fn trusted_flag_names_the_trusted_revision() {
-    let p = pull_request(false, |p| p.file("templates/env.j2", &oracle_template()));
+    let p = pull_request(false, |p| p.file("templates/env.j2", oracle_template()));
     let run = ci(&p, &["check", "--trusted", "main"], &[]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     refused(&run, "templates/env.j2");
@@ -53,7 +53,7 @@ fn trusted_flag_names_the_trusted_revision() {
 
 #[test]
 fn github_base_ref_names_the_trusted_revision() {
-    let p = pull_request(false, |p| p.file("templates/env.j2", &oracle_template()));
+    let p = pull_request(false, |p| p.file("templates/env.j2", oracle_template()));
     let gha = |p: &Project| {
         p.args(["check"])
             .env("GITHUB_ACTIONS", "true")
@@ -83,7 +83,7 @@ fn github_base_ref_names_the_trusted_revision() {
 fn github_ref_of_a_push_to_the_trusted_branch_trusts_head() {
     // `release` names no branch here: only the push itself can make HEAD trusted.
     let p = pull_request(true, |p| {
-        p.file("templates/env.j2", &oracle_template()).edit(
+        p.file("templates/env.j2", oracle_template()).edit(
             "cfgc.toml",
             "trusted_branch = \"main\"",
             "trusted_branch = \"release\"",
@@ -111,7 +111,7 @@ fn trusted_branch_setting_prefers_origin_over_a_local_branch_of_that_name() {
     let key = origin.path("keys/test.key").to_string_lossy().into_owned();
     let p = p
         .env("CFGC_AGE_KEY_FILE", &key)
-        .file("templates/env.j2", &oracle_template());
+        .file("templates/env.j2", oracle_template());
     git(&p, &["config", "user.name", "Test"]);
     git(&p, &["config", "user.email", "test@example.com"]);
     commit(&p, "the pull request, on a local main");
@@ -125,7 +125,7 @@ fn trusted_branch_setting_prefers_origin_over_a_local_branch_of_that_name() {
 fn example_clone() -> (Project, Project) {
     let origin = Project::example().file(
         ".gitignore",
-        &std::fs::read_to_string(crate::common::repo().join(".gitignore")).expect(".gitignore"),
+        std::fs::read_to_string(crate::common::repo().join(".gitignore")).expect(".gitignore"),
     );
     git(&origin, &["init", "-q", "-b", "main"]);
     git(&origin, &["config", "user.name", "Test"]);
