@@ -9,9 +9,9 @@ use std::time::Duration;
 use super::{fixture, repo, strip_user_env, tools};
 
 /// A project to run cfgc in: built as a fixture (`Project::example().file(..)`), then run
-/// as often as a test needs through [`Project::args`], which starts a [`Test`](super::Test): the one
-/// command, its input and what it must show. What the project sets (files, `.env(..)`,
-/// canaries) holds for every run; what a `Test` sets, for that run only.
+/// as often as a test needs through [`Project::args`], which starts a [`Test`](super::Test):
+/// the one command, its input and what it must show. What the project sets (files,
+/// `.env(..)`, canaries) holds for every run; what a `Test` sets, for that run only.
 pub struct Project {
     // Declared before `dir`, so that it is dropped (and its folders writable) first.
     _writable: Writable,
@@ -120,7 +120,8 @@ impl Project {
     }
 
     /// cfgc with `args`, in the project, isolated (see [`Project::isolate`]). Not through a
-    /// [`Test`](super::Test): for tests that drive the process themselves (a signal, a kill mid-write).
+    /// [`Test`](super::Test): for tests that drive the process themselves (a signal, a kill
+    /// mid-write).
     pub fn command(&self, args: &[&str]) -> Command {
         let args: Vec<OsString> = args.iter().map(OsString::from).collect();
         self.cfgc(&args)
