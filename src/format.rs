@@ -1,7 +1,9 @@
 //! The output formats, one room each: a module per format owns how a value is escaped for
-//! its value position, how a rendered file is parsed back, and which part of a line may be
-//! shown when the rest depends on a secret. Adding a format is one new module and one line
-//! in [`ALL`].
+//! its value position, how a rendered file is parsed back and checked, which part of a line
+//! may be shown when the rest depends on a secret, the template filters the format brings,
+//! and, for a format made of directives, how directive rules read its files. Adding a format
+//! is one new module and one entry in [`ALL`]: the template environment, the project's
+//! format names, the fuzz targets and the README's format table all iterate over it.
 //!
 //! A template interpolation lands in "the value position" of its file: a YAML scalar, an nginx
 //! directive argument, the text after `KEY=` in a `.env` file, a JSON value. Each room turns one
@@ -11,18 +13,25 @@
 //! than a failed render.
 
 pub mod cloudbuild;
+pub mod directive;
 pub mod dotenv;
 pub mod json;
 pub mod nginx;
+mod round_trip;
 pub mod text;
 pub mod yaml;
 
 use serde_json::Value;
 
+pub use directive::{Directive, ReadDirectives};
+
 /// What one output format knows. Implemented once per format, by a unit struct in its module.
 pub trait Room: Sync {
     /// The name used in `cfgc.toml` and in messages.
     fn name(&self) -> &'static str;
+
+    /// What files the format is for, in a few words: its row in the README's format table.
+    fn summary(&self) -> &'static str;
 
     /// One interpolated value as text for the format's value position, or why it cannot be
     /// placed safely.
@@ -49,6 +58,47 @@ pub trait Room: Sync {
     /// it only when it is the same with every stand-in for the secrets, so a room may be
     /// generous here without leaking.
     fn mask_prefix<'a>(&self, line: &'a str) -> &'a str;
+
+    /// The template filters the format brings (`{{ pairs | gcloud_dict }}`), by name. Every
+    /// room's filters are registered in the one template environment, so a name names one
+    /// filter across all rooms (`filter_names_are_unique`).
+    fn filters(&self) -> &'static [(&'static str, Filter)] {
+        &[]
+    }
+
+    /// How cfgc.toml's directive rules (`[[policies.directives]]`) read the format's files:
+    /// as the consumer means them, a tree of directives. `None` for a format not made of
+    /// directives; a policy with directive rules may then not apply to its outputs.
+    fn directives(&self) -> Option<ReadDirectives> {
+        None
+    }
+
+    /// The proof of [`Room::escape`], for tests and the fuzz targets (never a render):
+    /// `escaped`, what `escape` made of `value`, written into a small file of the format
+    /// before another entry, and read back the way the format's consumer reads it. `Ok` when
+    /// the consumer reads exactly `value` there and the entry after it intact; otherwise what
+    /// went wrong, naming no value.
+    fn round_trip(&self, value: &Value, escaped: &str) -> Result<(), String>;
+}
+
+/// A template filter a room brings, `{{ value | name }}`: the text it makes, which the
+/// output's room then escapes like any other interpolation, or why it cannot make one.
+pub type Filter = fn(minijinja::Value) -> Result<String, FilterError>;
+
+/// Why a room's filter made no text.
+#[derive(Debug)]
+pub enum FilterError {
+    /// The input cannot be written: why, naming a key or a shape, never a value. Shown to the
+    /// user as an escaping refusal is.
+    Refused(String),
+    /// The template engine's own error (its detail may quote a value and is not shown).
+    Engine(minijinja::Error),
+}
+
+impl From<minijinja::Error> for FilterError {
+    fn from(e: minijinja::Error) -> Self {
+        FilterError::Engine(e)
+    }
 }
 
 /// A format, as stored on an output: a handle on its room.
@@ -67,22 +117,35 @@ pub const JSON: Format = Format(&json::Json);
 pub const TEXT: Format = Format(&text::Text);
 pub const CLOUDBUILD: Format = Format(&cloudbuild::CloudBuild);
 
-/// Every format, in the order the docs list them.
-pub const ALL: [Format; 7] = [YAML, NGINX, DOTENV, DOTENV_LITERAL, JSON, TEXT, CLOUDBUILD];
+/// Every format, in the order the docs list them: the one registry.
+pub const ALL: &[Format] = &[YAML, NGINX, DOTENV, DOTENV_LITERAL, JSON, TEXT, CLOUDBUILD];
 
 impl Format {
     /// The format called `name` in `cfgc.toml`.
     pub fn named(name: &str) -> Option<Format> {
-        ALL.into_iter().find(|f| f.name() == name)
+        ALL.iter().copied().find(|f| f.name() == name)
     }
 
     /// The names `cfgc.toml` accepts, for "expected one of" messages.
     pub fn names() -> String {
-        ALL.map(|f| f.name()).join(", ")
+        ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+    }
+
+    /// The names of the formats directive rules can read, for messages ("nginx").
+    pub fn with_directives() -> String {
+        ALL.iter()
+            .filter(|f| f.directives().is_some())
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(" or ")
     }
 
     pub fn name(self) -> &'static str {
         self.0.name()
+    }
+
+    pub fn summary(self) -> &'static str {
+        self.0.summary()
     }
 
     pub fn escape(self, value: &Value) -> Result<String, EscapeError> {
@@ -103,6 +166,18 @@ impl Format {
 
     pub fn mask_prefix(self, line: &str) -> &str {
         self.0.mask_prefix(line)
+    }
+
+    pub fn filters(self) -> &'static [(&'static str, Filter)] {
+        self.0.filters()
+    }
+
+    pub fn directives(self) -> Option<ReadDirectives> {
+        self.0.directives()
+    }
+
+    pub fn round_trip(self, value: &Value, escaped: &str) -> Result<(), String> {
+        self.0.round_trip(value, escaped)
     }
 }
 
@@ -170,7 +245,7 @@ mod tests {
 
     #[test]
     fn every_name_finds_its_format() {
-        for format in ALL {
+        for &format in ALL {
             assert_eq!(Format::named(format.name()), Some(format));
         }
         assert_eq!(Format::named("toml"), None);
@@ -228,7 +303,7 @@ mod tests {
             "\\$",
             "-----BEGIN",
         ];
-        for format in ALL {
+        for &format in ALL {
             for text in texts {
                 assert_eq!(
                     format.escape_str(text),

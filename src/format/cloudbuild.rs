@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::{EscapeError, Room, SyntaxError, yaml};
+use super::{EscapeError, Filter, Room, SyntaxError, yaml};
 
 mod gcloud;
 mod structure;
@@ -17,6 +17,10 @@ pub struct CloudBuild;
 impl Room for CloudBuild {
     fn name(&self) -> &'static str {
         "cloudbuild"
+    }
+
+    fn summary(&self) -> &'static str {
+        "Cloud Build configs: YAML in which no value is a substitution"
     }
 
     fn escape(&self, value: &Value) -> Result<String, EscapeError> {
@@ -38,6 +42,19 @@ impl Room for CloudBuild {
 
     fn mask_prefix<'a>(&self, line: &'a str) -> &'a str {
         super::yaml::Yaml.mask_prefix(line)
+    }
+
+    fn filters(&self) -> &'static [(&'static str, Filter)] {
+        &[("gcloud_dict", gcloud::filter)]
+    }
+
+    /// Cloud Build reads `$$` as `$` in every string: with that read, the YAML room's
+    /// round trip; a lone `$` would be a substitution.
+    fn round_trip(&self, value: &Value, escaped: &str) -> Result<(), String> {
+        if escaped.replace("$$", "").contains('$') {
+            return Err("a lone `$` reaches Cloud Build as a substitution".into());
+        }
+        yaml::read_back(value, &escaped.replace("$$", "$"))
     }
 }
 

@@ -53,6 +53,7 @@
 //!
 //! [`parse_dotenv`] reads this subset back, so later stages can find which lines hold which values.
 
+use super::round_trip::{expect, text_of};
 use super::{DOTENV, EscapeError, Room, SyntaxError};
 use refused::unreadable;
 use serde_json::Value;
@@ -80,6 +81,13 @@ impl Room for Dotenv {
         }
     }
 
+    fn summary(&self) -> &'static str {
+        match self.expanded {
+            Expanded::Maybe => "`.env` files: the value after `KEY=`",
+            Expanded::Never => "`.env` files no reader expands `$NAME` in",
+        }
+    }
+
     fn escape(&self, value: &Value) -> Result<String, EscapeError> {
         escape_for(value, self.expanded)
     }
@@ -97,6 +105,23 @@ impl Room for Dotenv {
     }
 
     /// `KEY=` (with its indentation and `export `).
+    /// `KEY=ESCAPED` before `NEXT=1`, read by cfgc's reader of the subset every reader agrees on
+    /// (`tests/escape_dotenv.rs` holds that reader to the real ones).
+    fn round_trip(&self, value: &Value, escaped: &str) -> Result<(), String> {
+        let doc = format!("KEY={escaped}\nNEXT=1\n");
+        self.parse_back(&doc)
+            .map_err(|e| format!("the file does not parse back: {}", e.message))?;
+        let entries = parse_dotenv_for(&doc, self.expanded).map_err(|e| e.to_string())?;
+        expect(
+            entries.len() == 2 && entries[1] == ("NEXT".to_string(), "1".to_string()),
+            "the value swallowed the next entry or added one",
+        )?;
+        expect(
+            entries[0] == ("KEY".to_string(), text_of(value)),
+            "the value came back as another value",
+        )
+    }
+
     fn mask_prefix<'a>(&self, line: &'a str) -> &'a str {
         let body = line.trim_start_matches([' ', '\t']);
         let assignment = body.strip_prefix("export ").unwrap_or(body);

@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use super::round_trip::{expect, same};
 use super::{EscapeError, Room, SyntaxError};
 
 pub struct Json;
@@ -9,6 +10,10 @@ pub struct Json;
 impl Room for Json {
     fn name(&self) -> &'static str {
         "json"
+    }
+
+    fn summary(&self) -> &'static str {
+        "JSON files: a value is one JSON value"
     }
 
     fn escape(&self, value: &Value) -> Result<String, EscapeError> {
@@ -52,6 +57,19 @@ impl Room for Json {
         };
         let blanks = value.len() - value.trim_start().len();
         &line[..line.len() - value.len() + blanks]
+    }
+
+    /// `{"key": ESCAPED, "next": 1}`, read by serde_json.
+    fn round_trip(&self, value: &Value, escaped: &str) -> Result<(), String> {
+        let doc = format!("{{\"key\": {escaped}, \"next\": 1}}");
+        self.parse_back(&doc)
+            .map_err(|e| format!("the file does not parse back: {}", e.message))?;
+        let back: Value = serde_json::from_str(&doc).map_err(|_| "serde_json cannot read it")?;
+        expect(same(&back["key"], value), "the value came back as another value")?;
+        expect(
+            back.as_object().is_some_and(|o| o.len() == 2) && back["next"] == Value::from(1),
+            "the value swallowed the next key or added one",
+        )
     }
 }
 

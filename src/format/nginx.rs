@@ -17,7 +17,8 @@
 //!   each escaped as above (e.g. `server_name {{ hosts }}`). Empty or nested arrays and objects
 //!   are rejected.
 
-use super::{EscapeError, NGINX, Room, SyntaxError};
+use super::round_trip::{expect, text_of};
+use super::{Directive, EscapeError, NGINX, ReadDirectives, Room, SyntaxError};
 use serde_json::Value;
 
 mod listen;
@@ -29,6 +30,10 @@ pub struct Nginx;
 impl Room for Nginx {
     fn name(&self) -> &'static str {
         "nginx"
+    }
+
+    fn summary(&self) -> &'static str {
+        "nginx configs: a value is one or more directive arguments"
     }
 
     fn escape(&self, value: &Value) -> Result<String, EscapeError> {
@@ -58,6 +63,39 @@ impl Room for Nginx {
         }
         &line[..indent + name + blanks]
     }
+
+    /// nginx's reading: its tokenizer and blocks ([`parse`]), then what nginx means where it
+    /// takes several spellings for one thing or adds what a file leaves out ([`meaning`]).
+    fn directives(&self) -> Option<ReadDirectives> {
+        Some(read_directives)
+    }
+
+    /// `key ESCAPED;` before `next 1;`, read by the room's parser: the arguments nginx gets
+    /// are the value's text (a list's items, one argument each), on one line.
+    fn round_trip(&self, value: &Value, escaped: &str) -> Result<(), String> {
+        expect(
+            !escaped.contains(['\n', '\r']),
+            "a line break reaches nginx",
+        )?;
+        let expected: Vec<String> = match value {
+            Value::Array(items) => items.iter().map(text_of).collect(),
+            other => vec![text_of(other)],
+        };
+        let parsed = parse::parse(&format!("key {escaped};\nnext 1;\n"))
+            .map_err(|e| format!("the file does not parse back: {}", e.message))?;
+        expect(
+            parsed.len() == 2 && parsed[1].name == "next" && parsed[1].args == ["1"],
+            "the value ended the directive or added one",
+        )?;
+        expect(
+            parsed[0].name == "key" && parsed[0].args == expected,
+            "nginx reads other arguments",
+        )
+    }
+}
+
+fn read_directives(text: &str) -> Result<Vec<Directive>, SyntaxError> {
+    parse::parse(text).map(meaning::normalise)
 }
 
 /// The longest argument nginx's tokenizer accepts (its buffer is 4096 bytes and the character

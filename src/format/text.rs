@@ -14,6 +14,10 @@ impl Room for Text {
         "text"
     }
 
+    fn summary(&self) -> &'static str {
+        "files of no syntax cfgc knows: a value is written as it is"
+    }
+
     fn escape(&self, value: &Value) -> Result<String, EscapeError> {
         Ok(escape(value))
     }
@@ -26,6 +30,17 @@ impl Room for Text {
     /// Nothing in a line of unknown syntax is known not to be the secret.
     fn mask_prefix<'a>(&self, _line: &'a str) -> &'a str {
         ""
+    }
+
+    /// Text has no reader but the eye: the value must be there as it is (strings) or in its
+    /// JSON form, and the file must parse back.
+    fn round_trip(&self, value: &Value, escaped: &str) -> Result<(), String> {
+        self.parse_back(escaped)
+            .map_err(|e| format!("the file does not parse back: {}", e.message))?;
+        super::round_trip::expect(
+            escaped == super::round_trip::text_of(value),
+            "the value was changed",
+        )
     }
 }
 

@@ -10,6 +10,7 @@
 
 use serde_json::{Number, Value};
 
+use super::round_trip::{expect, same};
 use super::{EscapeError, Room, SyntaxError};
 use crate::source::{FileId, Source};
 
@@ -18,6 +19,10 @@ pub struct Yaml;
 impl Room for Yaml {
     fn name(&self) -> &'static str {
         "yaml"
+    }
+
+    fn summary(&self) -> &'static str {
+        "YAML files: a value is one node"
     }
 
     fn escape(&self, value: &Value) -> Result<String, EscapeError> {
@@ -55,6 +60,29 @@ impl Room for Yaml {
             None => &line[..at],
         }
     }
+
+    fn round_trip(&self, value: &Value, escaped: &str) -> Result<(), String> {
+        read_back(value, escaped)
+    }
+}
+
+/// The YAML round trip (the cloudbuild room's too, once Cloud Build's `$$` is read):
+/// `key: ESCAPED` before `next: 1`, read with cfgc's own strict YAML reader.
+pub(super) fn read_back(value: &Value, escaped: &str) -> Result<(), String> {
+    let doc = format!("key: {escaped}\nnext: 1\n");
+    let src = Source::new(String::new(), Default::default(), doc);
+    let node = crate::yaml::parse(FileId(0), &src)
+        .map_err(|d| format!("the file does not read back: {}", d.message))?;
+    let map = node.as_map().ok_or("the file is not a mapping")?;
+    let back = map.get("key").map(|entry| entry.node.to_json());
+    expect(
+        back.is_some_and(|back| same(&back, value)),
+        "the value came back as another value",
+    )?;
+    expect(
+        map.len() == 2 && map.contains_key("next"),
+        "the value swallowed the next key or added one",
+    )
 }
 
 /// The length of `key: ` at the start of `rest`, for a plain or double-quoted key.

@@ -1,8 +1,9 @@
-//! `[[policies.directives]]`: structural rules over an nginx output, as data. A rule picks
-//! blocks (`in`, narrowed by `having`) and says which directives they must hold (`require`),
-//! what every directive of a kind must look like (`every` + `must`), or which may not appear
-//! (`forbid`). Directives are matched as nginx reads them (the nginx room's parser), so a
-//! comment or a quoted string can neither satisfy nor dodge a rule.
+//! `[[policies.directives]]`: structural rules over an output made of directives (nginx), as
+//! data. A rule picks blocks (`in`, narrowed by `having`) and says which directives they must
+//! hold (`require`), what every directive of a kind must look like (`every` + `must`), or
+//! which may not appear (`forbid`). Directives are matched as the consumer reads them (the
+//! output's room reads the file: `Room::directives`), so a comment or a quoted string can
+//! neither satisfy nor dodge a rule.
 
 use regex::Regex;
 use serde::{Deserialize, Deserializer};
@@ -55,8 +56,8 @@ impl DirectiveRule {
 const MAX_ANY: usize = 4;
 
 /// A directive pattern: `["name", "arg", …]`. The name is compared as written; each argument
-/// is a regular expression that must match the whole argument (as nginx reads it: quotes and
-/// escapes resolved); `"..."` stands for any number of arguments, and `"<loopback-url>"` for
+/// is a regular expression that must match the whole argument (as the consumer reads it:
+/// quotes and escapes resolved); `"..."` stands for any number of arguments, and `"<loopback-url>"` for
 /// a URL (`scheme://…`) whose host is this machine in any spelling a resolver or URL parser
 /// takes (`127.1`, `0x7f000001`, `[::ffff:127.0.0.1]`: `validate::formats::loopback`), which
 /// no regular expression lists in full. Without a `...` the directive has exactly as many

@@ -45,7 +45,8 @@ pub struct Policy {
     /// Formerly a structural check (`"cloudbuild"`); the `cloudbuild` format checks that
     /// structure itself now. Kept so that an old cfgc.toml gets an error saying so.
     pub structure: Option<String>,
-    /// Structural rules over an nginx output's directives (`[[policies.directives]]`).
+    /// Structural rules over an output's directives (`[[policies.directives]]`), for outputs
+    /// whose room reads them as directives (nginx).
     #[serde(default)]
     pub directives: Vec<super::directives::DirectiveRule>,
 }
@@ -308,8 +309,8 @@ pub(super) fn policies(r: &mut Resolver, raw: Vec<Policy>, outputs: &[Output]) -
     policies
 }
 
-/// Directive rules must have one of their shapes, and apply to nginx outputs only: on any
-/// other output they would silently check nothing.
+/// Directive rules must have one of their shapes, and apply only to outputs whose room reads
+/// directives (nginx): on any other output they would silently check nothing.
 fn directive_rules(r: &mut Resolver, policy: &Policy, outputs: &[Output]) {
     for (i, rule) in policy.directives.iter().enumerate() {
         if let Some(problem) = rule.shape_problem() {
@@ -329,23 +330,24 @@ fn directive_rules(r: &mut Resolver, policy: &Policy, outputs: &[Output]) {
     if policy.directives.is_empty() {
         return;
     }
-    let not_nginx: Vec<&str> = outputs
+    let without: Vec<&str> = outputs
         .iter()
         .filter(|o| policy.outputs.is_empty() || policy.outputs.contains(&o.name))
-        .filter(|o| o.format.value != crate::format::NGINX)
+        .filter(|o| o.format.value.directives().is_none())
         .map(|o| o.name.as_str())
         .collect();
-    if !not_nginx.is_empty() {
+    if !without.is_empty() {
+        let formats = Format::with_directives();
         r.errors.push(
             Diagnostic::new(
                 Code::Project,
                 format!(
-                    "policy `{}` has directive rules but applies to outputs that are not nginx: {}",
+                    "policy `{}` has directive rules but applies to outputs that are not {formats}: {}",
                     policy.name,
-                    not_nginx.join(", ")
+                    without.join(", ")
                 ),
             )
-            .help("list only nginx outputs in the policy's `outputs`"),
+            .help(format!("list only {formats} outputs in the policy's `outputs`")),
         );
     }
 }

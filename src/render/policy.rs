@@ -1,12 +1,13 @@
 //! Checks of rendered outputs before anything is written: each output must parse back in
 //! its format (the format's room says how), the project's policies (patterns over text, and
-//! rules over an nginx output's directives, as data in cfgc.toml) must hold, and no
-//! decrypted secret may land in an output not declared to hold secrets.
+//! rules over the directives of an output whose room reads it as directives, as data in
+//! cfgc.toml) must hold, and no decrypted secret may land in an output not declared to hold
+//! secrets.
 //!
 //! A finding points into the rendered text, shown as a source: masked line by line where
 //! the output holds secrets, so no finding can quote a secret.
 
-mod nginx;
+mod directives;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -37,13 +38,14 @@ pub fn check(
     };
     let mut found: Vec<(Diagnostic, Option<std::ops::Range<usize>>)> = Vec::new();
     let format = file.output.format.value;
-    // The nginx directives, parsed once for every directive rule and read as nginx means
-    // them (`nginx::meaning`), or None if the file does not parse: that is reported as a
-    // syntax error below.
+    // The file's directives as its consumer means them (the room reads them), once for
+    // every directive rule; None for a format without directives, or if the file does not
+    // parse: that is reported as a syntax error below.
     let mut directives = None;
-    if format == crate::format::NGINX && project.policies.iter().any(|p| !p.directives.is_empty()) {
-        use crate::format::nginx::{meaning, parse};
-        directives = parse::parse(text).ok().map(meaning::normalise);
+    if let Some(read) = format.directives()
+        && project.policies.iter().any(|p| !p.directives.is_empty())
+    {
+        directives = read(text).ok();
     }
     if let Err(e) = format.parse_back(text) {
         let at = byte_of(text, e.line, e.column);
@@ -86,7 +88,7 @@ pub fn check(
         }
         if let Some(tree) = &directives {
             for rule in &policy.directives {
-                for broken in nginx::check(tree, rule) {
+                for broken in directives::check(tree, rule) {
                     let message = format!(
                         "`{}` breaks policy `{}`: {}",
                         file.rel, policy.name, rule.message

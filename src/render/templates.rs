@@ -19,7 +19,7 @@ use minijinja::{AutoEscape, Error, ErrorKind, UndefinedBehavior};
 use zeroize::Zeroizing;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::format::Format;
+use crate::format::{FilterError, Format};
 use crate::fs::Role;
 use crate::project::{Environment, Output, Project};
 use crate::schema::Schema;
@@ -68,7 +68,20 @@ pub fn environment(output_limit: u64) -> minijinja::Environment<'static> {
     env.set_recursion_limit(RECURSION_LIMIT);
     // debug() prints the whole context, secrets included.
     env.remove_global("debug");
-    env.add_filter("gcloud_dict", gcloud_dict);
+    // Each room's own filters (`gcloud_dict` is the cloudbuild room's). A refusal shows its
+    // reason, as an escape error does; an engine error keeps its detail hidden.
+    for format in crate::format::ALL {
+        for &(name, filter) in format.filters() {
+            env.add_filter(name, move |value: minijinja::Value| {
+                filter(value).map_err(|e| match e {
+                    FilterError::Refused(why) => {
+                        Error::new(ErrorKind::InvalidOperation, format!("{ESCAPE_MARK}{why}"))
+                    }
+                    FilterError::Engine(e) => e,
+                })
+            });
+        }
+    }
     let syntax = minijinja::syntax::SyntaxConfig::builder()
         .keep_trailing_newline(true)
         .build()
@@ -231,35 +244,6 @@ pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, 
     } else {
         Err(errors)
     }
-}
-
-/// `{{ {"K": V, …} | gcloud_dict }}`: a map as one gcloud dict argument (`--set-env-vars`)
-/// with a delimiter found in no key or value (see the cloudbuild format). Values must be
-/// strings, numbers or booleans: a list is joined by the template, which knows how.
-fn gcloud_dict(value: minijinja::Value) -> Result<String, Error> {
-    let refuse =
-        |why: String| Error::new(ErrorKind::InvalidOperation, format!("{ESCAPE_MARK}{why}"));
-    if value.kind() != minijinja::value::ValueKind::Map {
-        return Err(refuse(
-            "gcloud_dict takes a map (`{\"KEY\": VALUE, …}`)".into(),
-        ));
-    }
-    let mut pairs = Vec::new();
-    for key in value.try_iter()? {
-        let item = value.get_item(&key)?;
-        let text = match item.kind() {
-            minijinja::value::ValueKind::String
-            | minijinja::value::ValueKind::Number
-            | minijinja::value::ValueKind::Bool => item.to_string(),
-            kind => {
-                return Err(refuse(format!(
-                    "gcloud_dict: the value of `{key}` is a {kind}; give a string (join a list first)"
-                )));
-            }
-        };
-        pairs.push((key.to_string(), text));
-    }
-    crate::format::cloudbuild::gcloud_dict(&pairs).map_err(|e| refuse(e.to_string()))
 }
 
 /// Compiles `text` into `env`. `Err(None)` when minijinja panicked on it: its code generator

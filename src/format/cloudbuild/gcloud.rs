@@ -6,6 +6,12 @@
 //! must appear in no key and no value. Only single characters are used: with a longer
 //! delimiter, a value ending in part of it would be split wrongly (Python's `split` is
 //! greedy from the left), whatever "appears in no value" says.
+//!
+//! Templates write one with the cloudbuild room's filter, `{{ {"K": V, …} | gcloud_dict }}`.
+
+use minijinja::value::ValueKind;
+
+use super::super::FilterError;
 
 /// Delimiters tried, in order: `,` (gcloud's default, no prefix needed), then ASCII
 /// punctuation with no meaning to gcloud's parser (`^`, `=`), to Cloud Build (`$`) or to
@@ -63,6 +69,32 @@ pub fn gcloud_dict(pairs: &[(String, String)]) -> Result<String, DictError> {
     } else {
         Ok(format!("^{delim}^{body}"))
     }
+}
+
+/// `{{ {"K": V, …} | gcloud_dict }}`: a map as one gcloud dict argument (`--set-env-vars`)
+/// with a delimiter found in no key or value. Values must be strings, numbers or booleans:
+/// a list is joined by the template, which knows how.
+pub fn filter(value: minijinja::Value) -> Result<String, FilterError> {
+    let refuse = FilterError::Refused;
+    if value.kind() != ValueKind::Map {
+        return Err(refuse(
+            "gcloud_dict takes a map (`{\"KEY\": VALUE, …}`)".into(),
+        ));
+    }
+    let mut pairs = Vec::new();
+    for key in value.try_iter()? {
+        let item = value.get_item(&key)?;
+        let text = match item.kind() {
+            ValueKind::String | ValueKind::Number | ValueKind::Bool => item.to_string(),
+            kind => {
+                return Err(refuse(format!(
+                    "gcloud_dict: the value of `{key}` is a {kind}; give a string (join a list first)"
+                )));
+            }
+        };
+        pairs.push((key.to_string(), text));
+    }
+    gcloud_dict(&pairs).map_err(|e| refuse(e.to_string()))
 }
 
 /// Whether gcloud splits `items` joined by `delim` back into exactly `items`: the

@@ -7,38 +7,12 @@
 
 use std::ops::Range;
 
+pub use super::super::directive::{Directive, walk};
 use super::super::SyntaxError;
 use super::MAX_ARGUMENT_BYTES;
 
 /// Blocks nested deeper than this are refused (nginx has no limit; real files use 4 or 5).
 pub const MAX_DEPTH: usize = 64;
-
-/// One directive: `name args…;` or `name args… { … }`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Directive {
-    pub name: String,
-    pub args: Vec<String>,
-    /// Bytes of the rendered text from the name to the `;` or `{` that ends it.
-    pub span: Range<usize>,
-    /// The directives inside its block, for a block directive.
-    pub block: Option<Vec<Directive>>,
-}
-
-impl Directive {
-    /// This directive and every directive nested in its block, depth first, in file order.
-    pub fn walk(&self) -> Vec<&Directive> {
-        let mut out = vec![self];
-        if let Some(children) = &self.block {
-            out.extend(children.iter().flat_map(Directive::walk));
-        }
-        out
-    }
-}
-
-/// Every directive of `directives` and of the blocks under them, in file order.
-pub fn walk(directives: &[Directive]) -> Vec<&Directive> {
-    directives.iter().flat_map(Directive::walk).collect()
-}
 
 /// A word, or one of the characters that structure the file.
 #[derive(Debug, PartialEq, Eq)]

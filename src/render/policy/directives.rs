@@ -1,11 +1,12 @@
-//! Directive rules (`[[policies.directives]]`) checked against an nginx output as nginx reads
-//! it: the nginx room parses the file, and each rule looks at directives, never at text. A
+//! Directive rules (`[[policies.directives]]`) checked against an output as its consumer
+//! reads it: the output's room reads the file into directives (`Room::directives`: nginx's
+//! tokenizer, blocks and meaning), and each rule looks at directives, never at text. A
 //! finding never quotes an argument (an output may hold secrets); it points at the
 //! directive, and the report shows that line masked where it must be.
 
 use std::ops::Range;
 
-use crate::format::nginx::parse::{Directive, walk};
+use crate::format::directive::{Directive, walk};
 use crate::project::directives::DirectiveRule;
 
 /// One way a file breaks a rule: what is wrong and, when it is one directive or block, where.
@@ -100,14 +101,15 @@ fn scopes<'a>(file: &'a [Directive], rule: &DirectiveRule) -> Vec<Scope<'a>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::nginx::parse::parse;
 
     fn rule(toml_text: &str) -> DirectiveRule {
         toml::from_str(toml_text).expect("valid rule")
     }
 
     fn notes(text: &str, rule: &DirectiveRule) -> Vec<String> {
-        let file = parse(text).expect("valid nginx");
+        // As a render reads an nginx output: through the room.
+        let read = crate::format::NGINX.directives().expect("nginx reads directives");
+        let file = read(text).expect("valid nginx");
         check(&file, rule).into_iter().map(|b| b.note).collect()
     }
 
