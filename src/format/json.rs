@@ -65,9 +65,12 @@ impl Room for Json {
         self.parse_back(&doc)
             .map_err(|e| format!("the file does not parse back: {}", e.message))?;
         let back: Value = serde_json::from_str(&doc).map_err(|_| "serde_json cannot read it")?;
-        expect(same(&back["key"], value), "the value came back as another value")?;
         expect(
-            back.as_object().is_some_and(|o| o.len() == 2) && back["next"] == Value::from(1),
+            same(&back["key"], value),
+            "the value came back as another value",
+        )?;
+        expect(
+            back.as_object().is_some_and(|o| o.len() == 2) && back["next"] == 1,
             "the value swallowed the next key or added one",
         )
     }

@@ -7,8 +7,8 @@
 
 use std::ops::Range;
 
-pub use super::super::directive::{Directive, walk};
 use super::super::SyntaxError;
+pub use super::super::directive::{Directive, walk};
 use super::MAX_ARGUMENT_BYTES;
 
 /// Blocks nested deeper than this are refused (nginx has no limit; real files use 4 or 5).

@@ -108,7 +108,9 @@ mod tests {
 
     fn notes(text: &str, rule: &DirectiveRule) -> Vec<String> {
         // As a render reads an nginx output: through the room.
-        let read = crate::format::NGINX.directives().expect("nginx reads directives");
+        let read = crate::format::NGINX
+            .directives()
+            .expect("nginx reads directives");
         let file = read(text).expect("valid nginx");
         check(&file, rule).into_iter().map(|b| b.note).collect()
     }
