@@ -21,6 +21,7 @@ mod escape_nginx;
 mod escape_yaml;
 mod exec;
 mod explain;
+mod format_list;
 mod fresh_clone;
 mod getting_started;
 mod gixy;
