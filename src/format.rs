@@ -117,8 +117,18 @@ pub const JSON: Format = Format(&json::Json);
 pub const TEXT: Format = Format(&text::Text);
 pub const CLOUDBUILD: Format = Format(&cloudbuild::CloudBuild);
 
-/// Every format, in the order the docs list them: the one registry.
-pub const ALL: &[Format] = &[YAML, NGINX, DOTENV, DOTENV_LITERAL, JSON, TEXT, CLOUDBUILD];
+/// Every format, in the order the docs list them: the one registry. One room a line, so a
+/// new room is one added line.
+#[rustfmt::skip]
+pub const ALL: &[Format] = &[
+    YAML,
+    NGINX,
+    DOTENV,
+    DOTENV_LITERAL,
+    JSON,
+    TEXT,
+    CLOUDBUILD,
+];
 
 impl Format {
     /// The format called `name` in `cfgc.toml`.
