@@ -16,6 +16,7 @@ pub mod cloudbuild;
 pub mod directive;
 pub mod dotenv;
 pub mod json;
+pub mod kubernetes;
 pub mod nginx;
 mod round_trip;
 pub mod text;
@@ -116,6 +117,7 @@ pub const DOTENV_LITERAL: Format = Format(&dotenv::Dotenv {
 pub const JSON: Format = Format(&json::Json);
 pub const TEXT: Format = Format(&text::Text);
 pub const CLOUDBUILD: Format = Format(&cloudbuild::CloudBuild);
+pub const KUBERNETES: Format = Format(&kubernetes::Kubernetes);
 
 /// Every format, in the order the docs list them: the one registry. One room a line, so a
 /// new room is one added line.
@@ -128,6 +130,7 @@ pub const ALL: &[Format] = &[
     JSON,
     TEXT,
     CLOUDBUILD,
+    KUBERNETES,
 ];
 
 impl Format {

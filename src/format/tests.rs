@@ -11,7 +11,7 @@ fn every_name_finds_its_format() {
     assert_eq!(Format::named("toml"), None);
     assert_eq!(
         Format::names(),
-        "yaml, nginx, dotenv, dotenv-literal, json, text, cloudbuild"
+        "yaml, nginx, dotenv, dotenv-literal, json, text, cloudbuild, kubernetes"
     );
 }
 
