@@ -34,6 +34,7 @@ mod import_property;
 mod import_readers;
 mod init;
 mod keys;
+mod kubernetes;
 mod loopback;
 mod loopback_corpus;
 mod loopback_node;

@@ -21,6 +21,7 @@ pub fn install_hint(program: &str) -> String {
         "check-jsonschema" => "pip install check-jsonschema, in target/test-venv",
         "pre-commit" => "pip install pre-commit, in target/test-venv",
         "gixy" => "pip install gixy-ng==0.2.59, in target/test-venv",
+        "kubernetes-validate" => "pip install kubernetes-validate==1.37.0, in target/test-venv",
         "curl" => "apt-get install curl",
         "node-readers" => {
             "npm install --prefix target/node-readers dotenv@17.2.3 dotenv-expand@12.0.3 \
@@ -51,7 +52,7 @@ fn venv_bin() -> PathBuf {
 pub fn command(program: &str) -> Command {
     if matches!(
         program,
-        "python3" | "check-jsonschema" | "pre-commit" | "gixy"
+        "python3" | "check-jsonschema" | "pre-commit" | "gixy" | "kubernetes-validate"
     ) {
         let in_venv = venv_bin().join(program);
         if in_venv.is_file() {
