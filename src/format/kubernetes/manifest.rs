@@ -181,17 +181,18 @@ fn metadata(
     };
     let namespace = match meta.get("namespace") {
         None => Some(String::new()),
-        Some(entry) => match &entry.node.kind {
-            Kind::Str(ns) if label_problem(ns).is_none() => Some(ns.clone()),
-            _ => {
-                let why = label_problem(text_at(meta, "namespace").unwrap_or("")).unwrap_or("");
-                report(
-                    at(&entry.node),
-                    format!("`metadata.namespace` must be a string that {why}"),
-                );
-                None
+        Some(entry) => {
+            let problem = match &entry.node.kind {
+                Kind::Str(namespace) => label_problem(namespace),
+                _ => Some("must be a string"),
+            };
+            if let Some(why) = problem {
+                report(at(&entry.node), format!("`metadata.namespace` {why}"));
             }
-        },
+            text_at(meta, "namespace")
+                .filter(|_| problem.is_none())
+                .map(str::to_string)
+        }
     };
     for field in ["labels", "annotations"] {
         strings_only(meta, field, &format!("metadata.{field}"), report);

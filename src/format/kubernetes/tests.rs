@@ -167,3 +167,19 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_namespace_is_a_dns_label() {
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: Prod.1}\n";
+    assert_eq!(
+        problems(text),
+        [
+            "3:32 document 1: `metadata.namespace` must be at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit"
+        ]
+    );
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: 7}\n";
+    assert_eq!(
+        problems(text),
+        ["3:32 document 1: `metadata.namespace` must be a string"]
+    );
+}
