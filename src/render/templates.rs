@@ -25,12 +25,35 @@ use crate::project::{Environment, Output, Project};
 use crate::schema::Schema;
 use crate::source::{FileId, Source, SourceMap, Span, display_name};
 
-/// Marks the errors cfgc's own escaping formatter raises, so that their reason (which names
-/// a character class, never the value) is shown, while the detail of any other error (which
-/// may quote a value) is not.
-const ESCAPE_MARK: &str = "cfgc-escape: ";
-/// Between an escape error's reason and the variables that hold the value ([`holders`]).
-const HOLDERS_MARK: &str = "\ncfgc-holders: ";
+/// cfgc's own refusal to place a value (a room's escaper or filter), carried as the source of
+/// minijinja's error rather than in its text: its reason (which names a character class or a
+/// shape, never the value) is shown, while the detail of any other error (which may quote a
+/// value) is not, and no text a template makes can pass for one.
+#[derive(Debug)]
+struct Refusal {
+    reason: String,
+    /// The variables that hold the refused value ([`holders`]).
+    holders: Vec<String>,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+impl Refusal {
+    fn error(self) -> Error {
+        Error::new(ErrorKind::InvalidOperation, "cfgc cannot place this value").with_source(self)
+    }
+
+    /// The refusal `e` carries, if cfgc raised it.
+    fn of(e: &Error) -> Option<&Refusal> {
+        std::error::Error::source(e)?.downcast_ref::<Refusal>()
+    }
+}
 
 /// How deep macros, includes and nested blocks may go (minijinja counts a macro call as
 /// several levels). Its own ceiling without `stacker` is 500; cfgc's templates need far
@@ -74,9 +97,11 @@ pub fn environment(output_limit: u64) -> minijinja::Environment<'static> {
         for &(name, filter) in format.filters() {
             env.add_filter(name, move |value: minijinja::Value| {
                 filter(value).map_err(|e| match e {
-                    FilterError::Refused(why) => {
-                        Error::new(ErrorKind::InvalidOperation, format!("{ESCAPE_MARK}{why}"))
+                    FilterError::Refused(reason) => Refusal {
+                        reason,
+                        holders: Vec::new(),
                     }
+                    .error(),
                     FilterError::Engine(e) => e,
                 })
             });
@@ -104,14 +129,11 @@ pub fn environment(output_limit: u64) -> minijinja::Environment<'static> {
             ),
         };
         let text = escaped.map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidOperation,
-                format!(
-                    "{ESCAPE_MARK}{}{HOLDERS_MARK}{}",
-                    e.reason,
-                    holders(state, value)
-                ),
-            )
+            Refusal {
+                reason: e.reason,
+                holders: holders(state, value),
+            }
+            .error()
         })?;
         out.write_str(&text)
             .map_err(|_| Error::from(ErrorKind::WriteFailure))
@@ -119,11 +141,11 @@ pub fn environment(output_limit: u64) -> minijinja::Environment<'static> {
     env
 }
 
-/// The variables that hold a value that cannot be placed, comma-separated, so a refusal
-/// inside `{% for name, value in secrets | items %}` names the secret and not only `value`.
-/// Names only (written as variables are: `A-Z`, `0-9`, `_`), never the value.
-fn holders(state: &minijinja::State, value: &minijinja::Value) -> String {
-    let names: Vec<String> = state
+/// The variables that hold a value that cannot be placed, so a refusal inside
+/// `{% for name, value in secrets | items %}` names the secret and not only `value`. Names
+/// only (written as variables are: `A-Z`, `0-9`, `_`), never the value.
+fn holders(state: &minijinja::State, value: &minijinja::Value) -> Vec<String> {
+    state
         .known_variables()
         .into_iter()
         .filter(|n| {
@@ -132,21 +154,18 @@ fn holders(state: &minijinja::State, value: &minijinja::Value) -> String {
         })
         .filter(|n| state.lookup(n).is_some_and(|v| v == *value))
         .map(|n| n.into_owned())
-        .collect();
-    names.join(",")
+        .collect()
 }
 
-/// An error's detail without the variables an escape error names ([`holders`]), and a note
-/// naming them unless that is only the expression itself (`{{ JWT_SECRET }}` needs none).
-fn split_holders<'a>(detail: &'a str, expr: &str) -> (&'a str, Option<String>) {
-    let Some((reason, names)) = detail.split_once(HOLDERS_MARK) else {
-        return (detail, None);
-    };
-    if names.is_empty() || names == expr {
-        return (reason, None);
+/// The variables that hold a refused value, unless that is only the expression itself
+/// (`{{ JWT_SECRET }}` needs no note).
+fn held_by(refusal: Option<&Refusal>, expr: &str) -> Option<String> {
+    let names = &refusal?.holders;
+    if names.is_empty() || (names.len() == 1 && names[0] == expr) {
+        return None;
     }
-    let names: Vec<String> = names.split(',').map(|n| format!("`{n}`")).collect();
-    (reason, Some(format!("the value of {}", names.join(", "))))
+    let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    Some(format!("the value of {}", names.join(", ")))
 }
 
 pub fn compile(project: &Project, sources: &mut SourceMap) -> Result<Templates, Vec<Diagnostic>> {
@@ -422,7 +441,9 @@ fn template_error(e: &Error, name: &str, id: FileId, src: &Source, compiling: bo
     // escaping (which names a character class) is shown: any other detail may quote a value
     // from the context, a secret included (`{% include JWT_SECRET %}` names the template it
     // did not find).
-    let (detail, held_by) = split_holders(e.detail().unwrap_or(""), &expr);
+    let detail = e.detail().unwrap_or("");
+    let refusal = Refusal::of(e);
+    let held_by = held_by(refusal, &expr);
     let (code, message, label) = match e.kind() {
         ErrorKind::SyntaxError if !compiling => (
             Code::Template,
@@ -450,10 +471,10 @@ fn template_error(e: &Error, name: &str, id: FileId, src: &Source, compiling: bo
             format!("template syntax error in `{name}`: {detail}"),
             detail.to_string(),
         ),
-        ErrorKind::InvalidOperation if detail.starts_with(ESCAPE_MARK) => (
+        _ if let Some(refusal) = refusal => (
             Code::TemplateEscape,
             format!("cannot place `{expr}` safely in `{name}`"),
-            detail[ESCAPE_MARK.len()..].to_string(),
+            refusal.reason.clone(),
         ),
         ErrorKind::TemplateNotFound => (
             Code::Template,
