@@ -11,17 +11,20 @@ use toml::Spanned;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::{Limits, ProjectFs, RelPath, Role};
-use crate::project::recipient::{Recipient, RecipientError};
+use crate::project::recipient::Recipient;
 use crate::source::{FileId, Source, SourceMap, Span};
 
 pub mod deployed;
 pub mod directives;
+mod environments;
 mod inputs;
 mod limits;
+mod locate;
 mod outputs;
 mod pattern;
 pub mod recipient;
 pub mod tiers;
+pub use locate::locate;
 use outputs::OutputFile;
 pub use outputs::{Output, Policy, Rule};
 
@@ -104,7 +107,7 @@ pub struct Environment {
 #[serde(deny_unknown_fields)]
 struct ProjectFile {
     project: ProjectSection,
-    environments: Spanned<IndexMap<String, Spanned<EnvironmentFile>>>,
+    environments: Spanned<IndexMap<String, Spanned<environments::EnvironmentFile>>>,
     #[serde(default)]
     outputs: IndexMap<String, Spanned<OutputFile>>,
     #[serde(default)]
@@ -126,76 +129,6 @@ pub(crate) struct ProjectSection {
     /// The branch reviewed code lands on (see `trust`).
     #[serde(alias = "trusted-branch")]
     trusted_branch: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EnvironmentFile {
-    tier: Spanned<String>,
-    layers: Spanned<Vec<Spanned<String>>>,
-    secrets: Option<Spanned<String>>,
-    #[serde(default)]
-    recipients: Vec<Spanned<String>>,
-    identity: Option<Spanned<String>>,
-}
-
-/// Find `cfgc.toml`: the given path (a folder or the file itself), else the
-/// current folder and its parents, as cargo finds Cargo.toml.
-pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, Diagnostic> {
-    if let Some(p) = explicit {
-        let file = if p.is_dir() {
-            p.join(PROJECT_FILE)
-        } else {
-            p.to_path_buf()
-        };
-        return if file.is_file() {
-            Ok(anchored(&file))
-        } else {
-            Err(Diagnostic::new(
-                Code::ProjectNotFound,
-                format!("no project file at `{}`", file.display()),
-            )
-            .help(
-                "pass the folder that holds cfgc.toml, or the file itself, to --project; \
-                 `cfgc init` starts a project",
-            ))
-        };
-    }
-    let cwd = std::env::current_dir()
-        .map_err(|e| Diagnostic::new(Code::Io, format!("cannot read the current folder: {e}")))?;
-    let mut searched = Vec::new();
-    for dir in cwd.ancestors() {
-        let file = dir.join(PROJECT_FILE);
-        if file.is_file() {
-            return Ok(file);
-        }
-        searched.push(dir.display().to_string());
-    }
-    let mut d = Diagnostic::new(
-        Code::ProjectNotFound,
-        "no cfgc.toml in this folder or any parent",
-    )
-    .help(
-        "run cfgc inside a project, pass --project DIR, or start a project here with `cfgc init`",
-    );
-    for dir in searched {
-        d = d.note(format!("looked in {dir}"));
-    }
-    Err(d)
-}
-
-/// `file` with its folder made absolute, so that every command finds the root as the
-/// file's parent: `-C cfgc.toml` has the parent `""`, which names no folder. The file name
-/// itself is kept, so a cfgc.toml that is a symlink out is still refused when read.
-fn anchored(file: &Path) -> PathBuf {
-    let folder = file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    match (folder.canonicalize(), file.file_name()) {
-        (Ok(folder), Some(name)) => folder.join(name),
-        _ => file.to_path_buf(),
-    }
 }
 
 pub fn load(file: &Path, sources: &mut SourceMap) -> Result<Project, Vec<Diagnostic>> {
@@ -320,7 +253,8 @@ fn resolve(
         );
     }
     let mut tier_spans = Vec::new();
-    let mut environments = environments(&mut r, raw.environments.into_inner(), &mut tier_spans);
+    let mut environments =
+        environments::environments(&mut r, raw.environments.into_inner(), &mut tier_spans);
     let declared: Vec<String> = raw
         .project
         .tiers
@@ -364,91 +298,6 @@ fn resolve(
         environments,
         outputs,
     })
-}
-
-/// The environments, in declared order; `tier_spans` gets where each one's tier is written.
-fn environments(
-    r: &mut Resolver,
-    raw: IndexMap<String, Spanned<EnvironmentFile>>,
-    tier_spans: &mut Vec<std::ops::Range<usize>>,
-) -> Vec<Environment> {
-    let mut environments = Vec::new();
-    for (name, env) in raw {
-        let env_span = r.span(env.span());
-        let env = env.into_inner();
-        if !valid_name(&name) {
-            r.errors.push(
-                Diagnostic::new(Code::Project, format!("invalid environment name `{name}`"))
-                    .at(env_span)
-                    .help("use lowercase letters, digits, `-` and `_`, starting with a letter"),
-            );
-        }
-        if env.layers.get_ref().is_empty() {
-            r.errors.push(
-                Diagnostic::new(Code::Project, format!("environment `{name}` has no layers"))
-                    .at(r.span(env.layers.span()))
-                    .help("list at least one YAML or TOML file in `layers`"),
-            );
-        }
-        for layer in env.layers.get_ref() {
-            if layer_format(Path::new(layer.get_ref())).is_none() {
-                r.errors.push(
-                    Diagnostic::new(Code::Project, "a layer must be a .yaml, .yml or .toml file")
-                        .at(r.span(layer.span()))
-                        .label("unknown extension"),
-                );
-            }
-        }
-        let mut recipients = Vec::new();
-        for recipient in &env.recipients {
-            let at = r.span(recipient.span());
-            match recipient.get_ref().parse::<Recipient>() {
-                Ok(value) => recipients.push(Located { value, span: at }),
-                Err(e) => {
-                    // A pasted private key must not be shown back in the source line.
-                    if matches!(e, RecipientError::SecretKey | RecipientError::PrivateKey) {
-                        r.redactions.push(at);
-                    }
-                    r.errors.push(
-                        Diagnostic::new(Code::Project, format!("invalid recipient for environment `{name}`: {e}"))
-                            .at(at)
-                            .label("not a recipient")
-                            .help("list public keys: `age1…` (from `age-keygen -y KEYFILE`) or `ssh-ed25519 …` (a `.pub` file)"),
-                    );
-                }
-            }
-        }
-        let what = format!("a layer of `{name}`");
-        let layers = env
-            .layers
-            .get_ref()
-            .iter()
-            .filter_map(|p| r.path(p, &what))
-            .collect();
-        let secrets = env
-            .secrets
-            .as_ref()
-            .and_then(|p| r.path(p, &format!("the secrets file of `{name}`")));
-        let identity = env
-            .identity
-            .as_ref()
-            .and_then(|p| r.path(p, &format!("the identity of `{name}`")))
-            .map(|l| l.value);
-        tier_spans.push(env.tier.span());
-        environments.push(Environment {
-            tier: env.tier.get_ref().clone(),
-            span: env_span,
-            layers,
-            layers_span: r.span(env.layers.span()),
-            secrets,
-            recipients,
-            identity,
-            name,
-            deployed: None,
-        });
-    }
-
-    environments
 }
 
 pub(crate) fn valid_name(name: &str) -> bool {

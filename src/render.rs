@@ -74,7 +74,14 @@ pub fn render_env<'a>(
     secrets: Secrets<'_>,
 ) -> Result<Vec<RenderedFile<'a>>, Failed> {
     let env = merged.env;
-    let plain = plain_context(merged, schema, templates);
+    let render = EnvRender {
+        project,
+        schema,
+        templates,
+        merged,
+        secrets,
+        plain: plain_context(merged, schema, templates),
+    };
     let mut files = Vec::new();
     let mut failed = Failed {
         diagnostics: Vec::new(),
@@ -82,32 +89,7 @@ pub fn render_env<'a>(
     };
     for output in project.outputs_for(env) {
         let rel = output.path.value.replace("{env}", &env.name);
-        let content = match (&secrets, output.secrets) {
-            (_, false) => templates
-                .render_value(output, env, plain.clone(), project, schema)
-                .map(Content::Ready),
-            (Secrets::Unavailable(why), true) => {
-                // Not written, but rendered with stand-ins for the secrets, so a broken
-                // template fails a keyless CI run too.
-                let names: Vec<(&String, String)> = merged
-                    .secret_names
-                    .keys()
-                    .enumerate()
-                    .map(|(i, k)| (k, mask::stand_ins(i)[0].clone()))
-                    .collect();
-                let ctx = with_secrets(&plain, names.iter().map(|(k, v)| (*k, v.as_str())));
-                templates
-                    .render_value(output, env, ctx, project, schema)
-                    .map(|_| Content::Skipped(why.to_string()))
-            }
-            (Secrets::Values(values), true) => {
-                let ctx = with_secrets(&plain, values.iter().map(|(k, v)| (k, v.expose_secret())));
-                templates
-                    .render_value(output, env, ctx, project, schema)
-                    .map(Content::Ready)
-            }
-        };
-        match content {
+        match render.content(output) {
             Ok(content) => files.push(RenderedFile {
                 env,
                 output,
@@ -117,39 +99,100 @@ pub fn render_env<'a>(
             Err(d) => failed.diagnostics.push(d),
         }
     }
-    let mut tainted = policy::Tainted::new();
-    if let Secrets::Values(values) = &secrets {
-        let (found, lines) = policy::no_secret_in_plain_outputs(&files, values);
-        failed.diagnostics.extend(found);
-        tainted = lines;
-    }
-    let none = Default::default();
-    for (i, file) in files.iter().enumerate() {
-        let mask = || match &secrets {
-            Secrets::Values(values) if file.output.secrets => {
-                Some(line_mask(file, &plain, values, templates, project, schema))
-            }
-            _ => None,
-        };
-        let before = (failed.diagnostics.len(), failed.sources.len());
-        policy::check(
-            file,
-            project,
-            tainted.get(&i).unwrap_or(&none),
-            mask,
-            &mut failed,
-        );
-        if let Secrets::Values(values) = &secrets
-            && file.output.secrets
-        {
-            let render = (templates, project, schema);
-            secret_findings::redact(&mut failed, before, file, &plain, values, render);
-        }
-    }
+    render.check(&files, &mut failed);
     if failed.diagnostics.is_empty() {
         Ok(files)
     } else {
         Err(failed)
+    }
+}
+
+/// One environment's render: what each of its outputs is filled from and checked with.
+struct EnvRender<'r> {
+    project: &'r Project,
+    schema: &'r Schema,
+    templates: &'r Templates,
+    merged: &'r Merged<'r>,
+    secrets: Secrets<'r>,
+    /// The plain context, converted once for every output.
+    plain: Context,
+}
+
+impl EnvRender<'_> {
+    /// `output` rendered: a plain one from the plain context, a secret-bearing one with
+    /// the secrets, or, when they are not at hand, with stand-ins and not kept.
+    fn content(&self, output: &Output) -> Result<Content, Diagnostic> {
+        let (env, project, schema) = (self.merged.env, self.project, self.schema);
+        match (&self.secrets, output.secrets) {
+            (_, false) => self
+                .templates
+                .render_value(output, env, self.plain.clone(), project, schema)
+                .map(Content::Ready),
+            (Secrets::Unavailable(why), true) => {
+                // Not written, but rendered with stand-ins for the secrets, so a broken
+                // template fails a keyless CI run too.
+                let names: Vec<(&String, String)> = self
+                    .merged
+                    .secret_names
+                    .keys()
+                    .enumerate()
+                    .map(|(i, k)| (k, mask::stand_ins(i)[0].clone()))
+                    .collect();
+                let ctx = with_secrets(&self.plain, names.iter().map(|(k, v)| (*k, v.as_str())));
+                self.templates
+                    .render_value(output, env, ctx, project, schema)
+                    .map(|_| Content::Skipped(why.to_string()))
+            }
+            (Secrets::Values(values), true) => {
+                let ctx = with_secrets(
+                    &self.plain,
+                    values.iter().map(|(k, v)| (k, v.expose_secret())),
+                );
+                self.templates
+                    .render_value(output, env, ctx, project, schema)
+                    .map(Content::Ready)
+            }
+        }
+    }
+
+    /// The project's policies on every rendered file, and no secret value in a plain
+    /// one; a secret-bearing file's findings show only the lines that may be shown.
+    fn check(&self, files: &[RenderedFile], failed: &mut Failed) {
+        let mut tainted = policy::Tainted::new();
+        if let Secrets::Values(values) = &self.secrets {
+            let (found, lines) = policy::no_secret_in_plain_outputs(files, values);
+            failed.diagnostics.extend(found);
+            tainted = lines;
+        }
+        let (templates, project, schema) = (self.templates, self.project, self.schema);
+        let none = Default::default();
+        for (i, file) in files.iter().enumerate() {
+            let mask = || match &self.secrets {
+                Secrets::Values(values) if file.output.secrets => Some(line_mask(
+                    file,
+                    &self.plain,
+                    values,
+                    templates,
+                    project,
+                    schema,
+                )),
+                _ => None,
+            };
+            let before = (failed.diagnostics.len(), failed.sources.len());
+            policy::check(
+                file,
+                project,
+                tainted.get(&i).unwrap_or(&none),
+                mask,
+                failed,
+            );
+            if let Secrets::Values(values) = &self.secrets
+                && file.output.secrets
+            {
+                let render = (templates, project, schema);
+                secret_findings::redact(failed, before, file, &self.plain, values, render);
+            }
+        }
     }
 }
 

@@ -13,7 +13,7 @@ pub mod formats;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::Role;
 use crate::project::Project;
-use crate::source::{Source, SourceMap, Span};
+use crate::source::{FileId, Source, SourceMap, Span};
 use check as schema_check;
 
 pub struct Schema {
@@ -38,6 +38,28 @@ pub const ENV_KEY: &str = "$env";
 pub const TIER_KEY: &str = "$tier";
 
 pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagnostic> {
+    let file = read(project, sources)?;
+    let src = sources.get(file);
+    let name = &src.name;
+    let max_depth = project.fs.limits().depth;
+    if let Some(at) = schema_check::too_deep_at(&src.text, max_depth) {
+        return Err(Diagnostic::new(Code::JsonTooDeep,
+            format!("the schema `{name}` nests deeper than {max_depth} levels"),
+        )
+        .at(Span::new(file, at, at + 1))
+        .label("too deep here")
+        .help("flatten the schema (`$defs` and `$ref` help), or raise `depth` in the `[limits]` table of cfgc.toml"));
+    }
+    let json = parse_json(src, file)?;
+    let validator = compile_reporting(&json, src, file)?;
+    let mut schema = Schema::new(json, validator, file);
+    schema.defaults = crate::schema::defaults::collect(&schema, sources);
+    Ok(schema)
+}
+
+/// The schema file's text added to `sources`; an error at its declaration in cfgc.toml
+/// when it cannot be read or is not UTF-8.
+fn read(project: &Project, sources: &mut SourceMap) -> Result<FileId, Diagnostic> {
     let path = &project.schema.value;
     let name = path.rel.to_string();
     let declared = |d: Diagnostic| d.at(project.schema.span).label("declared here");
@@ -57,18 +79,11 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
                 .help("save the file as UTF-8"),
             )
         })?;
-    let file = sources.add(Source::new(name.clone(), path.abs.clone(), text));
-    let src = sources.get(file);
-    let max_depth = project.fs.limits().depth;
-    if let Some(at) = schema_check::too_deep_at(&src.text, max_depth) {
-        return Err(Diagnostic::new(Code::JsonTooDeep,
-            format!("the schema `{name}` nests deeper than {max_depth} levels"),
-        )
-        .at(Span::new(file, at, at + 1))
-        .label("too deep here")
-        .help("flatten the schema (`$defs` and `$ref` help), or raise `depth` in the `[limits]` table of cfgc.toml"));
-    }
-    let json: Value = serde_json::from_str(&src.text).map_err(|e| {
+    Ok(sources.add(Source::new(name, path.abs.clone(), text)))
+}
+
+fn parse_json(src: &Source, file: FileId) -> Result<Value, Diagnostic> {
+    serde_json::from_str(&src.text).map_err(|e| {
         let at = src.byte_at(e.line().max(1), e.column().saturating_sub(1));
         let message = e.to_string();
         let message = message
@@ -82,13 +97,18 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
         )
         .at(Span::new(file, at, at + 1))
         .label("here")
-    })?;
-    let validator = compile(&json).map_err(|e| {
+    })
+}
+
+/// `compile`, with a failure reported where the schema is written.
+fn compile_reporting(json: &Value, src: &Source, file: FileId) -> Result<Validator, Diagnostic> {
+    let name = &src.name;
+    compile(json).map_err(|e| {
         // A pattern the engine cannot run fails the compile too: say which, and why,
         // rather than the compiler's generic message. Walking the schema for it only when
         // the compile failed keeps each pattern compiled once on the way that succeeds.
-        if let Some(pointer) = schema_check::unsupported_patterns(&json).into_iter().next() {
-            return unsupported_pattern(&name, file, &src.text, &pointer);
+        if let Some(pointer) = schema_check::unsupported_patterns(json).into_iter().next() {
+            return unsupported_pattern(name, file, &src.text, &pointer);
         }
         let pointer = e.instance_path().as_str().to_string();
         let at = locate_pointer(&src.text, &pointer);
@@ -103,32 +123,7 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
             e.schema_path().as_str()
         ))
         .help("fix the schema; see https://json-schema.org/draft/2020-12")
-    })?;
-    let props = json.get("properties").and_then(Value::as_object);
-    let flagged = |flag: &str, want: bool| -> BTreeSet<String> {
-        props
-            .into_iter()
-            .flatten()
-            .filter(|(_, s)| s.get(flag).and_then(Value::as_bool) == Some(want))
-            .map(|(k, _)| k.clone())
-            .collect()
-    };
-    let mut schema = Schema {
-        variables: props
-            .into_iter()
-            .flatten()
-            .map(|(k, _)| k.clone())
-            .collect(),
-        secrets: flagged("x-secret", true),
-        unscanned: flagged("x-credential-scan", false),
-        infra: flagged("x-infra", true),
-        validator,
-        json,
-        file,
-        defaults: Default::default(),
-    };
-    schema.defaults = crate::schema::defaults::collect(&schema, sources);
-    Ok(schema)
+    })
 }
 
 /// `regex`'s default size limit on a compiled pattern, set explicitly: with a limit set,
@@ -150,12 +145,7 @@ pub(super) fn compile(json: &Value) -> Result<Validator, jsonschema::ValidationE
     options.build(json)
 }
 
-fn unsupported_pattern(
-    name: &str,
-    file: crate::source::FileId,
-    text: &str,
-    pointer: &str,
-) -> Diagnostic {
+fn unsupported_pattern(name: &str, file: FileId, text: &str, pointer: &str) -> Diagnostic {
     let at = locate_pointer(text, pointer);
     Diagnostic::new(Code::PatternUnsupported,
         format!("the schema `{name}` has a pattern cfgc cannot run, at `{pointer}`"),
@@ -189,6 +179,34 @@ fn locate_pointer(text: &str, pointer: &str) -> std::ops::Range<usize> {
 }
 
 impl Schema {
+    /// The compiled schema with the variables it declares and those its `x-` flags mark;
+    /// `defaults` are collected afterwards, from the schema itself.
+    fn new(json: Value, validator: Validator, file: FileId) -> Schema {
+        let props = json.get("properties").and_then(Value::as_object);
+        let flagged = |flag: &str, want: bool| -> BTreeSet<String> {
+            props
+                .into_iter()
+                .flatten()
+                .filter(|(_, s)| s.get(flag).and_then(Value::as_bool) == Some(want))
+                .map(|(k, _)| k.clone())
+                .collect()
+        };
+        Schema {
+            variables: props
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k.clone())
+                .collect(),
+            secrets: flagged("x-secret", true),
+            unscanned: flagged("x-credential-scan", false),
+            infra: flagged("x-infra", true),
+            validator,
+            json,
+            file,
+            defaults: Default::default(),
+        }
+    }
+
     /// Where the schema declares the variable `name` (its key under `properties`).
     pub fn property_span(&self, sources: &SourceMap, name: &str) -> Span {
         let pointer = format!("/properties/{}", name.replace('~', "~0").replace('/', "~1"));

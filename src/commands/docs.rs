@@ -13,6 +13,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::exit::Outcome;
 use crate::format::Format;
 use crate::fs::{FsError, ProjectFs, Purpose, RelPath, Role};
+use crate::merge::Merged;
 use crate::pipeline::{self, Inspection};
 use crate::render::flatten::flatten;
 use crate::report::docs::{self, Docs, Variable, code};
@@ -143,91 +144,97 @@ fn variables(i: &Inspection) -> Vec<Variable> {
         return Vec::new();
     };
     // Which if/then rules hold in each environment, worked out once.
-    let applying: Vec<Vec<rules::Rule>> = i
-        .merged
+    let applying: Vec<Vec<rules::Rule>> = i.merged.iter().map(|m| schema.rules_in(m)).collect();
+    props
         .iter()
-        .map(|m| {
-            let mut instance = crate::validate::instance(m, schema);
-            for s in m.secret_names.keys() {
-                instance.insert(s.clone(), Value::String(String::new()));
+        .map(|(name, prop)| variable(i, &applying, name, prop))
+        .collect()
+}
+
+/// The variable `name` (declared as `prop`) across every environment: where it is
+/// required, the rules that hold there, and its value in each.
+fn variable(i: &Inspection, applying: &[Vec<rules::Rule>], name: &str, prop: &Value) -> Variable {
+    let schema = &i.loaded.schema;
+    let secret = schema.secrets.contains(name);
+    let mut required_in = Vec::new();
+    let mut env_rules: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
+    let mut values = Vec::new();
+    for (m, rules_here) in i.merged.iter().zip(applying) {
+        let env = &m.env.name;
+        let mut req = schema.always_required(name);
+        for rule in rules_here {
+            req |= rules::required_in(rule.then, name);
+            let kw = rules::keywords_for(rule.then, name);
+            if kw.is_empty() {
+                continue;
             }
-            schema.rules_for(&Value::Object(instance))
-        })
-        .collect();
-    let mut out = Vec::new();
-    for (name, prop) in props {
-        let secret = schema.secrets.contains(name);
-        let mut required_in = Vec::new();
-        let mut env_rules: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
-        let mut values = Vec::new();
-        for (m, rules_here) in i.merged.iter().zip(&applying) {
-            let env = &m.env.name;
-            let mut req = schema.always_required(name);
-            for rule in rules_here {
-                req |= rules::required_in(rule.then, name);
-                let kw = rules::keywords_for(rule.then, name);
-                if kw.is_empty() {
-                    continue;
-                }
-                let why = rule
-                    .description
-                    .map_or_else(|| rule.pointer.clone(), str::to_string);
-                match env_rules.iter_mut().find(|(w, _, k)| *w == why && *k == kw) {
-                    Some((_, envs, _)) => envs.push(env.clone()),
-                    None => env_rules.push((why, vec![env.clone()], kw)),
-                }
-            }
-            let built_in = crate::validate::guardrails::describe(m.env, name, secret);
-            if !built_in.is_empty() {
-                let why = crate::validate::guardrails::heading(&m.env.tier);
-                match env_rules
-                    .iter_mut()
-                    .find(|(w, _, k)| *w == why && *k == built_in)
-                {
-                    Some((_, envs, _)) => envs.push(env.clone()),
-                    None => env_rules.push((why, vec![env.clone()], built_in)),
-                }
-            }
-            if req {
-                required_in.push(env.clone());
-            }
-            let value = if secret || m.secret_names.contains_key(name) {
-                m.secret_names
-                    .contains_key(name)
-                    .then(|| "secret".to_string())
-            } else {
-                m.vars.get(name).map(|e| {
-                    let mut strings = Vec::new();
-                    e.node.strings(&mut strings);
-                    if strings.iter().any(|(s, _)| credentials::scan(s).is_some()) {
-                        "(masked: looks like a credential)".to_string()
-                    } else {
-                        match e.node.to_json() {
-                            Value::String(s) => code(&s),
-                            other => code(&other.to_string()),
-                        }
-                    }
-                })
-            };
-            values.push((env.clone(), value));
+            let why = rule
+                .description
+                .map_or_else(|| rule.pointer.clone(), str::to_string);
+            add_env_rule(&mut env_rules, why, env, kw);
         }
-        out.push(Variable {
-            name: name.clone(),
-            type_name: rules::type_name(prop),
-            description: prop
-                .get("description")
-                .and_then(Value::as_str)
-                .map(str::to_string),
-            secret,
-            // A secret's default is a committed secret (`check` reports it): not copied.
-            default: prop.get("default").filter(|_| !secret).cloned(),
-            required_in,
-            rules: rules::keywords(prop),
-            env_rules,
-            values,
-        });
+        let built_in = crate::validate::guardrails::describe(m.env, name, secret);
+        if !built_in.is_empty() {
+            let why = crate::validate::guardrails::heading(&m.env.tier);
+            add_env_rule(&mut env_rules, why, env, built_in);
+        }
+        if req {
+            required_in.push(env.clone());
+        }
+        values.push((env.clone(), shown_value(m, name, secret)));
     }
-    out
+    Variable {
+        name: name.to_string(),
+        type_name: rules::type_name(prop),
+        description: prop
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        secret,
+        // A secret's default is a committed secret (`check` reports it): not copied.
+        default: prop.get("default").filter(|_| !secret).cloned(),
+        required_in,
+        rules: rules::keywords(prop),
+        env_rules,
+        values,
+    }
+}
+
+/// Adds `env` to the rule (`why`, `kw`) if another environment has it already: the docs
+/// list each rule once, with every environment it holds in.
+fn add_env_rule(
+    env_rules: &mut Vec<(String, Vec<String>, Vec<String>)>,
+    why: String,
+    env: &str,
+    kw: Vec<String>,
+) {
+    match env_rules.iter_mut().find(|(w, _, k)| *w == why && *k == kw) {
+        Some((_, envs, _)) => envs.push(env.to_string()),
+        None => env_rules.push((why, vec![env.to_string()], kw)),
+    }
+}
+
+/// The value of `name` in one environment as the docs may show it: "secret" for a
+/// secret, a mask for a plain value that looks like a credential, `None` when not set.
+fn shown_value(m: &Merged, name: &str, secret: bool) -> Option<String> {
+    if secret || m.secret_names.contains_key(name) {
+        m.secret_names
+            .contains_key(name)
+            .then(|| "secret".to_string())
+    } else {
+        m.vars.get(name).map(|e| {
+            let mut strings = Vec::new();
+            e.node.strings(&mut strings);
+            if strings.iter().any(|(s, _)| credentials::scan(s).is_some()) {
+                "(masked: looks like a credential)".to_string()
+            } else {
+                match e.node.to_json() {
+                    Value::String(s) => code(&s),
+                    other => code(&other.to_string()),
+                }
+            }
+        })
+    }
 }
 
 /// `.env.example` lines: plain variables with their default (flattened by the `exec`

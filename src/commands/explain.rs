@@ -9,8 +9,9 @@ use super::out;
 use crate::cli::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::exit::Outcome;
-use crate::node::Kind;
+use crate::node::{Entry, Kind};
 use crate::pipeline::{self, Inspection};
+use crate::project::Environment;
 use crate::report::explain::{Derived, ExplainFormat, Explanation, Input, Location, Rule, Use};
 use crate::report::position;
 use crate::source::{SourceMap, Span};
@@ -47,20 +48,7 @@ fn explain(i: &Inspection, name: &str) -> Result<Explanation, Failed> {
     let entry = merged.vars.get(name);
     let secret_at = merged.secret_names.get(name);
     if property.is_none() && entry.is_none() && secret_at.is_none() {
-        let mut d = Diagnostic::new(
-            Code::ExplainUnknownVariable,
-            format!("`{name}` is not a variable of `{}`", env.name),
-        )
-        .key(name);
-        if let Some(close) = schema.suggest(name) {
-            d = d.note(format!("did you mean `{close}`?"));
-        }
-        let d = d.help(format!(
-            "the schema ({}) declares every variable; `cfgc docs` lists them",
-            i.sources.get(schema.file).name
-        ));
-        // The map is borrowed by the project: errors carry a fresh one (no span needed).
-        return Err((vec![d], SourceMap::default()));
+        return Err(unknown_variable(i, name));
     }
     let secret = schema.secrets.contains(name) || secret_at.is_some();
     let mut notes = Vec::new();
@@ -69,94 +57,10 @@ fn explain(i: &Inspection, name: &str) -> Result<Explanation, Failed> {
             "`{name}` is not declared in the schema: `cfgc check` reports it; declare it under `properties` or remove it"
         ));
     }
-    let (value, value_note, set_in, overrides) = match (entry, secret_at) {
-        (_, Some(at)) => (
-            None,
-            Some(format!("secret, set in {}", loc(i.sources, *at).short())),
-            Some(loc(i.sources, *at)),
-            Vec::new(),
-        ),
-        (Some(e), None) => {
-            let json = e.node.to_json();
-            let (value, note) = if secret {
-                (
-                    None,
-                    Some("secret (in a plain layer: move it to the secrets file)".to_string()),
-                )
-            } else if let Some(why) = looks_like_credential(&e.node) {
-                (None, Some(format!("masked: {why}")))
-            } else {
-                (Some(json), None)
-            };
-            let overrides = e
-                .node
-                .overrides
-                .iter()
-                .map(|s| loc(i.sources, *s))
-                .collect();
-            (value, note, Some(loc(i.sources, e.key_span)), overrides)
-        }
-        (None, None) => (None, None, None, Vec::new()),
-    };
-    let default_applied =
-        entry.is_some_and(|e| crate::schema::defaults::is_default(&e.node, schema));
-    let merged_map = entry.is_some_and(|e| matches!(e.node.kind, Kind::Map(_)));
-    let mut instance = crate::validate::instance(merged, schema);
-    for s in merged.secret_names.keys() {
-        instance.insert(s.clone(), Value::String(String::new()));
-    }
-    let applying = schema.rules_for(&Value::Object(instance));
-    let mut required = schema.always_required(name);
-    let mut rules_out = Vec::new();
-    if let Some(p) = property {
-        let kw = rules::keywords(p);
-        if !kw.is_empty() {
-            rules_out.push(Rule {
-                source: "/properties/".to_string() + name,
-                description: None,
-                keywords: kw,
-            });
-        }
-    }
-    for rule in &applying {
-        let mut kw = rules::keywords_for(rule.then, name);
-        if rules::required_in(rule.then, name) {
-            required = true;
-            kw.push("required".into());
-        }
-        if !kw.is_empty() {
-            rules_out.push(Rule {
-                source: rule.pointer.clone() + "/then",
-                description: rule.description.map(str::to_string),
-                keywords: kw,
-            });
-        }
-    }
-    let built_in = crate::validate::guardrails::describe(env, name, secret);
-    if !built_in.is_empty() {
-        rules_out.push(Rule {
-            source: crate::validate::guardrails::heading(&env.tier),
-            description: None,
-            keywords: built_in,
-        });
-    }
-    if value.is_none() && value_note.is_none() {
-        notes.push(if required {
-            format!(
-                "required in `{}` but not set: {}",
-                env.name,
-                if secret {
-                    format!("store it with `cfgc secrets set {} {name}`", env.name)
-                } else {
-                    "add it to one of the environment's layers".to_string()
-                }
-            )
-        } else {
-            format!(
-                "not set in `{}`: templates must test it with `{{% if {name} is defined %}}`",
-                env.name
-            )
-        });
+    let shown = Shown::of(i, entry, secret_at, secret);
+    let (rules, required) = applying_rules(i, property, name, secret);
+    if shown.value.is_none() && shown.value_note.is_none() {
+        notes.push(unset_note(env, name, required, secret));
     }
     if entry.is_some_and(|e| crate::derive::marked(&e.node).is_some()) {
         notes.push(format!(
@@ -164,29 +68,18 @@ fn explain(i: &Inspection, name: &str) -> Result<Explanation, Failed> {
             env.name, env.name
         ));
     }
-    let uses = uses(i, env, name, secret);
-    let derived = merged.derived.get(name).map(|d| Derived {
-        expression: d.expression.clone(),
-        inputs: d
-            .inputs
-            .iter()
-            .map(|(n, at)| Input {
-                name: n.clone(),
-                set_in: loc(i.sources, *at),
-            })
-            .collect(),
-    });
     Ok(Explanation {
         environment: env.name.clone(),
         name: name.to_string(),
         secret,
-        value,
-        value_note,
-        set_in,
-        default_applied,
-        derived,
-        merged_map,
-        overrides,
+        value: shown.value,
+        value_note: shown.value_note,
+        set_in: shown.set_in,
+        default_applied: entry
+            .is_some_and(|e| crate::schema::defaults::is_default(&e.node, schema)),
+        derived: derivation(i, name),
+        merged_map: entry.is_some_and(|e| matches!(e.node.kind, Kind::Map(_))),
+        overrides: shown.overrides,
         type_name: property.map(rules::type_name),
         description: property
             .and_then(|p| p.get("description"))
@@ -201,9 +94,167 @@ fn explain(i: &Inspection, name: &str) -> Result<Explanation, Failed> {
             }
         }),
         required,
-        rules: rules_out,
-        uses,
+        rules,
+        uses: uses(i, env, name, secret),
         notes,
+    })
+}
+
+/// The error for a name that is neither declared, set nor a secret, with the closest
+/// declared name.
+fn unknown_variable(i: &Inspection, name: &str) -> Failed {
+    let schema = &i.loaded.schema;
+    let mut d = Diagnostic::new(
+        Code::ExplainUnknownVariable,
+        format!("`{name}` is not a variable of `{}`", i.merged[0].env.name),
+    )
+    .key(name);
+    if let Some(close) = schema.suggest(name) {
+        d = d.note(format!("did you mean `{close}`?"));
+    }
+    let d = d.help(format!(
+        "the schema ({}) declares every variable; `cfgc docs` lists them",
+        i.sources.get(schema.file).name
+    ));
+    // The map is borrowed by the project: errors carry a fresh one (no span needed).
+    (vec![d], SourceMap::default())
+}
+
+/// What the explanation may show of the value, and where it was set.
+struct Shown {
+    /// The plain value; `None` for a secret, a masked or an unset value.
+    value: Option<Value>,
+    /// In place of the value: where the secret is set, or why it is masked.
+    value_note: Option<String>,
+    set_in: Option<Location>,
+    overrides: Vec<Location>,
+}
+
+impl Shown {
+    fn of(i: &Inspection, entry: Option<&Entry>, secret_at: Option<&Span>, secret: bool) -> Shown {
+        match (entry, secret_at) {
+            (_, Some(at)) => Shown {
+                value: None,
+                value_note: Some(format!("secret, set in {}", loc(i.sources, *at).short())),
+                set_in: Some(loc(i.sources, *at)),
+                overrides: Vec::new(),
+            },
+            (Some(e), None) => {
+                let json = e.node.to_json();
+                let (value, value_note) = if secret {
+                    (
+                        None,
+                        Some("secret (in a plain layer: move it to the secrets file)".to_string()),
+                    )
+                } else if let Some(why) = looks_like_credential(&e.node) {
+                    (None, Some(format!("masked: {why}")))
+                } else {
+                    (Some(json), None)
+                };
+                Shown {
+                    value,
+                    value_note,
+                    set_in: Some(loc(i.sources, e.key_span)),
+                    overrides: e
+                        .node
+                        .overrides
+                        .iter()
+                        .map(|s| loc(i.sources, *s))
+                        .collect(),
+                }
+            }
+            (None, None) => Shown {
+                value: None,
+                value_note: None,
+                set_in: None,
+                overrides: Vec::new(),
+            },
+        }
+    }
+}
+
+/// The rules that apply to `name` in this environment (its property, the schema's
+/// conditional rules that hold here, the tier's built-in guardrails), and whether one of
+/// them requires it.
+fn applying_rules(
+    i: &Inspection,
+    property: Option<&Value>,
+    name: &str,
+    secret: bool,
+) -> (Vec<Rule>, bool) {
+    let merged = &i.merged[0];
+    let schema = &i.loaded.schema;
+    let applying = schema.rules_in(merged);
+    let mut required = schema.always_required(name);
+    let mut found = Vec::new();
+    if let Some(p) = property {
+        let kw = rules::keywords(p);
+        if !kw.is_empty() {
+            found.push(Rule {
+                source: "/properties/".to_string() + name,
+                description: None,
+                keywords: kw,
+            });
+        }
+    }
+    for rule in &applying {
+        let mut kw = rules::keywords_for(rule.then, name);
+        if rules::required_in(rule.then, name) {
+            required = true;
+            kw.push("required".into());
+        }
+        if !kw.is_empty() {
+            found.push(Rule {
+                source: rule.pointer.clone() + "/then",
+                description: rule.description.map(str::to_string),
+                keywords: kw,
+            });
+        }
+    }
+    let built_in = crate::validate::guardrails::describe(merged.env, name, secret);
+    if !built_in.is_empty() {
+        found.push(Rule {
+            source: crate::validate::guardrails::heading(&merged.env.tier),
+            description: None,
+            keywords: built_in,
+        });
+    }
+    (found, required)
+}
+
+/// The note for a variable with no value: what to do if it is required, how templates
+/// must treat it if not.
+fn unset_note(env: &Environment, name: &str, required: bool, secret: bool) -> String {
+    if required {
+        format!(
+            "required in `{}` but not set: {}",
+            env.name,
+            if secret {
+                format!("store it with `cfgc secrets set {} {name}`", env.name)
+            } else {
+                "add it to one of the environment's layers".to_string()
+            }
+        )
+    } else {
+        format!(
+            "not set in `{}`: templates must test it with `{{% if {name} is defined %}}`",
+            env.name
+        )
+    }
+}
+
+/// How a derived value was made: its expression and where each input was set.
+fn derivation(i: &Inspection, name: &str) -> Option<Derived> {
+    i.merged[0].derived.get(name).map(|d| Derived {
+        expression: d.expression.clone(),
+        inputs: d
+            .inputs
+            .iter()
+            .map(|(n, at)| Input {
+                name: n.clone(),
+                set_in: loc(i.sources, *at),
+            })
+            .collect(),
     })
 }
 
@@ -218,7 +269,7 @@ fn looks_like_credential(node: &crate::node::Node) -> Option<&'static str> {
 /// Every template line of the environment's outputs that names `name` as a word, and the
 /// lines that loop over every variable (`vars`; `app_env` for a variable not marked
 /// `x-infra`; `secrets` for a secret).
-fn uses(i: &Inspection, env: &crate::project::Environment, name: &str, secret: bool) -> Vec<Use> {
+fn uses(i: &Inspection, env: &Environment, name: &str, secret: bool) -> Vec<Use> {
     let mut found = Vec::new();
     let in_app_env = !secret && !i.loaded.schema.infra.contains(name);
     for (output, file) in &i.templates {

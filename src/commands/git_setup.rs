@@ -12,6 +12,7 @@ use crate::commands::{Outcome, say};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::{Purpose, RelPath, Role};
 use crate::git;
+use crate::project::Project;
 use crate::source::SourceMap;
 
 const DRIVER: &str = "cfgc-secrets";
@@ -30,36 +31,12 @@ pub fn run(config: &Config, program: Option<&str>) -> Outcome {
     };
     let program = match program {
         Some(p) => p.to_string(),
-        None => match std::env::current_exe() {
-            Ok(exe) => shell_quote(&exe.to_string_lossy()),
-            Err(e) => {
-                return fail(
-                    Diagnostic::new(Code::Io, format!("cannot find this program's path: {e}"))
-                        .help("name it with `--program cfgc`"),
-                );
-            }
+        None => match this_program() {
+            Ok(p) => p,
+            Err(d) => return fail(d),
         },
     };
-    // Git runs drivers from the repository's root; `-C` finds the project from there.
-    let project_arg = if prefix.is_empty() {
-        String::new()
-    } else {
-        format!(" -C {}", shell_quote(&prefix))
-    };
-    let settings = [
-        (
-            format!("merge.{DRIVER}.name"),
-            "cfgc secrets files, merged name by name".to_string(),
-        ),
-        (
-            format!("merge.{DRIVER}.driver"),
-            format!("{program}{project_arg} secrets merge %O %A %B %P"),
-        ),
-        (
-            format!("diff.{DRIVER}.textconv"),
-            format!("{program} secrets textconv"),
-        ),
-    ];
+    let settings = driver_settings(&program, &prefix);
     // .gitattributes is checked before git's config is touched: a refused file leaves both
     // as they were.
     let rel = RelPath::parse(".gitattributes").expect("a valid relative path");
@@ -79,19 +56,10 @@ pub fn run(config: &Config, program: Option<&str>) -> Outcome {
             .filter_map(|e| e.secrets.as_ref())
             .map(|s| s.value.rel.as_str()),
     );
-    let old = match project.fs.read_if_exists(&rel, Role::Layer) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes.unwrap_or_default()).into_owned(),
-        Err(e) => return fail(e.diagnostic()),
+    let wrote = match update_attributes(project, &rel, &patterns) {
+        Ok(wrote) => wrote,
+        Err(d) => return fail(d),
     };
-    let new = attributes(&old, &patterns);
-    let wrote = new != old;
-    if wrote
-        && let Err(e) = project
-            .fs
-            .write_atomic(&rel, new.as_bytes(), 0o644, Purpose::Output)
-    {
-        return fail(e.diagnostic());
-    }
     let mut text = format!(
         "{} .gitattributes ({})\n",
         if wrote { "updated" } else { "unchanged:" },
@@ -103,6 +71,65 @@ pub fn run(config: &Config, program: Option<&str>) -> Outcome {
     text.push_str("commit .gitattributes; every clone runs `cfgc git-setup` once\n");
     say(config, &text);
     Outcome::OK
+}
+
+/// This binary's absolute path, quoted for the shell git runs drivers with.
+fn this_program() -> Result<String, Diagnostic> {
+    match std::env::current_exe() {
+        Ok(exe) => Ok(shell_quote(&exe.to_string_lossy())),
+        Err(e) => Err(
+            Diagnostic::new(Code::Io, format!("cannot find this program's path: {e}"))
+                .help("name it with `--program cfgc`"),
+        ),
+    }
+}
+
+/// The clone's git config for the two drivers; `prefix` is the project's folder within
+/// the repository.
+fn driver_settings(program: &str, prefix: &str) -> [(String, String); 3] {
+    // Git runs drivers from the repository's root; `-C` finds the project from there.
+    let project_arg = if prefix.is_empty() {
+        String::new()
+    } else {
+        format!(" -C {}", shell_quote(prefix))
+    };
+    [
+        (
+            format!("merge.{DRIVER}.name"),
+            "cfgc secrets files, merged name by name".to_string(),
+        ),
+        (
+            format!("merge.{DRIVER}.driver"),
+            format!("{program}{project_arg} secrets merge %O %A %B %P"),
+        ),
+        (
+            format!("diff.{DRIVER}.textconv"),
+            format!("{program} secrets textconv"),
+        ),
+    ]
+}
+
+/// Writes `.gitattributes` (at `rel`) with entries for `patterns`, if it lacks them;
+/// whether it was written.
+fn update_attributes(
+    project: &Project,
+    rel: &RelPath,
+    patterns: &[String],
+) -> Result<bool, Diagnostic> {
+    let old = match project.fs.read_if_exists(rel, Role::Layer) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes.unwrap_or_default()).into_owned(),
+        Err(e) => return Err(e.diagnostic()),
+    };
+    let new = attributes(&old, patterns);
+    let wrote = new != old;
+    if wrote
+        && let Err(e) = project
+            .fs
+            .write_atomic(rel, new.as_bytes(), 0o644, Purpose::Output)
+    {
+        return Err(e.diagnostic());
+    }
+    Ok(wrote)
 }
 
 /// The patterns for the declared secrets files: `*.secrets.yaml` for those named so (the

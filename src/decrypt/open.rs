@@ -9,7 +9,7 @@ use super::keyring::Identities;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::secrets::crypto::{CryptoError, DataKey, Plaintext, UnwrapError, open, unwrap};
 use crate::secrets::file::Parsed;
-use crate::source::SourceMap;
+use crate::source::{SourceMap, Span};
 
 /// A verified file's data key and values (what `set`, `edit` and `rekey` build on).
 #[derive(Debug)]
@@ -28,24 +28,7 @@ pub fn open_file(
     let file = &parsed.file;
     let spans = &parsed.spans;
     let name = &sources.get(spans.file).name;
-    let key = match unwrap(&file.data_key, identities.iter()) {
-        Ok(key) => key,
-        Err(UnwrapError::NoMatchingIdentity) => {
-            return Err(DecryptError::NoIdentity(no_identity(
-                parsed, env, identities, name,
-            )));
-        }
-        Err(UnwrapError::Malformed(why)) => {
-            return Err(DecryptError::Failed(vec![
-                Diagnostic::new(Code::SecretsDataKey, format!("cannot unwrap the data key of `{name}`: {why}"))
-                    .at(spans.data_key)
-                    .label("wrapped data key")
-                    .env(env)
-                    .help("the `data_key` block was damaged or edited by hand; restore the file from version control"),
-            ]));
-        }
-    };
-
+    let key = unwrap_key(parsed, env, identities, name)?;
     let mut errors = Vec::new();
     if file.environment != env {
         errors.push(
@@ -64,28 +47,7 @@ pub fn open_file(
             }
             Err(e) => {
                 let at = spans.values.get(secret).map(|s| s.value);
-                let (message, note) = match e {
-                    CryptoError::Authentication => (
-                        format!("the value of `{secret}` failed authentication"),
-                        format!(
-                            "it was not encrypted by cfgc as `{secret}` of environment `{env}` under this file's data key: it was moved from another key or another environment's file, or altered"
-                        ),
-                    ),
-                    other => (
-                        format!("the value of `{secret}` cannot be decrypted"),
-                        other.to_string(),
-                    ),
-                };
-                let mut d = Diagnostic::new(Code::SecretsValue, message)
-                    .label("this value")
-                    .key(secret)
-                    .env(env)
-                    .note(note)
-                    .help(format!("restore the file from version control, or set the value again with `cfgc secrets set {env} {secret}` once the file verifies"));
-                if let Some(at) = at {
-                    d = d.at(at);
-                }
-                errors.push(d);
+                errors.push(value_error(secret, e, env, at));
             }
         }
     }
@@ -104,6 +66,55 @@ pub fn open_file(
     } else {
         Err(DecryptError::Failed(errors))
     }
+}
+
+/// The file's data key, unwrapped with one of `identities`; `name` is the file's.
+fn unwrap_key(
+    parsed: &Parsed,
+    env: &str,
+    identities: &Identities,
+    name: &str,
+) -> Result<DataKey, DecryptError> {
+    match unwrap(&parsed.file.data_key, identities.iter()) {
+        Ok(key) => Ok(key),
+        Err(UnwrapError::NoMatchingIdentity) => Err(DecryptError::NoIdentity(no_identity(
+            parsed, env, identities, name,
+        ))),
+        Err(UnwrapError::Malformed(why)) => Err(DecryptError::Failed(vec![
+            Diagnostic::new(Code::SecretsDataKey, format!("cannot unwrap the data key of `{name}`: {why}"))
+                .at(parsed.spans.data_key)
+                .label("wrapped data key")
+                .env(env)
+                .help("the `data_key` block was damaged or edited by hand; restore the file from version control"),
+        ])),
+    }
+}
+
+/// Why the value of `secret` (written at `at`) did not open: a failed authentication
+/// says what it means, that the value was moved or altered.
+fn value_error(secret: &str, e: CryptoError, env: &str, at: Option<Span>) -> Diagnostic {
+    let (message, note) = match e {
+        CryptoError::Authentication => (
+            format!("the value of `{secret}` failed authentication"),
+            format!(
+                "it was not encrypted by cfgc as `{secret}` of environment `{env}` under this file's data key: it was moved from another key or another environment's file, or altered"
+            ),
+        ),
+        other => (
+            format!("the value of `{secret}` cannot be decrypted"),
+            other.to_string(),
+        ),
+    };
+    let mut d = Diagnostic::new(Code::SecretsValue, message)
+        .label("this value")
+        .key(secret)
+        .env(env)
+        .note(note)
+        .help(format!("restore the file from version control, or set the value again with `cfgc secrets set {env} {secret}` once the file verifies"));
+    if let Some(at) = at {
+        d = d.at(at);
+    }
+    d
 }
 
 fn no_identity(parsed: &Parsed, env: &str, identities: &Identities, name: &str) -> Diagnostic {

@@ -11,6 +11,7 @@ use crate::cli::Config;
 use crate::decrypt::Keyring;
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, Loaded};
+use crate::project::Environment;
 use crate::render::{self, Templates};
 use crate::secrets::file::Parsed;
 use crate::source::{SourceMap, Span};
@@ -78,12 +79,9 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
         Ok(templates) => templates,
         Err(errors) => return uncompiled(&loaded, sources, errors),
     };
-    let bases = match base {
-        None => Vec::new(),
-        Some(rev) => match secrets_at(&loaded, rev, &mut sources) {
-            Ok(b) => b,
-            Err(errors) => return Err(Stopped { sources, errors }),
-        },
+    let bases = match secrets_at(&loaded, base, &mut sources) {
+        Ok(b) => b,
+        Err(errors) => return Err(Stopped { sources, errors }),
     };
     let envs: Vec<_> = loaded.environments().collect();
     let keyring = Keyring::from_sources(config.identity_sources.clone());
@@ -113,19 +111,13 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
         .expect("no task panicked holding it");
     let mut files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
     let unused = templates.unused_variables(&loaded.schema, &sources);
+    // A variable a derived value uses is used, even if no template names it.
     files.findings.extend(
         unused
             .into_iter()
             .filter(|d| !d.key.as_ref().is_some_and(|k| inputs.contains(k))),
     );
-    let mut gathered = Gathered {
-        diagnostics: files.findings,
-        ..Gathered::default()
-    };
-    for (env, outcome) in envs.iter().zip(per_env) {
-        gathered.take(&env.name, outcome, &mut sources);
-    }
-    gathered.load_errors.extend(keys.error().cloned());
+    let gathered = Gathered::of(&envs, per_env, files.findings, &keys, &mut sources);
     if !gathered.load_errors.is_empty() {
         leak(loaded);
         return Err(Stopped {
@@ -158,6 +150,26 @@ struct Gathered {
 }
 
 impl Gathered {
+    /// The project-wide `findings`, then every environment's outcome in declared order;
+    /// a refusal at the key boundary is a load error.
+    fn of(
+        envs: &[&Environment],
+        per_env: Vec<Streamed<(Vec<Diagnostic>, Checks)>>,
+        findings: Vec<Diagnostic>,
+        keys: &Keys,
+        sources: &mut SourceMap,
+    ) -> Gathered {
+        let mut gathered = Gathered {
+            diagnostics: findings,
+            ..Gathered::default()
+        };
+        for (env, outcome) in envs.iter().zip(per_env) {
+            gathered.take(&env.name, outcome, sources);
+        }
+        gathered.load_errors.extend(keys.error().cloned());
+        gathered
+    }
+
     fn take(
         &mut self,
         env: &str,
@@ -259,12 +271,15 @@ fn uncompiled(
 }
 
 /// Each selected environment's secrets file at `rev` (by the environment's index), parsed
-/// without a key; `None` where it did not exist there.
+/// without a key; `None` where it did not exist there. None at all without `--base`.
 fn secrets_at(
     loaded: &Loaded,
-    rev: &str,
+    rev: Option<&str>,
     sources: &mut SourceMap,
 ) -> Result<Vec<(usize, Option<Parsed>)>, Vec<Diagnostic>> {
+    let Some(rev) = rev else {
+        return Ok(Vec::new());
+    };
     let limits = loaded.project.fs.limits().clone();
     if loaded.environments().all(|env| env.secrets.is_none()) {
         return Ok(Vec::new());

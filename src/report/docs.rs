@@ -153,35 +153,7 @@ pub fn layer_schema(schema: &Value, schema_file: &str) -> String {
     let mut props = Map::new();
     if let Some(p) = schema.get("properties").and_then(Value::as_object) {
         for (name, prop) in p {
-            let secret = prop.get("x-secret").and_then(Value::as_bool) == Some(true);
-            let out = if secret {
-                let desc = prop
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .unwrap_or("");
-                let mut m = Map::new();
-                m.insert(
-                    "description".into(),
-                    Value::String(format!(
-                        "{desc} Secret: never in a layer file; store it with `cfgc secrets set ENV {name}`."
-                    ).trim_start().to_string()),
-                );
-                m.insert("not".into(), Value::Object(Map::new()));
-                Value::Object(m)
-            } else {
-                // The value itself, or `{ derive: "…" }` (checked against `prop` once cfgc
-                // has resolved it).
-                let mut m = Map::new();
-                m.insert(
-                    "anyOf".into(),
-                    Value::Array(vec![
-                        prop.clone(),
-                        serde_json::json!({ "$ref": format!("#/$defs/{DERIVE_DEF}") }),
-                    ]),
-                );
-                Value::Object(m)
-            };
-            props.insert(name.clone(), out);
+            props.insert(name.clone(), layer_property(name, prop));
         }
     }
     let mut root = Map::new();
@@ -230,4 +202,37 @@ pub fn layer_schema(schema: &Value, schema_file: &str) -> String {
         serde_json::to_string_pretty(&Value::Object(root)).expect("a JSON value serialises");
     text.push('\n');
     text
+}
+
+/// The layer schema's entry for the variable `name` (declared as `prop`): a secret may
+/// not appear; any other variable takes its value or `{ derive: "…" }`.
+fn layer_property(name: &str, prop: &Value) -> Value {
+    let secret = prop.get("x-secret").and_then(Value::as_bool) == Some(true);
+    if secret {
+        let desc = prop
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let mut m = Map::new();
+        m.insert(
+            "description".into(),
+            Value::String(format!(
+                "{desc} Secret: never in a layer file; store it with `cfgc secrets set ENV {name}`."
+            ).trim_start().to_string()),
+        );
+        m.insert("not".into(), Value::Object(Map::new()));
+        Value::Object(m)
+    } else {
+        // The value itself, or `{ derive: "…" }` (checked against `prop` once cfgc
+        // has resolved it).
+        let mut m = Map::new();
+        m.insert(
+            "anyOf".into(),
+            Value::Array(vec![
+                prop.clone(),
+                serde_json::json!({ "$ref": format!("#/$defs/{DERIVE_DEF}") }),
+            ]),
+        );
+        Value::Object(m)
+    }
 }

@@ -1,6 +1,8 @@
 //! `cfgc explain`'s report: one variable in one environment, as text or JSON. It never
 //! holds a secret value: the command puts "secret, set in FILE:LINE" in its place.
 
+use std::fmt::Write;
+
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -101,28 +103,41 @@ pub fn render(e: &Explanation, format: ExplainFormat) -> String {
 }
 
 fn human(e: &Explanation) -> String {
-    use std::fmt::Write;
     let mut s = String::new();
     let _ = writeln!(s, "{} in {}", e.name, e.environment);
-    let row = |s: &mut String, k: &str, v: &str| {
-        let _ = writeln!(s, "  {k:<12} {v}");
-    };
+    rows(&mut s, e);
+    rules(&mut s, &e.rules);
+    uses(&mut s, e);
+    for n in &e.notes {
+        let _ = writeln!(s, "note: {n}");
+    }
+    s
+}
+
+/// One `key: value` line of the table under the heading.
+fn row(s: &mut String, k: &str, v: &str) {
+    let _ = writeln!(s, "  {k:<12} {v}");
+}
+
+/// The table: the value (or what stands in for it), what the schema says, where it was
+/// set, how it was derived, and what it overrode.
+fn rows(s: &mut String, e: &Explanation) {
     let value = match (&e.value, &e.value_note) {
         (_, Some(note)) => note.clone(),
         (Some(v), None) => v.to_string(),
         (None, None) => "(not set)".into(),
     };
-    row(&mut s, "value:", &value);
+    row(s, "value:", &value);
     if let Some(t) = &e.type_name {
-        row(&mut s, "type:", t);
+        row(s, "type:", t);
     }
-    row(&mut s, "secret:", if e.secret { "yes" } else { "no" });
-    row(&mut s, "required:", if e.required { "yes" } else { "no" });
+    row(s, "secret:", if e.secret { "yes" } else { "no" });
+    row(s, "required:", if e.required { "yes" } else { "no" });
     if let Some(d) = &e.default {
-        row(&mut s, "default:", d);
+        row(s, "default:", d);
     }
     if let Some(d) = &e.description {
-        row(&mut s, "description:", d);
+        row(s, "description:", d);
     }
     if let Some(at) = &e.set_in {
         let at = if e.default_applied {
@@ -130,17 +145,17 @@ fn human(e: &Explanation) -> String {
         } else {
             at.to_string()
         };
-        row(&mut s, "set in:", &at);
+        row(s, "set in:", &at);
     }
     if let Some(d) = &e.derived {
         row(
-            &mut s,
+            s,
             "derived:",
             &serde_json::Value::from(d.expression.as_str()).to_string(),
         );
         for (n, input) in d.inputs.iter().enumerate() {
             let from = format!("{} = {}", input.name, input.set_in);
-            row(&mut s, if n == 0 { "from:" } else { "" }, &from);
+            row(s, if n == 0 { "from:" } else { "" }, &from);
         }
     }
     let verb = if e.merged_map {
@@ -149,47 +164,50 @@ fn human(e: &Explanation) -> String {
         "overrides:"
     };
     for (n, at) in e.overrides.iter().enumerate() {
-        row(&mut s, if n == 0 { verb } else { "" }, &at.to_string());
+        row(s, if n == 0 { verb } else { "" }, &at.to_string());
     }
-    if !e.rules.is_empty() {
-        let _ = writeln!(s, "rules:");
-        for r in &e.rules {
-            match &r.description {
-                Some(d) => {
-                    let _ = writeln!(s, "  {} ({d}):", r.source);
-                }
-                None => {
-                    let _ = writeln!(s, "  {}:", r.source);
-                }
+}
+
+fn rules(s: &mut String, rules: &[Rule]) {
+    if rules.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "rules:");
+    for r in rules {
+        match &r.description {
+            Some(d) => {
+                let _ = writeln!(s, "  {} ({d}):", r.source);
             }
-            for k in &r.keywords {
-                let _ = writeln!(s, "    {k}");
+            None => {
+                let _ = writeln!(s, "  {}:", r.source);
             }
         }
+        for k in &r.keywords {
+            let _ = writeln!(s, "    {k}");
+        }
     }
+}
+
+fn uses(s: &mut String, e: &Explanation) {
     if e.uses.is_empty() {
         let _ = writeln!(s, "used by: no output");
-    } else {
-        let _ = writeln!(s, "used by:");
-        for u in &e.uses {
-            let every = if u.every_variable {
-                if e.secret {
-                    "  (loops over every secret)"
-                } else {
-                    "  (loops over every variable)"
-                }
+        return;
+    }
+    let _ = writeln!(s, "used by:");
+    for u in &e.uses {
+        let every = if u.every_variable {
+            if e.secret {
+                "  (loops over every secret)"
             } else {
-                ""
-            };
-            let _ = writeln!(
-                s,
-                "  {} ({}) {}:{}: {}{every}",
-                u.output, u.path, u.file, u.line, u.text
-            );
-        }
+                "  (loops over every variable)"
+            }
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            "  {} ({}) {}:{}: {}{every}",
+            u.output, u.path, u.file, u.line, u.text
+        );
     }
-    for n in &e.notes {
-        let _ = writeln!(s, "note: {n}");
-    }
-    s
 }

@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::Schema;
+use crate::merge::Merged;
 
 /// One `if`/`then` block under the schema's top-level `allOf`.
 pub struct Rule<'s> {
@@ -41,6 +42,17 @@ impl Schema {
                 })
             })
             .collect()
+    }
+
+    /// The `if`/`then` rules that hold in one merged environment. Its secrets count as
+    /// set (to an empty text: their values are not known here), so a rule whose `if`
+    /// requires one applies.
+    pub fn rules_in(&self, merged: &Merged) -> Vec<Rule<'_>> {
+        let mut instance = super::instance(merged, self);
+        for s in merged.secret_names.keys() {
+            instance.insert(s.clone(), Value::String(String::new()));
+        }
+        self.rules_for(&Value::Object(instance))
     }
 
     /// The tiers the `if` of each top-level rule names (`"$tier": { "const": … }` or

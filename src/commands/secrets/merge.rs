@@ -33,14 +33,7 @@ pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<
     // The path git names (`%P`) can hold any byte a file name can: shown escaped.
     let shown = field(path.unwrap_or("the secrets file")).into_owned();
     let limits = crate::fs::Limits::default();
-    let mut texts = Vec::new();
-    for file in files {
-        texts.push(read_bounded(file, limits.secrets).map_err(|why| {
-            let name = file.display().to_string();
-            let d = Diagnostic::new(Code::Io, format!("cannot read `{}`: {why}", field(&name)));
-            emit(&[d], &SourceMap::default(), config.color_err)
-        })?);
-    }
+    let texts = read_sides(config, files, &limits)?;
     // Which environment: the one OURS was written for (its MAC binds it).
     let mut scratch = SourceMap::default();
     let ours_text = texts[1].clone();
@@ -53,58 +46,14 @@ pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<
     )
     .map_err(|ds| crate::commands::emit(&ds, &scratch, config.color_err))?;
     let mut ctx = context::load(config, std::slice::from_ref(&ours.file.environment), true)?;
-    let mut parsed: Vec<Option<Parsed>> = Vec::new();
-    for ((file, text), side) in files.iter().zip(texts).zip(SIDES) {
-        if text.trim().is_empty() && side == "base" {
-            parsed.push(None);
-            continue;
-        }
-        let p = parse_text(
-            format!("{shown} ({side})"),
-            file.to_path_buf(),
-            text,
-            &limits,
-            &mut ctx.sources,
-        )
-        .map_err(|ds| ctx.emit(&ds))?;
-        parsed.push(Some(p));
-    }
-    let [base, Some(ours), Some(theirs)] =
-        <[Option<Parsed>; 3]>::try_from(parsed).expect("three sides")
-    else {
-        unreachable!("ours and theirs are always parsed");
-    };
+    let sides = Sides::parse(&mut ctx, files, texts, &shown, &limits)?;
     let env = ctx.env();
-    if let Some(base) = &base {
-        for (side, file) in [("ours", &ours), ("theirs", &theirs)] {
-            let recreated = concerns(&base.file, &file.file)
-                .iter()
-                .any(|c| matches!(c, Concern::Recreated { .. }));
-            if recreated {
-                let d = Diagnostic::new(
-                    Code::MergeRecreated,
-                    format!("{shown} ({}) was re-created on {side}: its data key was replaced without a confirmation (no holder of the base's data key signed it, whatever its recipients); cfgc never merges it, and OURS is left as it was", env.name),
-                )
-                .help(format!("review that side, keep one (`git checkout --ours|--theirs -- {shown}`), and re-apply the other side's changes with `cfgc secrets set`"));
-                return Err(ctx.emit(&[d]));
-            }
-        }
-    }
+    sides.refuse_recreated(&ctx, env, &shown)?;
     let keyring = Keyring::from_sources(config.identity_sources.clone());
-    let open = |p: &Parsed| -> Result<Opened, Outcome> {
-        match open_secrets_if_held(env, p, &keyring, &ctx.sources) {
-            Ok(Some(o)) => Ok(o),
-            Ok(None) => Err(ctx.emit(&[Diagnostic::new(
-                Code::MergeNoIdentity,
-                format!("cannot merge {shown} ({env}) name by name: no identity for environment `{env}` is at hand, and the merged file must be sealed again with its data key. OURS is left as it was and git reports a conflict", env = env.name),
-            )
-            .help(format!("resolve it where a key for `{env}` is at hand (`git merge` again with CFGC_AGE_KEY_FILE set), or keep one side (`git checkout --ours|--theirs -- {shown}`) and re-apply the other side's changes with `cfgc secrets set {env} NAME`", env = env.name))])),
-            Err(ds) => Err(ctx.emit(&ds)),
-        }
-    };
-    let ours_open = open(&ours)?;
-    let theirs_open = open(&theirs)?;
-    let base_open = base.as_ref().map(&open).transpose()?;
+    let open = |p: &Parsed| open_side(&ctx, env, &keyring, &shown, p);
+    let ours_open = open(&sides.ours)?;
+    let theirs_open = open(&sides.theirs)?;
+    let base_open = sides.base.as_ref().map(&open).transpose()?;
     let merged = merge_values(
         base_open.as_ref().map(|o| &o.values),
         &ours_open.values,
@@ -112,48 +61,24 @@ pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<
     );
     let mut conflicts = merged.conflicts;
     let pending = merge_maps(
-        base.as_ref().map(|b| &b.file.pending),
-        &ours.file.pending,
-        &theirs.file.pending,
+        sides.base.as_ref().map(|b| &b.file.pending),
+        &sides.ours.file.pending,
+        &sides.theirs.file.pending,
         &mut conflicts,
     );
-    // The data key and its wrapping (so the recipients): those of the side that changed
-    // them; both sides changing them differently is a conflict.
-    let base_file = base.as_ref().map(|b| &b.file);
-    let rewritten = |f: &SecretsFile| base_file.is_none_or(|b| b.data_key != f.data_key);
-    let take_theirs = match (rewritten(&ours.file), rewritten(&theirs.file)) {
-        (_, false) => false,
-        (false, true) => true,
-        (true, true) if ours.file.data_key == theirs.file.data_key => false,
-        (true, true) => {
-            conflicts.push("the data key or the recipients".to_string());
-            false
-        }
-    };
+    let take_theirs = sides.takes_theirs_key(&mut conflicts);
     if !conflicts.is_empty() {
         return Err(conflict(&ctx, env, &shown, &conflicts));
     }
-    let (primary, key, primary_values) = if take_theirs {
-        (&theirs.file, &theirs_open.key, &theirs_open.values)
+    let (primary, opened) = if take_theirs {
+        (&sides.theirs.file, &theirs_open)
     } else {
-        (&ours.file, &ours_open.key, &ours_open.values)
+        (&sides.ours.file, &ours_open)
     };
     let mut next = primary.clone();
-    next.values = BTreeMap::new();
-    for (name, value) in &merged.values {
-        let kept = primary_values
-            .get(name)
-            .filter(|v| v.expose_secret() == value.expose_secret())
-            .and_then(|_| primary.values.get(name));
-        let sealed = match kept {
-            Some(text) => text.clone(),
-            None => seal(key, &env.name, name, value.expose_secret().as_bytes()),
-        };
-        next.values.insert(name.clone(), sealed);
-    }
     next.pending = pending;
-    next.generation = ours.file.generation.max(theirs.file.generation);
-    reseal(&mut next, key);
+    next.generation = sides.ours.file.generation.max(sides.theirs.file.generation);
+    seal_values(&mut next, env, primary, opened, &merged.values);
     // Under the project's write rules: never through a symlink, into `.git` or over an input.
     let purpose = crate::fs::Purpose::Secrets(&env.name);
     ctx.fs()
@@ -167,6 +92,157 @@ pub fn run(config: &Config, files: [&PathBuf; 3], path: Option<&str>) -> Result<
         ),
     );
     Ok(Outcome::OK)
+}
+
+/// The texts of BASE, OURS and THEIRS, each within the secrets files' size limit.
+fn read_sides(
+    config: &Config,
+    files: [&PathBuf; 3],
+    limits: &crate::fs::Limits,
+) -> Result<Vec<String>, Outcome> {
+    let mut texts = Vec::new();
+    for file in files {
+        texts.push(read_bounded(file, limits.secrets).map_err(|why| {
+            let name = file.display().to_string();
+            let d = Diagnostic::new(Code::Io, format!("cannot read `{}`: {why}", field(&name)));
+            emit(&[d], &SourceMap::default(), config.color_err)
+        })?);
+    }
+    Ok(texts)
+}
+
+/// The three sides as parsed; an empty BASE (a file added on both sides) is none.
+struct Sides {
+    base: Option<Parsed>,
+    ours: Parsed,
+    theirs: Parsed,
+}
+
+impl Sides {
+    fn parse(
+        ctx: &mut Context,
+        files: [&PathBuf; 3],
+        texts: Vec<String>,
+        shown: &str,
+        limits: &crate::fs::Limits,
+    ) -> Result<Sides, Outcome> {
+        let mut parsed: Vec<Option<Parsed>> = Vec::new();
+        for ((file, text), side) in files.iter().zip(texts).zip(SIDES) {
+            if text.trim().is_empty() && side == "base" {
+                parsed.push(None);
+                continue;
+            }
+            let p = parse_text(
+                format!("{shown} ({side})"),
+                file.to_path_buf(),
+                text,
+                limits,
+                &mut ctx.sources,
+            )
+            .map_err(|ds| ctx.emit(&ds))?;
+            parsed.push(Some(p));
+        }
+        let [base, Some(ours), Some(theirs)] =
+            <[Option<Parsed>; 3]>::try_from(parsed).expect("three sides")
+        else {
+            unreachable!("ours and theirs are always parsed");
+        };
+        Ok(Sides { base, ours, theirs })
+    }
+
+    /// A side re-created since BASE (its data key replaced without a confirmation) is
+    /// never merged: that would carry the replacement over unreviewed.
+    fn refuse_recreated(
+        &self,
+        ctx: &Context,
+        env: &Environment,
+        shown: &str,
+    ) -> Result<(), Outcome> {
+        let Some(base) = &self.base else {
+            return Ok(());
+        };
+        for (side, file) in [("ours", &self.ours), ("theirs", &self.theirs)] {
+            let recreated = concerns(&base.file, &file.file)
+                .iter()
+                .any(|c| matches!(c, Concern::Recreated { .. }));
+            if recreated {
+                let d = Diagnostic::new(
+                    Code::MergeRecreated,
+                    format!("{shown} ({}) was re-created on {side}: its data key was replaced without a confirmation (no holder of the base's data key signed it, whatever its recipients); cfgc never merges it, and OURS is left as it was", env.name),
+                )
+                .help(format!("review that side, keep one (`git checkout --ours|--theirs -- {shown}`), and re-apply the other side's changes with `cfgc secrets set`"));
+                return Err(ctx.emit(&[d]));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the merge takes THEIRS' data key and its wrapping (so the recipients): it
+    /// takes those of the side that changed them; both sides changing them differently is
+    /// a conflict.
+    fn takes_theirs_key(&self, conflicts: &mut Vec<String>) -> bool {
+        let base_file = self.base.as_ref().map(|b| &b.file);
+        let rewritten = |f: &SecretsFile| base_file.is_none_or(|b| b.data_key != f.data_key);
+        let (ours, theirs) = (&self.ours.file, &self.theirs.file);
+        match (rewritten(ours), rewritten(theirs)) {
+            (_, false) => false,
+            (false, true) => true,
+            (true, true) if ours.data_key == theirs.data_key => false,
+            (true, true) => {
+                conflicts.push("the data key or the recipients".to_string());
+                false
+            }
+        }
+    }
+}
+
+/// One side decrypted; without an identity for `env` the merge cannot seal its result.
+fn open_side(
+    ctx: &Context,
+    env: &Environment,
+    keyring: &Keyring,
+    shown: &str,
+    p: &Parsed,
+) -> Result<Opened, Outcome> {
+    match open_secrets_if_held(env, p, keyring, &ctx.sources) {
+        Ok(Some(o)) => Ok(o),
+        Ok(None) => Err(ctx.emit(&[Diagnostic::new(
+            Code::MergeNoIdentity,
+            format!("cannot merge {shown} ({env}) name by name: no identity for environment `{env}` is at hand, and the merged file must be sealed again with its data key. OURS is left as it was and git reports a conflict", env = env.name),
+        )
+        .help(format!("resolve it where a key for `{env}` is at hand (`git merge` again with CFGC_AGE_KEY_FILE set), or keep one side (`git checkout --ours|--theirs -- {shown}`) and re-apply the other side's changes with `cfgc secrets set {env} NAME`", env = env.name))])),
+        Err(ds) => Err(ctx.emit(&ds)),
+    }
+}
+
+/// Puts the merged `values` into `next` under `primary`'s data key, then its MAC. A value
+/// `primary` already holds keeps its sealed text, so its line does not change.
+fn seal_values(
+    next: &mut SecretsFile,
+    env: &Environment,
+    primary: &SecretsFile,
+    opened: &Opened,
+    values: &BTreeMap<String, Plaintext>,
+) {
+    next.values = BTreeMap::new();
+    for (name, value) in values {
+        let kept = opened
+            .values
+            .get(name)
+            .filter(|v| v.expose_secret() == value.expose_secret())
+            .and_then(|_| primary.values.get(name));
+        let sealed = match kept {
+            Some(text) => text.clone(),
+            None => seal(
+                &opened.key,
+                &env.name,
+                name,
+                value.expose_secret().as_bytes(),
+            ),
+        };
+        next.values.insert(name.clone(), sealed);
+    }
+    reseal(next, &opened.key);
 }
 
 /// Both sides changed the same names: a finding (exit 1) for git's log; OURS untouched.

@@ -6,12 +6,14 @@ use std::collections::BTreeMap;
 
 use secrecy::ExposeSecret;
 
-use super::context;
+use super::context::{self, Context};
 use crate::cli::Config;
 use crate::commands::{Outcome, out, say};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::pipeline::Keyring;
-use crate::secrets::file::{Change, update};
+use crate::project::Environment;
+use crate::secrets::crypto::Plaintext;
+use crate::secrets::file::{Change, Parsed, update};
 use crate::secrets::pending::open;
 
 pub fn run(config: &Config, environment: &str, show: bool) -> Result<Outcome, Outcome> {
@@ -33,6 +35,43 @@ pub fn run(config: &Config, environment: &str, show: bool) -> Result<Outcome, Ou
     let keyring = Keyring::from_sources(config.identity_sources.clone());
     // The file itself first: a tampered file is never re-signed.
     let opened = ctx.open(env, parsed, &keyring)?;
+    let values = open_pending(&ctx, env, parsed, &keyring, &file_name)?;
+    list_pending(config, env, &file_name, &values, &opened.values, show);
+    let changed: Vec<(&str, &Plaintext)> = values.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    let found = ctx.check_values(env, &opened.values, &changed);
+    if !found.is_empty() {
+        return Ok(ctx.emit(&found));
+    }
+    let changes: BTreeMap<String, Change> = values
+        .into_iter()
+        .map(|(k, v)| (k, Change::Set(v)))
+        .collect();
+    let count = changes.len();
+    let mut next = update(&parsed.file, &opened.key, &opened.values, changes);
+    // Pending values are outside the MAC: clearing them leaves it valid.
+    next.pending.clear();
+    ctx.write(env, &next)?;
+    say(
+        config,
+        &format!(
+            "sealed {count} {} into {file_name} ({}), generation {}\n",
+            if count == 1 { "value" } else { "values" },
+            env.name,
+            next.generation
+        ),
+    );
+    Ok(Outcome::OK)
+}
+
+/// Every pending value opened with the run's identities for `env`; each one that cannot
+/// be is reported, at its line.
+fn open_pending(
+    ctx: &Context,
+    env: &Environment,
+    parsed: &Parsed,
+    keyring: &Keyring,
+    file_name: &str,
+) -> Result<BTreeMap<String, Plaintext>, Outcome> {
     let identities = keyring
         .for_environment(env)
         .map_err(|e| ctx.emit(&e.into_diagnostics()))?;
@@ -60,12 +99,25 @@ pub fn run(config: &Config, environment: &str, show: bool) -> Result<Outcome, Ou
     if !errors.is_empty() {
         return Err(ctx.emit(&errors));
     }
+    Ok(values)
+}
+
+/// The review: each pending name, new or replacing a value (unless `-q`); with `show`,
+/// the values themselves.
+fn list_pending(
+    config: &Config,
+    env: &Environment,
+    file_name: &str,
+    values: &BTreeMap<String, Plaintext>,
+    current: &BTreeMap<String, Plaintext>,
+    show: bool,
+) {
     let mut listing = format!(
         "pending in {file_name} ({}), set without a key and unauthenticated until sealed:\n",
         env.name
     );
     for name in values.keys() {
-        let what = if opened.values.contains_key(name) {
+        let what = if current.contains_key(name) {
             "replaces the current value"
         } else {
             "new"
@@ -74,36 +126,11 @@ pub fn run(config: &Config, environment: &str, show: bool) -> Result<Outcome, Ou
     }
     say(config, &listing);
     if show {
-        for (name, value) in &values {
+        for (name, value) in values {
             let mut line = zeroize::Zeroizing::new(format!("{name}="));
             line.push_str(value.expose_secret());
             line.push('\n');
             out(&line);
         }
     }
-    let changed: Vec<(&str, &crate::secrets::crypto::Plaintext)> =
-        values.iter().map(|(k, v)| (k.as_str(), v)).collect();
-    let found = ctx.check_values(env, &opened.values, &changed);
-    if !found.is_empty() {
-        return Ok(ctx.emit(&found));
-    }
-    let changes: BTreeMap<String, Change> = values
-        .into_iter()
-        .map(|(k, v)| (k, Change::Set(v)))
-        .collect();
-    let count = changes.len();
-    let mut next = update(&parsed.file, &opened.key, &opened.values, changes);
-    // Pending values are outside the MAC: clearing them leaves it valid.
-    next.pending.clear();
-    ctx.write(env, &next)?;
-    say(
-        config,
-        &format!(
-            "sealed {count} {} into {file_name} ({}), generation {}\n",
-            if count == 1 { "value" } else { "values" },
-            env.name,
-            next.generation
-        ),
-    );
-    Ok(Outcome::OK)
 }
