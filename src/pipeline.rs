@@ -137,6 +137,28 @@ fn streamed<'l, T: Reported>(
     }
 }
 
+/// Every environment of `envs` through `stages`, each with its own files just loaded and
+/// dropped after (`streamed`), in parallel from `PARALLEL_FROM` environments: how `check` and
+/// `plan` walk a project.
+fn each_streamed<'a, T: Reported + Send>(
+    loaded: &'a Loaded,
+    envs: &[&'a Environment],
+    sources: &SourceMap,
+    stages: impl Fn(usize, chain::Env<'a, '_>) -> T + Sync + Send,
+) -> Vec<Streamed<(Vec<Diagnostic>, T)>> {
+    each_env(envs, |i, env| {
+        streamed(loaded, i, env, sources, |layers, sources| {
+            let at = chain::Env {
+                loaded,
+                env,
+                layers,
+                sources,
+            };
+            stages(i, at)
+        })
+    })
+}
+
 /// Add the rendered texts a render's findings point into to the map, and point the
 /// findings at them.
 fn adopt(sources: &mut SourceMap, failed: render::Failed) -> Vec<Diagnostic> {

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use super::boundary::{self, Keys};
 use super::chain::{Env, Need};
-use super::{Reported, Stopped, Streamed, each_env, leak, rehearse, review, sorted, streamed};
+use super::{Reported, Stopped, Streamed, each_streamed, leak, rehearse, review, sorted};
 use crate::cli::Config;
 use crate::decrypt::Keyring;
 use crate::diagnostic::Diagnostic;
@@ -94,17 +94,7 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
         base: base.unwrap_or(""),
         inputs: Mutex::new(BTreeSet::new()),
     };
-    let per_env = each_env(&envs, |i, env| {
-        streamed(&loaded, i, env, &sources, |layers, sources| {
-            let at = Env {
-                loaded: &loaded,
-                env,
-                layers,
-                sources,
-            };
-            check_env(&shared, i, at)
-        })
-    });
+    let per_env = each_streamed(&loaded, &envs, &sources, |i, at| check_env(&shared, i, at));
     let inputs = shared
         .inputs
         .into_inner()

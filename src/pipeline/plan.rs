@@ -3,7 +3,7 @@
 
 use super::boundary::{self, Keys};
 use super::chain::{Env, Need};
-use super::{Reported, Stopped, adopt, each_env, leak, review, sorted, start, streamed};
+use super::{Reported, Stopped, adopt, each_streamed, leak, review, sorted, start};
 use crate::cli::Config;
 use crate::decrypt::{DemoKeys, Keyring};
 use crate::diagnostic::Diagnostic;
@@ -58,16 +58,8 @@ pub fn plan<T>(
         .filter(|e| loaded.project.outputs_for(e).any(|o| o.secrets))
         .collect();
     let keys = keyring.map(|k| boundary::keys(config, &loaded.project, &with_secrets, k));
-    let outcomes = each_env(&envs, |i, env| {
-        streamed(&loaded, i, env, &sources, |layers, sources| {
-            let at = Env {
-                loaded: &loaded,
-                env,
-                layers,
-                sources,
-            };
-            plan_env(at, &templates, keys.as_ref())
-        })
+    let outcomes = each_streamed(&loaded, &envs, &sources, |_, at| {
+        plan_env(at, &templates, keys.as_ref())
     });
     let mut planned = Planned {
         diagnostics: files.findings,
