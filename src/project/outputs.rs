@@ -91,6 +91,20 @@ pub(super) fn outputs(
     raw: IndexMap<String, Spanned<OutputFile>>,
     environments: &[Environment],
 ) -> (String, Vec<Output>) {
+    let output_dir = output_dir(r, project);
+    let mut outputs = Vec::new();
+    for (name, out) in raw {
+        if let Some(output) = output(r, name, out, &output_dir, environments) {
+            outputs.push(output);
+        }
+    }
+    same_path(r, &outputs, environments);
+    (output_dir, outputs)
+}
+
+/// `output_dir` (`deploy` when unset), without a trailing `/`; a path that is not one inside
+/// the project is reported.
+fn output_dir(r: &mut Resolver, project: &ProjectSection) -> String {
     let output_dir = project
         .output_dir
         .as_ref()
@@ -103,103 +117,130 @@ pub(super) fn outputs(
         let at = r.span(d.span());
         r.errors.push(bad_path(at, "`output_dir`", e));
     }
-    let mut outputs = Vec::new();
-    for (name, out) in raw {
-        let out_span = r.span(out.span());
-        let out = out.into_inner();
-        let mode = match &out.mode {
-            None => Ok(if out.secrets { 0o600 } else { 0o644 }),
-            Some(m) => u32::from_str_radix(m.get_ref(), 8)
-                .ok()
-                .filter(|m| *m <= 0o777)
-                .ok_or(r.span(m.span())),
-        };
-        let mode = mode.unwrap_or_else(|at| {
-            r.errors.push(
-                Diagnostic::new(
-                    Code::Project,
-                    "`mode` must be an octal file mode such as \"0644\"",
-                )
-                .at(at),
-            );
-            0
-        });
-        let p = out.path.get_ref();
-        if let Err(e) = RelPath::parse(p) {
-            let at = r.span(out.path.span());
-            r.errors.push(bad_path(at, &format!("output `{name}`"), e));
-        } else if !p.starts_with(&format!("{output_dir}/")) {
-            r.errors.push(
-                Diagnostic::new(
-                    Code::Project,
-                    format!("output `{name}` must be written under `{output_dir}/`"),
-                )
-                .at(r.span(out.path.span()))
-                .label("outside the output folder")
-                .help(format!(
-                    "use a relative path such as \"{output_dir}/{{env}}/{name}\", without `..`"
-                )),
-            );
-        }
-        if !p.contains("{env}") && environments.len() > 1 && out.environments.len() != 1 {
-            r.errors.push(
-                Diagnostic::new(
-                    Code::Project,
-                    format!("output `{name}` would write every environment to the same file"),
-                )
-                .at(r.span(out.path.span()))
-                .help("put `{env}` in the path"),
-            );
-        }
-        let format = Format::named(out.format.get_ref()).unwrap_or_else(|| {
-            r.errors.push(
-                Diagnostic::new(
-                    Code::Project,
-                    format!("unknown output format `{}`", out.format.get_ref()),
-                )
-                .at(r.span(out.format.span()))
-                .help(format!("use one of: {}", Format::names())),
-            );
-            crate::format::TEXT
-        });
-        for env in &out.environments {
-            if !environments.iter().any(|e| &e.name == env.get_ref()) {
-                r.errors.push(
-                    Diagnostic::new(
-                        Code::Project,
-                        format!("output `{name}` names an unknown environment"),
-                    )
-                    .at(r.span(env.span())),
-                );
-            }
-        }
-        let Some(template) = r.path(&out.template, &format!("the template of `{name}`")) else {
-            continue;
-        };
-        outputs.push(Output {
-            span: out_span,
-            template,
-            path: Located {
-                value: out.path.get_ref().clone(),
-                span: r.span(out.path.span()),
-            },
-            format: Located {
-                value: format,
-                span: r.span(out.format.span()),
-            },
-            secrets: out.secrets,
-            mode,
-            environments: out
-                .environments
-                .iter()
-                .map(|e| e.get_ref().clone())
-                .collect(),
-            name,
-        });
-    }
+    output_dir
+}
 
-    same_path(r, &outputs, environments);
-    (output_dir, outputs)
+/// The output `name` as declared in `[outputs.NAME]`, every problem with it reported; `None`
+/// when its template is not a path inside the project.
+fn output(
+    r: &mut Resolver,
+    name: String,
+    out: Spanned<OutputFile>,
+    output_dir: &str,
+    environments: &[Environment],
+) -> Option<Output> {
+    let out_span = r.span(out.span());
+    let out = out.into_inner();
+    let mode = mode_of(r, &out);
+    check_path(r, &name, &out, output_dir, environments);
+    let format = format_of(r, &out);
+    for env in &out.environments {
+        if !environments.iter().any(|e| &e.name == env.get_ref()) {
+            r.errors.push(
+                Diagnostic::new(
+                    Code::Project,
+                    format!("output `{name}` names an unknown environment"),
+                )
+                .at(r.span(env.span())),
+            );
+        }
+    }
+    let template = r.path(&out.template, &format!("the template of `{name}`"))?;
+    Some(Output {
+        span: out_span,
+        template,
+        path: Located {
+            value: out.path.get_ref().clone(),
+            span: r.span(out.path.span()),
+        },
+        format: Located {
+            value: format,
+            span: r.span(out.format.span()),
+        },
+        secrets: out.secrets,
+        mode,
+        environments: out
+            .environments
+            .iter()
+            .map(|e| e.get_ref().clone())
+            .collect(),
+        name,
+    })
+}
+
+/// The output's file mode: `mode` read as octal, else 0600 for an output that holds secrets
+/// and 0644 for one that does not; 0 with the error reported when `mode` is not a file mode.
+fn mode_of(r: &mut Resolver, out: &OutputFile) -> u32 {
+    let mode = match &out.mode {
+        None => Ok(if out.secrets { 0o600 } else { 0o644 }),
+        Some(m) => u32::from_str_radix(m.get_ref(), 8)
+            .ok()
+            .filter(|m| *m <= 0o777)
+            .ok_or(r.span(m.span())),
+    };
+    mode.unwrap_or_else(|at| {
+        r.errors.push(
+            Diagnostic::new(
+                Code::Project,
+                "`mode` must be an octal file mode such as \"0644\"",
+            )
+            .at(at),
+        );
+        0
+    })
+}
+
+/// The output's path must be one inside the project, under `output_dir`, and name `{env}`
+/// unless the output is written for one environment only.
+fn check_path(
+    r: &mut Resolver,
+    name: &str,
+    out: &OutputFile,
+    output_dir: &str,
+    environments: &[Environment],
+) {
+    let p = out.path.get_ref();
+    if let Err(e) = RelPath::parse(p) {
+        let at = r.span(out.path.span());
+        r.errors.push(bad_path(at, &format!("output `{name}`"), e));
+    } else if !p.starts_with(&format!("{output_dir}/")) {
+        r.errors.push(
+            Diagnostic::new(
+                Code::Project,
+                format!("output `{name}` must be written under `{output_dir}/`"),
+            )
+            .at(r.span(out.path.span()))
+            .label("outside the output folder")
+            .help(format!(
+                "use a relative path such as \"{output_dir}/{{env}}/{name}\", without `..`"
+            )),
+        );
+    }
+    if !p.contains("{env}") && environments.len() > 1 && out.environments.len() != 1 {
+        r.errors.push(
+            Diagnostic::new(
+                Code::Project,
+                format!("output `{name}` would write every environment to the same file"),
+            )
+            .at(r.span(out.path.span()))
+            .help("put `{env}` in the path"),
+        );
+    }
+}
+
+/// The output's format (its room); `text` with the error reported for an unknown name.
+fn format_of(r: &mut Resolver, out: &OutputFile) -> Format {
+    Format::named(out.format.get_ref()).unwrap_or_else(|| {
+        r.errors.push(
+            Diagnostic::new(
+                Code::Project,
+                format!("unknown output format `{}`", out.format.get_ref()),
+            )
+            .at(r.span(out.format.span()))
+            .help(format!("use one of: {}", Format::names())),
+        );
+        crate::format::TEXT
+    })
 }
 
 /// Two outputs written to the same file, in any environment: one would silently win.

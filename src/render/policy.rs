@@ -10,18 +10,23 @@
 mod directives;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
 
 use memchr::memmem;
 use secrecy::ExposeSecret;
 
 use super::{Content, DETACHED, Failed, RenderedFile};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::format::directive::Directive;
 use crate::project::{Policy, Project, Rule};
 use crate::secrets::crypto::Plaintext;
 use crate::source::{FileId, Source, Span};
 
 /// Secrets shorter than this are not searched for: they would match by chance.
 const MIN_SCANNED_SECRET: usize = 6;
+
+/// A finding, and the bytes of the rendered text it points at when it points somewhere.
+type Found = (Diagnostic, Option<Range<usize>>);
 
 /// Every check of one rendered file; findings go into `failed`, with the file as a source
 /// when one points into it. `tainted` lists lines (0-based) of a plain output found to
@@ -36,91 +41,14 @@ pub fn check(
     let Content::Ready(text) = &file.content else {
         return;
     };
-    let mut found: Vec<(Diagnostic, Option<std::ops::Range<usize>>)> = Vec::new();
-    let format = file.output.format.value;
-    // The file's directives as its consumer means them (the room reads them), once for
-    // every directive rule; None for a format without directives, or if the file does not
-    // parse: that is reported as a syntax error below.
-    let mut directives = None;
-    if let Some(read) = format.directives()
-        && project.policies.iter().any(|p| !p.directives.is_empty())
-    {
-        directives = read(text).ok();
-    }
-    if let Err(e) = format.parse_back(text) {
-        let at = byte_of(text, e.line, e.column);
-        found.push((
-            finding(
-                file,
-                Code::OutputSyntax,
-                format!("`{}` is not valid {format}: {}", file.rel, e.message),
-            ),
-            Some(at..at),
-        ));
-    } else {
-        for e in format.check(text) {
-            let at = byte_of(text, e.line, e.column);
-            let message = format!("`{}` is not a valid {format} file: {}", file.rel, e.message);
-            found.push((finding(file, Code::OutputStructure, message), Some(at..at)));
-        }
-    }
-    for policy in project.policies.iter().filter(|p| applies(p, file)) {
-        for rule in &policy.require {
-            match rule.regex() {
-                Ok(re) if re.is_match(text) => {}
-                Ok(_) => found.push((
-                    broken(file, policy, rule)
-                        .note(format!("required pattern not found: {}", rule.pattern)),
-                    None,
-                )),
-                Err(why) => found.push((cannot_run(file, policy, rule, why), None)),
-            }
-        }
-        for rule in &policy.forbid {
-            match rule.regex().map(|re| re.find(text)) {
-                Ok(None) => {}
-                Ok(Some(m)) => found.push((
-                    broken(file, policy, rule).note(format!("forbidden pattern: {}", rule.pattern)),
-                    Some(m.range()),
-                )),
-                Err(why) => found.push((cannot_run(file, policy, rule, why), None)),
-            }
-        }
-        if let Some(tree) = &directives {
-            for rule in &policy.directives {
-                for broken in directives::check(tree, rule) {
-                    let message = format!(
-                        "`{}` breaks policy `{}`: {}",
-                        file.rel, policy.name, rule.message
-                    );
-                    found.push((
-                        finding(file, Code::Policy, message).note(broken.note),
-                        broken.at,
-                    ));
-                }
-            }
-        }
-    }
+    let found = Findings::of(file, text, project).found;
     if found.is_empty() {
         return;
     }
     // The text the findings point into, as it may be shown.
     let mask = mask();
     let mask = mask.as_ref();
-    let shown: String = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| match mask {
-            Some(mask) => format!("{}\n", mask.new_line(i, l)),
-            None if tainted.contains(&i) => format!("{}\n", super::mask::MASK),
-            None => format!("{l}\n"),
-        })
-        .collect();
-    let source = Source::new(
-        format!("{} (rendered)", file.rel),
-        file.rel.clone().into(),
-        shown,
-    );
+    let source = shown(file, text, mask, tainted);
     let id = FileId(DETACHED + failed.sources.len() as u32);
     for (d, range) in found {
         let d = match range {
@@ -139,6 +67,134 @@ pub fn check(
         failed.diagnostics.push(d);
     }
     failed.sources.push(source);
+}
+
+/// The findings of one rendered file, gathered check by check.
+struct Findings<'f> {
+    file: &'f RenderedFile<'f>,
+    text: &'f str,
+    found: Vec<Found>,
+}
+
+impl<'f> Findings<'f> {
+    /// Every finding of `file` (its text `text`): its format's, then each policy's that
+    /// applies to it.
+    fn of(file: &'f RenderedFile<'f>, text: &'f str, project: &Project) -> Self {
+        let format = file.output.format.value;
+        // The file's directives as its consumer means them (the room reads them), once for
+        // every directive rule; None for a format without directives, or if the file does not
+        // parse: that is reported as a syntax error below.
+        let mut directives = None;
+        if let Some(read) = format.directives()
+            && project.policies.iter().any(|p| !p.directives.is_empty())
+        {
+            directives = read(text).ok();
+        }
+        let mut findings = Findings {
+            file,
+            text,
+            found: Vec::new(),
+        };
+        findings.format();
+        for policy in project.policies.iter().filter(|p| applies(p, file)) {
+            findings.patterns(policy);
+            if let Some(tree) = &directives {
+                findings.directive_rules(policy, tree);
+            }
+        }
+        findings
+    }
+
+    /// The file must parse back in its format, and then pass the format's own checks.
+    fn format(&mut self) {
+        let (file, text) = (self.file, self.text);
+        let format = file.output.format.value;
+        if let Err(e) = format.parse_back(text) {
+            let at = byte_of(text, e.line, e.column);
+            self.found.push((
+                finding(
+                    file,
+                    Code::OutputSyntax,
+                    format!("`{}` is not valid {format}: {}", file.rel, e.message),
+                ),
+                Some(at..at),
+            ));
+        } else {
+            for e in format.check(text) {
+                let at = byte_of(text, e.line, e.column);
+                let message = format!("`{}` is not a valid {format} file: {}", file.rel, e.message);
+                self.found
+                    .push((finding(file, Code::OutputStructure, message), Some(at..at)));
+            }
+        }
+    }
+
+    /// `policy`'s patterns over the text: each required one must match, no forbidden one may.
+    fn patterns(&mut self, policy: &Policy) {
+        let (file, text) = (self.file, self.text);
+        for rule in &policy.require {
+            match rule.regex() {
+                Ok(re) if re.is_match(text) => {}
+                Ok(_) => self.found.push((
+                    broken(file, policy, rule)
+                        .note(format!("required pattern not found: {}", rule.pattern)),
+                    None,
+                )),
+                Err(why) => self.found.push((cannot_run(file, policy, rule, why), None)),
+            }
+        }
+        for rule in &policy.forbid {
+            match rule.regex().map(|re| re.find(text)) {
+                Ok(None) => {}
+                Ok(Some(m)) => self.found.push((
+                    broken(file, policy, rule).note(format!("forbidden pattern: {}", rule.pattern)),
+                    Some(m.range()),
+                )),
+                Err(why) => self.found.push((cannot_run(file, policy, rule, why), None)),
+            }
+        }
+    }
+
+    /// `policy`'s directive rules over `tree`, the file's directives.
+    fn directive_rules(&mut self, policy: &Policy, tree: &[Directive]) {
+        let file = self.file;
+        for rule in &policy.directives {
+            for broken in directives::check(tree, rule) {
+                let message = format!(
+                    "`{}` breaks policy `{}`: {}",
+                    file.rel, policy.name, rule.message
+                );
+                self.found.push((
+                    finding(file, Code::Policy, message).note(broken.note),
+                    broken.at,
+                ));
+            }
+        }
+    }
+}
+
+/// The rendered text as a finding may show it: masked line by line where `mask` says (an
+/// output that holds secrets), and on each `tainted` line of a plain output.
+fn shown(
+    file: &RenderedFile,
+    text: &str,
+    mask: Option<&super::LineMask>,
+    tainted: &HashSet<usize>,
+) -> Source {
+    let shown: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match mask {
+            Some(mask) => format!("{}\n", mask.new_line(i, l)),
+            None if tainted.contains(&i) => format!("{}\n", super::mask::MASK),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    Source::new(
+        format!("{} (rendered)", file.rel),
+        file.rel.clone().into(),
+        shown,
+    )
 }
 
 fn applies(policy: &Policy, file: &RenderedFile) -> bool {
