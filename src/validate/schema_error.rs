@@ -177,6 +177,38 @@ pub(super) fn describe(kind: &K, key: &str, found: &str) -> (String, String) {
             format!("`{key}` is not a valid `{format}`"),
             format!("not a valid `{format}`"),
         ),
+        K::AdditionalProperties { unexpected } | K::UnevaluatedProperties { unexpected } => (
+            format!(
+                "`{key}` has unknown keys: {}",
+                unexpected
+                    .iter()
+                    .map(|u| format!("`{u}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            "not allowed by the schema".into(),
+        ),
+        K::Not { .. } => (
+            format!("`{key}` has a value the schema forbids"),
+            "forbidden here".into(),
+        ),
+        K::FalseSchema => (
+            format!("`{key}` is not allowed here"),
+            "forbidden here".into(),
+        ),
+        _ => bound(kind, key).unwrap_or_else(|| {
+            (
+                format!("`{key}` does not satisfy the schema ({})", kind.keyword()),
+                "here".into(),
+            )
+        }),
+    }
+}
+
+/// The message and label of a broken bound: a number's range, a string's length or pattern,
+/// a list's size or repeats.
+fn bound(kind: &K, key: &str) -> Option<(String, String)> {
+    Some(match kind {
         K::Minimum { limit } => (
             format!("`{key}` must be at least {limit}"),
             "too small".into(),
@@ -217,30 +249,8 @@ pub(super) fn describe(kind: &K, key: &str, found: &str) -> (String, String) {
             format!("`{key}` must not repeat items"),
             "has a repeated item".into(),
         ),
-        K::AdditionalProperties { unexpected } | K::UnevaluatedProperties { unexpected } => (
-            format!(
-                "`{key}` has unknown keys: {}",
-                unexpected
-                    .iter()
-                    .map(|u| format!("`{u}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            "not allowed by the schema".into(),
-        ),
-        K::Not { .. } => (
-            format!("`{key}` has a value the schema forbids"),
-            "forbidden here".into(),
-        ),
-        K::FalseSchema => (
-            format!("`{key}` is not allowed here"),
-            "forbidden here".into(),
-        ),
-        _ => (
-            format!("`{key}` does not satisfy the schema ({})", kind.keyword()),
-            "here".into(),
-        ),
-    }
+        _ => return None,
+    })
 }
 
 fn plain(v: &serde_json::Value) -> String {
