@@ -32,6 +32,7 @@ mod lock;
 mod named;
 mod path;
 mod read;
+mod walk;
 mod write;
 
 #[cfg(test)]
@@ -47,6 +48,7 @@ pub use inputs::{Input, Inputs, Purpose};
 pub use limits::{Limits, MAX_BYTES, MAX_DEPTH, Role};
 pub use lock::Lock;
 pub use path::{PathError, RelPath};
+pub use walk::{Walk, WalkError};
 pub use write::{Staged, TMP_PREFIX, TMP_SUFFIX};
 
 /// The project's lock file: `apply` and every `cfgc secrets` write hold it while they

@@ -5,12 +5,12 @@ use crate::cli::Config;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::human::summary_line;
 use crate::exit::Outcome;
-use crate::pipeline::{self, Checked};
+use crate::pipeline::{self, CheckOptions, Checked};
 use crate::report::{self, Format};
 use crate::source::SourceMap;
 
-pub fn run(config: &Config, names: &[String], format: Format, base: Option<&str>) -> Outcome {
-    let checked = match pipeline::check(config, names, base) {
+pub fn run(config: &Config, names: &[String], format: Format, options: CheckOptions) -> Outcome {
+    let checked = match pipeline::check(config, names, options) {
         Ok(c) => c,
         Err(stopped) => return stopped_in(format, config, &stopped.errors, &stopped.sources),
     };
@@ -32,6 +32,12 @@ pub fn run(config: &Config, names: &[String], format: Format, base: Option<&str>
             if !config.quiet {
                 out(&summary(diagnostics, &checked.environments));
                 out(&secrets_summary(&checked));
+                if let Some(app) = &checked.app {
+                    out(&format!(
+                        "app: {} reads in {} source files under {}\n",
+                        app.reads, app.files, app.dir
+                    ));
+                }
             }
         }
         Format::Json => out(&report::json::render(
