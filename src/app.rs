@@ -14,6 +14,9 @@ pub mod reads;
 mod rust;
 pub mod token;
 
+#[cfg(test)]
+mod tests;
+
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::{ProjectFs, RelPath, Role, Walk, WalkError, Why};
 use crate::source::{FileId, Source, SourceMap, Span};
