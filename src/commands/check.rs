@@ -33,10 +33,7 @@ pub fn run(config: &Config, names: &[String], format: Format, options: CheckOpti
                 out(&summary(diagnostics, &checked.environments));
                 out(&secrets_summary(&checked));
                 if let Some(app) = &checked.app {
-                    out(&format!(
-                        "app: {} reads in {} source files under {}\n",
-                        app.reads, app.files, app.dir
-                    ));
+                    out(&app_summary(app));
                 }
             }
         }
@@ -58,6 +55,20 @@ pub fn notify(notice: &Diagnostic, sources: &SourceMap, config: &Config) {
         &[],
         config.color_err,
     ));
+}
+
+/// What `--app` read: `app: 21 reads in 6 source files under deploy/app`.
+fn app_summary(app: &pipeline::AppRead) -> String {
+    let plural = |n: usize, one: &str, many: &str| match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    };
+    format!(
+        "app: {} in {} under {}\n",
+        plural(app.reads, "read", "reads"),
+        plural(app.files, "source file", "source files"),
+        app.dir
+    )
 }
 
 fn secrets_summary(checked: &Checked) -> String {
