@@ -20,7 +20,7 @@
 //! Every refusal is an `FsError` that names the file and says why.
 //!
 //! Use: `RelPath::parse` where a path enters (cfgc.toml); `read` / `read_to_string` /
-//! `read_if_exists` with the file's `Role`; `set_inputs` once cfgc.toml is read; `check_writable` on every target
+//! `read_if_exists` with the file's `Role`; `walk` to list a folder's files (`check --app`); `set_inputs` once cfgc.toml is read; `check_writable` on every target
 //! before the first `write_atomic` (or `stage` several, then `commit` them all); `lock` (the one
 //! lock primitive) around compare-and-replace;
 //! `remove_stale_temps` under the lock; `FsError::diagnostic` to report.

@@ -117,9 +117,15 @@ fn undeclared_read_with_did_you_mean() {
     )]);
     let human = p.args(["check", "--app", "app"]).status(1).run();
     assert_snapshot!("undeclared_human", human.transcript());
-    let json = p.args(["check", "--app", "app", "--format", "json"]).status(1).run();
+    let json = p
+        .args(["check", "--app", "app", "--format", "json"])
+        .status(1)
+        .run();
     assert_snapshot!("undeclared_json", json.stdout);
-    let github = p.args(["check", "--app", "app", "--format", "github"]).status(1).run();
+    let github = p
+        .args(["check", "--app", "app", "--format", "github"])
+        .status(1)
+        .run();
     assert_snapshot!("undeclared_github", github.stdout);
 }
 
@@ -132,7 +138,10 @@ fn unused_variable_at_its_schema_property() {
     );
     let human = p.args(["check", "--app", "app"]).status(1).run();
     assert_snapshot!("unused_human", human.transcript());
-    let json = p.args(["check", "--app", "app", "--format", "json"]).status(1).run();
+    let json = p
+        .args(["check", "--app", "app", "--format", "json"])
+        .status(1)
+        .run();
     assert_snapshot!("unused_json", json.stdout);
 }
 

@@ -52,7 +52,10 @@ fn a_symlinked_folder_is_not_entered() {
 
 #[test]
 fn a_huge_source_file_is_an_error_not_half_read() {
-    let huge = format!("{}process.env.AT_THE_END;\n", "// padding\n".repeat(100_000));
+    let huge = format!(
+        "{}process.env.AT_THE_END;\n",
+        "// padding\n".repeat(100_000)
+    );
     let run = app()
         .file("app/bundle.js", huge)
         .args(["check", "--app", "app"])
@@ -64,21 +67,32 @@ fn a_huge_source_file_is_an_error_not_half_read() {
 
 #[test]
 fn a_deeply_nested_template_literal_is_bounded() {
-    let deep = format!("const x = {}1{};\n", "`${".repeat(10_000), "}`".repeat(10_000));
+    let deep = format!(
+        "const x = {}1{};\n",
+        "`${".repeat(10_000),
+        "}`".repeat(10_000)
+    );
     let started = Instant::now();
     let run = app()
         .file("app/deep.ts", deep)
         .args(["check", "--app", "app"])
         .status(2)
         .run();
-    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
     assert_snapshot!(run.transcript());
 }
 
 #[test]
 fn a_string_that_does_not_end_is_an_error_at_its_start() {
     let run = app()
-        .file("app/open.py", "import os\nx = os.environ['A']\ny = \"\"\"never closed\n")
+        .file(
+            "app/open.py",
+            "import os\nx = os.environ['A']\ny = \"\"\"never closed\n",
+        )
         .file("app/open.rs", "fn main() { let s = r#\"never closed\"; }\n")
         .args(["check", "--app", "app", "--format", "json"])
         .status(2)
@@ -91,7 +105,9 @@ fn an_app_folder_outside_the_project_or_missing_is_a_usage_error() {
     let p = app();
     p.args(["check", "--app", "../elsewhere"])
         .status(2)
-        .stderr_has("error[app-dir]: cannot read the app at `../elsewhere`: the path has a `..` component")
+        .stderr_has(
+            "error[app-dir]: cannot read the app at `../elsewhere`: the path has a `..` component",
+        )
         .run();
     p.args(["check", "--app", "/etc"])
         .status(2)
@@ -99,6 +115,8 @@ fn an_app_folder_outside_the_project_or_missing_is_a_usage_error() {
         .run();
     p.args(["check", "--app", "nowhere"])
         .status(2)
-        .stderr_has("error[app-dir]: cannot read the app at `nowhere`: no such folder in the project")
+        .stderr_has(
+            "error[app-dir]: cannot read the app at `nowhere`: no such folder in the project",
+        )
         .run();
 }

@@ -68,11 +68,11 @@ impl Seq<'_> {
     fn openers(&self, open: &str, close: &str) -> Vec<Option<usize>> {
         let mut stack = Vec::new();
         let mut of = vec![None; self.tokens.len()];
-        for i in 0..self.tokens.len() {
+        for (i, opener) in of.iter_mut().enumerate() {
             if self.is(i, open) {
                 stack.push(i);
             } else if self.is(i, close) {
-                of[i] = stack.pop();
+                *opener = stack.pop();
             }
         }
         of
@@ -136,10 +136,10 @@ fn js_env(s: &Seq, i: usize) -> Option<usize> {
 
 /// `.X`, `?.X`, `["X"]` or `?.["X"]` at `j`: the name, where it is, the index after.
 fn js_member(s: &Seq, j: usize) -> Option<(String, Range<usize>, usize)> {
-    if s.is(j, ".") || s.is(j, "?.") {
-        if let Some((name, at)) = s.ident(j + 1) {
-            return Some((name, at, j + 2));
-        }
+    if (s.is(j, ".") || s.is(j, "?."))
+        && let Some((name, at)) = s.ident(j + 1)
+    {
+        return Some((name, at, j + 2));
     }
     let j = if s.is(j, "?.") { j + 1 } else { j };
     if s.is(j, "[") && s.is(j + 2, "]") {

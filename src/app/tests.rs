@@ -41,7 +41,9 @@ fn javascript_read_forms() {
     "#;
     assert_eq!(
         reads(text, JS),
-        ["A", "B=\"b\"", "C='c'", "D", "E", "F", "G=\"g\"", "H", "I", "J=3", "K", "L"]
+        [
+            "A", "B=\"b\"", "C='c'", "D", "E", "F", "G=\"g\"", "H", "I", "J=3", "K", "L"
+        ]
     );
 }
 
@@ -128,7 +130,15 @@ fn rust_read_forms() {
     "#;
     assert_eq!(
         reads(text, Lang::Rust),
-        ["A", "B=\"b\"", "C", "D", "E=5", "F=\"f\"", "G=unwrap_or_default"]
+        [
+            "A",
+            "B=\"b\"",
+            "C",
+            "D",
+            "E=5",
+            "F=\"f\"",
+            "G=unwrap_or_default"
+        ]
     );
 }
 
@@ -177,7 +187,7 @@ fn nesting_is_bounded() {
         reads_in(&python, Lang::Python).expect_err("deep").why,
         Why::TooDeep
     );
-    let jsx = "x = <a>".repeat(1) + &"<a>".repeat(MAX_NESTING);
+    let jsx = "x = <a>".to_string() + &"<a>".repeat(MAX_NESTING);
     assert_eq!(reads_in(&jsx, JSX).expect_err("deep").why, Why::TooDeep);
 }
 
@@ -194,10 +204,49 @@ fn token_count_is_bounded() {
 /// often than random text would.
 fn piece() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
-        "`", "${", "}", "{", "/", "*", "//", "/*", "*/", "\"", "'", "'''", "\"\"\"", "\\", "\n",
-        "<a>", "</a>", "<", ">", "/>", "f'", "rb\"", "r#\"", "\"#", "#", "b'", "'a", "[", "]",
-        "(", ")", "process.env.A", "os.getenv(\"B\"", "env::var(\"C\")", " ?? \"d\"", "=",
-        "é", "x", "1", ".", ":", "|", "!",
+        "`",
+        "${",
+        "}",
+        "{",
+        "/",
+        "*",
+        "//",
+        "/*",
+        "*/",
+        "\"",
+        "'",
+        "'''",
+        "\"\"\"",
+        "\\",
+        "\n",
+        "<a>",
+        "</a>",
+        "<",
+        ">",
+        "/>",
+        "f'",
+        "rb\"",
+        "r#\"",
+        "\"#",
+        "#",
+        "b'",
+        "'a",
+        "[",
+        "]",
+        "(",
+        ")",
+        "process.env.A",
+        "os.getenv(\"B\"",
+        "env::var(\"C\")",
+        " ?? \"d\"",
+        "=",
+        "é",
+        "x",
+        "1",
+        ".",
+        ":",
+        "|",
+        "!",
     ])
 }
 

@@ -130,12 +130,7 @@ pub fn check(config: &Config, names: &[String], options: CheckOptions) -> Result
         .into_inner()
         .expect("no task panicked holding it");
     let mut files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
-    let app_read = shared.app.as_ref().map(AppCheck::summary);
-    if let Some(app) = shared.app {
-        let found = app.findings(&loaded, &sources);
-        files.findings.extend(found.findings);
-        files.redactions.extend(found.redactions);
-    }
+    let app_read = AppCheck::finish(shared.app, &loaded, &sources, &mut files);
     let unused = templates.unused_variables(&loaded.schema, &sources);
     // A variable a derived value uses is used, even if no template names it.
     files.findings.extend(

@@ -10,6 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
 use crate::merge::Merged;
 use crate::source::SourceMap;
+use crate::validate::FileFindings;
 use crate::validate::app::{DeployedEnv, Found, check_app};
 
 /// The app's reads, and the deployed environments' variables as they are checked.
@@ -35,12 +36,24 @@ impl AppCheck {
         }))
     }
 
-    pub(super) fn summary(&self) -> super::AppRead {
-        super::AppRead {
-            dir: self.app.dir.to_string(),
-            files: self.app.read,
-            reads: self.app.files.iter().map(|f| f.reads.len()).sum(),
-        }
+    /// With `--app`, once every environment is checked: the app's findings added to the
+    /// project-wide ones, and what was read of it.
+    pub(super) fn finish(
+        app: Option<AppCheck>,
+        loaded: &Loaded,
+        sources: &SourceMap,
+        files: &mut FileFindings,
+    ) -> Option<super::AppRead> {
+        let app = app?;
+        let read = super::AppRead {
+            dir: app.app.dir.to_string(),
+            files: app.app.read,
+            reads: app.app.files.iter().map(|f| f.reads.len()).sum(),
+        };
+        let found = app.findings(loaded, sources);
+        files.findings.extend(found.findings);
+        files.redactions.extend(found.redactions);
+        Some(read)
     }
 
     /// The `index`-th environment merged: in a deployed tier, the names it sets.
@@ -60,7 +73,7 @@ impl AppCheck {
     }
 
     /// The app's findings, once every environment is checked.
-    pub(super) fn findings(self, loaded: &Loaded, sources: &SourceMap) -> Found {
+    fn findings(self, loaded: &Loaded, sources: &SourceMap) -> Found {
         let mut deployed = self
             .deployed
             .into_inner()
