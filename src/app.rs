@@ -69,9 +69,10 @@ pub struct AppFile {
     pub reads: Vec<Read>,
 }
 
-/// What `check --app` read: the folder, as given, and every file of it that reads.
+/// What `check --app` read: the folder (`.` for the project folder itself), and every
+/// file of it that reads.
 pub struct App {
-    pub dir: RelPath,
+    pub dir: String,
     pub files: Vec<AppFile>,
     /// Source files read, reads or not.
     pub read: usize,
@@ -80,12 +81,16 @@ pub struct App {
 /// The app's source files under `dir` (relative to the project root) read for their
 /// reads; every file that cannot be read is an error, all of them reported.
 pub fn read(fs: &ProjectFs, dir: &str, sources: &mut SourceMap) -> Result<App, Vec<Diagnostic>> {
-    let dir = RelPath::parse(dir).map_err(|e| {
-        vec![
-            Diagnostic::new(Code::AppDir, format!("cannot read the app at `{dir}`: {e}"))
-                .help(Code::AppDir.help()),
-        ]
-    })?;
+    // `.` (or `./`): the project folder itself, the app at the repository's root.
+    let dir = match dir.trim_end_matches('/') {
+        "." => None,
+        _ => Some(RelPath::parse(dir).map_err(|e| {
+            vec![
+                Diagnostic::new(Code::AppDir, format!("cannot read the app at `{dir}`: {e}"))
+                    .help(Code::AppDir.help()),
+            ]
+        })?),
+    };
     let walk = Walk {
         skip_folder: &|name| SKIPPED.contains(&name),
         keep_file: &|name| Lang::of(name).is_some(),
@@ -93,9 +98,10 @@ pub fn read(fs: &ProjectFs, dir: &str, sources: &mut SourceMap) -> Result<App, V
         max_entries: MAX_ENTRIES,
         max_files: MAX_FILES,
     };
+    let shown = dir.as_ref().map_or(".".to_string(), RelPath::to_string);
     let paths = fs
-        .walk(&dir, &walk)
-        .map_err(|e| vec![walk_error(&dir, e)])?;
+        .walk(dir.as_ref(), &walk)
+        .map_err(|e| vec![walk_error(&shown, e)])?;
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let read = paths.len();
@@ -107,7 +113,11 @@ pub fn read(fs: &ProjectFs, dir: &str, sources: &mut SourceMap) -> Result<App, V
         }
     }
     match errors.is_empty() {
-        true => Ok(App { dir, files, read }),
+        true => Ok(App {
+            dir: shown,
+            files,
+            read,
+        }),
         false => Err(errors),
     }
 }
@@ -160,7 +170,7 @@ fn lex_error(rel: &RelPath, file: FileId, e: LexError) -> Diagnostic {
     .label("from here")
 }
 
-fn walk_error(dir: &RelPath, e: WalkError) -> Diagnostic {
+fn walk_error(dir: &str, e: WalkError) -> Diagnostic {
     match e {
         WalkError::Fs(e) if e.is_not_found() => Diagnostic::new(
             Code::AppDir,

@@ -187,6 +187,18 @@ fn the_example_app_reads_every_variable_it_is_given() {
 }
 
 #[test]
+fn the_project_folder_itself_is_an_app_folder() {
+    // TaskPilot's own repository keeps its app at the root: `--app .` walks the project
+    // (skipping node_modules, dist, build, target and .git).
+    Project::example()
+        .file("node_modules/dep/index.js", "process.env.NOT_DECLARED;\n")
+        .args(["check", "--app", "."])
+        .status(0)
+        .stdout_has("app: 21 reads in 6 source files under .\n")
+        .run();
+}
+
+#[test]
 fn the_example_with_an_undeclared_read_and_an_unused_variable() {
     let p = Project::example()
         .edit(

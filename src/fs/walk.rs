@@ -41,33 +41,35 @@ impl From<FsError> for WalkError {
 }
 
 impl ProjectFs {
-    /// The files under `dir` that `walk` keeps, sorted by path. A symlinked file is kept
-    /// (reading it refuses one that leads outside the project); a symlinked folder is not
-    /// entered. `dir` itself may be reached through a symlink that stays inside the root.
-    pub fn walk(&self, dir: &RelPath, walk: &Walk) -> Result<Vec<RelPath>, WalkError> {
-        let top = self
-            .dir
-            .open_dir(dir.as_path())
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => FsError::new(dir, Op::Read, Why::NotFound),
-                _ if e.raw_os_error() == Some(rustix::io::Errno::NOTDIR.raw_os_error()) => {
-                    FsError::new(dir, Op::Read, Why::NotRegular("file, not a folder"))
-                }
-                _ => FsError::io(dir, Op::Read, e),
-            })?;
+    /// The files under `dir` (`None`: the project root) that `walk` keeps, sorted by path.
+    /// A symlinked file is kept (reading it refuses one that leads outside the project); a
+    /// symlinked folder is not entered. `dir` itself may be reached through a symlink that
+    /// stays inside the root.
+    pub fn walk(&self, dir: Option<&RelPath>, walk: &Walk) -> Result<Vec<RelPath>, WalkError> {
+        let top = match dir {
+            Some(dir) => self.open_folder(dir)?,
+            None => self
+                .dir
+                .try_clone()
+                .map_err(|e| FsError::io(".", Op::Read, e))?,
+        };
         let mut files = Vec::new();
         let mut seen = 0usize;
-        let mut stack: Vec<(RelPath, Dir, usize)> = vec![(dir.clone(), top, 0)];
+        let mut stack: Vec<(Option<RelPath>, Dir, usize)> = vec![(dir.cloned(), top, 0)];
         while let Some((at, handle, depth)) = stack.pop() {
-            let err = |e| FsError::io(&at, Op::Read, e);
+            let shown = at.as_ref().map_or(".", |a| a.as_str());
+            let err = |e| FsError::io(shown, Op::Read, e);
             for entry in handle.entries().map_err(err)? {
                 let entry = entry.map_err(err)?;
                 seen += 1;
-                bound(seen, walk.max_entries, &at, "entries")?;
+                bound(seen, walk.max_entries, shown, "entries")?;
                 let name = entry.file_name();
                 // A name that is not UTF-8, or not a path component cfgc takes, is no
                 // source file of a language cfgc reads.
-                let Some(rel) = name.to_str().and_then(|n| at.join(n).ok()) else {
+                let Some(rel) = name.to_str().and_then(|n| match &at {
+                    Some(at) => at.join(n).ok(),
+                    None => RelPath::parse(n).ok(),
+                }) else {
                     continue;
                 };
                 let name = rel.file_name().to_string();
@@ -76,21 +78,34 @@ impl ProjectFs {
                     if is_git(&name) || (walk.skip_folder)(&name) {
                         continue;
                     }
-                    bound(depth + 1, walk.max_depth, &rel, "folder depth")?;
+                    bound(depth + 1, walk.max_depth, rel.as_str(), "folder depth")?;
                     let sub = handle.open_dir_nofollow(&name).map_err(err)?;
-                    stack.push((rel, sub, depth + 1));
+                    stack.push((Some(rel), sub, depth + 1));
                 } else if (kind.is_file() || kind.is_symlink()) && (walk.keep_file)(&name) {
                     files.push(rel);
-                    bound(files.len(), walk.max_files, &at, "files")?;
+                    bound(files.len(), walk.max_files, shown, "files")?;
                 }
             }
         }
         files.sort();
         Ok(files)
     }
+
+    /// A folder of the project, opened; symlinks on the way followed while they stay inside.
+    fn open_folder(&self, dir: &RelPath) -> Result<Dir, FsError> {
+        self.dir
+            .open_dir(dir.as_path())
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => FsError::new(dir, Op::Read, Why::NotFound),
+                _ if e.raw_os_error() == Some(rustix::io::Errno::NOTDIR.raw_os_error()) => {
+                    FsError::new(dir, Op::Read, Why::NotRegular("file, not a folder"))
+                }
+                _ => FsError::io(dir, Op::Read, e),
+            })
+    }
 }
 
-fn bound(n: usize, limit: usize, at: &RelPath, what: &'static str) -> Result<(), WalkError> {
+fn bound(n: usize, limit: usize, at: &str, what: &'static str) -> Result<(), WalkError> {
     if n > limit {
         return Err(WalkError::Bound {
             at: at.to_string(),

@@ -46,7 +46,7 @@ impl AppCheck {
     ) -> Option<super::AppRead> {
         let app = app?;
         let read = super::AppRead {
-            dir: app.app.dir.to_string(),
+            dir: app.app.dir.clone(),
             files: app.app.read,
             reads: app.app.files.iter().map(|f| f.reads.len()).sum(),
         };
