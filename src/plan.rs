@@ -83,7 +83,7 @@ fn plan_file<'a>(
         write: None,
     };
     let text = match &file.content {
-        Content::Skipped(why) => {
+        Content::Skipped { why, .. } => {
             plan.reason = Some(why.clone());
             return Ok(plan);
         }

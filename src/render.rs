@@ -42,8 +42,10 @@ pub enum Content {
     /// Rendered. For an output that holds secrets, which lines may be shown is worked out
     /// only when something shows it (a diff, a finding): see [`line_mask`].
     Ready(Zeroizing<String>),
-    /// Not rendered: the environment's secrets are not at hand.
-    Skipped(String),
+    /// Not to be written: the environment's secrets are not at hand (`why`). `stand_in` is
+    /// the render with public stand-ins for the secrets, which the project's checks still
+    /// read, so a keyless run finds what the secrets cannot change.
+    Skipped { why: String, stand_in: String },
 }
 
 /// What render is given of an environment's secrets.
@@ -141,7 +143,10 @@ impl EnvRender<'_> {
                 let ctx = with_secrets(&self.plain, names.iter().map(|(k, v)| (*k, v.as_str())));
                 self.templates
                     .render_value(output, env, ctx, project, schema)
-                    .map(|_| Content::Skipped(why.to_string()))
+                    .map(|text| Content::Skipped {
+                        why: why.to_string(),
+                        stand_in: text.to_string(),
+                    })
             }
             (Secrets::Values(values), true) => {
                 let ctx = with_secrets(
@@ -186,11 +191,16 @@ impl EnvRender<'_> {
                 mask,
                 failed,
             );
-            if let Secrets::Values(values) = &self.secrets
-                && file.output.secrets
-            {
-                let render = (templates, project, schema);
-                secret_findings::redact(failed, before, file, &self.plain, values, render);
+            let render = (templates, project, schema);
+            match &self.secrets {
+                Secrets::Values(values) if file.output.secrets => {
+                    secret_findings::redact(failed, before, file, &self.plain, values, render);
+                }
+                Secrets::Unavailable(_) if file.output.secrets => {
+                    let names = self.merged.secret_names.keys();
+                    secret_findings::keyless(failed, before, file, &self.plain, names, render);
+                }
+                _ => {}
             }
         }
     }

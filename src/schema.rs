@@ -9,6 +9,7 @@ use serde_json::Value;
 pub mod check;
 pub mod defaults;
 pub mod formats;
+pub mod yaml_text;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::Role;
@@ -31,6 +32,9 @@ pub struct Schema {
     pub infra: BTreeSet<String>,
     /// Top-level non-secret defaults, the layer under every environment's (`merge`).
     pub defaults: crate::schema::defaults::Defaults,
+    /// Where a schema written in YAML writes each value (a JSON schema's keys are found in
+    /// its text).
+    pub locations: Option<yaml_text::Locations>,
 }
 
 /// Keys cfgc adds to every instance so that schema rules can key on them.
@@ -40,8 +44,23 @@ pub const TIER_KEY: &str = "$tier";
 pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagnostic> {
     let file = read(project, sources)?;
     let src = sources.get(file);
+    let limits = project.fs.limits();
+    let (json, locations) = if yaml_text::is_yaml(&src.name) {
+        let (json, locations) = yaml_text::parse(src, file, limits)?;
+        (json, Some(locations))
+    } else {
+        (parse_json_bounded(src, file, limits.depth)?, None)
+    };
+    let validator = compile_reporting(&json, src, file, locations.as_ref())?;
+    let mut schema = Schema::new(json, validator, file);
+    schema.locations = locations;
+    schema.defaults = crate::schema::defaults::collect(&schema, sources);
+    Ok(schema)
+}
+
+/// A JSON schema's value, refused past `max_depth` levels before serde_json recurses.
+fn parse_json_bounded(src: &Source, file: FileId, max_depth: usize) -> Result<Value, Diagnostic> {
     let name = &src.name;
-    let max_depth = project.fs.limits().depth;
     if let Some(at) = schema_check::too_deep_at(&src.text, max_depth) {
         return Err(Diagnostic::new(Code::JsonTooDeep,
             format!("the schema `{name}` nests deeper than {max_depth} levels"),
@@ -50,11 +69,7 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
         .label("too deep here")
         .help("flatten the schema (`$defs` and `$ref` help), or raise `depth` in the `[limits]` table of cfgc.toml"));
     }
-    let json = parse_json(src, file)?;
-    let validator = compile_reporting(&json, src, file)?;
-    let mut schema = Schema::new(json, validator, file);
-    schema.defaults = crate::schema::defaults::collect(&schema, sources);
-    Ok(schema)
+    parse_json(src, file)
 }
 
 /// The schema file's text added to `sources`; an error at its declaration in cfgc.toml
@@ -101,17 +116,23 @@ fn parse_json(src: &Source, file: FileId) -> Result<Value, Diagnostic> {
 }
 
 /// `compile`, with a failure reported where the schema is written.
-fn compile_reporting(json: &Value, src: &Source, file: FileId) -> Result<Validator, Diagnostic> {
+fn compile_reporting(
+    json: &Value,
+    src: &Source,
+    file: FileId,
+    locations: Option<&yaml_text::Locations>,
+) -> Result<Validator, Diagnostic> {
     let name = &src.name;
     compile(json).map_err(|e| {
         // A pattern the engine cannot run fails the compile too: say which, and why,
         // rather than the compiler's generic message. Walking the schema for it only when
         // the compile failed keeps each pattern compiled once on the way that succeeds.
         if let Some(pointer) = schema_check::unsupported_patterns(json).into_iter().next() {
-            return unsupported_pattern(name, file, &src.text, &pointer);
+            let at = locate(&src.text, locations, &pointer);
+            return unsupported_pattern(name, Span::new(file, at.start, at.end), &pointer);
         }
         let pointer = e.instance_path().as_str().to_string();
-        let at = locate_pointer(&src.text, &pointer);
+        let at = locate(&src.text, locations, &pointer);
         Diagnostic::new(
             Code::Schema,
             format!("`{name}` is not a valid JSON Schema: {}", e.masked()),
@@ -145,15 +166,27 @@ pub(super) fn compile(json: &Value) -> Result<Validator, jsonschema::ValidationE
     options.build(json)
 }
 
-fn unsupported_pattern(name: &str, file: FileId, text: &str, pointer: &str) -> Diagnostic {
-    let at = locate_pointer(text, pointer);
+fn unsupported_pattern(name: &str, at: Span, pointer: &str) -> Diagnostic {
     Diagnostic::new(Code::PatternUnsupported,
         format!("the schema `{name}` has a pattern cfgc cannot run, at `{pointer}`"),
     )
-    .at(Span::new(file, at.start, at.end))
+    .at(at)
     .label("unsupported pattern")
     .note("cfgc runs patterns on a linear-time engine, so that no pattern can give up on a long value and let it pass; that engine has no look-around (`(?=`, `(?!`, `(?<=`, `(?<!`) and no backreferences (`\\1`), and a compiled pattern has a size limit (10 MiB)")
     .help("rewrite the pattern without look-around or backreferences (a second `pattern` in an `allOf` often does it), or use `not` with a pattern; split a long repetition")
+}
+
+/// Where the schema writes the value at a JSON pointer: from a YAML schema's locations, or
+/// searched for in a JSON schema's text.
+fn locate(
+    text: &str,
+    locations: Option<&yaml_text::Locations>,
+    pointer: &str,
+) -> std::ops::Range<usize> {
+    match locations {
+        Some(l) => l.find(pointer),
+        None => locate_pointer(text, pointer),
+    }
 }
 
 /// Roughly where a JSON pointer's last key is written: each key is searched
@@ -204,19 +237,23 @@ impl Schema {
             json,
             file,
             defaults: Default::default(),
+            locations: None,
         }
     }
 
     /// Where the schema declares the variable `name` (its key under `properties`).
     pub fn property_span(&self, sources: &SourceMap, name: &str) -> Span {
         let pointer = format!("/properties/{}", name.replace('~', "~0").replace('/', "~1"));
-        let at = locate_pointer(&sources.get(self.file).text, &pointer);
-        Span::new(self.file, at.start, at.end)
+        self.pointer_span(sources, &pointer)
     }
 
     /// Roughly where the schema writes the value at a JSON pointer.
     pub fn pointer_span(&self, sources: &SourceMap, pointer: &str) -> Span {
-        let at = locate_pointer(&sources.get(self.file).text, pointer);
+        let at = locate(
+            &sources.get(self.file).text,
+            self.locations.as_ref(),
+            pointer,
+        );
         Span::new(self.file, at.start, at.end)
     }
 

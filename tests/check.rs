@@ -440,3 +440,37 @@ fn check_with_a_key_never_shows_a_rendered_secret() {
     );
     assert!(!p.path("deploy/dev/.env").exists(), "check wrote a file");
 }
+
+#[test]
+fn check_finds_a_policy_violation_in_an_output_that_holds_secrets() {
+    // No key for staging and production: the dotenv output is rendered with stand-ins for
+    // the secrets, and the policy still reads what the secrets cannot change.
+    let p = Project::example().append(
+        "cfgc.toml",
+        "\n[[policies]]\nname = \"dotenv-deployed\"\noutputs = [\"dotenv\"]\ntiers = [\"deployed\"]\nforbid = [ { pattern = '(?m)^LOG_LEVEL=info$', message = \"quieter logs in deployed tiers\" } ]\n",
+    );
+    p.args(["check"])
+        .status(1)
+        .stdout_has("error[policy]: `deploy/production/.env` breaks policy `dotenv-deployed`: quieter logs in deployed tiers")
+        .stdout_has("LOG_LEVEL=info")
+        .stdout_has("found in a render with public stand-ins for the secrets")
+        .run();
+    p.args(["plan", "--no-decrypt"])
+        .status(1)
+        .stdout_has("breaks policy `dotenv-deployed`")
+        .run();
+}
+
+#[test]
+fn a_keyless_check_judges_no_policy_about_a_secrets_letters() {
+    // Whether `JWT_SECRET` starts with `c` or `Q` is the secret's to decide: neither
+    // stand-in's answer is a finding.
+    let p = Project::example().append(
+        "cfgc.toml",
+        "\n[[policies]]\nname = \"letters\"\noutputs = [\"dotenv\"]\nforbid = [ { pattern = '(?m)^JWT_SECRET=c', message = \"c\" }, { pattern = '(?m)^JWT_SECRET=Q', message = \"Q\" } ]\n",
+    );
+    p.args(["check", "staging", "production"])
+        .status(0)
+        .stdout_lacks("letters")
+        .run();
+}

@@ -50,6 +50,7 @@ mod project_flag;
 mod project_fs;
 mod render_injection;
 mod runtime_hardening;
+mod schema_yaml;
 mod secrets_args;
 mod secrets_bad_input;
 mod secrets_commands;

@@ -13,6 +13,7 @@ mod layer_edit;
 mod plan;
 mod refs;
 mod schema_edit;
+mod schema_edit_yaml;
 mod source;
 mod summary;
 mod write;

@@ -38,12 +38,18 @@ pub fn check(
     mask: impl FnOnce() -> Option<super::LineMask>,
     failed: &mut Failed,
 ) {
-    let Content::Ready(text) = &file.content else {
-        return;
+    let (text, stand_in) = match &file.content {
+        Content::Ready(text) => (text.as_str(), false),
+        Content::Skipped { stand_in, .. } => (stand_in.as_str(), true),
     };
-    let found = Findings::of(file, text, project).found;
+    let mut found = Findings::of(file, text, project).found;
     if found.is_empty() {
         return;
+    }
+    if stand_in {
+        for (d, _) in &mut found {
+            d.notes.push(STAND_IN_NOTE.to_string());
+        }
     }
     // The text the findings point into, as it may be shown.
     let mask = mask();
@@ -68,6 +74,9 @@ pub fn check(
     }
     failed.sources.push(source);
 }
+
+/// Said of a finding in a render with stand-ins for the secrets (no key at hand).
+const STAND_IN_NOTE: &str = "found in a render with public stand-ins for the secrets (they are not at hand here); the lines shown hold no secret";
 
 /// The findings of one rendered file, gathered check by check.
 struct Findings<'f> {
@@ -272,7 +281,7 @@ pub fn no_secret_in_plain_outputs(
         .filter(|(_, f)| !f.output.secrets)
         .filter_map(|(i, f)| match &f.content {
             Content::Ready(text) => Some((i, f, text.as_str())),
-            Content::Skipped(_) => None,
+            Content::Skipped { .. } => None,
         })
         .collect();
     let mut tainted = Tainted::new();

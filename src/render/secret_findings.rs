@@ -91,6 +91,54 @@ fn stand_in_findings(
     scratch
 }
 
+/// Keep, of the findings of a keyless render of `file` (with the first stand-ins) from
+/// `before` on, those the render with the other stand-ins gives too: a finding that the
+/// stand-ins' text decides (a pattern about a secret's letters) would be decided by the
+/// secrets, which are not at hand, and is no finding about the project.
+pub fn keyless<'n>(
+    failed: &mut Failed,
+    before: (usize, usize),
+    file: &RenderedFile,
+    plain: &Context,
+    names: impl Iterator<Item = &'n String>,
+    (templates, project, schema): (&Templates, &Project, &Schema),
+) {
+    if failed.diagnostics.len() <= before.0 {
+        return;
+    }
+    let names: Vec<(&String, String)> = names
+        .enumerate()
+        .map(|(i, k)| (k, mask::stand_ins(i)[1].clone()))
+        .collect();
+    let ctx = with_secrets(plain, names.iter().map(|(k, v)| (*k, v.as_str())));
+    let mut other = Failed {
+        diagnostics: Vec::new(),
+        sources: Vec::new(),
+    };
+    if let Ok(text) = templates.render_value(file.output, file.env, ctx, project, schema) {
+        let why = String::new();
+        let second = RenderedFile {
+            env: file.env,
+            output: file.output,
+            rel: file.rel.clone(),
+            content: Content::Skipped {
+                why,
+                stand_in: text.to_string(),
+            },
+        };
+        policy::check(&second, project, &Default::default(), || None, &mut other);
+    }
+    let found = failed.diagnostics.split_off(before.0);
+    failed.diagnostics.extend(
+        found
+            .into_iter()
+            .filter(|d| other.diagnostics.iter().any(|o| same(o, d))),
+    );
+    if failed.diagnostics.len() == before.0 {
+        failed.sources.truncate(before.1);
+    }
+}
+
 /// The same finding, wherever it points.
 fn same(a: &Diagnostic, b: &Diagnostic) -> bool {
     (a.code, &a.message, &a.notes, &a.label) == (b.code, &b.message, &b.notes, &b.label)

@@ -8,7 +8,7 @@ use secrecy::ExposeSecret;
 
 use super::plan::Plan;
 use super::summary::NewName;
-use super::{layer_edit, schema_edit};
+use super::{layer_edit, schema_edit, schema_edit_yaml};
 use crate::cli::Config;
 use crate::commands::Outcome;
 use crate::commands::secrets::context::Context;
@@ -84,14 +84,26 @@ fn stage_schema(
         .iter()
         .map(|(name, n)| (name.clone(), n.kind.property(n.secret)))
         .collect();
-    let Some(next) = schema_edit::add(&text, &properties) else {
+    let yaml = crate::schema::yaml_text::is_yaml(rel.as_str());
+    let added = match yaml {
+        true => schema_edit_yaml::add(&text, &properties),
+        false => schema_edit::add(&text, &properties),
+    };
+    let Some(next) = added else {
+        let (what, fix) = match yaml {
+            true => (
+                "`properties:` block mapping",
+                "a `properties:` block mapping with one property",
+            ),
+            false => ("`\"properties\": {…}` object", "`\"properties\": {}`"),
+        };
         return Err(ctx.emit(&[Diagnostic::new(
             Code::ImportSchemaFormat,
-            format!(
-                "{rel} has no top-level `\"properties\": {{…}}` object to add the new names to"
-            ),
+            format!("{rel} has no top-level {what} to add the new names to"),
         )
-        .help("add `\"properties\": {}` to the schema's top-level object, then import again")]));
+        .help(format!(
+            "add {fix} to the schema's top-level map, then import again"
+        ))]));
     };
     let staged = ctx
         .fs()
