@@ -71,6 +71,12 @@ pub enum Command {
         /// is "rolled back"; a new data key with the same recipients is "re-created"
         #[arg(long, value_name = "REV")]
         base: Option<String>,
+        /// Also read the app's code in this folder (relative to the project folder) for the
+        /// environment variables it reads: a read the schema does not declare, a variable no
+        /// code reads, and a fallback literal where a deployed environment sets the variable
+        /// are findings
+        #[arg(long, value_name = "DIR")]
+        app: Option<String>,
     },
     /// Set up this git clone for secrets files: per-name merges and readable diffs
     #[command(after_help = GIT_SETUP_EXAMPLES, display_order = 10)]

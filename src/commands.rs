@@ -20,6 +20,7 @@ use clap::CommandFactory;
 use crate::cli::{Command, Config};
 use crate::diagnostic::Diagnostic;
 pub use crate::exit::Outcome;
+use crate::pipeline;
 use crate::source::SourceMap;
 
 pub fn run(config: Config) -> Outcome {
@@ -28,7 +29,16 @@ pub fn run(config: Config) -> Outcome {
             environments,
             format,
             base,
-        } => check::run(&config, environments, *format, base.as_deref()),
+            app,
+        } => check::run(
+            &config,
+            environments,
+            *format,
+            pipeline::CheckOptions {
+                base: base.as_deref(),
+                app: app.as_deref(),
+            },
+        ),
         Command::GitSetup { program } => git_setup::run(&config, program.as_deref()),
         Command::Plan {
             environments,

@@ -20,7 +20,7 @@
 //! Every refusal is an `FsError` that names the file and says why.
 //!
 //! Use: `RelPath::parse` where a path enters (cfgc.toml); `read` / `read_to_string` /
-//! `read_if_exists` with the file's `Role`; `set_inputs` once cfgc.toml is read; `check_writable` on every target
+//! `read_if_exists` with the file's `Role`; `walk` to list a folder's files (`check --app`); `set_inputs` once cfgc.toml is read; `check_writable` on every target
 //! before the first `write_atomic` (or `stage` several, then `commit` them all); `lock` (the one
 //! lock primitive) around compare-and-replace;
 //! `remove_stale_temps` under the lock; `FsError::diagnostic` to report.
@@ -32,6 +32,7 @@ mod lock;
 mod named;
 mod path;
 mod read;
+mod walk;
 mod write;
 
 #[cfg(test)]
@@ -47,6 +48,7 @@ pub use inputs::{Input, Inputs, Purpose};
 pub use limits::{Limits, MAX_BYTES, MAX_DEPTH, Role};
 pub use lock::Lock;
 pub use path::{PathError, RelPath};
+pub use walk::{Walk, WalkError};
 pub use write::{Staged, TMP_PREFIX, TMP_SUFFIX};
 
 /// The project's lock file: `apply` and every `cfgc secrets` write hold it while they

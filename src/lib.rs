@@ -7,6 +7,7 @@
 // costs nothing measurable, and boxing them everywhere would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod app;
 pub mod apply;
 pub mod cli;
 pub mod commands;

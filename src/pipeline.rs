@@ -30,7 +30,7 @@ mod review;
 mod secrets;
 
 pub use crate::decrypt::{DemoKeys, Keyring, Opened};
-pub use check::{Checked, check};
+pub use check::{AppRead, CheckOptions, Checked, check};
 pub use inspect::{Inspection, inspect};
 pub use plan::{Planned, plan};
 pub use rehearse::unplaceable;

@@ -5,6 +5,7 @@
 //! Checks about a file run once per file; checks about a merged environment
 //! run once per environment, in parallel, against the schema compiled once.
 
+pub mod app;
 pub mod credentials;
 pub mod guardrails;
 mod integral_float;

@@ -8,6 +8,8 @@ mod age_interop;
 mod apply_crash;
 mod bounds;
 mod check;
+mod check_app;
+mod check_app_bounds;
 mod ci;
 mod ci_files;
 mod cli;

@@ -22,7 +22,9 @@ pub(super) const CHECK_EXAMPLES: &str = concat!(
     "  cfgc check --format github       annotations for a GitHub Actions job\n",
     "  cfgc check --format json | jq .summary\n",
     "  cfgc check --base origin/main    CI on a pull request: also catch secrets files rolled\n",
-    "                                   back or re-created compared with the target branch\n\n",
+    "                                   back or re-created compared with the target branch\n",
+    "  cfgc check --app deploy/app      also hold the app's code to the schema: reads the\n",
+    "                                   schema does not declare, variables no code reads\n\n",
     "Exit codes: 0 valid; 1 findings; 2 usage, I/O or decryption error (or --base names no\n",
     "revision of a git repository, or in CI with a key there is no trusted revision: see\n",
     "--trusted)"

@@ -5,12 +5,12 @@ use crate::cli::Config;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::human::summary_line;
 use crate::exit::Outcome;
-use crate::pipeline::{self, Checked};
+use crate::pipeline::{self, CheckOptions, Checked};
 use crate::report::{self, Format};
 use crate::source::SourceMap;
 
-pub fn run(config: &Config, names: &[String], format: Format, base: Option<&str>) -> Outcome {
-    let checked = match pipeline::check(config, names, base) {
+pub fn run(config: &Config, names: &[String], format: Format, options: CheckOptions) -> Outcome {
+    let checked = match pipeline::check(config, names, options) {
         Ok(c) => c,
         Err(stopped) => return stopped_in(format, config, &stopped.errors, &stopped.sources),
     };
@@ -32,6 +32,9 @@ pub fn run(config: &Config, names: &[String], format: Format, base: Option<&str>
             if !config.quiet {
                 out(&summary(diagnostics, &checked.environments));
                 out(&secrets_summary(&checked));
+                if let Some(app) = &checked.app {
+                    out(&app_summary(app));
+                }
             }
         }
         Format::Json => out(&report::json::render(
@@ -52,6 +55,20 @@ pub fn notify(notice: &Diagnostic, sources: &SourceMap, config: &Config) {
         &[],
         config.color_err,
     ));
+}
+
+/// What `--app` read: `app: 21 reads in 6 source files under deploy/app`.
+fn app_summary(app: &pipeline::AppRead) -> String {
+    let plural = |n: usize, one: &str, many: &str| match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    };
+    format!(
+        "app: {} in {} under {}\n",
+        plural(app.reads, "read", "reads"),
+        plural(app.files, "source file", "source files"),
+        app.dir
+    )
 }
 
 fn secrets_summary(checked: &Checked) -> String {

@@ -168,6 +168,14 @@ catalogue! {
     DeriveType = "derive-type", Finding, "interpolate only strings, numbers and booleans";
     DeriveSecret = "derive-secret", Finding, "derive a secret only from secrets: a plain value would show it";
 
+    // The app's code (`check --app`): the variables it reads against the schema.
+    AppUndeclared = "app-undeclared", Finding, "declare the variable in the schema, or correct the name the code reads";
+    AppUnused = "app-unused", Finding, "read the variable in the app, mark it `\"x-infra\": true` if only the deploy files use it, or remove it from the schema";
+    AppHiddenDefault = "app-hidden-default", Finding, "read the variable without a fallback, so a deploy that lacks it fails at start-up; a local default belongs in the schema's `default` or a local layer";
+    AppDir = "app-dir", Error, "give `--app` a folder inside the project, relative to the folder that holds cfgc.toml";
+    AppSyntax = "app-syntax", Error, "fix the file where shown, or move it out of the app's folder: cfgc reads no file halfway";
+    AppTooLarge = "app-too-large", Error, "point `--app` at the app's source folder; bundled and generated code belongs in a folder cfgc skips (node_modules, dist, build, target)";
+
     // Secrets files: their structure, their history and the keys that open them.
     SecretsFormat = "secrets-format", Error, "restore the secrets file from version control: it is written by cfgc only";
     SecretsVersion = "secrets-version", Error, "upgrade cfgc, or restore the file from version control";

@@ -20,6 +20,8 @@ pub enum Role {
     Output,
     /// The lock file: never read for content.
     Lock,
+    /// A source file of the app `check --app` reads.
+    App,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +40,9 @@ pub struct Limits {
     pub depth: usize,
     /// Bytes of text YAML aliases may copy, all aliases of a file together.
     pub alias_bytes: u64,
+    /// A source file of the app (`check --app`). Not settable: a hand-written source file
+    /// is far smaller; a larger one is bundled or generated code, kept out of the walk.
+    pub app: u64,
 }
 
 impl Default for Limits {
@@ -52,6 +57,7 @@ impl Default for Limits {
             output: 16 * MIB,
             depth: 64,
             alias_bytes: MIB,
+            app: MIB,
         }
     }
 }
@@ -75,6 +81,7 @@ impl Limits {
             Role::Identity => self.identity,
             Role::Output => self.output,
             Role::Lock => 0,
+            Role::App => self.app,
         }
     }
 }
@@ -88,7 +95,7 @@ impl Role {
             Role::Template => Some("template_bytes"),
             Role::Secrets => Some("secrets_bytes"),
             Role::Output => Some("output_bytes"),
-            Role::Project | Role::Identity | Role::Lock => None,
+            Role::Project | Role::Identity | Role::Lock | Role::App => None,
         }
     }
 }
@@ -104,6 +111,7 @@ impl fmt::Display for Role {
             Role::Identity => "identity file",
             Role::Output => "output",
             Role::Lock => "lock file",
+            Role::App => "app source file",
         })
     }
 }

@@ -1,8 +1,12 @@
 //! `check`: every environment through stage 4 (validated, and its secret values too where
 //! an identity fits), its outputs rendered keylessly to prove the templates.
 
+mod app;
+
 use std::collections::BTreeSet;
 use std::sync::Mutex;
+
+use app::AppCheck;
 
 use super::boundary::{self, Keys};
 use super::chain::{Env, Need};
@@ -17,6 +21,15 @@ use crate::secrets::file::Parsed;
 use crate::source::{SourceMap, Span};
 use crate::validate;
 
+/// What `check` is asked for besides its environments.
+#[derive(Clone, Copy, Default)]
+pub struct CheckOptions<'a> {
+    /// `--base REV`: each secrets file compared with the same file at this revision.
+    pub base: Option<&'a str>,
+    /// `--app DIR`: the app's code there read for the variables it reads.
+    pub app: Option<&'a str>,
+}
+
 /// What `check` found.
 pub struct Checked {
     pub sources: SourceMap,
@@ -30,6 +43,15 @@ pub struct Checked {
     pub names_only: Vec<String>,
     /// Why secrets were not decrypted, where the trust boundary refused (see `trust`).
     pub notice: Option<Box<Diagnostic>>,
+    /// With `--app`: what was read of the app.
+    pub app: Option<AppRead>,
+}
+
+/// What `check --app` read: the folder, its source files, the reads found in them.
+pub struct AppRead {
+    pub dir: String,
+    pub files: usize,
+    pub reads: usize,
 }
 
 /// `check`'s result for one environment: its findings, whether its secret values were
@@ -56,22 +78,25 @@ struct Shared<'a> {
     base: &'a str,
     /// Variables derived values refer to: used, even if no template names them.
     inputs: Mutex<BTreeSet<String>>,
+    /// With `--app`: the app's reads, and what each deployed environment sets.
+    app: Option<AppCheck>,
 }
 
 /// Stages 1–4, for `check`: every environment validated, and its secret values too where
 /// an identity fits.
 ///
 /// With `base` (a git revision), each secrets file is also compared with the same file
-/// there: rolled back, or re-created without a confirmation, is a finding.
-pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Checked, Stopped> {
+/// there: rolled back, or re-created without a confirmation, is a finding. With `app` (a
+/// folder), the app's code there is read and held to the schema (`validate::app`).
+pub fn check(config: &Config, names: &[String], options: CheckOptions) -> Result<Checked, Stopped> {
+    let base = options.base;
     let mut sources = SourceMap::default();
     // A declared secrets file not written yet (a new environment) holds no secret: what
     // the schema requires of it is a finding, not a stop that hides every other one.
-    let options = load::Options {
+    let load = load::Options {
         new_secrets_ok: true,
     };
-    let loaded = match load::load_streamed(config.project.as_deref(), names, &mut sources, options)
-    {
+    let loaded = match load::load_streamed(config.project.as_deref(), names, &mut sources, load) {
         Ok(l) => l,
         Err(errors) => return Err(Stopped { sources, errors }),
     };
@@ -81,6 +106,10 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
     };
     let bases = match secrets_at(&loaded, base, &mut sources) {
         Ok(b) => b,
+        Err(errors) => return Err(Stopped { sources, errors }),
+    };
+    let app = match AppCheck::read(&loaded, options.app, &mut sources) {
+        Ok(app) => app,
         Err(errors) => return Err(Stopped { sources, errors }),
     };
     let envs: Vec<_> = loaded.environments().collect();
@@ -93,6 +122,7 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
         bases,
         base: base.unwrap_or(""),
         inputs: Mutex::new(BTreeSet::new()),
+        app,
     };
     let per_env = each_streamed(&loaded, &envs, &sources, |i, at| check_env(&shared, i, at));
     let inputs = shared
@@ -100,6 +130,7 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
         .into_inner()
         .expect("no task panicked holding it");
     let mut files = validate::check_files(&envs, &loaded.layers, &loaded.schema);
+    let app_read = AppCheck::finish(shared.app, &loaded, &sources, &mut files);
     let unused = templates.unused_variables(&loaded.schema, &sources);
     // A variable a derived value uses is used, even if no template names it.
     files.findings.extend(
@@ -127,6 +158,7 @@ pub fn check(config: &Config, names: &[String], base: Option<&str>) -> Result<Ch
         values_checked: gathered.values_checked,
         names_only: gathered.names_only,
         notice,
+        app: app_read,
     })
 }
 
@@ -191,6 +223,9 @@ fn check_env(shared: &Shared, index: usize, at: Env) -> Checks {
     (shared.inputs.lock().expect("no task panics holding it"))
         .extend(derived.inputs.iter().cloned());
     let mut validated = derived.validate(at);
+    if let Some(app) = &shared.app {
+        app.record(index, &validated.merged);
+    }
     let rendered = validated
         .findings
         .is_empty()
@@ -257,6 +292,7 @@ fn uncompiled(
         values_checked: Vec::new(),
         names_only: Vec::new(),
         notice: None,
+        app: None,
     })
 }
 

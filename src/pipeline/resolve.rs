@@ -99,6 +99,7 @@ pub fn resolve<T>(
             values_checked: Vec::new(),
             names_only: Vec::new(),
             notice: None,
+            app: None,
         }));
     }
     let secrets = match resolved {
