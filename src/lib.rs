@@ -9,6 +9,7 @@
 
 pub mod apply;
 pub mod cli;
+pub mod codegen;
 pub mod commands;
 pub mod decrypt;
 pub mod derive;

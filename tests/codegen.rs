@@ -1,0 +1,5 @@
+//! `cfgc codegen`: the language-neutral model (`cfgc::codegen::model`), the TypeScript
+//! loader it generates (compiled with the pinned `tsc`, run with Node), and generated files
+//! as outputs (`plan`, `apply`, `docs`).
+
+mod model;
