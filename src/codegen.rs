@@ -8,3 +8,22 @@
 pub mod model;
 
 pub use model::Model;
+pub mod typescript;
+
+use crate::project::Language;
+
+/// The file `language` generates from `model`; `regenerate` is how to make it again, for
+/// its header.
+pub fn generate(language: Language, model: &Model, regenerate: &str) -> String {
+    match language {
+        Language::Typescript => typescript::generate(model, regenerate),
+    }
+}
+
+/// How a declared output is regenerated, for its header.
+pub fn regenerate_output(output: &crate::project::Generated) -> String {
+    format!(
+        "`cfgc apply` or `cfgc docs` (output `{}` of cfgc.toml)",
+        output.name
+    )
+}
