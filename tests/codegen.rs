@@ -2,4 +2,8 @@
 //! loader it generates (compiled with the pinned `tsc`, run with Node), and generated files
 //! as outputs (`plan`, `apply`, `docs`).
 
+mod compile;
+mod fixture;
 mod model;
+mod outputs;
+mod ts;
