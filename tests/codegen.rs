@@ -3,6 +3,7 @@
 //! as outputs (`plan`, `apply`, `docs`).
 
 mod compile;
+mod differential;
 mod fixture;
 mod model;
 mod outputs;
