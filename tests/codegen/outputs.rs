@@ -15,7 +15,7 @@ fn a_stale_generated_file_is_pending_for_plan_and_stale_for_docs() {
     );
     p.args(["plan", "--exit-code", "--no-decrypt"])
         .status(3)
-        .stdout_has(&format!("+++ b/{PATH}"))
+        .stdout_has(format!("+++ b/{PATH}"))
         .stdout_has("+  /** Minimum log level (changed). */")
         .run();
     p.args(["plan", "--no-decrypt", "--format", "json"])
@@ -28,17 +28,17 @@ fn a_stale_generated_file_is_pending_for_plan_and_stale_for_docs() {
         .run();
     p.args(["plan", "--no-decrypt", "--format", "github"])
         .status(0)
-        .stdout_has(&format!(
+        .stdout_has(format!(
             "::notice file={PATH},title=cfgc plan::`{PATH}` is stale: run `cfgc apply`"
         ))
         .run();
     p.args(["docs", "--check"])
         .status(1)
-        .stderr_has(&format!("`{PATH}` is not what `cfgc docs` writes"))
+        .stderr_has(format!("`{PATH}` is not what `cfgc docs` writes"))
         .run();
     p.args(["docs"])
         .status(0)
-        .stdout_has(&format!("wrote {PATH}"))
+        .stdout_has(format!("wrote {PATH}"))
         .run();
     p.args(["docs", "--check"]).status(0).run();
     p.args(["plan", "--exit-code", "--no-decrypt"])
@@ -51,7 +51,7 @@ fn apply_writes_a_missing_generated_file() {
     let p = Project::example().remove(PATH);
     p.args(["plan", "--exit-code", "--no-decrypt"])
         .status(3)
-        .stdout_has(&format!("--- /dev/null\n+++ b/{PATH}"))
+        .stdout_has(format!("--- /dev/null\n+++ b/{PATH}"))
         .run();
     p.args(["apply", "--yes", "--allow-skipped", "production", "staging"])
         .status(0)
