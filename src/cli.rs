@@ -139,10 +139,10 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Generate the app's configuration loader from the schema and cfgc.toml: it checks the
-    /// app's environment at start-up as `cfgc check` checks the environments
+    /// Generate the app's start-up configuration loader from the schema; needs no key
     ///
-    /// TypeScript: one self-contained `.ts` file with a zod schema and a typed
+    /// The loader checks the app's environment at start-up as `cfgc check` checks the
+    /// environments (types, rules per environment and tier, deployed-tier rules). TypeScript: one self-contained `.ts` file with a zod schema and a typed
     /// `loadConfig()` (needs `zod` 4). The environment is named by `CFGC_ENV` (which `cfgc
     /// exec` sets) or `loadConfig`'s argument. Declare the file as an output
     /// (`generate = "typescript"` in cfgc.toml) so `plan`, `apply` and `docs` keep it current.

@@ -272,8 +272,13 @@ fn resolve(
         &environments,
         &tier_spans,
     );
-    let (output_dir, outputs, generated) =
+    let (output_dir, outputs, generate) =
         outputs::outputs(&mut r, &raw.project, raw.outputs, &environments);
+    let generated: Vec<Generated> = generate
+        .into_iter()
+        .filter_map(|(name, out)| generated::generated(&mut r, name, out, &output_dir))
+        .collect();
+    generated::same_path(&mut r, &generated, &outputs, &environments);
     let project_file = RelPath::parse(&sources.get(id).name).ok();
     let schema_rel = schema.as_ref().map(|s| &s.value.rel);
     let inputs = inputs::inputs(project_file, schema_rel, &environments, &outputs);

@@ -278,10 +278,7 @@ fn app_env(
             app_env.extend(flat);
         }
     }
-    app_env.insert(
-        crate::codegen::model::ENV_VARIABLE.to_string(),
-        env.to_string(),
-    );
+    app_env.insert(flatten::ENV_VARIABLE.to_string(), env.to_string());
     app_env
 }
 

@@ -52,7 +52,7 @@ mod read;
 mod rules;
 
 /// The variable `cfgc exec` sets to the environment's name; a schema may not declare it.
-pub const ENV_VARIABLE: &str = "CFGC_ENV";
+pub use crate::render::flatten::ENV_VARIABLE;
 
 /// Everything a target renders.
 #[derive(Clone, Debug, PartialEq, Serialize)]

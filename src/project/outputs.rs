@@ -5,7 +5,6 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::generated::Generated;
 use super::{Environment, Located, ProjectPath, ProjectSection, Resolver, bad_path};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::format::Format;
@@ -93,20 +92,20 @@ pub(super) fn outputs(
     project: &ProjectSection,
     raw: IndexMap<String, Spanned<OutputFile>>,
     environments: &[Environment],
-) -> (String, Vec<Output>, Vec<Generated>) {
+) -> (String, Vec<Output>, Vec<(String, Spanned<OutputFile>)>) {
     let output_dir = output_dir(r, project);
     let mut outputs = Vec::new();
-    let mut generated = Vec::new();
+    // Tables with `generate`: read by `generated`, which knows them.
+    let mut generate = Vec::new();
     for (name, out) in raw {
         if out.get_ref().generate.is_some() {
-            generated.extend(super::generated::generated(r, name, out, &output_dir));
+            generate.push((name, out));
         } else if let Some(output) = output(r, name, out, &output_dir, environments) {
             outputs.push(output);
         }
     }
     same_path(r, &outputs, environments);
-    super::generated::same_path(r, &generated, &outputs, environments);
-    (output_dir, outputs, generated)
+    (output_dir, outputs, generate)
 }
 
 /// `output_dir` (`deploy` when unset), without a trailing `/`; a path that is not one inside
