@@ -87,12 +87,15 @@ pub(super) struct OutputFile {
     pub(super) environments: Vec<Spanned<String>>,
 }
 
+/// An `[outputs.NAME]` table with `generate`, for `generated` to read.
+pub(super) type GenerateTable = (String, Spanned<OutputFile>);
+
 pub(super) fn outputs(
     r: &mut Resolver,
     project: &ProjectSection,
     raw: IndexMap<String, Spanned<OutputFile>>,
     environments: &[Environment],
-) -> (String, Vec<Output>, Vec<(String, Spanned<OutputFile>)>) {
+) -> (String, Vec<Output>, Vec<GenerateTable>) {
     let output_dir = output_dir(r, project);
     let mut outputs = Vec::new();
     // Tables with `generate`: read by `generated`, which knows them.
