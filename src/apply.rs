@@ -58,7 +58,7 @@ pub fn write_all(fs: &ProjectFs, plans: &[FilePlan]) -> Result<Applied, Vec<Diag
             continue;
         };
         match target(&plan.rel)
-            .and_then(|rel| fs.stage(&rel, text.as_bytes(), plan.output.mode, Purpose::Output))
+            .and_then(|rel| fs.stage(&rel, text.as_bytes(), plan.mode(), Purpose::Output))
         {
             Ok(s) => staged.push(s),
             Err(e) => errors.push(refused(&e)),

@@ -12,9 +12,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::report;
 pub use config::Config;
 use help::{
-    APPLY_EXAMPLES, CHECK_EXAMPLES, DOCS_EXAMPLES, ENV_EXAMPLES, EXEC_EXAMPLES, EXPLAIN_EXAMPLES,
-    GIT_SETUP_EXAMPLES, IMPORT_EXAMPLES, INIT_EXAMPLES, PLAN_EXAMPLES, SECRETS_EXAMPLES,
-    TOP_EXAMPLES,
+    APPLY_EXAMPLES, CHECK_EXAMPLES, CODEGEN_EXAMPLES, DOCS_EXAMPLES, ENV_EXAMPLES, EXEC_EXAMPLES,
+    EXPLAIN_EXAMPLES, GIT_SETUP_EXAMPLES, IMPORT_EXAMPLES, INIT_EXAMPLES, PLAN_EXAMPLES,
+    SECRETS_EXAMPLES, TOP_EXAMPLES,
 };
 pub use secrets::SecretsCommand;
 
@@ -144,6 +144,23 @@ pub enum Command {
         /// Write nothing; exit 1 when a file is not what `cfgc docs` writes (for CI)
         #[arg(long)]
         check: bool,
+    },
+    /// Generate the app's start-up configuration loader from the schema; needs no key
+    ///
+    /// The loader checks the app's environment at start-up as `cfgc check` checks the
+    /// environments (types, rules per environment and tier, deployed-tier rules). TypeScript: one self-contained `.ts` file with a zod schema and a typed
+    /// `loadConfig()` (needs `zod` 4). The environment is named by `CFGC_ENV` (which `cfgc
+    /// exec` sets) or `loadConfig`'s argument. Declare the file as an output
+    /// (`generate = "typescript"` in cfgc.toml) so `plan`, `apply` and `docs` keep it current.
+    #[command(after_help = CODEGEN_EXAMPLES, display_order = 8)]
+    Codegen {
+        /// The language
+        #[arg(value_enum, value_name = "LANGUAGE")]
+        language: crate::project::Language,
+        /// Write the file here instead of stdout (inside the project: atomically, never over
+        /// one of its inputs)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Run a command with the environment's variables (secrets decrypted) in its
     /// environment; writes nothing to disk

@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod check;
+pub mod codegen;
 pub mod docs;
 pub mod env;
 pub mod exec;
@@ -73,6 +74,7 @@ pub fn run(config: Config) -> Outcome {
                 |()| explain::run(&config, environment, name, *format),
             ),
         Command::Docs { check } => docs::run(&config, *check),
+        Command::Codegen { language, out } => codegen::run(&config, *language, out.as_deref()),
         Command::Exec {
             environment,
             command,

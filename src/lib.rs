@@ -10,6 +10,7 @@
 pub mod app;
 pub mod apply;
 pub mod cli;
+pub mod codegen;
 pub mod commands;
 pub mod decrypt;
 pub mod derive;

@@ -22,6 +22,7 @@ use crate::validate;
 mod boundary;
 mod chain;
 mod check;
+mod generate;
 mod inspect;
 mod plan;
 mod rehearse;
@@ -31,6 +32,7 @@ mod secrets;
 
 pub use crate::decrypt::{DemoKeys, Keyring, Opened};
 pub use check::{AppRead, CheckOptions, Checked, check};
+pub use generate::{generate, outputs as generated_outputs};
 pub use inspect::{Inspection, inspect};
 pub use plan::{Planned, plan};
 pub use rehearse::unplaceable;

@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fs::{ProjectFs, RelPath, Role};
-use crate::project::{Environment, Output};
+use crate::project::{Environment, Generated, Output};
 use crate::render::{Content, LineMask, RenderedFile};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -22,10 +22,20 @@ pub enum Status {
     Skipped,
 }
 
-/// One output of one environment, planned.
+/// What a planned file belongs to: one environment's rendered output, or a file generated
+/// once for the whole project (`generate = "…"`), which no environment owns.
+#[derive(Clone, Copy)]
+pub enum Scope<'a> {
+    Env {
+        env: &'a Environment,
+        output: &'a Output,
+    },
+    Project(&'a Generated),
+}
+
+/// One output of one environment, or one generated file of the project, planned.
 pub struct FilePlan<'a> {
-    pub env: &'a Environment,
-    pub output: &'a Output,
+    pub scope: Scope<'a>,
     /// Path relative to the project root, as shown.
     pub rel: String,
     pub status: Status,
@@ -37,9 +47,67 @@ pub struct FilePlan<'a> {
     pub write: Option<Zeroizing<String>>,
 }
 
-impl FilePlan<'_> {
+impl<'a> FilePlan<'a> {
     pub fn pending(&self) -> bool {
         matches!(self.status, Status::Create | Status::Change)
+    }
+
+    /// The environment whose output this is; `None` for a project-wide generated file.
+    pub fn env(&self) -> Option<&'a Environment> {
+        match self.scope {
+            Scope::Env { env, .. } => Some(env),
+            Scope::Project(_) => None,
+        }
+    }
+
+    /// The output's name in cfgc.toml.
+    pub fn output_name(&self) -> &'a str {
+        match self.scope {
+            Scope::Env { output, .. } => &output.name,
+            Scope::Project(g) => &g.name,
+        }
+    }
+
+    /// The file mode apply writes it with.
+    pub fn mode(&self) -> u32 {
+        match self.scope {
+            Scope::Env { output, .. } => output.mode,
+            Scope::Project(g) => g.mode,
+        }
+    }
+
+    /// Whether it may hold secret values (a generated file never does).
+    pub fn holds_secrets(&self) -> bool {
+        matches!(self.scope, Scope::Env { output, .. } if output.secrets)
+    }
+}
+
+/// Stage 6 for the project's generated files: each compared with the disk like a rendered
+/// one (no mask: they hold no value).
+pub fn plan_generated<'a>(
+    fs: &ProjectFs,
+    files: Vec<(&'a Generated, String)>,
+) -> Result<Vec<FilePlan<'a>>, Vec<Diagnostic>> {
+    let mut plans = Vec::new();
+    let mut errors = Vec::new();
+    for (generated, text) in files {
+        let mut plan = FilePlan {
+            scope: Scope::Project(generated),
+            rel: generated.path.value.clone(),
+            status: Status::Skipped,
+            reason: None,
+            diff: String::new(),
+            write: None,
+        };
+        match compare(fs, &mut plan, Zeroizing::new(text), None) {
+            Ok(()) => plans.push(plan),
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(plans)
+    } else {
+        Err(errors)
     }
 }
 
@@ -74,8 +142,10 @@ fn plan_file<'a>(
     mask_of: &impl Fn(&RenderedFile) -> Option<LineMask>,
 ) -> Result<FilePlan<'a>, Diagnostic> {
     let mut plan = FilePlan {
-        env: file.env,
-        output: file.output,
+        scope: Scope::Env {
+            env: file.env,
+            output: file.output,
+        },
         rel: file.rel.clone(),
         status: Status::Skipped,
         reason: None,
@@ -89,6 +159,18 @@ fn plan_file<'a>(
         }
         Content::Ready(text) => text,
     };
+    let text = text.clone();
+    compare(fs, &mut plan, text, Some(&|| mask_of(&file)))?;
+    Ok(plan)
+}
+
+/// The plan's status against the disk, and for a file to write, its masked diff and text.
+fn compare(
+    fs: &ProjectFs,
+    plan: &mut FilePlan,
+    text: Zeroizing<String>,
+    mask_of: Option<&dyn Fn() -> Option<LineMask>>,
+) -> Result<(), Diagnostic> {
     let old = on_disk(fs, &plan.rel)?;
     plan.status = match &old {
         None => Status::Create,
@@ -96,16 +178,16 @@ fn plan_file<'a>(
         Some(_) => Status::Change,
     };
     if plan.pending() {
-        let mask = mask_of(&file);
+        let mask = mask_of.and_then(|m| m());
         plan.diff = diff(
             &plan.rel,
             old.as_deref().map(String::as_str),
-            text,
+            &text,
             mask.as_ref(),
         );
-        plan.write = Some(text.clone());
+        plan.write = Some(text);
     }
-    Ok(plan)
+    Ok(())
 }
 
 /// The file `rel` on disk now, `None` when there is none. Not UTF-8 counts as a change

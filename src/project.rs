@@ -17,6 +17,7 @@ use crate::source::{FileId, Source, SourceMap, Span};
 pub mod deployed;
 pub mod directives;
 mod environments;
+pub mod generated;
 mod inputs;
 mod limits;
 mod locate;
@@ -24,6 +25,7 @@ mod outputs;
 mod pattern;
 pub mod recipient;
 pub mod tiers;
+pub use generated::{Generated, Language};
 pub use locate::locate;
 use outputs::OutputFile;
 pub use outputs::{Output, Policy, Rule};
@@ -41,6 +43,8 @@ pub struct Project {
     pub schema: Located<ProjectPath>,
     pub environments: Vec<Environment>,
     pub outputs: Vec<Output>,
+    /// Outputs generated from the schema (`generate = "LANGUAGE"`): one file each.
+    pub generated: Vec<Generated>,
     /// The folder every output is written under (`deploy` by default).
     pub output_dir: String,
     pub policies: Vec<Policy>,
@@ -268,11 +272,18 @@ fn resolve(
         &environments,
         &tier_spans,
     );
-    let (output_dir, outputs) = outputs::outputs(&mut r, &raw.project, raw.outputs, &environments);
+    let (output_dir, outputs, generate) =
+        outputs::outputs(&mut r, &raw.project, raw.outputs, &environments);
+    let generated: Vec<Generated> = generate
+        .into_iter()
+        .filter_map(|(name, out)| generated::generated(&mut r, name, out, &output_dir))
+        .collect();
+    generated::same_path(&mut r, &generated, &outputs, &environments);
     let project_file = RelPath::parse(&sources.get(id).name).ok();
     let schema_rel = schema.as_ref().map(|s| &s.value.rel);
     let inputs = inputs::inputs(project_file, schema_rel, &environments, &outputs);
     outputs::over_inputs(&mut r, &outputs, &environments, &inputs);
+    generated::over_inputs(&mut r, &generated, &inputs);
     fs.set_inputs(inputs);
     let policies = outputs::policies(&mut r, raw.policies, &outputs);
     tiers::check_policies(&mut r, &sources.get(id).text, &policies, &environments);
@@ -297,6 +308,7 @@ fn resolve(
         file: id,
         environments,
         outputs,
+        generated,
     })
 }
 

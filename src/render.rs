@@ -246,7 +246,7 @@ pub type Context = minijinja::Value;
 
 /// What every template sees: the merged variables at the top level and in `vars`; in
 /// `app_env` the app's environment: each variable not marked `x-infra` flattened by the
-/// one rule `cfgc exec` uses (`flatten`), by name, so `.env` templates can iterate over
+/// one rule `cfgc exec` uses (`flatten`), by name, with `CFGC_ENV` (the environment's name), so `.env` templates can iterate over
 /// it and a new variable needs no template edit; the environment's `env` and `tier`; and
 /// `secret_names` (names only: a plain output may reference a secret by name, e.g. in
 /// Secret Manager). The variables are converted once and shared by every output;
@@ -257,7 +257,7 @@ pub fn plain_context(merged: &Merged, schema: &Schema, templates: &Templates) ->
     // undefined-variable error, never a silently empty file.
     let app_env = templates
         .reads("app_env")
-        .then(|| minijinja::context! { app_env => app_env(&json, schema) });
+        .then(|| minijinja::context! { app_env => app_env(&json, schema, &merged.env.name) });
     let vars = minijinja::Value::from(minijinja::value::Serde(json));
     let names: Vec<String> = merged.secret_names.keys().cloned().collect();
     // Later maps win a lookup, as later inserts into one map would.
@@ -273,10 +273,12 @@ pub fn plain_context(merged: &Merged, schema: &Schema, templates: &Templates) ->
     ])
 }
 
-/// Every variable not marked `x-infra`, flattened as `cfgc exec` passes it.
+/// Every variable not marked `x-infra`, flattened as `cfgc exec` passes it, and
+/// `CFGC_ENV`, the environment's name, which `cfgc exec` sets too.
 fn app_env(
     json: &serde_json::Map<String, serde_json::Value>,
     schema: &Schema,
+    env: &str,
 ) -> BTreeMap<String, String> {
     let mut app_env = BTreeMap::new();
     for (name, value) in json {
@@ -286,6 +288,7 @@ fn app_env(
             app_env.extend(flat);
         }
     }
+    app_env.insert(flatten::ENV_VARIABLE.to_string(), env.to_string());
     app_env
 }
 

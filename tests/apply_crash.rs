@@ -72,6 +72,8 @@ fn base_seed() -> u64 {
 struct BigProject {
     project: Project,
     base_yaml: String,
+    /// The copy's schema; `set_mark` writes it with the mark in CRASH_MARK's description.
+    schema: serde_json::Value,
 }
 
 impl BigProject {
@@ -82,20 +84,13 @@ impl BigProject {
             std::fs::remove_dir_all(&deploy).expect("empty the copy's deploy/");
         }
 
-        let schema_path = project.path("schema/env.schema.json");
         let mut schema: serde_json::Value =
             serde_json::from_str(&project.read("schema/env.schema.json"))
                 .expect("the example's schema is JSON");
         schema["properties"]["CRASH_MARK"] = serde_json::json!({
-            "description": "Which configuration (A or B) the crash test renders.",
             "type": "string",
             "pattern": "^[a-z]+$"
         });
-        std::fs::write(
-            &schema_path,
-            serde_json::to_string_pretty(&schema).expect("a JSON value serialises"),
-        )
-        .expect("write the copy's schema");
 
         let line = "# padding of the crash test: apply is killed mid-write, never a torn file."
             .repeat(PADDING_REPEAT);
@@ -117,12 +112,24 @@ impl BigProject {
         let big = BigProject {
             base_yaml: project.read("environments/base.yaml"),
             project,
+            schema,
         };
         big.set_mark(mark);
         big
     }
 
     fn set_mark(&self, mark: &str) {
+        // The mark in the schema too: the generated loader (deploy/app/src/config.ts) is made
+        // from the schema alone, and must differ between A and B like every output.
+        let mut schema = self.schema.clone();
+        schema["properties"]["CRASH_MARK"]["description"] = serde_json::json!(format!(
+            "Which configuration ({mark}) the crash test renders."
+        ));
+        std::fs::write(
+            self.project.path("schema/env.schema.json"),
+            serde_json::to_string_pretty(&schema).expect("a JSON value serialises"),
+        )
+        .expect("write the copy's schema");
         std::fs::write(
             self.project.path("environments/base.yaml"),
             format!("{}CRASH_MARK: {mark}\n", self.base_yaml),

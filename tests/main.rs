@@ -14,6 +14,7 @@ mod ci;
 mod ci_files;
 mod cli;
 mod cloudbuild;
+mod codegen;
 mod consumers;
 mod derive;
 mod docs;

@@ -64,6 +64,15 @@ pub(super) const DOCS_EXAMPLES: &str = concat!(
     "Exit codes: 0 written or current; 1 stale (with --check); 2 usage or I/O error"
 );
 
+pub(super) const CODEGEN_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  cfgc codegen typescript                                 print the loader\n",
+    "  cfgc codegen typescript --out deploy/app/src/config.ts  write it\n",
+    "  cfgc exec production -- node dist/server.js             the app loads it with CFGC_ENV set\n\n",
+    "Exit codes: 0 generated; 2 a schema the loader could not check as `cfgc check` does\n",
+    "(`codegen-unsupported`, at its place in the schema), usage or I/O error"
+);
+
 pub(super) const GIT_SETUP_EXAMPLES: &str = concat!(
     "Examples:\n",
     "  cfgc git-setup                   once per clone: per-name merges and readable diffs\n",

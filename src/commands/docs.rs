@@ -1,7 +1,7 @@
 //! `cfgc docs [--check]`: write the configuration reference (`docs/configuration.md`), a
 //! `.env.example`, and the JSON Schema editors use for layer files
 //! (`layer.schema.json` next to the project schema), from the schema and the
-//! environments. `--check` writes nothing and exits 1 when a file is stale (for CI).
+//! environments; and the project's generated outputs (`generate = "…"`, `crate::codegen`). `--check` writes nothing and exits 1 when a file is stale (for CI).
 //! Needs no key: secrets are shown as "secret", never by value.
 
 use serde_json::Value;
@@ -24,23 +24,30 @@ pub const ENV_EXAMPLE: &str = ".env.example";
 pub const LAYER_SCHEMA: &str = "layer.schema.json";
 
 pub fn run(config: &Config, check: bool) -> Outcome {
-    let result = pipeline::inspect(config, &[], |i| {
-        let files = generate(&i);
-        let fs = &i.loaded.project.fs;
-        let mut stale = Vec::new();
-        let mut errors = Vec::new();
-        for (rel, text) in &files {
-            match fs.read_if_exists(rel, Role::Output) {
-                Ok(Some(old)) if old == text.as_bytes() => {}
-                Ok(_) => stale.push(rel.as_str().to_string()),
-                Err(e) => errors.push(e.diagnostic()),
+    let result =
+        pipeline::inspect(config, &[], |i| {
+            let mut files = generate(&i);
+            match pipeline::generated_outputs(i.loaded, i.sources) {
+                Ok(generated) => files.extend(generated.into_iter().filter_map(|(g, text)| {
+                    Some((RelPath::parse(&g.path.value).ok()?, text, g.mode))
+                })),
+                Err(errors) => return (Vec::new(), errors),
             }
-        }
-        if errors.is_empty() && !check {
-            errors = write(fs, &files, &stale);
-        }
-        (stale, errors)
-    });
+            let fs = &i.loaded.project.fs;
+            let mut stale = Vec::new();
+            let mut errors = Vec::new();
+            for (rel, text, _) in &files {
+                match fs.read_if_exists(rel, Role::Output) {
+                    Ok(Some(old)) if old == text.as_bytes() => {}
+                    Ok(_) => stale.push(rel.as_str().to_string()),
+                    Err(e) => errors.push(e.diagnostic()),
+                }
+            }
+            if errors.is_empty() && !check {
+                errors = write(fs, &files, &stale);
+            }
+            (stale, errors)
+        });
     let (stale, errors) = match result {
         Ok(r) => r,
         Err(stopped) => return emit(&stopped.errors, &stopped.sources, config.color_err),
@@ -84,11 +91,11 @@ pub fn run(config: &Config, check: bool) -> Outcome {
 /// Write the stale files under apply's rules (never over an input, never through a
 /// symlink, never into `.git`), all or none: every target is checked before anything is
 /// written.
-fn write(fs: &ProjectFs, files: &[(RelPath, String)], stale: &[String]) -> Vec<Diagnostic> {
+fn write(fs: &ProjectFs, files: &[(RelPath, String, u32)], stale: &[String]) -> Vec<Diagnostic> {
     let stale: Vec<(RelPath, &[u8], u32)> = files
         .iter()
-        .filter(|(rel, _)| stale.iter().any(|s| s == rel.as_str()))
-        .map(|(rel, text)| (rel.clone(), text.as_bytes(), 0o644))
+        .filter(|(rel, _, _)| stale.iter().any(|s| s == rel.as_str()))
+        .map(|(rel, text, mode)| (rel.clone(), text.as_bytes(), *mode))
         .collect();
     let note = |e: FsError| e.diagnostic().note("nothing was written");
     let staged = match fs.stage_all(&stale, Purpose::Output) {
@@ -103,8 +110,9 @@ fn write(fs: &ProjectFs, files: &[(RelPath, String)], stale: &[String]) -> Vec<D
     Vec::new()
 }
 
-/// Every file `cfgc docs` writes, with its text.
-fn generate(i: &Inspection) -> Vec<(RelPath, String)> {
+/// Every file `cfgc docs` writes from the schema, with its text and mode (the project's
+/// generated outputs are added by `run`).
+fn generate(i: &Inspection) -> Vec<(RelPath, String, u32)> {
     let schema = &i.loaded.schema;
     let project = &i.loaded.project;
     let schema_rel = &project.schema.value.rel;
@@ -126,14 +134,16 @@ fn generate(i: &Inspection) -> Vec<(RelPath, String)> {
         .expect("a fixed file name joins any folder");
     let rel = |s: &str| RelPath::parse(s).expect("a fixed relative path");
     vec![
-        (rel(REFERENCE), reference),
+        (rel(REFERENCE), reference, 0o644),
         (
             rel(ENV_EXAMPLE),
             docs::env_example(schema_rel.as_str(), &env_example_lines(schema)),
+            0o644,
         ),
         (
             layer_rel,
             docs::layer_schema(&schema.json, schema_rel.as_str()),
+            0o644,
         ),
     ]
 }

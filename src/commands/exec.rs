@@ -1,6 +1,7 @@
 //! `cfgc exec ENV -- CMD [ARGS…]`: run a command with the environment's variables and
 //! decrypted secrets in its environment. Nothing is written to disk and no value is
-//! printed: the values go to the child's environment only. On Unix cfgc becomes the child
+//! printed: the values go to the child's environment only. `CFGC_ENV` is set to the
+//! environment's name. On Unix cfgc becomes the child
 //! (exec), so signals reach it directly and its exit code is the run's.
 
 use std::ffi::OsString;
@@ -11,6 +12,7 @@ use secrecy::ExposeSecret;
 use super::emit;
 use super::out;
 use crate::cli::Config;
+use crate::codegen::model::ENV_VARIABLE;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::exit::Outcome;
 use crate::pipeline::{self, Unresolved};
@@ -57,6 +59,9 @@ pub fn run(config: &Config, env: &str, argv: &[OsString]) -> Outcome {
         for (name, value) in &environ.secrets {
             set(name, value.expose_secret());
         }
+        // Last, so it is the environment's name whatever else is set: the app's generated
+        // loader (`cfgc codegen`) reads it to know which rules hold.
+        set(ENV_VARIABLE, &environ.merged.env.name);
         if bad.is_empty() { Ok(cmd) } else { Err(bad) }
     });
     let mut cmd = match built {

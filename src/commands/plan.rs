@@ -90,8 +90,9 @@ pub fn skipped_but_expected(
     plans
         .iter()
         .filter(|p| p.reason.is_some())
-        .filter(|p| identity_given || names.contains(&p.env.name))
-        .map(|p| {
+        .filter_map(|p| Some((p, p.env()?)))
+        .filter(|(_, env)| identity_given || names.contains(&env.name))
+        .map(|(p, env)| {
             Diagnostic::new(Code::SecretsSkipped,
                 format!(
                     "`{}` was not rendered: {}",
@@ -99,10 +100,10 @@ pub fn skipped_but_expected(
                     p.reason.as_deref().unwrap_or("")
                 ),
             )
-            .env(&p.env.name)
+            .env(&env.name)
             .help(format!(
                 "give an identity that decrypts `{}`'s secrets (`--identity FILE`), or pass `--allow-skipped` to plan the other files on purpose",
-                p.env.name
+                env.name
             ))
         })
         .collect()

@@ -242,6 +242,7 @@ catalogue! {
     ExecSpawn = "exec-spawn", Error, "check the command's name and PATH: cfgc exec ENV -- CMD [ARGS…]";
     ExecNotDecrypted = "exec-not-decrypted", Error, "merge the change first, or name the trusted revision with `--trusted REV`";
     DocsStale = "docs-stale", Finding, "run `cfgc docs` and commit the result";
+    CodegenUnsupported = "codegen-unsupported", Error, "change the schema where shown to what the generated loader can check, or mark the variable `\"x-infra\": true` if the app never reads it";
     ApplyUnconfirmed = "apply-unconfirmed", Error, "review `cfgc plan`, then run `cfgc apply --yes`";
     ApplyCancelled = "apply-cancelled", Error, "run `cfgc apply` again when the plan is what you want";
     EnvName = "env-name", Error, "name the environment with letters, digits, `-` or `_`";

@@ -90,6 +90,13 @@ pub fn plan<T>(
         }
     }
     load_errors.extend(keys.as_ref().and_then(Keys::error).cloned());
+    // The project's generated files: one each, whatever environments were named.
+    match super::generate::outputs(&loaded, &sources)
+        .and_then(|files| crate::plan::plan_generated(&loaded.project.fs, files))
+    {
+        Ok(plans) => planned.plans.extend(plans),
+        Err(errors) => load_errors.extend(errors),
+    }
     if !load_errors.is_empty() {
         drop(planned);
         leak((templates, loaded));

@@ -75,31 +75,40 @@ impl Rule {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct OutputFile {
-    template: Spanned<String>,
-    path: Spanned<String>,
-    format: Spanned<String>,
+    pub(super) template: Option<Spanned<String>>,
+    pub(super) path: Spanned<String>,
+    pub(super) format: Option<Spanned<String>>,
+    /// A file generated from the schema (`crate::codegen`) instead of a template.
+    pub(super) generate: Option<Spanned<String>>,
     #[serde(default)]
-    secrets: bool,
-    mode: Option<Spanned<String>>,
+    pub(super) secrets: bool,
+    pub(super) mode: Option<Spanned<String>>,
     #[serde(default)]
-    environments: Vec<Spanned<String>>,
+    pub(super) environments: Vec<Spanned<String>>,
 }
+
+/// An `[outputs.NAME]` table with `generate`, for `generated` to read.
+pub(super) type GenerateTable = (String, Spanned<OutputFile>);
 
 pub(super) fn outputs(
     r: &mut Resolver,
     project: &ProjectSection,
     raw: IndexMap<String, Spanned<OutputFile>>,
     environments: &[Environment],
-) -> (String, Vec<Output>) {
+) -> (String, Vec<Output>, Vec<GenerateTable>) {
     let output_dir = output_dir(r, project);
     let mut outputs = Vec::new();
+    // Tables with `generate`: read by `generated`, which knows them.
+    let mut generate = Vec::new();
     for (name, out) in raw {
-        if let Some(output) = output(r, name, out, &output_dir, environments) {
+        if out.get_ref().generate.is_some() {
+            generate.push((name, out));
+        } else if let Some(output) = output(r, name, out, &output_dir, environments) {
             outputs.push(output);
         }
     }
     same_path(r, &outputs, environments);
-    (output_dir, outputs)
+    (output_dir, outputs, generate)
 }
 
 /// `output_dir` (`deploy` when unset), without a trailing `/`; a path that is not one inside
@@ -131,9 +140,22 @@ fn output(
 ) -> Option<Output> {
     let out_span = r.span(out.span());
     let out = out.into_inner();
+    let (Some(template), Some(format)) = (&out.template, &out.format) else {
+        let missing = if out.template.is_none() {
+            "template"
+        } else {
+            "format"
+        };
+        r.errors.push(
+            Diagnostic::new(Code::Project, format!("output `{name}` has no `{missing}`"))
+                .at(out_span)
+                .help("an output is rendered from a `template` in a `format` (nginx, dotenv, …), or generated from the schema with `generate = \"typescript\"`"),
+        );
+        return None;
+    };
     let mode = mode_of(r, &out);
     check_path(r, &name, &out, output_dir, environments);
-    let format = format_of(r, &out);
+    let format = format_of(r, format);
     for env in &out.environments {
         if !environments.iter().any(|e| &e.name == env.get_ref()) {
             r.errors.push(
@@ -145,7 +167,7 @@ fn output(
             );
         }
     }
-    let template = r.path(&out.template, &format!("the template of `{name}`"))?;
+    let template = r.path(template, &format!("the template of `{name}`"))?;
     Some(Output {
         span: out_span,
         template,
@@ -155,7 +177,7 @@ fn output(
         },
         format: Located {
             value: format,
-            span: r.span(out.format.span()),
+            span: r.span(out.format.as_ref().map_or(0..0, |f| f.span())),
         },
         secrets: out.secrets,
         mode,
@@ -170,7 +192,7 @@ fn output(
 
 /// The output's file mode: `mode` read as octal, else 0600 for an output that holds secrets
 /// and 0644 for one that does not; 0 with the error reported when `mode` is not a file mode.
-fn mode_of(r: &mut Resolver, out: &OutputFile) -> u32 {
+pub(super) fn mode_of(r: &mut Resolver, out: &OutputFile) -> u32 {
     let mode = match &out.mode {
         None => Ok(if out.secrets { 0o600 } else { 0o644 }),
         Some(m) => u32::from_str_radix(m.get_ref(), 8)
@@ -229,14 +251,14 @@ fn check_path(
 }
 
 /// The output's format (its room); `text` with the error reported for an unknown name.
-fn format_of(r: &mut Resolver, out: &OutputFile) -> Format {
-    Format::named(out.format.get_ref()).unwrap_or_else(|| {
+fn format_of(r: &mut Resolver, format: &Spanned<String>) -> Format {
+    Format::named(format.get_ref()).unwrap_or_else(|| {
         r.errors.push(
             Diagnostic::new(
                 Code::Project,
-                format!("unknown output format `{}`", out.format.get_ref()),
+                format!("unknown output format `{}`", format.get_ref()),
             )
-            .at(r.span(out.format.span()))
+            .at(r.span(format.span()))
             .help(format!("use one of: {}", Format::names())),
         );
         crate::format::TEXT

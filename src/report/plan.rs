@@ -94,7 +94,8 @@ struct Summary {
 
 #[derive(Serialize)]
 struct FileEntry<'a> {
-    environment: &'a str,
+    /// `null` for a file generated once for the project (`generate = "…"`).
+    environment: Option<&'a str>,
     output: &'a str,
     path: &'a str,
     status: Status,
@@ -118,11 +119,11 @@ pub fn json(plans: &[FilePlan], diagnostics: &[Diagnostic], sources: &SourceMap)
         files: plans
             .iter()
             .map(|p| FileEntry {
-                environment: &p.env.name,
-                output: &p.output.name,
+                environment: p.env().map(|e| e.name.as_str()),
+                output: p.output_name(),
                 path: &p.rel,
                 status: p.status,
-                holds_secrets: p.output.secrets,
+                holds_secrets: p.holds_secrets(),
                 reason: p.reason.as_deref(),
                 diff: Some(p.diff.as_str()).filter(|d| !d.is_empty()),
             })
@@ -145,9 +146,13 @@ pub fn github(plans: &[FilePlan], diagnostics: &[Diagnostic], sources: &SourceMa
         } else {
             "is stale"
         };
+        let apply = match p.env() {
+            Some(env) => format!("cfgc apply {}", env.name),
+            None => "cfgc apply".to_string(),
+        };
         out.push_str(&format!(
-            "::notice file={},title=cfgc plan::`{}` {what}: run `cfgc apply {}`\n",
-            p.rel, p.rel, p.env.name
+            "::notice file={},title=cfgc plan::`{}` {what}: run `{apply}`\n",
+            p.rel, p.rel
         ));
     }
     out
@@ -178,19 +183,26 @@ pub fn markdown(
             diagnostics.len()
         ));
     }
-    let mut envs: Vec<&str> = plans.iter().map(|p| p.env.name.as_str()).collect();
-    envs.dedup();
+    // Per environment in name order; the project's generated files first, under their own
+    // heading (they belong to no environment).
+    let mut envs: Vec<Option<&str>> = plans
+        .iter()
+        .map(|p| p.env().map(|e| e.name.as_str()))
+        .collect();
     envs.sort_unstable();
     envs.dedup();
     for env in envs {
         let files: Vec<&FilePlan> = plans
             .iter()
-            .filter(|p| p.env.name == env && (p.pending() || p.reason.is_some()))
+            .filter(|p| {
+                p.env().map(|e| e.name.as_str()) == env && (p.pending() || p.reason.is_some())
+            })
             .collect();
         if files.is_empty() {
             continue;
         }
-        out.push_str(&format!("\n### {env}\n\n"));
+        let heading = env.unwrap_or("generated for the project");
+        out.push_str(&format!("\n### {heading}\n\n"));
         for p in files {
             match &p.reason {
                 Some(why) => out.push_str(&format!("- `{}`: skipped ({why})\n", p.rel)),

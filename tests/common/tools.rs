@@ -31,6 +31,7 @@ pub fn install_hint(program: &str) -> String {
             "npm install --prefix target/node-readers-current dotenv@18.0.10 \
              dotenv-expand@1000.0.0 @dotenvx/dotenvx@2.38.2"
         }
+        "ts-tools" => "npm install --prefix target/ts-tools typescript@5.9.3 zod@4.6.7",
         "node" => "Node 20.12 or later, from https://nodejs.org (Debian 12's nodejs is 18)",
         "bash" => "apt-get install bash",
         "git" => "apt-get install git",
