@@ -182,7 +182,7 @@ fn the_example_app_reads_every_variable_it_is_given() {
     Project::example()
         .args(["check", "--app", "deploy/app"])
         .status(0)
-        .stdout_has("app: 21 reads in 6 source files under deploy/app\n")
+        .stdout_has("app: 21 reads in 7 source files under deploy/app\n")
         .run();
 }
 
@@ -194,7 +194,7 @@ fn the_project_folder_itself_is_an_app_folder() {
         .file("node_modules/dep/index.js", "process.env.NOT_DECLARED;\n")
         .args(["check", "--app", "."])
         .status(0)
-        .stdout_has("app: 21 reads in 6 source files under .\n")
+        .stdout_has("app: 21 reads in 7 source files under .\n")
         .run();
 }
 
