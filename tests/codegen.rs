@@ -6,4 +6,5 @@ mod compile;
 mod fixture;
 mod model;
 mod outputs;
+mod python;
 mod ts;
