@@ -1,13 +1,14 @@
 //! Codegen: the app's side of the contract, generated from the same schema `cfgc check`
 //! holds the environments to. [`model`] reads the schema and cfgc.toml into a
 //! language-neutral [`Model`] (refusing what a loader could not check the same way); each
-//! target renders it into one self-contained file (`typescript`). A generated file is a
+//! target renders it into one self-contained file (`typescript`, `python`). A generated file is a
 //! project-wide output: `cfgc codegen LANGUAGE` prints it, and an `[outputs.NAME]` with
 //! `generate = "LANGUAGE"` has `plan`, `apply` and `docs` keep it current.
 
 pub mod model;
 
 pub use model::Model;
+pub mod python;
 pub mod typescript;
 
 use crate::project::Language;
@@ -17,6 +18,7 @@ use crate::project::Language;
 pub fn generate(language: Language, model: &Model, regenerate: &str) -> String {
     match language {
         Language::Typescript => typescript::generate(model, regenerate),
+        Language::Python => python::generate(model, regenerate),
     }
 }
 

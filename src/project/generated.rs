@@ -15,14 +15,17 @@ use crate::source::Span;
 pub enum Language {
     /// One `.ts` file: a zod schema and a typed `loadConfig`.
     Typescript,
+    /// One `.py` module: a pydantic-settings `Config` and `load_config`.
+    Python,
 }
 
 impl Language {
-    pub const ALL: &[Language] = &[Language::Typescript];
+    pub const ALL: &[Language] = &[Language::Typescript, Language::Python];
 
     pub fn name(self) -> &'static str {
         match self {
             Language::Typescript => "typescript",
+            Language::Python => "python",
         }
     }
 

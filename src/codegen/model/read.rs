@@ -62,11 +62,38 @@ pub(super) fn variables(r: &mut Refusals) -> Vec<Variable> {
             );
             continue;
         }
+        if let Some(why) = not_a_field(name) {
+            r.refuse(
+                &pointer,
+                format!("`{name}` cannot be a field of a generated loader: {why}"),
+            );
+            continue;
+        }
         if let Some(v) = variable(r, name, prop, pointer) {
             out.push(v);
         }
     }
     out
+}
+
+/// Why `name`, a valid environment variable name, cannot be a field of the same name in
+/// every target (each holds a variable as a field of its own name), if it cannot.
+fn not_a_field(name: &str) -> Option<&'static str> {
+    const PYTHON_KEYWORDS: &[&str] = &[
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
+        "try", "while", "with", "yield",
+    ];
+    if PYTHON_KEYWORDS.contains(&name) {
+        Some("it is a Python keyword")
+    } else if name.starts_with('_') {
+        Some("pydantic keeps a field starting with `_` private")
+    } else if name.starts_with("model_") {
+        Some("pydantic reserves fields starting with `model_`")
+    } else {
+        None
+    }
 }
 
 fn variable(r: &mut Refusals, name: &str, prop: &Value, pointer: String) -> Option<Variable> {
