@@ -96,7 +96,8 @@ pub enum Type {
 #[serde(rename_all = "lowercase")]
 pub enum Scalar {
     String,
-    /// A JSON number with an integral value (`8080`, `1.0`).
+    /// A whole number written in digits alone (`8080`): cfgc refuses a float where the
+    /// schema wants an integer, even a whole one (`8080.0`; `validate/integral_float.rs`).
     Integer,
     /// A JSON number.
     Number,

@@ -33,7 +33,8 @@ fn values(name: &str) -> (Vec<Value>, Vec<Value>) {
             json!(["abc", "xy", "abcdefgh"]),
             json!(["A1", "x", "abcdefghi", 7]),
         ),
-        "COUNT" => (json!([3, 5, 10]), json!([0, 11, 1, 2, "abc", 1.5])),
+        // 4.0: cfgc refuses a whole float where the schema wants an integer.
+        "COUNT" => (json!([3, 5, 10]), json!([0, 11, 1, 2, "abc", 1.5, 4.0])),
         "RATIO" => (json!([0.25, 1, 0.5]), json!([0, 1.5, -1, "half"])),
         "DEBUG" => (json!([false]), json!([true, "yes"])),
         "LEVEL" => (json!(["info", "warn", "error"]), json!(["verbose"])),

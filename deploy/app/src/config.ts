@@ -318,6 +318,7 @@ function parse(v: VariableSpec, text: string): Parsed | { readonly error: string
 }
 
 const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+const INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
 
 function scalar(type: Scalar, text: string): Value | { readonly error: string } {
   switch (type) {
@@ -329,7 +330,11 @@ function scalar(type: Scalar, text: string): Value | { readonly error: string } 
     case "integer": {
       const n = NUMBER.test(text) ? Number(text) : NaN;
       if (!Number.isFinite(n)) return { error: `is not a number` };
-      if (type === "integer" && !Number.isInteger(n)) return { error: "is not an integer" };
+      // Digits alone: cfgc refuses a float where the schema wants an integer, even a whole
+      // one (`4.0`, `8.08e3`), so that a value renders as it was written.
+      if (type === "integer" && !INTEGER.test(text)) {
+        return { error: "is not an integer (digits alone, without `.` or an exponent)" };
+      }
       return n;
     }
   }
