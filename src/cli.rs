@@ -148,10 +148,12 @@ pub enum Command {
     /// Generate the app's start-up configuration loader from the schema; needs no key
     ///
     /// The loader checks the app's environment at start-up as `cfgc check` checks the
-    /// environments (types, rules per environment and tier, deployed-tier rules). TypeScript: one self-contained `.ts` file with a zod schema and a typed
-    /// `loadConfig()` (needs `zod` 4). The environment is named by `CFGC_ENV` (which `cfgc
-    /// exec` sets) or `loadConfig`'s argument. Declare the file as an output
-    /// (`generate = "typescript"` in cfgc.toml) so `plan`, `apply` and `docs` keep it current.
+    /// environments (types, rules per environment and tier, deployed-tier rules). TypeScript:
+    /// one self-contained `.ts` file with a zod schema and a typed `loadConfig()` (needs `zod`
+    /// 4). Python: one module with a pydantic-settings `Config` and `load_config()` (needs
+    /// `pydantic-settings` and `ada-url`). The environment is named by `CFGC_ENV` (which `cfgc
+    /// exec` sets) or the loader's argument. Declare the file as an output (`generate =
+    /// "typescript"` or `"python"` in cfgc.toml) so `plan`, `apply` and `docs` keep it current.
     #[command(after_help = CODEGEN_EXAMPLES, display_order = 8)]
     Codegen {
         /// The language

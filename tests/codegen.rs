@@ -6,6 +6,7 @@
 mod compile;
 mod differential;
 mod fixture;
+mod hosts;
 mod model;
 mod outputs;
 mod python;

@@ -68,6 +68,7 @@ pub(super) const CODEGEN_EXAMPLES: &str = concat!(
     "Examples:\n",
     "  cfgc codegen typescript                                 print the loader\n",
     "  cfgc codegen typescript --out deploy/app/src/config.ts  write it\n",
+    "  cfgc codegen python --out app/config.py                 the same contract for Python\n",
     "  cfgc exec production -- node dist/server.js             the app loads it with CFGC_ENV set\n\n",
     "Exit codes: 0 generated; 2 a schema the loader could not check as `cfgc check` does\n",
     "(`codegen-unsupported`, at its place in the schema), usage or I/O error"

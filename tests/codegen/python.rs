@@ -364,8 +364,11 @@ fn the_module_reads_hosts_as_cfgc_does() {
         .map(|s| serde_json::to_string(s).expect("json") + "\n")
         .collect();
     let p = p.file("app/corpus.jsonl", &input);
+    // Per line: the one-item reading (`is_local`), then the built-in rule's (`names_local`).
     let script = "import json, config\n\
-print(''.join('1' if config._is_local(json.loads(l)) else '0' for l in open('corpus.jsonl', encoding='utf-8')))\n";
+b = lambda x: '1' if x else '0'\n\
+lines = (json.loads(l) for l in open('corpus.jsonl', encoding='utf-8'))\n\
+print(''.join(b(config._is_local(s)) + b(config.names_local(s)) for s in lines))\n";
     let out = python(&p, "app", &[], &["-c", script]);
     assert!(
         out.status.success(),
@@ -376,19 +379,55 @@ print(''.join('1' if config._is_local(json.loads(l)) else '0' for l in open('cor
     let answers: Vec<bool> = answers.trim_end().chars().map(|c| c == '1').collect();
     assert_eq!(
         answers.len(),
-        corpus.len(),
+        2 * corpus.len(),
         "the module answered every line"
     );
     let disagreements: Vec<String> = corpus
         .iter()
-        .zip(&answers)
-        .filter(|(s, a)| cfgc::loopback::is_local(s) != **a)
-        .map(|(s, a)| format!("{s:?}: cfgc {}, module {a}", !a))
+        .zip(answers.chunks(2))
+        .filter(|(s, a)| {
+            [cfgc::loopback::is_local(s), cfgc::loopback::names_local(s)] != [a[0], a[1]]
+        })
+        .map(|(s, a)| format!("{s:?}: module (is_local, names_local) = {a:?}"))
         .collect();
     assert!(
         disagreements.is_empty(),
         "{} disagreements:\n{}",
         disagreements.len(),
         disagreements.join("\n")
+    );
+}
+
+#[test]
+fn a_python_output_is_planned_applied_and_checked_by_docs() {
+    let p = Project::example().append(
+        "cfgc.toml",
+        "\n[outputs.app_config_py]\ngenerate = \"python\"\npath = \"deploy/app/config.py\"\n",
+    );
+    p.args(["plan", "--exit-code", "--no-decrypt"])
+        .status(3)
+        .stdout_has("+++ b/deploy/app/config.py")
+        .stdout_has("+class Config(BaseSettings):")
+        .run();
+    p.args(["docs", "--check"])
+        .status(1)
+        .stderr_has("`deploy/app/config.py` is not what `cfgc docs` writes")
+        .run();
+    p.args(["apply", "--yes"]).status(0).run();
+    p.args(["plan", "--exit-code", "--no-decrypt"])
+        .status(0)
+        .run();
+    // The example's copy lacks docs/ and .env.example: only this file's verdict is asked.
+    p.args(["docs", "--check"])
+        .stderr_lacks("deploy/app/config.py")
+        .run();
+    let text = p.read("deploy/app/config.py");
+    assert!(text.contains("Do not edit; regenerate with `cfgc apply` or `cfgc docs` (output `app_config_py` of cfgc.toml)."), "{text}");
+    let env = exec_env(&p, "development");
+    let out = python(&p, "deploy/app", &env, &["config.py"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }
