@@ -23,12 +23,14 @@ mod limits;
 mod locate;
 mod outputs;
 mod pattern;
+mod policies;
 pub mod recipient;
 pub mod tiers;
 pub use generated::{Generated, Language};
 pub use locate::locate;
+pub use outputs::Output;
 use outputs::OutputFile;
-pub use outputs::{Output, Policy, Rule};
+pub use policies::{Policy, Rule};
 
 pub const PROJECT_FILE: &str = "cfgc.toml";
 
@@ -285,7 +287,7 @@ fn resolve(
     outputs::over_inputs(&mut r, &outputs, &environments, &inputs);
     generated::over_inputs(&mut r, &generated, &inputs);
     fs.set_inputs(inputs);
-    let policies = outputs::policies(&mut r, raw.policies, &outputs);
+    let policies = policies::policies(&mut r, raw.policies, &outputs);
     tiers::check_policies(&mut r, &sources.get(id).text, &policies, &environments);
     for span in r.redactions.drain(..) {
         sources.redact(span);

@@ -82,10 +82,44 @@ pub(super) fn generated(
             &help,
         );
     }
+    found.extend(beside_generate(r, &name, &out, span));
+    for (at, message, help) in found {
+        r.errors
+            .push(Diagnostic::new(Code::Project, message).at(at).help(help));
+    }
+    check_under(r, &name, &out.path, output_dir);
+    let mode = super::outputs::mode_of(r, &out);
+    Some(Generated {
+        name,
+        span,
+        language: Located {
+            value: language?,
+            span: at(generate, r),
+        },
+        path: Located {
+            value: out.path.get_ref().clone(),
+            span: at(&out.path, r),
+        },
+        mode,
+    })
+}
+
+/// What cannot stand beside `generate` in output `name`: a template or a format, `secrets`,
+/// `environments` or `{env}` (it is one file for the project, holding no value).
+fn beside_generate(
+    r: &Resolver,
+    name: &str,
+    out: &OutputFile,
+    span: Span,
+) -> Vec<(Span, String, String)> {
+    let at = |s: &Spanned<String>| r.span(s.span());
+    let mut found: Vec<(Span, String, String)> = Vec::new();
+    let mut problem =
+        |at: Span, message: String, help: &str| found.push((at, message, help.to_string()));
     for (field, given) in [("template", &out.template), ("format", &out.format)] {
         if let Some(v) = given {
             problem(
-                at(v, r),
+                at(v),
                 format!("output `{name}` has both `generate` and `{field}`"),
                 "a generated output is made from the schema: remove `template` and `format`, or `generate` to render a template",
             );
@@ -110,32 +144,14 @@ pub(super) fn generated(
     let path = out.path.get_ref();
     if path.contains("{env}") {
         problem(
-            at(&out.path, r),
+            at(&out.path),
             format!(
                 "output `{name}` is generated once for the project: its path cannot hold `{{env}}`"
             ),
             "give it one path, such as \"deploy/app/src/config.ts\"",
         );
     }
-    for (at, message, help) in found {
-        r.errors
-            .push(Diagnostic::new(Code::Project, message).at(at).help(help));
-    }
-    check_under(r, &name, &out.path, output_dir);
-    let mode = super::outputs::mode_of(r, &out);
-    Some(Generated {
-        name,
-        span,
-        language: Located {
-            value: language?,
-            span: at(generate, r),
-        },
-        path: Located {
-            value: path.clone(),
-            span: at(&out.path, r),
-        },
-        mode,
-    })
+    found
 }
 
 fn check_under(r: &mut Resolver, name: &str, path: &Spanned<String>, output_dir: &str) {
