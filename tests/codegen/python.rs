@@ -431,3 +431,30 @@ fn a_python_output_is_planned_applied_and_checked_by_docs() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_secret_that_breaks_its_rules_is_named_without_the_rule() {
+    let p = Project::example();
+    generated(&p, "app");
+    let mut env: Vec<(String, String)> = exec_env(&p, "development")
+        .into_iter()
+        .filter(|(k, _)| k != "JWT_SECRET" && k != "OPENROUTER_API_KEY")
+        .collect();
+    // Too short (minLength 32) and not `^sk-or-`: how, would tell something of the value.
+    env.push(("JWT_SECRET".into(), "short-canary".into()));
+    env.push(("OPENROUTER_API_KEY".into(), "xx-canary".into()));
+    let out = python(&p, "app", &env, &["config.py"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let said = "does not satisfy the schema (its rules are not named: it is a secret)";
+    for name in ["JWT_SECRET", "OPENROUTER_API_KEY"] {
+        assert!(stderr.contains(&format!("  - {name}: {said}")), "{stderr}");
+    }
+    for word in ["shorter", "pattern", "sk-or", "canary"] {
+        assert!(!stderr.contains(word), "{word}: {stderr}");
+    }
+    assert!(
+        stderr.contains("(2 problem(s))"),
+        "one problem per secret: {stderr}"
+    );
+}

@@ -158,3 +158,30 @@ fn secrets_never_reach_a_print_of_the_config() {
             .contains(&format!("revealed length {}", jwt.trim().len()))
     );
 }
+
+#[test]
+fn a_secret_that_breaks_its_rules_is_named_without_the_rule() {
+    let p = Project::example();
+    ts::compile(&p, "app", &ts::generated(&p));
+    let p = p.file("app/main.cjs", MAIN);
+    let mut env = production();
+    // Too short (minLength 32) and not `^sk-or-`: how, would tell something of the value.
+    env.insert("JWT_SECRET", "short-canary");
+    env.insert("OPENROUTER_API_KEY", "xx-canary");
+    let (code, out, err) = node(&p, "main.cjs", &env);
+    assert_ne!(code, 0, "the app started: {out}");
+    let said = "does not satisfy the schema (its rules are not named: it is a secret)";
+    for name in ["JWT_SECRET", "OPENROUTER_API_KEY"] {
+        assert!(err.contains(&format!("  - {name}: {said}")), "{err}");
+    }
+    for word in ["shorter", "pattern", "sk-or", "canary", "(2 problem(s))"] {
+        assert!(
+            !err.contains(word) || word == "(2 problem(s))",
+            "{word}: {err}"
+        );
+    }
+    assert!(
+        err.contains("(2 problem(s))"),
+        "one problem per secret: {err}"
+    );
+}

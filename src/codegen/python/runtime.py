@@ -364,8 +364,10 @@ def _guardrails(env: dict, var: dict, text: str, malformed: bool, found: list) -
 def _checked(var: dict, checks: dict, value, found: list, why: str = "") -> None:
     words = problems(checks, value)
     if words and var["secret"]:
-        # A rule's words about a secret would tell something about its value.
-        words = ["does not satisfy the schema"]
+        # Which rule a secret breaks, and how, would tell something about its value (as
+        # `cfgc check` names no rule for a decrypted value): one finding, no rule.
+        found.append((var["name"], "does not satisfy the schema (its rules are not named: it is a secret)"))
+        return
     found += [(var["name"], w + why) for w in words]
 
 

@@ -189,7 +189,7 @@ function validate(env: EnvironmentSpec, raw: Env, report: Report): Record<string
       continue;
     }
     values.set(v.name, parsed);
-    check(v.name, v.checks, parsed, "", report);
+    check(v.name, v.checks, parsed, "", secretAware(v.secret, report));
     config[v.name] = v.secret ? new Secret(text) : Object.freeze(parsed);
   }
   for (const rule of RULES) {
@@ -200,10 +200,24 @@ function validate(env: EnvironmentSpec, raw: Env, report: Report): Record<string
     for (const [name, checks] of rule.checks) {
       const value = values.get(name);
       if (value === undefined || malformed.has(name)) continue;
-      check(name, checks, value, ` (${rule.rule})`, report);
+      const secret = VARIABLES.some((v) => v.name === name && v.secret);
+      check(name, checks, value, ` (${rule.rule})`, secretAware(secret, report));
     }
   }
   return Object.freeze(config);
+}
+
+/**
+ * For a secret, one problem that names no rule: which rule a secret breaks, and how, would
+ * tell something about its value (as `cfgc check` names no rule for a decrypted value).
+ */
+function secretAware(secret: boolean, report: Report): Report {
+  if (!secret) return report;
+  let said = false;
+  return (variable) => {
+    if (!said) report(variable, "does not satisfy the schema (its rules are not named: it is a secret)");
+    said = true;
+  };
 }
 
 function isError(p: Parsed | { readonly error: string }): p is { readonly error: string } {
