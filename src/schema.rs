@@ -35,11 +35,18 @@ pub struct Schema {
     /// Where a schema written in YAML writes each value (a JSON schema's keys are found in
     /// its text).
     pub locations: Option<yaml_text::Locations>,
+    /// Where the schema declares `ENV_VARIABLE`, which cfgc sets itself, if it does.
+    pub reserved: Option<Span>,
 }
 
 /// Keys cfgc adds to every instance so that schema rules can key on them.
 pub const ENV_KEY: &str = "$env";
 pub const TIER_KEY: &str = "$tier";
+
+/// The variable `cfgc exec` sets to the environment's name (and templates' `app_env`
+/// holds): the app's generated loader (`crate::codegen`) reads it, so the schema may not
+/// declare it (`reserved`).
+pub const ENV_VARIABLE: &str = "CFGC_ENV";
 
 pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagnostic> {
     let file = read(project, sources)?;
@@ -54,6 +61,10 @@ pub fn load(project: &Project, sources: &mut SourceMap) -> Result<Schema, Diagno
     let validator = compile_reporting(&json, src, file, locations.as_ref())?;
     let mut schema = Schema::new(json, validator, file);
     schema.locations = locations;
+    schema.reserved = schema
+        .variables
+        .contains(ENV_VARIABLE)
+        .then(|| schema.property_span(sources, ENV_VARIABLE));
     schema.defaults = crate::schema::defaults::collect(&schema, sources);
     Ok(schema)
 }
@@ -238,6 +249,7 @@ impl Schema {
             file,
             defaults: Default::default(),
             locations: None,
+            reserved: None,
         }
     }
 

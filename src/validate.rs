@@ -93,7 +93,24 @@ pub fn check_files(envs: &[&Environment], layers: &Layers, schema: &Schema) -> F
         out.redactions.push(at.value);
         out.findings.push(secret_default(name, at.key));
     }
+    if let Some(at) = schema.reserved {
+        out.findings.push(reserved(at));
+    }
     out
+}
+
+/// The schema declares the variable cfgc sets itself: `exec` would replace its value with
+/// the environment's name, and the app would read that instead.
+fn reserved(at: Span) -> Diagnostic {
+    let name = crate::schema::ENV_VARIABLE;
+    Diagnostic::new(
+        Code::SchemaReservedName,
+        format!("the schema declares `{name}`, which cfgc sets itself"),
+    )
+    .at(at)
+    .label("declared here")
+    .key(name)
+    .note(format!("`cfgc exec` sets `{name}` to the environment's name, and templates' `app_env` holds it; the app's loader reads it to know its environment"))
 }
 
 /// A secret's `default` is a secret committed in plain text, and never applied.

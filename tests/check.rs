@@ -474,3 +474,20 @@ fn a_keyless_check_judges_no_policy_about_a_secrets_letters() {
         .stdout_lacks("letters")
         .run();
 }
+
+#[test]
+fn a_schema_declaring_cfgc_env_is_a_finding_at_its_property() {
+    // `cfgc exec` sets CFGC_ENV to the environment's name, over any value a layer gives it.
+    let p = Project::example().edit(
+        "schema/env.schema.json",
+        "\"NODE_ENV\": {",
+        "\"CFGC_ENV\": { \"type\": \"string\" },\n    \"NODE_ENV\": {",
+    );
+    p.args(["check"])
+        .status(1)
+        .stdout_has(
+            "error[schema-reserved-name]: the schema declares `CFGC_ENV`, which cfgc sets itself",
+        )
+        .stdout_has("--> schema/env.schema.json:8:5")
+        .run();
+}

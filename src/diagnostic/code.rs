@@ -154,6 +154,7 @@ catalogue! {
     SecretDefault = "secret-default", Finding, "remove the `default` from the secret's schema entry and set the value with `cfgc secrets set`";
     SecretInPlainLayer = "secret-in-plain-layer", Finding, "remove the value from the layer and set it with `cfgc secrets set ENV NAME`";
     SecretNotDeclaredSecret = "secret-not-declared-secret", Finding, "mark the variable `\"x-secret\": true` in the schema, or keep it in a layer";
+    SchemaReservedName = "schema-reserved-name", Finding, "rename the variable: `cfgc exec` sets `CFGC_ENV` to the environment's name, over any value";
     SchemaSecretName = "schema-secret-name", Finding, "rename the secret in the schema to a letter or `_`, then letters, digits or `_`";
     PlaintextCredential = "plaintext-credential", Finding, "move the credential into the encrypted secrets with `cfgc secrets set`, and rotate it: it was committed in clear";
     SecretValue = "secret-value", Finding, "set a value that satisfies the schema with `cfgc secrets set ENV NAME`";

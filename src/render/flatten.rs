@@ -10,9 +10,7 @@
 
 use serde_json::Value;
 
-/// The variable `cfgc exec` sets to the environment's name (and templates' `app_env`
-/// holds): the app's generated loader (`crate::codegen`) reads it.
-pub const ENV_VARIABLE: &str = "CFGC_ENV";
+pub use crate::schema::ENV_VARIABLE;
 
 /// `name`'s value as environment variables, in key order, appended to `out`.
 pub fn flatten(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
