@@ -53,6 +53,9 @@ pub struct Project {
     /// `[project] trusted_branch`: the branch whose code may meet decrypted values where
     /// output leaves the key holder (see `trust`).
     pub trusted_branch: Option<Located<String>>,
+    /// `[app] external`: variables the app may read that cfgc does not set (the platform's,
+    /// such as Cloud Run's `K_SERVICE`): `check --app` does not call their reads undeclared.
+    pub app_external: Vec<String>,
 }
 
 impl Project {
@@ -122,6 +125,16 @@ struct ProjectFile {
     limits: limits::LimitsFile,
     #[serde(default)]
     tiers: IndexMap<String, Spanned<deployed::TierFile>>,
+    #[serde(default)]
+    app: AppSection,
+}
+
+/// `[app]`: what `check --app` needs to know of the app beyond the schema.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AppSection {
+    #[serde(default)]
+    external: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -292,6 +305,7 @@ fn resolve(
     for span in r.redactions.drain(..) {
         sources.redact(span);
     }
+    let app_external = app_external(&mut r, raw.app);
     let trusted_branch = raw.project.trusted_branch.as_ref().map(|b| Located {
         value: b.get_ref().clone(),
         span: r.span(b.span()),
@@ -301,6 +315,7 @@ fn resolve(
     };
     Ok(Project {
         trusted_branch,
+        app_external,
         output_dir,
         policies,
         schema,
@@ -339,4 +354,28 @@ impl Project {
     pub fn environment(&self, name: &str) -> Option<&Environment> {
         self.environments.iter().find(|e| e.name == name)
     }
+}
+
+/// `[app] external`, each an environment variable name (an error where one is not).
+fn app_external(r: &mut Resolver, app: AppSection) -> Vec<String> {
+    let mut names = Vec::new();
+    for name in app.external {
+        if crate::render::flatten::is_env_name(name.get_ref()) {
+            names.push(name.into_inner());
+        } else {
+            let at = r.span(name.span());
+            r.errors.push(
+                Diagnostic::new(
+                    Code::Project,
+                    format!(
+                        "`[app] external` lists `{}`, which is no environment variable name",
+                        name.get_ref()
+                    ),
+                )
+                .at(at)
+                .help("list names of letters, digits and `_`, not starting with a digit"),
+            );
+        }
+    }
+    names
 }

@@ -225,3 +225,38 @@ fn without_app_check_does_not_read_the_app() {
         .stdout_lacks("app:")
         .run();
 }
+
+#[test]
+fn names_the_platform_sets_are_not_undeclared_once_listed_external() {
+    let p = Project::example().file(
+        "deploy/app/src/revision.ts",
+        "export const revision = `${process.env.K_SERVICE}@${process.env.K_REVISION}`;\n",
+    );
+    p.args(["check", "--app", "deploy/app"])
+        .status(1)
+        .stdout_has(
+            "error[app-undeclared]: the app reads `K_SERVICE`, which the schema does not declare",
+        )
+        .stdout_has("the app reads `K_REVISION`")
+        .run();
+    let p = p.append(
+        "cfgc.toml",
+        "\n[app]\nexternal = [\"K_SERVICE\", \"K_REVISION\"]\n",
+    );
+    p.args(["check", "--app", "deploy/app"])
+        .status(0)
+        .stdout_has("app: 23 reads in 8 source files under deploy/app\n")
+        .run();
+    // Listing a declared variable changes nothing: it is read, and not unused.
+    let p = p.append("cfgc.toml", "").edit(
+        "cfgc.toml",
+        "external = [\"K_SERVICE\"",
+        "external = [\"PORT\", \"K_SERVICE\"",
+    );
+    p.args(["check", "--app", "deploy/app"]).status(0).run();
+    let p = p.edit("cfgc.toml", "external = [\"PORT\"", "external = [\"9PORT\"");
+    p.args(["check", "--app", "deploy/app"])
+        .status(2)
+        .stderr_has("`[app] external` lists `9PORT`, which is no environment variable name")
+        .run();
+}

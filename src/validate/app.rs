@@ -29,6 +29,7 @@ pub struct Found {
 
 pub fn check_app(
     app: &App,
+    external: &[String],
     schema: &Schema,
     deployed: &[DeployedEnv],
     sources: &SourceMap,
@@ -41,7 +42,10 @@ pub fn check_app(
                 continue;
             }
             let Some(variable) = variable_of(schema, &r.name) else {
-                found.findings.push(undeclared(schema, file.file, r));
+                // `[app] external`: set by the platform, not by cfgc.
+                if !external.contains(&r.name) {
+                    found.findings.push(undeclared(schema, file.file, r));
+                }
                 continue;
             };
             read.insert(variable.to_string());

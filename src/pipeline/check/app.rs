@@ -80,6 +80,12 @@ impl AppCheck {
             .expect("no task panicked holding it");
         deployed.sort_by_key(|(i, _)| *i);
         let deployed: Vec<DeployedEnv> = deployed.into_iter().map(|(_, e)| e).collect();
-        check_app(&self.app, &loaded.schema, &deployed, sources)
+        check_app(
+            &self.app,
+            &loaded.project.app_external,
+            &loaded.schema,
+            &deployed,
+            sources,
+        )
     }
 }
