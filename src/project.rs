@@ -360,7 +360,7 @@ impl Project {
 fn app_external(r: &mut Resolver, app: AppSection) -> Vec<String> {
     let mut names = Vec::new();
     for name in app.external {
-        if crate::render::flatten::is_env_name(name.get_ref()) {
+        if crate::format::dotenv::is_env_name(name.get_ref()) {
             names.push(name.into_inner());
         } else {
             let at = r.span(name.span());

@@ -56,6 +56,7 @@
 mod escape;
 mod parse;
 mod refused;
+
 #[cfg(test)]
 mod tests;
 
@@ -139,4 +140,14 @@ impl Room for Dotenv {
             _ => "",
         }
     }
+}
+
+/// Whether `name` can be an environment variable that every shell can read back (a `.env`
+/// key, a name `cfgc exec` passes): a letter or `_`, then letters, digits or `_`.
+pub fn is_env_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }

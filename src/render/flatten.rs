@@ -55,14 +55,7 @@ fn env_key(key: &str) -> String {
         .collect()
 }
 
-/// Whether `name` can be an environment variable that every shell can read back.
-pub fn is_env_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
+pub use crate::format::dotenv::is_env_name;
 
 #[cfg(test)]
 mod tests {
