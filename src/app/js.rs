@@ -7,9 +7,7 @@
 //! tokenizers do (a value before it, `x / 2`, means division). A "regex" that reaches
 //! the end of its line was a division after all: a regex literal holds no line break.
 
-use super::token::{
-    Cursor, Kind, LexError, MAX_NESTING, Token, is_ident_start, too_deep, unterminated,
-};
+use super::token::{Cursor, Kind, LexError, Token, is_ident_start, nest, unterminated};
 
 const PUNCTS: &[&str] = &[
     ">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "??=", "=>", "==", "!=",
@@ -99,11 +97,7 @@ impl Lexer<'_> {
     }
 
     fn enter(&mut self, ctx: Ctx, start: usize) -> Result<(), LexError> {
-        if self.stack.len() >= MAX_NESTING {
-            return Err(too_deep(start));
-        }
-        self.stack.push(Frame { ctx, start });
-        Ok(())
+        nest(&mut self.stack, Frame { ctx, start }, start)
     }
 
     fn code(&mut self) -> Result<bool, LexError> {

@@ -3,9 +3,7 @@
 //! included; the code inside an f-string's `{…}` is code (its format spec after `:` is
 //! text again, and may hold `{…}` code of its own).
 
-use super::token::{
-    Cursor, Kind, LexError, MAX_NESTING, Token, is_ident_start, too_deep, unterminated,
-};
+use super::token::{Cursor, Kind, LexError, Token, is_ident_start, nest, unterminated};
 
 const PUNCTS: &[&str] = &[
     "**=", "//=", ">>=", "<<=", "...", "->", ":=", "==", "!=", "<=", ">=", "**", "//", "<<", ">>",
@@ -82,11 +80,7 @@ impl Lexer<'_> {
     }
 
     fn enter(&mut self, ctx: Ctx, start: usize) -> Result<(), LexError> {
-        if self.stack.len() >= MAX_NESTING {
-            return Err(too_deep(start));
-        }
-        self.stack.push(Frame { ctx, start });
-        Ok(())
+        nest(&mut self.stack, Frame { ctx, start }, start)
     }
 
     fn code(&mut self) -> Result<bool, LexError> {

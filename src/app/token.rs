@@ -238,6 +238,16 @@ pub fn unterminated(at: usize, what: &'static str) -> LexError {
     }
 }
 
+/// `frame` opened on `stack`, or refused (at `start`) past `MAX_NESTING` open contexts:
+/// the one bound every tokenizer's nesting of literals and code keeps.
+pub fn nest<T>(stack: &mut Vec<T>, frame: T, start: usize) -> Result<(), LexError> {
+    if stack.len() >= MAX_NESTING {
+        return Err(too_deep(start));
+    }
+    stack.push(frame);
+    Ok(())
+}
+
 pub fn too_deep(at: usize) -> LexError {
     LexError {
         at,

@@ -6,7 +6,7 @@
 use std::process::Command;
 
 use super::{fixture, ts};
-use crate::common::tools;
+use crate::common::{Project, tools};
 
 /// For each JSON line of `corpus.jsonl`: `1` when the loader refuses it as `UPSTREAM` of the
 /// deployed `prod` for pointing at this machine, else `0`.
@@ -26,17 +26,44 @@ const out = fs.readFileSync("corpus.jsonl", "utf8").trimEnd().split("\n").map((l
 process.stdout.write(out.join(""));
 "#;
 
-#[test]
-fn the_loader_reads_hosts_as_cfgc_does() {
+/// `p` with the host corpus as `app/corpus.jsonl` (one JSON string a line), and the corpus.
+pub fn with_corpus(p: Project) -> (Project, Vec<String>) {
     let corpus = crate::loopback_corpus::corpus();
     let input: String = corpus
         .iter()
         .map(|s| serde_json::to_string(s).expect("json") + "\n")
         .collect();
+    (p.file("app/corpus.jsonl", &input), corpus)
+}
+
+/// Fails with every line where a loader's `answers` (per line, one answer per reading, in
+/// order) differ from cfgc's `readings` of it.
+pub fn assert_agrees(corpus: &[String], answers: &[bool], readings: &[fn(&str) -> bool]) {
+    assert_eq!(
+        answers.len(),
+        corpus.len() * readings.len(),
+        "the loader answered every line"
+    );
+    let disagreements: Vec<String> = corpus
+        .iter()
+        .zip(answers.chunks(readings.len()))
+        .filter(|(s, a)| readings.iter().map(|f| f(s)).ne(a.iter().copied()))
+        .map(|(s, a)| format!("{s:?}: the loader says {a:?}"))
+        .collect();
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
+}
+
+#[test]
+fn the_loader_reads_hosts_as_cfgc_does() {
     let p = fixture::project(fixture::VALID);
     let text = ts::generated(&p);
     ts::compile(&p, "app", &text);
-    let p = p.file("app/corpus.jsonl", &input).file("app/ask.js", ASK);
+    let (p, corpus) = with_corpus(p.file("app/ask.js", ASK));
     let out = tools::output(
         Command::new("node")
             .arg("ask.js")
@@ -48,21 +75,5 @@ fn the_loader_reads_hosts_as_cfgc_does() {
         String::from_utf8_lossy(&out.stderr)
     );
     let answers: Vec<bool> = out.stdout.iter().map(|&c| c == b'1').collect();
-    assert_eq!(
-        answers.len(),
-        corpus.len(),
-        "the loader answered every line"
-    );
-    let disagreements: Vec<String> = corpus
-        .iter()
-        .zip(&answers)
-        .filter(|(s, a)| cfgc::loopback::names_local(s) != **a)
-        .map(|(s, a)| format!("{s:?}: cfgc {}, loader {a}", !a))
-        .collect();
-    assert!(
-        disagreements.is_empty(),
-        "{} disagreements:\n{}",
-        disagreements.len(),
-        disagreements.join("\n")
-    );
+    assert_agrees(&corpus, &answers, &[cfgc::loopback::names_local]);
 }

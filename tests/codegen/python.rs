@@ -358,12 +358,7 @@ proptest! {
 fn the_module_reads_hosts_as_cfgc_does() {
     let p = fixture::project(fixture::VALID);
     generated(&p, "app");
-    let corpus = crate::loopback_corpus::corpus();
-    let input: String = corpus
-        .iter()
-        .map(|s| serde_json::to_string(s).expect("json") + "\n")
-        .collect();
-    let p = p.file("app/corpus.jsonl", &input);
+    let (p, corpus) = super::hosts::with_corpus(p);
     // Per line: the one-item reading (`is_local`), then the built-in rule's (`names_local`).
     let script = "import json, config\n\
 b = lambda x: '1' if x else '0'\n\
@@ -377,25 +372,8 @@ print(''.join(b(config._is_local(s)) + b(config.names_local(s)) for s in lines))
     );
     let answers = String::from_utf8_lossy(&out.stdout);
     let answers: Vec<bool> = answers.trim_end().chars().map(|c| c == '1').collect();
-    assert_eq!(
-        answers.len(),
-        2 * corpus.len(),
-        "the module answered every line"
-    );
-    let disagreements: Vec<String> = corpus
-        .iter()
-        .zip(answers.chunks(2))
-        .filter(|(s, a)| {
-            [cfgc::loopback::is_local(s), cfgc::loopback::names_local(s)] != [a[0], a[1]]
-        })
-        .map(|(s, a)| format!("{s:?}: module (is_local, names_local) = {a:?}"))
-        .collect();
-    assert!(
-        disagreements.is_empty(),
-        "{} disagreements:\n{}",
-        disagreements.len(),
-        disagreements.join("\n")
-    );
+    let readings: [fn(&str) -> bool; 2] = [cfgc::loopback::is_local, cfgc::loopback::names_local];
+    super::hosts::assert_agrees(&corpus, &answers, &readings);
 }
 
 #[test]

@@ -108,10 +108,7 @@ fn variable(r: &mut Refusals, name: &str, prop: &Value, pointer: String) -> Opti
     });
     Some(Variable {
         name: name.to_string(),
-        description: map
-            .get("description")
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        description: description(map),
         ty,
         checks,
         required: r.schema.always_required(name),
@@ -327,6 +324,13 @@ fn format(r: &mut Refusals, c: &mut Checks, value: &Value, at: &str) -> bool {
 }
 
 /// A JSON pointer segment.
+/// A schema object's `description`, if it is a string.
+pub(super) fn description(map: &Map<String, Value>) -> Option<String> {
+    map.get("description")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
 pub(super) fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }

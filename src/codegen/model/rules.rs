@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::read::{checks, escape};
+use super::read::{checks, description, escape};
 use super::{Refusals, Rule, Subject, Test, Then, Variable};
 use crate::schema::{ENV_KEY, TIER_KEY};
 
@@ -54,10 +54,7 @@ fn rule(r: &mut Refusals, block: &Value, pointer: String, vars: &[Variable]) -> 
     }
     let when = tests(r, cond, &format!("{pointer}/if"), vars)?;
     Some(Rule {
-        description: map
-            .get("description")
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        description: description(map),
         pointer,
         when,
         then,
