@@ -29,8 +29,9 @@ const ITERATIONS: u64 = 60;
 /// Under CPU load the write phase is a smaller share of a run (fsync does not
 /// slow down, rendering does): go on, within these bounds, until
 /// `AIM_WRITE_PHASE_KILLS` kills have landed in it.
-const MAX_ITERATIONS: u64 = 150;
-const LOOP_BUDGET: Duration = Duration::from_secs(60);
+const MAX_ITERATIONS: u64 = 300;
+/// Two CI runs on a quiet machine stopped at 60 s with 0 and 2 such kills of 46 and 51.
+const LOOP_BUDGET: Duration = Duration::from_secs(150);
 const AIM_WRITE_PHASE_KILLS: usize = 5;
 /// The machine is shared: its speed drifts, so the kill window is timed
 /// again every this many iterations.
