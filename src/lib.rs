@@ -33,6 +33,7 @@ pub mod report;
 pub mod schema;
 pub mod secrets;
 pub mod source;
+pub mod store;
 pub mod trust;
 pub mod validate;
 pub mod yaml;
