@@ -25,6 +25,7 @@ mod outputs;
 mod pattern;
 mod policies;
 pub mod recipient;
+pub mod store;
 pub mod tiers;
 pub use generated::{Generated, Language};
 pub use locate::locate;
@@ -110,6 +111,8 @@ pub struct Environment {
     pub identity: Option<ProjectPath>,
     /// Set when `[tiers.TIER] deployed = true`: the built-in rules this environment is held to.
     pub deployed: Option<Arc<deployed::Deployed>>,
+    /// The secret store its deploy reads, if it declares one.
+    pub store: Option<store::Store>,
 }
 
 #[derive(Deserialize)]

@@ -8,6 +8,7 @@
 //! operations below to its API, and one that finds its credentials the way its own tools do.
 
 pub mod digest;
+pub mod record;
 #[cfg(any(feature = "gcp", feature = "aws"))]
 pub mod http;
 

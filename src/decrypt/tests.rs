@@ -17,6 +17,7 @@ fn env(identity: Option<PathBuf>) -> Environment {
         secrets: None,
         recipients: Vec::new(),
         deployed: None,
+        store: None,
         identity: identity.map(|abs| crate::project::ProjectPath {
             rel: crate::fs::RelPath::parse(
                 abs.file_name()

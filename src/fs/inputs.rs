@@ -23,6 +23,8 @@ pub enum Input {
     Layer,
     /// The secrets file of this environment.
     Secrets(String),
+    /// The store record of this environment.
+    Record(String),
     Identity,
     Template,
     Lock,
@@ -39,6 +41,8 @@ pub enum Purpose<'a> {
     /// `import` adding the names it found to the schema: replaces only the schema.
     Schema,
     Secrets(&'a str),
+    /// `secrets push` recording what it made: replaces only that environment's record.
+    Record(&'a str),
     /// `env add` declaring an environment: replaces only cfgc.toml.
     ProjectFile,
 }
@@ -116,6 +120,7 @@ impl Purpose<'_> {
             (Purpose::Schema, Input::Schema) => true,
             (Purpose::ProjectFile, Input::ProjectFile) => true,
             (Purpose::Secrets(env), Input::Secrets(of)) => env == of,
+            (Purpose::Record(env), Input::Record(of)) => env == of,
             _ => false,
         }
     }
@@ -129,6 +134,7 @@ impl Input {
             Input::Schema => "the schema",
             Input::Layer => "a layer",
             Input::Secrets(_) => "a secrets file",
+            Input::Record(_) => "a store record",
             Input::Identity => "an identity file",
             Input::Template => "a template",
             Input::Lock => "the lock file",
@@ -140,6 +146,7 @@ impl fmt::Display for Input {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Input::Secrets(env) => write!(f, "the secrets file of `{env}`"),
+            Input::Record(env) => write!(f, "the store record of `{env}`"),
             other => f.write_str(other.noun()),
         }
     }

@@ -18,6 +18,7 @@ pub(super) struct EnvironmentFile {
     #[serde(default)]
     recipients: Vec<Spanned<String>>,
     identity: Option<Spanned<String>>,
+    store: Option<Spanned<super::store::StoreFile>>,
 }
 
 /// The environments, in declared order; `tier_spans` gets where each one's tier is written.
@@ -64,6 +65,10 @@ fn environment(
         .as_ref()
         .and_then(|p| r.path(p, &format!("the identity of `{name}`")))
         .map(|l| l.value);
+    let store = env
+        .store
+        .as_ref()
+        .and_then(|s| super::store::store(r, &name, s, secrets.as_ref()));
     tier_spans.push(env.tier.span());
     Environment {
         tier: env.tier.get_ref().clone(),
@@ -73,6 +78,7 @@ fn environment(
         secrets,
         recipients,
         identity,
+        store,
         name,
         deployed: None,
     }

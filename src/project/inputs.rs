@@ -29,6 +29,9 @@ pub(super) fn inputs(
         if let Some(secrets) = &env.secrets {
             inputs.add(secrets.value.rel.clone(), Input::Secrets(env.name.clone()));
         }
+        if let Some(store) = &env.store {
+            inputs.add(store.record.value.rel.clone(), Input::Record(env.name.clone()));
+        }
         if let Some(identity) = &env.identity {
             inputs.add(identity.rel.clone(), Input::Identity);
         }
