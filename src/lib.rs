@@ -28,6 +28,7 @@ pub mod node;
 pub mod pipeline;
 pub mod plan;
 pub mod project;
+pub mod release;
 pub mod render;
 pub mod report;
 pub mod schema;

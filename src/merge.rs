@@ -20,6 +20,9 @@ pub struct Merged<'p> {
     pub vars: Map,
     /// Secret names in the environment's secrets file, with their spans.
     pub secret_names: BTreeMap<String, Span>,
+    /// The store version each secret is pinned to, from the environment's store record
+    /// (`secret_versions` in templates); empty without a store.
+    pub secret_versions: BTreeMap<String, String>,
     /// How each derived value was made, once `derive` has resolved them.
     pub derived: BTreeMap<String, Derivation>,
 }
@@ -46,14 +49,40 @@ pub fn merge_env<'p>(
                 .collect()
         })
         .unwrap_or_default();
+    let secret_versions = env
+        .store
+        .as_ref()
+        .map(|s| pins(layers.node(layers.id(&s.record.value))))
+        .unwrap_or_default();
     let mut vars = merge(maps);
     crate::schema::defaults::apply(&mut vars, defaults);
     Merged {
         env,
         vars,
         secret_names,
+        secret_versions,
         derived: BTreeMap::new(),
     }
+}
+
+/// `secrets.NAME.version` of a store record (`store::record`; `secrets status` checks the
+/// rest of it).
+fn pins(record: &crate::node::Node) -> BTreeMap<String, String> {
+    let secrets = record
+        .as_map()
+        .and_then(|m| m.get("secrets"))
+        .and_then(|e| e.node.as_map());
+    secrets
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, e)| {
+            let version = e.node.as_map()?.get("version")?;
+            match &version.node.kind {
+                Kind::Str(v) => Some((name.clone(), v.clone())),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 pub fn merge<'a>(layers: impl IntoIterator<Item = &'a Map>) -> Map {

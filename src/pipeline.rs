@@ -38,7 +38,8 @@ pub use plan::{Planned, plan};
 pub use rehearse::unplaceable;
 pub use resolve::{Environ, Unresolved, resolve};
 pub use secrets::{
-    check_secret_values, load_for_secrets, open_secrets, open_secrets_if_held, required_secrets,
+    check_secret_values, load_for_secrets, open_secrets, open_secrets_if_held, open_to_release,
+    required_secrets,
 };
 
 /// A run that stopped with errors (exit 2), and the sources they point into.

@@ -269,6 +269,7 @@ pub fn plain_context(merged: &Merged, schema: &Schema, templates: &Templates) ->
             env => merged.env.name.clone(),
             tier => merged.env.tier.clone(),
             secret_names => names,
+            secret_versions => merged.secret_versions.clone(),
         },
     ])
 }

@@ -8,9 +8,12 @@
 //! operations below to its API, and one that finds its credentials the way its own tools do.
 
 pub mod digest;
+#[cfg(feature = "gcp")]
+pub mod gcp;
 pub mod record;
 #[cfg(any(feature = "gcp", feature = "aws"))]
 pub mod http;
+pub mod pool;
 
 use crate::secrets::crypto::Plaintext;
 

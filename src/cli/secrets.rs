@@ -184,4 +184,50 @@ pub enum SecretsCommand {
         #[arg(long, value_name = "REV")]
         base: String,
     },
+    /// Add a store version for each secret whose sealed value changed, and record it
+    ///
+    /// Needs a key for the environment and the store's credentials. Shows the plan first
+    /// (names and versions, never values) and asks, unless --yes. Writes the environment's
+    /// store record (`ENV.store.toml`): commit it, then `cfgc plan` shows the new pins in
+    /// the deploy files. A second push adds nothing; an interrupted one is finished by the
+    /// next.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  cfgc secrets set production DATABASE_URL && cfgc secrets push production\n",
+        "  cfgc secrets push production --yes              in a release job\n",
+        "  cfgc secrets push staging --create              make secrets the store lacks\n\n",
+        "Exit codes: 0 pushed, or nothing to push; 2 a secret missing from the store without\n",
+        "--create, no key, a store error (what landed is recorded; run it again), usage or I/O"
+    ))]
+    Push {
+        /// The environment
+        #[arg(value_name = "ENV")]
+        environment: String,
+        /// Create the secrets the store does not have yet
+        #[arg(long)]
+        create: bool,
+        /// Push without asking (CI)
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Compare the store record with the store and the secrets file, with no key
+    ///
+    /// Needs read access to the store's metadata only. Each of these is a finding: a secret
+    /// missing from the store, a pinned version disabled or destroyed, a newer version cfgc
+    /// did not make, a sealed value changed since its push, a pin to `latest`, an
+    /// interrupted push.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  cfgc secrets status production\n",
+        "  cfgc secrets status production --format github    annotations in a CI job\n\n",
+        "Exit codes: 0 in sync; 1 drift found; 2 the store could not be asked, usage or I/O"
+    ))]
+    Status {
+        /// The environment
+        #[arg(value_name = "ENV")]
+        environment: String,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = crate::report::Format::Human)]
+        format: crate::report::Format,
+    },
 }

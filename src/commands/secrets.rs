@@ -12,9 +12,11 @@ mod input;
 mod list;
 mod merge;
 mod pending;
+mod push;
 mod rekey;
 mod scratch;
 mod seal;
+mod status;
 mod textconv;
 pub(crate) mod values;
 
@@ -59,6 +61,15 @@ pub fn run(config: &Config, command: &SecretsCommand) -> Outcome {
         SecretsCommand::ConfirmRecreate { environment, base } => {
             confirm::run(config, environment, base)
         }
+        SecretsCommand::Push {
+            environment,
+            create,
+            yes,
+        } => push::run(config, environment, *create, *yes),
+        SecretsCommand::Status {
+            environment,
+            format,
+        } => status::run(config, environment, *format),
     };
     result.unwrap_or_else(|exit| exit)
 }

@@ -217,6 +217,24 @@ catalogue! {
     NothingWritten = "nothing-written", Error, "fix the errors above: the command changes all of its files or none";
     Interrupted = "interrupted", Error, "run the command again";
 
+    // Secret stores: `secrets push`, `secrets status`, `check --store`.
+    Store = "store", Error, "check the store's credentials, endpoint and permissions (README: \"Secret stores\")";
+    NoStore = "no-store", Error, "declare the environment's store in cfgc.toml: `store = { kind = \"gcp-secret-manager\", project = \"…\" }`";
+    StoreRecord = "store-record", Error, "restore the record from version control: `cfgc secrets push` writes it";
+    StoreUnconfirmed = "store-unconfirmed", Error, "review the push plan, then run `cfgc secrets push ENV --yes`";
+    StoreCancelled = "store-cancelled", Error, "run `cfgc secrets push ENV` again when the plan is what you want";
+    StoreNotDecrypted = "store-not-decrypted", Error, "push from the trusted branch (merge first), or name the trusted revision with `--trusted REV`";
+    StoreCreate = "store-create", Error, "create the secrets on purpose with `cfgc secrets push ENV --create`";
+    StoreMissing = "store-missing", Finding, "push it with `cfgc secrets push ENV --create`, or check the store's project, region and prefix";
+    StoreNotPushed = "store-not-pushed", Finding, "push it with `cfgc secrets push ENV`";
+    StoreStale = "store-stale", Finding, "the deploy would ship the old value: run `cfgc secrets push ENV`, then `cfgc apply`";
+    StoreInterrupted = "store-interrupted", Finding, "a push was interrupted: run `cfgc secrets push ENV` again to finish it";
+    StorePinGone = "store-pin-gone", Finding, "the pinned version no longer exists: push the value again with `cfgc secrets push ENV`";
+    StorePinUnusable = "store-pin-unusable", Finding, "the deploy cannot read a disabled or destroyed version: enable it in the store, or push the value again";
+    StoreOutOfBand = "store-out-of-band", Finding, "a version cfgc did not make: disable it in the store, or set the value with `cfgc secrets set` and push";
+    StorePinLatest = "store-pin-latest", Finding, "pin a version number: `latest` moves with every change made anywhere";
+    StoreOrphan = "store-orphan", Warning, "the record names a secret the secrets file no longer holds: the next push removes the entry";
+
     // Rendering: templates, the rooms' escaping and the project's policies.
     Template = "template", Error, "fix the template where shown";
     TemplateSyntax = "template-syntax", Error, "fix the template syntax where shown";

@@ -20,6 +20,8 @@ pub(super) struct Wanted {
     declared: Span,
     format: LayerFormat,
     is_secrets: bool,
+    /// A file that may not exist yet (a store record before the first push): then empty.
+    optional: bool,
 }
 
 /// Every file goes through the project's filesystem (`fs`): inside the root, regular
@@ -96,6 +98,11 @@ impl Wants {
             if let Some(secrets) = &env.secrets {
                 wants.want(e, secrets, LayerFormat::Yaml, true);
             }
+            if let Some(store) = &env.store {
+                wants.want(e, &store.record, LayerFormat::Toml, false);
+                let w = wants.index[&store.record.value.abs];
+                wants.wanted[w].optional = true;
+            }
         }
         wants
     }
@@ -122,6 +129,7 @@ impl Wants {
                     declared: loc.span,
                     format,
                     is_secrets,
+                    optional: false,
                 });
             }
         }
@@ -218,7 +226,7 @@ fn read_and_parse(
     };
     let bytes = match fs.read(&w.path.rel, role) {
         Ok(b) => b,
-        Err(e) if w.is_secrets && options.new_secrets_ok && e.is_not_found() => {
+        Err(e) if ((w.is_secrets && options.new_secrets_ok) || w.optional) && e.is_not_found() => {
             let empty = Node::new(Kind::Map(Default::default()), Span::new(id, 0, 0));
             return (
                 Source::new(name, w.path.abs.clone(), String::new()),

@@ -95,3 +95,28 @@ fn merged<'a>(loaded: &'a Loaded, env: &'a crate::project::Environment) -> Merge
     };
     at.derive(false).merged
 }
+
+/// Stage 4 for `secrets push`: `env`'s file opened, where the trust boundary lets this
+/// run decrypt. A push sends every value to the store cfgc.toml names, so in CI it runs
+/// only on code identical to the trusted revision (a pull request could name another
+/// store); refused or closed, it is an error, never a push without values.
+pub fn open_to_release(
+    config: &Config,
+    loaded: &Loaded,
+    env: &crate::project::Environment,
+    parsed: &crate::secrets::file::Parsed,
+    sources: &SourceMap,
+) -> Result<Opened, Vec<Diagnostic>> {
+    let keyring = Keyring::from_sources(config.identity_sources.clone());
+    match super::boundary::keys(config, &loaded.project, &[env], keyring) {
+        super::boundary::Keys::Open(keyring) => open_secrets(env, parsed, &keyring, sources),
+        super::boundary::Keys::Refused { notice, .. } => Err(vec![
+            Diagnostic::new(
+                crate::diagnostic::Code::StoreNotDecrypted,
+                format!("not pushing `{}`: {}", env.name, notice.message),
+            )
+            .help(crate::diagnostic::Code::StoreNotDecrypted.help()),
+        ]),
+        super::boundary::Keys::Closed(error) => Err(vec![*error]),
+    }
+}

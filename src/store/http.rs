@@ -1,16 +1,11 @@
 //! The HTTP client every store shares: one blocking `ureq` agent with timeouts and no
 //! redirects (a token never follows a redirect to another host), retries with backoff on
-//! 429, 503 and dropped connections, endpoints that are https or on this machine, and a
-//! bounded pool of threads for requests that may run at once.
+//! 429, 503 and dropped connections, and endpoints that are https or on this machine.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use super::StoreError;
 
-/// Requests in flight at once, per command: enough that 120 pushes at 50 ms each take a
-/// fraction of a second, few enough not to trip a store's rate limit on their own.
-pub const CONCURRENCY: usize = 32;
 /// Attempts per request before a 429/503 or a dropped connection is an error.
 const ATTEMPTS: u32 = 8;
 /// A response body larger than this is an error, not a read without end.
@@ -26,7 +21,8 @@ pub struct Request<'a> {
     pub method: &'a str,
     pub url: &'a str,
     pub headers: Vec<(&'a str, String)>,
-    pub body: Option<Vec<u8>>,
+    /// Borrowed: a body that holds a secret stays in the caller's zeroizing buffer.
+    pub body: Option<&'a [u8]>,
 }
 
 #[derive(Clone)]
@@ -50,7 +46,7 @@ impl Client {
             .timeout_connect(Some(Duration::from_secs(10)))
             .max_redirects(0)
             .http_status_as_error(false)
-            .max_idle_connections_per_host(CONCURRENCY)
+            .max_idle_connections_per_host(super::pool::CONCURRENCY)
             .user_agent(concat!("cfgc/", env!("CARGO_PKG_VERSION")))
             .build();
         let quick = std::env::var_os("CFGC_STORE_QUICK_RETRY").is_some();
@@ -113,7 +109,7 @@ impl Client {
         for (name, value) in &request.headers {
             builder = builder.header(*name, value.as_str());
         }
-        let sent = match builder.body(request.body.clone().unwrap_or_default()) {
+        let sent = match builder.body(request.body.unwrap_or_default()) {
             Ok(req) => self.agent.run(req),
             Err(e) => return (Err(StoreError::new(format!("bad request: {e}"))), None),
         };
@@ -197,36 +193,6 @@ pub fn endpoint(url: &str, what: &str) -> Result<String, StoreError> {
     Ok(url.trim_end_matches('/').to_string())
 }
 
-/// `f` over every item, on at most `CONCURRENCY` threads, results in the items' order.
-pub fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let next = AtomicUsize::new(0);
-    let workers = CONCURRENCY.min(items.len());
-    let mut slots: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
-    let done: Vec<Vec<(usize, R)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        mine.push((i, f(item)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    for (i, r) in done.into_iter().flatten() {
-        slots[i] = Some(r);
-    }
-    slots.into_iter().map(|r| r.expect("every item ran")).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,12 +207,5 @@ mod tests {
         assert!(endpoint("http://127.0.0.1.example.com", "e").is_err());
         assert!(endpoint("ftp://127.0.0.1", "e").is_err());
         assert!(endpoint("https://user:pw@example.com", "e").is_err());
-    }
-
-    #[test]
-    fn parallel_keeps_order() {
-        let items: Vec<u32> = (0..100).collect();
-        assert_eq!(parallel(&items, |i| i * 2), (0..100).map(|i| i * 2).collect::<Vec<_>>());
-        assert!(parallel(&[] as &[u32], |i| *i).is_empty());
     }
 }

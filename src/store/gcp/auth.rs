@@ -1,0 +1,263 @@
+//! Google credentials, found as Application Default Credentials finds them:
+//! 1. the file `GOOGLE_APPLICATION_CREDENTIALS` names (a service account's key, or an
+//!    authorized user's refresh token);
+//! 2. gcloud's ADC file (`gcloud auth application-default login`):
+//!    `$CLOUDSDK_CONFIG/application_default_credentials.json`, by default under
+//!    `~/.config/gcloud`;
+//! 3. the metadata server of the machine (Cloud Build, Cloud Run, GCE, GKE), at
+//!    `GCE_METADATA_HOST` or `metadata.google.internal`;
+//! 4. `gcloud auth print-access-token`, when gcloud is on the PATH.
+//!
+//! A token is kept until a minute before it expires, or until the store refuses it
+//! (`expire`). Tokens, keys and refresh tokens live in `SecretString`s: never printed.
+
+mod jwt;
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::super::http::{self, Client, Request};
+use super::super::StoreError;
+
+const SCOPE: &str = "https://www.googleapis.com/auth/cloud-platform";
+const DEFAULT_TOKEN_URI: &str = "https://oauth2.googleapis.com/token";
+/// A credentials file larger than this is not one.
+const FILE_LIMIT: u64 = 64 << 10;
+
+pub struct Auth {
+    source: Source,
+    cached: Mutex<Option<(SecretString, Instant)>>,
+}
+
+enum Source {
+    ServiceAccount(jwt::ServiceAccount),
+    AuthorizedUser {
+        client_id: String,
+        client_secret: SecretString,
+        refresh_token: SecretString,
+        token_uri: String,
+    },
+    Metadata { url: String },
+    Gcloud,
+}
+
+impl Auth {
+    /// The first source the chain finds; an error listing each place looked at otherwise.
+    pub fn find(env: &dyn Fn(&str) -> Option<String>, client: &Client) -> Result<Auth, StoreError> {
+        let source = find_source(env, client)?;
+        Ok(Auth {
+            source,
+            cached: Mutex::new(None),
+        })
+    }
+
+    /// A token valid for at least a minute more.
+    pub fn token(&self, client: &Client) -> Result<SecretString, StoreError> {
+        let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((token, until)) = cached.as_ref()
+            && Instant::now() < *until
+        {
+            return Ok(token.clone());
+        }
+        let (token, lifetime) = self.fetch(client)?;
+        let margin = Duration::from_secs(60).min(lifetime / 2);
+        *cached = Some((token.clone(), Instant::now() + lifetime - margin));
+        Ok(token)
+    }
+
+    /// The store refused `token`: the next call fetches a new one.
+    pub fn expire(&self, token: &SecretString) {
+        let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
+        if cached
+            .as_ref()
+            .is_some_and(|(t, _)| t.expose_secret() == token.expose_secret())
+        {
+            *cached = None;
+        }
+    }
+
+    fn fetch(&self, client: &Client) -> Result<(SecretString, Duration), StoreError> {
+        match &self.source {
+            Source::ServiceAccount(sa) => {
+                let assertion = sa.assertion(SCOPE)?;
+                let form = form(&[
+                    ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+                    ("assertion", assertion.expose_secret()),
+                ]);
+                exchange(client, &sa.token_uri, &form)
+            }
+            Source::AuthorizedUser {
+                client_id,
+                client_secret,
+                refresh_token,
+                token_uri,
+            } => {
+                let form = form(&[
+                    ("grant_type", "refresh_token"),
+                    ("client_id", client_id),
+                    ("client_secret", client_secret.expose_secret()),
+                    ("refresh_token", refresh_token.expose_secret()),
+                ]);
+                exchange(client, token_uri, &form)
+            }
+            Source::Metadata { url } => metadata_token(client, url),
+            Source::Gcloud => gcloud_token(),
+        }
+    }
+}
+
+fn find_source(env: &dyn Fn(&str) -> Option<String>, client: &Client) -> Result<Source, StoreError> {
+    if let Some(path) = env("GOOGLE_APPLICATION_CREDENTIALS").filter(|p| !p.is_empty()) {
+        return from_file(&path, "GOOGLE_APPLICATION_CREDENTIALS");
+    }
+    let config_dir = env("CLOUDSDK_CONFIG")
+        .filter(|d| !d.is_empty())
+        .or_else(|| env("HOME").map(|h| format!("{h}/.config/gcloud")));
+    if let Some(dir) = &config_dir {
+        let path = format!("{dir}/application_default_credentials.json");
+        if std::path::Path::new(&path).is_file() {
+            return from_file(&path, "gcloud's application default credentials");
+        }
+    }
+    let host = env("GCE_METADATA_HOST").unwrap_or_else(|| "metadata.google.internal".into());
+    let url = format!("http://{host}/computeMetadata/v1/instance/service-accounts/default/token");
+    if metadata_reachable(client, &host) {
+        return Ok(Source::Metadata { url });
+    }
+    if gcloud_token().is_ok() {
+        return Ok(Source::Gcloud);
+    }
+    Err(StoreError::new(format!(
+        "no Google credentials: GOOGLE_APPLICATION_CREDENTIALS is not set, {} does not exist, \
+         no metadata server answered at {host}, and `gcloud auth print-access-token` gave no token; \
+         run `gcloud auth application-default login`, or point GOOGLE_APPLICATION_CREDENTIALS at a key file",
+        config_dir.map_or("gcloud's ADC file".to_string(), |d| format!("{d}/application_default_credentials.json"))
+    )))
+}
+
+/// A service account key or an authorized user's file, as ADC reads them.
+fn from_file(path: &str, named_by: &str) -> Result<Source, StoreError> {
+    let bad = |why: String| StoreError::new(format!("the credentials file {path} ({named_by}) {why}"));
+    let text = read_limited(path).map_err(|e| bad(format!("cannot be read: {e}")))?;
+    let json: serde_json::Value =
+        serde_json::from_str(text.expose_secret()).map_err(|_| bad("is not JSON".into()))?;
+    let field = |k: &str| json[k].as_str().map(str::to_string);
+    let token_uri = field("token_uri").unwrap_or_else(|| DEFAULT_TOKEN_URI.to_string());
+    let token_uri = http::endpoint(&token_uri, "the credentials' token_uri")?;
+    match json["type"].as_str() {
+        Some("service_account") => {
+            let sa = jwt::ServiceAccount::from_json(&json, token_uri).map_err(|e| bad(e))?;
+            Ok(Source::ServiceAccount(sa))
+        }
+        Some("authorized_user") => {
+            let (Some(client_id), Some(secret), Some(refresh)) = (
+                field("client_id"),
+                field("client_secret"),
+                field("refresh_token"),
+            ) else {
+                return Err(bad("lacks client_id, client_secret or refresh_token".into()));
+            };
+            Ok(Source::AuthorizedUser {
+                client_id,
+                client_secret: secret.into(),
+                refresh_token: refresh.into(),
+                token_uri,
+            })
+        }
+        other => Err(bad(format!(
+            "is of type {other:?}; cfgc reads `service_account` and `authorized_user` files"
+        ))),
+    }
+}
+
+fn read_limited(path: &str) -> std::io::Result<SecretString> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(FILE_LIMIT)
+        .read_to_string(&mut text)?;
+    Ok(text.into())
+}
+
+fn form(pairs: &[(&str, &str)]) -> zeroize::Zeroizing<String> {
+    let mut s = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        s.append_pair(k, v);
+    }
+    zeroize::Zeroizing::new(s.finish())
+}
+
+/// An OAuth 2.0 token request; the answer's `access_token` and `expires_in`.
+fn exchange(client: &Client, uri: &str, form: &str) -> Result<(SecretString, Duration), StoreError> {
+    let request = Request {
+        method: "POST",
+        url: uri,
+        headers: vec![(
+            "content-type",
+            "application/x-www-form-urlencoded".to_string(),
+        )],
+        body: Some(form.as_bytes()),
+    };
+    let r = client.send(&request, &|_| false)?;
+    token_answer(r.status, &r.body, uri)
+}
+
+fn token_answer(status: u16, body: &str, from: &str) -> Result<(SecretString, Duration), StoreError> {
+    let json: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+    match json["access_token"].as_str() {
+        Some(t) if status == 200 && !t.is_empty() => {
+            let secs = json["expires_in"].as_u64().unwrap_or(3600).clamp(1, 86_400);
+            Ok((t.to_string().into(), Duration::from_secs(secs)))
+        }
+        _ => Err(StoreError::new(format!(
+            "{from} gave no token: {status} {}",
+            json["error_description"]
+                .as_str()
+                .or(json["error"].as_str())
+                .unwrap_or("")
+        ))),
+    }
+}
+
+/// Whether a metadata server answers at `host` (a quick probe: off Google's machines the
+/// name does not resolve, and a laptop must not wait).
+fn metadata_reachable(client: &Client, host: &str) -> bool {
+    let _ = client;
+    use std::net::ToSocketAddrs;
+    let with_port = if host.contains(':') { host.to_string() } else { format!("{host}:80") };
+    let Ok(mut addrs) = with_port.to_socket_addrs() else {
+        return false;
+    };
+    addrs.next().is_some_and(|a| {
+        std::net::TcpStream::connect_timeout(&a, Duration::from_millis(500)).is_ok()
+    })
+}
+
+fn metadata_token(client: &Client, url: &str) -> Result<(SecretString, Duration), StoreError> {
+    let request = Request {
+        method: "GET",
+        url,
+        headers: vec![("metadata-flavor", "Google".to_string())],
+        body: None,
+    };
+    let r = client.send(&request, &|_| false)?;
+    token_answer(r.status, &r.body, "the metadata server")
+}
+
+/// `gcloud auth print-access-token`: gcloud's own login, as the last resort.
+fn gcloud_token() -> Result<(SecretString, Duration), StoreError> {
+    let out = std::process::Command::new("gcloud")
+        .args(["auth", "print-access-token", "--quiet"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .map_err(|e| StoreError::new(format!("gcloud could not run: {e}")))?;
+    let token = zeroize::Zeroizing::new(String::from_utf8_lossy(&out.stdout).trim().to_string());
+    if !out.status.success() || token.is_empty() || token.contains(char::is_whitespace) {
+        return Err(StoreError::new("`gcloud auth print-access-token` gave no token"));
+    }
+    // gcloud does not say how long; it refreshes tokens that have under 5 minutes left.
+    Ok((token.to_string().into(), Duration::from_secs(300)))
+}
