@@ -77,6 +77,10 @@ pub enum Command {
         /// are findings
         #[arg(long, value_name = "DIR")]
         app: Option<String>,
+        /// Also compare each environment's store record with its secret store (metadata
+        /// only, no key): drift is a finding, as `cfgc secrets status` reports it
+        #[arg(long)]
+        store: bool,
     },
     /// Set up this git clone for secrets files: per-name merges and readable diffs
     #[command(after_help = GIT_SETUP_EXAMPLES, display_order = 10)]

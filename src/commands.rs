@@ -31,6 +31,7 @@ pub fn run(config: Config) -> Outcome {
             format,
             base,
             app,
+            store,
         } => check::run(
             &config,
             environments,
@@ -38,6 +39,7 @@ pub fn run(config: Config) -> Outcome {
             pipeline::CheckOptions {
                 base: base.as_deref(),
                 app: app.as_deref(),
+                store: *store,
             },
         ),
         Command::GitSetup { program } => git_setup::run(&config, program.as_deref()),

@@ -10,10 +10,10 @@
 pub mod digest;
 #[cfg(feature = "gcp")]
 pub mod gcp;
-pub mod record;
 #[cfg(any(feature = "gcp", feature = "aws"))]
 pub mod http;
 pub mod pool;
+pub mod record;
 
 use crate::secrets::crypto::Plaintext;
 
@@ -108,8 +108,12 @@ pub trait Store: Sync {
     -> Result<String, StoreError>;
     /// After an interrupted push, the version that push made, if the store shows one:
     /// `after` is the newest version before the push began.
-    fn landed<'d>(&self, described: &'d Described, after: Option<&str>, token: &str)
-    -> Option<&'d Version>;
+    fn landed<'d>(
+        &self,
+        described: &'d Described,
+        after: Option<&str>,
+        token: &str,
+    ) -> Option<&'d Version>;
     /// How the deploy names this store's secret `name` (for messages).
     fn display(&self, name: &str) -> String;
 }

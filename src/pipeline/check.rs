@@ -2,6 +2,7 @@
 //! an identity fits), its outputs rendered keylessly to prove the templates.
 
 mod app;
+mod store;
 
 use std::collections::BTreeSet;
 use std::sync::Mutex;
@@ -28,6 +29,8 @@ pub struct CheckOptions<'a> {
     pub base: Option<&'a str>,
     /// `--app DIR`: the app's code there read for the variables it reads.
     pub app: Option<&'a str>,
+    /// `--store`: each environment's store record held against its store.
+    pub store: bool,
 }
 
 /// What `check` found.
@@ -138,6 +141,9 @@ pub fn check(config: &Config, names: &[String], options: CheckOptions) -> Result
             .into_iter()
             .filter(|d| !d.key.as_ref().is_some_and(|k| inputs.contains(k))),
     );
+    if options.store {
+        files.findings.extend(store::check(&loaded, &mut sources));
+    }
     let gathered = Gathered::of(&envs, per_env, files.findings, &keys, &mut sources);
     if !gathered.load_errors.is_empty() {
         leak(loaded);

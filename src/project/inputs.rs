@@ -30,7 +30,10 @@ pub(super) fn inputs(
             inputs.add(secrets.value.rel.clone(), Input::Secrets(env.name.clone()));
         }
         if let Some(store) = &env.store {
-            inputs.add(store.record.value.rel.clone(), Input::Record(env.name.clone()));
+            inputs.add(
+                store.record.value.rel.clone(),
+                Input::Record(env.name.clone()),
+            );
         }
         if let Some(identity) = &env.identity {
             inputs.add(identity.rel.clone(), Input::Identity);

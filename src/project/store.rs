@@ -106,27 +106,48 @@ fn kind(r: &mut Resolver, env: &str, file: &StoreFile, span: Span) -> Option<Kin
             return None;
         }
     };
-    let other = if needs == "project" { &file.region } else { &file.project };
+    let other = if needs == "project" {
+        &file.region
+    } else {
+        &file.project
+    };
     if let Some(o) = other {
         r.errors.push(
-            Diagnostic::new(Code::Project, format!("a {} store takes no `{}`", file.kind.get_ref(), if needs == "project" { "region" } else { "project" }))
-                .at(r.span(o.span()))
-                .help(format!("remove it; this store names its place with `{needs}`")),
+            Diagnostic::new(
+                Code::Project,
+                format!(
+                    "a {} store takes no `{}`",
+                    file.kind.get_ref(),
+                    if needs == "project" {
+                        "region"
+                    } else {
+                        "project"
+                    }
+                ),
+            )
+            .at(r.span(o.span()))
+            .help(format!(
+                "remove it; this store names its place with `{needs}`"
+            )),
         );
         return None;
     }
     let Some(value) = value else {
         r.errors.push(
-            Diagnostic::new(Code::Project, format!("the store of `{env}` names no {needs}"))
-                .at(span)
-                .help(format!("add `{needs} = \"…\"` to the store table")),
+            Diagnostic::new(
+                Code::Project,
+                format!("the store of `{env}` names no {needs}"),
+            )
+            .at(span)
+            .help(format!("add `{needs} = \"…\"` to the store table")),
         );
         return None;
     };
     let v = value.get_ref();
     let ok = !v.is_empty()
         && v.len() <= 63
-        && v.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        && v.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !ok {
         r.errors.push(
             Diagnostic::new(Code::Project, format!("invalid store {needs} `{v}`"))
@@ -157,7 +178,12 @@ fn default_record(
     env: &str,
     secrets: &Located<ProjectPath>,
 ) -> Option<Located<ProjectPath>> {
-    let dir = secrets.value.rel.as_path().parent().map(|p| p.to_string_lossy().into_owned());
+    let dir = secrets
+        .value
+        .rel
+        .as_path()
+        .parent()
+        .map(|p| p.to_string_lossy().into_owned());
     let rel = match dir.as_deref() {
         Some(d) if !d.is_empty() => format!("{d}/{env}.store.toml"),
         _ => format!("{env}.store.toml"),

@@ -187,7 +187,8 @@ mod tests {
             ("ORPHAN", Drift::Orphan),
             ("STALE", Drift::Stale),
         ];
-        let found: Vec<(&str, Drift)> = found.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
+        let found: Vec<(&str, Drift)> =
+            found.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
         assert_eq!(found, expected);
     }
 
@@ -198,9 +199,22 @@ mod tests {
         record.secrets.insert("A".into(), pinned("v1", 'a'));
         let mut d = versions(&[State::Enabled]).unwrap();
         d.versions[0].id = "v1".into();
-        d.versions.insert(0, Version { id: "v0".into(), state: State::Enabled });
+        d.versions.insert(
+            0,
+            Version {
+                id: "v0".into(),
+                state: State::Enabled,
+            },
+        );
         d.current = Some("v0".into());
-        let found = drift(&sealed, &record, &BTreeMap::from([("A".to_string(), Some(d))]));
-        assert_eq!(found, vec![("A".to_string(), Drift::OutOfBand(vec!["v0".into()]))]);
+        let found = drift(
+            &sealed,
+            &record,
+            &BTreeMap::from([("A".to_string(), Some(d))]),
+        );
+        assert_eq!(
+            found,
+            vec![("A".to_string(), Drift::OutOfBand(vec!["v0".into()]))]
+        );
     }
 }

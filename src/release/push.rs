@@ -56,15 +56,21 @@ pub fn plan(
     create: bool,
 ) -> Result<Plan, StoreError> {
     let mut plan = Plan {
-        orphans: record.secrets.keys().filter(|n| !sealed.contains_key(*n)).cloned().collect(),
+        orphans: record
+            .secrets
+            .keys()
+            .filter(|n| !sealed.contains_key(*n))
+            .cloned()
+            .collect(),
         ..Plan::default()
     };
     let candidates: Vec<String> = sealed
         .iter()
         .filter(|(name, digest)| {
-            record.secrets.get(*name).is_none_or(|e| {
-                e.sealed.as_ref() != Some(digest) || e.pending.is_some()
-            })
+            record
+                .secrets
+                .get(*name)
+                .is_none_or(|e| e.sealed.as_ref() != Some(digest) || e.pending.is_some())
         })
         .map(|(name, _)| name.clone())
         .collect();
@@ -178,7 +184,11 @@ pub fn record(intended: &Record, plan: &Plan, results: &[Pushed]) -> Record {
 pub fn empty_values<'a>(plan: &'a Plan, values: &BTreeMap<String, Plaintext>) -> Vec<&'a str> {
     plan.push
         .iter()
-        .filter(|i| values.get(&i.name).is_some_and(|v| v.expose_secret().is_empty()))
+        .filter(|i| {
+            values
+                .get(&i.name)
+                .is_some_and(|v| v.expose_secret().is_empty())
+        })
         .map(|i| i.name.as_str())
         .collect()
 }

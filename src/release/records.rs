@@ -32,7 +32,11 @@ pub fn read(
     let bytes = project
         .fs
         .read_if_exists(&path.rel, Role::Layer)
-        .map_err(|e| e.diagnostic().at(store.record.span).label("the record of this store"))?;
+        .map_err(|e| {
+            e.diagnostic()
+                .at(store.record.span)
+                .label("the record of this store")
+        })?;
     let Some(bytes) = bytes else {
         return Ok(RecordFile {
             record: Record::default(),
@@ -55,8 +59,10 @@ pub fn read(
         }),
         Err(e) => {
             let span = e.span.unwrap_or(0..0);
-            Err(Diagnostic::new(Code::StoreRecord, format!("`{name}`: {}", e.message))
-                .at(Span::new(id, span.start, span.end)))
+            Err(
+                Diagnostic::new(Code::StoreRecord, format!("`{name}`: {}", e.message))
+                    .at(Span::new(id, span.start, span.end)),
+            )
         }
     }
 }
@@ -71,6 +77,11 @@ pub fn write(
     let text = record::serialize(env, record);
     project
         .fs
-        .write_atomic(&store.record.value.rel, text.as_bytes(), 0o644, Purpose::Record(env))
+        .write_atomic(
+            &store.record.value.rel,
+            text.as_bytes(),
+            0o644,
+            Purpose::Record(env),
+        )
         .map_err(|e| e.diagnostic())
 }

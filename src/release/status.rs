@@ -43,9 +43,12 @@ pub fn status(
 /// The environment's declared store, or the error that it has none.
 pub fn declared(env: &Environment) -> Result<&Declared, Diagnostic> {
     env.store.as_ref().ok_or_else(|| {
-        Diagnostic::new(Code::NoStore, format!("environment `{}` declares no store", env.name))
-            .at(env.span)
-            .label("no `store = { … }` here")
+        Diagnostic::new(
+            Code::NoStore,
+            format!("environment `{}` declares no store", env.name),
+        )
+        .at(env.span)
+        .label("no `store = { … }` here")
     })
 }
 
@@ -86,15 +89,57 @@ fn diagnostic(
     let pin_at = entry.map_or(declared.span, |e| file.span(&e.version_span, declared));
     let shown = store.display(name);
     let (code, message, span) = match drift {
-        Drift::NotPushed => (Code::StoreNotPushed, format!("`{name}` was never pushed to {shown}"), at),
-        Drift::Stale => (Code::StoreStale, format!("`{name}` changed in the secrets file since its push: the deploy pins the old value"), at),
-        Drift::Interrupted => (Code::StoreInterrupted, format!("a push of `{name}` was interrupted"), at),
+        Drift::NotPushed => (
+            Code::StoreNotPushed,
+            format!("`{name}` was never pushed to {shown}"),
+            at,
+        ),
+        Drift::Stale => (
+            Code::StoreStale,
+            format!(
+                "`{name}` changed in the secrets file since its push: the deploy pins the old value"
+            ),
+            at,
+        ),
+        Drift::Interrupted => (
+            Code::StoreInterrupted,
+            format!("a push of `{name}` was interrupted"),
+            at,
+        ),
         Drift::Missing => (Code::StoreMissing, format!("{shown} does not exist"), at),
-        Drift::PinGone(v) => (Code::StorePinGone, format!("version {v} of {shown} no longer exists"), pin_at),
-        Drift::PinUnusable(v, s) => (Code::StorePinUnusable, format!("the pinned version {v} of {shown} is {}", s.as_str()), pin_at),
-        Drift::OutOfBand(vs) => (Code::StoreOutOfBand, format!("{shown} has {} cfgc did not make: {}", if vs.len() == 1 { "a version" } else { "versions" }, vs.join(", ")), pin_at),
-        Drift::PinLatest => (Code::StorePinLatest, format!("`{name}` is pinned to `latest`"), pin_at),
-        Drift::Orphan => (Code::StoreOrphan, format!("the record names `{name}`, which the secrets file does not hold"), at),
+        Drift::PinGone(v) => (
+            Code::StorePinGone,
+            format!("version {v} of {shown} no longer exists"),
+            pin_at,
+        ),
+        Drift::PinUnusable(v, s) => (
+            Code::StorePinUnusable,
+            format!("the pinned version {v} of {shown} is {}", s.as_str()),
+            pin_at,
+        ),
+        Drift::OutOfBand(vs) => (
+            Code::StoreOutOfBand,
+            format!(
+                "{shown} has {} cfgc did not make: {}",
+                if vs.len() == 1 {
+                    "a version"
+                } else {
+                    "versions"
+                },
+                vs.join(", ")
+            ),
+            pin_at,
+        ),
+        Drift::PinLatest => (
+            Code::StorePinLatest,
+            format!("`{name}` is pinned to `latest`"),
+            pin_at,
+        ),
+        Drift::Orphan => (
+            Code::StoreOrphan,
+            format!("the record names `{name}`, which the secrets file does not hold"),
+            at,
+        ),
     };
     Diagnostic::new(code, message)
         .at(span)

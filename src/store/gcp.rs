@@ -160,7 +160,10 @@ fn version(v: &serde_json::Value) -> Result<Version, StoreError> {
     let name = v["name"].as_str().unwrap_or_default();
     let id = name.rsplit('/').next().unwrap_or_default();
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(StoreError::new(format!("the store answered a version named `{}`", http::short(name))));
+        return Err(StoreError::new(format!(
+            "the store answered a version named `{}`",
+            http::short(name)
+        )));
     }
     let state = match v["state"].as_str() {
         Some("ENABLED") => State::Enabled,
@@ -182,7 +185,9 @@ fn version(v: &serde_json::Value) -> Result<Version, StoreError> {
 fn ok_json(r: &Response, doing: &str, what: &str) -> Result<serde_json::Value, StoreError> {
     if (200..300).contains(&r.status) {
         return serde_json::from_str(&r.body).map_err(|e| {
-            StoreError::new(format!("could not {doing} {what}: the answer is not JSON ({e})"))
+            StoreError::new(format!(
+                "could not {doing} {what}: the answer is not JSON ({e})"
+            ))
         });
     }
     let json: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_default();

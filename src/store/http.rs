@@ -200,7 +200,10 @@ mod tests {
     #[test]
     fn endpoints_are_https_or_this_machine() {
         assert!(endpoint("https://secretmanager.googleapis.com/", "e").is_ok());
-        assert_eq!(endpoint("http://127.0.0.1:9/", "e").unwrap(), "http://127.0.0.1:9");
+        assert_eq!(
+            endpoint("http://127.0.0.1:9/", "e").unwrap(),
+            "http://127.0.0.1:9"
+        );
         assert!(endpoint("http://[::1]:9", "e").is_ok());
         assert!(endpoint("http://localhost:9", "e").is_ok());
         assert!(endpoint("http://example.com", "e").is_err());

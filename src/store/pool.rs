@@ -35,7 +35,10 @@ pub fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
     for (i, r) in done.into_iter().flatten() {
         slots[i] = Some(r);
     }
-    slots.into_iter().map(|r| r.expect("every item ran")).collect()
+    slots
+        .into_iter()
+        .map(|r| r.expect("every item ran"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -43,7 +46,10 @@ mod tests {
     #[test]
     fn parallel_keeps_order() {
         let items: Vec<u32> = (0..100).collect();
-        assert_eq!(super::parallel(&items, |i| i * 2), (0..100).map(|i| i * 2).collect::<Vec<_>>());
+        assert_eq!(
+            super::parallel(&items, |i| i * 2),
+            (0..100).map(|i| i * 2).collect::<Vec<_>>()
+        );
         assert!(super::parallel(&[] as &[u32], |i| *i).is_empty());
     }
 }

@@ -96,10 +96,14 @@ pub fn parse(text: &str) -> Result<Record, ParseError> {
         }
         let digests = e.sealed.iter().chain(e.pending.as_ref().map(|p| &p.sealed));
         if let Some(d) = digests.into_iter().find(|d| !is_digest(d)) {
-            return Err(bad(format!("`{d}` is not a sealed digest (`sha256:` and 64 hex digits)")));
+            return Err(bad(format!(
+                "`{d}` is not a sealed digest (`sha256:` and 64 hex digits)"
+            )));
         }
         if e.version.is_some() != e.sealed.is_some() {
-            return Err(bad(format!("`{name}` needs both `version` and `sealed`, or neither")));
+            return Err(bad(format!(
+                "`{name}` needs both `version` and `sealed`, or neither"
+            )));
         }
         if e.version.is_none() && e.pending.is_none() {
             return Err(bad(format!("`{name}` records nothing")));

@@ -9,17 +9,18 @@ pub fn run(config: &Config, environment: &str, format: Format) -> Result<Outcome
     let mut ctx = context::load(config, &[environment.to_string()], true)?;
     let env = &ctx.loaded.project.environments[ctx.loaded.selected[0]];
     let file = ctx.parsed(env).map(|p| p.file.clone());
-    let found = crate::release::status::status(
-        &ctx.loaded.project,
-        env,
-        file.as_ref(),
-        &mut ctx.sources,
-    )
-    .map_err(|d| ctx.emit(&[d]))?;
+    let found =
+        crate::release::status::status(&ctx.loaded.project, env, file.as_ref(), &mut ctx.sources)
+            .map_err(|d| ctx.emit(&[d]))?;
     let envs = [environment.to_string()];
     match format {
         Format::Human => {
-            out(&crate::diagnostic::human::render(&found, &ctx.sources, &[], config.color));
+            out(&crate::diagnostic::human::render(
+                &found,
+                &ctx.sources,
+                &[],
+                config.color,
+            ));
             if !config.quiet {
                 let n = found
                     .iter()
@@ -27,7 +28,10 @@ pub fn run(config: &Config, environment: &str, format: Format) -> Result<Outcome
                     .count();
                 out(&match n {
                     0 => format!("{environment}: the store matches the record\n"),
-                    n => format!("{environment}: {n} finding{} between the record and the store\n", if n == 1 { "" } else { "s" }),
+                    n => format!(
+                        "{environment}: {n} finding{} between the record and the store\n",
+                        if n == 1 { "" } else { "s" }
+                    ),
                 });
             }
         }

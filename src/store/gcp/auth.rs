@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::super::http::{self, Client, Request};
 use super::super::StoreError;
+use super::super::http::{self, Client, Request};
 
 const SCOPE: &str = "https://www.googleapis.com/auth/cloud-platform";
 const DEFAULT_TOKEN_URI: &str = "https://oauth2.googleapis.com/token";
@@ -39,7 +39,9 @@ enum Source {
         refresh_token: SecretString,
         token_uri: String,
     },
-    Metadata { url: String },
+    Metadata {
+        url: String,
+    },
     Gcloud,
 }
 
@@ -108,7 +110,10 @@ impl Auth {
     }
 }
 
-fn find_source(env: &dyn Fn(&str) -> Option<String>, client: &Client) -> Result<Source, StoreError> {
+fn find_source(
+    env: &dyn Fn(&str) -> Option<String>,
+    client: &Client,
+) -> Result<Source, StoreError> {
     if let Some(path) = env("GOOGLE_APPLICATION_CREDENTIALS").filter(|p| !p.is_empty()) {
         return from_file(&path, "GOOGLE_APPLICATION_CREDENTIALS");
     }
@@ -133,13 +138,16 @@ fn find_source(env: &dyn Fn(&str) -> Option<String>, client: &Client) -> Result<
         "no Google credentials: GOOGLE_APPLICATION_CREDENTIALS is not set, {} does not exist, \
          no metadata server answered at {host}, and `gcloud auth print-access-token` gave no token; \
          run `gcloud auth application-default login`, or point GOOGLE_APPLICATION_CREDENTIALS at a key file",
-        config_dir.map_or("gcloud's ADC file".to_string(), |d| format!("{d}/application_default_credentials.json"))
+        config_dir.map_or("gcloud's ADC file".to_string(), |d| format!(
+            "{d}/application_default_credentials.json"
+        ))
     )))
 }
 
 /// A service account key or an authorized user's file, as ADC reads them.
 fn from_file(path: &str, named_by: &str) -> Result<Source, StoreError> {
-    let bad = |why: String| StoreError::new(format!("the credentials file {path} ({named_by}) {why}"));
+    let bad =
+        |why: String| StoreError::new(format!("the credentials file {path} ({named_by}) {why}"));
     let text = read_limited(path).map_err(|e| bad(format!("cannot be read: {e}")))?;
     let json: serde_json::Value =
         serde_json::from_str(text.expose_secret()).map_err(|_| bad("is not JSON".into()))?;
@@ -190,7 +198,11 @@ fn form(pairs: &[(&str, &str)]) -> zeroize::Zeroizing<String> {
 }
 
 /// An OAuth 2.0 token request; the answer's `access_token` and `expires_in`.
-fn exchange(client: &Client, uri: &str, form: &str) -> Result<(SecretString, Duration), StoreError> {
+fn exchange(
+    client: &Client,
+    uri: &str,
+    form: &str,
+) -> Result<(SecretString, Duration), StoreError> {
     let request = Request {
         method: "POST",
         url: uri,
@@ -204,7 +216,11 @@ fn exchange(client: &Client, uri: &str, form: &str) -> Result<(SecretString, Dur
     token_answer(r.status, &r.body, uri)
 }
 
-fn token_answer(status: u16, body: &str, from: &str) -> Result<(SecretString, Duration), StoreError> {
+fn token_answer(
+    status: u16,
+    body: &str,
+    from: &str,
+) -> Result<(SecretString, Duration), StoreError> {
     let json: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
     match json["access_token"].as_str() {
         Some(t) if status == 200 && !t.is_empty() => {
@@ -226,7 +242,11 @@ fn token_answer(status: u16, body: &str, from: &str) -> Result<(SecretString, Du
 fn metadata_reachable(client: &Client, host: &str) -> bool {
     let _ = client;
     use std::net::ToSocketAddrs;
-    let with_port = if host.contains(':') { host.to_string() } else { format!("{host}:80") };
+    let with_port = if host.contains(':') {
+        host.to_string()
+    } else {
+        format!("{host}:80")
+    };
     let Ok(mut addrs) = with_port.to_socket_addrs() else {
         return false;
     };
@@ -256,7 +276,9 @@ fn gcloud_token() -> Result<(SecretString, Duration), StoreError> {
         .map_err(|e| StoreError::new(format!("gcloud could not run: {e}")))?;
     let token = zeroize::Zeroizing::new(String::from_utf8_lossy(&out.stdout).trim().to_string());
     if !out.status.success() || token.is_empty() || token.contains(char::is_whitespace) {
-        return Err(StoreError::new("`gcloud auth print-access-token` gave no token"));
+        return Err(StoreError::new(
+            "`gcloud auth print-access-token` gave no token",
+        ));
     }
     // gcloud does not say how long; it refreshes tokens that have under 5 minutes left.
     Ok((token.to_string().into(), Duration::from_secs(300)))

@@ -15,7 +15,10 @@ pub struct ServiceAccount {
 }
 
 impl ServiceAccount {
-    pub fn from_json(json: &serde_json::Value, token_uri: String) -> Result<ServiceAccount, String> {
+    pub fn from_json(
+        json: &serde_json::Value,
+        token_uri: String,
+    ) -> Result<ServiceAccount, String> {
         let email = json["client_email"]
             .as_str()
             .ok_or("lacks client_email")?
@@ -58,7 +61,12 @@ impl ServiceAccount {
         );
         let mut signature = vec![0; self.key.public().modulus_len()];
         self.key
-            .sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), signing_input.as_bytes(), &mut signature)
+            .sign(
+                &RSA_PKCS1_SHA256,
+                &SystemRandom::new(),
+                signing_input.as_bytes(),
+                &mut signature,
+            )
             .map_err(|_| super::StoreError::new("the service account's key could not sign"))?;
         Ok(format!("{signing_input}.{}", b64.encode(signature)).into())
     }
