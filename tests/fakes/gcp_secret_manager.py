@@ -209,6 +209,10 @@ class Handler(BaseHTTPRequestHandler):
                 body = self.call(route, path, query, raw)
         except ApiError as err:
             return self.send(err.code, err.body())
+        if "enum-encoding=int" in query.get("$alt", ""):
+            # Google's client libraries ask for enums as numbers ($alt=json;enum-encoding=int),
+            # and the API obliges: SecretVersion.State is ENABLED=1, DISABLED=2, DESTROYED=3.
+            body = enums_as_ints(body)
         return self.send(200, body)
 
     def call(self, route, path, query, raw):
@@ -326,6 +330,18 @@ class Handler(BaseHTTPRequestHandler):
             self.send(404, {"error": "no admin route %s %s" % what})
             return
         self.send(200, out)
+
+
+STATE_NUMBER = {"STATE_UNSPECIFIED": 0, "ENABLED": 1, "DISABLED": 2, "DESTROYED": 3}
+
+
+def enums_as_ints(value):
+    if isinstance(value, list):
+        return [enums_as_ints(item) for item in value]
+    if isinstance(value, dict):
+        return {key: STATE_NUMBER.get(item, item) if key == "state" else enums_as_ints(item)
+                for key, item in value.items()}
+    return value
 
 
 class Server(ThreadingHTTPServer):
