@@ -15,13 +15,15 @@ does, and check what cfgc pushed with a reader that is not cfgc.
 FAKE_GCP_CREDENTIALS=FILE, instead of FAKE_GCP_TOKEN, loads a service-account key file
 (google-auth signs a JWT and exchanges it at the file's token_uri).
 Exit 0 with the answer as JSON on stdout; exit 3 with {"error": {"code", "status",
-"message"}} on stdout when the API refused; anything else is a crash (traceback on stderr).
+"message"}} on stdout when the API refused (status REFRESH_FAILED: the token endpoint
+refused the credentials); anything else is a crash (traceback on stderr).
 """
 
 import json
 import os
 import sys
 
+import google.auth.exceptions
 import google.oauth2.credentials
 from google.api_core import exceptions
 from google.cloud import secretmanager_v1
@@ -124,6 +126,11 @@ def main():
             status = err.grpc_status_code.name if err.grpc_status_code else None
         print(json.dumps({"error": {"code": err.code, "status": status,
                                     "message": err.message}}))
+        return 3
+    except google.auth.exceptions.RefreshError as err:
+        # The token endpoint refused the credentials: no API call was made.
+        print(json.dumps({"error": {"code": None, "status": "REFRESH_FAILED",
+                                    "message": str(err)}}))
         return 3
     print(json.dumps(out))
     return 0
