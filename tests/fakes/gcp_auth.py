@@ -3,8 +3,8 @@
 GCE metadata server, and static tokens a test registers), plus the accounts tests create.
 
 The JWT check follows https://developers.google.com/identity/protocols/oauth2/service-account:
-RS256 signed by the account's key, iss = client_email, aud = the token URI, a scope, and an
-expiry at most an hour after iat. Callers hold Auth.lock.
+RS256 signed by the account's key, iss = client_email, aud = Google's token URL (or this
+fake's), the cloud-platform scope, and an expiry at most an hour after iat. Callers hold Auth.lock.
 """
 
 import base64
@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
+GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 TOKEN_LIFETIME = 3600
 CLOCK_SKEW = 300
@@ -127,9 +128,11 @@ class Auth:
                                          padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature:
             raise OAuthError(400, "invalid_grant", "Invalid JWT Signature.")
-        if claims.get("aud") != self.token_uri:
-            raise OAuthError(400, "invalid_grant", "Invalid JWT: aud must be %s."
-                             % self.token_uri)
+        # Google's endpoint wants its own URL as aud, and google-auth sends that whatever the
+        # key file's token_uri; other clients (Go's oauth2/jwt) send the token_uri they post to.
+        if claims.get("aud") not in (GOOGLE_TOKEN_URI, self.token_uri):
+            raise OAuthError(400, "invalid_grant", "Invalid JWT: aud must be %s or %s."
+                             % (GOOGLE_TOKEN_URI, self.token_uri))
         if CLOUD_PLATFORM not in str(claims.get("scope", "")).split():
             raise OAuthError(400, "invalid_scope", "Invalid JWT: scope lacks %s." % CLOUD_PLATFORM)
         now = time.time()
