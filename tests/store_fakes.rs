@@ -431,10 +431,10 @@ fn read_keep_alive(reader: &mut BufReader<TcpStream>) -> u16 {
         if line == "\r\n" {
             break;
         }
-        if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse().expect("a length");
-            }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().expect("a length");
         }
     }
     let mut body = vec![0; length];
