@@ -361,6 +361,18 @@ fn metadata_server_and_refresh_tokens_issue_working_tokens() {
     let wrong = post_form(&gcp, &form("wrong"));
     assert_eq!(wrong.status, 401);
     assert_eq!(wrong.json["error"], "invalid_client");
+
+    // google-auth's own requests: Compute Engine credentials, and a refresh-token grant.
+    gcp.reset_log();
+    let listed = gcp.client_via_metadata(&["secrets", PROJECT], "");
+    assert_eq!(listed, json!([]), "{listed}");
+    assert!(statuses(&gcp, "metadata").contains(&200));
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let file = dir.path().join("authorized_user.json");
+    std::fs::write(&file, user.to_string()).expect("write the credentials file");
+    let listed = gcp.client_with_key(&file, &["secrets", PROJECT], "");
+    assert_eq!(listed, json!([]), "{listed}");
+    assert_eq!(statuses(&gcp, "token"), [200]);
 }
 
 fn http_get(gcp: &GcpFake, target: &str, headers: &[(&str, &str)]) -> Response {

@@ -12,8 +12,10 @@ does, and check what cfgc pushed with a reader that is not cfgc.
     create PROJECT SECRET                                 -> {"name", ...}
     secrets PROJECT                                       -> [{"name", ...}]
 
-FAKE_GCP_CREDENTIALS=FILE, instead of FAKE_GCP_TOKEN, loads a service-account key file
-(google-auth signs a JWT and exchanges it at the file's token_uri).
+Instead of FAKE_GCP_TOKEN: FAKE_GCP_CREDENTIALS=FILE loads a service-account key file
+(google-auth signs a JWT and trades it at the file's token_uri) or an authorized_user file
+(google-auth trades its refresh token); FAKE_GCP_METADATA=1 with GCE_METADATA_HOST=host:port
+asks that metadata server for tokens.
 Exit 0 with the answer as JSON on stdout; exit 3 with {"error": {"code", "status",
 "message"}} on stdout when the API refused (status REFRESH_FAILED: the token endpoint
 refused the credentials); anything else is a crash (traceback on stderr).
@@ -23,6 +25,7 @@ import json
 import os
 import sys
 
+import google.auth.compute_engine
 import google.auth.exceptions
 import google.oauth2.credentials
 from google.api_core import exceptions
@@ -35,13 +38,26 @@ from google.oauth2 import service_account
 SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
 
 
-def client():
-    url = os.environ["FAKE_GCP_URL"]
+def credentials():
     key_file = os.environ.get("FAKE_GCP_CREDENTIALS")
     if key_file:
-        creds = service_account.Credentials.from_service_account_file(key_file, scopes=SCOPES)
-    else:
-        creds = google.oauth2.credentials.Credentials(os.environ["FAKE_GCP_TOKEN"])
+        with open(key_file) as file:
+            info = json.load(file)
+        if info.get("type") == "authorized_user":
+            # google-auth ignores token_uri in these files and always asks Google's endpoint:
+            # handed back by hand, so the library's refresh request reaches the fake.
+            creds = google.oauth2.credentials.Credentials.from_authorized_user_info(info)
+            return creds.with_token_uri(info["token_uri"])
+        return service_account.Credentials.from_service_account_info(info, scopes=SCOPES)
+    if os.environ.get("FAKE_GCP_METADATA"):
+        # google-auth finds the metadata server at GCE_METADATA_HOST (read at import).
+        return google.auth.compute_engine.Credentials()
+    return google.oauth2.credentials.Credentials(os.environ["FAKE_GCP_TOKEN"])
+
+
+def client():
+    url = os.environ["FAKE_GCP_URL"]
+    creds = credentials()
     # The host keeps its http:// scheme: the transport uses url_scheme only for bare hosts.
     transport = SecretManagerServiceRestTransport(host=url, url_scheme="http", credentials=creds)
     return secretmanager_v1.SecretManagerServiceClient(transport=transport)

@@ -154,7 +154,10 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.read_body()
         route = "unknown"
         if path.startswith("/_fake/"):
-            self.admin(method, path, raw)
+            try:
+                self.admin(method, path, raw)
+            except (KeyError, TypeError, ValueError) as err:
+                self.send(400, {"error": "bad admin request: %s %r" % (type(err).__name__, err)})
             return
         if path.startswith("/v1/"):
             for want, pattern, name in ROUTES:
@@ -167,7 +170,13 @@ class Handler(BaseHTTPRequestHandler):
             route = "token"
         elif path.startswith("/computeMetadata/") or path == "/":
             route = "metadata"
-        status = self.answer(method, path, query, raw, route)
+        try:
+            status = self.answer(method, path, query, raw, route)
+        except Exception as err:  # noqa: BLE001 - a fake's bug must still answer, and say so
+            # Only the exception's type: its message could quote a request body.
+            status = self.send(500, {"error": {"code": 500, "status": "INTERNAL",
+                                               "message": "fake crashed: %s"
+                                               % type(err).__name__}})
         with self.fake.lock:
             self.fake.log.append({"method": method, "path": path, "route": route,
                                   "status": status})

@@ -179,11 +179,23 @@ impl GcpFake {
         self.run_client(&[("FAKE_GCP_TOKEN", token)], args, stdin)
     }
 
-    /// [`GcpFake::client`] with a service-account key file: google-auth signs a JWT and
-    /// trades it at the file's `token_uri`.
+    /// [`GcpFake::client`] with a credentials file: for a service account's key google-auth
+    /// signs a JWT and trades it at the file's `token_uri`; for an `authorized_user` file it
+    /// trades the refresh token (at the fake, though the library alone would ask Google).
     pub fn client_with_key(&self, key_file: &Path, args: &[&str], stdin: &str) -> Value {
         let key_file = key_file.to_str().expect("temp paths are UTF-8");
         self.run_client(&[("FAKE_GCP_CREDENTIALS", key_file)], args, stdin)
+    }
+
+    /// [`GcpFake::client`] with google-auth's Compute Engine credentials: tokens from this
+    /// fake as the metadata server (`GCE_METADATA_HOST`).
+    pub fn client_via_metadata(&self, args: &[&str], stdin: &str) -> Value {
+        let env = [
+            ("FAKE_GCP_METADATA", "1"),
+            ("GCE_METADATA_HOST", self.metadata_host()),
+            ("GCE_METADATA_IP", self.metadata_host()),
+        ];
+        self.run_client(&env, args, stdin)
     }
 
     fn run_client(&self, env: &[(&str, &str)], args: &[&str], stdin: &str) -> Value {
