@@ -19,6 +19,8 @@ pub fn feed(child: &mut Child, stdin: &str) {
 /// Runs `command`, a client script, with `stdin`; its JSON answer.
 pub fn run_json(mut command: Command, stdin: &str, name: &str) -> Value {
     command
+        // The fakes' folder stays as git has it: no __pycache__ left behind.
+        .env("PYTHONDONTWRITEBYTECODE", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
