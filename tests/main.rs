@@ -62,6 +62,7 @@ mod secrets_merge;
 mod secrets_pending;
 mod secrets_review;
 mod secrets_review_output;
+mod store_fakes;
 mod streamed_load;
 mod test_builder;
 mod tiers;

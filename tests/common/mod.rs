@@ -1,6 +1,6 @@
 //! What the integration tests share: [`Project`], a scratch cfgc project in a temp folder,
 //! and [`Test`], one run of the real binary in it with everything that run must show (as
-//! casey/just's `Test`); plus the tools, git and nginx helpers.
+//! casey/just's `Test`); plus the tools, git and nginx helpers, and the secret stores.
 //!
 //! ```ignore
 //! Project::example().args(["check"]).status(1).stdout_has("missing-variable").run();
@@ -19,6 +19,7 @@ mod project;
 mod run;
 mod secrets;
 mod snapshot;
+pub mod stores;
 mod test;
 pub mod tools;
 

@@ -38,6 +38,13 @@ pub fn install_hint(program: &str) -> String {
         "groff" => "apt-get install groff-base",
         "script" => "apt-get install bsdutils",
         "setsid" => "apt-get install util-linux",
+        // Only #[ignore] tests run gcloud: it is not on every machine, and scripts/test
+        // does not install it.
+        "gcloud" => {
+            return "the Google Cloud CLI, https://cloud.google.com/sdk/docs/install; only \
+                    `#[ignore]` tests need it"
+                .to_string();
+        }
         _ => "install it",
     };
     format!("{how}; {SCRIPT}")
