@@ -63,6 +63,7 @@ mod secrets_pending;
 mod secrets_review;
 mod secrets_review_output;
 mod store_fakes;
+mod store_gcp;
 mod streamed_load;
 mod test_builder;
 mod tiers;
