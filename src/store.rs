@@ -7,6 +7,8 @@
 //! A store is reached over plain HTTPS (`http`): each kind is one file that maps the four
 //! operations below to its API, and one that finds its credentials the way its own tools do.
 
+#[cfg(feature = "aws")]
+pub mod aws;
 pub mod digest;
 #[cfg(any(feature = "gcp", feature = "aws"))]
 pub mod http;
@@ -104,8 +106,12 @@ pub trait Store: Sync {
     -> Result<String, StoreError>;
     /// After an interrupted push, the version that push made, if the store shows one:
     /// `after` is the newest version before the push began.
-    fn landed<'d>(&self, described: &'d Described, after: Option<&str>, token: &str)
-    -> Option<&'d Version>;
+    fn landed<'d>(
+        &self,
+        described: &'d Described,
+        after: Option<&str>,
+        token: &str,
+    ) -> Option<&'d Version>;
     /// How the deploy names this store's secret `name` (for messages).
     fn display(&self, name: &str) -> String;
 }

@@ -21,7 +21,14 @@ pub fn token(sealed_digest: &str, after: Option<&str>) -> String {
     // 32 hex digits in the 8-4-4-4-12 shape: what AWS's ClientRequestToken (32 to 64
     // characters) and the SDKs' own UUID tokens look like.
     let x = hex(&h.finalize()[..16]);
-    format!("{}-{}-{}-{}-{}", &x[..8], &x[8..12], &x[12..16], &x[16..20], &x[20..])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &x[..8],
+        &x[8..12],
+        &x[12..16],
+        &x[16..20],
+        &x[20..]
+    )
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -30,7 +37,8 @@ fn hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    const SHA256_OF_ENC_ABC: &str = "ee3bad3b566e16d911420c693dc10fee6101cccedcba6cd194aab802a05480c9";
+    const SHA256_OF_ENC_ABC: &str =
+        "ee3bad3b566e16d911420c693dc10fee6101cccedcba6cd194aab802a05480c9";
 
     #[test]
     fn digests_and_tokens_are_stable() {

@@ -224,7 +224,10 @@ pub fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
     for (i, r) in done.into_iter().flatten() {
         slots[i] = Some(r);
     }
-    slots.into_iter().map(|r| r.expect("every item ran")).collect()
+    slots
+        .into_iter()
+        .map(|r| r.expect("every item ran"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -234,7 +237,10 @@ mod tests {
     #[test]
     fn endpoints_are_https_or_this_machine() {
         assert!(endpoint("https://secretmanager.googleapis.com/", "e").is_ok());
-        assert_eq!(endpoint("http://127.0.0.1:9/", "e").unwrap(), "http://127.0.0.1:9");
+        assert_eq!(
+            endpoint("http://127.0.0.1:9/", "e").unwrap(),
+            "http://127.0.0.1:9"
+        );
         assert!(endpoint("http://[::1]:9", "e").is_ok());
         assert!(endpoint("http://localhost:9", "e").is_ok());
         assert!(endpoint("http://example.com", "e").is_err());
@@ -246,7 +252,10 @@ mod tests {
     #[test]
     fn parallel_keeps_order() {
         let items: Vec<u32> = (0..100).collect();
-        assert_eq!(parallel(&items, |i| i * 2), (0..100).map(|i| i * 2).collect::<Vec<_>>());
+        assert_eq!(
+            parallel(&items, |i| i * 2),
+            (0..100).map(|i| i * 2).collect::<Vec<_>>()
+        );
         assert!(parallel(&[] as &[u32], |i| *i).is_empty());
     }
 }
