@@ -62,6 +62,8 @@ mod secrets_merge;
 mod secrets_pending;
 mod secrets_review;
 mod secrets_review_output;
+#[cfg(feature = "aws")]
+mod store_aws;
 mod streamed_load;
 mod test_builder;
 mod tiers;

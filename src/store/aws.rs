@@ -188,6 +188,11 @@ impl std::io::Write for Counter {
     }
 }
 
+/// A `DeletedDate` (a `null` one, as moto writes for every secret, is none).
+fn scheduled_for_deletion(secret: &Value) -> bool {
+    secret.get("DeletedDate").is_some_and(|d| !d.is_null())
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct PutSecretValue<'a> {
@@ -204,7 +209,7 @@ impl Store for AwsStore {
             Err(f) if f.kind == "ResourceNotFoundException" => return Ok(None),
             Err(f) => return Err(f.into_error("DescribeSecret", &id)),
         };
-        let deleted = secret.get("DeletedDate").is_some();
+        let deleted = scheduled_for_deletion(&secret);
         let request = json!({ "SecretId": id, "IncludeDeprecated": true, "MaxResults": PAGE });
         let Some(listed) = self.pages("ListSecretVersionIds", name, request, "Versions")? else {
             return Ok(None);
@@ -232,7 +237,7 @@ impl Store for AwsStore {
             else {
                 continue;
             };
-            let deleted = entry.get("DeletedDate").is_some();
+            let deleted = scheduled_for_deletion(entry);
             match versions::from_stages(entry.get("SecretVersionsToStages"), deleted) {
                 Some(described) => {
                     all.insert(name.to_string(), described);

@@ -155,3 +155,157 @@ fn from_profile(
     }
     Ok(None)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use secrecy::ExposeSecret;
+
+    use super::*;
+
+    /// A home folder with `.aws/config` and `.aws/credentials` (when given) and the
+    /// variables `vars`; HOME points at it.
+    fn resolve_in(
+        config: Option<&str>,
+        creds: Option<&str>,
+        vars: &[(&str, &str)],
+    ) -> Result<Credentials, StoreError> {
+        let home = tempfile::tempdir().expect("a temp folder");
+        std::fs::create_dir(home.path().join(".aws")).expect("mkdir");
+        for (file, text) in [("config", config), ("credentials", creds)] {
+            if let Some(text) = text {
+                std::fs::write(home.path().join(".aws").join(file), text).expect("write");
+            }
+        }
+        let mut map: BTreeMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        map.insert("HOME".into(), home.path().display().to_string());
+        let env = Env::capture(&|k| map.get(k).cloned());
+        resolve(&env, "us-east-1", &Client::new())
+    }
+
+    #[test]
+    fn the_environment_comes_first() {
+        let c = resolve_in(
+            None,
+            Some("[default]\naws_access_key_id = FROMFILE\naws_secret_access_key = f\n"),
+            &[
+                ("AWS_ACCESS_KEY_ID", "FROMENV"),
+                ("AWS_SECRET_ACCESS_KEY", "e"),
+                ("AWS_SESSION_TOKEN", "t"),
+            ],
+        )
+        .expect("found");
+        assert_eq!(c.access_key_id, "FROMENV");
+        assert_eq!(
+            c.session_token.as_ref().map(|t| t.expose_secret()),
+            Some("t")
+        );
+    }
+
+    #[test]
+    fn the_credentials_file_wins_over_the_config_file() {
+        let config = "[profile dev]\naws_access_key_id = FROMCONFIG\naws_secret_access_key = c\nregion = x\n";
+        let creds = "[dev]\naws_access_key_id = FROMCREDS\naws_secret_access_key = s\n";
+        let c = resolve_in(Some(config), Some(creds), &[("AWS_PROFILE", "dev")]).expect("found");
+        assert_eq!(c.access_key_id, "FROMCREDS");
+        assert_eq!(c.secret_access_key.expose_secret(), "s");
+        assert!(c.source.starts_with("profile dev in "), "{}", c.source);
+        let c = resolve_in(Some(config), None, &[("AWS_PROFILE", "dev")]).expect("found");
+        assert_eq!(c.access_key_id, "FROMCONFIG");
+    }
+
+    #[test]
+    fn nothing_found_lists_every_place_and_what_to_set() {
+        let err = resolve_in(None, Some("[other]\naws_access_key_id = A\n"), &[])
+            .err()
+            .expect("none");
+        for part in [
+            "no AWS credentials found; looked at: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (unset)",
+            "/.aws/config (no such file)",
+            "profile default in ",
+            "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN (unset)",
+            "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+        ] {
+            assert!(err.message.contains(part), "{part} in {}", err.message);
+        }
+    }
+
+    #[test]
+    fn a_named_profile_that_is_missing_is_an_error() {
+        let err = resolve_in(Some("[default]\n"), None, &[("AWS_PROFILE", "prod")])
+            .err()
+            .expect("none");
+        assert!(
+            err.message
+                .starts_with("AWS_PROFILE names profile `prod`, which neither"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn half_a_pair_is_an_error() {
+        let err = resolve_in(None, None, &[("AWS_ACCESS_KEY_ID", "A")])
+            .err()
+            .expect("none");
+        assert_eq!(
+            err.message,
+            "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not: set both, or neither"
+        );
+        let err = resolve_in(
+            None,
+            Some("[default]\naws_secret_access_key = wJalrS\n"),
+            &[],
+        )
+        .err()
+        .expect("none");
+        assert!(
+            err.message.contains("has only one of aws_access_key_id"),
+            "{}",
+            err.message
+        );
+        assert!(!err.message.contains("wJalrS"));
+        let err = resolve_in(None, None, &[("AWS_ROLE_ARN", "arn:aws:iam::1:role/r")])
+            .err()
+            .expect("none");
+        assert!(
+            err.message
+                .starts_with("AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not")
+        );
+    }
+
+    #[test]
+    fn sources_cfgc_does_not_read_say_how_to_export_keys() {
+        for (config, what) in [
+            (
+                "[profile p]\ncredential_process = /bin/keys\n",
+                "credential_process",
+            ),
+            ("[profile p]\nsso_session = corp\n", "sso_session"),
+            (
+                "[profile p]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = q\n",
+                "role_arn and source_profile",
+            ),
+        ] {
+            let err = resolve_in(Some(config), None, &[("AWS_PROFILE", "p")])
+                .err()
+                .expect("refused");
+            assert!(
+                err.message
+                    .contains(&format!("with {what}, which cfgc does not read")),
+                "{}",
+                err.message
+            );
+            assert!(
+                err.message
+                    .contains("aws configure export-credentials --profile p"),
+                "{}",
+                err.message
+            );
+        }
+    }
+}

@@ -47,7 +47,8 @@ fn stages(value: Option<&Value>) -> Vec<&str> {
 }
 
 /// From `ListSecretVersionIds`' `Versions` (all pages): by `CreatedDate`, then by label
-/// (two versions made in the same instant), then by id, so the order is always the same.
+/// (dates may be whole seconds: two versions made in the same one), then by id, so the
+/// order is always the same.
 pub fn from_listed(entries: &[Value], deleted: bool) -> Described {
     let mut listed: Vec<(f64, u8, String, bool)> = entries
         .iter()
@@ -126,6 +127,19 @@ mod tests {
         assert!(d.versions.iter().all(|v| v.state == State::Enabled));
         let deleted = from_listed(entries.as_array().expect("array"), true);
         assert!(deleted.versions.iter().all(|v| v.state == State::Disabled));
+    }
+
+    #[test]
+    fn versions_of_the_same_second_go_by_label() {
+        let entries = json!([
+            {"VersionId": "a", "VersionStages": ["AWSCURRENT"], "CreatedDate": 7},
+            {"VersionId": "b", "VersionStages": ["AWSPREVIOUS"], "CreatedDate": 7},
+            {"VersionId": "c", "VersionStages": [], "CreatedDate": 7}
+        ]);
+        assert_eq!(
+            ids(&from_listed(entries.as_array().expect("array"), false)),
+            ["c", "b", "a"]
+        );
     }
 
     #[test]
