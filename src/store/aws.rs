@@ -44,6 +44,17 @@ pub struct AwsStore {
     credentials: RwLock<Arc<Credentials>>,
 }
 
+impl std::fmt::Debug for AwsStore {
+    // Where it points and whose keys, never the keys (`Credentials`' own Debug redacts).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AwsStore")
+            .field("region", &self.region)
+            .field("prefix", &self.prefix)
+            .field("endpoint", &self.url.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
 impl AwsStore {
     /// The store in `region` whose secrets are named `prefix` + the cfgc name, with the
     /// endpoint and credentials `env` (a variable lookup; production passes

@@ -220,9 +220,8 @@ mod tests {
 
     #[test]
     fn nothing_found_lists_every_place_and_what_to_set() {
-        let err = resolve_in(None, Some("[other]\naws_access_key_id = A\n"), &[])
-            .err()
-            .expect("none");
+        let err =
+            resolve_in(None, Some("[other]\naws_access_key_id = A\n"), &[]).expect_err("none");
         for part in [
             "no AWS credentials found; looked at: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (unset)",
             "/.aws/config (no such file)",
@@ -236,9 +235,8 @@ mod tests {
 
     #[test]
     fn a_named_profile_that_is_missing_is_an_error() {
-        let err = resolve_in(Some("[default]\n"), None, &[("AWS_PROFILE", "prod")])
-            .err()
-            .expect("none");
+        let err =
+            resolve_in(Some("[default]\n"), None, &[("AWS_PROFILE", "prod")]).expect_err("none");
         assert!(
             err.message
                 .starts_with("AWS_PROFILE names profile `prod`, which neither"),
@@ -249,9 +247,7 @@ mod tests {
 
     #[test]
     fn half_a_pair_is_an_error() {
-        let err = resolve_in(None, None, &[("AWS_ACCESS_KEY_ID", "A")])
-            .err()
-            .expect("none");
+        let err = resolve_in(None, None, &[("AWS_ACCESS_KEY_ID", "A")]).expect_err("none");
         assert_eq!(
             err.message,
             "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not: set both, or neither"
@@ -261,17 +257,15 @@ mod tests {
             Some("[default]\naws_secret_access_key = wJalrS\n"),
             &[],
         )
-        .err()
-        .expect("none");
+        .expect_err("none");
         assert!(
             err.message.contains("has only one of aws_access_key_id"),
             "{}",
             err.message
         );
         assert!(!err.message.contains("wJalrS"));
-        let err = resolve_in(None, None, &[("AWS_ROLE_ARN", "arn:aws:iam::1:role/r")])
-            .err()
-            .expect("none");
+        let err =
+            resolve_in(None, None, &[("AWS_ROLE_ARN", "arn:aws:iam::1:role/r")]).expect_err("none");
         assert!(
             err.message
                 .starts_with("AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not")
@@ -288,12 +282,10 @@ mod tests {
             ("[profile p]\nsso_session = corp\n", "sso_session"),
             (
                 "[profile p]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = q\n",
-                "role_arn and source_profile",
+                "role_arn and source_profile or credential_source",
             ),
         ] {
-            let err = resolve_in(Some(config), None, &[("AWS_PROFILE", "p")])
-                .err()
-                .expect("refused");
+            let err = resolve_in(Some(config), None, &[("AWS_PROFILE", "p")]).expect_err("refused");
             assert!(
                 err.message
                     .contains(&format!("with {what}, which cfgc does not read")),

@@ -138,8 +138,7 @@ mod tests {
         );
         let refused = env
             .endpoint("AWS_ENDPOINT_URL_STS", "sts", "eu-west-1")
-            .err()
-            .expect("refused");
+            .expect_err("refused");
         assert!(
             refused
                 .message

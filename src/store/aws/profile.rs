@@ -242,7 +242,7 @@ mod tests {
             ("[default]\na=1\nA=2\n", "/cfg:3: `a` is set twice"),
             ("[default]\n= x\n", "/cfg:2: a setting with no name"),
         ] {
-            let err = parse_config(text).err().expect("an error").message;
+            let err = parse_config(text).expect_err("an error").message;
             assert!(err.starts_with(what), "{err}");
             assert!(!err.contains("wJalr"), "{err}");
         }

@@ -162,8 +162,7 @@ mod tests {
             "<Credentials><AccessKeyId>A</AccessKeyId></Credentials>",
             "env",
         )
-        .err()
-        .expect("an error");
+        .expect_err("an error");
         assert!(err.message.contains("<Expiration>"), "{}", err.message);
     }
 

@@ -56,12 +56,9 @@ pub fn from_listed(entries: &[Value], deleted: bool) -> Described {
             let id = e.get("VersionId")?.as_str()?.to_string();
             let stages = stages(e.get("VersionStages"));
             let created = e.get("CreatedDate").and_then(Value::as_f64).unwrap_or(0.0);
-            Some((
-                created,
-                rank(&stages).unwrap_or(0),
-                id,
-                stages.contains(&CURRENT),
-            ))
+            // A version without a standard label is older than AWSPREVIOUS's.
+            let rank = rank(&stages).map_or(0, |r| r + 1);
+            Some((created, rank, id, stages.contains(&CURRENT)))
         })
         .collect();
     listed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
