@@ -7,6 +7,8 @@
 //! A store is reached over plain HTTPS (`http`): each kind is one file that maps the four
 //! operations below to its API, and one that finds its credentials the way its own tools do.
 
+#[cfg(feature = "aws")]
+pub mod aws;
 pub mod digest;
 #[cfg(feature = "gcp")]
 pub mod gcp;

@@ -62,7 +62,10 @@ mod secrets_merge;
 mod secrets_pending;
 mod secrets_review;
 mod secrets_review_output;
+#[cfg(feature = "aws")]
+mod store_aws;
 mod store_fakes;
+#[cfg(feature = "gcp")]
 mod store_gcp;
 mod streamed_load;
 mod test_builder;

@@ -11,10 +11,16 @@ use crate::common::{Project, age_key};
 /// Values for the example's production secrets, each one a canary no output may show.
 const PRODUCTION: &[(&str, &str)] = &[
     ("AWS_ACCESS_KEY_ID", "AKIACANARYAWSKEY0001"),
-    ("AWS_SECRET_ACCESS_KEY", "canary-aws-secret-0123456789abcdefghijklmn"),
+    (
+        "AWS_SECRET_ACCESS_KEY",
+        "canary-aws-secret-0123456789abcdefghijklmn",
+    ),
     ("CLAUDE_API_KEY", "sk-ant-canary-claude-key-01"),
     ("COMPOSIO_API_KEY", "canary-composio-key-0001"),
-    ("DATABASE_URL", "postgres://app:canary-db-pass-01@db.taskpilot.example.com/app"),
+    (
+        "DATABASE_URL",
+        "postgres://app:canary-db-pass-01@db.taskpilot.example.com/app",
+    ),
     ("JWT_SECRET", "canary-jwt-secret-0123456789abcdefghijkl"),
     ("OPENROUTER_API_KEY", "sk-or-canary-openrouter-01"),
 ];
@@ -30,9 +36,17 @@ fn example_on(gcp: &GcpFake, creds: &tempfile::TempDir) -> Project {
         .private_file("keys/test.key", format!("{}\n", key.secret));
     let toml = p.read("cfgc.toml");
     let start = toml.find("[environments.production]").expect("production");
-    let from = start + toml[start..].find("recipients = [").expect("its recipients");
+    let from = start
+        + toml[start..]
+            .find("recipients = [")
+            .expect("its recipients");
     let to = from + toml[from..].find("]\n").expect("the list's end") + 1;
-    let toml = format!("{}recipients = [\"{}\"]{}", &toml[..from], key.public, &toml[to..]);
+    let toml = format!(
+        "{}recipients = [\"{}\"]{}",
+        &toml[..from],
+        key.public,
+        &toml[to..]
+    );
     p = p.file("cfgc.toml", toml);
     let key_file = p.path("keys/test.key").to_string_lossy().into_owned();
     p = on_fake(p.env("CFGC_AGE_KEY_FILE", &key_file), gcp, &sa);
@@ -44,15 +58,21 @@ fn example_on(gcp: &GcpFake, creds: &tempfile::TempDir) -> Project {
 }
 
 fn on_fake(p: Project, gcp: &GcpFake, key_file: &std::path::Path) -> Project {
-    p.env("GOOGLE_APPLICATION_CREDENTIALS", &key_file.to_string_lossy())
-        .env("CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER", gcp.url())
-        .env("CFGC_STORE_QUICK_RETRY", "1")
+    p.env(
+        "GOOGLE_APPLICATION_CREDENTIALS",
+        &key_file.to_string_lossy(),
+    )
+    .env("CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER", gcp.url())
+    .env("CFGC_STORE_QUICK_RETRY", "1")
 }
 
 /// The payload of `secret`'s `version` in `project`, read by Google's client.
 fn payload(gcp: &GcpFake, project: &str, secret: &str, version: &str) -> String {
     let answer = gcp.client(&["access", project, secret, version], "");
-    answer["data"].as_str().unwrap_or_else(|| panic!("{answer}")).to_string()
+    answer["data"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{answer}"))
+        .to_string()
 }
 
 /// Every version of `secret` as Google's client lists it: (number, state), oldest first.
@@ -62,14 +82,21 @@ fn versions(gcp: &GcpFake, project: &str, secret: &str) -> Vec<(String, String)>
         .as_array()
         .unwrap_or_else(|| panic!("{answer}"))
         .iter()
-        .map(|v| (v["version"].to_string().trim_matches('"').to_string(), v["state"].as_str().unwrap_or_default().to_string()))
+        .map(|v| {
+            (
+                v["version"].to_string().trim_matches('"').to_string(),
+                v["state"].as_str().unwrap_or_default().to_string(),
+            )
+        })
         .collect();
     list.reverse();
     list
 }
 
 fn adds(gcp: &GcpFake) -> u64 {
-    gcp.stats()["secrets.addVersion"]["ok"].as_u64().unwrap_or(0)
+    gcp.stats()["secrets.addVersion"]["ok"]
+        .as_u64()
+        .unwrap_or(0)
 }
 
 #[test]
@@ -78,43 +105,120 @@ fn a_rotation_flows_from_set_to_push_to_plan_to_apply_and_status_sees_what_other
     let creds = tempfile::tempdir().expect("temp dir");
     let p = example_on(&gcp, &creds);
     // New values, never pushed: the record's digests are of the old file.
-    p.args(["secrets", "status", "production"]).status(1).stdout_has("store-stale").stdout_has("store-missing").no_canary().run();
+    p.args(["secrets", "status", "production"])
+        .status(1)
+        .stdout_has("store-stale")
+        .stdout_has("store-missing")
+        .no_canary()
+        .run();
     // The store has none of them: made only on purpose.
-    p.args(["secrets", "push", "production", "--yes"]).status(2).stderr_has("store-create").stderr_has("--create").no_canary().run();
-    assert_eq!(adds(&gcp), 0, "nothing is pushed when one secret is missing");
-    p.args(["secrets", "push", "production", "--yes", "--create"]).status(0).stdout_has("pushed DATABASE_URL version 1").no_canary().run();
+    p.args(["secrets", "push", "production", "--yes"])
+        .status(2)
+        .stderr_has("store-create")
+        .stderr_has("--create")
+        .no_canary()
+        .run();
+    assert_eq!(
+        adds(&gcp),
+        0,
+        "nothing is pushed when one secret is missing"
+    );
+    p.args(["secrets", "push", "production", "--yes", "--create"])
+        .status(0)
+        .stdout_has("pushed DATABASE_URL version 1")
+        .no_canary()
+        .run();
     for (name, value) in PRODUCTION {
-        assert_eq!(payload(&gcp, "taskpilot-prod", name, "1"), *value, "{name} as Google's client reads it");
+        assert_eq!(
+            payload(&gcp, "taskpilot-prod", name, "1"),
+            *value,
+            "{name} as Google's client reads it"
+        );
     }
     // The pins moved from the hand-kept 3, 2, 1 to what was pushed.
-    p.args(["plan", "production", "--exit-code"]).status(3).stdout_has("+      - DATABASE_URL=DATABASE_URL:1,").stdout_has("/secrets/DATABASE_URL/versions/1").no_canary().run();
-    p.args(["apply", "production", "--yes"]).status(0).no_canary().run();
-    p.args(["secrets", "status", "production"]).status(0).stdout_has("production: the store matches the record").run();
+    p.args(["plan", "production", "--exit-code"])
+        .status(3)
+        .stdout_has("+      - DATABASE_URL=DATABASE_URL:1,")
+        .stdout_has("/secrets/DATABASE_URL/versions/1")
+        .no_canary()
+        .run();
+    p.args(["apply", "production", "--yes"])
+        .status(0)
+        .no_canary()
+        .run();
+    p.args(["secrets", "status", "production"])
+        .status(0)
+        .stdout_has("production: the store matches the record")
+        .run();
     // A rotation.
     let rotated = "postgres://app:canary-rotated-02@db.taskpilot.example.com/app";
     let p = p.canary(rotated);
     p.set("production", "DATABASE_URL", rotated);
-    p.args(["secrets", "status", "production"]).status(1).stdout_has("store-stale").stdout_has("DATABASE_URL").no_canary().run();
-    p.args(["secrets", "push", "production", "--yes"]).status(0).stdout_has("DATABASE_URL: 1 → a new version").stdout_has("(6 unchanged)").stdout_has("pushed DATABASE_URL version 2").no_canary().run();
-    assert_eq!(payload(&gcp, "taskpilot-prod", "DATABASE_URL", "2"), rotated);
-    p.args(["plan", "production", "--exit-code"]).status(3).stdout_has("-      - DATABASE_URL=DATABASE_URL:1,").stdout_has("+      - DATABASE_URL=DATABASE_URL:2,").no_canary().run();
+    p.args(["secrets", "status", "production"])
+        .status(1)
+        .stdout_has("store-stale")
+        .stdout_has("DATABASE_URL")
+        .no_canary()
+        .run();
+    p.args(["secrets", "push", "production", "--yes"])
+        .status(0)
+        .stdout_has("DATABASE_URL: 1 → a new version")
+        .stdout_has("(6 unchanged)")
+        .stdout_has("pushed DATABASE_URL version 2")
+        .no_canary()
+        .run();
+    assert_eq!(
+        payload(&gcp, "taskpilot-prod", "DATABASE_URL", "2"),
+        rotated
+    );
+    p.args(["plan", "production", "--exit-code"])
+        .status(3)
+        .stdout_has("-      - DATABASE_URL=DATABASE_URL:1,")
+        .stdout_has("+      - DATABASE_URL=DATABASE_URL:2,")
+        .no_canary()
+        .run();
     p.args(["apply", "production", "--yes"]).status(0).run();
     let before = adds(&gcp);
-    p.args(["secrets", "push", "production", "--yes"]).status(0).stdout_has("nothing to push").run();
+    p.args(["secrets", "push", "production", "--yes"])
+        .status(0)
+        .stdout_has("nothing to push")
+        .run();
     assert_eq!(adds(&gcp), before, "a second push adds nothing");
     p.args(["secrets", "status", "production"]).status(0).run();
     // Out of band: the pinned version disabled in the console.
     gcp.client(&["disable", "taskpilot-prod", "DATABASE_URL", "2"], "");
-    p.args(["secrets", "status", "production"]).status(1).stdout_has("store-pin-unusable").stdout_has("version 2 of projects/taskpilot-prod/secrets/DATABASE_URL is disabled").run();
+    p.args(["secrets", "status", "production"])
+        .status(1)
+        .stdout_has("store-pin-unusable")
+        .stdout_has("version 2 of projects/taskpilot-prod/secrets/DATABASE_URL is disabled")
+        .run();
     gcp.client(&["enable", "taskpilot-prod", "DATABASE_URL", "2"], "");
     // Out of band: a version added with another tool.
-    gcp.client(&["add", "taskpilot-prod", "JWT_SECRET"], "set-by-hand-in-the-console-0123456789");
-    let run = p.args(["secrets", "status", "production", "--format", "json"]).status(1).run();
+    gcp.client(
+        &["add", "taskpilot-prod", "JWT_SECRET"],
+        "set-by-hand-in-the-console-0123456789",
+    );
+    let run = p
+        .args(["secrets", "status", "production", "--format", "json"])
+        .status(1)
+        .run();
     let doc: Value = serde_json::from_str(&run.stdout).expect("json");
-    let codes: Vec<&str> = doc["findings"].as_array().expect("findings").iter().map(|f| f["code"].as_str().unwrap_or_default()).collect();
+    let codes: Vec<&str> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["code"].as_str().unwrap_or_default())
+        .collect();
     assert_eq!(codes, ["store-out-of-band"], "{}", run.stdout);
-    p.args(["secrets", "status", "production", "--format", "github"]).status(1).stdout_has("::error file=environments/production.store.toml,line=").stdout_has("title=store-out-of-band").run();
-    p.args(["check", "production", "--store"]).status(1).stdout_has("store-out-of-band").run();
+    p.args(["secrets", "status", "production", "--format", "github"])
+        .status(1)
+        .stdout_has("::error file=environments/production.store.toml,line=")
+        .stdout_has("title=store-out-of-band")
+        .run();
+    p.args(["check", "production", "--store"])
+        .status(1)
+        .stdout_has("store-out-of-band")
+        .run();
 }
 
 /// The minimal fixture with prod's store in the fake; a service account's key outside it.
@@ -137,12 +241,32 @@ fn storms_of_429_and_503_are_waited_out_and_each_value_lands_once() {
     let p = minimal_on(&gcp, &creds);
     gcp.faults(json!({ "status": 429, "count": 5 }));
     gcp.faults(json!({ "status": 503, "rate": 0.4 }));
-    p.args(["secrets", "push", "prod", "--yes", "--create"]).status(0).no_canary().run();
+    p.args(["secrets", "push", "prod", "--yes", "--create"])
+        .status(0)
+        .no_canary()
+        .run();
     gcp.faults(json!({ "clear": true }));
     for name in ["DATABASE_URL", "JWT_SECRET"] {
-        assert_eq!(versions(&gcp, "minimal-prod", name), [("1".to_string(), "ENABLED".to_string())], "{name}");
+        assert_eq!(
+            versions(&gcp, "minimal-prod", name),
+            [("1".to_string(), "ENABLED".to_string())],
+            "{name}"
+        );
     }
-    assert!(gcp.stats()["secrets.addVersion"]["status"]["429"].as_u64().unwrap_or(0) + gcp.stats()["secrets.create"]["status"]["429"].as_u64().unwrap_or(0) + gcp.stats()["versions.list"]["status"]["429"].as_u64().unwrap_or(0) > 0, "the storm hit: {}", gcp.stats());
+    assert!(
+        gcp.stats()["secrets.addVersion"]["status"]["429"]
+            .as_u64()
+            .unwrap_or(0)
+            + gcp.stats()["secrets.create"]["status"]["429"]
+                .as_u64()
+                .unwrap_or(0)
+            + gcp.stats()["versions.list"]["status"]["429"]
+                .as_u64()
+                .unwrap_or(0)
+            > 0,
+        "the storm hit: {}",
+        gcp.stats()
+    );
     p.args(["secrets", "status", "prod"]).status(0).run();
 }
 
@@ -152,9 +276,18 @@ fn a_token_that_expires_mid_run_is_fetched_again() {
     let creds = tempfile::tempdir().expect("temp dir");
     let p = minimal_on(&gcp, &creds);
     gcp.token_ttl_requests(Some(2));
-    p.args(["secrets", "push", "prod", "--yes", "--create"]).status(0).run();
-    assert!(gcp.stats()["token"]["ok"].as_u64().unwrap_or(0) >= 2, "{}", gcp.stats());
-    assert_eq!(payload(&gcp, "minimal-prod", "DATABASE_URL", "1"), "postgres://app:prod@db.example.com/app");
+    p.args(["secrets", "push", "prod", "--yes", "--create"])
+        .status(0)
+        .run();
+    assert!(
+        gcp.stats()["token"]["ok"].as_u64().unwrap_or(0) >= 2,
+        "{}",
+        gcp.stats()
+    );
+    assert_eq!(
+        payload(&gcp, "minimal-prod", "DATABASE_URL", "1"),
+        "postgres://app:prod@db.example.com/app"
+    );
 }
 
 #[test]
@@ -163,13 +296,31 @@ fn a_push_failing_halfway_records_what_landed_and_a_rerun_finishes() {
     let creds = tempfile::tempdir().expect("temp dir");
     let p = minimal_on(&gcp, &creds);
     gcp.faults(json!({ "status": 503, "count": 1000, "path_contains": "JWT_SECRET:addVersion" }));
-    p.args(["secrets", "push", "prod", "--yes", "--create"]).status(2).stderr_has("JWT_SECRET was not pushed").stderr_has("run `cfgc secrets push prod` again").no_canary().run();
+    p.args(["secrets", "push", "prod", "--yes", "--create"])
+        .status(2)
+        .stderr_has("JWT_SECRET was not pushed")
+        .stderr_has("run `cfgc secrets push prod` again")
+        .no_canary()
+        .run();
     let record = p.read("environments/prod.store.toml");
-    assert!(record.contains("[secrets.DATABASE_URL]\nversion = \"1\""), "{record}");
-    assert!(record.contains("[secrets.JWT_SECRET]\npending = { sealed = \"sha256:"), "{record}");
-    p.args(["secrets", "status", "prod"]).status(1).stdout_has("store-interrupted").run();
+    assert!(
+        record.contains("[secrets.DATABASE_URL]\nversion = \"1\""),
+        "{record}"
+    );
+    assert!(
+        record.contains("[secrets.JWT_SECRET]\npending = { sealed = \"sha256:"),
+        "{record}"
+    );
+    p.args(["secrets", "status", "prod"])
+        .status(1)
+        .stdout_has("store-interrupted")
+        .run();
     gcp.faults(json!({ "clear": true }));
-    p.args(["secrets", "push", "prod", "--yes"]).status(0).stdout_has("JWT_SECRET: none → a new version").stdout_lacks("DATABASE_URL:").run();
+    p.args(["secrets", "push", "prod", "--yes"])
+        .status(0)
+        .stdout_has("JWT_SECRET: none → a new version")
+        .stdout_lacks("DATABASE_URL:")
+        .run();
     assert_eq!(versions(&gcp, "minimal-prod", "JWT_SECRET").len(), 1);
     assert_eq!(versions(&gcp, "minimal-prod", "DATABASE_URL").len(), 1);
     p.args(["secrets", "status", "prod"]).status(0).run();
@@ -180,12 +331,29 @@ fn a_pin_to_latest_and_a_damaged_record_are_reported() {
     let gcp = GcpFake::start();
     let creds = tempfile::tempdir().expect("temp dir");
     let p = minimal_on(&gcp, &creds);
-    p.args(["secrets", "push", "prod", "--yes", "--create"]).status(0).run();
+    p.args(["secrets", "push", "prod", "--yes", "--create"])
+        .status(0)
+        .run();
     let record = p.read("environments/prod.store.toml");
-    let p = p.file("environments/prod.store.toml", record.replacen("version = \"1\"", "version = \"latest\"", 1));
-    p.args(["secrets", "status", "prod"]).status(1).stdout_has("store-pin-latest").stdout_has("prod.store.toml:").run();
-    let p = p.file("environments/prod.store.toml", "[secrets.DATABASE_URL]\nversion = \"1\"\n");
-    p.args(["secrets", "status", "prod"]).status(2).stderr_has("store-record").stderr_has("needs both `version` and `sealed`").stderr_has("prod.store.toml:1:1").run();
+    let p = p.file(
+        "environments/prod.store.toml",
+        record.replacen("version = \"1\"", "version = \"latest\"", 1),
+    );
+    p.args(["secrets", "status", "prod"])
+        .status(1)
+        .stdout_has("store-pin-latest")
+        .stdout_has("prod.store.toml:")
+        .run();
+    let p = p.file(
+        "environments/prod.store.toml",
+        "[secrets.DATABASE_URL]\nversion = \"1\"\n",
+    );
+    p.args(["secrets", "status", "prod"])
+        .status(2)
+        .stderr_has("store-record")
+        .stderr_has("needs both `version` and `sealed`")
+        .stderr_has("prod.store.toml:1:1")
+        .run();
 }
 
 #[test]
@@ -195,18 +363,44 @@ fn credentials_come_from_an_authorized_user_the_adc_file_or_the_metadata_server(
     let p = minimal_on(&gcp, &creds);
     let user = creds.path().join("user.json");
     std::fs::write(&user, gcp.authorized_user_json().to_string()).expect("write");
-    p.args(["secrets", "push", "prod", "--yes", "--create"]).env("GOOGLE_APPLICATION_CREDENTIALS", &user).status(0).run();
+    p.args(["secrets", "push", "prod", "--yes", "--create"])
+        .env("GOOGLE_APPLICATION_CREDENTIALS", &user)
+        .status(0)
+        .run();
     // gcloud's ADC file, found through CLOUDSDK_CONFIG.
     let adc = tempfile::tempdir().expect("temp dir");
-    std::fs::copy(&user, adc.path().join("application_default_credentials.json")).expect("copy");
+    std::fs::copy(
+        &user,
+        adc.path().join("application_default_credentials.json"),
+    )
+    .expect("copy");
     let p = p.unset("GOOGLE_APPLICATION_CREDENTIALS");
-    p.args(["secrets", "status", "prod"]).env("CLOUDSDK_CONFIG", adc.path()).status(0).run();
+    p.args(["secrets", "status", "prod"])
+        .env("CLOUDSDK_CONFIG", adc.path())
+        .status(0)
+        .run();
     // The metadata server (Cloud Build, Cloud Run).
     let empty = tempfile::tempdir().expect("temp dir");
-    p.args(["secrets", "status", "prod"]).env("CLOUDSDK_CONFIG", empty.path()).env("GCE_METADATA_HOST", gcp.metadata_host()).status(0).run();
-    assert!(gcp.stats()["metadata"]["ok"].as_u64().unwrap_or(0) >= 1, "{}", gcp.stats());
+    p.args(["secrets", "status", "prod"])
+        .env("CLOUDSDK_CONFIG", empty.path())
+        .env("GCE_METADATA_HOST", gcp.metadata_host())
+        .status(0)
+        .run();
+    assert!(
+        gcp.stats()["metadata"]["ok"].as_u64().unwrap_or(0) >= 1,
+        "{}",
+        gcp.stats()
+    );
     // None at all: each place looked at is named.
-    p.args(["secrets", "status", "prod"]).env("CLOUDSDK_CONFIG", empty.path()).env("GCE_METADATA_HOST", "127.0.0.1:9").env("PATH", "/nonexistent").status(2).stderr_has("no Google credentials").stderr_has("GOOGLE_APPLICATION_CREDENTIALS is not set").stderr_has("gcloud auth application-default login").run();
+    p.args(["secrets", "status", "prod"])
+        .env("CLOUDSDK_CONFIG", empty.path())
+        .env("GCE_METADATA_HOST", "127.0.0.1:9")
+        .env("PATH", "/nonexistent")
+        .status(2)
+        .stderr_has("no Google credentials")
+        .stderr_has("GOOGLE_APPLICATION_CREDENTIALS is not set")
+        .stderr_has("gcloud auth application-default login")
+        .run();
 }
 
 #[test]
@@ -214,11 +408,23 @@ fn an_endpoint_is_https_or_this_machine() {
     let gcp = GcpFake::start();
     let creds = tempfile::tempdir().expect("temp dir");
     let p = minimal_on(&gcp, &creds);
-    p.args(["secrets", "status", "prod"]).env("CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER", "http://secretmanager.example.com/").status(2).stderr_has("must be https (plain http only to this machine)").run();
+    p.args(["secrets", "status", "prod"])
+        .env(
+            "CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER",
+            "http://secretmanager.example.com/",
+        )
+        .status(2)
+        .stderr_has("must be https (plain http only to this machine)")
+        .run();
     let sa: Value = gcp.service_account_json();
     let mut bad = sa.clone();
     bad["token_uri"] = json!("http://oauth2.example.com/token");
     let file = creds.path().join("bad.json");
     std::fs::write(&file, bad.to_string()).expect("write");
-    p.args(["secrets", "status", "prod"]).env("GOOGLE_APPLICATION_CREDENTIALS", &file).status(2).stderr_has("token_uri").stderr_has("must be https").run();
+    p.args(["secrets", "status", "prod"])
+        .env("GOOGLE_APPLICATION_CREDENTIALS", &file)
+        .status(2)
+        .stderr_has("token_uri")
+        .stderr_has("must be https")
+        .run();
 }

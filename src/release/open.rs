@@ -13,6 +13,12 @@ pub fn open(declared: &Declared) -> Result<Box<dyn Store>, StoreError> {
             &declared.prefix,
             &env,
         )?)),
+        #[cfg(feature = "aws")]
+        Kind::Aws { region } => Ok(Box::new(crate::store::aws::AwsStore::new(
+            region,
+            &declared.prefix,
+            &env,
+        )?)),
         #[allow(unreachable_patterns)]
         other => {
             let _ = env;

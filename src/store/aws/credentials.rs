@@ -1,0 +1,303 @@
+//! Where the AWS store's keys come from: the SDKs' default chain, in the Rust SDK's order
+//! — the environment's keys, then the shared config and credentials files' profile, then
+//! a web identity token named by the environment (EKS, GitHub Actions' OIDC). What none
+//! of them gives is an error listing every place looked at and what to set.
+
+use secrecy::SecretString;
+
+use super::super::StoreError;
+use super::super::http::Client;
+use super::env::Env;
+use super::profile::{self, Profile};
+use super::sign::Credentials;
+use super::sts::{self, WebIdentity};
+
+/// The first credentials the chain finds. STS, when a web identity is used, is asked in
+/// `region`.
+pub fn resolve(env: &Env, region: &str, client: &Client) -> Result<Credentials, StoreError> {
+    let mut looked = Vec::new();
+    if let Some(found) = from_environment(env, &mut looked)? {
+        return Ok(found);
+    }
+    if let Some(profile) = profile::load(env, &mut looked)? {
+        if let Some(found) = from_profile(env, &profile, region, client)? {
+            return Ok(found);
+        }
+        looked.push(format!("{} (no credentials in it)", profile.origin));
+    }
+    match (
+        env.get("AWS_WEB_IDENTITY_TOKEN_FILE"),
+        env.get("AWS_ROLE_ARN"),
+    ) {
+        (Some(file), Some(role_arn)) => {
+            let id = WebIdentity {
+                role_arn,
+                token_file: &profile::file_setting(env, file),
+                session_name: env.get("AWS_ROLE_SESSION_NAME"),
+                origin: "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN",
+            };
+            return sts::assume(
+                client,
+                &env.endpoint("AWS_ENDPOINT_URL_STS", "sts", region)?,
+                &id,
+            );
+        }
+        (Some(_), None) => return Err(half_set("AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN")),
+        (None, Some(_)) => return Err(half_set("AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE")),
+        (None, None) => looked.push("AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN (unset)".into()),
+    }
+    Err(StoreError::new(format!(
+        "no AWS credentials found; looked at: {}. Set AWS_ACCESS_KEY_ID and \
+         AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), or AWS_PROFILE \
+         to a profile with keys or with role_arn and web_identity_token_file, or \
+         AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN",
+        looked.join("; ")
+    )))
+}
+
+/// One of a pair set without the other is a mistake, not a reason to look elsewhere
+/// (the SDKs move on silently, and then use keys the user did not mean).
+fn half_set(set: &str, unset: &str) -> StoreError {
+    StoreError::new(format!(
+        "{set} is set but {unset} is not: set both, or neither"
+    ))
+}
+
+fn from_environment(
+    env: &Env,
+    looked: &mut Vec<String>,
+) -> Result<Option<Credentials>, StoreError> {
+    match (
+        env.get("AWS_ACCESS_KEY_ID"),
+        env.get("AWS_SECRET_ACCESS_KEY"),
+    ) {
+        (Some(id), Some(secret)) => Ok(Some(Credentials {
+            access_key_id: id.to_string(),
+            secret_access_key: SecretString::from(secret),
+            session_token: env.get("AWS_SESSION_TOKEN").map(SecretString::from),
+            expires: None,
+            source: "the environment (AWS_ACCESS_KEY_ID)".into(),
+        })),
+        (Some(_), None) => Err(half_set("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")),
+        (None, Some(_)) => Err(half_set("AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID")),
+        (None, None) => {
+            looked.push("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (unset)".into());
+            Ok(None)
+        }
+    }
+}
+
+/// A profile's role (with a web identity token) before its static keys, as the SDKs
+/// choose; `None` when it has neither.
+fn from_profile(
+    env: &Env,
+    profile: &Profile,
+    region: &str,
+    client: &Client,
+) -> Result<Option<Credentials>, StoreError> {
+    let get = |key: &str| {
+        profile
+            .settings
+            .get(key)
+            .map(|v| v.as_str())
+            .filter(|v| !v.is_empty())
+    };
+    let origin = &profile.origin;
+    let unsupported = |what: &str| {
+        StoreError::new(format!(
+            "{origin} gets its credentials with {what}, which cfgc does not read; export \
+             keys for it first: eval \"$(aws configure export-credentials --profile {} \
+             --format env)\"",
+            profile.name
+        ))
+    };
+    if let Some(role_arn) = get("role_arn") {
+        let Some(file) = get("web_identity_token_file") else {
+            return Err(unsupported(
+                "role_arn and source_profile or credential_source",
+            ));
+        };
+        let id = WebIdentity {
+            role_arn,
+            token_file: &profile::file_setting(env, file),
+            session_name: get("role_session_name"),
+            origin,
+        };
+        let endpoint = env.endpoint("AWS_ENDPOINT_URL_STS", "sts", region)?;
+        return sts::assume(client, &endpoint, &id).map(Some);
+    }
+    match (get("aws_access_key_id"), get("aws_secret_access_key")) {
+        (Some(id), Some(secret)) => {
+            return Ok(Some(Credentials {
+                access_key_id: id.to_string(),
+                secret_access_key: SecretString::from(secret),
+                session_token: get("aws_session_token").map(SecretString::from),
+                expires: None,
+                source: origin.clone(),
+            }));
+        }
+        (Some(_), None) | (None, Some(_)) => {
+            return Err(StoreError::new(format!(
+                "{origin} has only one of aws_access_key_id and aws_secret_access_key: set both"
+            )));
+        }
+        (None, None) => {}
+    }
+    for key in [
+        "credential_process",
+        "sso_session",
+        "sso_start_url",
+        "login_session",
+    ] {
+        if get(key).is_some() {
+            return Err(unsupported(key));
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use secrecy::ExposeSecret;
+
+    use super::*;
+
+    /// A home folder with `.aws/config` and `.aws/credentials` (when given) and the
+    /// variables `vars`; HOME points at it.
+    fn resolve_in(
+        config: Option<&str>,
+        creds: Option<&str>,
+        vars: &[(&str, &str)],
+    ) -> Result<Credentials, StoreError> {
+        let home = tempfile::tempdir().expect("a temp folder");
+        std::fs::create_dir(home.path().join(".aws")).expect("mkdir");
+        for (file, text) in [("config", config), ("credentials", creds)] {
+            if let Some(text) = text {
+                std::fs::write(home.path().join(".aws").join(file), text).expect("write");
+            }
+        }
+        let mut map: BTreeMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        map.insert("HOME".into(), home.path().display().to_string());
+        let env = Env::capture(&|k| map.get(k).cloned());
+        resolve(&env, "us-east-1", &Client::new())
+    }
+
+    #[test]
+    fn the_environment_comes_first() {
+        let c = resolve_in(
+            None,
+            Some("[default]\naws_access_key_id = FROMFILE\naws_secret_access_key = f\n"),
+            &[
+                ("AWS_ACCESS_KEY_ID", "FROMENV"),
+                ("AWS_SECRET_ACCESS_KEY", "e"),
+                ("AWS_SESSION_TOKEN", "t"),
+            ],
+        )
+        .expect("found");
+        assert_eq!(c.access_key_id, "FROMENV");
+        assert_eq!(
+            c.session_token.as_ref().map(|t| t.expose_secret()),
+            Some("t")
+        );
+    }
+
+    #[test]
+    fn the_credentials_file_wins_over_the_config_file() {
+        let config = "[profile dev]\naws_access_key_id = FROMCONFIG\naws_secret_access_key = c\nregion = x\n";
+        let creds = "[dev]\naws_access_key_id = FROMCREDS\naws_secret_access_key = s\n";
+        let c = resolve_in(Some(config), Some(creds), &[("AWS_PROFILE", "dev")]).expect("found");
+        assert_eq!(c.access_key_id, "FROMCREDS");
+        assert_eq!(c.secret_access_key.expose_secret(), "s");
+        assert!(c.source.starts_with("profile dev in "), "{}", c.source);
+        let c = resolve_in(Some(config), None, &[("AWS_PROFILE", "dev")]).expect("found");
+        assert_eq!(c.access_key_id, "FROMCONFIG");
+    }
+
+    #[test]
+    fn nothing_found_lists_every_place_and_what_to_set() {
+        let err =
+            resolve_in(None, Some("[other]\naws_access_key_id = A\n"), &[]).expect_err("none");
+        for part in [
+            "no AWS credentials found; looked at: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (unset)",
+            "/.aws/config (no such file)",
+            "profile default in ",
+            "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN (unset)",
+            "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+        ] {
+            assert!(err.message.contains(part), "{part} in {}", err.message);
+        }
+    }
+
+    #[test]
+    fn a_named_profile_that_is_missing_is_an_error() {
+        let err =
+            resolve_in(Some("[default]\n"), None, &[("AWS_PROFILE", "prod")]).expect_err("none");
+        assert!(
+            err.message
+                .starts_with("AWS_PROFILE names profile `prod`, which neither"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn half_a_pair_is_an_error() {
+        let err = resolve_in(None, None, &[("AWS_ACCESS_KEY_ID", "A")]).expect_err("none");
+        assert_eq!(
+            err.message,
+            "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not: set both, or neither"
+        );
+        let err = resolve_in(
+            None,
+            Some("[default]\naws_secret_access_key = wJalrS\n"),
+            &[],
+        )
+        .expect_err("none");
+        assert!(
+            err.message.contains("has only one of aws_access_key_id"),
+            "{}",
+            err.message
+        );
+        assert!(!err.message.contains("wJalrS"));
+        let err =
+            resolve_in(None, None, &[("AWS_ROLE_ARN", "arn:aws:iam::1:role/r")]).expect_err("none");
+        assert!(
+            err.message
+                .starts_with("AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not")
+        );
+    }
+
+    #[test]
+    fn sources_cfgc_does_not_read_say_how_to_export_keys() {
+        for (config, what) in [
+            (
+                "[profile p]\ncredential_process = /bin/keys\n",
+                "credential_process",
+            ),
+            ("[profile p]\nsso_session = corp\n", "sso_session"),
+            (
+                "[profile p]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = q\n",
+                "role_arn and source_profile or credential_source",
+            ),
+        ] {
+            let err = resolve_in(Some(config), None, &[("AWS_PROFILE", "p")]).expect_err("refused");
+            assert!(
+                err.message
+                    .contains(&format!("with {what}, which cfgc does not read")),
+                "{}",
+                err.message
+            );
+            assert!(
+                err.message
+                    .contains("aws configure export-credentials --profile p"),
+                "{}",
+                err.message
+            );
+        }
+    }
+}

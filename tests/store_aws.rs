@@ -1,0 +1,11 @@
+//! The AWS store (`cfgc::store::aws`) through the library: against moto (the AWS emulator,
+//! in server mode) for pushes, idempotent retries, ordering, bulk listing with pagination
+//! and the web identity exchange; against a canned loopback server for what moto cannot
+//! show (the key a request is signed with, expired tokens, error answers); and against
+//! botocore's own SigV4 signer. A missing moto or botocore fails with how to install it,
+//! never a silent pass.
+
+mod canned;
+mod harness;
+mod moto;
+mod signing;
