@@ -138,14 +138,14 @@ fn a_rotation_flows_from_set_to_push_to_plan_to_apply_and_status_sees_what_other
     // The pins moved from the hand-kept 3, 2, 1 to what was pushed.
     p.args(["plan", "production", "--exit-code"])
         .status(3)
-        .stdout_has("+      - DATABASE_URL=DATABASE_URL:1,")
-        .stdout_has("/secrets/DATABASE_URL/versions/1")
+        .stdout_has("DATABASE_URL=DATABASE_URL:3,")
+        .stdout_has("DATABASE_URL=DATABASE_URL:1,")
+        .stdout_has(
+            "+    - versionName: \"projects/taskpilot-prod/secrets/DATABASE_URL/versions/1\"",
+        )
         .no_canary()
         .run();
-    p.args(["apply", "production", "--yes"])
-        .status(0)
-        .no_canary()
-        .run();
+    p.args(["apply", "production", "--yes"]).status(0).run();
     p.args(["secrets", "status", "production"])
         .status(0)
         .stdout_has("production: the store matches the record")
@@ -173,8 +173,13 @@ fn a_rotation_flows_from_set_to_push_to_plan_to_apply_and_status_sees_what_other
     );
     p.args(["plan", "production", "--exit-code"])
         .status(3)
-        .stdout_has("-      - DATABASE_URL=DATABASE_URL:1,")
-        .stdout_has("+      - DATABASE_URL=DATABASE_URL:2,")
+        .stdout_has("DATABASE_URL=DATABASE_URL:2,")
+        .stdout_has(
+            "-    - versionName: \"projects/taskpilot-prod/secrets/DATABASE_URL/versions/1\"",
+        )
+        .stdout_has(
+            "+    - versionName: \"projects/taskpilot-prod/secrets/DATABASE_URL/versions/2\"",
+        )
         .no_canary()
         .run();
     p.args(["apply", "production", "--yes"]).status(0).run();
@@ -213,7 +218,7 @@ fn a_rotation_flows_from_set_to_push_to_plan_to_apply_and_status_sees_what_other
     p.args(["secrets", "status", "production", "--format", "github"])
         .status(1)
         .stdout_has("::error file=environments/production.store.toml,line=")
-        .stdout_has("title=store-out-of-band")
+        .stdout_has("title=cfgc store-out-of-band::")
         .run();
     p.args(["check", "production", "--store"])
         .status(1)

@@ -83,7 +83,7 @@ fn describe_all_pages_through_the_prefix() {
     let moto = Moto::start();
     let store = moto.store("bulk/", &[]);
     let names: Vec<String> = (0..150).map(|i| format!("s{i:03}")).collect();
-    for r in http::parallel(&names, |n| store.create(n)) {
+    for r in cfgc::store::pool::parallel(&names, |n| store.create(n)) {
         r.expect("created");
     }
     let token = digest::token("sha256:x", None);
