@@ -64,6 +64,8 @@ mod secrets_review;
 mod secrets_review_output;
 #[cfg(feature = "aws")]
 mod store_aws;
+#[cfg(feature = "gcp")]
+mod store_crash;
 mod store_fakes;
 #[cfg(feature = "gcp")]
 mod store_gcp;
