@@ -6,6 +6,7 @@
 //! never a silent pass.
 
 mod canned;
+mod cli;
 mod harness;
 mod moto;
 mod signing;
