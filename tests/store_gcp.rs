@@ -433,3 +433,50 @@ fn an_endpoint_is_https_or_this_machine() {
         .stderr_has("must be https")
         .run();
 }
+
+/// In CI, a push decrypts only for code identical to the trusted branch: a pull request
+/// that points the store elsewhere pushes nothing anywhere.
+#[test]
+fn a_pull_request_that_moves_the_store_pushes_nothing_in_ci() {
+    use crate::common::git::{commit, git, repo};
+    let gcp = GcpFake::start();
+    let creds = tempfile::tempdir().expect("temp dir");
+    let sa = creds.path().join("sa.json");
+    std::fs::write(&sa, gcp.service_account_json().to_string()).expect("write the key file");
+    let secret = "c4n4ry-pushed-0123456789abcdefghijkl";
+    let p = repo();
+    p.set("dev", "JWT_SECRET", secret);
+    let p = p
+        .edit(
+            "cfgc.toml",
+            "schema = \"schema/env.schema.json\"",
+            "schema = \"schema/env.schema.json\"\ntrusted_branch = \"main\"",
+        )
+        .edit(
+            "cfgc.toml",
+            "[environments.dev]\n",
+            "[environments.dev]\nstore = { kind = \"gcp-secret-manager\", project = \"ours\" }\n",
+        )
+        .file(".gitignore", "keys/\n.cfgc.lock\ndeploy/\n");
+    commit(&p, "a store");
+    git(&p, &["checkout", "-q", "-b", "pr"]);
+    let p = p.edit("cfgc.toml", "project = \"ours\"", "project = \"theirs\"");
+    commit(&p, "the pull request");
+    let p = on_fake(p, &gcp, &sa).canary(secret);
+    p.args(["secrets", "push", "dev", "--yes", "--create"])
+        .env("CI", "true")
+        .status(2)
+        .stderr_has("store-not-decrypted")
+        .stderr_has("not pushing `dev`")
+        .no_canary()
+        .run();
+    assert_eq!(adds(&gcp), 0, "nothing reached any store");
+    // The same push from the trusted branch goes through.
+    git(&p, &["checkout", "-q", "main"]);
+    p.args(["secrets", "push", "dev", "--yes", "--create"])
+        .env("CI", "true")
+        .status(0)
+        .no_canary()
+        .run();
+    assert_eq!(payload(&gcp, "ours", "JWT_SECRET", "1"), secret);
+}
