@@ -66,6 +66,7 @@ fn fixture() -> &'static Fixture {
             recipients: Vec::new(),
             identity: None,
             deployed: None,
+            store: None,
         };
         Fixture {
             keyring,
