@@ -480,3 +480,61 @@ fn a_pull_request_that_moves_the_store_pushes_nothing_in_ci() {
         .run();
     assert_eq!(payload(&gcp, "ours", "JWT_SECRET", "1"), secret);
 }
+
+/// A refused refresh token, a refused key and a store that refuses the token: each is an
+/// error that names the place, never the credential.
+#[test]
+fn refused_credentials_are_named_never_shown() {
+    let gcp = GcpFake::start();
+    let creds = tempfile::tempdir().expect("temp dir");
+    let p = minimal_on(&gcp, &creds);
+    let mut user = gcp.authorized_user_json();
+    let refresh = "1//canary-refresh-token-0123456789";
+    user["refresh_token"] = json!(refresh);
+    let user_file = creds.path().join("user.json");
+    std::fs::write(&user_file, user.to_string()).expect("write");
+    let sa: Value = serde_json::from_str(
+        &std::fs::read_to_string(creds.path().join("sa.json")).expect("minimal_on wrote it"),
+    )
+    .expect("json");
+    let key = sa["private_key"].as_str().expect("a key");
+    let key_body = &key[40..100];
+    let p = p.canary(refresh).canary(key_body);
+    p.args(["secrets", "push", "prod", "--yes", "--create"])
+        .env("GOOGLE_APPLICATION_CREDENTIALS", &user_file)
+        .status(2)
+        .stderr_has("gave no token")
+        .no_canary()
+        .run();
+    // Every token the fake issued dies at once: the one fetched again is refused too.
+    gcp.token_ttl_requests(Some(0));
+    p.args(["secrets", "status", "prod"])
+        .status(2)
+        .stderr_has("401")
+        .no_canary()
+        .run();
+}
+
+/// The last source of the chain: gcloud's own login (`gcloud auth print-access-token`), here
+/// with an access-token file. gcloud is not on every machine (CI's included): run with
+/// `cargo test -- --ignored` where it is.
+#[test]
+#[ignore = "needs the gcloud CLI"]
+fn gcloud_is_the_last_resort() {
+    let gcp = GcpFake::start();
+    let creds = tempfile::tempdir().expect("temp dir");
+    let p = minimal_on(&gcp, &creds).unset("GOOGLE_APPLICATION_CREDENTIALS");
+    let token_file = creds.path().join("token");
+    std::fs::write(&token_file, gcp.static_token()).expect("write");
+    let empty = tempfile::tempdir().expect("temp dir");
+    p.args(["secrets", "push", "prod", "--yes", "--create"])
+        .env("CLOUDSDK_CONFIG", empty.path())
+        .env("CLOUDSDK_AUTH_ACCESS_TOKEN_FILE", &token_file)
+        .env("GCE_METADATA_HOST", "127.0.0.1:9")
+        .status(0)
+        .run();
+    assert_eq!(
+        payload(&gcp, "minimal-prod", "DATABASE_URL", "1"),
+        "postgres://app:prod@db.example.com/app"
+    );
+}
