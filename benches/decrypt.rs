@@ -79,6 +79,7 @@ fn fixture() -> Fixture {
         recipients: Vec::new(),
         identity: None,
         deployed: None,
+        store: None,
     };
     Fixture {
         _dir: dir,

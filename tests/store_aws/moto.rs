@@ -1,6 +1,6 @@
 //! Against moto: what a push makes, what a deploy reads back, and the bulk listing.
 
-use cfgc::store::{State, Store, digest, http};
+use cfgc::store::{State, Store, digest};
 
 use super::harness::{Moto, ids, store, value};
 

@@ -32,7 +32,7 @@ pub struct Auth {
 }
 
 enum Source {
-    ServiceAccount(jwt::ServiceAccount),
+    ServiceAccount(Box<jwt::ServiceAccount>),
     AuthorizedUser {
         client_id: String,
         client_secret: SecretString,
@@ -156,8 +156,8 @@ fn from_file(path: &str, named_by: &str) -> Result<Source, StoreError> {
     let token_uri = http::endpoint(&token_uri, "the credentials' token_uri")?;
     match json["type"].as_str() {
         Some("service_account") => {
-            let sa = jwt::ServiceAccount::from_json(&json, token_uri).map_err(|e| bad(e))?;
-            Ok(Source::ServiceAccount(sa))
+            let sa = jwt::ServiceAccount::from_json(&json, token_uri).map_err(bad)?;
+            Ok(Source::ServiceAccount(Box::new(sa)))
         }
         Some("authorized_user") => {
             let (Some(client_id), Some(secret), Some(refresh)) = (
