@@ -27,6 +27,9 @@ pub struct Plan {
     pub missing: Vec<String>,
     /// Record entries of secrets the file no longer holds: removed.
     pub orphans: Vec<String>,
+    /// Intents of an interrupted push of a value since put back to the recorded one:
+    /// dropped (what that push may have made is newer than the pin, and `status` says so).
+    pub dropped: Vec<String>,
     pub unchanged: usize,
 }
 
@@ -44,7 +47,10 @@ pub struct Item {
 
 impl Plan {
     pub fn is_empty(&self) -> bool {
-        self.push.is_empty() && self.adopt.is_empty() && self.orphans.is_empty()
+        self.push.is_empty()
+            && self.adopt.is_empty()
+            && self.orphans.is_empty()
+            && self.dropped.is_empty()
     }
 }
 
@@ -85,7 +91,8 @@ pub fn plan(
             continue;
         }
         if entry.and_then(|e| e.sealed.as_ref()) == Some(digest) {
-            plan.unchanged += 1; // an old intent for a value since put back
+            plan.unchanged += 1;
+            plan.dropped.push(name);
             continue;
         }
         if d.is_none() && !create {
@@ -133,6 +140,11 @@ fn settle(record: &Record, plan: &Plan) -> Record {
     let mut next = record.clone();
     for name in &plan.orphans {
         next.secrets.remove(name);
+    }
+    for name in &plan.dropped {
+        if let Some(entry) = next.secrets.get_mut(name) {
+            entry.pending = None;
+        }
     }
     for (name, version) in &plan.adopt {
         let entry = next.secrets.entry(name.clone()).or_default();
@@ -191,4 +203,168 @@ pub fn empty_values<'a>(plan: &'a Plan, values: &BTreeMap<String, Plaintext>) ->
         })
         .map(|i| i.name.as_str())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::store::{State, Version};
+
+    /// A store in memory, Secret Manager's way: numbered versions, no tokens.
+    #[derive(Default)]
+    struct Memory(Mutex<BTreeMap<String, Vec<String>>>);
+
+    impl Store for Memory {
+        fn describe(&self, name: &str) -> Result<Option<Described>, StoreError> {
+            Ok(self.0.lock().unwrap().get(name).map(|vs| Described {
+                versions: (1..=vs.len())
+                    .map(|i| Version {
+                        id: i.to_string(),
+                        state: State::Enabled,
+                    })
+                    .collect(),
+                current: None,
+            }))
+        }
+        fn create(&self, name: &str) -> Result<(), StoreError> {
+            self.0.lock().unwrap().entry(name.into()).or_default();
+            Ok(())
+        }
+        fn add_version(
+            &self,
+            name: &str,
+            value: &Plaintext,
+            _: &str,
+        ) -> Result<String, StoreError> {
+            let mut all = self.0.lock().unwrap();
+            let vs = all
+                .get_mut(name)
+                .ok_or_else(|| StoreError::new("no such secret"))?;
+            vs.push(value.expose_secret().to_string());
+            Ok(vs.len().to_string())
+        }
+        fn landed<'d>(
+            &self,
+            d: &'d Described,
+            after: Option<&str>,
+            _: &str,
+        ) -> Option<&'d Version> {
+            d.after(after).first()
+        }
+        fn display(&self, name: &str) -> String {
+            name.to_string()
+        }
+    }
+
+    fn digest(c: char) -> String {
+        format!("sha256:{}", c.to_string().repeat(64))
+    }
+
+    fn sealed(pairs: &[(&str, char)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, c)| (k.to_string(), digest(*c)))
+            .collect()
+    }
+
+    fn values(pairs: &[(&str, &str)]) -> BTreeMap<String, Plaintext> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), Plaintext::from(v.to_string())))
+            .collect()
+    }
+
+    /// One whole push, as the command runs it.
+    fn push(
+        store: &Memory,
+        sealed: &BTreeMap<String, String>,
+        record: &Record,
+        vals: &BTreeMap<String, Plaintext>,
+    ) -> Record {
+        let plan = plan(store, sealed, record, true).unwrap();
+        let intended = intend(record, &plan);
+        let results = execute(store, &plan, vals);
+        super::record(&intended, &plan, &results)
+    }
+
+    #[test]
+    fn a_first_push_creates_and_a_second_adds_nothing() {
+        let store = Memory::default();
+        let s = sealed(&[("A", 'a'), ("B", 'b')]);
+        let p = plan(&store, &s, &Record::default(), false).unwrap();
+        assert_eq!(p.missing, ["A", "B"], "nothing is created without --create");
+        let r = push(
+            &store,
+            &s,
+            &Record::default(),
+            &values(&[("A", "1"), ("B", "2")]),
+        );
+        assert_eq!(r.secrets["A"].version.as_deref(), Some("1"));
+        assert_eq!(r.secrets["B"].sealed.as_deref(), Some(digest('b').as_str()));
+        let again = plan(&store, &s, &r, false).unwrap();
+        assert!(again.is_empty() && again.unchanged == 2, "{again:?}");
+    }
+
+    #[test]
+    fn an_interrupted_push_is_adopted_where_it_landed_and_pushed_where_it_did_not() {
+        let store = Memory::default();
+        let first = sealed(&[("A", 'a'), ("B", 'b')]);
+        let r = push(
+            &store,
+            &first,
+            &Record::default(),
+            &values(&[("A", "1"), ("B", "2")]),
+        );
+        // The push of new values: intents written, then only A's version landed.
+        let next = sealed(&[("A", 'c'), ("B", 'd')]);
+        let p = plan(&store, &next, &r, false).unwrap();
+        let intended = intend(&r, &p);
+        store
+            .add_version("A", &Plaintext::from("3".to_string()), "")
+            .unwrap();
+        let rerun = plan(&store, &next, &intended, false).unwrap();
+        assert_eq!(rerun.adopt, [("A".to_string(), "2".to_string())]);
+        assert_eq!(
+            rerun
+                .push
+                .iter()
+                .map(|i| i.name.as_str())
+                .collect::<Vec<_>>(),
+            ["B"]
+        );
+        let done = push(&store, &next, &intended, &values(&[("A", "3"), ("B", "4")]));
+        assert_eq!(done.secrets["A"].version.as_deref(), Some("2"));
+        assert_eq!(done.secrets["B"].version.as_deref(), Some("2"));
+        assert!(done.secrets.values().all(|e| e.pending.is_none()));
+        assert_eq!(
+            store.0.lock().unwrap()["A"],
+            ["1", "3"],
+            "no value pushed twice"
+        );
+    }
+
+    #[test]
+    fn a_value_put_back_drops_the_intent_and_a_removed_secret_leaves_the_record() {
+        let store = Memory::default();
+        let first = sealed(&[("A", 'a'), ("B", 'b')]);
+        let r = push(
+            &store,
+            &first,
+            &Record::default(),
+            &values(&[("A", "1"), ("B", "2")]),
+        );
+        let p = plan(&store, &sealed(&[("A", 'c'), ("B", 'b')]), &r, false).unwrap();
+        let intended = intend(&r, &p);
+        // A put back to its recorded value, B removed from the file.
+        let back = sealed(&[("A", 'a')]);
+        let p = plan(&store, &back, &intended, false).unwrap();
+        assert_eq!(
+            (p.dropped.as_slice(), p.orphans.as_slice()),
+            (&["A".to_string()][..], &["B".to_string()][..])
+        );
+        let r = super::record(&intend(&intended, &p), &p, &[]);
+        assert!(r.secrets["A"].pending.is_none() && !r.secrets.contains_key("B"));
+    }
 }

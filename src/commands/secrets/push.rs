@@ -111,6 +111,11 @@ fn show_plan(config: &Config, env: &Environment, plan: &Plan, store: &dyn crate:
             "  {name}: version {v}, made by an interrupted push: recorded\n"
         ));
     }
+    for name in &plan.dropped {
+        text.push_str(&format!(
+            "  {name}: back to its recorded value: an interrupted push's intent is dropped\n"
+        ));
+    }
     for name in &plan.orphans {
         text.push_str(&format!(
             "  {name}: no longer in the secrets file: removed from the record\n"
