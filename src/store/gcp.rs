@@ -58,14 +58,19 @@ impl GcpStore {
         let mut refreshed = false;
         loop {
             let token = self.auth.token(&self.client)?;
+            let mut headers = vec![
+                ("authorization", format!("Bearer {}", token.expose_secret())),
+                ("content-type", "application/json".to_string()),
+            ];
+            // Only when one is configured, as Google's libraries do: naming a quota project
+            // needs `serviceusage.services.use` there, more than a metadata reader has.
+            if let Some(quota) = self.auth.quota_project() {
+                headers.push(("x-goog-user-project", quota.to_string()));
+            }
             let request = Request {
                 method,
                 url,
-                headers: vec![
-                    ("authorization", format!("Bearer {}", token.expose_secret())),
-                    ("content-type", "application/json".to_string()),
-                    ("x-goog-user-project", self.project.clone()),
-                ],
+                headers,
                 body,
             };
             let response = self.client.send(&request, &|_| false)?;

@@ -28,6 +28,8 @@ const FILE_LIMIT: u64 = 64 << 10;
 
 pub struct Auth {
     source: Source,
+    /// `GOOGLE_CLOUD_QUOTA_PROJECT`, else the credentials file's `quota_project_id`.
+    quota_project: Option<String>,
     cached: Mutex<Option<(SecretString, Instant)>>,
 }
 
@@ -48,11 +50,20 @@ enum Source {
 impl Auth {
     /// The first source the chain finds; an error listing each place looked at otherwise.
     pub fn find(env: &dyn Fn(&str) -> Option<String>, client: &Client) -> Result<Auth, StoreError> {
-        let source = find_source(env, client)?;
+        let (source, quota_project) = find_source(env, client)?;
+        let quota_project = env("GOOGLE_CLOUD_QUOTA_PROJECT")
+            .filter(|q| !q.is_empty())
+            .or(quota_project);
         Ok(Auth {
             source,
+            quota_project,
             cached: Mutex::new(None),
         })
+    }
+
+    /// The project billed for the calls, when one is configured.
+    pub fn quota_project(&self) -> Option<&str> {
+        self.quota_project.as_deref()
     }
 
     /// A token valid for at least a minute more.
@@ -110,10 +121,10 @@ impl Auth {
     }
 }
 
-fn find_source(
-    env: &dyn Fn(&str) -> Option<String>,
-    client: &Client,
-) -> Result<Source, StoreError> {
+/// The source, and the quota project its file names.
+type Found = (Source, Option<String>);
+
+fn find_source(env: &dyn Fn(&str) -> Option<String>, client: &Client) -> Result<Found, StoreError> {
     if let Some(path) = env("GOOGLE_APPLICATION_CREDENTIALS").filter(|p| !p.is_empty()) {
         return from_file(&path, "GOOGLE_APPLICATION_CREDENTIALS");
     }
@@ -129,10 +140,10 @@ fn find_source(
     let host = env("GCE_METADATA_HOST").unwrap_or_else(|| "metadata.google.internal".into());
     let url = format!("http://{host}/computeMetadata/v1/instance/service-accounts/default/token");
     if metadata_reachable(client, &host) {
-        return Ok(Source::Metadata { url });
+        return Ok((Source::Metadata { url }, None));
     }
     if gcloud_token().is_ok() {
-        return Ok(Source::Gcloud);
+        return Ok((Source::Gcloud, None));
     }
     Err(StoreError::new(format!(
         "no Google credentials: GOOGLE_APPLICATION_CREDENTIALS is not set, {} does not exist, \
@@ -145,7 +156,7 @@ fn find_source(
 }
 
 /// A service account key or an authorized user's file, as ADC reads them.
-fn from_file(path: &str, named_by: &str) -> Result<Source, StoreError> {
+fn from_file(path: &str, named_by: &str) -> Result<Found, StoreError> {
     let bad =
         |why: String| StoreError::new(format!("the credentials file {path} ({named_by}) {why}"));
     let text = read_limited(path).map_err(|e| bad(format!("cannot be read: {e}")))?;
@@ -154,10 +165,11 @@ fn from_file(path: &str, named_by: &str) -> Result<Source, StoreError> {
     let field = |k: &str| json[k].as_str().map(str::to_string);
     let token_uri = field("token_uri").unwrap_or_else(|| DEFAULT_TOKEN_URI.to_string());
     let token_uri = http::endpoint(&token_uri, "the credentials' token_uri")?;
-    match json["type"].as_str() {
+    let quota = field("quota_project_id");
+    let source = match json["type"].as_str() {
         Some("service_account") => {
             let sa = jwt::ServiceAccount::from_json(&json, token_uri).map_err(bad)?;
-            Ok(Source::ServiceAccount(Box::new(sa)))
+            Source::ServiceAccount(Box::new(sa))
         }
         Some("authorized_user") => {
             let (Some(client_id), Some(secret), Some(refresh)) = (
@@ -167,17 +179,20 @@ fn from_file(path: &str, named_by: &str) -> Result<Source, StoreError> {
             ) else {
                 return Err(bad("lacks client_id, client_secret or refresh_token".into()));
             };
-            Ok(Source::AuthorizedUser {
+            Source::AuthorizedUser {
                 client_id,
                 client_secret: secret.into(),
                 refresh_token: refresh.into(),
                 token_uri,
-            })
+            }
         }
-        other => Err(bad(format!(
-            "is of type {other:?}; cfgc reads `service_account` and `authorized_user` files"
-        ))),
-    }
+        other => {
+            return Err(bad(format!(
+                "is of type {other:?}; cfgc reads `service_account` and `authorized_user` files"
+            )));
+        }
+    };
+    Ok((source, quota))
 }
 
 fn read_limited(path: &str) -> std::io::Result<SecretString> {
