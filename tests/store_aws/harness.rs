@@ -13,7 +13,7 @@ use cfgc::store::aws::AwsStore;
 
 use crate::common::tools;
 
-const MOTO: &str = "'moto[server]==5.2.1'";
+const MOTO: &str = "'moto[server]==5.2.6'";
 
 /// A moto server on a free loopback port, killed (by its pid) when dropped.
 pub struct Moto {
