@@ -69,6 +69,7 @@ mod store_crash;
 mod store_fakes;
 #[cfg(feature = "gcp")]
 mod store_gcp;
+mod store_record;
 mod streamed_load;
 mod test_builder;
 mod tiers;

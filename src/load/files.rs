@@ -20,7 +20,8 @@ pub(super) struct Wanted {
     declared: Span,
     format: LayerFormat,
     is_secrets: bool,
-    /// A file that may not exist yet (a store record before the first push): then empty.
+    /// A store record: it may not exist yet (before the first push: then empty), and its
+    /// structure is checked here as a secrets file's is, so a damaged one stops every run.
     optional: bool,
 }
 
@@ -156,7 +157,10 @@ pub(super) fn parse_files(
 ) -> ParsedFiles {
     let one = |(w, id): &(Wanted, FileId)| {
         let id = *id;
-        let (source, result, new) = read_and_parse(fs, w, id, options);
+        let (source, mut result, new) = read_and_parse(fs, w, id, options);
+        if w.optional && !new && result.is_ok() {
+            result = record_structure(&source, id).and(result);
+        }
         let structure = match &result {
             Ok(node) if w.is_secrets && !new => Some(secrets::file::parse(node, id, &source.name)),
             _ => None,
@@ -202,6 +206,21 @@ pub(super) fn parse_files(
         }
     }
     out
+}
+
+/// A store record's structure (`store::record`): the versions templates read are checked
+/// with the rest of it.
+fn record_structure(source: &Source, id: FileId) -> Result<(), Diagnostic> {
+    crate::store::record::parse(&source.text)
+        .map(drop)
+        .map_err(|e| {
+            let at = e.span.unwrap_or(0..0);
+            Diagnostic::new(
+                Code::StoreRecord,
+                format!("`{}`: {}", source.name, e.message),
+            )
+            .at(Span::new(id, at.start, at.end))
+        })
 }
 
 /// A file as read, and parsed if it could be.
