@@ -245,7 +245,7 @@ fn storms_of_429_and_503_are_waited_out_and_each_value_lands_once() {
     let creds = tempfile::tempdir().expect("temp dir");
     let p = minimal_on(&gcp, &creds);
     gcp.faults(json!({ "status": 429, "count": 5 }));
-    gcp.faults(json!({ "status": 503, "rate": 0.4 }));
+    gcp.faults(json!({ "status": 503, "rate": 0.25 }));
     p.args(["secrets", "push", "prod", "--yes", "--create"])
         .status(0)
         .no_canary()
