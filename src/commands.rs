@@ -14,7 +14,7 @@ pub mod man;
 pub mod plan;
 pub mod secrets;
 
-use std::io::Write;
+use std::io::{BufRead, IsTerminal, Write};
 
 use clap::CommandFactory;
 
@@ -130,4 +130,23 @@ pub fn show(text: &str) {
 /// Write to stderr; a closed pipe is not an error.
 pub fn err(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// Asks `question` on stderr and reads the answer on stdin: `Ok` for yes. Without a
+/// terminal on stdin nothing is asked and `refused` is the answer; a no is `cancelled`.
+/// `apply` and `secrets push` ask this way (`--yes` skips it).
+pub fn confirm(
+    question: &str,
+    refused: Diagnostic,
+    cancelled: Diagnostic,
+) -> Result<(), Diagnostic> {
+    if !std::io::stdin().is_terminal() {
+        return Err(refused);
+    }
+    let _ = write!(std::io::stderr(), "{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    let yes = std::io::stdin().lock().read_line(&mut answer).is_ok()
+        && matches!(answer.trim(), "y" | "Y" | "yes");
+    if yes { Ok(()) } else { Err(cancelled) }
 }

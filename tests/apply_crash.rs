@@ -16,6 +16,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::common::Project;
+use crate::common::rng::Rng;
 
 /// The value that tells configuration A from B; every output prints it at
 /// the top and bottom of its padding, so every apply changes every file.
@@ -43,19 +44,6 @@ const MIN_KILLS: usize = 5;
 const MIN_WRITE_PHASE_KILLS: usize = 3;
 
 const LOCK_FILE: &str = ".cfgc.lock";
-
-/// splitmix64: small, deterministic, and no new dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
 
 fn base_seed() -> u64 {
     let Ok(text) = std::env::var("CFGC_CRASH_SEED") else {

@@ -10,25 +10,13 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::common::Project;
+use crate::common::rng::Rng;
 use crate::common::stores::GcpFake;
 
 const PROJECT: &str = "crash-prod";
 const SECRETS: usize = 12;
 const ITERATIONS: u64 = 25;
 const DEFAULT_SEED: u64 = 0x5eed_5709_e000_0001;
-
-/// splitmix64, as in `apply_crash`.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
 
 fn names() -> Vec<String> {
     (0..SECRETS).map(|i| format!("S{i}")).collect()

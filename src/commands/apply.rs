@@ -1,7 +1,5 @@
 //! `cfgc apply [ENV...]`: the plan, a confirmation, then atomic writes.
 
-use std::io::{BufRead, IsTerminal, Write};
-
 use super::emit;
 use super::out;
 use crate::cli::Config;
@@ -46,18 +44,17 @@ pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) ->
                 }
                 return Outcome::OK;
             }
-            if !yes {
-                if !std::io::stdin().is_terminal() {
-                    let d = Diagnostic::new(
+            if !yes
+                && let Err(d) = super::confirm(
+                    &format!("Write {pending} file(s)?"),
+                    Diagnostic::new(
                         Code::ApplyUnconfirmed,
                         "refusing to apply without confirmation: standard input is not a terminal",
-                    );
-                    return emit(&[d], &sources, config.color_err);
-                }
-                if !confirm(pending) {
-                    let d = Diagnostic::new(Code::ApplyCancelled, "cancelled, nothing written");
-                    return emit(&[d], &sources, config.color_err);
-                }
+                    ),
+                    Diagnostic::new(Code::ApplyCancelled, "cancelled, nothing written"),
+                )
+            {
+                return emit(&[d], &sources, config.color_err);
             }
             match pipeline::write(project, plans) {
                 Ok(applied) => {
@@ -71,12 +68,4 @@ pub fn run(config: &Config, names: &[String], yes: bool, allow_skipped: bool) ->
         },
     );
     result.unwrap_or_else(|stopped| emit(&stopped.errors, &stopped.sources, config.color_err))
-}
-
-fn confirm(pending: usize) -> bool {
-    let _ = write!(std::io::stderr(), "Write {pending} file(s)? [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer).is_ok()
-        && matches!(answer.trim(), "y" | "Y" | "yes")
 }

@@ -1,9 +1,9 @@
 //! An environment's store record, read and written through the project's filesystem.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::fs::{Purpose, Role};
+use crate::fs::Purpose;
 use crate::project::{Project, store::Store as Declared};
-use crate::source::{FileId, Source, SourceMap, Span};
+use crate::source::{FileId, SourceMap, Span};
 use crate::store::record::{self, Record};
 
 /// A record as read: its content, and where its text is for findings.
@@ -23,46 +23,31 @@ impl RecordFile {
     }
 }
 
-pub fn read(
-    project: &Project,
-    store: &Declared,
-    sources: &mut SourceMap,
-) -> Result<RecordFile, Diagnostic> {
+/// The record as the load stage read it: every command that reads a record loads its
+/// environment first, and load reads each declared record once, with the layers (empty
+/// when it does not exist yet), and stops on a damaged one at its line.
+pub fn read(store: &Declared, sources: &SourceMap) -> Result<RecordFile, Diagnostic> {
     let path = &store.record.value;
-    let bytes = project
-        .fs
-        .read_if_exists(&path.rel, Role::Layer)
-        .map_err(|e| {
-            e.diagnostic()
-                .at(store.record.span)
-                .label("the record of this store")
-        })?;
-    let Some(bytes) = bytes else {
-        return Ok(RecordFile {
-            record: Record::default(),
-            id: None,
-        });
+    let Some(id) = sources.find(&path.abs) else {
+        return Err(Diagnostic::new(
+            Code::StoreRecord,
+            format!("internal error: the record `{}` was not loaded", path.rel),
+        )
+        .at(store.record.span));
     };
-    let name = crate::source::display_name(&project.root, path);
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Diagnostic::new(Code::StoreRecord, format!("`{name}` is not valid UTF-8"))
-            .at(store.record.span)
-    })?;
-    let id = match sources.find(&path.abs) {
-        Some(id) => id,
-        None => sources.add(Source::new(name.clone(), path.abs.clone(), text.clone())),
-    };
-    match record::parse(&text) {
+    let source = sources.get(id);
+    match record::parse(&source.text) {
         Ok(record) => Ok(RecordFile {
             record,
             id: Some(id),
         }),
         Err(e) => {
             let span = e.span.unwrap_or(0..0);
-            Err(
-                Diagnostic::new(Code::StoreRecord, format!("`{name}`: {}", e.message))
-                    .at(Span::new(id, span.start, span.end)),
+            Err(Diagnostic::new(
+                Code::StoreRecord,
+                format!("`{}`: {}", source.name, e.message),
             )
+            .at(Span::new(id, span.start, span.end)))
         }
     }
 }

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use super::drift::{Drift, drift};
 use super::records::{self, RecordFile};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::project::Environment;
 use crate::project::store::Store as Declared;
-use crate::project::{Environment, Project};
 use crate::secrets::file::SecretsFile;
 use crate::source::SourceMap;
 use crate::store::{Described, Store, StoreError, pool};
@@ -16,13 +16,12 @@ use crate::store::{Described, Store, StoreError, pool};
 /// The drift of one environment's store, as diagnostics; an error when the record cannot
 /// be read or the store cannot be asked.
 pub fn status(
-    project: &Project,
     env: &Environment,
     secrets: Option<&SecretsFile>,
-    sources: &mut SourceMap,
+    sources: &SourceMap,
 ) -> Result<Vec<Diagnostic>, Diagnostic> {
     let declared = declared(env)?;
-    let file = records::read(project, declared, sources)?;
+    let file = records::read(declared, sources)?;
     let sealed = super::sealed(secrets);
     let store = super::open::open(declared).map_err(|e| store_error(env, declared, &e))?;
     let names: Vec<String> = sealed

@@ -31,7 +31,8 @@ pub fn token(sealed_digest: &str, after: Option<&str>) -> String {
     )
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lowercase hex, as digests and SigV4 write bytes.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -45,7 +45,7 @@ impl GcpStore {
         let base = base.strip_suffix("/v1").unwrap_or(&base).to_string();
         let client = Client::new();
         Ok(GcpStore {
-            auth: Auth::find(env, &client)?,
+            auth: Auth::find(env)?,
             client,
             secrets_url: format!("{base}/v1/projects/{project}/secrets"),
             project: project.to_string(),

@@ -16,6 +16,7 @@ pub mod git;
 mod hostile;
 pub mod nginx;
 mod project;
+pub mod rng;
 mod run;
 mod secrets;
 mod snapshot;

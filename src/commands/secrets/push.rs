@@ -1,7 +1,5 @@
 //! `cfgc secrets push ENV`: plan, confirm, decrypt, push, record (see `release::push`).
 
-use std::io::{BufRead, IsTerminal, Write};
-
 use super::context::{self, Context};
 use crate::cli::Config;
 use crate::commands::{Outcome, say};
@@ -16,10 +14,10 @@ pub fn run(
     create: bool,
     yes: bool,
 ) -> Result<Outcome, Outcome> {
-    let mut ctx = context::load_to_write(config, &[environment.to_string()], false)?;
-    let file = read_record(&mut ctx)?;
+    let ctx = context::load_to_write(config, &[environment.to_string()], false)?;
     let env = ctx.env();
     let declared = status::declared(env).map_err(|d| ctx.emit(&[d]))?;
+    let file = records::read(declared, &ctx.sources).map_err(|d| ctx.emit(&[d]))?;
     ctx.fs()
         .check_writable(
             &declared.record.value.rel,
@@ -75,14 +73,6 @@ pub fn run(
     report(config, &ctx, env, &plan, &results, store.as_ref())
 }
 
-/// The environment's store record, its text added to the run's sources for findings.
-fn read_record(ctx: &mut Context) -> Result<records::RecordFile, Outcome> {
-    let env = &ctx.loaded.project.environments[ctx.loaded.selected[0]];
-    let read = status::declared(env)
-        .and_then(|declared| records::read(&ctx.loaded.project, declared, &mut ctx.sources));
-    read.map_err(|d| ctx.emit(&[d]))
-}
-
 fn missing(env: &Environment, plan: &Plan, store: &dyn crate::store::Store) -> Diagnostic {
     let names: Vec<String> = plan.missing.iter().map(|n| store.display(n)).collect();
     Diagnostic::new(Code::StoreCreate, format!("the store of `{}` has no {}", env.name, names.join(", ")))
@@ -130,25 +120,15 @@ fn show_plan(config: &Config, env: &Environment, plan: &Plan, store: &dyn crate:
 }
 
 fn confirm(ctx: &Context, n: usize) -> Result<(), Outcome> {
-    if !std::io::stdin().is_terminal() {
-        return Err(ctx.emit(&[Diagnostic::new(
+    crate::commands::confirm(
+        &format!("Push {n} secret(s)?"),
+        Diagnostic::new(
             Code::StoreUnconfirmed,
             "refusing to push without confirmation: standard input is not a terminal",
-        )]));
-    }
-    let _ = write!(std::io::stderr(), "Push {n} secret(s)? [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    let yes = std::io::stdin().lock().read_line(&mut answer).is_ok()
-        && matches!(answer.trim(), "y" | "Y" | "yes");
-    if yes {
-        Ok(())
-    } else {
-        Err(ctx.emit(&[Diagnostic::new(
-            Code::StoreCancelled,
-            "cancelled, nothing pushed",
-        )]))
-    }
+        ),
+        Diagnostic::new(Code::StoreCancelled, "cancelled, nothing pushed"),
+    )
+    .map_err(|d| ctx.emit(&[d]))
 }
 
 fn report(

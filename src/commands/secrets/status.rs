@@ -6,12 +6,11 @@ use crate::commands::{Outcome, out};
 use crate::report::{self, Format};
 
 pub fn run(config: &Config, environment: &str, format: Format) -> Result<Outcome, Outcome> {
-    let mut ctx = context::load(config, &[environment.to_string()], true)?;
-    let env = &ctx.loaded.project.environments[ctx.loaded.selected[0]];
-    let file = ctx.parsed(env).map(|p| p.file.clone());
+    let ctx = context::load(config, &[environment.to_string()], true)?;
+    let env = ctx.env();
+    let file = ctx.parsed(env).map(|p| &p.file);
     let found =
-        crate::release::status::status(&ctx.loaded.project, env, file.as_ref(), &mut ctx.sources)
-            .map_err(|d| ctx.emit(&[d]))?;
+        crate::release::status::status(env, file, &ctx.sources).map_err(|d| ctx.emit(&[d]))?;
     let envs = [environment.to_string()];
     match format {
         Format::Human => {

@@ -25,9 +25,7 @@ pub fn check(loaded: &Loaded, sources: &mut SourceMap) -> Vec<Diagnostic> {
             .secrets
             .as_ref()
             .and_then(|s| layers.secrets(layers.id(&s.value.abs)));
-        let file = parsed.map(|p| p.file.clone());
-        drop(layers);
-        match crate::release::status::status(&loaded.project, env, file.as_ref(), sources) {
+        match crate::release::status::status(env, parsed.map(|p| &p.file), sources) {
             Ok(ds) => found.extend(ds),
             Err(d) => found.push(d),
         }

@@ -49,8 +49,8 @@ enum Source {
 
 impl Auth {
     /// The first source the chain finds; an error listing each place looked at otherwise.
-    pub fn find(env: &dyn Fn(&str) -> Option<String>, client: &Client) -> Result<Auth, StoreError> {
-        let (source, quota_project) = find_source(env, client)?;
+    pub fn find(env: &dyn Fn(&str) -> Option<String>) -> Result<Auth, StoreError> {
+        let (source, quota_project) = find_source(env)?;
         let quota_project = env("GOOGLE_CLOUD_QUOTA_PROJECT")
             .filter(|q| !q.is_empty())
             .or(quota_project);
@@ -124,7 +124,7 @@ impl Auth {
 /// The source, and the quota project its file names.
 type Found = (Source, Option<String>);
 
-fn find_source(env: &dyn Fn(&str) -> Option<String>, client: &Client) -> Result<Found, StoreError> {
+fn find_source(env: &dyn Fn(&str) -> Option<String>) -> Result<Found, StoreError> {
     if let Some(path) = env("GOOGLE_APPLICATION_CREDENTIALS").filter(|p| !p.is_empty()) {
         return from_file(&path, "GOOGLE_APPLICATION_CREDENTIALS");
     }
@@ -139,7 +139,7 @@ fn find_source(env: &dyn Fn(&str) -> Option<String>, client: &Client) -> Result<
     }
     let host = env("GCE_METADATA_HOST").unwrap_or_else(|| "metadata.google.internal".into());
     let url = format!("http://{host}/computeMetadata/v1/instance/service-accounts/default/token");
-    if metadata_reachable(client, &host) {
+    if metadata_reachable(&host) {
         return Ok((Source::Metadata { url }, None));
     }
     if gcloud_token().is_ok() {
@@ -254,8 +254,7 @@ fn token_answer(
 
 /// Whether a metadata server answers at `host` (a quick probe: off Google's machines the
 /// name does not resolve, and a laptop must not wait).
-fn metadata_reachable(client: &Client, host: &str) -> bool {
-    let _ = client;
+fn metadata_reachable(host: &str) -> bool {
     use std::net::ToSocketAddrs;
     let with_port = if host.contains(':') {
         host.to_string()
@@ -289,7 +288,8 @@ fn gcloud_token() -> Result<(SecretString, Duration), StoreError> {
         .stderr(std::process::Stdio::null())
         .output()
         .map_err(|e| StoreError::new(format!("gcloud could not run: {e}")))?;
-    let token = zeroize::Zeroizing::new(String::from_utf8_lossy(&out.stdout).trim().to_string());
+    let stdout = zeroize::Zeroizing::new(out.stdout);
+    let token = zeroize::Zeroizing::new(String::from_utf8_lossy(&stdout).trim().to_string());
     if !out.status.success() || token.is_empty() || token.contains(char::is_whitespace) {
         return Err(StoreError::new(
             "`gcloud auth print-access-token` gave no token",
