@@ -1,10 +1,13 @@
 //! The AWS store (`cfgc::store::aws`) through the library: against moto (the AWS emulator,
 //! in server mode) for pushes, idempotent retries, ordering, bulk listing with pagination
 //! and the web identity exchange; against a canned loopback server for what moto cannot
-//! show (the key a request is signed with, expired tokens, error answers); and against
+//! show (the key a request is signed with, expired tokens, error answers); the keys of the
+//! machine's role (instance metadata from moto, a container endpoint), found as botocore
+//! finds them; and against
 //! botocore's own SigV4 signer. A missing moto or botocore fails with how to install it,
 //! never a silent pass.
 
+mod ambient;
 mod canned;
 mod cli;
 mod harness;

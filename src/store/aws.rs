@@ -7,8 +7,10 @@
 
 mod api;
 mod clock;
+mod container;
 mod credentials;
 mod env;
+mod imds;
 mod profile;
 pub mod sign;
 mod sts;

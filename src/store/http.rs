@@ -158,6 +158,23 @@ fn jitter() -> f64 {
     f64::from(u32::from_le_bytes(b)) / f64::from(u32::MAX)
 }
 
+/// Whether something listens at `url`'s host and port: a quick probe before asking a
+/// machine's metadata server, which off its cloud does not resolve or answer, and a laptop
+/// must not wait for the client's timeouts and retries.
+pub fn answers(url: &url::Url) -> bool {
+    use std::net::ToSocketAddrs;
+    let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let Ok(mut addrs) = (host, port).to_socket_addrs() else {
+        return false;
+    };
+    addrs.next().is_some_and(|a| {
+        std::net::TcpStream::connect_timeout(&a, Duration::from_millis(500)).is_ok()
+    })
+}
+
 /// At most a line of a store's answer, for a message: enough to name the problem.
 pub fn short(body: &str) -> String {
     let line = body.lines().map(str::trim).collect::<Vec<_>>().join(" ");

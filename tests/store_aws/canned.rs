@@ -8,14 +8,16 @@ use cfgc::store::Store;
 
 use super::harness::{store, value};
 
-/// A loopback server that answers each connection with the next canned response and
-/// sends each request's head and body to the test.
-fn canned(responses: Vec<(u16, &'static str)>) -> (String, mpsc::Receiver<String>) {
+/// A loopback server that answers each request with the next canned response and sends
+/// each request's head and body to the test. A connection closed without a request (a
+/// probe that only checks something listens) takes no response.
+pub(super) fn canned(responses: Vec<(u16, &'static str)>) -> (String, mpsc::Receiver<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
     let url = format!("http://{}", listener.local_addr().expect("bound"));
     let (send, receive) = mpsc::channel();
     std::thread::spawn(move || {
-        for (status, body) in responses {
+        let mut responses = responses.into_iter().peekable();
+        while let Some(&(status, body)) = responses.peek() {
             let Ok((stream, _)) = listener.accept() else {
                 return;
             };
@@ -32,6 +34,10 @@ fn canned(responses: Vec<(u16, &'static str)>) -> (String, mpsc::Receiver<String
                 }
                 head.push_str(&line);
             }
+            if head.is_empty() {
+                continue;
+            }
+            responses.next();
             let mut request_body = vec![0; length];
             let _ = reader.read_exact(&mut request_body);
             let _ = send.send(format!(

@@ -1,13 +1,17 @@
 //! Where the AWS store's keys come from: the SDKs' default chain, in the Rust SDK's order
 //! — the environment's keys, then the shared config and credentials files' profile, then
-//! a web identity token named by the environment (EKS, GitHub Actions' OIDC). What none
-//! of them gives is an error listing every place looked at and what to set.
+//! a web identity token named by the environment (EKS, GitHub Actions' OIDC), then the
+//! container credentials endpoint (ECS, CodeBuild, EKS Pod Identity), then EC2's instance
+//! metadata. What none of them gives is an error listing every place looked at and what
+//! to set.
 
 use secrecy::SecretString;
 
 use super::super::StoreError;
 use super::super::http::Client;
+use super::container;
 use super::env::Env;
+use super::imds;
 use super::profile::{self, Profile};
 use super::sign::Credentials;
 use super::sts::{self, WebIdentity};
@@ -46,11 +50,19 @@ pub fn resolve(env: &Env, region: &str, client: &Client) -> Result<Credentials, 
         (None, Some(_)) => return Err(half_set("AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE")),
         (None, None) => looked.push("AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN (unset)".into()),
     }
+    if let Some(found) = container::fetch(env, client)? {
+        return Ok(found);
+    }
+    looked.push("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI (unset)".into());
+    if let Some(found) = imds::fetch(env, client, &mut looked)? {
+        return Ok(found);
+    }
     Err(StoreError::new(format!(
         "no AWS credentials found; looked at: {}. Set AWS_ACCESS_KEY_ID and \
          AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), or AWS_PROFILE \
          to a profile with keys or with role_arn and web_identity_token_file, or \
-         AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN",
+         AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, or run where a role is attached \
+         (ECS, CodeBuild, EKS, EC2)",
         looked.join("; ")
     )))
 }
@@ -183,6 +195,8 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         map.insert("HOME".into(), home.path().display().to_string());
+        map.entry("AWS_EC2_METADATA_DISABLED".into())
+            .or_insert_with(|| "true".into());
         let env = Env::capture(&|k| map.get(k).cloned());
         resolve(&env, "us-east-1", &Client::new())
     }
@@ -227,7 +241,10 @@ mod tests {
             "/.aws/config (no such file)",
             "profile default in ",
             "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN (unset)",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI (unset)",
+            "the EC2 instance metadata service (AWS_EC2_METADATA_DISABLED)",
             "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+            "or run where a role is attached (ECS, CodeBuild, EKS, EC2)",
         ] {
             assert!(err.message.contains(part), "{part} in {}", err.message);
         }

@@ -139,7 +139,7 @@ fn find_source(env: &dyn Fn(&str) -> Option<String>) -> Result<Found, StoreError
     }
     let host = env("GCE_METADATA_HOST").unwrap_or_else(|| "metadata.google.internal".into());
     let url = format!("http://{host}/computeMetadata/v1/instance/service-accounts/default/token");
-    if metadata_reachable(&host) {
+    if url::Url::parse(&url).is_ok_and(|u| http::answers(&u)) {
         return Ok((Source::Metadata { url }, None));
     }
     if gcloud_token().is_ok() {
@@ -250,23 +250,6 @@ fn token_answer(
                 .unwrap_or("")
         ))),
     }
-}
-
-/// Whether a metadata server answers at `host` (a quick probe: off Google's machines the
-/// name does not resolve, and a laptop must not wait).
-fn metadata_reachable(host: &str) -> bool {
-    use std::net::ToSocketAddrs;
-    let with_port = if host.contains(':') {
-        host.to_string()
-    } else {
-        format!("{host}:80")
-    };
-    let Ok(mut addrs) = with_port.to_socket_addrs() else {
-        return false;
-    };
-    addrs.next().is_some_and(|a| {
-        std::net::TcpStream::connect_timeout(&a, Duration::from_millis(500)).is_ok()
-    })
 }
 
 fn metadata_token(client: &Client, url: &str) -> Result<(SecretString, Duration), StoreError> {
