@@ -2,8 +2,8 @@
 //! in server mode) for pushes, idempotent retries, ordering, bulk listing with pagination
 //! and the web identity exchange; against a canned loopback server for what moto cannot
 //! show (the key a request is signed with, expired tokens, error answers); the keys of the
-//! machine's role (instance metadata from moto, a container endpoint), found as botocore
-//! finds them; and against
+//! machine's role (instance metadata from moto, a container endpoint) and a profile's
+//! `credential_process`, found as botocore finds them; and against
 //! botocore's own SigV4 signer. A missing moto or botocore fails with how to install it,
 //! never a silent pass.
 
@@ -12,4 +12,5 @@ mod canned;
 mod cli;
 mod harness;
 mod moto;
+mod process;
 mod signing;

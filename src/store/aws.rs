@@ -11,6 +11,7 @@ mod container;
 mod credentials;
 mod env;
 mod imds;
+mod process;
 mod profile;
 pub mod sign;
 mod sts;

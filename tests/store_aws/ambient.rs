@@ -9,7 +9,7 @@ use super::canned::canned;
 use super::harness::{Moto, python, store, value};
 
 /// What botocore's default chain finds with only `vars` set: method, key id, token.
-fn botocore_finds(vars: &[(&str, &str)]) -> String {
+pub(super) fn botocore_finds(vars: &[(&str, &str)]) -> String {
     let mut script = String::from(
         "import os\nfor k in list(os.environ):\n    if k.startswith('AWS_'): del os.environ[k]\n",
     );

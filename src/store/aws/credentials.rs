@@ -12,6 +12,7 @@ use super::super::http::Client;
 use super::container;
 use super::env::Env;
 use super::imds;
+use super::process;
 use super::profile::{self, Profile};
 use super::sign::Credentials;
 use super::sts::{self, WebIdentity};
@@ -99,8 +100,8 @@ fn from_environment(
     }
 }
 
-/// A profile's role (with a web identity token) before its static keys, as the SDKs
-/// choose; `None` when it has neither.
+/// A profile's role (with a web identity token) before its static keys, then its
+/// `credential_process`, as the SDKs choose; `None` when it has none of them.
 fn from_profile(
     env: &Env,
     profile: &Profile,
@@ -155,12 +156,10 @@ fn from_profile(
         }
         (None, None) => {}
     }
-    for key in [
-        "credential_process",
-        "sso_session",
-        "sso_start_url",
-        "login_session",
-    ] {
+    if let Some(command) = get("credential_process") {
+        return process::run(command, origin).map(Some);
+    }
+    for key in ["sso_session", "sso_start_url", "login_session"] {
         if get(key).is_some() {
             return Err(unsupported(key));
         }
@@ -292,10 +291,6 @@ mod tests {
     #[test]
     fn sources_cfgc_does_not_read_say_how_to_export_keys() {
         for (config, what) in [
-            (
-                "[profile p]\ncredential_process = /bin/keys\n",
-                "credential_process",
-            ),
             ("[profile p]\nsso_session = corp\n", "sso_session"),
             (
                 "[profile p]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = q\n",
