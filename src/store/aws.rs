@@ -13,6 +13,7 @@ mod env;
 mod imds;
 mod process;
 mod profile;
+mod role;
 pub mod sign;
 mod sts;
 mod versions;

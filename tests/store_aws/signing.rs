@@ -19,65 +19,102 @@ with mock.patch.object(botocore.auth, "get_current_datetime", return_value=now):
 print(req.headers["Authorization"])
 "#;
 
+/// A request as this store signs it: Secrets Manager's JSON, or STS's form (`AssumeRole`).
+struct Case {
+    endpoint: &'static str,
+    region: &'static str,
+    token: Option<&'static str>,
+    body: &'static str,
+    time: u64,
+    service: &'static str,
+    headers: [(&'static str, &'static str); 2],
+}
+
+const JSON: [(&str, &str); 2] = [
+    ("content-type", "application/x-amz-json-1.1"),
+    ("x-amz-target", "secretsmanager.PutSecretValue"),
+];
+const FORM: [(&str, &str); 2] = [
+    (
+        "content-type",
+        "application/x-www-form-urlencoded; charset=utf-8",
+    ),
+    ("accept", "text/xml"),
+];
+
 #[test]
 fn signatures_equal_botocores() {
     tools::require_python_module("botocore", "botocore");
     let cases = [
-        (
-            "https://secretsmanager.eu-west-1.amazonaws.com",
-            "eu-west-1",
-            None,
-            r#"{"SecretId":"app/db"}"#,
-            1_700_000_000,
-        ),
-        (
-            "http://127.0.0.1:4566/",
-            "us-east-1",
-            Some("FwoGZXIvYXdzE+/="),
-            r#"{"SecretString":"€ \"q\"\n"}"#,
-            951_868_799,
-        ),
-        (
-            "https://localhost:8443/some/path",
-            "cn-north-1",
-            None,
-            "",
-            4_107_542_399,
-        ),
+        Case {
+            endpoint: "https://secretsmanager.eu-west-1.amazonaws.com",
+            region: "eu-west-1",
+            token: None,
+            body: r#"{"SecretId":"app/db"}"#,
+            time: 1_700_000_000,
+            service: "secretsmanager",
+            headers: JSON,
+        },
+        Case {
+            endpoint: "http://127.0.0.1:4566/",
+            region: "us-east-1",
+            token: Some("FwoGZXIvYXdzE+/="),
+            body: r#"{"SecretString":"€ \"q\"\n"}"#,
+            time: 951_868_799,
+            service: "secretsmanager",
+            headers: JSON,
+        },
+        Case {
+            endpoint: "https://localhost:8443/some/path",
+            region: "cn-north-1",
+            token: None,
+            body: "",
+            time: 4_107_542_399,
+            service: "secretsmanager",
+            headers: JSON,
+        },
+        Case {
+            endpoint: "https://sts.eu-central-1.amazonaws.com",
+            region: "eu-central-1",
+            token: Some("source-session"),
+            body: "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fd\
+                   &RoleSessionName=release&ExternalId=ext-42",
+            time: 1_765_000_000,
+            service: "sts",
+            headers: FORM,
+        },
     ];
-    for (endpoint, region, token, body, time) in cases {
+    for case in cases {
         let creds = Credentials {
             access_key_id: "AKIDEXAMPLE".into(),
             secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".into(),
-            session_token: token.map(Into::into),
+            session_token: case.token.map(Into::into),
             expires: None,
             source: "test".into(),
         };
-        let url = url::Url::parse(endpoint).expect("a URL");
-        let headers = [
-            ("content-type", "application/x-amz-json-1.1".to_string()),
-            ("x-amz-target", "secretsmanager.PutSecretValue".to_string()),
-        ];
+        let url = url::Url::parse(case.endpoint).expect("a URL");
+        let headers = case.headers.map(|(name, value)| (name, value.to_string()));
         let unsigned = Unsigned {
             method: "POST",
             url: &url,
             headers: &headers,
-            payload: body.as_bytes(),
-            region,
-            service: "secretsmanager",
+            payload: case.body.as_bytes(),
+            region: case.region,
+            service: case.service,
         };
-        let ours = sign::sign(&creds, &unsigned, time);
+        let ours = sign::sign(&creds, &unsigned, case.time);
         let ours = &ours
             .iter()
             .find(|(n, _)| *n == "authorization")
             .expect("signed")
             .1;
         let input = serde_json::json!({
-            "key": "AKIDEXAMPLE", "secret": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "token": token,
-            "url": url.as_str(), "body": body, "time": time, "region": region, "service": "secretsmanager",
-            "headers": {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "secretsmanager.PutSecretValue"},
+            "key": "AKIDEXAMPLE", "secret": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            "token": case.token, "url": url.as_str(), "body": case.body, "time": case.time,
+            "region": case.region, "service": case.service,
+            "headers": case.headers.iter().copied().collect::<std::collections::BTreeMap<_, _>>(),
         });
         let theirs = python(BOTOCORE_SIGN, &input.to_string());
-        assert_eq!(ours, theirs.trim(), "{endpoint}");
+        assert_eq!(ours, theirs.trim(), "{}", case.endpoint);
     }
 }

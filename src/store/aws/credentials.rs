@@ -5,8 +5,6 @@
 //! metadata. What none of them gives is an error listing every place looked at and what
 //! to set.
 
-use secrecy::SecretString;
-
 use super::super::StoreError;
 use super::super::http::Client;
 use super::container;
@@ -14,6 +12,7 @@ use super::env::Env;
 use super::imds;
 use super::process;
 use super::profile::{self, Profile};
+use super::role::{self, At};
 use super::sign::Credentials;
 use super::sts::{self, WebIdentity};
 
@@ -21,11 +20,17 @@ use super::sts::{self, WebIdentity};
 /// `region`.
 pub fn resolve(env: &Env, region: &str, client: &Client) -> Result<Credentials, StoreError> {
     let mut looked = Vec::new();
-    if let Some(found) = from_environment(env, &mut looked)? {
+    if let Some(found) = env.keys(&mut looked)? {
         return Ok(found);
     }
     if let Some(profile) = profile::load(env, &mut looked)? {
-        if let Some(found) = from_profile(env, &profile, region, client)? {
+        let at = At {
+            env,
+            region,
+            client,
+        };
+        let mut visited = vec![profile.name.clone()];
+        if let Some(found) = from_profile(&at, &profile, &mut visited)? {
             return Ok(found);
         }
         looked.push(format!("{} (no credentials in it)", profile.origin));
@@ -47,8 +52,18 @@ pub fn resolve(env: &Env, region: &str, client: &Client) -> Result<Credentials, 
                 &id,
             );
         }
-        (Some(_), None) => return Err(half_set("AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN")),
-        (None, Some(_)) => return Err(half_set("AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE")),
+        (Some(_), None) => {
+            return Err(super::env::half_set(
+                "AWS_WEB_IDENTITY_TOKEN_FILE",
+                "AWS_ROLE_ARN",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(super::env::half_set(
+                "AWS_ROLE_ARN",
+                "AWS_WEB_IDENTITY_TOKEN_FILE",
+            ));
+        }
         (None, None) => looked.push("AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN (unset)".into()),
     }
     if let Some(found) = container::fetch(env, client)? {
@@ -68,100 +83,43 @@ pub fn resolve(env: &Env, region: &str, client: &Client) -> Result<Credentials, 
     )))
 }
 
-/// One of a pair set without the other is a mistake, not a reason to look elsewhere
-/// (the SDKs move on silently, and then use keys the user did not mean).
-fn half_set(set: &str, unset: &str) -> StoreError {
-    StoreError::new(format!(
-        "{set} is set but {unset} is not: set both, or neither"
-    ))
-}
-
-fn from_environment(
-    env: &Env,
-    looked: &mut Vec<String>,
-) -> Result<Option<Credentials>, StoreError> {
-    match (
-        env.get("AWS_ACCESS_KEY_ID"),
-        env.get("AWS_SECRET_ACCESS_KEY"),
-    ) {
-        (Some(id), Some(secret)) => Ok(Some(Credentials {
-            access_key_id: id.to_string(),
-            secret_access_key: SecretString::from(secret),
-            session_token: env.get("AWS_SESSION_TOKEN").map(SecretString::from),
-            expires: None,
-            source: "the environment (AWS_ACCESS_KEY_ID)".into(),
-        })),
-        (Some(_), None) => Err(half_set("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")),
-        (None, Some(_)) => Err(half_set("AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID")),
-        (None, None) => {
-            looked.push("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (unset)".into());
-            Ok(None)
-        }
-    }
-}
-
-/// A profile's role (with a web identity token) before its static keys, then its
-/// `credential_process`, as the SDKs choose; `None` when it has none of them.
+/// A profile's role (with a web identity token, or assumed with its source's keys)
+/// before its static keys, then its `credential_process`, as the SDKs choose; `None` when
+/// it has none of them. `visited` is the chain of source profiles that led here.
 fn from_profile(
-    env: &Env,
+    at: &At,
     profile: &Profile,
-    region: &str,
-    client: &Client,
+    visited: &mut Vec<String>,
 ) -> Result<Option<Credentials>, StoreError> {
-    let get = |key: &str| {
-        profile
-            .settings
-            .get(key)
-            .map(|v| v.as_str())
-            .filter(|v| !v.is_empty())
-    };
+    let get = |key: &str| role::setting(profile, key);
     let origin = &profile.origin;
-    let unsupported = |what: &str| {
-        StoreError::new(format!(
-            "{origin} gets its credentials with {what}, which cfgc does not read; export \
-             keys for it first: eval \"$(aws configure export-credentials --profile {} \
-             --format env)\"",
-            profile.name
-        ))
-    };
     if let Some(role_arn) = get("role_arn") {
         let Some(file) = get("web_identity_token_file") else {
-            return Err(unsupported(
-                "role_arn and source_profile or credential_source",
-            ));
+            return role::assume(at, profile, role_arn, visited, &from_profile).map(Some);
         };
         let id = WebIdentity {
             role_arn,
-            token_file: &profile::file_setting(env, file),
+            token_file: &profile::file_setting(at.env, file),
             session_name: get("role_session_name"),
             origin,
         };
-        let endpoint = env.endpoint("AWS_ENDPOINT_URL_STS", "sts", region)?;
-        return sts::assume(client, &endpoint, &id).map(Some);
+        let endpoint = at.env.endpoint("AWS_ENDPOINT_URL_STS", "sts", at.region)?;
+        return sts::assume(at.client, &endpoint, &id).map(Some);
     }
-    match (get("aws_access_key_id"), get("aws_secret_access_key")) {
-        (Some(id), Some(secret)) => {
-            return Ok(Some(Credentials {
-                access_key_id: id.to_string(),
-                secret_access_key: SecretString::from(secret),
-                session_token: get("aws_session_token").map(SecretString::from),
-                expires: None,
-                source: origin.clone(),
-            }));
-        }
-        (Some(_), None) | (None, Some(_)) => {
-            return Err(StoreError::new(format!(
-                "{origin} has only one of aws_access_key_id and aws_secret_access_key: set both"
-            )));
-        }
-        (None, None) => {}
+    if let Some(found) = role::static_keys(profile)? {
+        return Ok(Some(found));
     }
     if let Some(command) = get("credential_process") {
         return process::run(command, origin).map(Some);
     }
     for key in ["sso_session", "sso_start_url", "login_session"] {
         if get(key).is_some() {
-            return Err(unsupported(key));
+            return Err(StoreError::new(format!(
+                "{origin} gets its credentials with {key}, which cfgc does not read; export \
+                 keys for it first: eval \"$(aws configure export-credentials --profile {} \
+                 --format env)\"",
+                profile.name
+            )));
         }
     }
     Ok(None)
@@ -291,25 +249,71 @@ mod tests {
     #[test]
     fn sources_cfgc_does_not_read_say_how_to_export_keys() {
         for (config, what) in [
-            ("[profile p]\nsso_session = corp\n", "sso_session"),
             (
-                "[profile p]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = q\n",
-                "role_arn and source_profile or credential_source",
+                "[profile p]\nsso_session = corp\n",
+                "with sso_session, which cfgc does not read",
+            ),
+            (
+                "[profile p]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = q\n\
+                 mfa_serial = arn:aws:iam::1:mfa/me\n[profile q]\naws_access_key_id = A\n",
+                "with an MFA code (mfa_serial), which cfgc cannot ask for",
             ),
         ] {
             let err = resolve_in(Some(config), None, &[("AWS_PROFILE", "p")]).expect_err("refused");
-            assert!(
-                err.message
-                    .contains(&format!("with {what}, which cfgc does not read")),
-                "{}",
-                err.message
-            );
+            assert!(err.message.contains(what), "{}", err.message);
             assert!(
                 err.message
                     .contains("aws configure export-credentials --profile p"),
                 "{}",
                 err.message
             );
+        }
+    }
+
+    #[test]
+    fn a_role_without_usable_source_keys_is_refused_before_sts() {
+        let role = "role_arn = arn:aws:iam::1:role/r";
+        for (config, said) in [
+            (
+                format!(
+                    "[profile p]\n{role}\nsource_profile = q\n[profile q]\n{role}\nsource_profile = p\n"
+                ),
+                "source_profile makes a loop: p -> q -> p".to_string(),
+            ),
+            (
+                format!("[profile p]\n{role}\nsource_profile = gone\n"),
+                "names source_profile `gone`, which neither".to_string(),
+            ),
+            (
+                format!("[profile p]\n{role}\nsource_profile = p\n"),
+                "is its own source_profile but has no aws_access_key_id".to_string(),
+            ),
+            (
+                format!(
+                    "[profile p]\n{role}\nsource_profile = q\ncredential_source = Environment\n"
+                ),
+                "sets both source_profile and credential_source".to_string(),
+            ),
+            (
+                format!("[profile p]\n{role}\ncredential_source = Laptop\n"),
+                "has credential_source `Laptop`; it is Environment".to_string(),
+            ),
+            (
+                format!("[profile p]\n{role}\ncredential_source = Environment\n"),
+                "takes its source keys from Environment, which has none".to_string(),
+            ),
+            (
+                format!("[profile p]\n{role}\n"),
+                "sets role_arn without source_profile, credential_source".to_string(),
+            ),
+            (
+                format!("[profile p]\n{role}\nsource_profile = q\n[profile q]\nregion = x\n"),
+                "(the source_profile of profile p in ".to_string(),
+            ),
+        ] {
+            let err =
+                resolve_in(Some(&config), None, &[("AWS_PROFILE", "p")]).expect_err("refused");
+            assert!(err.message.contains(&said), "{said} in {}", err.message);
         }
     }
 }

@@ -5,10 +5,12 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use secrecy::SecretString;
 use zeroize::Zeroizing;
 
 use super::super::StoreError;
 use super::super::http;
+use super::sign::Credentials;
 
 /// Every variable the store reads; nothing else is captured.
 const NAMES: &[&str] = &[
@@ -88,6 +90,39 @@ impl Env {
             }
         };
         http::endpoint(&url, what)
+    }
+}
+
+/// One of a pair set without the other is a mistake, not a reason to look elsewhere
+/// (the SDKs move on silently, and then use keys the user did not mean).
+pub fn half_set(set: &str, unset: &str) -> StoreError {
+    StoreError::new(format!(
+        "{set} is set but {unset} is not: set both, or neither"
+    ))
+}
+
+impl Env {
+    /// The keys in `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`.
+    pub fn keys(&self, looked: &mut Vec<String>) -> Result<Option<Credentials>, StoreError> {
+        let env = self;
+        match (
+            env.get("AWS_ACCESS_KEY_ID"),
+            env.get("AWS_SECRET_ACCESS_KEY"),
+        ) {
+            (Some(id), Some(secret)) => Ok(Some(Credentials {
+                access_key_id: id.to_string(),
+                secret_access_key: SecretString::from(secret),
+                session_token: env.get("AWS_SESSION_TOKEN").map(SecretString::from),
+                expires: None,
+                source: "the environment (AWS_ACCESS_KEY_ID)".into(),
+            })),
+            (Some(_), None) => Err(half_set("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")),
+            (None, Some(_)) => Err(half_set("AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID")),
+            (None, None) => {
+                looked.push("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (unset)".into());
+                Ok(None)
+            }
+        }
     }
 }
 

@@ -28,7 +28,32 @@ pub struct Profile {
 /// has it and it was not asked for by name. `looked` gains each place looked at.
 pub fn load(env: &Env, looked: &mut Vec<String>) -> Result<Option<Profile>, StoreError> {
     let explicit = env.get("AWS_PROFILE");
-    let name = explicit.unwrap_or("default").to_string();
+    let name = explicit.unwrap_or("default");
+    let found = find(env, name, looked)?;
+    if found.is_none() && explicit.is_some() {
+        return Err(StoreError::new(format!(
+            "AWS_PROFILE names profile `{name}`, which neither the config nor the \
+             credentials file has; looked at: {}",
+            looked.join("; ")
+        )));
+    }
+    Ok(found)
+}
+
+/// The profile `name` that `by` (another profile's `source_profile`) names: an error
+/// when neither file has it.
+pub fn named(env: &Env, name: &str, by: &str) -> Result<Profile, StoreError> {
+    let mut looked = Vec::new();
+    find(env, name, &mut looked)?.ok_or_else(|| {
+        StoreError::new(format!(
+            "{by} names source_profile `{name}`, which neither the config nor the \
+             credentials file has"
+        ))
+    })
+}
+
+/// The settings of profile `name`, the credentials file's over the config file's.
+fn find(env: &Env, name: &str, looked: &mut Vec<String>) -> Result<Option<Profile>, StoreError> {
     let mut settings = Section::new();
     let mut origins = Vec::new();
     let files = [
@@ -46,26 +71,18 @@ pub fn load(env: &Env, looked: &mut Vec<String>) -> Result<Option<Profile>, Stor
         };
         looked.push(format!("profile {name} in {}", path.display()));
         let mut sections = parse(&text, &path, is_config)?;
-        if let Some(found) = sections.remove(&name) {
+        if let Some(found) = sections.remove(name) {
             origins.push(path.display().to_string());
             settings.extend(found);
         }
     }
     if origins.is_empty() {
-        return match explicit {
-            Some(_) => Err(StoreError::new(format!(
-                "AWS_PROFILE names profile `{name}`, which neither the config nor the \
-                 credentials file has; looked at: {}",
-                looked.join("; ")
-            ))),
-            None => Ok(None),
-        };
+        return Ok(None);
     }
-    let origin = format!("profile {name} in {}", origins.join(" and "));
     Ok(Some(Profile {
-        name,
+        name: name.to_string(),
         settings,
-        origin,
+        origin: format!("profile {name} in {}", origins.join(" and ")),
     }))
 }
 

@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 use super::super::StoreError;
 use super::super::http::{self, Client, Request};
 use super::clock;
-use super::sign::{Credentials, encode};
+use super::sign::{self, Credentials, Unsigned, encode};
 
 /// What the web identity exchange needs.
 pub struct WebIdentity<'a> {
@@ -44,36 +44,116 @@ pub fn assume(
     body.push_str(&encode(&session, false));
     body.push_str("&WebIdentityToken=");
     body.push_str(&Zeroizing::new(encode(token.trim(), false)));
+    let call = Call {
+        operation: "AssumeRoleWithWebIdentity",
+        role_arn: id.role_arn,
+        origin: id.origin,
+    };
+    exchange(client, endpoint, &call, body.as_bytes(), None)
+}
+
+/// What `AssumeRole` needs: the role, and the keys that may assume it (a source
+/// profile's, or the `credential_source`'s).
+pub struct Role<'a> {
+    pub role_arn: &'a str,
+    pub session_name: Option<&'a str>,
+    pub external_id: Option<&'a str>,
+    pub source: &'a Credentials,
+    pub origin: &'a str,
+}
+
+/// `AssumeRole` at `endpoint` in `region`, signed with the source keys.
+pub fn assume_role(
+    client: &Client,
+    endpoint: &str,
+    region: &str,
+    role: &Role,
+) -> Result<Credentials, StoreError> {
+    let session = role
+        .session_name
+        .map_or_else(|| format!("cfgc-{}", clock::now()), str::to_string);
+    let mut body = format!(
+        "Action=AssumeRole&Version=2011-06-15&RoleArn={}&RoleSessionName={}",
+        encode(role.role_arn, false),
+        encode(&session, false)
+    );
+    if let Some(id) = role.external_id {
+        body.push_str("&ExternalId=");
+        body.push_str(&encode(id, false));
+    }
+    let call = Call {
+        operation: "AssumeRole",
+        role_arn: role.role_arn,
+        origin: role.origin,
+    };
+    exchange(
+        client,
+        endpoint,
+        &call,
+        body.as_bytes(),
+        Some((role.source, region)),
+    )
+}
+
+/// One STS call, for messages.
+struct Call<'a> {
+    operation: &'a str,
+    role_arn: &'a str,
+    origin: &'a str,
+}
+
+/// POSTs the form `body` to STS (signed with `signer`'s keys in its region, when given)
+/// and reads the keys in the answer.
+fn exchange(
+    client: &Client,
+    endpoint: &str,
+    call: &Call,
+    body: &[u8],
+    signer: Option<(&Credentials, &str)>,
+) -> Result<Credentials, StoreError> {
+    let mut headers = vec![
+        (
+            "content-type",
+            "application/x-www-form-urlencoded; charset=utf-8".to_string(),
+        ),
+        ("accept", "text/xml".to_string()),
+    ];
+    if let Some((creds, region)) = signer {
+        let url = url::Url::parse(endpoint)
+            .map_err(|e| StoreError::new(format!("STS endpoint `{endpoint}`: {e}")))?;
+        let unsigned = Unsigned {
+            method: "POST",
+            url: &url,
+            headers: &headers,
+            payload: body,
+            region,
+            service: "sts",
+        };
+        let signed = sign::sign(creds, &unsigned, clock::now());
+        headers.extend(signed);
+    }
     let request = Request {
         method: "POST",
         url: endpoint,
-        headers: vec![
-            (
-                "content-type",
-                "application/x-www-form-urlencoded; charset=utf-8".into(),
-            ),
-            ("accept", "text/xml".into()),
-        ],
-        body: Some(body.as_bytes()),
+        headers,
+        body: Some(body),
     };
+    let (operation, role_arn, origin) = (call.operation, call.role_arn, call.origin);
     let sent = client.send(&request, &|r| is_throttled(&r.body));
     let response = sent.map_err(|e| StoreError {
-        message: format!(
-            "STS AssumeRoleWithWebIdentity for {}: {}",
-            id.role_arn, e.message
-        ),
+        message: format!("STS {operation} for {role_arn}: {}", e.message),
         transient: e.transient,
     })?;
+    let answer = Zeroizing::new(response.body);
     if response.status != 200 {
-        let code = element(&response.body, "Code").unwrap_or_default();
-        let message =
-            element(&response.body, "Message").unwrap_or_else(|| http::short(&response.body));
+        let code = element(&answer, "Code").unwrap_or_default();
+        let message = element(&answer, "Message").unwrap_or_else(|| http::short(&answer));
         return Err(StoreError::new(format!(
-            "STS AssumeRoleWithWebIdentity for {} ({}) answered {} {code}: {message}",
-            id.role_arn, id.origin, response.status
+            "STS {operation} for {role_arn} ({origin}) answered {} {code}: {message}",
+            response.status
         )));
     }
-    parse(&response.body, id.origin)
+    parse(&answer, call)
 }
 
 fn is_throttled(body: &str) -> bool {
@@ -83,19 +163,22 @@ fn is_throttled(body: &str) -> bool {
     )
 }
 
-/// The keys in an `AssumeRoleWithWebIdentityResponse`.
-fn parse(xml: &str, origin: &str) -> Result<Credentials, StoreError> {
+/// The keys in an `AssumeRoleResponse` or `AssumeRoleWithWebIdentityResponse`.
+fn parse(xml: &str, call: &Call) -> Result<Credentials, StoreError> {
+    let operation = call.operation;
     let creds = element(xml, "Credentials").ok_or_else(|| {
-        StoreError::new("STS AssumeRoleWithWebIdentity answered without <Credentials>")
+        StoreError::new(format!("STS {operation} answered without <Credentials>"))
     })?;
+    let creds = Zeroizing::new(creds);
     let field = |name: &str| {
-        element(&creds, name).ok_or_else(|| {
-            StoreError::new(format!(
-                "STS AssumeRoleWithWebIdentity answered without <{name}>"
-            ))
-        })
+        element(&creds, name)
+            .ok_or_else(|| StoreError::new(format!("STS {operation} answered without <{name}>")))
     };
     let expiration = field("Expiration")?;
+    let kind = match operation {
+        "AssumeRole" => "role",
+        _ => "web identity",
+    };
     Ok(Credentials {
         access_key_id: field("AccessKeyId")?,
         secret_access_key: SecretString::from(field("SecretAccessKey")?),
@@ -105,7 +188,7 @@ fn parse(xml: &str, origin: &str) -> Result<Credentials, StoreError> {
                 "STS gave an Expiration that is not a date: `{expiration}`"
             ))
         })?),
-        source: format!("web identity ({origin})"),
+        source: format!("{kind} {} ({})", call.role_arn, call.origin),
     })
 }
 
@@ -144,24 +227,31 @@ mod tests {
     </Credentials>
   </AssumeRoleWithWebIdentityResult>
 </AssumeRoleWithWebIdentityResponse>"#;
-        let c = parse(xml, "env").expect("parses");
+        let call = Call {
+            operation: "AssumeRoleWithWebIdentity",
+            role_arn: "arn:aws:iam::1:role/ci",
+            origin: "env",
+        };
+        let c = parse(xml, &call).expect("parses");
         assert_eq!(c.access_key_id, "ASgeIAIOSFODNN7EXAMPLE");
         assert_eq!(
             c.secret_access_key.expose_secret(),
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
         );
         assert_eq!(c.expires, Some(1_414_191_623));
-        assert_eq!(c.source, "web identity (env)");
+        assert_eq!(c.source, "web identity arn:aws:iam::1:role/ci (env)");
     }
 
     #[test]
     fn a_missing_field_is_named() {
-        let err = parse(
-            "<Credentials><AccessKeyId>A</AccessKeyId></Credentials>",
-            "env",
-        )
-        .expect_err("an error");
-        assert!(err.message.contains("<Expiration>"), "{}", err.message);
+        let call = Call {
+            operation: "AssumeRole",
+            role_arn: "r",
+            origin: "env",
+        };
+        let xml = "<Credentials><AccessKeyId>A</AccessKeyId></Credentials>";
+        let err = parse(xml, &call).expect_err("an error");
+        assert_eq!(err.message, "STS AssumeRole answered without <Expiration>");
     }
 
     #[test]
