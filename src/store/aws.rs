@@ -15,6 +15,7 @@ mod process;
 mod profile;
 mod role;
 pub mod sign;
+mod sso;
 mod sts;
 mod versions;
 

@@ -14,6 +14,7 @@ use super::process;
 use super::profile::{self, Profile};
 use super::role::{self, At};
 use super::sign::Credentials;
+use super::sso;
 use super::sts::{self, WebIdentity};
 
 /// The first credentials the chain finds. STS, when a web identity is used, is asked in
@@ -76,7 +77,7 @@ pub fn resolve(env: &Env, region: &str, client: &Client) -> Result<Credentials, 
     Err(StoreError::new(format!(
         "no AWS credentials found; looked at: {}. Set AWS_ACCESS_KEY_ID and \
          AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), or AWS_PROFILE \
-         to a profile with keys or with role_arn and web_identity_token_file, or \
+         to a profile with keys, a role, an SSO login or a credential_process, or \
          AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, or run where a role is attached \
          (ECS, CodeBuild, EKS, EC2)",
         looked.join("; ")
@@ -84,7 +85,8 @@ pub fn resolve(env: &Env, region: &str, client: &Client) -> Result<Credentials, 
 }
 
 /// A profile's role (with a web identity token, or assumed with its source's keys)
-/// before its static keys, then its `credential_process`, as the SDKs choose; `None` when
+/// before its static keys, then its SSO login, then its `credential_process`, as the SDKs
+/// choose; `None` when
 /// it has none of them. `visited` is the chain of source profiles that led here.
 fn from_profile(
     at: &At,
@@ -109,18 +111,19 @@ fn from_profile(
     if let Some(found) = role::static_keys(profile)? {
         return Ok(Some(found));
     }
+    if let Some(found) = sso::fetch(at.env, at.client, profile)? {
+        return Ok(Some(found));
+    }
     if let Some(command) = get("credential_process") {
         return process::run(command, origin).map(Some);
     }
-    for key in ["sso_session", "sso_start_url", "login_session"] {
-        if get(key).is_some() {
-            return Err(StoreError::new(format!(
-                "{origin} gets its credentials with {key}, which cfgc does not read; export \
-                 keys for it first: eval \"$(aws configure export-credentials --profile {} \
-                 --format env)\"",
-                profile.name
-            )));
-        }
+    if get("login_session").is_some() {
+        return Err(StoreError::new(format!(
+            "{origin} gets its credentials with login_session (`aws login`), which cfgc does \
+             not read; export keys for it first: eval \"$(aws configure export-credentials \
+             --profile {} --format env)\"",
+            profile.name
+        )));
     }
     Ok(None)
 }
@@ -250,8 +253,8 @@ mod tests {
     fn sources_cfgc_does_not_read_say_how_to_export_keys() {
         for (config, what) in [
             (
-                "[profile p]\nsso_session = corp\n",
-                "with sso_session, which cfgc does not read",
+                "[profile p]\nlogin_session = arn:aws:iam::1:user/me\n",
+                "with login_session (`aws login`), which cfgc does not read",
             ),
             (
                 "[profile p]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = q\n\

@@ -106,6 +106,14 @@ pub fn parse(
     path: &Path,
     is_config: bool,
 ) -> Result<BTreeMap<String, Section>, StoreError> {
+    Ok(sections(text, path)?
+        .into_iter()
+        .filter_map(|(header, section)| profile_name(&header, is_config).map(|n| (n, section)))
+        .collect())
+}
+
+/// Every section of one file, by its header, in order.
+fn sections(text: &str, path: &Path) -> Result<Vec<(String, Section)>, StoreError> {
     let at = |line: usize, what: &str| {
         // The line itself is never quoted: it may hold a key.
         StoreError::new(format!("{}:{line}: {what}", path.display()))
@@ -163,10 +171,27 @@ pub fn parse(
         }
         last = Some((key, indent));
     }
-    Ok(sections
+    Ok(sections)
+}
+
+/// The `[sso-session NAME]` section of the config file, which profile `by` names.
+pub fn sso_session(env: &Env, name: &str, by: &str) -> Result<Section, StoreError> {
+    let missing = || {
+        StoreError::new(format!(
+            "{by} names sso_session `{name}`, which the config file has no \
+             [sso-session {name}] section for"
+        ))
+    };
+    let path = env
+        .path("AWS_CONFIG_FILE", ".aws/config")
+        .ok_or_else(missing)?;
+    let text = read(&path)?.ok_or_else(missing)?;
+    let header = format!("sso-session {name}");
+    sections(&text, &path)?
         .into_iter()
-        .filter_map(|(header, section)| profile_name(&header, is_config).map(|n| (n, section)))
-        .collect())
+        .find(|(h, _)| h.split_whitespace().eq(header.split_whitespace()))
+        .map(|(_, section)| section)
+        .ok_or_else(missing)
 }
 
 fn profile_name(header: &str, is_config: bool) -> Option<String> {
