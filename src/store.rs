@@ -105,9 +105,16 @@ pub trait Store: Sync {
     fn create(&self, name: &str) -> Result<(), StoreError>;
     /// Adds a version holding `value` and returns its id. `token` identifies this push of
     /// this sealed value: a store that takes an idempotency token (AWS's
-    /// `ClientRequestToken`) uses it, so a repeated call adds nothing.
-    fn add_version(&self, name: &str, value: &Plaintext, token: &str)
-    -> Result<String, StoreError>;
+    /// `ClientRequestToken`) uses it, so a repeated call adds nothing. A store without one
+    /// asks, after a failure that may have landed, whether a version came after `after`
+    /// (the newest before the push) before it sends the value again.
+    fn add_version(
+        &self,
+        name: &str,
+        value: &Plaintext,
+        token: &str,
+        after: Option<&str>,
+    ) -> Result<String, StoreError>;
     /// After an interrupted push, the version that push made, if the store shows one:
     /// `after` is the newest version before the push began.
     fn landed<'d>(

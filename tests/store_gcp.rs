@@ -276,6 +276,41 @@ fn storms_of_429_and_503_are_waited_out_and_each_value_lands_once() {
 }
 
 #[test]
+fn a_version_added_whose_answer_was_lost_is_not_added_again() {
+    let gcp = GcpFake::start();
+    let creds = tempfile::tempdir().expect("temp dir");
+    let p = minimal_on(&gcp, &creds);
+    // The store adds each version, then the answer is lost: a 503 from a proxy in front,
+    // or a connection dropped before the answer. Secret Manager takes no idempotency
+    // token, so a blind resend would add a second copy of the value.
+    for (secret, status) in [("DATABASE_URL", json!(503)), ("JWT_SECRET", json!("close"))] {
+        gcp.faults(json!({
+            "status": status, "count": 2, "after_commit": true,
+            "path_contains": format!("{secret}:addVersion"),
+        }));
+    }
+    p.args(["secrets", "push", "prod", "--yes", "--create"])
+        .status(0)
+        .no_canary()
+        .run();
+    for name in ["DATABASE_URL", "JWT_SECRET"] {
+        assert_eq!(
+            versions(&gcp, "minimal-prod", name),
+            [("1".to_string(), "ENABLED".to_string())],
+            "{name}"
+        );
+    }
+    let record = p.read("environments/prod.store.toml");
+    for name in ["DATABASE_URL", "JWT_SECRET"] {
+        assert!(
+            record.contains(&format!("[secrets.{name}]\nversion = \"1\"")),
+            "{record}"
+        );
+    }
+    p.args(["secrets", "status", "prod"]).status(0).run();
+}
+
+#[test]
 fn a_token_that_expires_mid_run_is_fetched_again() {
     let gcp = GcpFake::start();
     let creds = tempfile::tempdir().expect("temp dir");

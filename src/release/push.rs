@@ -172,7 +172,7 @@ pub fn execute(
             store.create(&item.name)?;
         }
         let token = digest::token(&item.sealed, item.after.as_deref());
-        store.add_version(&item.name, value, &token)
+        store.add_version(&item.name, value, &token, item.after.as_deref())
     })
 }
 
@@ -237,6 +237,7 @@ mod tests {
             name: &str,
             value: &Plaintext,
             _: &str,
+            _: Option<&str>,
         ) -> Result<String, StoreError> {
             let mut all = self.0.lock().unwrap();
             let vs = all
@@ -322,7 +323,7 @@ mod tests {
         let p = plan(&store, &next, &r, false).unwrap();
         let intended = intend(&r, &p);
         store
-            .add_version("A", &Plaintext::from("3".to_string()), "")
+            .add_version("A", &Plaintext::from("3".to_string()), "", None)
             .unwrap();
         let rerun = plan(&store, &next, &intended, false).unwrap();
         assert_eq!(rerun.adopt, [("A".to_string(), "2".to_string())]);

@@ -282,11 +282,13 @@ impl Store for AwsStore {
         }
     }
 
+    /// The token makes a repeated call a no-op: `after` is not needed.
     fn add_version(
         &self,
         name: &str,
         value: &Plaintext,
         token: &str,
+        _after: Option<&str>,
     ) -> Result<String, StoreError> {
         let id = self.store_name(name);
         let request = PutSecretValue {

@@ -55,6 +55,16 @@ impl GcpStore {
 
     /// One call with the token; a 401 fetches a new token once (it expired mid-run).
     fn call(&self, method: &str, url: &str, body: Option<&[u8]>) -> Result<Response, StoreError> {
+        self.call_with(method, url, body, Resend::Transient)
+    }
+
+    fn call_with(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<&[u8]>,
+        resend: Resend,
+    ) -> Result<Response, StoreError> {
         let mut refreshed = false;
         loop {
             let token = self.auth.token(&self.client)?;
@@ -73,7 +83,10 @@ impl GcpStore {
                 headers,
                 body,
             };
-            let response = self.client.send(&request, &|_| false)?;
+            let response = match resend {
+                Resend::Transient => self.client.send(&request, &|_| false)?,
+                Resend::OnlyUnsent => self.client.send_once(&request)?,
+            };
             if response.status == 401 && !refreshed {
                 self.auth.expire(&token);
                 refreshed = true;
@@ -86,6 +99,24 @@ impl GcpStore {
     fn url(&self, name: &str) -> String {
         format!("{}/{}{name}", self.secrets_url, self.prefix)
     }
+
+    /// The version a push made after `after`, if the store shows one.
+    fn added_after(&self, name: &str, after: Option<&str>) -> Result<Option<String>, StoreError> {
+        let Some(described) = self.describe(name)? else {
+            return Ok(None);
+        };
+        Ok(self.landed(&described, after, "").map(|v| v.id.clone()))
+    }
+}
+
+/// How the client may send a call again.
+#[derive(Clone, Copy)]
+enum Resend {
+    /// On any transient failure: reading, or making what exists already.
+    Transient,
+    /// Only when the server surely did not act on it: adding a version, which a second
+    /// send would add twice (Secret Manager takes no idempotency token).
+    OnlyUnsent,
 }
 
 impl Store for GcpStore {
@@ -125,11 +156,14 @@ impl Store for GcpStore {
         ok_json(&r, "create", &self.display(name)).map(drop)
     }
 
+    /// Sent again only once the store shows that no version came after `after`: a
+    /// failure may hide a version that was added and whose answer was lost.
     fn add_version(
         &self,
         name: &str,
         value: &Plaintext,
         _token: &str,
+        after: Option<&str>,
     ) -> Result<String, StoreError> {
         let bytes = value.expose_secret().as_bytes();
         let data = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(bytes));
@@ -140,9 +174,24 @@ impl Store for GcpStore {
         let crc = format!("\",\"dataCrc32c\":\"{}\"}}}}", crc32c::checksum(bytes));
         body.extend_from_slice(crc.as_bytes());
         let url = format!("{}:addVersion", self.url(name));
-        let r = self.call("POST", &url, Some(&body))?;
-        let json = ok_json(&r, "add a version to", &self.display(name))?;
-        Ok(version(&json)?.id)
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let sent = self.call_with("POST", &url, Some(&body), Resend::OnlyUnsent);
+            let may_have_landed = match &sent {
+                Ok(r) => matches!(r.status, 500 | 502 | 503 | 504),
+                Err(e) => e.transient,
+            };
+            if !may_have_landed || attempt >= http::ATTEMPTS {
+                // Given up: the record keeps the intent, and the next push adopts what landed.
+                let json = ok_json(&sent?, "add a version to", &self.display(name))?;
+                return Ok(version(&json)?.id);
+            }
+            if let Some(id) = self.added_after(name, after)? {
+                return Ok(id);
+            }
+            self.client.back_off(attempt);
+        }
     }
 
     fn landed<'d>(

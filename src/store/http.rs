@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::StoreError;
 
 /// Attempts per request before a 429/503 or a dropped connection is an error.
-const ATTEMPTS: u32 = 8;
+pub const ATTEMPTS: u32 = 8;
 /// A response body larger than this is an error, not a read without end.
 const BODY_LIMIT: u64 = 8 << 20;
 
@@ -66,16 +66,34 @@ impl Client {
         request: &Request,
         retry_on: &dyn Fn(&Response) -> bool,
     ) -> Result<Response, StoreError> {
+        self.send_while(request, &|outcome| match outcome {
+            Ok(r) => matches!(r.status, 429 | 500 | 502 | 503 | 504) || retry_on(r),
+            Err(failed) => failed.error.transient,
+        })
+    }
+
+    /// Sends a request that must not take effect twice (it adds a version), again only
+    /// when the server surely did not act on it: a 429, or a connection never made. Any
+    /// other failure (a 5xx, a connection dropped after sending) comes back as it came,
+    /// for the caller to ask the store what happened before sending it again.
+    pub fn send_once(&self, request: &Request) -> Result<Response, StoreError> {
+        self.send_while(request, &|outcome| match outcome {
+            Ok(r) => r.status == 429,
+            Err(failed) => failed.unsent,
+        })
+    }
+
+    fn send_while(
+        &self,
+        request: &Request,
+        again: &dyn Fn(&Result<Response, Failed>) -> bool,
+    ) -> Result<Response, StoreError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
             let (result, retry_after) = self.once(request);
-            let transient = match &result {
-                Ok(r) => matches!(r.status, 429 | 500 | 502 | 503 | 504) || retry_on(r),
-                Err(e) => e.transient,
-            };
-            if !transient {
-                return result;
+            if !again(&result) {
+                return result.map_err(|f| f.error);
             }
             if attempt >= ATTEMPTS {
                 return Err(match result {
@@ -87,11 +105,16 @@ impl Client {
                         ),
                         transient: true,
                     },
-                    Err(e) => e,
+                    Err(f) => f.error,
                 });
             }
             std::thread::sleep(self.wait(attempt, retry_after));
         }
+    }
+
+    /// The wait before attempt `attempt + 1`, for a caller that retries by itself.
+    pub fn back_off(&self, attempt: u32) {
+        std::thread::sleep(self.wait(attempt, None));
     }
 
     fn wait(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
@@ -102,7 +125,7 @@ impl Client {
         retry_after.map_or(jittered, |r| r.min(self.max_wait).max(jittered))
     }
 
-    fn once(&self, request: &Request) -> (Result<Response, StoreError>, Option<Duration>) {
+    fn once(&self, request: &Request) -> (Result<Response, Failed>, Option<Duration>) {
         let mut builder = ureq::http::Request::builder()
             .method(request.method)
             .uri(request.url);
@@ -111,7 +134,16 @@ impl Client {
         }
         let sent = match builder.body(request.body.unwrap_or_default()) {
             Ok(req) => self.agent.run(req),
-            Err(e) => return (Err(StoreError::new(format!("bad request: {e}"))), None),
+            Err(e) => {
+                let error = StoreError::new(format!("bad request: {e}"));
+                return (
+                    Err(Failed {
+                        error,
+                        unsent: true,
+                    }),
+                    None,
+                );
+            }
         };
         match sent {
             Ok(mut response) => {
@@ -137,16 +169,31 @@ impl Client {
     }
 }
 
+/// A request that failed before an answer: why, and whether it surely never reached the
+/// server (then even a request that must not take effect twice may be sent again).
+struct Failed {
+    error: StoreError,
+    unsent: bool,
+}
+
 /// A transport error: connection-level ones may pass on a retry.
-fn transport(e: ureq::Error) -> StoreError {
+fn transport(e: ureq::Error) -> Failed {
+    use ureq::Timeout;
     let transient = matches!(
         e,
         ureq::Error::Io(_) | ureq::Error::Timeout(_) | ureq::Error::ConnectionFailed
     );
-    StoreError {
+    let unsent = match &e {
+        ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => true,
+        ureq::Error::Timeout(t) => matches!(t, Timeout::Resolve | Timeout::Connect),
+        ureq::Error::Io(io) => io.kind() == std::io::ErrorKind::ConnectionRefused,
+        _ => false,
+    };
+    let error = StoreError {
         message: format!("the request failed: {e}"),
         transient,
-    }
+    };
+    Failed { error, unsent }
 }
 
 /// A uniform number in [0, 1) from the OS generator (no seeded state to share).

@@ -10,8 +10,11 @@ Admin API (no auth, JSON in and out):
     POST /_fake/authorized-user                        -> an authorized_user file
     POST /_fake/token                                  -> {"access_token": ...} (static)
     POST /_fake/faults {"status", "count"|"rate", "path_contains"?, "methods"?,
-                        "retry_after"?}   status "close" drops the connection unanswered;
-                                          {"clear": true} removes every fault
+                        "retry_after"?, "after_commit"?}
+                                          status "close" drops the connection unanswered;
+                                          after_commit: the request is carried out first,
+                                          and only its answer is lost (as behind a proxy
+                                          that times out); {"clear": true} removes every fault
     POST /_fake/latency {"ms"}            before every /v1 request
     POST /_fake/expire-tokens {"token_ttl_requests"?: N|null}  without it: every token
                                           issued so far is dead; with it: each token dies
@@ -183,23 +186,31 @@ class Handler(BaseHTTPRequestHandler):
 
     def answer(self, method, path, query, raw, route):
         fault = self.fake.take_fault(method, path)
-        if fault is not None:
-            if fault["status"] == "close":
-                self.close_connection = True
-                return 0
-            code = int(fault["status"])
-            headers = []
-            retry_after = fault.get("retry_after", "0" if code in (429, 503) else None)
-            if retry_after is not None:
-                headers.append(("Retry-After", str(retry_after)))
-            status = STATUS_OF.get(code, "UNKNOWN")
-            return self.send(code, {"error": {"code": code, "status": status,
-                                              "message": "Injected fault: %s." % status}},
-                             headers)
+        if fault is not None and not fault.get("after_commit"):
+            return self.fault(fault)
         if route == "token":
             return self.token(method, raw)
         if route == "metadata":
             return self.metadata(path)
+        return self.api(method, path, query, raw, route, fault)
+
+    def fault(self, fault):
+        """The fault's answer: a status with Google's error body, or a dropped connection."""
+        if fault["status"] == "close":
+            self.close_connection = True
+            return 0
+        code = int(fault["status"])
+        headers = []
+        retry_after = fault.get("retry_after", "0" if code in (429, 503) else None)
+        if retry_after is not None:
+            headers.append(("Retry-After", str(retry_after)))
+        status = STATUS_OF.get(code, "UNKNOWN")
+        return self.send(code, {"error": {"code": code, "status": status,
+                                          "message": "Injected fault: %s." % status}},
+                         headers)
+
+    def api(self, method, path, query, raw, route, fault):
+        """A /v1 call; `fault` (after_commit) replaces the answer of one carried out."""
         if not path.startswith("/v1/"):
             return self.send(404, {"error": {"code": 404, "status": "NOT_FOUND",
                                              "message": "Not found: %s" % path}})
@@ -218,6 +229,8 @@ class Handler(BaseHTTPRequestHandler):
                 body = self.call(route, path, query, raw)
         except ApiError as err:
             return self.send(err.code, err.body())
+        if fault is not None:
+            return self.fault(fault)
         if "enum-encoding=int" in query.get("$alt", ""):
             # Google's client libraries ask for enums as numbers ($alt=json;enum-encoding=int),
             # and the API obliges: SecretVersion.State is ENABLED=1, DISABLED=2, DESTROYED=3.

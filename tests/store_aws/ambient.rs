@@ -65,6 +65,7 @@ fn instance_metadata_keys_sign_requests_as_botocore_finds_them() {
             "ROLE_PUSHED",
             &value("v1"),
             "tok-0000000000000000000000000001",
+            None,
         )
         .expect("pushed");
     let described = pushing.describe("ROLE_PUSHED").expect("described");

@@ -116,7 +116,7 @@ fn an_expired_token_is_found_again_and_the_call_retried() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
-        store.add_version("x", &value("hunter2"), "v1"),
+        store.add_version("x", &value("hunter2"), "v1", None),
         Ok("v1".to_string())
     );
     assert_eq!(requests.iter().count(), 3);
@@ -138,7 +138,7 @@ fn an_error_answer_names_the_call_and_never_the_value() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let err = store
-        .add_version("x", &value("hunter2"), "t")
+        .add_version("x", &value("hunter2"), "t", None)
         .expect_err("refused");
     assert_eq!(
         err.message,

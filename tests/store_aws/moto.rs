@@ -17,10 +17,19 @@ fn push_describe_and_read_back_with_boto3() {
     let t1 = digest::token("sha256:one", None);
     let t2 = digest::token("sha256:two", Some(&t1));
     let second = "tw\"o\n€ \\ {}";
-    assert_eq!(store.add_version("db", &value("one"), &t1), Ok(t1.clone()));
-    assert_eq!(store.add_version("db", &value(second), &t2), Ok(t2.clone()));
+    assert_eq!(
+        store.add_version("db", &value("one"), &t1, None),
+        Ok(t1.clone())
+    );
+    assert_eq!(
+        store.add_version("db", &value(second), &t2, None),
+        Ok(t2.clone())
+    );
     // The same push retried: the same version, nothing added.
-    assert_eq!(store.add_version("db", &value(second), &t2), Ok(t2.clone()));
+    assert_eq!(
+        store.add_version("db", &value(second), &t2, None),
+        Ok(t2.clone())
+    );
     let d = store.describe("db").expect("described").expect("exists");
     assert_eq!(ids(&d), [t1.as_str(), t2.as_str()]);
     assert_eq!(d.current.as_deref(), Some(t2.as_str()));
@@ -45,7 +54,7 @@ fn push_describe_and_read_back_with_boto3() {
 
     // The same token with another value: AWS refuses, and the error holds no value.
     let err = store
-        .add_version("db", &value("hunter2"), &t2)
+        .add_version("db", &value("hunter2"), &t2, None)
         .expect_err("refused");
     assert!(
         err.message.starts_with(
@@ -88,7 +97,7 @@ fn describe_all_pages_through_the_prefix() {
     }
     let token = digest::token("sha256:x", None);
     store
-        .add_version("s007", &value("v"), &token)
+        .add_version("s007", &value("v"), &token, None)
         .expect("pushed");
     // Outside the prefix, though a case-blind or word-start filter would match them.
     moto.boto3("client.create_secret(Name='BULK/s1')\nclient.create_secret(Name='bulkier/s2')");

@@ -108,6 +108,7 @@ fn a_push_on_assumed_keys_through_moto() {
             "ASSUMED_PUSH",
             &value("v1"),
             "tok-0000000000000000000000000002",
+            None,
         )
         .expect("pushed");
     let described = pushing.describe("ASSUMED_PUSH").expect("described");
