@@ -6,22 +6,7 @@
 use cfgc::store::Store;
 
 use super::canned::canned;
-use super::harness::{Moto, python, store, value};
-
-/// What botocore's default chain finds with only `vars` set: method, key id, token.
-pub(super) fn botocore_finds(vars: &[(&str, &str)]) -> String {
-    let mut script = String::from(
-        "import os\nfor k in list(os.environ):\n    if k.startswith('AWS_'): del os.environ[k]\n",
-    );
-    for (k, v) in vars {
-        script.push_str(&format!("os.environ[{k:?}] = {v:?}\n"));
-    }
-    script.push_str(
-        "import botocore.session\nc = botocore.session.Session().get_credentials()\n\
-         f = c.get_frozen_credentials()\nprint(c.method, f.access_key, f.token)\n",
-    );
-    python(&script, "").trim().to_string()
-}
+use super::harness::{Moto, assert_both_hold, assert_signs_with, botocore_finds, store, value};
 
 #[test]
 fn instance_metadata_keys_sign_requests_as_botocore_finds_them() {
@@ -37,23 +22,7 @@ fn instance_metadata_keys_sign_requests_as_botocore_finds_them() {
         "iam-role test-key test-session-token"
     );
 
-    let (url, requests) = canned(vec![(
-        400,
-        r#"{"__type":"ResourceNotFoundException","message":"no"}"#,
-    )]);
-    let mut vars = imds.to_vec();
-    vars.push(("AWS_ENDPOINT_URL", &url));
-    let signed = store("", &vars).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(signed.describe("x"), Ok(None));
-    let request = requests.recv().expect("a request").to_ascii_lowercase();
-    assert!(
-        request.contains("authorization: aws4-hmac-sha256 credential=test-key/"),
-        "{request}"
-    );
-    assert!(
-        request.contains("x-amz-security-token: test-session-token"),
-        "{request}"
-    );
+    assert_signs_with(&imds, "test-key", "test-session-token");
 
     // And a push through moto itself, on the keys of its instance role.
     let mut vars = imds.to_vec();
@@ -96,32 +65,13 @@ fn container_keys_come_with_the_authorization_token_as_botocore_sends_it() {
     );
     let botocore_asked = asked.recv().expect("botocore's request");
 
-    let (url, requests) = canned(vec![(
-        400,
-        r#"{"__type":"ResourceNotFoundException","message":"no"}"#,
-    )]);
-    let mut vars = container.to_vec();
-    vars.push(("AWS_ENDPOINT_URL", &url));
-    let signed = store("", &vars).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(signed.describe("x"), Ok(None));
+    assert_signs_with(&container, "asiacontainer", "container-session");
     let cfgc_asked = asked.recv().expect("cfgc's request");
-    for request in [&botocore_asked, &cfgc_asked] {
-        let lower = request.to_ascii_lowercase();
-        assert!(
-            lower.starts_with("get /v1/credentials http/1.1"),
-            "{request}"
-        );
-        assert!(
-            lower.contains("authorization: pod-identity-t0ken\r\n"),
-            "{request}"
-        );
-    }
-    let request = requests.recv().expect("a request").to_ascii_lowercase();
-    assert!(request.contains("credential=asiacontainer/"), "{request}");
-    assert!(
-        request.contains("x-amz-security-token: container-session"),
-        "{request}"
-    );
+    let parts = [
+        "get /v1/credentials http/1.1",
+        "authorization: pod-identity-t0ken\r\n",
+    ];
+    assert_both_hold(&botocore_asked, &cfgc_asked, &parts);
 }
 
 #[test]
@@ -168,14 +118,7 @@ fn the_instance_metadata_session_is_asked_for_as_botocore_asks() {
         "iam-role ASIAINSTANCE instance-session"
     );
     let botocore: Vec<String> = asked.iter().take(3).collect();
-    let (url, requests) = canned(vec![(
-        400,
-        r#"{"__type":"ResourceNotFoundException","message":"no"}"#,
-    )]);
-    let mut with_store = vars.to_vec();
-    with_store.push(("AWS_ENDPOINT_URL", &url));
-    let signed = store("", &with_store).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(signed.describe("x"), Ok(None));
+    assert_signs_with(&vars, "asiainstance", "instance-session");
     let cfgc: Vec<String> = asked.iter().take(3).collect();
     // The same three requests, each with the header that makes it IMDSv2.
     let expected = [
@@ -199,12 +142,6 @@ fn the_instance_metadata_session_is_asked_for_as_botocore_asks() {
             assert!(lower.contains(header), "{who}: {request}");
         }
     }
-    let request = requests.recv().expect("a request").to_ascii_lowercase();
-    assert!(request.contains("credential=asiainstance/"), "{request}");
-    assert!(
-        request.contains("x-amz-security-token: instance-session"),
-        "{request}"
-    );
 }
 
 #[test]

@@ -8,9 +8,10 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use cfgc::secrets::crypto::Plaintext;
-use cfgc::store::StoreError;
 use cfgc::store::aws::AwsStore;
+use cfgc::store::{Store, StoreError};
 
+use super::canned::canned;
 use crate::common::tools;
 
 const MOTO: &str = "'moto[server]==5.2.6'";
@@ -130,4 +131,53 @@ pub fn value(text: &str) -> Plaintext {
 
 pub fn ids(d: &cfgc::store::Described) -> Vec<&str> {
     d.versions.iter().map(|v| v.id.as_str()).collect()
+}
+
+/// What botocore's default chain finds with only `vars` set: method, key id, token.
+pub fn botocore_finds(vars: &[(&str, &str)]) -> String {
+    let mut script = String::from(
+        "import os\nfor k in list(os.environ):\n    if k.startswith('AWS_'): del os.environ[k]\n",
+    );
+    for (k, v) in vars {
+        script.push_str(&format!("os.environ[{k:?}] = {v:?}\n"));
+    }
+    script.push_str(
+        "import botocore.session\nc = botocore.session.Session().get_credentials()\n\
+         f = c.get_frozen_credentials()\nprint(c.method, f.access_key, f.token)\n",
+    );
+    python(&script, "").trim().to_string()
+}
+
+/// A store made from `vars` signs its first request (to a canned Secrets Manager) with the
+/// key `key_id` and sends `token`: the keys the chain found are the ones used.
+pub fn assert_signs_with(vars: &[(&str, &str)], key_id: &str, token: &str) {
+    let (url, requests) = canned(vec![(
+        400,
+        r#"{"__type":"ResourceNotFoundException","message":"no"}"#,
+    )]);
+    let mut vars = vars.to_vec();
+    vars.push(("AWS_ENDPOINT_URL_SECRETS_MANAGER", &url));
+    let signed = store("", &vars).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(signed.describe("x"), Ok(None));
+    let request = requests.recv().expect("a request").to_ascii_lowercase();
+    for part in [
+        format!("authorization: aws4-hmac-sha256 credential={key_id}/"),
+        format!("x-amz-security-token: {token}\r\n"),
+    ] {
+        assert!(
+            request.contains(&part.to_ascii_lowercase()),
+            "{part}: {request}"
+        );
+    }
+}
+
+/// botocore's request and cfgc's to the same service each hold every one of `parts`
+/// (compared in lower case).
+pub fn assert_both_hold(botocore: &str, cfgc: &str, parts: &[&str]) {
+    for (who, request) in [("botocore", botocore), ("cfgc", cfgc)] {
+        let lower = request.to_ascii_lowercase();
+        for part in parts {
+            assert!(lower.contains(part), "{who} lacks {part}: {request}");
+        }
+    }
 }

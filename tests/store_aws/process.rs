@@ -1,11 +1,7 @@
 //! A profile's `credential_process`: the command botocore would run, run the same way, and
 //! its keys used to sign.
 
-use cfgc::store::Store;
-
-use super::ambient::botocore_finds;
-use super::canned::canned;
-use super::harness::store;
+use super::harness::{assert_signs_with, botocore_finds, store};
 
 #[test]
 fn credential_process_keys_are_the_ones_botocore_gets() {
@@ -39,20 +35,7 @@ fn credential_process_keys_are_the_ones_botocore_gets() {
         "custom-process ASIAPROCESS process-session"
     );
 
-    let (url, requests) = canned(vec![(
-        400,
-        r#"{"__type":"ResourceNotFoundException","message":"no"}"#,
-    )]);
-    let mut with_store = vars.to_vec();
-    with_store.push(("AWS_ENDPOINT_URL", &url));
-    let signed = store("", &with_store).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(signed.describe("x"), Ok(None));
-    let request = requests.recv().expect("a request").to_ascii_lowercase();
-    assert!(request.contains("credential=asiaprocess/"), "{request}");
-    assert!(
-        request.contains("x-amz-security-token: process-session"),
-        "{request}"
-    );
+    assert_signs_with(&vars, "asiaprocess", "process-session");
 }
 
 #[test]

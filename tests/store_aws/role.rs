@@ -4,9 +4,8 @@
 
 use cfgc::store::Store;
 
-use super::ambient::botocore_finds;
 use super::canned::canned;
-use super::harness::{Moto, store, value};
+use super::harness::{Moto, assert_both_hold, assert_signs_with, botocore_finds, store, value};
 
 const ASSUMED: &str = r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleResult>
@@ -59,35 +58,18 @@ fn assume_role_is_asked_with_the_source_keys_as_botocore_asks() {
     );
     let botocore = asked.recv().expect("botocore's request");
 
-    let (url, requests) = canned(vec![(
-        400,
-        r#"{"__type":"ResourceNotFoundException","message":"no"}"#,
-    )]);
-    let mut with_store = vars.to_vec();
-    with_store.push(("AWS_ENDPOINT_URL_SECRETS_MANAGER", &url));
-    let signed = store("", &with_store).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(signed.describe("x"), Ok(None));
+    assert_signs_with(&vars, "asiaassumed", "assumed-session");
     let cfgc = asked.recv().expect("cfgc's request");
-    for (who, request) in [("botocore", &botocore), ("cfgc", &cfgc)] {
-        let lower = request.to_ascii_lowercase();
-        for part in [
-            "post / http/1.1",
-            "authorization: aws4-hmac-sha256 credential=akiasourcekey/",
-            "/us-east-1/sts/aws4_request",
-            "action=assumerole",
-            "rolearn=arn%3aaws%3aiam%3a%3a123456789012%3arole%2fdeploy",
-            "rolesessionname=release",
-            "externalid=ext-42",
-        ] {
-            assert!(lower.contains(part), "{who} lacks {part}: {request}");
-        }
-    }
-    let request = requests.recv().expect("a request").to_ascii_lowercase();
-    assert!(request.contains("credential=asiaassumed/"), "{request}");
-    assert!(
-        request.contains("x-amz-security-token: assumed-session"),
-        "{request}"
-    );
+    let parts = [
+        "post / http/1.1",
+        "authorization: aws4-hmac-sha256 credential=akiasourcekey/",
+        "/us-east-1/sts/aws4_request",
+        "action=assumerole",
+        "rolearn=arn%3aaws%3aiam%3a%3a123456789012%3arole%2fdeploy",
+        "rolesessionname=release",
+        "externalid=ext-42",
+    ];
+    assert_both_hold(&botocore, &cfgc, &parts);
 }
 
 #[test]

@@ -2,11 +2,8 @@
 //! (a canned loopback server) for a role's keys, as botocore trades it; both forms of
 //! profile, and what an expired or missing login says.
 
-use cfgc::store::Store;
-
-use super::ambient::botocore_finds;
 use super::canned::canned;
-use super::harness::{python, store};
+use super::harness::{assert_both_hold, assert_signs_with, botocore_finds, python, store};
 
 const ROLE_KEYS: &str = r#"{"roleCredentials":{"accessKeyId":"ASIASSOROLE",
     "secretAccessKey":"ss0-s3cret","sessionToken":"sso-session-token",
@@ -63,32 +60,15 @@ fn both_profile_forms_trade_the_cached_login_as_botocore_does() {
         );
         let botocore = asked.recv().expect("botocore's request");
 
-        let (url, requests) = canned(vec![(
-            400,
-            r#"{"__type":"ResourceNotFoundException","message":"no"}"#,
-        )]);
-        let mut with_store = vars.to_vec();
-        with_store.push(("AWS_ENDPOINT_URL_SECRETS_MANAGER", &url));
-        let signed = store("", &with_store).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(signed.describe("x"), Ok(None));
+        assert_signs_with(&vars, "asiassorole", "sso-session-token");
         let cfgc = asked.recv().expect("cfgc's request");
-        for (who, request) in [("botocore", &botocore), ("cfgc", &cfgc)] {
-            let lower = request.to_ascii_lowercase();
-            for part in [
-                "get /federation/credentials?",
-                "account_id=123456789012",
-                "role_name=deploy",
-                "x-amz-sso_bearer_token: sso-access-t0ken\r\n",
-            ] {
-                assert!(lower.contains(part), "{who} lacks {part}: {request}");
-            }
-        }
-        let request = requests.recv().expect("a request").to_ascii_lowercase();
-        assert!(request.contains("credential=asiassorole/"), "{request}");
-        assert!(
-            request.contains("x-amz-security-token: sso-session-token"),
-            "{request}"
-        );
+        let parts = [
+            "get /federation/credentials?",
+            "account_id=123456789012",
+            "role_name=deploy",
+            "x-amz-sso_bearer_token: sso-access-t0ken\r\n",
+        ];
+        assert_both_hold(&botocore, &cfgc, &parts);
     }
 }
 
