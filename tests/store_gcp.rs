@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::stores::GcpFake;
+use crate::common::stores::{GcpFake, canned};
 use crate::common::{Project, age_key};
 
 /// Values for the example's production secrets, each one a canary no output may show.
@@ -572,4 +572,107 @@ fn gcloud_is_the_last_resort() {
         payload(&gcp, "minimal-prod", "DATABASE_URL", "1"),
         "postgres://app:prod@db.example.com/app"
     );
+}
+
+/// google-auth's own refresh of the credentials file at `path`: the token it ends with.
+fn google_auth_token(path: &std::path::Path) -> String {
+    crate::common::tools::require_python_module("google.auth", "google-auth");
+    // identity_pool directly: load_credentials_from_file would also ask Resource Manager
+    // for the project, which is not the exchange under test.
+    let script = "import sys, google.auth.transport.requests as r\n\
+        from google.auth import identity_pool\n\
+        creds = identity_pool.Credentials.from_file(sys.argv[1], \
+        scopes=['https://www.googleapis.com/auth/cloud-platform'])\n\
+        creds.refresh(r.Request())\nprint(creds.token)\n";
+    let out = crate::common::tools::command("python3")
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "google-auth failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn workload_identity_federation_trades_a_ci_token_as_google_auth_does() {
+    let gcp = GcpFake::start();
+    let service_token = gcp.static_token();
+    // GitHub's token endpoint, Google's STS and IAM credentials, each asked twice: by
+    // google-auth, then by cfgc.
+    let github = r#"{"count":1,"value":"gh-oidc-t0ken"}"#;
+    let sts = r#"{"access_token":"federated-t0ken","token_type":"Bearer","expires_in":3600,
+        "issued_token_type":"urn:ietf:params:oauth:token-type:access_token"}"#;
+    let iam = format!(r#"{{"accessToken":"{service_token}","expireTime":"2099-01-01T00:00:00Z"}}"#);
+    let (github_url, github_asked) = canned(vec![(200, github), (200, github)]);
+    let (sts_url, sts_asked) = canned(vec![(200, sts), (200, sts)]);
+    let (iam_url, iam_asked) = canned(vec![(200, iam.clone()), (200, iam)]);
+    let creds = tempfile::tempdir().expect("temp dir");
+    let file = creds.path().join("wif.json");
+    let config = json!({
+        "type": "external_account",
+        "audience": "//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/ci/providers/github",
+        "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
+        "token_url": format!("{sts_url}/v1/token"),
+        "service_account_impersonation_url": format!(
+            "{iam_url}/v1/projects/-/serviceAccounts/release@minimal-prod.iam.gserviceaccount.com:generateAccessToken"
+        ),
+        "credential_source": {
+            "url": format!("{github_url}/token?api-version=2.0&audience=gcp"),
+            "headers": {"Authorization": "bearer gh-request-t0ken"},
+            "format": {"type": "json", "subject_token_field_name": "value"},
+        },
+    });
+    std::fs::write(&file, config.to_string()).expect("write");
+    assert_eq!(google_auth_token(&file), service_token);
+    let google_auth = [&github_asked, &sts_asked, &iam_asked].map(|r| r.recv().expect("asked"));
+
+    let (p, _key) = Project::with_secrets();
+    let p = p.edit(
+        "cfgc.toml",
+        "[environments.prod]\n",
+        "[environments.prod]\nstore = { kind = \"gcp-secret-manager\", project = \"minimal-prod\" }\n",
+    );
+    let p = on_fake(p, &gcp, &file);
+    p.args(["secrets", "push", "prod", "--yes", "--create"])
+        .status(0)
+        .run();
+    let cfgc = [&github_asked, &sts_asked, &iam_asked].map(|r| r.recv().expect("asked"));
+    let expected: [&[&str]; 3] = [
+        &[
+            "get /token?api-version=2.0&audience=gcp ",
+            "authorization: bearer gh-request-t0ken\r\n",
+        ],
+        &[
+            "post /v1/token ",
+            "grant_type=urn%3aietf%3aparams%3aoauth%3agrant-type%3atoken-exchange",
+            "audience=%2f%2fiam.googleapis.com%2fprojects%2f123%2flocations%2fglobal%2fworkloadidentitypools%2fci%2fproviders%2fgithub",
+            // The federated token only impersonates: IAM's scope.
+            "scope=https%3a%2f%2fwww.googleapis.com%2fauth%2fiam&",
+            "requested_token_type=urn%3aietf%3aparams%3aoauth%3atoken-type%3aaccess_token",
+            "subject_token=gh-oidc-t0ken",
+            "subject_token_type=urn%3aietf%3aparams%3aoauth%3atoken-type%3ajwt",
+        ],
+        &[
+            "post /v1/projects/-/serviceaccounts/release@minimal-prod.iam.gserviceaccount.com:generateaccesstoken ",
+            "authorization: bearer federated-t0ken\r\n",
+            "https://www.googleapis.com/auth/cloud-platform",
+            "\"lifetime\":",
+        ],
+    ];
+    for ((theirs, ours), parts) in google_auth.iter().zip(&cfgc).zip(expected) {
+        for (who, request) in [("google-auth", theirs), ("cfgc", ours)] {
+            let lower = request.to_ascii_lowercase().replace("\": \"", "\":\"");
+            for part in parts {
+                assert!(lower.contains(part), "{who} lacks {part}: {request}");
+            }
+        }
+    }
+    assert_eq!(versions(&gcp, "minimal-prod", "DATABASE_URL").len(), 1);
 }

@@ -12,12 +12,16 @@
 //! assert_eq!(gcp.stats()["secrets.addVersion"]["ok"], 1);
 //! ```
 
+#[cfg(any(feature = "aws", feature = "gcp"))]
+mod canned;
 mod client;
 mod gcp;
 mod http;
 mod moto;
 mod process;
 
+#[cfg(any(feature = "aws", feature = "gcp"))]
+pub use canned::canned;
 pub use gcp::GcpFake;
 pub use http::Response;
 pub use moto::Moto;

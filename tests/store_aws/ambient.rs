@@ -5,8 +5,8 @@
 
 use cfgc::store::Store;
 
-use super::canned::canned;
 use super::harness::{Moto, assert_both_hold, assert_signs_with, botocore_finds, store, value};
+use crate::common::stores::canned;
 
 #[test]
 fn instance_metadata_keys_sign_requests_as_botocore_finds_them() {

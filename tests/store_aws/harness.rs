@@ -11,7 +11,7 @@ use cfgc::secrets::crypto::Plaintext;
 use cfgc::store::aws::AwsStore;
 use cfgc::store::{Store, StoreError};
 
-use super::canned::canned;
+use crate::common::stores::canned;
 use crate::common::tools;
 
 const MOTO: &str = "'moto[server]==5.2.6'";

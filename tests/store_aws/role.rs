@@ -4,8 +4,8 @@
 
 use cfgc::store::Store;
 
-use super::canned::canned;
 use super::harness::{Moto, assert_both_hold, assert_signs_with, botocore_finds, store, value};
+use crate::common::stores::canned;
 
 const ASSUMED: &str = r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleResult>

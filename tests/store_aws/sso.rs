@@ -2,8 +2,8 @@
 //! (a canned loopback server) for a role's keys, as botocore trades it; both forms of
 //! profile, and what an expired or missing login says.
 
-use super::canned::canned;
 use super::harness::{assert_both_hold, assert_signs_with, botocore_finds, python, store};
+use crate::common::stores::canned;
 
 const ROLE_KEYS: &str = r#"{"roleCredentials":{"accessKeyId":"ASIASSOROLE",
     "secretAccessKey":"ss0-s3cret","sessionToken":"sso-session-token",

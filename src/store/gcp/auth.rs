@@ -1,6 +1,6 @@
 //! Google credentials, found as Application Default Credentials finds them:
-//! 1. the file `GOOGLE_APPLICATION_CREDENTIALS` names (a service account's key, or an
-//!    authorized user's refresh token);
+//! 1. the file `GOOGLE_APPLICATION_CREDENTIALS` names (a service account's key, an
+//!    authorized user's refresh token, or workload identity federation's settings);
 //! 2. gcloud's ADC file (`gcloud auth application-default login`):
 //!    `$CLOUDSDK_CONFIG/application_default_credentials.json`, by default under
 //!    `~/.config/gcloud`;
@@ -11,6 +11,7 @@
 //! A token is kept until a minute before it expires, or until the store refuses it
 //! (`expire`). Tokens, keys and refresh tokens live in `SecretString`s: never printed.
 
+mod federated;
 mod jwt;
 
 use std::sync::Mutex;
@@ -35,6 +36,8 @@ pub struct Auth {
 
 enum Source {
     ServiceAccount(Box<jwt::ServiceAccount>),
+    /// Workload identity federation (`external_account`).
+    Federated(Box<federated::Federated>),
     AuthorizedUser {
         client_id: String,
         client_secret: SecretString,
@@ -115,6 +118,7 @@ impl Auth {
                 ]);
                 exchange(client, token_uri, &form)
             }
+            Source::Federated(federated) => federated.token(client),
             Source::Metadata { url } => metadata_token(client, url),
             Source::Gcloud => gcloud_token(),
         }
@@ -186,9 +190,14 @@ fn from_file(path: &str, named_by: &str) -> Result<Found, StoreError> {
                 token_uri,
             }
         }
+        Some("external_account") => {
+            let federated = federated::Federated::from_json(&json).map_err(bad)?;
+            Source::Federated(Box::new(federated))
+        }
         other => {
             return Err(bad(format!(
-                "is of type {other:?}; cfgc reads `service_account` and `authorized_user` files"
+                "is of type {other:?}; cfgc reads `service_account`, `authorized_user` and \
+                 `external_account` files"
             )));
         }
     };
