@@ -235,26 +235,30 @@ pub fn short(body: &str) -> String {
 /// Whether `url` may receive a token: https, or plain http to this machine only (tests
 /// and local emulators). Returns the URL without a trailing `/`.
 pub fn endpoint(url: &str, what: &str) -> Result<String, StoreError> {
-    let parsed = url::Url::parse(url)
-        .map_err(|e| StoreError::new(format!("{what} `{url}` is not a URL: {e}")))?;
-    let local = parsed
-        .host()
-        .is_some_and(|h| crate::loopback::is_local_host(&h.to_owned()));
-    match parsed.scheme() {
-        "https" => {}
-        "http" if local => {}
-        _ => {
-            return Err(StoreError::new(format!(
-                "{what} `{url}` must be https (plain http only to this machine)"
-            )));
-        }
-    }
+    let parsed = secure(url, what)?;
     if !parsed.username().is_empty() || parsed.password().is_some() || parsed.query().is_some() {
         return Err(StoreError::new(format!(
             "{what} `{url}` must be a scheme, a host, a port and a path"
         )));
     }
     Ok(url.trim_end_matches('/').to_string())
+}
+
+/// `url` parsed, if it is https or plain http to this machine: the one rule for where a
+/// token may be sent. `endpoint` adds the shape of a base URL to it.
+pub fn secure(url: &str, what: &str) -> Result<url::Url, StoreError> {
+    let parsed = url::Url::parse(url)
+        .map_err(|e| StoreError::new(format!("{what} `{url}` is not a URL: {e}")))?;
+    let local = parsed
+        .host()
+        .is_some_and(|h| crate::loopback::is_local_host(&h.to_owned()));
+    match parsed.scheme() {
+        "https" => Ok(parsed),
+        "http" if local => Ok(parsed),
+        _ => Err(StoreError::new(format!(
+            "{what} `{url}` must be https (plain http only to this machine)"
+        ))),
+    }
 }
 
 #[cfg(test)]

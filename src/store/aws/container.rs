@@ -70,29 +70,24 @@ fn endpoint(env: &Env) -> Result<Option<(String, &'static str)>, StoreError> {
     };
     let url = url::Url::parse(full)
         .map_err(|e| StoreError::new(format!("{var} `{full}` is not a URL: {e}")))?;
-    let agent = |host: url::Host<&str>| match host {
-        url::Host::Ipv4(ip) => allowed_ip(IpAddr::V4(ip)),
-        url::Host::Ipv6(ip) => allowed_ip(IpAddr::V6(ip)),
-        url::Host::Domain(name) => {
-            crate::loopback::is_local_host(&url::Host::Domain(name.to_string()))
-        }
+    // Where any token may go (https, or this machine), or else one of the agents.
+    let agent = match url.host() {
+        Some(url::Host::Ipv4(ip)) => is_agent(IpAddr::V4(ip)),
+        Some(url::Host::Ipv6(ip)) => is_agent(IpAddr::V6(ip)),
+        _ => false,
     };
-    match url.scheme() {
-        "https" => {}
-        "http" if url.host().is_some_and(agent) => {}
-        _ => {
-            return Err(StoreError::new(format!(
-                "{var} `{full}` must be https, or http to this machine or to the ECS or EKS \
-                 agent ({})",
-                AGENTS.join(", ")
-            )));
-        }
+    if http::secure(full, var).is_err() && !(url.scheme() == "http" && agent) {
+        return Err(StoreError::new(format!(
+            "{var} `{full}` must be https, or http to this machine or to the ECS or EKS \
+             agent ({})",
+            AGENTS.join(", ")
+        )));
     }
     Ok(Some((full.to_string(), var)))
 }
 
-fn allowed_ip(ip: IpAddr) -> bool {
-    ip.is_loopback() || AGENTS.iter().any(|a| a.parse::<IpAddr>() == Ok(ip))
+fn is_agent(ip: IpAddr) -> bool {
+    AGENTS.iter().any(|a| a.parse::<IpAddr>() == Ok(ip))
 }
 
 /// The `Authorization` value: the token file's text (as it is: botocore refuses a line

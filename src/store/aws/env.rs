@@ -105,15 +105,14 @@ pub fn half_set(set: &str, unset: &str) -> StoreError {
 impl Env {
     /// The keys in `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`.
     pub fn keys(&self, looked: &mut Vec<String>) -> Result<Option<Credentials>, StoreError> {
-        let env = self;
         match (
-            env.get("AWS_ACCESS_KEY_ID"),
-            env.get("AWS_SECRET_ACCESS_KEY"),
+            self.get("AWS_ACCESS_KEY_ID"),
+            self.get("AWS_SECRET_ACCESS_KEY"),
         ) {
             (Some(id), Some(secret)) => Ok(Some(Credentials {
                 access_key_id: id.to_string(),
                 secret_access_key: SecretString::from(secret),
-                session_token: env.get("AWS_SESSION_TOKEN").map(SecretString::from),
+                session_token: self.get("AWS_SESSION_TOKEN").map(SecretString::from),
                 expires: None,
                 source: "the environment (AWS_ACCESS_KEY_ID)".into(),
             })),

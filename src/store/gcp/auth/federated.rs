@@ -209,22 +209,14 @@ fn impersonate(
 }
 
 /// The URL a subject token is fetched from: https, or http to this machine (a query is
-/// allowed: GitHub's names the audience in it).
+/// allowed: GitHub's names the audience in it), and no user or password.
 fn subject_url(url: &str) -> Result<String, String> {
-    let parsed = url::Url::parse(url)
-        .map_err(|e| format!("names a subject token URL that is not a URL: {e}"))?;
-    let local = parsed
-        .host()
-        .is_some_and(|h| crate::loopback::is_local_host(&h.to_owned()));
-    let ok = match parsed.scheme() {
-        "https" => true,
-        "http" => local,
-        _ => false,
-    };
-    if !ok || !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(
-            "names a subject token URL that is not https (plain http only to this machine)".into(),
-        );
+    // Worded for "the credentials file … {why}".
+    let parsed = http::secure(url, "the subject token URL").map_err(
+        |_| "names a subject token URL that is not https (plain http only to this machine)",
+    )?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err("names a subject token URL with a user or password in it".into());
     }
     Ok(url.to_string())
 }
